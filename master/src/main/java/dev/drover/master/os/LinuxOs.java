@@ -1,0 +1,518 @@
+package dev.drover.master.os;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import jnr.constants.platform.AddressFamily;
+import jnr.constants.platform.Errno;
+import jnr.constants.platform.Fcntl;
+import jnr.constants.platform.OpenFlags;
+import jnr.constants.platform.Sock;
+import jnr.constants.platform.SocketControlMessage;
+import jnr.constants.platform.SocketLevel;
+import jnr.constants.platform.SocketOption;
+import jnr.constants.platform.WaitFlags;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.ffi.byref.IntByReference;
+import jnr.posix.CmsgHdr;
+import jnr.posix.Group;
+import jnr.posix.MsgHdr;
+import jnr.posix.POSIX;
+import jnr.posix.POSIXFactory;
+import jnr.posix.Passwd;
+
+/** {@link Os} on Linux through jnr-ffi (and jnr-posix for {@code sendmsg}/{@code recvmsg} and passwd). */
+final class LinuxOs implements Os {
+    // Values that jnr-constants does not carry. Each is the same on every Linux architecture
+    // (asm-generic or glibc's own definitions), so nothing here differs between x86_64 and arm64.
+    private static final int F_DUPFD_CLOEXEC = 1030;
+    private static final short POLLIN = 0x1;
+    private static final int LOCK_EX = 2;
+    private static final int LOCK_NB = 4;
+    private static final short POSIX_SPAWN_SETPGROUP = 0x02;
+    private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    private static final short POSIX_SPAWN_SETSID = 0x80;
+    /** glibc's opaque spawn structures are far smaller than this; never assume their size. */
+    private static final int OPAQUE_SIZE = 1024;
+    private static final int SUN_PATH_MAX = 107;
+
+    private static volatile LinuxOs instance;
+
+    private final LibC libc;
+    private final Runtime runtime;
+    private final POSIX posix;
+    private final boolean hasCloseFrom;
+
+    private LinuxOs() {
+        libc = LibraryLoader.create(LibC.class).load("c");
+        runtime = Runtime.getRuntime(libc);
+        posix = POSIXFactory.getNativePOSIX();
+        hasCloseFrom = probeCloseFrom();
+    }
+
+    static LinuxOs instance() {
+        LinuxOs os = instance;
+        if (os == null) {
+            synchronized (LinuxOs.class) {
+                os = instance;
+                if (os == null) {
+                    instance = os = new LinuxOs();
+                }
+            }
+        }
+        return os;
+    }
+
+    private OsException fail(String call, String argument) {
+        return fail(call, argument, runtime.getLastError());
+    }
+
+    private OsException fail(String call, String argument, int errno) {
+        return new OsException(call, argument, errno, libc.strerror(errno));
+    }
+
+    private int check(int result, String call, String argument) {
+        if (result < 0) {
+            throw fail(call, argument);
+        }
+        return result;
+    }
+
+    private boolean lastErrorIs(Errno errno) {
+        return runtime.getLastError() == errno.intValue();
+    }
+
+    // ---- processes ----
+
+    @Override
+    public int getpid() {
+        return libc.getpid();
+    }
+
+    @Override
+    public int geteuid() {
+        return libc.geteuid();
+    }
+
+    @Override
+    public int spawn(SpawnRequest request) {
+        String what = request.program();
+        Pointer actions = Memory.allocateDirect(runtime, OPAQUE_SIZE, true);
+        Pointer attr = Memory.allocateDirect(runtime, OPAQUE_SIZE, true);
+        Pointer signals = Memory.allocateDirect(runtime, OPAQUE_SIZE, true);
+        List<Integer> sources = new ArrayList<>();
+        spawnCheck(libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init", what);
+        spawnCheck(libc.posix_spawnattr_init(attr), "posix_spawnattr_init", what);
+        try {
+            int firstFree = 3 + request.passFds().size();
+            // Move every source above the target range first, so dup2 never overwrites one it still needs.
+            for (int i = 0; i < request.passFds().size(); i++) {
+                int source = request.passFds().get(i);
+                int moved = check(libc.fcntl(source, F_DUPFD_CLOEXEC, firstFree), "fcntl(F_DUPFD_CLOEXEC)", "fd " + source);
+                sources.add(moved);
+                spawnCheck(libc.posix_spawn_file_actions_adddup2(actions, moved, 3 + i), "posix_spawn_file_actions_adddup2", "fd " + source);
+            }
+            if (request.stdio() != null) {
+                String out = request.stdio().toString();
+                spawnCheck(libc.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", OpenFlags.O_RDONLY.intValue(), 0),
+                        "posix_spawn_file_actions_addopen", "/dev/null");
+                int flags = OpenFlags.O_WRONLY.intValue() | OpenFlags.O_CREAT.intValue() | OpenFlags.O_APPEND.intValue();
+                spawnCheck(libc.posix_spawn_file_actions_addopen(actions, 1, out, flags, 0644), "posix_spawn_file_actions_addopen", out);
+                spawnCheck(libc.posix_spawn_file_actions_adddup2(actions, 1, 2), "posix_spawn_file_actions_adddup2", "fd 1");
+            }
+            closeFrom(actions, firstFree);
+            libc.sigemptyset(signals);
+            spawnCheck(libc.posix_spawnattr_setsigmask(attr, signals), "posix_spawnattr_setsigmask", what);
+            libc.sigfillset(signals);
+            spawnCheck(libc.posix_spawnattr_setsigdefault(attr, signals), "posix_spawnattr_setsigdefault", what);
+            short flags = (short) (POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+                    | (request.newSession() ? POSIX_SPAWN_SETSID : POSIX_SPAWN_SETPGROUP));
+            spawnCheck(libc.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags", what);
+            spawnCheck(libc.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup", what);
+
+            NativeStrings argv = new NativeStrings(runtime, request.argv());
+            NativeStrings envp = new NativeStrings(runtime, request.env().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).toList());
+            IntByReference pid = new IntByReference();
+            spawnCheck(libc.posix_spawn(pid, request.program(), actions, attr, argv.pointer(), envp.pointer()), "posix_spawn", what);
+            return pid.getValue();
+        } finally {
+            sources.forEach(libc::close);
+            libc.posix_spawn_file_actions_destroy(actions);
+            libc.posix_spawnattr_destroy(attr);
+        }
+    }
+
+    /** posix_spawn* functions return the error number instead of setting errno. */
+    private void spawnCheck(int result, String call, String argument) {
+        if (result != 0) {
+            throw fail(call, argument, result);
+        }
+    }
+
+    private boolean probeCloseFrom() {
+        Pointer actions = Memory.allocateDirect(runtime, OPAQUE_SIZE, true);
+        libc.posix_spawn_file_actions_init(actions);
+        try {
+            return libc.posix_spawn_file_actions_addclosefrom_np(actions, 3) == 0;
+        } catch (UnsatisfiedLinkError missing) {
+            return false; // glibc older than 2.34
+        } finally {
+            libc.posix_spawn_file_actions_destroy(actions);
+        }
+    }
+
+    /** Closes every descriptor from {@code first} up in the child. */
+    private void closeFrom(Pointer actions, int first) {
+        if (hasCloseFrom) {
+            spawnCheck(libc.posix_spawn_file_actions_addclosefrom_np(actions, first), "posix_spawn_file_actions_addclosefrom_np", "fd " + first);
+            return;
+        }
+        // Older glibc: close what is open now; descriptors opened concurrently are close-on-exec.
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (int fd : fds.mapToInt(p -> Integer.parseInt(p.getFileName().toString())).toArray()) {
+                if (fd >= first) {
+                    spawnCheck(libc.posix_spawn_file_actions_addclose(actions, fd), "posix_spawn_file_actions_addclose", "fd " + fd);
+                }
+            }
+        } catch (IOException e) {
+            throw new OsException("opendir", "/proc/self/fd", Errno.EIO.intValue(), e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<ExitStatus> reap(int pid) {
+        IntByReference status = new IntByReference();
+        int result = check(libc.waitpid(pid, status, WaitFlags.WNOHANG.intValue()), "waitpid", "pid " + pid);
+        return result == 0 ? Optional.empty() : Optional.of(ExitStatus.fromWaitStatus(status.getValue()));
+    }
+
+    @Override
+    public boolean kill(int pid, int signal) {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("refusing to signal pid " + pid);
+        }
+        if (libc.kill(pid, signal) == 0) {
+            return true;
+        }
+        if (lastErrorIs(Errno.ESRCH)) {
+            return false;
+        }
+        throw fail("kill", "pid " + pid + " " + Signals.name(signal));
+    }
+
+    @Override
+    public boolean isAlive(int pid) {
+        if (pid <= 0 || libc.kill(pid, 0) != 0 && lastErrorIs(Errno.ESRCH)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (NoSuchFileException gone) {
+            return false;
+        } catch (IOException e) {
+            return true; // exists, but unreadable to us
+        }
+    }
+
+    @Override
+    public Optional<String> commandLine(int pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
+            return Optional.of(new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim());
+        } catch (IOException gone) {
+            return Optional.empty();
+        }
+    }
+
+    // ---- descriptors ----
+
+    @Override
+    public int[] socketPair() {
+        int[] fds = new int[2];
+        int type = Sock.SOCK_STREAM.intValue() | Sock.SOCK_CLOEXEC.intValue();
+        check(libc.socketpair(AddressFamily.AF_UNIX.intValue(), type, 0, fds), "socketpair", "AF_UNIX");
+        return fds;
+    }
+
+    @Override
+    public void sendWithFds(int socket, byte[] data, int[] fds) {
+        MsgHdr message = posix.allocateMsgHdr();
+        ByteBuffer payload = ByteBuffer.allocateDirect(data.length);
+        payload.put(data).flip();
+        message.setIov(new ByteBuffer[] {payload});
+        if (fds.length > 0) {
+            CmsgHdr control = message.allocateControl(4 * fds.length);
+            control.setLevel(SocketLevel.SOL_SOCKET.intValue());
+            control.setType(SocketControlMessage.SCM_RIGHTS.intValue());
+            ByteBuffer fdBytes = ByteBuffer.allocate(4 * fds.length).order(ByteOrder.nativeOrder());
+            for (int fd : fds) {
+                fdBytes.putInt(fd);
+            }
+            control.setData(fdBytes.flip());
+        }
+        int sent = posix.sendmsg(socket, message, 0);
+        if (sent < 0) {
+            int errno = posix.errno();
+            throw fail("sendmsg", "fd " + socket, errno);
+        }
+        if (sent != data.length) {
+            throw new OsException("sendmsg", "fd " + socket, Errno.EMSGSIZE.intValue(), "short write of " + sent + " of " + data.length + " bytes");
+        }
+    }
+
+    @Override
+    public Received receiveWithFds(int socket, int maxBytes, int maxFds) {
+        MsgHdr message = posix.allocateMsgHdr();
+        ByteBuffer payload = ByteBuffer.allocateDirect(maxBytes);
+        message.setIov(new ByteBuffer[] {payload});
+        message.allocateControl(4 * maxFds);
+        int count = posix.recvmsg(socket, message, 0);
+        if (count < 0) {
+            int errno = posix.errno();
+            throw fail("recvmsg", "fd " + socket, errno);
+        }
+        byte[] data = new byte[count];
+        payload.get(0, data);
+        List<Integer> fds = new ArrayList<>();
+        for (CmsgHdr control : message.getControls()) {
+            if (control.getLevel() == SocketLevel.SOL_SOCKET.intValue()
+                    && control.getType() == SocketControlMessage.SCM_RIGHTS.intValue()) {
+                ByteBuffer fdBytes = control.getData().order(ByteOrder.nativeOrder());
+                while (fdBytes.remaining() >= 4) {
+                    int fd = fdBytes.getInt();
+                    libc.fcntl(fd, Fcntl.F_SETFD.intValue(), 1); // FD_CLOEXEC
+                    fds.add(fd);
+                }
+            }
+        }
+        return new Received(data, fds.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    @Override
+    public int read(int fd, byte[] buffer) {
+        Pointer memory = Memory.allocateDirect(runtime, buffer.length);
+        long count = libc.read(fd, memory, buffer.length);
+        if (count < 0) {
+            if (lastErrorIs(Errno.EAGAIN) || lastErrorIs(Errno.EINTR)) {
+                return -1;
+            }
+            throw fail("read", "fd " + fd);
+        }
+        memory.get(0, buffer, 0, (int) count);
+        return (int) count;
+    }
+
+    @Override
+    public int write(int fd, byte[] data, int offset, int length) {
+        Pointer memory = Memory.allocateDirect(runtime, Math.max(1, length));
+        memory.put(0, data, offset, length);
+        long count = libc.write(fd, memory, length);
+        if (count < 0) {
+            if (lastErrorIs(Errno.EAGAIN) || lastErrorIs(Errno.EINTR)) {
+                return -1;
+            }
+            throw fail("write", "fd " + fd);
+        }
+        return (int) count;
+    }
+
+    @Override
+    public void close(int fd) {
+        if (libc.close(fd) != 0 && !lastErrorIs(Errno.EINTR)) {
+            throw fail("close", "fd " + fd);
+        }
+    }
+
+    @Override
+    public void setNonBlocking(int fd, boolean nonBlocking) {
+        int flags = check(libc.fcntl(fd, Fcntl.F_GETFL.intValue(), 0), "fcntl(F_GETFL)", "fd " + fd);
+        int bit = OpenFlags.O_NONBLOCK.intValue();
+        check(libc.fcntl(fd, Fcntl.F_SETFL.intValue(), nonBlocking ? flags | bit : flags & ~bit), "fcntl(F_SETFL)", "fd " + fd);
+    }
+
+    @Override
+    public int poll(int[] fds, boolean[] ready, int timeoutMillis) {
+        Pointer pollFds = Memory.allocateDirect(runtime, 8L * fds.length, true); // struct pollfd {int; short; short}
+        for (int i = 0; i < fds.length; i++) {
+            pollFds.putInt(8L * i, fds[i]);
+            pollFds.putShort(8L * i + 4, POLLIN);
+        }
+        int count = libc.poll(pollFds, fds.length, timeoutMillis);
+        if (count < 0) {
+            if (lastErrorIs(Errno.EINTR)) {
+                return 0;
+            }
+            throw fail("poll", fds.length + " fds");
+        }
+        for (int i = 0; i < fds.length; i++) {
+            ready[i] = pollFds.getShort(8L * i + 6) != 0;
+        }
+        return count;
+    }
+
+    // ---- sockets ----
+
+    @Override
+    public int listenTcp(InetSocketAddress address, boolean reusePort, int backlog) {
+        String where = SocketAddresses.format(address);
+        SocketAddresses.Native sockaddr = SocketAddresses.encode(runtime, address);
+        int type = Sock.SOCK_STREAM.intValue() | Sock.SOCK_NONBLOCK.intValue() | Sock.SOCK_CLOEXEC.intValue();
+        int fd = check(libc.socket(sockaddr.family(), type, 0), "socket", where);
+        try {
+            setIntOption(fd, SocketOption.SO_REUSEADDR.intValue(), 1, where);
+            if (reusePort) {
+                setIntOption(fd, SocketOption.SO_REUSEPORT.intValue(), 1, where);
+            }
+            check(libc.bind(fd, sockaddr.pointer(), sockaddr.length()), "bind", where);
+            check(libc.listen(fd, backlog), "listen", where);
+            return fd;
+        } catch (OsException e) {
+            libc.close(fd);
+            throw e;
+        }
+    }
+
+    private void setIntOption(int fd, int option, int value, String where) {
+        Pointer memory = Memory.allocateDirect(runtime, 4);
+        memory.putInt(0, value);
+        check(libc.setsockopt(fd, SocketLevel.SOL_SOCKET.intValue(), option, memory, 4), "setsockopt", where);
+    }
+
+    @Override
+    public InetSocketAddress localAddress(int fd) {
+        Pointer memory = Memory.allocateDirect(runtime, 128, true);
+        IntByReference length = new IntByReference(128);
+        check(libc.getsockname(fd, memory, length), "getsockname", "fd " + fd);
+        return SocketAddresses.decode(memory);
+    }
+
+    @Override
+    public int listenUnix(Path path, int backlog) {
+        int type = Sock.SOCK_STREAM.intValue() | Sock.SOCK_NONBLOCK.intValue() | Sock.SOCK_CLOEXEC.intValue();
+        int fd = check(libc.socket(AddressFamily.AF_UNIX.intValue(), type, 0), "socket", path.toString());
+        try {
+            withUnixAddress(path, (address, length) -> check(libc.bind(fd, address, length), "bind", path.toString()));
+            check(libc.listen(fd, backlog), "listen", path.toString());
+            return fd;
+        } catch (OsException e) {
+            libc.close(fd);
+            throw e;
+        }
+    }
+
+    @Override
+    public int connectUnix(Path path) {
+        int type = Sock.SOCK_STREAM.intValue() | Sock.SOCK_CLOEXEC.intValue();
+        int fd = check(libc.socket(AddressFamily.AF_UNIX.intValue(), type, 0), "socket", path.toString());
+        try {
+            withUnixAddress(path, (address, length) -> check(libc.connect(fd, address, length), "connect", path.toString()));
+            return fd;
+        } catch (OsException e) {
+            libc.close(fd);
+            throw e;
+        }
+    }
+
+    private interface AddressUser {
+        void use(Pointer address, int length);
+    }
+
+    /** Runs {@code user} with a sockaddr_un for {@code path}, going through /proc/self/fd when it is too long. */
+    private void withUnixAddress(Path path, AddressUser user) {
+        byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= SUN_PATH_MAX) {
+            user.use(SocketAddresses.unix(runtime, bytes), 2 + bytes.length + 1);
+            return;
+        }
+        Path dir = path.toAbsolutePath().getParent();
+        int dirFd = check(libc.open(dir.toString(), OpenFlags.O_RDONLY.intValue() | OpenFlags.O_DIRECTORY.intValue()
+                | OpenFlags.O_CLOEXEC.intValue(), 0), "open", dir.toString());
+        try {
+            byte[] shortPath = ("/proc/self/fd/" + dirFd + "/" + path.getFileName()).getBytes(StandardCharsets.UTF_8);
+            if (shortPath.length > SUN_PATH_MAX) {
+                throw new OsException("bind", path.toString(), Errno.ENAMETOOLONG.intValue(),
+                        "socket file name too long for sun_path even through /proc/self/fd; use a shorter pid file name");
+            }
+            user.use(SocketAddresses.unix(runtime, shortPath), 2 + shortPath.length + 1);
+        } finally {
+            libc.close(dirFd);
+        }
+    }
+
+    @Override
+    public int accept(int listener) {
+        int flags = Sock.SOCK_NONBLOCK.intValue() | Sock.SOCK_CLOEXEC.intValue();
+        int fd = libc.accept4(listener, null, null, flags);
+        if (fd < 0) {
+            if (lastErrorIs(Errno.EAGAIN) || lastErrorIs(Errno.EINTR) || lastErrorIs(Errno.ECONNABORTED)) {
+                return -1;
+            }
+            throw fail("accept4", "fd " + listener);
+        }
+        return fd;
+    }
+
+    @Override
+    public int peerUid(int socket) {
+        Pointer ucred = Memory.allocateDirect(runtime, 12, true); // struct ucred {pid_t; uid_t; gid_t}
+        IntByReference length = new IntByReference(12);
+        check(libc.getsockopt(socket, SocketLevel.SOL_SOCKET.intValue(), SocketOption.SO_PEERCRED.intValue(), ucred, length),
+                "getsockopt(SO_PEERCRED)", "fd " + socket);
+        return ucred.getInt(4);
+    }
+
+    // ---- files ----
+
+    @Override
+    public int tryLock(Path path) {
+        int flags = OpenFlags.O_RDWR.intValue() | OpenFlags.O_CREAT.intValue() | OpenFlags.O_CLOEXEC.intValue();
+        int fd = check(libc.open(path.toString(), flags, 0644), "open", path.toString());
+        if (libc.flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            return fd;
+        }
+        OsException failure = lastErrorIs(Errno.EWOULDBLOCK) ? null : fail("flock", path.toString());
+        libc.close(fd);
+        if (failure != null) {
+            throw failure;
+        }
+        return -1;
+    }
+
+    // ---- users ----
+
+    @Override
+    public Optional<UserIds> user(String name) {
+        Passwd entry = posix.getpwnam(name);
+        return entry == null ? Optional.empty()
+                : Optional.of(new UserIds(entry.getLoginName(), (int) entry.getUID(), (int) entry.getGID()));
+    }
+
+    @Override
+    public Optional<Integer> group(String name) {
+        Group entry = posix.getgrnam(name);
+        return entry == null ? Optional.empty() : Optional.of((int) entry.getGID());
+    }
+
+    @Override
+    public void dropPrivileges(String user, int uid, int gid) {
+        check(libc.initgroups(user, gid), "initgroups", user);
+        check(libc.setgid(gid), "setgid", Integer.toString(gid));
+        check(libc.setuid(uid), "setuid", Integer.toString(uid));
+    }
+}

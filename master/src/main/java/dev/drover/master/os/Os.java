@@ -1,0 +1,116 @@
+package dev.drover.master.os;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The one seam between drover and the operating system. Every native call drover makes goes
+ * through here, and every failing call becomes an {@link OsException} naming the call, its
+ * argument and the errno text. Constants and struct layouts come from the running platform, so the
+ * same code runs on x86_64 and arm64.
+ */
+public interface Os {
+
+    /** The Linux implementation, loaded once. */
+    static Os linux() {
+        return LinuxOs.instance();
+    }
+
+    // ---- processes ----
+
+    int getpid();
+
+    /** Starts a child with {@code posix_spawn} as {@link SpawnRequest} describes; returns its pid. */
+    int spawn(SpawnRequest request);
+
+    /** {@code waitpid(pid, WNOHANG)}: how the child ended, or empty while it still runs. */
+    Optional<ExitStatus> reap(int pid);
+
+    /** Sends a signal; false when no such process exists. */
+    boolean kill(int pid, int signal);
+
+    /** Whether the process exists and is not a zombie. */
+    boolean isAlive(int pid);
+
+    /** The process's command line with NULs as spaces, or empty when it is gone. */
+    Optional<String> commandLine(int pid);
+
+    // ---- descriptors ----
+
+    /** A connected pair of Unix stream sockets, close-on-exec and blocking. */
+    int[] socketPair();
+
+    /** Sends {@code data} with {@code fds} attached as {@code SCM_RIGHTS}, in one {@code sendmsg}. */
+    void sendWithFds(int socket, byte[] data, int[] fds);
+
+    /**
+     * One {@code recvmsg} of at most {@code maxBytes} bytes and {@code maxFds} descriptors; blocks on
+     * a blocking socket. Received descriptors are close-on-exec.
+     */
+    Received receiveWithFds(int socket, int maxBytes, int maxFds);
+
+    /** Bytes read into {@code buffer}; 0 at end of stream; -1 when a non-blocking fd has none now. */
+    int read(int fd, byte[] buffer);
+
+    /** Bytes written; -1 when a non-blocking fd cannot take any now. */
+    int write(int fd, byte[] data, int offset, int length);
+
+    void close(int fd);
+
+    void setNonBlocking(int fd, boolean nonBlocking);
+
+    /**
+     * Waits until one of {@code fds} is readable or closed, or {@code timeoutMillis} passed (-1:
+     * forever). Sets {@code ready[i]} for each such fd; returns how many. A signal returns 0 early.
+     */
+    int poll(int[] fds, boolean[] ready, int timeoutMillis);
+
+    // ---- sockets ----
+
+    /**
+     * A listening TCP socket on {@code address}: non-blocking, close-on-exec, {@code SO_REUSEADDR},
+     * {@code SO_REUSEPORT} when asked, with {@code backlog} (the kernel caps it at somaxconn).
+     */
+    int listenTcp(InetSocketAddress address, boolean reusePort, int backlog);
+
+    /** The address a socket is bound to ({@code getsockname}). */
+    InetSocketAddress localAddress(int fd);
+
+    /**
+     * A listening Unix stream socket at {@code path} (non-blocking, close-on-exec); a path longer
+     * than {@code sun_path} is bound through {@code /proc/self/fd} of its directory.
+     */
+    int listenUnix(Path path, int backlog);
+
+    /** A blocking, close-on-exec Unix stream socket connected to {@code path}. */
+    int connectUnix(Path path);
+
+    /** A connection accepted from a non-blocking listener (non-blocking, close-on-exec), or -1 for none. */
+    int accept(int listener);
+
+    /** The uid of the process at the other end of a Unix socket ({@code SO_PEERCRED}). */
+    int peerUid(int socket);
+
+    // ---- files ----
+
+    /**
+     * Opens (creating with mode 0644) {@code path} close-on-exec and tries {@code flock(LOCK_EX|LOCK_NB)}.
+     * Returns the descriptor that holds the lock, or -1 when another process holds it.
+     */
+    int tryLock(Path path);
+
+    // ---- users ----
+
+    /** The user's uid and primary gid; empty when the system knows no such user. */
+    Optional<UserIds> user(String name);
+
+    /** The group's gid; empty when the system knows no such group. */
+    Optional<Integer> group(String name);
+
+    /** {@code initgroups}, {@code setgid}, {@code setuid}, in that order, for the whole process. */
+    void dropPrivileges(String user, int uid, int gid);
+
+    /** The effective uid of this process. */
+    int geteuid();
+}

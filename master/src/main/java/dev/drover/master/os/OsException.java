@@ -1,0 +1,26 @@
+package dev.drover.master.os;
+
+/**
+ * A system call failed. The message names the call, its argument and the errno text, in nginx's
+ * spirit: {@code bind 0.0.0.0:5678 failed: Address already in use (98)}.
+ */
+public final class OsException extends RuntimeException {
+    private final String call;
+    private final int errno;
+
+    public OsException(String call, String argument, int errno, String errnoText) {
+        super(call + (argument.isEmpty() ? "" : " " + argument) + " failed: " + errnoText + " (" + errno + ")");
+        this.call = call;
+        this.errno = errno;
+    }
+
+    /** The failed call's name, e.g. {@code bind}. */
+    public String call() {
+        return call;
+    }
+
+    /** The errno the call set. */
+    public int errno() {
+        return errno;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.drover.master.os;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The OS seam against the real kernel. */
+@Timeout(30)
+class LinuxOsTest {
+    private final Os os = Os.linux();
+
+    @Test
+    void passesDescriptorsOverSocketPair() {
+        int[] pair = os.socketPair();
+        int[] other = os.socketPair();
+        try {
+            os.sendWithFds(pair[0], "fds 1\n".getBytes(StandardCharsets.US_ASCII), new int[] {other[0]});
+            Received received = os.receiveWithFds(pair[1], 64, 4);
+            assertEquals("fds 1\n", new String(received.data(), StandardCharsets.US_ASCII));
+            assertEquals(1, received.fds().length);
+            int passed = received.fds()[0];
+            assertNotEquals(other[0], passed);
+            byte[] hello = "hi".getBytes(StandardCharsets.US_ASCII);
+            assertEquals(2, os.write(passed, hello, 0, 2));
+            byte[] buffer = new byte[8];
+            assertEquals(2, os.read(other[1], buffer));
+            os.close(passed);
+            os.close(pair[0]);
+            assertTrue(os.receiveWithFds(pair[1], 64, 4).endOfStream());
+        } finally {
+            os.close(pair[1]);
+            os.close(other[0]);
+            os.close(other[1]);
+        }
+    }
+
+    @Test
+    void listensOnAKernelChosenPortAndNamesTheAddressWhenTaken() throws IOException {
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
+        int fd = os.listenTcp(any, false, 511);
+        try {
+            InetSocketAddress bound = os.localAddress(fd);
+            assertNotEquals(0, bound.getPort());
+            try (Socket client = new Socket(bound.getAddress(), bound.getPort())) {
+                int accepted = awaitAccept(fd);
+                os.close(accepted);
+            }
+            OsException taken = assertThrows(OsException.class, () -> os.listenTcp(bound, false, 16));
+            assertEquals("bind 127.0.0.1:" + bound.getPort() + " failed: Address already in use (98)", taken.getMessage());
+            assertEquals("bind", taken.call());
+        } finally {
+            os.close(fd);
+        }
+    }
+
+    @Test
+    void reusePortListenersShareAPort() throws IOException {
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
+        int first = os.listenTcp(any, true, 16);
+        int second = os.listenTcp(os.localAddress(first), true, 16);
+        assertEquals(os.localAddress(first), os.localAddress(second));
+        os.close(first);
+        os.close(second);
+    }
+
+    @Test
+    void listensOnIpv6Loopback() throws IOException {
+        int fd = os.listenTcp(new InetSocketAddress(InetAddress.getByName("::1"), 0), false, 16);
+        assertEquals(InetAddress.getByName("::1"), os.localAddress(fd).getAddress());
+        os.close(fd);
+    }
+
+    private int awaitAccept(int listener) {
+        boolean[] ready = new boolean[1];
+        os.poll(new int[] {listener}, ready, 5000);
+        assertTrue(ready[0], "listener readable");
+        int fd = os.accept(listener);
+        assertTrue(fd >= 0);
+        return fd;
+    }
+
+    @Test
+    void spawnsWithOnlyThePassedDescriptorsAndReaps(@TempDir Path dir) throws Exception {
+        int[] pair = os.socketPair();
+        Path out = dir.resolve("out");
+        int pid = os.spawn(new SpawnRequest("/bin/sh", List.of("drover-test-child", "-c", "ls /proc/self/fd; echo $FOO; exit 7"),
+                Map.of("FOO", "bar", "PATH", "/usr/bin:/bin"), List.of(pair[1]), out, false));
+        os.close(pair[1]);
+        Optional<ExitStatus> status = awaitExit(pid);
+        assertEquals(new ExitStatus(7, 0), status.orElseThrow());
+        List<String> lines = Files.readAllLines(out);
+        // 0, 1, 2, the passed socket as 3, and the fd ls itself opens for /proc/self/fd.
+        assertEquals(List.of("0", "1", "2", "3", "4", "bar"), lines);
+        os.close(pair[0]);
+    }
+
+    @Test
+    void reportsKillingSignal() throws Exception {
+        int pid = os.spawn(new SpawnRequest("/bin/sleep", List.of("sleep", "30"), Map.of(), List.of(), null, false));
+        assertTrue(os.isAlive(pid));
+        assertTrue(os.kill(pid, Signals.number("KILL")));
+        ExitStatus status = awaitExit(pid).orElseThrow();
+        assertEquals("9 (SIGKILL)", status.toString());
+        assertFalse(os.isAlive(pid));
+        assertFalse(os.kill(pid, 0));
+    }
+
+    private Optional<ExitStatus> awaitExit(int pid) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Optional<ExitStatus> status = os.reap(pid);
+            if (status.isPresent()) {
+                return status;
+            }
+            Thread.sleep(10);
+        }
+        return Optional.empty();
+    }
+
+    @Test
+    void lockIsExclusiveAcrossDescriptions(@TempDir Path dir) {
+        Path lock = dir.resolve("app.pid.lock");
+        int held = os.tryLock(lock);
+        assertTrue(held >= 0);
+        assertEquals(-1, os.tryLock(lock));
+        os.close(held);
+        int again = os.tryLock(lock);
+        assertTrue(again >= 0);
+        os.close(again);
+    }
+
+    @Test
+    void unixSocketsWithLongPathsAndPeerCredentials(@TempDir Path dir) throws IOException {
+        Path deep = Files.createDirectories(dir.resolve("a".repeat(60)).resolve("b".repeat(60)));
+        Path socket = deep.resolve("app.pid.sock");
+        int listener = os.listenUnix(socket, 8);
+        try {
+            assertTrue(Files.exists(socket));
+            int client = os.connectUnix(socket);
+            int server = awaitAccept(listener);
+            assertEquals(os.geteuid(), os.peerUid(server));
+            os.close(client);
+            os.close(server);
+        } finally {
+            os.close(listener);
+        }
+    }
+
+    @Test
+    void resolvesUsers() {
+        assertEquals(0, os.user("root").orElseThrow().uid());
+        assertTrue(os.user("no-such-user-drover").isEmpty());
+        assertEquals(0, os.group("root").orElseThrow());
+        assertTrue(os.group("no-such-group-drover").isEmpty());
+    }
+
+    @Test
+    void exitStatusDecoding() {
+        assertEquals(new ExitStatus(250, 0), ExitStatus.fromWaitStatus(250 << 8));
+        assertEquals(new ExitStatus(-1, 15), ExitStatus.fromWaitStatus(15));
+        assertEquals("15 (SIGTERM)", ExitStatus.fromWaitStatus(15).toString());
+        assertArrayEquals(new int[] {9}, new int[] {ExitStatus.fromWaitStatus(9).number()});
+    }
+}
