@@ -19,6 +19,11 @@ public final class OsException extends RuntimeException {
         return call;
     }
 
+    /** Whether the call failed because the address is taken ({@code EADDRINUSE}). */
+    public boolean addressInUse() {
+        return errno == jnr.constants.platform.Errno.EADDRINUSE.intValue();
+    }
+
     /** The errno the call set. */
     public int errno() {
         return errno;

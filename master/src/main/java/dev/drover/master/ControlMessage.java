@@ -1,0 +1,73 @@
+package dev.drover.master;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One message on a worker's control channel (the socketpair between master and worker).
+ *
+ * <h2>Wire format</h2>
+ * Each message is one line of UTF-8: a lower-case type, optionally a space and an argument, and
+ * {@code \n}. In the argument a backslash is written {@code \\} and a newline {@code \n}, so a
+ * message never spans lines. Descriptors travel as {@code SCM_RIGHTS} on the {@code sendmsg} of
+ * the message that announces them.
+ *
+ * <pre>
+ * master → worker   listen N        first message; N listening sockets attached, in group order
+ *                   stop            close the listeners and connections, exit 0
+ * worker → master   ready           onWorkerStart returned and the worker accepts
+ *                   log TEXT        a line for the log file (TEXT may hold escaped newlines)
+ *                   fail TEXT       why the worker is about to exit abnormally
+ * </pre>
+ * EOF on either side means the other side is gone: a worker exits at once.
+ */
+public record ControlMessage(String type, String argument) {
+    public static final String LISTEN = "listen";
+    public static final String STOP = "stop";
+    public static final String READY = "ready";
+    public static final String LOG = "log";
+    public static final String FAIL = "fail";
+
+    public ControlMessage {
+        if (type.isEmpty() || type.indexOf(' ') >= 0 || type.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("bad message type: '" + type + "'");
+        }
+    }
+
+    public static ControlMessage of(String type) {
+        return new ControlMessage(type, "");
+    }
+
+    public static ControlMessage of(String type, String argument) {
+        return new ControlMessage(type, argument);
+    }
+
+    /** The message as it goes on the wire, newline included. */
+    public byte[] encode() {
+        String line = argument.isEmpty() ? type : type + " " + escape(argument);
+        return (line + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Parses one line without its newline. */
+    public static ControlMessage decode(String line) {
+        int space = line.indexOf(' ');
+        return space < 0 ? of(line) : of(line.substring(0, space), unescape(line.substring(space + 1)));
+    }
+
+    static String escape(String text) {
+        return text.replace("\\", "\\\\").replace("\n", "\\n");
+    }
+
+    static String unescape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length()) {
+                char next = text.charAt(++i);
+                out.append(next == 'n' ? '\n' : next);
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

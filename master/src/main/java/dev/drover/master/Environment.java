@@ -1,0 +1,27 @@
+package dev.drover.master;
+
+/**
+ * The environment variables that tell a re-executed application JVM what it is. The worker's
+ * control socket is always fd 3; so is the report socket of a daemon being started.
+ */
+public final class Environment {
+    private Environment() {}
+
+    public static final String ROLE = "DROVER_ROLE";
+    public static final String ROLE_WORKER = "worker";
+    public static final String ROLE_DAEMON = "daemon";
+    /** The worker's group index, in the order the application created its Workers. */
+    public static final String GROUP = "DROVER_GROUP";
+    public static final String WORKER_ID = "DROVER_WORKER_ID";
+    public static final String USER = "DROVER_USER";
+    public static final String USER_GROUP = "DROVER_USER_GROUP";
+    /** The fd of the control socket in a worker and of the report socket in a starting daemon. */
+    public static final int CHANNEL_FD = 3;
+    /** HotSpot frees SIGUSR2 for us when this is set (see PITFALLS). */
+    public static final String SR_SIGNUM = "_JAVA_SR_SIGNUM";
+
+    /** This JVM's role, or null for the CLI / foreground master. */
+    public static String role() {
+        return System.getenv(ROLE);
+    }
+}

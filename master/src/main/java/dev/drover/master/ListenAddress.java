@@ -1,0 +1,62 @@
+package dev.drover.master;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+/**
+ * A listen address in Workerman's form {@code <protocol>://<host>:<port>}, e.g.
+ * {@code http://0.0.0.0:8080} or {@code text://[::1]:5678}.
+ */
+public record ListenAddress(String protocol, String host, int port) {
+
+    /** Parses an address, with a message naming it when it is malformed. */
+    public static ListenAddress parse(String text) {
+        int scheme = text.indexOf("://");
+        if (scheme <= 0) {
+            throw new IllegalArgumentException("listen address '" + text + "' has no protocol; write e.g. http://0.0.0.0:8080");
+        }
+        String protocol = text.substring(0, scheme);
+        String rest = text.substring(scheme + 3);
+        int colon = rest.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("listen address '" + text + "' has no port; write e.g. " + protocol + "://0.0.0.0:8080");
+        }
+        String host = rest.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("listen address '" + text + "' has no host; use 0.0.0.0 for every IPv4 address");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(rest.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("listen address '" + text + "': port must be a number from 0 to 65535");
+        }
+        return new ListenAddress(protocol, host, port);
+    }
+
+    /** The socket address, resolving the host; an unknown host is an error naming it. */
+    public InetSocketAddress socketAddress() {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("listen address '" + this + "': unknown host " + host, e);
+        }
+    }
+
+    /** The same address with another port (the one the kernel chose for port 0). */
+    public ListenAddress withPort(int newPort) {
+        return new ListenAddress(protocol, host, newPort);
+    }
+
+    @Override
+    public String toString() {
+        return protocol + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.drover.master;
+
+import dev.drover.master.os.Os;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The listening sockets the master binds for groups without {@code reusePort}, held for the
+ * master's whole life so no connection waiting in an accept queue is lost when a worker goes.
+ */
+public final class Listeners implements AutoCloseable {
+    /** Passed to listen(2); the kernel caps it at net.core.somaxconn. */
+    public static final int BACKLOG = 65535;
+
+    private final Os os;
+    private final Map<Integer, Integer> fdByGroup = new HashMap<>();
+    private final Map<Integer, ListenAddress> boundByGroup = new HashMap<>();
+
+    public Listeners(Os os) {
+        this.os = os;
+    }
+
+    /** Binds the group's address; the bound address (with the kernel's port for port 0) is kept. */
+    public void bind(GroupSpec group) {
+        InetSocketAddress address = group.listen().socketAddress();
+        int fd = os.listenTcp(address, false, BACKLOG);
+        fdByGroup.put(group.index(), fd);
+        boundByGroup.put(group.index(), group.listen().withPort(os.localAddress(fd).getPort()));
+    }
+
+    /** The listening descriptors the group's workers get, in order (none when it has no socket here). */
+    public int[] fdsFor(GroupSpec group) {
+        Integer fd = fdByGroup.get(group.index());
+        return fd == null ? new int[0] : new int[] {fd};
+    }
+
+    /** The address as bound: port 0 replaced by the kernel's choice. */
+    public String addressOf(GroupSpec group) {
+        ListenAddress bound = boundByGroup.get(group.index());
+        return bound != null ? bound.toString() : group.listenText();
+    }
+
+    @Override
+    public void close() {
+        fdByGroup.values().forEach(os::close);
+        fdByGroup.clear();
+    }
+}

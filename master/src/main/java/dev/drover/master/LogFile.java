@@ -1,0 +1,88 @@
+package dev.drover.master;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The master's log in Workerman's line format, {@code 2026-11-23 19:40:00 pid:4242 message}, one
+ * line per event. Past {@code maxSize} bytes the file moves to {@code <log>.1} and a new one starts.
+ * Worker lines arrive over their control channels and are written here with the worker's pid, so
+ * workers never hold the log file open.
+ */
+public final class LogFile implements AutoCloseable {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    public static final long DEFAULT_MAX_SIZE = 10L * 1024 * 1024;
+
+    private final Path path;
+    private final boolean echo;
+    private final long maxSize;
+    private FileChannel channel;
+
+    /**
+     * @param echo also print each line on stdout (a master in the foreground)
+     */
+    public LogFile(Path path, boolean echo, long maxSize) {
+        this.path = path;
+        this.echo = echo;
+        this.maxSize = maxSize;
+        this.channel = open();
+    }
+
+    private FileChannel open() {
+        try {
+            Files.createDirectories(path.toAbsolutePath().getParent());
+            return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open log file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Writes one event of the process {@code pid}; a multi-line message keeps its lines together. */
+    public synchronized void write(int pid, String message) {
+        String line = LocalDateTime.now().format(TIME) + " pid:" + pid + " " + message + "\n";
+        if (echo) {
+            System.out.print(line);
+            System.out.flush();
+        }
+        try {
+            rotateIfFull();
+            ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        } catch (IOException e) {
+            System.err.println("drover: cannot write log file " + path + ": " + e.getMessage() + "; line was: " + line);
+        }
+    }
+
+    private void rotateIfFull() throws IOException {
+        if (channel.size() < maxSize) {
+            return;
+        }
+        channel.close();
+        Files.move(path, path.resolveSibling(path.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+        channel = open();
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing left to report it to
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.drover.master;
+
+import dev.drover.master.os.Os;
+import dev.drover.master.os.OsException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Brings a master up: takes the pid file's lock, opens the log, binds the listeners and the
+ * operator socket, writes the pid file, then hands over to the {@link Arbiter}. Any failure on
+ * the way is reported with what to do, and leaves nothing behind.
+ */
+final class MasterMain {
+    private final AppSpec app;
+    private final Os os;
+    private final String[] args;
+    private final Reply report;
+
+    /**
+     * @param args the application's arguments, passed on to the workers
+     * @param report the starting CLI's report socket for a daemon, or null in the foreground
+     */
+    MasterMain(AppSpec app, Os os, String[] args, Reply report) {
+        this.app = app;
+        this.os = os;
+        this.args = args.clone();
+        this.report = report;
+    }
+
+    private String tag() {
+        return "drover[" + app.name() + "]";
+    }
+
+    int run() {
+        PidFile pidFile = new PidFile(app.pidFileOrDefault(), os);
+        if (!pidFile.tryAcquire()) {
+            return fail(tag() + " already running (pid " + pidFile.readPid().map(String::valueOf).orElse("?")
+                    + ", pid file " + pidFile.path() + "); stop it first, or use restart");
+        }
+        Optional<String> stale = pidFile.removeStale();
+        stale.ifPresent(this::say);
+        LogFile log;
+        try {
+            log = new LogFile(app.logFileOrDefault(), report == null, LogFile.DEFAULT_MAX_SIZE);
+        } catch (UncheckedIOException e) {
+            pidFile.release();
+            return fail(tag() + " " + e.getMessage());
+        }
+        int pid = os.getpid();
+        log.write(pid, tag() + " start in " + (report == null ? "DEBUG" : "DAEMON") + " mode, master pid " + pid
+                + ", drover " + Cli.VERSION + ", Java " + Runtime.version());
+        stale.ifPresent(message -> log.write(pid, tag() + " " + message));
+        Listeners listeners = new Listeners(os);
+        int operatorFd = -1;
+        try {
+            for (GroupSpec group : app.groups()) {
+                if (group.masterBinds()) {
+                    bind(listeners, group);
+                }
+            }
+            Files.deleteIfExists(pidFile.socketPath());
+            operatorFd = os.listenUnix(pidFile.socketPath(), 16);
+            Files.setPosixFilePermissions(pidFile.socketPath(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            pidFile.write(pid);
+        } catch (OsException | IllegalArgumentException | UncheckedIOException | java.io.IOException e) {
+            listeners.close();
+            if (operatorFd >= 0) {
+                os.close(operatorFd);
+            }
+            pidFile.release();
+            String message = tag() + " start failed: " + e.getMessage();
+            log.write(pid, message);
+            log.close();
+            return fail(message);
+        }
+        JvmCommand command = JvmCommand.current(Arrays.asList(args));
+        Spawner spawner = new Spawner(os, command, app.logFileOrDefault().getParent());
+        return new Arbiter(app, os, log, pidFile, listeners, spawner, operatorFd, report).run();
+    }
+
+    private void bind(Listeners listeners, GroupSpec group) {
+        try {
+            listeners.bind(group);
+        } catch (OsException e) {
+            throw new IllegalArgumentException("worker " + group.name() + " (" + group.listenText() + "): " + e.getMessage()
+                    + (e.addressInUse() ? "; another process listens there (find it with: ss -ltnp)" : ""), e);
+        }
+    }
+
+    private void say(String message) {
+        if (report != null) {
+            report.out(tag() + " " + message);
+        } else {
+            System.out.println(tag() + " " + message);
+        }
+    }
+
+    private int fail(String message) {
+        if (report != null) {
+            report.err(message);
+            report.exit(ExitCodes.FAILED);
+        } else {
+            System.err.println(message);
+        }
+        return ExitCodes.FAILED;
+    }
+}

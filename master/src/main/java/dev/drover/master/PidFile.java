@@ -1,0 +1,116 @@
+package dev.drover.master;
+
+import dev.drover.master.os.Os;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+
+/**
+ * The pid file and its lock. A master holds {@code flock} on {@code <pid file>.lock} for its whole
+ * life: locked means a master runs; unlocked means any pid file left behind is stale. The pid
+ * file's content is written to a temp file and renamed into place, so readers never see half of it.
+ */
+public final class PidFile {
+    private final Path path;
+    private final Path lockPath;
+    private final Os os;
+    private int lockFd = -1;
+
+    public PidFile(Path path, Os os) {
+        this.path = path.toAbsolutePath();
+        this.lockPath = this.path.resolveSibling(this.path.getFileName() + ".lock");
+        this.os = os;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** The operator socket's path, next to the pid file. */
+    public Path socketPath() {
+        return path.resolveSibling(path.getFileName() + ".sock");
+    }
+
+    /** The pid written in the file, if there is a file with a number in it. */
+    public Optional<Integer> readPid() {
+        try {
+            return Optional.of(Integer.parseInt(Files.readString(path, StandardCharsets.US_ASCII).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether a master holds the lock right now. */
+    public boolean isLocked() {
+        createDirectory();
+        int fd = os.tryLock(lockPath);
+        if (fd < 0) {
+            return true;
+        }
+        os.close(fd);
+        return false;
+    }
+
+    /** Takes the lock for this process's life; false when another master holds it. */
+    public boolean tryAcquire() {
+        createDirectory();
+        lockFd = os.tryLock(lockPath);
+        return lockFd >= 0;
+    }
+
+    /**
+     * With the lock free, a pid file left behind is stale. Describes it and removes it, leaving the
+     * process it names alone; empty when there was none.
+     */
+    public Optional<String> removeStale() {
+        if (!Files.exists(path)) {
+            return Optional.empty();
+        }
+        String who = readPid().map(pid -> os.isAlive(pid)
+                ? "pid " + pid + " is not a drover master of this pid file (it is '" + os.commandLine(pid).orElse("?") + "', left alone)"
+                : "pid " + pid + " is not running").orElse("it holds no pid");
+        delete(path);
+        return Optional.of("removed stale pid file " + path + ": " + who);
+    }
+
+    /** Writes {@code pid} by temp file and rename. */
+    public void write(int pid) {
+        Path temp = path.resolveSibling(path.getFileName() + ".tmp");
+        try {
+            Files.writeString(temp, pid + "\n", StandardCharsets.US_ASCII);
+            Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write pid file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the pid file and its socket, then lets go of the lock. */
+    public void release() {
+        delete(path);
+        delete(socketPath());
+        if (lockFd >= 0) {
+            os.close(lockFd);
+            lockFd = -1;
+        }
+    }
+
+    private void createDirectory() {
+        try {
+            Files.createDirectories(path.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the pid file's directory " + path.getParent() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a file we cannot remove is reported as stale by the next command
+        }
+    }
+}

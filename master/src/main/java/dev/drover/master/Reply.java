@@ -1,0 +1,97 @@
+package dev.drover.master;
+
+import dev.drover.master.os.Os;
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * Answers to a command, on the operator socket or on a starting daemon's report socket.
+ *
+ * <h2>Wire format</h2>
+ * The client sends one line: the command and its options separated by spaces, e.g.
+ * {@code status --json}. The master answers lines {@code out TEXT} (for stdout), {@code err TEXT}
+ * (for stderr), then {@code exit N} with the command's exit code, and closes. TEXT is escaped as
+ * in {@link ControlMessage}.
+ */
+public final class Reply {
+    private final Os os;
+    private int fd;
+
+    public Reply(Os os, int fd) {
+        this.os = os;
+        this.fd = fd;
+    }
+
+    public void out(String text) {
+        send(ControlMessage.of("out", text));
+    }
+
+    public void err(String text) {
+        send(ControlMessage.of("err", text));
+    }
+
+    /** Sends the exit code and closes the connection. */
+    public void exit(int code) {
+        send(ControlMessage.of("exit", Integer.toString(code)));
+        close();
+    }
+
+    public boolean isOpen() {
+        return fd >= 0;
+    }
+
+    public void close() {
+        if (fd >= 0) {
+            os.close(fd);
+            fd = -1;
+        }
+    }
+
+    private void send(ControlMessage message) {
+        if (fd < 0) {
+            return;
+        }
+        byte[] bytes = message.encode();
+        try {
+            int offset = 0;
+            while (offset < bytes.length) {
+                int written = os.write(fd, bytes, offset, bytes.length - offset);
+                if (written < 0) {
+                    close(); // a client that does not read its answer loses it
+                    return;
+                }
+                offset += written;
+            }
+        } catch (RuntimeException gone) {
+            close();
+        }
+    }
+
+    /**
+     * Reads a reply from {@code fd} to its end, printing {@code out} and {@code err} lines;
+     * returns the exit code, or -1 when the connection ended without one.
+     */
+    public static int relay(Os os, int fd, PrintStream out, PrintStream err) {
+        LineBuffer lines = new LineBuffer(1 << 20);
+        byte[] buffer = new byte[8192];
+        int count;
+        while ((count = os.read(fd, buffer)) != 0) {
+            if (count < 0) {
+                continue;
+            }
+            List<String> complete = lines.add(buffer, count);
+            for (String line : complete) {
+                ControlMessage message = ControlMessage.decode(line);
+                switch (message.type()) {
+                    case "out" -> out.println(message.argument());
+                    case "err" -> err.println(message.argument());
+                    case "exit" -> {
+                        return Integer.parseInt(message.argument());
+                    }
+                    default -> err.println("drover: unexpected answer line: " + line);
+                }
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.drover.master;
+
+import dev.drover.master.os.Os;
+import dev.drover.master.os.SpawnRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts worker JVMs (and the daemon master) through {@code posix_spawn}: the channel socket on
+ * fd 3 and nothing else beyond stdio, signals at their defaults, a process group of their own.
+ */
+public final class Spawner {
+    private final Os os;
+    private final JvmCommand command;
+    private final Path crashDirectory;
+
+    public Spawner(Os os, JvmCommand command, Path crashDirectory) {
+        this.os = os;
+        this.command = command;
+        this.crashDirectory = crashDirectory;
+    }
+
+    /** The options a worker JVM starts with before the master's own and the group's. */
+    List<String> workerDefaults() {
+        List<String> defaults = new ArrayList<>(List.of(
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+                "-XX:ErrorFile=" + crashDirectory.resolve("hs_err_pid%p.log")));
+        defaults.addAll(JvmCommand.versionOptions());
+        return defaults;
+    }
+
+    /** Spawns worker {@code id} of {@code group} with {@code channelFd} as its control socket. */
+    public int spawnWorker(GroupSpec group, int id, String listen, int channelFd) {
+        Map<String, String> env = baseEnvironment();
+        env.put(Environment.ROLE, Environment.ROLE_WORKER);
+        env.put(Environment.GROUP, Integer.toString(group.index()));
+        env.put(Environment.WORKER_ID, Integer.toString(id));
+        if (group.user() != null) {
+            env.put(Environment.USER, group.user());
+        }
+        if (group.group() != null) {
+            env.put(Environment.USER_GROUP, group.group());
+        }
+        String title = "drover: worker " + group.name() + " " + listen;
+        List<String> argv = command.worker(title, workerDefaults(), group.jvmOptions());
+        return os.spawn(new SpawnRequest(command.java(), argv, env, List.of(channelFd), null, false));
+    }
+
+    /** Spawns this program again as a daemon master in a new session, reporting on {@code reportFd}. */
+    public int spawnDaemon(int reportFd, Path stdout) {
+        Map<String, String> env = baseEnvironment();
+        env.put(Environment.ROLE, Environment.ROLE_DAEMON);
+        List<String> argv = command.relaunch(command.java(), List.of());
+        return os.spawn(new SpawnRequest(command.java(), argv, env, List.of(reportFd), stdout, true));
+    }
+
+    private static Map<String, String> baseEnvironment() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.remove(Environment.ROLE);
+        env.remove(Environment.GROUP);
+        env.remove(Environment.WORKER_ID);
+        env.remove(Environment.USER);
+        env.remove(Environment.USER_GROUP);
+        env.put(Environment.SR_SIGNUM, "39");
+        return env;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.drover.master;
+
+/**
+ * One worker JVM as the master tracks it, from spawn to reap. Its state only moves forward:
+ * {@code SPAWNED → READY → STOPPING → EXITED} (a worker may also stop or exit before it was ready).
+ */
+final class WorkerProcess {
+    enum State { SPAWNED, READY, STOPPING, EXITED }
+
+    final GroupSpec group;
+    final int id;
+    final int pid;
+    final long spawnedAtNanos;
+    final LineBuffer lines = new LineBuffer(1 << 20);
+    private int channelFd;
+    private State state = State.SPAWNED;
+    private boolean everReady;
+    private String failure;
+
+    WorkerProcess(GroupSpec group, int id, int pid, int channelFd, long spawnedAtNanos) {
+        this.group = group;
+        this.id = id;
+        this.pid = pid;
+        this.channelFd = channelFd;
+        this.spawnedAtNanos = spawnedAtNanos;
+    }
+
+    State state() {
+        return state;
+    }
+
+    void moveTo(State next) {
+        boolean legal = switch (next) {
+            case SPAWNED -> false;
+            case READY -> state == State.SPAWNED;
+            case STOPPING -> state == State.SPAWNED || state == State.READY;
+            case EXITED -> state != State.EXITED;
+        };
+        if (!legal) {
+            throw new IllegalStateException(this + ": illegal transition " + state + " -> " + next);
+        }
+        everReady |= next == State.READY;
+        state = next;
+    }
+
+    boolean everReady() {
+        return everReady;
+    }
+
+    /** The control socket, or -1 once the worker closed its end. */
+    int channelFd() {
+        return channelFd;
+    }
+
+    void channelClosed() {
+        channelFd = -1;
+    }
+
+    /** What the worker said about its failure before it exited, or null. */
+    String failure() {
+        return failure;
+    }
+
+    void failed(String reason) {
+        failure = reason;
+    }
+
+    /** {@code worker[web:4242]}, as Workerman names a worker in its log. */
+    @Override
+    public String toString() {
+        return "worker[" + group.name() + ":" + pid + "]";
+    }
+}

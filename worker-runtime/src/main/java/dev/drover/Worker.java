@@ -1,0 +1,266 @@
+package dev.drover;
+
+import dev.drover.internal.WorkerRuntime;
+import dev.drover.master.AppSpec;
+import dev.drover.master.Cli;
+import dev.drover.master.Environment;
+import dev.drover.master.GroupSpec;
+import dev.drover.master.JvmCommand;
+import dev.drover.master.ListenAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A group of worker processes that listen on one address and run the same callbacks, Workerman's
+ * {@code Worker}. Declare Workers in {@code main}, then call {@link #runAll}: the program becomes a
+ * master that binds the sockets and supervises {@code count} worker JVMs per group, each running the
+ * callbacks on one event-loop thread.
+ *
+ * <p>{@code main} runs again in every worker JVM (the JVM cannot fork): per-process set-up belongs
+ * in {@code onWorkerStart}.
+ */
+public final class Worker {
+    /** The protocols a listen address may name. */
+    public static final Set<String> PROTOCOLS = Set.of("tcp", "text", "http");
+
+    private static final List<Worker> GROUPS = new ArrayList<>();
+    private static boolean running;
+    private static Path pidFile;
+    private static Path logFile;
+    private static Path stdoutFile;
+    private static Duration stopTimeout = Duration.ofSeconds(2);
+
+    private final ListenAddress listen;
+    private String name = "none";
+    private int count = 1;
+    private boolean reusePort;
+    private String user;
+    private String group;
+    private List<String> jvmOptions = List.of();
+    private int id = -1;
+    private WorkerCallback onWorkerStart;
+    private ConnectionCallback onConnect;
+    private MessageCallback onMessage;
+    private ConnectionCallback onClose;
+
+    /**
+     * A Worker listening on {@code <protocol>://<host>:<port>}, e.g. {@code http://0.0.0.0:8080}.
+     *
+     * @throws IllegalArgumentException for a malformed address or an unknown protocol
+     */
+    public Worker(String listen) {
+        this.listen = ListenAddress.parse(listen);
+        if (!PROTOCOLS.contains(this.listen.protocol())) {
+            throw new IllegalArgumentException("listen address '" + listen + "': unknown protocol '" + this.listen.protocol()
+                    + "'; drover knows " + String.join(", ", new java.util.TreeSet<>(PROTOCOLS)));
+        }
+        register();
+    }
+
+    /** A Worker that listens on nothing: a process for timers or outgoing connections. */
+    public Worker() {
+        this.listen = null;
+        register();
+    }
+
+    private void register() {
+        if (!running) {
+            GROUPS.add(this);
+        }
+    }
+
+    // ---- global settings (static, as in Workerman) ----
+
+    /** The pid file (default {@code <working dir>/<MainClass>.pid}); {@code --pid-file} overrides it. */
+    public static void setPidFile(String path) {
+        pidFile = Path.of(path);
+    }
+
+    /** The log file (default {@code <working dir>/<MainClass>.log}). */
+    public static void setLogFile(String path) {
+        logFile = Path.of(path);
+    }
+
+    /** Where a daemon's stdout and stderr go (default {@code /dev/null}). */
+    public static void setStdoutFile(String path) {
+        stdoutFile = Path.of(path);
+    }
+
+    /** How long workers get to exit on stop before SIGKILL (default 2 s). */
+    public static void setStopTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("stopTimeout must not be negative, was " + timeout);
+        }
+        stopTimeout = timeout;
+    }
+
+    /** {@link #setStopTimeout(Duration)} in seconds, as Workerman's {@code Worker::$stopTimeout}. */
+    public static void setStopTimeout(double seconds) {
+        setStopTimeout(Duration.ofMillis(Math.round(seconds * 1000)));
+    }
+
+    // ---- per-group settings ----
+
+    /** How many worker processes (default 1). */
+    public Worker setCount(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1, was " + count);
+        }
+        this.count = count;
+        return this;
+    }
+
+    /** The group's name, shown in logs, status and process titles (default "none"). */
+    public Worker setName(String name) {
+        if (name.isBlank() || name.contains(" ") || name.contains("\n")) {
+            throw new IllegalArgumentException("name must be a non-empty word, was '" + name + "'");
+        }
+        this.name = name;
+        return this;
+    }
+
+    /** Each worker binds its own socket with SO_REUSEPORT instead of sharing the master's. */
+    public Worker setReusePort(boolean reusePort) {
+        this.reusePort = reusePort;
+        return this;
+    }
+
+    /** The user the workers run as (the master must run as root). */
+    public Worker setUser(String user) {
+        this.user = user;
+        return this;
+    }
+
+    /** The group the workers run as (default: the user's primary group). */
+    public Worker setGroup(String group) {
+        this.group = group;
+        return this;
+    }
+
+    /** Options for this group's worker JVMs, after drover's defaults (e.g. {@code -Xmx512m}). */
+    public Worker setJvmOptions(String... options) {
+        this.jvmOptions = List.of(options);
+        return this;
+    }
+
+    public Worker onWorkerStart(WorkerCallback callback) {
+        this.onWorkerStart = callback;
+        return this;
+    }
+
+    public Worker onConnect(ConnectionCallback callback) {
+        this.onConnect = callback;
+        return this;
+    }
+
+    public Worker onMessage(MessageCallback callback) {
+        this.onMessage = callback;
+        return this;
+    }
+
+    public Worker onClose(ConnectionCallback callback) {
+        this.onClose = callback;
+        return this;
+    }
+
+    // ---- reading ----
+
+    /** This process's worker id, 0 to count-1; -1 outside a worker process. */
+    public int getId() {
+        return id;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public int getCount() {
+        return count;
+    }
+
+    public boolean isReusePort() {
+        return reusePort;
+    }
+
+    /** The listen address as given, or null. */
+    public String getListen() {
+        return listen == null ? null : listen.toString();
+    }
+
+    /** The parsed listen address, or null. */
+    public ListenAddress getListenAddress() {
+        return listen;
+    }
+
+    public WorkerCallback getOnWorkerStart() {
+        return onWorkerStart;
+    }
+
+    public ConnectionCallback getOnConnect() {
+        return onConnect;
+    }
+
+    public MessageCallback getOnMessage() {
+        return onMessage;
+    }
+
+    public ConnectionCallback getOnClose() {
+        return onClose;
+    }
+
+    /** This process's open connections of this Worker, by id. */
+    public Map<Long, Connection> getConnections() {
+        return running ? WorkerRuntime.current().connectionsOf(this) : Collections.emptyMap();
+    }
+
+    // ---- running ----
+
+    /**
+     * Inside {@code onWorkerStart}: listen on this Worker's address in the current process only. With
+     * count &gt; 1 and no reusePort, the second process fails: the port is taken.
+     *
+     * @throws RuntimeException naming the address and the errno text when the bind fails, e.g.
+     *     {@code bind 0.0.0.0:5678 failed: Address already in use (98)}
+     */
+    public void listen() {
+        if (!running) {
+            throw new IllegalStateException("listen() works inside a worker process (call it in onWorkerStart)");
+        }
+        this.id = WorkerRuntime.current().id();
+        WorkerRuntime.current().listen(this);
+    }
+
+    /**
+     * Runs the application: as the command in {@code args} says ({@code start}, {@code stop}, ...)
+     * in the master, or the group this process was started for in a worker. Does not return.
+     */
+    public static void runAll(String[] args) {
+        if (running) {
+            throw new IllegalStateException("Worker.runAll was called twice");
+        }
+        running = true;
+        if (Environment.ROLE_WORKER.equals(Environment.role())) {
+            WorkerRuntime runtime = WorkerRuntime.current();
+            Worker worker = GROUPS.get(runtime.groupIndex());
+            worker.id = runtime.id();
+            System.exit(runtime.run(worker));
+        }
+        System.exit(Cli.run(spec(), args));
+    }
+
+    private static AppSpec spec() {
+        String main = JvmCommand.detectMainClass();
+        String appName = main.substring(main.lastIndexOf('.') + 1);
+        List<GroupSpec> groups = new ArrayList<>();
+        for (int i = 0; i < GROUPS.size(); i++) {
+            Worker w = GROUPS.get(i);
+            groups.add(new GroupSpec(i, w.name, w.count, w.listen, w.reusePort, w.user, w.group, w.jvmOptions));
+        }
+        return new AppSpec(appName, groups, pidFile, logFile, stdoutFile, stopTimeout);
+    }
+}

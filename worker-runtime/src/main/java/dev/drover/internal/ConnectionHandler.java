@@ -1,0 +1,91 @@
+package dev.drover.internal;
+
+import dev.drover.Worker;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Calls a Worker's {@code onConnect}, {@code onMessage} and {@code onClose} for one connection.
+ * An exception escaping a callback ends the worker (status 250); bad input only ends its own
+ * connection.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+    private final WorkerRuntime runtime;
+    private final Worker worker;
+    private final Protocol protocol;
+    private NettyConnection connection;
+
+    ConnectionHandler(WorkerRuntime runtime, Worker worker, Protocol protocol) {
+        this.runtime = runtime;
+        this.worker = worker;
+        this.protocol = protocol;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        connection = new NettyConnection(ctx.channel(), worker, protocol, runtime.nextConnectionId());
+        runtime.opened(worker, connection);
+        if (worker.getOnConnect() != null) {
+            try {
+                worker.getOnConnect().call(connection);
+            } catch (Throwable e) {
+                runtime.callbackFailed("onConnect", worker, e);
+            }
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        try {
+            if (message instanceof DecoderResultProvider provider && !provider.decoderResult().isSuccess()) {
+                rejectBadInput(ctx, provider.decoderResult());
+                return;
+            }
+            Object data = protocol.decode(message);
+            if (worker.getOnMessage() != null) {
+                try {
+                    worker.getOnMessage().call(connection, data);
+                } catch (Throwable e) {
+                    runtime.callbackFailed("onMessage", worker, e);
+                }
+            }
+        } finally {
+            ReferenceCountUtil.release(message);
+        }
+    }
+
+    private void rejectBadInput(ChannelHandlerContext ctx, DecoderResult result) {
+        if (protocol == Protocol.HTTP) {
+            ctx.writeAndFlush(Protocol.badRequest(ctx.alloc(), HttpResponseStatus.BAD_REQUEST)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (connection != null) {
+            runtime.closed(worker, connection);
+            if (worker.getOnClose() != null) {
+                try {
+                    worker.getOnClose().call(connection);
+                } catch (Throwable e) {
+                    runtime.callbackFailed("onClose", worker, e);
+                }
+            }
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Resets, oversized packages, undecodable bytes: the peer's problem, not the worker's.
+        ctx.close();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.drover.internal;
+
+import dev.drover.master.Environment;
+import dev.drover.master.os.Os;
+import dev.drover.master.os.UserIds;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+
+/**
+ * A worker JVM's main class. Takes the listening sockets from the control channel, drops
+ * privileges to the group's user, and only then runs the application's {@code main} (so even its
+ * static initialisers run as that user); {@code Worker.runAll} there runs this process's group.
+ *
+ * <p>Arguments: the application's main class, then the application's arguments.
+ */
+public final class WorkerMain {
+    private WorkerMain() {}
+
+    public static void main(String[] args) {
+        Os os = Os.linux();
+        int fd = Environment.CHANNEL_FD;
+        ControlClient control = new ControlClient(os, fd);
+        int group = Integer.parseInt(System.getenv(Environment.GROUP));
+        int id = Integer.parseInt(System.getenv(Environment.WORKER_ID));
+        WorkerRuntime runtime;
+        try {
+            Handoff handoff = Handoff.receive(os, fd);
+            dropPrivileges(os, control);
+            runtime = new WorkerRuntime(os, control, group, id, handoff);
+        } catch (RuntimeException e) {
+            Fatal.exit(control, "worker start failed", e, 1);
+            return;
+        }
+        WorkerRuntime.install(runtime);
+        Method main;
+        try {
+            main = Class.forName(args[0]).getMethod("main", String[].class);
+        } catch (ReflectiveOperationException e) {
+            Fatal.exit(control, "cannot find main(String[]) of " + args[0], e, 1);
+            return;
+        }
+        try {
+            main.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
+        } catch (InvocationTargetException e) {
+            Fatal.exit(control, "main() of " + args[0] + " failed in worker " + id, e.getCause(), Fatal.STATUS);
+        } catch (IllegalAccessException e) {
+            Fatal.exit(control, "cannot call main() of " + args[0], e, 1);
+        }
+        Fatal.exit(control, "main() of " + args[0] + " returned without calling Worker.runAll",
+                new IllegalStateException("Worker.runAll was not called"), 1);
+    }
+
+    /** initgroups, setgid, setuid to the group's user, before any application code runs. */
+    private static void dropPrivileges(Os os, ControlClient control) {
+        String user = System.getenv(Environment.USER);
+        String groupName = System.getenv(Environment.USER_GROUP);
+        if (user == null && groupName == null) {
+            return;
+        }
+        UserIds ids = user != null
+                ? os.user(user).orElseThrow(() -> new IllegalArgumentException("unknown user '" + user + "' (setUser)"))
+                : os.user(System.getProperty("user.name")).orElseThrow();
+        int gid = groupName == null ? ids.gid()
+                : os.group(groupName).orElseThrow(() -> new IllegalArgumentException("unknown group '" + groupName + "' (setGroup)"));
+        if (os.geteuid() != 0) {
+            if (ids.uid() != os.geteuid()) {
+                control.log("warning: only root can run workers as user " + ids.name() + "; this worker keeps uid " + os.geteuid());
+            }
+            return;
+        }
+        os.dropPrivileges(ids.name(), ids.uid(), gid);
+    }
+}
