@@ -1,0 +1,200 @@
+package dev.drover.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A drover application under test, driven through its CLI like an operator would: its own temp
+ * directory, pid file and log there, small heaps. {@link #close} stops it and kills whatever it
+ * left, so a failing test leaves no process behind.
+ */
+final class App implements AutoCloseable {
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern ROW = Pattern.compile("^(\\d+)\\s+(\\d+|-)\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)\\s*$");
+
+    private final Path dir;
+    private final Class<?> main;
+    private final List<String> jvmOptions;
+    private String java = javaOf(System.getProperty("java.home"));
+    private final Set<Long> seenPids = new HashSet<>();
+    private int commands;
+
+    App(Path dir, Class<?> main, String... jvmOptions) {
+        this.dir = dir;
+        this.main = main;
+        this.jvmOptions = List.of(jvmOptions);
+    }
+
+    /** Runs the application on another {@code java} executable. */
+    App onJava(String javaExecutable) {
+        this.java = javaExecutable;
+        return this;
+    }
+
+    static String javaOf(String javaHome) {
+        return Path.of(javaHome, "bin", "java").toString();
+    }
+
+    record Result(int code, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    record WorkerRow(int id, long pid, String name, String listen, String state) {}
+
+    Path dir() {
+        return dir;
+    }
+
+    Path pidFile() {
+        return dir.resolve("app.pid");
+    }
+
+    Path logFile() {
+        return dir.resolve(main.getSimpleName() + ".log");
+    }
+
+    String log() {
+        try {
+            return Files.exists(logFile()) ? Files.readString(logFile()) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The command line of the application with {@code args}, as an operator would type it. */
+    List<String> commandLine(String... args) {
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(version(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", TestClassPath.get(), main.getName()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--pid-file", pidFile().toString()));
+        return command;
+    }
+
+    /** The flags a JVM of that version needs to run jnr and Netty without warnings (see PITFALLS). */
+    private static List<String> version(String java) {
+        int feature = JavaVersions.feature(java);
+        List<String> flags = new ArrayList<>();
+        if (feature >= 22) {
+            flags.add("--enable-native-access=ALL-UNNAMED");
+        }
+        if (feature >= 24) {
+            flags.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        return flags;
+    }
+
+    /** Runs a CLI command to its end. */
+    Result run(String... args) {
+        int n = ++commands;
+        Path out = dir.resolve("cmd" + n + ".out");
+        Path err = dir.resolve("cmd" + n + ".err");
+        ProcessBuilder builder = new ProcessBuilder(commandLine(args)).directory(dir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        builder.environment().put("_JAVA_SR_SIGNUM", "39");
+        try {
+            Process process = builder.start();
+            if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(String.join(" ", args) + " did not finish within " + COMMAND_TIMEOUT + "; log:\n" + log());
+            }
+            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Starts a process that runs the given command in the foreground, output to files in the temp dir. */
+    Process launch(String... args) {
+        ProcessBuilder builder = new ProcessBuilder(commandLine(args)).directory(dir.toFile())
+                .redirectOutput(dir.resolve("foreground.out").toFile()).redirectError(dir.resolve("foreground.err").toFile());
+        builder.environment().put("_JAVA_SR_SIGNUM", "39");
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code start -d}, which must succeed. */
+    App start() {
+        Result result = run("start", "-d");
+        if (result.code() != 0) {
+            throw new AssertionError("start -d exited " + result.code() + ": " + result.all() + "\nlog:\n" + log());
+        }
+        masterPid();
+        return this;
+    }
+
+    long masterPid() {
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile()).trim());
+            seenPids.add(pid);
+            return pid;
+        } catch (IOException e) {
+            throw new UncheckedIOException("no pid file " + pidFile(), e);
+        }
+    }
+
+    /** The worker rows of {@code status}, which must exit 0. */
+    List<WorkerRow> workers() {
+        Result status = run("status");
+        if (status.code() != 0) {
+            throw new AssertionError("status exited " + status.code() + ": " + status.all());
+        }
+        return parseRows(status.out());
+    }
+
+    List<WorkerRow> parseRows(String table) {
+        List<WorkerRow> rows = new ArrayList<>();
+        for (String line : table.split("\n")) {
+            Matcher m = ROW.matcher(line);
+            if (m.matches()) {
+                long pid = m.group(2).equals("-") ? -1 : Long.parseLong(m.group(2));
+                rows.add(new WorkerRow(Integer.parseInt(m.group(1)), pid, m.group(3), m.group(4), m.group(5)));
+                seenPids.add(pid);
+            }
+        }
+        return rows;
+    }
+
+    /** The port the first group listens on, as status shows it. */
+    int port() {
+        String listen = workers().get(0).listen();
+        return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+    }
+
+    /** Remembers a pid to kill in {@link #close} should it survive. */
+    void track(long pid) {
+        seenPids.add(pid);
+    }
+
+    @Override
+    public void close() {
+        if (Files.exists(pidFile())) {
+            run("stop");
+        }
+        for (long pid : seenPids) {
+            if (pid > 0 && Processes.alive(pid)) {
+                Processes.kill(pid, "KILL");
+            }
+        }
+    }
+}

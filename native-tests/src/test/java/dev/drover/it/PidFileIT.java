@@ -1,0 +1,72 @@
+package dev.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.it.apps.PidApp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Acceptance 4: one master per pid file, and stale pid files are replaced. */
+@Timeout(120)
+class PidFileIT {
+
+    @Test
+    void secondStartExits1NamingThePid(@TempDir Path dir) {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            app.start();
+            long pid = app.masterPid();
+            App.Result second = app.run("start", "-d");
+            assertEquals(1, second.code(), second.all());
+            assertTrue(second.err().contains("already running") && second.err().contains(Long.toString(pid)), second.err());
+            App.Result foreground = app.run("start");
+            assertEquals(1, foreground.code(), foreground.all());
+            assertEquals(pid, app.masterPid(), "the running master is untouched");
+        }
+    }
+
+    @Test
+    void stalePidFileOfADeadProcessIsReplaced(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            Process dead = new ProcessBuilder("true").start();
+            dead.waitFor();
+            Files.writeString(app.pidFile(), dead.pid() + "\n");
+            App.Result start = app.run("start", "-d");
+            assertEquals(0, start.code(), start.all() + app.log());
+            assertTrue(start.all().contains("stale pid file") && start.all().contains("pid " + dead.pid() + " is not running"), start.all());
+            assertTrue(app.masterPid() != dead.pid());
+        }
+    }
+
+    @Test
+    void stalePidFileOfAnUnrelatedProcessIsReplacedAndTheProcessLeftAlone(@TempDir Path dir) throws Exception {
+        Process unrelated = new ProcessBuilder("sleep", "60").start();
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            Files.writeString(app.pidFile(), unrelated.pid() + "\n");
+            App.Result start = app.run("start", "-d");
+            assertEquals(0, start.code(), start.all() + app.log());
+            assertTrue(start.all().contains("stale pid file") && start.all().contains("pid " + unrelated.pid()), start.all());
+            assertTrue(app.masterPid() != unrelated.pid());
+            App.Result stop = app.run("stop");
+            assertEquals(0, stop.code(), stop.all());
+            assertTrue(unrelated.isAlive(), "the unrelated process is left alone");
+        } finally {
+            unrelated.destroyForcibly();
+        }
+    }
+
+    @Test
+    void stopWithAStalePidFileReportsItAndExits3(@TempDir Path dir) throws IOException {
+        try (App app = new App(dir, PidApp.class)) {
+            Files.writeString(app.pidFile(), "999999\n");
+            App.Result stop = app.run("stop");
+            assertEquals(3, stop.code(), stop.all());
+            assertTrue(stop.err().contains("stale pid file"), stop.err());
+            assertTrue(!Files.exists(app.pidFile()), "stale pid file cleaned");
+        }
+    }
+}

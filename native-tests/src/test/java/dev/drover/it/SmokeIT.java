@@ -1,0 +1,91 @@
+package dev.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.it.apps.PidApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Acceptance 1-3 (and 9: the same on the machine's Temurin 25): start -d, serve, status, stop. */
+@Timeout(180)
+class SmokeIT {
+
+    @Test
+    void startServeStatusStopOnTheDefaultJava(@TempDir Path dir) throws Exception {
+        smoke(dir, App.javaOf(System.getProperty("java.home")));
+    }
+
+    @Test
+    void startServeStatusStopOnTemurin25(@TempDir Path dir) throws Exception {
+        String java = JavaVersions.temurin25().orElse(null);
+        Assumptions.assumeTrue(java != null, "no Temurin 25 JDK under /usr/lib/jvm");
+        assertEquals(25, JavaVersions.feature(java));
+        smoke(dir, java);
+    }
+
+    private void smoke(Path dir, String java) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=4").onJava(java)) {
+            app.start();
+            List<App.WorkerRow> workers = app.workers();
+            assertEquals(List.of(0, 1, 2, 3), workers.stream().map(App.WorkerRow::id).toList(), "status lists ids 0-3");
+            workers.forEach(w -> assertTrue(Processes.alive(w.pid()), "worker " + w + " runs"));
+            assertEquals(4, workers.stream().map(App.WorkerRow::pid).distinct().count(), "four worker JVMs");
+            int port = app.port();
+
+            Set<String> pids = new HashSet<>();
+            for (int i = 0; i < 400; i++) {
+                String answer = Http.get(port, "/" + i);
+                pids.add(answer.split(" ")[0]);
+            }
+            assertTrue(pids.size() >= 3, "400 requests served by at least 3 workers, got " + pids);
+
+            long master = app.masterPid();
+            App.Result stop = app.run("stop");
+            assertEquals(0, stop.code(), stop.all());
+            assertTrue(stop.out().contains("stop success"), stop.out());
+            assertFalse(Processes.alive(master), "master gone");
+            workers.forEach(w -> assertFalse(Processes.alive(w.pid()), "worker " + w.pid() + " gone"));
+            assertFalse(Files.exists(app.pidFile()), "pid file removed");
+            assertTrue(Ports.bindable(port), "a new listener binds port " + port + " at once");
+
+            App.Result again = app.run("stop");
+            assertEquals(3, again.code(), again.all());
+            assertNotEquals("", again.err());
+        }
+    }
+
+    @Test
+    void statusWhenNotRunningExits3(@TempDir Path dir) {
+        try (App app = new App(dir, PidApp.class)) {
+            App.Result status = app.run("status");
+            assertEquals(3, status.code(), status.all());
+            assertTrue(status.err().contains("not run"), status.err());
+        }
+    }
+
+    @Test
+    void usageErrorExits2(@TempDir Path dir) {
+        try (App app = new App(dir, PidApp.class)) {
+            assertEquals(2, app.run("frobnicate").code());
+            assertEquals(2, app.run("start", "--no-such-option").code());
+            try (Stream<Path> files = Files.list(dir)) {
+                assertTrue(files.noneMatch(p -> p.toString().endsWith(".pid")), "nothing started");
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+}

@@ -1,0 +1,25 @@
+package dev.drover.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The one class path every process test starts JVMs with: these test classes plus the runtime jars. */
+final class TestClassPath {
+    private static String value;
+
+    private TestClassPath() {}
+
+    static synchronized String get() {
+        if (value == null) {
+            try {
+                String jars = Files.readString(Path.of(System.getProperty("drover.test.classpath"))).trim();
+                value = System.getProperty("drover.test.classes") + ":" + jars;
+            } catch (IOException e) {
+                throw new UncheckedIOException("run the process tests through Maven (mvn verify): " + e.getMessage(), e);
+            }
+        }
+        return value;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.drover.it.apps;
+
+import dev.drover.Worker;
+
+/** Two groups on kernel-chosen ports: http "web" with 2 workers, text "chat" with 1. */
+public final class TwoGroupsApp {
+    private TwoGroupsApp() {}
+
+    public static void main(String[] args) {
+        Worker web = new Worker("http://127.0.0.1:0").setCount(2).setName("web");
+        web.onMessage((connection, request) -> connection.send("web"));
+        Worker chat = new Worker("text://127.0.0.1:0").setName("chat");
+        chat.onMessage((connection, line) -> connection.send("chat " + line));
+        Worker.runAll(args);
+    }
+}
