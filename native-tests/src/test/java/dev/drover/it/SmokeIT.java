@@ -67,6 +67,23 @@ class SmokeIT {
     }
 
     @Test
+    void anExceptionInOnMessageEndsTheWorkerWith250AndItIsRespawned(@TempDir Path dir) {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            app.start();
+            int port = app.port();
+            long before = app.workers().get(0).pid();
+            assertEquals(null, Http.tryGet(port, "/crash"), "the crashing request gets no answer");
+            Await.until("the worker is replaced", java.time.Duration.ofSeconds(30), () -> {
+                String body = Http.tryGet(port, "/");
+                return body != null && !body.startsWith(before + " ");
+            });
+            String log = app.log();
+            assertTrue(log.contains("worker[web:" + before + "] exit with status 250"), log);
+            assertTrue(log.contains("java.lang.IllegalStateException: crash requested") && log.contains("at dev.drover.it.apps.PidApp"), log);
+        }
+    }
+
+    @Test
     void statusWhenNotRunningExits3(@TempDir Path dir) {
         try (App app = new App(dir, PidApp.class)) {
             App.Result status = app.run("status");

@@ -7,6 +7,7 @@ import dev.drover.it.apps.PidApp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,7 +20,18 @@ class TimingIT {
 
     @Test
     void killedWorkerIsReplacedWithTheSameIdWithinTwoSeconds(@TempDir Path dir) {
-        try (App app = new App(dir, PidApp.class, "-Dapp.count=4")) {
+        respawnWithinTwoSeconds(new App(dir, PidApp.class, "-Dapp.count=4"));
+    }
+
+    @Test
+    void killedWorkerIsReplacedWithinTwoSecondsOnTemurin25(@TempDir Path dir) {
+        String java = JavaVersions.temurin25().orElse(null);
+        Assumptions.assumeTrue(java != null, "no Temurin 25 JDK under /usr/lib/jvm");
+        respawnWithinTwoSeconds(new App(dir, PidApp.class, "-Dapp.count=4").onJava(java));
+    }
+
+    private void respawnWithinTwoSeconds(App subject) {
+        try (App app = subject) {
             app.start();
             int port = app.port();
             App.WorkerRow victim = app.workers().get(2);

@@ -22,12 +22,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
 
 /**
  * The worker process: one Netty epoll event loop thread that runs every callback, the listeners
  * handed over by the master (or bound here), and the control channel.
  */
 public final class WorkerRuntime {
+    /** An operator may signal a worker directly; these stop it as they stop the master. */
+    private static final List<String> STOP_SIGNALS = List.of("INT", "TERM", "HUP", "TSTP");
+
     private static volatile WorkerRuntime current;
 
     private final Os os;
@@ -73,6 +77,9 @@ public final class WorkerRuntime {
 
     /** Runs {@code worker}'s group in this process until it stops; returns the exit status. */
     public int run(Worker worker) {
+        for (String signal : STOP_SIGNALS) {
+            Signal.handle(new Signal(signal), s -> stop());
+        }
         new ControlReader(os, control.fd(), handoff.rest(), this::onControl, this::stop).start();
         loop.execute(() -> start(worker));
         loop.terminationFuture().syncUninterruptibly();
