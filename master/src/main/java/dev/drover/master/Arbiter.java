@@ -194,7 +194,7 @@ public final class Arbiter {
     private void manage() {
         long now = System.nanoTime();
         for (Slot slot : slots) {
-            if (slot.process == null && now - slot.notBeforeNanos >= 0) {
+            if (!stopping && slot.process == null && now - slot.notBeforeNanos >= 0) {
                 spawn(slot);
             }
         }
@@ -207,7 +207,15 @@ public final class Arbiter {
             child = spawner.spawnWorker(slot.group, slot.id, listeners.addressOf(slot.group), pair[1]);
         } catch (OsException e) {
             os.close(pair[0]);
-            log("cannot spawn worker " + slot.group.name() + " id " + slot.id + ": " + e.getMessage() + "; retrying in 1 s");
+            String problem = "cannot spawn worker " + slot.group.name() + " id " + slot.id + ": " + e.getMessage();
+            if (!started && startupReport != null) {
+                startFailed = true;
+                log(problem);
+                startupReport.err("drover[" + app.name() + "] start failed: " + problem);
+                beginStop();
+                return;
+            }
+            log(problem + "; retrying in 1 s");
             slot.notBeforeNanos = System.nanoTime() + 1_000_000_000L;
             return;
         } finally {

@@ -4,6 +4,7 @@ import dev.drover.master.os.Os;
 import dev.drover.master.os.OsException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -20,6 +21,10 @@ import picocli.CommandLine.ScopeType;
         footer = {"", "Exit codes: 0 done (status: running), 1 failed, 2 usage error, 3 not running."})
 public final class Cli {
     public static final String VERSION = "0.1.0";
+    /** How long {@code start -d} waits for every worker's READY (JVMs on a loaded machine start slowly). */
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+    /** How long a command waits for the master's answer. */
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
 
     private final AppSpec spec;
     private final String[] args;
@@ -86,8 +91,13 @@ public final class Cli {
         } finally {
             os.close(pair[1]);
         }
-        int code = Reply.relay(os, pair[0], System.out, System.err);
+        int code = Reply.relay(os, pair[0], System.out, System.err, STARTUP_TIMEOUT);
         os.close(pair[0]);
+        if (code == Reply.TIMED_OUT) {
+            System.err.println(tag() + " start failed: the master (pid " + daemonPid + ") did not report its workers ready within "
+                    + STARTUP_TIMEOUT.toSeconds() + " s; it keeps trying: see " + app().logFileOrDefault() + ", or stop it");
+            return ExitCodes.FAILED;
+        }
         if (code < 0) {
             String how = os.reap(daemonPid).map(s -> "exited with status " + s).orElse("closed its report");
             System.err.println(tag() + " start failed: the master (pid " + daemonPid + ") " + how
@@ -112,7 +122,8 @@ public final class Cli {
             return notRunning(pidFile);
         }
         int pid = pidFile.readPid().orElse(-1);
-        int code = ask(pidFile, "stop").orElseGet(() -> {
+        Duration patience = app().stopTimeout().plusSeconds(13);
+        int code = ask(pidFile, "stop", patience).orElseGet(() -> {
             if (pid > 0) {
                 os.kill(pid, dev.drover.master.os.Signals.number("TERM"));
             }
@@ -153,7 +164,7 @@ public final class Cli {
         if (!pidFile.isLocked()) {
             return notRunning(pidFile);
         }
-        return ask(pidFile, "status").orElse(ExitCodes.FAILED);
+        return ask(pidFile, "status", ANSWER_TIMEOUT).orElse(ExitCodes.FAILED);
     }
 
     @Command(name = "reload", description = "Replace the workers one at a time (not yet supported).")
@@ -182,7 +193,7 @@ public final class Cli {
     }
 
     /** Sends a command over the operator socket and relays the answer; empty when the socket is unreachable. */
-    private Optional<Integer> ask(PidFile pidFile, String command) {
+    private Optional<Integer> ask(PidFile pidFile, String command, Duration timeout) {
         int fd;
         try {
             fd = os.connectUnix(pidFile.socketPath());
@@ -193,7 +204,11 @@ public final class Cli {
         try {
             byte[] request = (command + "\n").getBytes(StandardCharsets.UTF_8);
             os.write(fd, request, 0, request.length);
-            int code = Reply.relay(os, fd, System.out, System.err);
+            int code = Reply.relay(os, fd, System.out, System.err, timeout);
+            if (code == Reply.TIMED_OUT) {
+                System.err.println(tag() + " the master (pid " + pidFile.readPid().map(String::valueOf).orElse("?")
+                        + ") did not answer '" + command + "' within " + timeout.toSeconds() + " s; see " + app().logFileOrDefault());
+            }
             return Optional.of(code < 0 ? ExitCodes.FAILED : code);
         } finally {
             os.close(fd);

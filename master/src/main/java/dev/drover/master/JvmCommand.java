@@ -55,9 +55,13 @@ public record JvmCommand(String java, List<String> jvmOptions, String classPath,
         return stack[stack.length - 1].getClassName();
     }
 
-    /** Options every JVM we start gets for its Java version (see PITFALLS). */
+    /** Options every JVM we start gets for this JVM's Java version (see PITFALLS). */
     public static List<String> versionOptions() {
-        int feature = Runtime.version().feature();
+        return versionOptions(Runtime.version().feature());
+    }
+
+    /** Options a JVM of Java {@code feature} needs for jnr and Netty: native access from 22, Unsafe from 24. */
+    public static List<String> versionOptions(int feature) {
         List<String> options = new ArrayList<>();
         if (feature >= 22) {
             options.add("--enable-native-access=ALL-UNNAMED");

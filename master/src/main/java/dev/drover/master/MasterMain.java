@@ -56,6 +56,9 @@ final class MasterMain {
         int operatorFd = -1;
         try {
             for (GroupSpec group : app.groups()) {
+                checkUser(group, log, pid);
+            }
+            for (GroupSpec group : app.groups()) {
                 if (group.masterBinds()) {
                     bind(listeners, group);
                 }
@@ -89,11 +92,29 @@ final class MasterMain {
         }
     }
 
+    /** An unknown user or group fails the start here, before any process runs. */
+    private void checkUser(GroupSpec group, LogFile log, int pid) {
+        if (group.user() != null && os.user(group.user()).isEmpty()) {
+            throw new IllegalArgumentException("worker " + group.name() + ": unknown user '" + group.user()
+                    + "' (setUser); create it or correct the name");
+        }
+        if (group.group() != null && os.group(group.group()).isEmpty()) {
+            throw new IllegalArgumentException("worker " + group.name() + ": unknown group '" + group.group()
+                    + "' (setGroup); create it or correct the name");
+        }
+        if (group.user() != null && os.geteuid() != 0) {
+            // Workerman's rule: a non-root master keeps its own user, and says so.
+            String warning = tag() + " warning: worker " + group.name() + " asks for user " + group.user()
+                    + " but the master does not run as root; the workers keep uid " + os.geteuid();
+            log.write(pid, warning);
+            say(warning.substring(tag().length() + 1));
+        }
+    }
+
+    /** Tells the CLI waiting for a daemon; in the foreground the log's echo already shows it. */
     private void say(String message) {
         if (report != null) {
             report.out(tag() + " " + message);
-        } else {
-            System.out.println(tag() + " " + message);
         }
     }
 

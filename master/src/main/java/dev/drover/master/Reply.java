@@ -2,6 +2,7 @@ package dev.drover.master;
 
 import dev.drover.master.os.Os;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -14,6 +15,9 @@ import java.util.List;
  * in {@link ControlMessage}.
  */
 public final class Reply {
+    /** What {@link #relay} returns when no exit code came in time. */
+    public static final int TIMED_OUT = -2;
+
     private final Os os;
     private int fd;
 
@@ -69,13 +73,24 @@ public final class Reply {
 
     /**
      * Reads a reply from {@code fd} to its end, printing {@code out} and {@code err} lines;
-     * returns the exit code, or -1 when the connection ended without one.
+     * returns the exit code, -1 when the connection ended without one, or {@link #TIMED_OUT}.
      */
-    public static int relay(Os os, int fd, PrintStream out, PrintStream err) {
+    public static int relay(Os os, int fd, PrintStream out, PrintStream err, Duration timeout) {
         LineBuffer lines = new LineBuffer(1 << 20);
         byte[] buffer = new byte[8192];
-        int count;
-        while ((count = os.read(fd, buffer)) != 0) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return TIMED_OUT;
+            }
+            if (os.poll(new int[] {fd}, new boolean[1], (int) Math.min(left, Integer.MAX_VALUE)) == 0) {
+                continue;
+            }
+            int count = os.read(fd, buffer);
+            if (count == 0) {
+                return -1;
+            }
             if (count < 0) {
                 continue;
             }
@@ -92,6 +107,5 @@ public final class Reply {
                 }
             }
         }
-        return -1;
     }
 }

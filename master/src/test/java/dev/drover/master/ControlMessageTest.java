@@ -65,7 +65,8 @@ class ControlMessageTest {
         reply.exit(3);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Reply.relay(os, pair[1], new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = Reply.relay(os, pair[1], new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                java.time.Duration.ofSeconds(5));
         os.close(pair[1]);
         assertEquals(3, code);
         assertEquals("drover[App] master pid 1\n", out.toString(StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package dev.drover.it;
 
+import dev.drover.master.JvmCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,7 @@ final class App implements AutoCloseable {
     /** The command line of the application with {@code args}, as an operator would type it. */
     List<String> commandLine(String... args) {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        command.addAll(version(java));
+        command.addAll(JvmCommand.versionOptions(JavaVersions.feature(java)));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", TestClassPath.get(), main.getName()));
         command.addAll(List.of(args));
@@ -85,18 +86,6 @@ final class App implements AutoCloseable {
         return command;
     }
 
-    /** The flags a JVM of that version needs to run jnr and Netty without warnings (see PITFALLS). */
-    private static List<String> version(String java) {
-        int feature = JavaVersions.feature(java);
-        List<String> flags = new ArrayList<>();
-        if (feature >= 22) {
-            flags.add("--enable-native-access=ALL-UNNAMED");
-        }
-        if (feature >= 24) {
-            flags.add("--sun-misc-unsafe-memory-access=allow");
-        }
-        return flags;
-    }
 
     /** Runs a CLI command to its end. */
     Result run(String... args) {

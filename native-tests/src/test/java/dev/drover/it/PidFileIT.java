@@ -7,6 +7,7 @@ import dev.drover.it.apps.PidApp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +57,31 @@ class PidFileIT {
             assertTrue(unrelated.isAlive(), "the unrelated process is left alone");
         } finally {
             unrelated.destroyForcibly();
+        }
+    }
+
+    @Test
+    void workersDropToTheirUserAndStillServeTheMastersSocket(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to switch users");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (App app = new App(dir, dev.drover.it.apps.UserApp.class, "-Dapp.user=nobody")) {
+            app.start();
+            App.WorkerRow worker = app.workers().get(0);
+            assertTrue(Processes.status(worker.pid(), "Uid").orElseThrow().startsWith("65534\t65534\t65534"),
+                    Processes.status(worker.pid(), "Uid").orElseThrow());
+            assertTrue(Processes.status(worker.pid(), "Gid").orElseThrow().startsWith("65534\t65534\t65534"),
+                    Processes.status(worker.pid(), "Gid").orElseThrow());
+            assertEquals("uid 65534", Http.get(app.port(), "/"));
+        }
+    }
+
+    @Test
+    void anUnknownUserFailsStartWithNothingLeftRunning(@TempDir Path dir) {
+        try (App app = new App(dir, dev.drover.it.apps.UserApp.class, "-Dapp.user=no-such-user")) {
+            App.Result start = app.run("start", "-d");
+            assertEquals(1, start.code(), start.all());
+            assertTrue(start.err().contains("unknown user 'no-such-user'"), start.err());
+            assertTrue(!Files.exists(app.pidFile()), "no master left");
         }
     }
 

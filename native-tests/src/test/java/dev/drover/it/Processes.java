@@ -1,5 +1,6 @@
 package dev.drover.it;
 
+import dev.drover.master.os.Os;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,13 +15,7 @@ final class Processes {
 
     /** Alive and not a zombie. */
     static boolean alive(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state != 'Z' && state != 'X';
-        } catch (IOException gone) {
-            return false;
-        }
+        return Os.linux().isAlive((int) pid);
     }
 
     /** Where each of the process's descriptors points ({@code socket:[123]}, a path, ...). */

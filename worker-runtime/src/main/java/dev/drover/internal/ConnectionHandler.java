@@ -1,5 +1,6 @@
 package dev.drover.internal;
 
+import dev.drover.ConnectionCallback;
 import dev.drover.Worker;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,13 +31,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         connection = new NettyConnection(ctx.channel(), worker, protocol, runtime.nextConnectionId());
         runtime.opened(worker, connection);
-        if (worker.getOnConnect() != null) {
-            try {
-                worker.getOnConnect().call(connection);
-            } catch (Throwable e) {
-                runtime.callbackFailed("onConnect", worker, e);
-            }
-        }
+        call("onConnect", worker.getOnConnect());
         ctx.fireChannelActive();
     }
 
@@ -72,15 +67,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (connection != null) {
             runtime.closed(worker, connection);
-            if (worker.getOnClose() != null) {
-                try {
-                    worker.getOnClose().call(connection);
-                } catch (Throwable e) {
-                    runtime.callbackFailed("onClose", worker, e);
-                }
-            }
+            call("onClose", worker.getOnClose());
         }
         ctx.fireChannelInactive();
+    }
+
+    private void call(String name, ConnectionCallback callback) {
+        if (callback != null) {
+            try {
+                callback.call(connection);
+            } catch (Throwable e) {
+                runtime.callbackFailed(name, worker, e);
+            }
+        }
     }
 
     @Override

@@ -26,9 +26,10 @@ public final class WorkerMain {
         WorkerRuntime runtime;
         try {
             Handoff handoff = Handoff.receive(os, fd);
-            dropPrivileges(os, control);
+            openClassPath();
             runtime = new WorkerRuntime(os, control, group, id, handoff);
-        } catch (RuntimeException e) {
+            dropPrivileges(os, control);
+        } catch (RuntimeException | Error e) {
             Fatal.exit(control, "worker start failed", e, 1);
             return;
         }
@@ -43,12 +44,22 @@ public final class WorkerMain {
         try {
             main.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
         } catch (InvocationTargetException e) {
+            // an exception escaped main() or a callback it ran
             Fatal.exit(control, "main() of " + args[0] + " failed in worker " + id, e.getCause(), Fatal.STATUS);
         } catch (IllegalAccessException e) {
             Fatal.exit(control, "cannot call main() of " + args[0], e, 1);
         }
         Fatal.exit(control, "main() of " + args[0] + " returned without calling Worker.runAll",
                 new IllegalStateException("Worker.runAll was not called"), 1);
+    }
+
+    /**
+     * Opens every jar of the class path while still privileged: the class loader keeps them open,
+     * so classes still load after the switch to a user who may not read them (e.g. jars under
+     * /root/.m2). A lookup of a resource that exists nowhere visits every entry.
+     */
+    private static void openClassPath() {
+        ClassLoader.getSystemClassLoader().getResource("META-INF/drover/opens-every-jar-" + System.nanoTime());
     }
 
     /** initgroups, setgid, setuid to the group's user, before any application code runs. */

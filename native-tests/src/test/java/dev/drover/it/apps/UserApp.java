@@ -1,0 +1,14 @@
+package dev.drover.it.apps;
+
+import dev.drover.Worker;
+
+/** An http worker that runs as the user in app.user. */
+public final class UserApp {
+    private UserApp() {}
+
+    public static void main(String[] args) {
+        Worker web = new Worker("http://127.0.0.1:0").setName("web").setUser(System.getProperty("app.user"));
+        web.onMessage((connection, request) -> connection.send("uid " + new com.sun.security.auth.module.UnixSystem().getUid()));
+        Worker.runAll(args);
+    }
+}
