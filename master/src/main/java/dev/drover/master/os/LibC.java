@@ -87,4 +87,6 @@ public interface LibC {
     int setuid(int uid);
 
     String strerror(int errno);
+
+    int isatty(int fd);
 }

@@ -36,6 +36,16 @@ public interface Os {
     /** The process's command line with NULs as spaces, or empty when it is gone. */
     Optional<String> commandLine(int pid);
 
+    /**
+     * Sets what {@code ps} shows for this process: the command line (overwritten in place, cut to
+     * the space the original arguments had) and the 15-character process name. Best effort: false
+     * when the kernel refused.
+     */
+    boolean setProcessTitle(String title);
+
+    /** Whether the descriptor is a terminal. */
+    boolean isTerminal(int fd);
+
     // ---- descriptors ----
 
     /** A connected pair of Unix stream sockets, close-on-exec and blocking. */

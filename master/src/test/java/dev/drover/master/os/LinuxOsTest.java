@@ -172,6 +172,15 @@ class LinuxOsTest {
     }
 
     @Test
+    void setsThisProcessesTitle() throws Exception {
+        String before = os.commandLine(os.getpid()).orElseThrow();
+        assertTrue(before.length() > 20, before);
+        assertTrue(os.setProcessTitle("drover: test title"));
+        assertEquals("drover: test title", os.commandLine(os.getpid()).orElseThrow());
+        assertEquals("drover: test ti", Files.readString(Path.of("/proc/self/comm")).trim());
+    }
+
+    @Test
     void exitStatusDecoding() {
         assertEquals(new ExitStatus(250, 0), ExitStatus.fromWaitStatus(250 << 8));
         assertEquals(new ExitStatus(-1, 15), ExitStatus.fromWaitStatus(15));
