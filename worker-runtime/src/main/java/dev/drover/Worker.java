@@ -2,11 +2,15 @@ package dev.drover;
 
 import dev.drover.internal.WorkerRuntime;
 import dev.drover.master.AppSpec;
+import dev.drover.master.Arbiter;
 import dev.drover.master.Cli;
 import dev.drover.master.Environment;
 import dev.drover.master.GroupSpec;
 import dev.drover.master.JvmCommand;
 import dev.drover.master.ListenAddress;
+import dev.drover.master.LogFile;
+import dev.drover.master.MasterHooks;
+import dev.drover.master.os.ExitStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +38,8 @@ public final class Worker {
     private static Path logFile;
     private static Path stdoutFile;
     private static Duration stopTimeout = Duration.ofSeconds(2);
+    private static Duration gracefulTimeout;
+    private static long logFileMaxSize = LogFile.DEFAULT_MAX_SIZE;
 
     private final ListenAddress listen;
     private String name = "none";
@@ -42,8 +48,14 @@ public final class Worker {
     private String user;
     private String group;
     private List<String> jvmOptions = List.of();
+    private boolean reloadable = true;
     private int id = -1;
     private WorkerCallback onWorkerStart;
+    private WorkerCallback onWorkerStop;
+    private WorkerCallback onWorkerReload;
+    private MasterCallback onMasterReload;
+    private MasterCallback onMasterStop;
+    private WorkerExitCallback onWorkerExit;
     private ConnectionCallback onConnect;
     private MessageCallback onMessage;
     private ConnectionCallback onClose;
@@ -104,6 +116,25 @@ public final class Worker {
         setStopTimeout(Duration.ofMillis(Math.round(seconds * 1000)));
     }
 
+    /**
+     * How long a graceful stop or reload waits for open connections before SIGKILL (default: no
+     * limit, as Workerman); null restores the default.
+     */
+    public static void setGracefulTimeout(Duration timeout) {
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("gracefulTimeout must not be negative, was " + timeout);
+        }
+        gracefulTimeout = timeout;
+    }
+
+    /** The log file's size in bytes at which it moves to {@code <log>.1} (default 10 MiB). */
+    public static void setLogFileMaxSize(long bytes) {
+        if (bytes < 1024) {
+            throw new IllegalArgumentException("logFileMaxSize must be at least 1024 bytes, was " + bytes);
+        }
+        logFileMaxSize = bytes;
+    }
+
     // ---- per-group settings ----
 
     /** How many worker processes (default 1). */
@@ -148,6 +179,15 @@ public final class Worker {
         return this;
     }
 
+    /**
+     * Whether {@code reload} replaces this group's processes (default true). When false they stay,
+     * run {@code onWorkerReload}, and keep their pid.
+     */
+    public Worker setReloadable(boolean reloadable) {
+        this.reloadable = reloadable;
+        return this;
+    }
+
     public Worker onWorkerStart(WorkerCallback callback) {
         this.onWorkerStart = callback;
         return this;
@@ -168,6 +208,36 @@ public final class Worker {
         return this;
     }
 
+    /** In each worker process, when it stops (after its listeners closed). */
+    public Worker onWorkerStop(WorkerCallback callback) {
+        this.onWorkerStop = callback;
+        return this;
+    }
+
+    /** In each worker process of a {@code setReloadable(false)} group, on reload. */
+    public Worker onWorkerReload(WorkerCallback callback) {
+        this.onWorkerReload = callback;
+        return this;
+    }
+
+    /** In the master, before a reload replaces any worker; it may change counts with setCount. */
+    public Worker onMasterReload(MasterCallback callback) {
+        this.onMasterReload = callback;
+        return this;
+    }
+
+    /** In the master, when it is about to stop its workers. */
+    public Worker onMasterStop(MasterCallback callback) {
+        this.onMasterStop = callback;
+        return this;
+    }
+
+    /** In the master, after one of this Worker's processes ended. */
+    public Worker onWorkerExit(WorkerExitCallback callback) {
+        this.onWorkerExit = callback;
+        return this;
+    }
+
     // ---- reading ----
 
     /** This process's worker id, 0 to count-1; -1 outside a worker process. */
@@ -185,6 +255,10 @@ public final class Worker {
 
     public boolean isReusePort() {
         return reusePort;
+    }
+
+    public boolean isReloadable() {
+        return reloadable;
     }
 
     /** The listen address as given, or null. */
@@ -211,6 +285,14 @@ public final class Worker {
 
     public ConnectionCallback getOnClose() {
         return onClose;
+    }
+
+    public WorkerCallback getOnWorkerStop() {
+        return onWorkerStop;
+    }
+
+    public WorkerCallback getOnWorkerReload() {
+        return onWorkerReload;
     }
 
     /** This process's open connections of this Worker, by id. */
@@ -253,14 +335,77 @@ public final class Worker {
         System.exit(Cli.run(spec(), args));
     }
 
+    /** Stops the master and every worker: from any worker process, or from code in the master. */
+    public static void stopAll() {
+        stopAll(false);
+    }
+
+    /** Stops everything; graceful: open connections finish first. */
+    public static void stopAll(boolean graceful) {
+        command(graceful ? "stop -g" : "stop");
+    }
+
+    /** Reloads every worker (as the {@code reload} command): from any worker process or the master. */
+    public static void reloadAll() {
+        reloadAll(false);
+    }
+
+    /** Reloads every worker; graceful: old workers finish their connections. */
+    public static void reloadAll(boolean graceful) {
+        command(graceful ? "reload -g" : "reload");
+    }
+
+    private static void command(String command) {
+        if (running && Environment.ROLE_WORKER.equals(Environment.role())) {
+            WorkerRuntime.current().askMaster(command);
+        } else if (!Arbiter.request(command)) {
+            throw new IllegalStateException("no drover master runs in this process; '" + command + "' needs Worker.runAll first");
+        }
+    }
+
     private static AppSpec spec() {
         String main = JvmCommand.detectMainClass();
         String appName = main.substring(main.lastIndexOf('.') + 1);
         List<GroupSpec> groups = new ArrayList<>();
         for (int i = 0; i < GROUPS.size(); i++) {
             Worker w = GROUPS.get(i);
-            groups.add(new GroupSpec(i, w.name, w.count, w.listen, w.reusePort, w.user, w.group, w.jvmOptions));
+            groups.add(new GroupSpec(i, w.name, w.count, w.listen, w.reusePort, w.user, w.group, w.reloadable, w.jvmOptions));
         }
-        return new AppSpec(appName, groups, pidFile, logFile, stdoutFile, stopTimeout);
+        return new AppSpec(appName, groups, pidFile, logFile, logFileMaxSize, stdoutFile, stopTimeout, gracefulTimeout,
+                new Hooks(List.copyOf(GROUPS)));
+    }
+
+    /** The master-side callbacks of every group, for the master. */
+    private record Hooks(List<Worker> groups) implements MasterHooks {
+        @Override
+        public void onMasterReload() throws Exception {
+            for (Worker worker : groups) {
+                if (worker.onMasterReload != null) {
+                    worker.onMasterReload.call();
+                }
+            }
+        }
+
+        @Override
+        public void onMasterStop() throws Exception {
+            for (Worker worker : groups) {
+                if (worker.onMasterStop != null) {
+                    worker.onMasterStop.call();
+                }
+            }
+        }
+
+        @Override
+        public void onWorkerExit(int groupIndex, int pid, ExitStatus status) throws Exception {
+            Worker worker = groups.get(groupIndex);
+            if (worker.onWorkerExit != null) {
+                worker.onWorkerExit.call(worker, pid, status.number());
+            }
+        }
+
+        @Override
+        public int count(int groupIndex) {
+            return groups.get(groupIndex).count;
+        }
     }
 }

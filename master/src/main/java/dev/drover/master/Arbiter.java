@@ -8,26 +8,32 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Collectors;
 import sun.misc.Signal;
 
 /**
  * The master's supervisor loop, in gunicorn's shape: wait for an event (a signal, a worker's
- * message, an operator's command), reap the dead, enforce stop deadlines, keep every slot filled.
- * Signal handlers only enqueue and wake the loop; this one thread acts.
+ * message, an operator's command), reap the dead, enforce deadlines, keep every slot filled and
+ * move a reload along. Signal handlers only enqueue and wake the loop; this one thread acts.
  */
 public final class Arbiter {
     private static final List<String> STOP_SIGNALS = List.of("INT", "TERM", "HUP", "TSTP");
-    private static final List<String> LATER_SIGNALS = List.of("USR1", "USR2", "WINCH", "IO", "TTIN", "TTOU");
+    private static final List<String> OTHER_SIGNALS = List.of("WINCH", "USR1", "USR2", "IO", "TTIN", "TTOU", "CHLD");
     private static final Duration KILL_GRACE = Duration.ofSeconds(3);
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
+    private static final long SECOND = 1_000_000_000L;
+
+    private static volatile Arbiter current;
 
     private final AppSpec app;
     private final Os os;
@@ -35,57 +41,78 @@ public final class Arbiter {
     private final PidFile pidFile;
     private final Listeners listeners;
     private final Spawner spawner;
+    private final OperatorSocket operator;
+    private final MasterHooks hooks;
+    private final ClassPathWatch watch;
+    private final boolean attachedToTerminal;
     private final int pid;
     private final Instant startedAt = Instant.now();
-    private final List<Slot> slots = new ArrayList<>();
+    private final List<Group> groups = new ArrayList<>();
     private final List<WorkerProcess> live = new ArrayList<>();
     private final Queue<String> pendingSignals = new ConcurrentLinkedQueue<>();
+    private final Queue<String> pendingCommands = new ConcurrentLinkedQueue<>();
     private final int[] wake;
-    private final int operatorFd;
-    private final List<OperatorConnection> operatorConnections = new ArrayList<>();
-    private final List<Reply> stopWaiters = new ArrayList<>();
     private final byte[] buffer = new byte[64 * 1024];
+    private final List<Query> queries = new ArrayList<>();
+    private final Map<Integer, long[]> lastTotals = new HashMap<>();
+    private final List<Reply> stopWaiters = new ArrayList<>();
     private Reply startupReport;
     private boolean started;
     private boolean startFailed;
     private boolean stopping;
-    private long stopDeadline;
-    private long killDeadline;
+    private boolean stopGraceful;
+    private Reload reload;
+    private long nextWatchCheck;
 
     /**
      * @param startupReport where a daemon tells the starting CLI that every worker is ready, or null
+     * @param watch the class path to watch for changes ({@code start --watch}), or null
      */
     public Arbiter(AppSpec app, Os os, LogFile log, PidFile pidFile, Listeners listeners, Spawner spawner,
-                   int operatorFd, Reply startupReport) {
+                   int operatorFd, Reply startupReport, ClassPathWatch watch) {
         this.app = app;
         this.os = os;
         this.log = log;
         this.pidFile = pidFile;
         this.listeners = listeners;
         this.spawner = spawner;
-        this.operatorFd = operatorFd;
+        this.operator = new OperatorSocket(os, operatorFd);
         this.startupReport = startupReport;
+        this.watch = watch;
+        this.hooks = app.hooksOrNone();
         this.pid = os.getpid();
+        this.attachedToTerminal = os.isTerminal(0) || os.isTerminal(1) || os.isTerminal(2);
         this.wake = os.socketPair();
         os.setNonBlocking(wake[0], true);
         os.setNonBlocking(wake[1], true);
-        for (GroupSpec group : app.groups()) {
-            for (int id = 0; id < group.count(); id++) {
-                slots.add(new Slot(group, id));
-            }
+        app.groups().forEach(spec -> groups.add(new Group(spec)));
+    }
+
+    /**
+     * Asks the running master in this JVM to run an operator command ({@code stop}, {@code stop -g},
+     * {@code reload}, {@code reload -g}), from any thread; false when this JVM runs no master.
+     */
+    public static boolean request(String command) {
+        Arbiter arbiter = current;
+        if (arbiter == null) {
+            return false;
         }
+        arbiter.pendingCommands.add(command);
+        arbiter.wakeUp();
+        return true;
     }
 
     /** Runs until the master stopped; returns the master's exit code. */
     public int run() {
+        current = this;
         try {
             return loop();
         } catch (RuntimeException | Error bug) {
-            StringWriter trace = new StringWriter();
-            bug.printStackTrace(new PrintWriter(trace));
-            log("drover[" + app.name() + "] master failed, killing its workers: " + trace.toString().stripTrailing());
+            log("drover[" + app.name() + "] master failed, killing its workers: " + trace(bug));
             live.forEach(w -> os.kill(w.pid, Signals.number("KILL")));
             return finish(ExitCodes.FAILED, "drover[" + app.name() + "] master failed: " + bug);
+        } finally {
+            current = null;
         }
     }
 
@@ -94,47 +121,86 @@ public final class Arbiter {
         while (true) {
             waitForEvents(timeoutMillis());
             handleSignals();
+            String command;
+            while ((command = pendingCommands.poll()) != null) {
+                command(command, Reply.none(os));
+            }
             reap();
+            long now = System.nanoTime();
+            enforceKillDeadlines(now);
+            completeQueries(now);
             if (stopping) {
                 if (live.isEmpty()) {
-                    return finish(startFailed ? 1 : 0, null);
+                    return finish(startFailed ? ExitCodes.FAILED : ExitCodes.OK, null);
                 }
-                Optional<String> failure = enforceStopDeadlines();
+                Optional<String> failure = stopFailure(now);
                 if (failure.isPresent()) {
-                    return finish(1, failure.get());
+                    return finish(ExitCodes.FAILED, failure.get());
                 }
             } else {
-                manage();
+                manage(now);
+                advanceReload();
                 checkStarted();
+                checkWatch(now);
             }
         }
     }
+
+    // ---- signals ----
 
     private void installSignals() {
         for (String name : STOP_SIGNALS) {
             Signal.handle(new Signal(name), s -> enqueue(name));
         }
-        for (String name : LATER_SIGNALS) {
+        for (String name : OTHER_SIGNALS) {
             Signal.handle(new Signal(name), s -> enqueue(name));
         }
-        Signal.handle(new Signal("CHLD"), s -> enqueue("CHLD"));
         Signal.handle(new Signal("PIPE"), sun.misc.SignalHandler.SIG_IGN);
     }
 
     private void enqueue(String signal) {
         pendingSignals.add(signal);
+        wakeUp();
+    }
+
+    private void wakeUp() {
         os.write(wake[1], new byte[] {1}, 0, 1);
     }
 
     private void handleSignals() {
         String signal;
         while ((signal = pendingSignals.poll()) != null) {
-            if (STOP_SIGNALS.contains(signal)) {
-                log("received SIG" + signal);
-                beginStop();
-            } else if (LATER_SIGNALS.contains(signal)) {
-                log("SIG" + signal + " is not supported by this version of drover; ignored");
+            switch (signal) {
+                case "INT", "TERM", "HUP", "TSTP" -> {
+                    log("received SIG" + signal);
+                    beginStop(false);
+                }
+                case "WINCH" -> {
+                    // A terminal's resize sends WINCH to its foreground process: only a detached master stops.
+                    if (!attachedToTerminal) {
+                        log("received SIGWINCH");
+                        beginStop(true);
+                    }
+                }
+                case "USR1" -> startReload(false, Reply.none(os));
+                case "USR2" -> startReload(true, Reply.none(os));
+                case "IO" -> startQuery(ControlMessage.CONNECTIONS, false, null);
+                case "TTIN" -> resizeAll(+1);
+                case "TTOU" -> resizeAll(-1);
+                default -> {
+                    // CHLD: reaping follows in the loop
+                }
             }
+        }
+    }
+
+    private void resizeAll(int delta) {
+        if (stopping) {
+            return;
+        }
+        for (Group group : groups) {
+            group.resize(group.count + delta);
+            log("worker[" + group.spec.name() + "] count is now " + group.count + " (SIG" + (delta > 0 ? "TTIN" : "TTOU") + ")");
         }
     }
 
@@ -142,13 +208,24 @@ public final class Arbiter {
 
     private int timeoutMillis() {
         long now = System.nanoTime();
-        long next = now + 1_000_000_000L;
-        if (stopping) {
-            next = Math.min(next, killDeadline != 0 ? killDeadline : stopDeadline);
-        } else {
-            for (Slot slot : slots) {
-                if (slot.process == null) {
-                    next = Math.min(next, slot.notBeforeNanos);
+        long next = now + SECOND;
+        for (WorkerProcess worker : live) {
+            if (worker.killAtNanos != 0 && worker.killedAtNanos == 0) {
+                next = Math.min(next, worker.killAtNanos);
+            }
+            if (worker.killedAtNanos != 0) {
+                next = Math.min(next, worker.killedAtNanos + KILL_GRACE.toNanos());
+            }
+        }
+        for (Query query : queries) {
+            next = Math.min(next, query.deadlineNanos);
+        }
+        if (!stopping) {
+            for (Group group : groups) {
+                for (Slot slot : group.slots) {
+                    if (slot.process == null && group.wanted(slot)) {
+                        next = Math.min(next, slot.notBeforeNanos);
+                    }
                 }
             }
         }
@@ -158,9 +235,8 @@ public final class Arbiter {
     private void waitForEvents(int timeoutMillis) {
         List<Integer> fds = new ArrayList<>();
         fds.add(wake[0]);
-        fds.add(operatorFd);
-        List<OperatorConnection> connections = List.copyOf(operatorConnections);
-        connections.forEach(c -> fds.add(c.fd()));
+        fds.addAll(operator.pollFds());
+        int operatorCount = fds.size() - 1;
         List<WorkerProcess> listening = live.stream().filter(w -> w.channelFd() >= 0).toList();
         listening.forEach(w -> fds.add(w.channelFd()));
         int[] array = fds.stream().mapToInt(Integer::intValue).toArray();
@@ -173,30 +249,51 @@ public final class Arbiter {
                 // drained; the signals themselves are in pendingSignals
             }
         }
-        if (ready[1]) {
-            acceptOperators();
-        }
-        int index = 2;
-        for (OperatorConnection connection : connections) {
-            if (ready[index++]) {
-                readOperator(connection);
+        operator.handle(ready, 1, this::command);
+        for (int i = 0; i < listening.size(); i++) {
+            if (ready[1 + operatorCount + i]) {
+                readChannel(listening.get(i));
             }
         }
-        for (WorkerProcess worker : listening) {
-            if (ready[index++]) {
-                readChannel(worker);
+    }
+
+    // ---- commands ----
+
+    private void command(String line, Reply reply) {
+        List<String> words = List.of(line.split(" +"));
+        boolean json = words.contains("--json");
+        boolean graceful = words.contains("-g") || words.contains("--graceful");
+        switch (words.get(0)) {
+            case "status" -> startQuery(ControlMessage.STATUS, json, reply);
+            case "connections" -> startQuery(ControlMessage.CONNECTIONS, json, reply);
+            case "stop" -> {
+                reply.out("drover[" + app.name() + "] is stopping" + (graceful ? " gracefully" : "") + " ...");
+                stopWaiters.add(reply);
+                beginStop(graceful);
+            }
+            case "reload" -> startReload(graceful, reply);
+            default -> {
+                reply.err("drover: the master does not know the command '" + line + "'");
+                reply.exit(ExitCodes.USAGE);
             }
         }
     }
 
     // ---- workers ----
 
-    private void manage() {
-        long now = System.nanoTime();
-        for (Slot slot : slots) {
-            if (!stopping && slot.process == null && now - slot.notBeforeNanos >= 0) {
-                spawn(slot);
+    private void manage(long now) {
+        for (Group group : groups) {
+            for (Slot slot : List.copyOf(group.slots)) {
+                WorkerProcess worker = slot.process;
+                if (!group.wanted(slot)) {
+                    if (worker != null && worker.state() != WorkerProcess.State.STOPPING) {
+                        stopWorker(worker, false);
+                    }
+                } else if (worker == null && now - slot.notBeforeNanos >= 0 && !stopping) {
+                    spawn(slot);
+                }
             }
+            group.trim();
         }
     }
 
@@ -212,11 +309,11 @@ public final class Arbiter {
                 startFailed = true;
                 log(problem);
                 startupReport.err("drover[" + app.name() + "] start failed: " + problem);
-                beginStop();
+                beginStop(false);
                 return;
             }
             log(problem + "; retrying in 1 s");
-            slot.notBeforeNanos = System.nanoTime() + 1_000_000_000L;
+            slot.notBeforeNanos = System.nanoTime() + SECOND;
             return;
         } finally {
             os.close(pair[1]);
@@ -249,6 +346,17 @@ public final class Arbiter {
                 case ControlMessage.READY -> onReady(worker);
                 case ControlMessage.LOG -> log.write(worker.pid, message.argument());
                 case ControlMessage.FAIL -> worker.failed(message.argument());
+                case ControlMessage.STOPPING -> {
+                    if (worker.state() == WorkerProcess.State.SPAWNED || worker.state() == WorkerProcess.State.READY) {
+                        worker.moveTo(WorkerProcess.State.STOPPING);
+                    }
+                }
+                case ControlMessage.STATUS, ControlMessage.CONNECTIONS ->
+                        queries.forEach(q -> q.answer(worker, message.type(), message.argument()));
+                case ControlMessage.COMMAND -> {
+                    log(worker + " asks the master to " + message.argument());
+                    command(message.argument(), Reply.none(os));
+                }
                 default -> log(worker + " sent an unknown control message: " + line);
             }
         }
@@ -263,10 +371,42 @@ public final class Arbiter {
         log(worker + " id " + worker.id + " ready in " + millis + " ms");
     }
 
+    /** Asks a worker to stop; SIGKILL follows after stopTimeout (graceful: gracefulTimeout, if any). */
+    private void stopWorker(WorkerProcess worker, boolean graceful) {
+        if (worker.state() == WorkerProcess.State.STOPPING && (graceful || !worker.graceful)) {
+            return;
+        }
+        if (worker.state() != WorkerProcess.State.STOPPING) {
+            worker.moveTo(WorkerProcess.State.STOPPING);
+        }
+        worker.graceful = graceful;
+        String argument = graceful ? ControlMessage.GRACEFUL : "";
+        if (!send(worker, ControlMessage.of(ControlMessage.STOP, argument))) {
+            os.kill(worker.pid, Signals.number(graceful ? "WINCH" : "TERM"));
+        }
+        long now = System.nanoTime();
+        if (!graceful) {
+            worker.killAtNanos = now + app.stopTimeout().toNanos();
+        } else if (app.gracefulTimeout() != null) {
+            worker.killAtNanos = now + app.gracefulTimeout().toNanos();
+        }
+    }
+
+    private boolean send(WorkerProcess worker, ControlMessage message) {
+        if (worker.channelFd() < 0) {
+            return false;
+        }
+        byte[] bytes = message.encode();
+        try {
+            return os.write(worker.channelFd(), bytes, 0, bytes.length) == bytes.length;
+        } catch (OsException gone) {
+            return false;
+        }
+    }
+
     private void reap() {
         for (WorkerProcess worker : List.copyOf(live)) {
-            Optional<ExitStatus> status = os.reap(worker.pid);
-            status.ifPresent(s -> onExit(worker, s));
+            os.reap(worker.pid).ifPresent(status -> onExit(worker, status));
         }
     }
 
@@ -279,11 +419,18 @@ public final class Arbiter {
             os.close(worker.channelFd());
             worker.channelClosed();
         }
+        boolean asked = worker.state() == WorkerProcess.State.STOPPING;
         worker.moveTo(WorkerProcess.State.EXITED);
         live.remove(worker);
-        Slot slot = slotOf(worker);
-        slot.process = null;
-        if (stopping) {
+        lastTotals.remove(worker.pid);
+        Group group = groupOf(worker);
+        group.exitCounts.merge(Integer.toString(status.number()), 1, Integer::sum);
+        Slot slot = group.slots.stream().filter(s -> s.process == worker).findFirst().orElse(null);
+        if (slot != null) {
+            slot.process = null;
+        }
+        callHook("onWorkerExit", () -> hooks.onWorkerExit(worker.group.index(), worker.pid, status));
+        if (stopping || slot == null) {
             return;
         }
         if (!started && startupReport != null && !worker.everReady()) {
@@ -291,11 +438,14 @@ public final class Arbiter {
             String reason = worker.failure() != null ? worker.failure() : "see " + log.path();
             startupReport.err("drover[" + app.name() + "] start failed: " + worker + " (id " + worker.id + ") exited with status "
                     + status + " before it was ready: " + reason);
-            beginStop();
+            beginStop(false);
             return;
         }
+        if (reload != null && reload.current == slot && worker.pid != slot.replacing && !worker.everReady()) {
+            abortReload("the new " + worker + " exited with status " + status + " before it was ready");
+        }
         Duration lived = Duration.ofNanos(System.nanoTime() - worker.spawnedAtNanos);
-        Duration delay = slot.backoff.next(lived, worker.everReady(), status.killedBySignal());
+        Duration delay = asked ? Duration.ZERO : slot.backoff.next(lived, worker.everReady(), status.killedBySignal());
         slot.notBeforeNanos = System.nanoTime() + delay.toNanos();
         if (!delay.isZero()) {
             log("worker[" + worker.group.name() + "] id " + worker.id + " died " + lived.toMillis() + " ms after its start; respawning in "
@@ -305,87 +455,267 @@ public final class Arbiter {
 
     /** Reads what a dead worker still had in its channel (its last log lines and failure). */
     private void drainChannel(WorkerProcess worker) {
-        os.setNonBlocking(worker.channelFd(), true);
         while (worker.channelFd() >= 0) {
             int before = worker.channelFd();
-            readChannel(worker);
-            if (worker.channelFd() == before && os.poll(new int[] {before}, new boolean[1], 0) == 0) {
+            if (os.poll(new int[] {before}, new boolean[1], 0) == 0) {
                 return;
+            }
+            readChannel(worker);
+        }
+    }
+
+    private Group groupOf(WorkerProcess worker) {
+        return groups.get(worker.group.index());
+    }
+
+    private void enforceKillDeadlines(long now) {
+        for (WorkerProcess worker : live) {
+            if (worker.killAtNanos != 0 && worker.killedAtNanos == 0 && now - worker.killAtNanos >= 0) {
+                long waited = (now - worker.killAtNanos) / 1_000_000 + (worker.graceful
+                        ? app.gracefulTimeout().toMillis() : app.stopTimeout().toMillis());
+                log(worker + " did not exit within " + waited + " ms; sending SIGKILL");
+                os.kill(worker.pid, Signals.number("KILL"));
+                worker.killedAtNanos = now;
             }
         }
     }
 
-    private Slot slotOf(WorkerProcess worker) {
-        return slots.stream().filter(s -> s.group == worker.group && s.id == worker.id).findFirst().orElseThrow();
-    }
-
     private void checkStarted() {
-        if (started || !slots.stream().allMatch(s -> s.process != null && s.process.state() == WorkerProcess.State.READY)) {
+        boolean allReady = groups.stream().allMatch(g -> g.slots.stream().filter(g::wanted)
+                .allMatch(s -> s.process != null && s.process.state() == WorkerProcess.State.READY));
+        if (started || !allReady) {
             return;
         }
         started = true;
-        log("drover[" + app.name() + "] started: " + slots.size() + " workers ready");
+        int count = groups.stream().mapToInt(g -> g.count).sum();
+        log("drover[" + app.name() + "] started: " + count + " workers ready");
         if (startupReport != null) {
-            statusLines().forEach(startupReport::out);
+            startupReport.out("drover[" + app.name() + "] master pid " + pid + ", pid file " + pidFile.path() + ", log " + log.path());
+            for (Group group : groups) {
+                for (Slot slot : group.slots) {
+                    startupReport.out(String.format("worker[%s:%d] id %d ready, listening on %s", group.spec.name(), slot.process.pid,
+                            slot.id, listeners.addressOf(group.spec)));
+                }
+            }
             startupReport.out("drover[" + app.name() + "] start success; stop it with: stop");
-            startupReport.exit(0);
+            startupReport.exit(ExitCodes.OK);
             startupReport = null;
         }
     }
 
+    // ---- reload ----
+
+    private void startReload(boolean graceful, Reply reply) {
+        if (stopping) {
+            reply.err("drover[" + app.name() + "] is stopping; reload ignored");
+            reply.exit(ExitCodes.FAILED);
+            return;
+        }
+        if (reload != null) {
+            log("reload ignored: a reload is in progress (" + reload.progress() + ")");
+            reply.err("drover[" + app.name() + "] a reload is in progress (" + reload.progress() + "); this one is ignored");
+            reply.exit(ExitCodes.FAILED);
+            return;
+        }
+        log("drover[" + app.name() + "] reloading" + (graceful ? " gracefully" : ""));
+        callHook("onMasterReload", hooks::onMasterReload);
+        List<Slot> reloadable = new ArrayList<>();
+        for (Group group : groups) {
+            group.resize(hooks.count(group.spec.index()));
+            for (Slot slot : group.slots) {
+                WorkerProcess worker = slot.process;
+                if (worker == null || worker.state() != WorkerProcess.State.READY || !group.wanted(slot)) {
+                    continue;
+                }
+                if (group.spec.reloadable()) {
+                    reloadable.add(slot);
+                } else {
+                    send(worker, ControlMessage.of(ControlMessage.RELOAD));
+                }
+            }
+        }
+        reload = new Reload(graceful, reloadable);
+        reload.waiters.add(reply);
+        reply.out("drover[" + app.name() + "] reloading " + reloadable.size() + " workers" + (graceful ? " gracefully" : "") + " ...");
+        advanceReload();
+    }
+
+    private void advanceReload() {
+        if (reload == null) {
+            return;
+        }
+        Slot slot = reload.current;
+        if (slot != null) {
+            WorkerProcess replacement = slot.process;
+            if (replacement == null || replacement.pid == slot.replacing || replacement.state() != WorkerProcess.State.READY) {
+                return;
+            }
+            reload.replaced++;
+            slot.replacing = 0;
+            reload.current = null;
+        }
+        while (reload.current == null && !reload.pending.isEmpty()) {
+            Slot next = reload.pending.poll();
+            WorkerProcess old = next.process;
+            if (old != null && old.state() == WorkerProcess.State.READY) {
+                next.replacing = old.pid;
+                reload.current = next;
+                stopWorker(old, reload.graceful);
+            }
+        }
+        if (reload.current == null) {
+            String done = "drover[" + app.name() + "] reload done: " + reload.replaced + " workers replaced";
+            log(done);
+            reload.waiters.forEach(r -> {
+                r.out(done);
+                r.exit(ExitCodes.OK);
+            });
+            reload = null;
+        }
+    }
+
+    private void abortReload(String why) {
+        String message = "drover[" + app.name() + "] reload stopped: " + why + " (" + reload.progress() + ")";
+        log(message);
+        reload.waiters.forEach(r -> {
+            r.err(message);
+            r.exit(ExitCodes.FAILED);
+        });
+        if (reload.current != null) {
+            reload.current.replacing = 0;
+        }
+        reload = null;
+    }
+
+    private void checkWatch(long now) {
+        if (watch == null || now - nextWatchCheck < 0) {
+            return;
+        }
+        nextWatchCheck = now + SECOND;
+        if (watch.changed()) {
+            log("the class path changed; reloading (start --watch)");
+            startReload(false, Reply.none(os));
+        }
+    }
+
+    // ---- status and connections ----
+
+    private void startQuery(String kind, boolean json, Reply reply) {
+        List<WorkerProcess> asked = live.stream().filter(w -> w.state() != WorkerProcess.State.EXITED)
+                .filter(w -> send(w, ControlMessage.of(kind))).toList();
+        queries.add(new Query(kind, json, reply, new HashSet<>(asked), System.nanoTime() + QUERY_TIMEOUT.toNanos()));
+        completeQueries(System.nanoTime());
+    }
+
+    private void completeQueries(long now) {
+        for (Iterator<Query> it = queries.iterator(); it.hasNext(); ) {
+            Query query = it.next();
+            query.awaiting.removeIf(w -> w.state() == WorkerProcess.State.EXITED);
+            if (!query.complete(now)) {
+                continue;
+            }
+            it.remove();
+            List<String> lines;
+            String json;
+            if (query.kind.equals(ControlMessage.STATUS)) {
+                StatusReport report = statusReport(query);
+                lines = report.lines();
+                json = report.json();
+            } else {
+                ConnectionsReport report = new ConnectionsReport();
+                query.answers.forEach((worker, rows) -> report.add(worker.pid, worker.group.name(), rows));
+                lines = report.lines();
+                json = report.json();
+            }
+            if (query.reply == null) {
+                log("connections:\n" + String.join("\n", lines));
+            } else {
+                if (query.json) {
+                    query.reply.out(json);
+                } else {
+                    lines.forEach(query.reply::out);
+                }
+                query.reply.exit(ExitCodes.OK);
+            }
+        }
+    }
+
+    private StatusReport statusReport(Query query) {
+        long now = System.nanoTime();
+        Map<WorkerProcess, String> answers = query.answers;
+        List<StatusReport.Row> rows = new ArrayList<>();
+        List<StatusReport.GroupRow> groupRows = new ArrayList<>();
+        for (Group group : groups) {
+            String listen = listeners.addressOf(group.spec);
+            groupRows.add(new StatusReport.GroupRow(group.spec.name(), listen, group.count, new LinkedHashMap<>(group.exitCounts)));
+            for (Slot slot : group.slots) {
+                WorkerProcess worker = slot.process;
+                if (worker == null) {
+                    rows.add(new StatusReport.Row(slot.id, 0, group.spec.name(), listen, "respawning", 0, null, 0));
+                    continue;
+                }
+                Map<String, String> stats = answers.containsKey(worker) ? parseStats(answers.get(worker)) : null;
+                double qps = stats == null ? 0 : qps(worker, Long.parseLong(stats.getOrDefault("total_request", "0")), now);
+                rows.add(new StatusReport.Row(slot.id, worker.pid, group.spec.name(), listen, worker.state().name().toLowerCase(),
+                        os.residentBytes(worker.pid), stats, qps));
+            }
+        }
+        String state = stopping ? "stopping" : reload != null ? "reloading" : "running";
+        return new StatusReport(app.name(), pid, startedAt, os.loadAverage(), state, groupRows, rows);
+    }
+
+    private static Map<String, String> parseStats(String text) {
+        return java.util.Arrays.stream(text.split(" ")).filter(kv -> kv.contains("="))
+                .collect(Collectors.toMap(kv -> kv.substring(0, kv.indexOf('=')), kv -> kv.substring(kv.indexOf('=') + 1), (a, b) -> b));
+    }
+
+    /** Requests per second since the previous status of this worker (or since its start). */
+    private double qps(WorkerProcess worker, long total, long now) {
+        long[] last = lastTotals.getOrDefault(worker.pid, new long[] {0, worker.spawnedAtNanos});
+        lastTotals.put(worker.pid, new long[] {total, now});
+        double seconds = Math.max(0.001, (now - last[1]) / 1e9);
+        return Math.max(0, total - last[0]) / seconds;
+    }
+
     // ---- stopping ----
 
-    private void beginStop() {
+    private void beginStop(boolean graceful) {
         if (stopping) {
+            if (stopGraceful && !graceful) {
+                stopGraceful = false;
+                log("drover[" + app.name() + "] stops now instead of gracefully");
+                List.copyOf(live).forEach(w -> stopWorker(w, false));
+            }
             return;
         }
         stopping = true;
-        log("drover[" + app.name() + "] is stopping ...");
-        for (WorkerProcess worker : live) {
-            worker.moveTo(WorkerProcess.State.STOPPING);
-            if (!sendToWorker(worker, ControlMessage.of(ControlMessage.STOP))) {
-                os.kill(worker.pid, Signals.number("TERM"));
-            }
+        stopGraceful = graceful;
+        log("drover[" + app.name() + "] is stopping" + (graceful ? " gracefully" : "") + " ...");
+        callHook("onMasterStop", hooks::onMasterStop);
+        if (reload != null) {
+            abortReload("the master is stopping");
         }
-        stopDeadline = System.nanoTime() + app.stopTimeout().toNanos();
+        List.copyOf(live).forEach(w -> stopWorker(w, graceful));
     }
 
-    private boolean sendToWorker(WorkerProcess worker, ControlMessage message) {
-        if (worker.channelFd() < 0) {
-            return false;
+    private Optional<String> stopFailure(long now) {
+        List<WorkerProcess> stuck = live.stream()
+                .filter(w -> w.killedAtNanos != 0 && now - w.killedAtNanos >= KILL_GRACE.toNanos()).toList();
+        if (stuck.isEmpty()) {
+            return Optional.empty();
         }
-        byte[] bytes = message.encode();
-        try {
-            return os.write(worker.channelFd(), bytes, 0, bytes.length) == bytes.length;
-        } catch (OsException gone) {
-            return false;
-        }
-    }
-
-    private Optional<String> enforceStopDeadlines() {
-        long now = System.nanoTime();
-        if (killDeadline == 0 && now - stopDeadline >= 0) {
-            for (WorkerProcess worker : live) {
-                log(worker + " did not exit within " + app.stopTimeout().toMillis() + " ms; sending SIGKILL");
-                os.kill(worker.pid, Signals.number("KILL"));
-            }
-            killDeadline = now + KILL_GRACE.toNanos();
-        } else if (killDeadline != 0 && now - killDeadline >= 0) {
-            String pids = live.stream().map(w -> Integer.toString(w.pid)).reduce((a, b) -> a + ", " + b).orElse("");
-            return Optional.of("drover[" + app.name() + "] stop fail: pid " + pids + " still running " + KILL_GRACE.toSeconds()
-                    + " s after SIGKILL (stuck in the kernel?); check them with ps and /proc/<pid>/stack");
-        }
-        return Optional.empty();
+        String pids = live.stream().map(w -> Integer.toString(w.pid)).collect(Collectors.joining(", "));
+        return Optional.of("drover[" + app.name() + "] stop fail: pid " + pids + " still running " + KILL_GRACE.toSeconds()
+                + " s after SIGKILL (stuck in the kernel?); look at them with ps and /proc/<pid>/stack");
     }
 
     private int finish(int code, String failure) {
         listeners.close();
-        operatorConnections.forEach(c -> c.reply().close());
-        os.close(operatorFd);
+        operator.close();
         pidFile.release();
         log(failure != null ? failure : "drover[" + app.name() + "] has been stopped");
         if (startupReport != null) {
-            startupReport.exit(1);
+            startupReport.exit(ExitCodes.FAILED);
         }
         for (Reply waiter : stopWaiters) {
             if (failure != null) {
@@ -399,80 +729,28 @@ public final class Arbiter {
         return code;
     }
 
-    // ---- operator socket ----
+    // ---- helpers ----
 
-    private void acceptOperators() {
-        int fd;
-        while ((fd = os.accept(operatorFd)) >= 0) {
-            OperatorConnection connection = new OperatorConnection(fd, new LineBuffer(4096), new Reply(os, fd));
-            int uid = os.peerUid(fd);
-            if (uid != 0 && uid != os.geteuid()) {
-                connection.reply().err("drover: uid " + uid + " may not command this master");
-                connection.reply().exit(1);
-                continue;
-            }
-            operatorConnections.add(connection);
-        }
+    private interface Hook {
+        void run() throws Exception;
     }
 
-    private void readOperator(OperatorConnection connection) {
-        int count;
-        List<String> lines;
+    /** Runs an application hook in the master; what it throws is logged, and the master goes on. */
+    private void callHook(String name, Hook hook) {
         try {
-            count = os.read(connection.fd(), buffer);
-            lines = count > 0 ? connection.lines().add(buffer, count) : List.of();
-        } catch (RuntimeException bad) {
-            count = 0;
-            lines = List.of();
-        }
-        if (count == 0) {
-            operatorConnections.remove(connection);
-            connection.reply().close();
-            return;
-        }
-        if (!lines.isEmpty()) {
-            operatorConnections.remove(connection);
-            command(lines.get(0).trim(), connection.reply());
+            hook.run();
+        } catch (Exception | Error e) {
+            log("exception in " + name + " (the master goes on): " + trace(e));
         }
     }
 
-    private void command(String line, Reply reply) {
-        List<String> words = List.of(line.split(" +"));
-        switch (words.get(0)) {
-            case "status" -> {
-                statusLines().forEach(reply::out);
-                reply.exit(ExitCodes.OK);
-            }
-            case "stop" -> {
-                reply.out("drover[" + app.name() + "] is stopping ...");
-                stopWaiters.add(reply);
-                beginStop();
-            }
-            default -> {
-                reply.err("drover: the master does not know the command '" + line + "'");
-                reply.exit(ExitCodes.USAGE);
-            }
-        }
-    }
-
-    List<String> statusLines() {
-        List<String> lines = new ArrayList<>();
-        String since = LocalDateTime.ofInstant(startedAt, ZoneId.systemDefault()).format(TIME);
-        lines.add("drover[" + app.name() + "] master pid " + pid + ", started " + since + ", " + slots.size() + " workers, "
-                + (stopping ? "stopping" : "running"));
-        lines.add(String.format("%-4s %-8s %-16s %-32s %s", "id", "pid", "name", "listen", "state"));
-        for (Slot slot : slots) {
-            WorkerProcess worker = slot.process;
-            lines.add(String.format("%-4d %-8s %-16s %-32s %s", slot.id, worker == null ? "-" : Integer.toString(worker.pid),
-                    slot.group.name(), listeners.addressOf(slot.group),
-                    worker == null ? "respawning" : worker.state().name().toLowerCase()));
-        }
-        return lines;
+    private static String trace(Throwable error) {
+        StringWriter trace = new StringWriter();
+        error.printStackTrace(new PrintWriter(trace));
+        return trace.toString().stripTrailing();
     }
 
     private void log(String message) {
         log.write(pid, message);
     }
-
-    private record OperatorConnection(int fd, LineBuffer lines, Reply reply) {}
 }

@@ -2,6 +2,7 @@ package dev.drover.master;
 
 import dev.drover.master.os.Os;
 import dev.drover.master.os.OsException;
+import dev.drover.master.os.Signals;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,8 @@ public final class Cli {
     public static final String VERSION = "0.1.0";
     /** How long {@code start -d} waits for every worker's READY (JVMs on a loaded machine start slowly). */
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+    /** A command whose end the operator waits for, however long (Ctrl-C leaves the master at it). */
+    private static final Duration FOREVER = Duration.ofDays(365);
     /** How long a command waits for the master's answer. */
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
 
@@ -70,14 +73,16 @@ public final class Cli {
 
     @Command(name = "start", description = "Start the master and its workers (in the foreground unless -d).")
     int start(@Option(names = {"-d", "--daemon"}, description = "run in the background; return once every worker is ready")
-              boolean daemon) {
+              boolean daemon,
+              @Option(names = "--watch", description = "reload the workers when a class-path entry changes (development)")
+              boolean watch) {
         PidFile pidFile = pidFile();
         if (pidFile.isLocked()) {
             System.err.println(tag() + " already running (pid " + pidFile.readPid().map(String::valueOf).orElse("?")
                     + ", pid file " + pidFile.path() + "); stop it first, or use restart");
             return ExitCodes.FAILED;
         }
-        return daemon ? startDaemon() : new MasterMain(app(), os, args, null).run();
+        return daemon ? startDaemon() : new MasterMain(app(), os, args, null, watch).run();
     }
 
     /** The CLI side of {@code start -d}: spawn the daemon master, relay its report until it is ready. */
@@ -87,7 +92,7 @@ public final class Cli {
         try {
             Spawner spawner = new Spawner(os, JvmCommand.current(Arrays.asList(args)), app().logFileOrDefault().getParent());
             Path stdout = app().stdoutFile() != null ? app().stdoutFile().toAbsolutePath() : Path.of("/dev/null");
-            daemonPid = spawner.spawnDaemon(pair[1], stdout);
+            daemonPid = spawner.spawnDaemon(spec.name(), pair[1], stdout);
         } finally {
             os.close(pair[1]);
         }
@@ -110,32 +115,34 @@ public final class Cli {
     /** In the re-executed daemon JVM: run the master, reporting to the waiting CLI on fd 3. */
     private int daemonMaster() {
         new CommandLine(this).parseArgs(args); // for --pid-file
-        return new MasterMain(app(), os, args, new Reply(os, Environment.CHANNEL_FD)).run();
+        boolean watch = Arrays.asList(args).contains("--watch");
+        return new MasterMain(app(), os, args, new Reply(os, Environment.CHANNEL_FD), watch).run();
     }
 
-    // ---- stop, restart ----
+    // ---- stop, restart, reload ----
 
     @Command(name = "stop", description = "Stop the master and its workers.")
-    int stop(@Option(names = {"-g", "--graceful"}, description = "let connections finish (not yet supported)") boolean graceful) {
+    int stop(@Option(names = {"-g", "--graceful"}, description = "stop accepting at once, let open connections finish") boolean graceful) {
         PidFile pidFile = pidFile();
         if (!pidFile.isLocked()) {
             return notRunning(pidFile);
         }
         int pid = pidFile.readPid().orElse(-1);
-        Duration patience = app().stopTimeout().plusSeconds(13);
-        int code = ask(pidFile, "stop", patience).orElseGet(() -> {
+        Duration patience = graceful && app().gracefulTimeout() == null ? FOREVER
+                : app().stopTimeout().plus(graceful ? app().gracefulTimeout() : Duration.ZERO).plusSeconds(13);
+        int code = ask(pidFile, graceful ? "stop -g" : "stop", patience).orElseGet(() -> {
             if (pid > 0) {
-                os.kill(pid, dev.drover.master.os.Signals.number("TERM"));
+                os.kill(pid, Signals.number(graceful ? "WINCH" : "TERM"));
             }
             return ExitCodes.OK;
         });
-        long deadline = System.nanoTime() + app().stopTimeout().plusSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (pidFile.isLocked() || pid > 0 && os.isAlive(pid)) {
             if (System.nanoTime() - deadline > 0) {
                 System.err.println(tag() + " stop fail: master pid " + pid + " is still running; see " + app().logFileOrDefault());
                 return ExitCodes.FAILED;
             }
-            pause();
+            pause(20);
         }
         if (code != ExitCodes.OK) {
             return code;
@@ -146,44 +153,56 @@ public final class Cli {
 
     @Command(name = "restart", description = "Stop the running master (if any), then start again.")
     int restart(@Option(names = {"-d", "--daemon"}, description = "start in the background") boolean daemon,
-                @Option(names = {"-g", "--graceful"}, description = "stop gracefully (not yet supported)") boolean graceful) {
+                @Option(names = {"-g", "--graceful"}, description = "stop gracefully") boolean graceful) {
         if (pidFile().isLocked()) {
             int stopped = stop(graceful);
             if (stopped != ExitCodes.OK) {
                 return stopped;
             }
         }
-        return start(daemon);
+        return start(daemon, false);
     }
 
-    // ---- status and friends ----
+    @Command(name = "reload", description = "Replace the reloadable workers one at a time; the others run onWorkerReload.")
+    int reload(@Option(names = {"-g", "--graceful"}, description = "old workers stop accepting and finish their connections")
+               boolean graceful) {
+        return askRunning(graceful ? "reload -g" : "reload", FOREVER);
+    }
 
-    @Command(name = "status", description = "Show the master and its workers.")
-    int status() {
+    // ---- status and connections ----
+
+    @Command(name = "status", description = "Show the master and every worker process.")
+    int status(@Option(names = {"-d", "--live"}, description = "refresh every second until Ctrl-C") boolean live,
+               @Option(names = "--json", description = "one JSON document (docs/status.md)") boolean json) {
+        String command = json ? "status --json" : "status";
+        if (!live) {
+            return askRunning(command, ANSWER_TIMEOUT);
+        }
+        boolean terminal = os.isTerminal(1);
+        while (true) {
+            if (terminal) {
+                System.out.print("\033[H\033[2J");
+            }
+            int code = askRunning(command, ANSWER_TIMEOUT);
+            if (code != ExitCodes.OK) {
+                return code;
+            }
+            System.out.flush();
+            pause(1000);
+        }
+    }
+
+    @Command(name = "connections", description = "List every open connection of every worker.")
+    int connections(@Option(names = "--json", description = "one JSON document") boolean json) {
+        return askRunning(json ? "connections --json" : "connections", ANSWER_TIMEOUT);
+    }
+
+    private int askRunning(String command, Duration timeout) {
         PidFile pidFile = pidFile();
         if (!pidFile.isLocked()) {
             return notRunning(pidFile);
         }
-        return ask(pidFile, "status", ANSWER_TIMEOUT).orElse(ExitCodes.FAILED);
-    }
-
-    @Command(name = "reload", description = "Replace the workers one at a time (not yet supported).")
-    int reload(@Option(names = {"-g", "--graceful"}) boolean graceful) {
-        return unsupported("reload");
-    }
-
-    @Command(name = "connections", description = "List the open connections (not yet supported).")
-    int connections() {
-        return unsupported("connections");
-    }
-
-    private int unsupported(String command) {
-        PidFile pidFile = pidFile();
-        if (!pidFile.isLocked()) {
-            return notRunning(pidFile);
-        }
-        System.err.println(tag() + " " + command + " is not supported by this version of drover");
-        return ExitCodes.FAILED;
+        return ask(pidFile, command, timeout).orElse(ExitCodes.FAILED);
     }
 
     private int notRunning(PidFile pidFile) {
@@ -215,9 +234,9 @@ public final class Cli {
         }
     }
 
-    private static void pause() {
+    private static void pause(long millis) {
         try {
-            Thread.sleep(20);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -13,10 +13,21 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>
  * master → worker   listen N        first message; N listening sockets attached, in group order
- *                   stop            close the listeners and connections, exit 0
+ *                   stop            close the listeners and connections, run onWorkerStop, exit 0
+ *                   stop graceful   stop accepting; exit 0 once the last connection closed
+ *                   reload          (a reloadable = false worker) run onWorkerReload and go on
+ *                   status          answer with a status message
+ *                   connections     answer with a connections message
  * worker → master   ready           onWorkerStart returned and the worker accepts
  *                   log TEXT        a line for the log file (TEXT may hold escaped newlines)
  *                   fail TEXT       why the worker is about to exit abnormally
+ *                   stopping        the worker exits on purpose (a signal sent to it directly)
+ *                   status K=V ...  busy, connections, send_fail, timers, total_request
+ *                   connections ROWS  one row per connection, rows split by newlines, fields by
+ *                                   tabs: id, transport, protocol, local, remote, recv-q, send-q,
+ *                                   bytes read, bytes written, state
+ *                   command CMD     Worker.stopAll() / reloadAll(): the master runs CMD
+ *                                   ({@code stop}, {@code stop -g}, {@code reload}, {@code reload -g})
  * </pre>
  * EOF on either side means the other side is gone: a worker exits at once.
  */
@@ -26,6 +37,13 @@ public record ControlMessage(String type, String argument) {
     public static final String READY = "ready";
     public static final String LOG = "log";
     public static final String FAIL = "fail";
+    public static final String RELOAD = "reload";
+    public static final String STATUS = "status";
+    public static final String CONNECTIONS = "connections";
+    public static final String STOPPING = "stopping";
+    public static final String COMMAND = "command";
+    /** The argument of {@code stop} that makes it graceful. */
+    public static final String GRACEFUL = "graceful";
 
     public ControlMessage {
         if (type.isEmpty() || type.indexOf(' ') >= 0 || type.indexOf('\n') >= 0) {

@@ -15,6 +15,8 @@ public final class Environment {
     public static final String WORKER_ID = "DROVER_WORKER_ID";
     public static final String USER = "DROVER_USER";
     public static final String USER_GROUP = "DROVER_USER_GROUP";
+    /** What {@code ps} shows for a worker: {@code drover: worker <name> <listen>}. */
+    public static final String TITLE = "DROVER_TITLE";
     /** The fd of the control socket in a worker and of the report socket in a starting daemon. */
     public static final int CHANNEL_FD = 3;
     /** HotSpot frees SIGUSR2 for us when this is set (see PITFALLS). */

@@ -13,10 +13,11 @@ import java.util.List;
  * @param reusePort whether each worker binds its own socket with SO_REUSEPORT
  * @param user the user the workers run as, or null
  * @param group the group the workers run as, or null
+ * @param reloadable whether a reload replaces these workers (false: they run onWorkerReload and stay)
  * @param jvmOptions options for the worker JVMs, after the defaults and the master's own
  */
 public record GroupSpec(int index, String name, int count, ListenAddress listen, boolean reusePort,
-                        String user, String group, List<String> jvmOptions) {
+                        String user, String group, boolean reloadable, List<String> jvmOptions) {
     public GroupSpec {
         if (count < 1) {
             throw new IllegalArgumentException("worker " + name + ": count must be at least 1, was " + count);

@@ -17,16 +17,19 @@ final class MasterMain {
     private final Os os;
     private final String[] args;
     private final Reply report;
+    private final boolean watch;
 
     /**
      * @param args the application's arguments, passed on to the workers
      * @param report the starting CLI's report socket for a daemon, or null in the foreground
+     * @param watch reload the workers when the class path changes ({@code start --watch})
      */
-    MasterMain(AppSpec app, Os os, String[] args, Reply report) {
+    MasterMain(AppSpec app, Os os, String[] args, Reply report, boolean watch) {
         this.app = app;
         this.os = os;
         this.args = args.clone();
         this.report = report;
+        this.watch = watch;
     }
 
     private String tag() {
@@ -43,7 +46,7 @@ final class MasterMain {
         stale.ifPresent(this::say);
         LogFile log;
         try {
-            log = new LogFile(app.logFileOrDefault(), report == null, LogFile.DEFAULT_MAX_SIZE);
+            log = new LogFile(app.logFileOrDefault(), report == null, app.logFileMaxSize());
         } catch (UncheckedIOException e) {
             pidFile.release();
             return fail(tag() + " " + e.getMessage());
@@ -80,7 +83,9 @@ final class MasterMain {
         }
         JvmCommand command = JvmCommand.current(Arrays.asList(args));
         Spawner spawner = new Spawner(os, command, app.logFileOrDefault().getParent());
-        return new Arbiter(app, os, log, pidFile, listeners, spawner, operatorFd, report).run();
+        os.setProcessTitle("drover: master " + app.name());
+        ClassPathWatch watcher = watch ? new ClassPathWatch(command.classPath()) : null;
+        return new Arbiter(app, os, log, pidFile, listeners, spawner, operatorFd, report, watcher).run();
     }
 
     private void bind(Listeners listeners, GroupSpec group) {

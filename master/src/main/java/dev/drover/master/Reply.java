@@ -26,6 +26,11 @@ public final class Reply {
         this.fd = fd;
     }
 
+    /** A reply that goes nowhere, for commands from signals and from code. */
+    public static Reply none(Os os) {
+        return new Reply(os, -1);
+    }
+
     public void out(String text) {
         send(ControlMessage.of("out", text));
     }

@@ -7,6 +7,8 @@ final class Slot {
     final Backoff backoff = new Backoff();
     WorkerProcess process;
     long notBeforeNanos;
+    /** The pid a reload is replacing in this slot, 0 when none. */
+    int replacing;
 
     Slot(GroupSpec group, int id) {
         this.group = group;

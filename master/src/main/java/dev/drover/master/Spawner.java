@@ -45,15 +45,16 @@ public final class Spawner {
             env.put(Environment.USER_GROUP, group.group());
         }
         String title = "drover: worker " + group.name() + " " + listen;
+        env.put(Environment.TITLE, title);
         List<String> argv = command.worker(title, workerDefaults(), group.jvmOptions());
         return os.spawn(new SpawnRequest(command.java(), argv, env, List.of(channelFd), null, false));
     }
 
     /** Spawns this program again as a daemon master in a new session, reporting on {@code reportFd}. */
-    public int spawnDaemon(int reportFd, Path stdout) {
+    public int spawnDaemon(String appName, int reportFd, Path stdout) {
         Map<String, String> env = baseEnvironment();
         env.put(Environment.ROLE, Environment.ROLE_DAEMON);
-        List<String> argv = command.relaunch(command.java(), List.of());
+        List<String> argv = command.relaunch("drover: master " + appName, List.of());
         return os.spawn(new SpawnRequest(command.java(), argv, env, List.of(reportFd), stdout, true));
     }
 
@@ -64,6 +65,7 @@ public final class Spawner {
         env.remove(Environment.WORKER_ID);
         env.remove(Environment.USER);
         env.remove(Environment.USER_GROUP);
+        env.remove(Environment.TITLE);
         env.put(Environment.SR_SIGNUM, "39");
         return env;
     }

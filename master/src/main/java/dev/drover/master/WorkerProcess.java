@@ -16,6 +16,12 @@ final class WorkerProcess {
     private State state = State.SPAWNED;
     private boolean everReady;
     private String failure;
+    /** When to SIGKILL a stopping worker (System.nanoTime), 0 for never. */
+    long killAtNanos;
+    /** When it was sent SIGKILL, 0 before. */
+    long killedAtNanos;
+    /** Whether the stop was graceful (connections finish). */
+    boolean graceful;
 
     WorkerProcess(GroupSpec group, int id, int pid, int channelFd, long spawnedAtNanos) {
         this.group = group;

@@ -1,5 +1,7 @@
 package dev.drover.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drover.master.JvmCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,8 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A drover application under test, driven through its CLI like an operator would: its own temp
@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 final class App implements AutoCloseable {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
-    private static final Pattern ROW = Pattern.compile("^(\\d+)\\s+(\\d+|-)\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)\\s*$");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
     private final Class<?> main;
@@ -142,26 +142,29 @@ final class App implements AutoCloseable {
         }
     }
 
-    /** The worker rows of {@code status}, which must exit 0. */
+    /** The worker processes as {@code status --json} lists them (the command must exit 0). */
     List<WorkerRow> workers() {
-        Result status = run("status");
+        List<WorkerRow> rows = new ArrayList<>();
+        for (JsonNode p : status().get("processes")) {
+            WorkerRow row = new WorkerRow(p.get("id").asInt(), p.get("pid").asLong(), p.get("name").asText(), p.get("listen").asText(),
+                    p.get("state").asText());
+            rows.add(row);
+            seenPids.add(row.pid());
+        }
+        return rows;
+    }
+
+    /** {@code status --json}, parsed. */
+    JsonNode status() {
+        Result status = run("status", "--json");
         if (status.code() != 0) {
             throw new AssertionError("status exited " + status.code() + ": " + status.all());
         }
-        return parseRows(status.out());
-    }
-
-    List<WorkerRow> parseRows(String table) {
-        List<WorkerRow> rows = new ArrayList<>();
-        for (String line : table.split("\n")) {
-            Matcher m = ROW.matcher(line);
-            if (m.matches()) {
-                long pid = m.group(2).equals("-") ? -1 : Long.parseLong(m.group(2));
-                rows.add(new WorkerRow(Integer.parseInt(m.group(1)), pid, m.group(3), m.group(4), m.group(5)));
-                seenPids.add(pid);
-            }
+        try {
+            return JSON.readTree(status.out());
+        } catch (IOException e) {
+            throw new AssertionError("status --json printed no JSON: " + status.out(), e);
         }
-        return rows;
     }
 
     /** The port the first group listens on, as status shows it. */

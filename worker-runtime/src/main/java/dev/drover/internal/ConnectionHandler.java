@@ -5,7 +5,6 @@ import dev.drover.Worker;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
@@ -19,17 +18,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final WorkerRuntime runtime;
     private final Worker worker;
     private final Protocol protocol;
+    private final Traffic traffic;
     private NettyConnection connection;
 
-    ConnectionHandler(WorkerRuntime runtime, Worker worker, Protocol protocol) {
+    ConnectionHandler(WorkerRuntime runtime, Worker worker, Protocol protocol, Traffic traffic) {
         this.runtime = runtime;
         this.worker = worker;
         this.protocol = protocol;
+        this.traffic = traffic;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        connection = new NettyConnection(ctx.channel(), worker, protocol, runtime.nextConnectionId());
+        connection = new NettyConnection(ctx.channel(), worker, protocol, runtime.nextConnectionId(), traffic, runtime);
         runtime.opened(worker, connection);
         call("onConnect", worker.getOnConnect());
         ctx.fireChannelActive();
@@ -39,15 +40,22 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         try {
             if (message instanceof DecoderResultProvider provider && !provider.decoderResult().isSuccess()) {
-                rejectBadInput(ctx, provider.decoderResult());
+                rejectBadInput(ctx);
                 return;
             }
             Object data = protocol.decode(message);
+            if (protocol == Protocol.HTTP) {
+                connection.requestArrived();
+            }
+            runtime.requestArrived();
             if (worker.getOnMessage() != null) {
+                runtime.busy(true);
                 try {
                     worker.getOnMessage().call(connection, data);
                 } catch (Throwable e) {
                     runtime.callbackFailed("onMessage", worker, e);
+                } finally {
+                    runtime.busy(false);
                 }
             }
         } finally {
@@ -55,7 +63,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void rejectBadInput(ChannelHandlerContext ctx, DecoderResult result) {
+    private void rejectBadInput(ChannelHandlerContext ctx) {
         if (protocol == Protocol.HTTP) {
             ctx.writeAndFlush(Protocol.badRequest(ctx.alloc(), HttpResponseStatus.BAD_REQUEST)).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -74,10 +82,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void call(String name, ConnectionCallback callback) {
         if (callback != null) {
+            runtime.busy(true);
             try {
                 callback.call(connection);
             } catch (Throwable e) {
                 runtime.callbackFailed(name, worker, e);
+            } finally {
+                runtime.busy(false);
             }
         }
     }

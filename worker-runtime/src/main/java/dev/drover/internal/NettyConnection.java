@@ -7,6 +7,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /** A {@link Connection} over a Netty channel, encoding with its worker's protocol. */
@@ -15,12 +20,20 @@ final class NettyConnection implements Connection {
     private final Worker worker;
     private final Protocol protocol;
     private final long id;
+    private final Traffic traffic;
+    private final WorkerRuntime runtime;
+    /** HTTP: a request was read and its response not yet sent. */
+    private boolean awaitingResponse;
+    /** Graceful stop: close once the response in flight went out. */
+    private boolean draining;
 
-    NettyConnection(Channel channel, Worker worker, Protocol protocol, long id) {
+    NettyConnection(Channel channel, Worker worker, Protocol protocol, long id, Traffic traffic, WorkerRuntime runtime) {
         this.channel = channel;
         this.worker = worker;
         this.protocol = protocol;
         this.id = id;
+        this.traffic = traffic;
+        this.runtime = runtime;
     }
 
     @Override
@@ -36,9 +49,22 @@ final class NettyConnection implements Connection {
     @Override
     public SendStatus send(Object data) {
         if (!channel.isActive()) {
+            runtime.sendFailed();
             return SendStatus.FAILED;
         }
-        ChannelFuture written = channel.writeAndFlush(protocol.encode(data, channel.alloc()));
+        Object message = protocol.encode(data, channel.alloc());
+        boolean closeAfter = false;
+        if (message instanceof HttpResponse response) {
+            awaitingResponse = false;
+            if (draining) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                closeAfter = true;
+            }
+        }
+        ChannelFuture written = channel.writeAndFlush(message);
+        if (closeAfter) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
         return written.isDone() && written.isSuccess() ? SendStatus.WRITTEN : SendStatus.QUEUED;
     }
 
@@ -46,6 +72,25 @@ final class NettyConnection implements Connection {
     public void close() {
         if (channel.isActive()) {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** An HTTP request arrived; its response is owed. */
+    void requestArrived() {
+        awaitingResponse = true;
+    }
+
+    /**
+     * Graceful stop: an HTTP connection closes now if idle, else after its response; other
+     * protocols are left to their clients.
+     */
+    void drain() {
+        if (protocol != Protocol.HTTP) {
+            return;
+        }
+        draining = true;
+        if (!awaitingResponse) {
+            close();
         }
     }
 
@@ -85,6 +130,24 @@ final class NettyConnection implements Connection {
     @Override
     public Worker getWorker() {
         return worker;
+    }
+
+    /** One row of {@code connections}: id, transport, protocol, local, remote, recv-q, send-q, bytes read, written, state. */
+    String row() {
+        ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+        long sendQueue = outbound == null ? 0 : outbound.totalPendingWriteBytes();
+        return String.join("\t", Long.toString(id), "tcp", protocol.name().toLowerCase(), address(local()), address(remote()), "0",
+                Long.toString(sendQueue), Long.toString(traffic.bytesRead()), Long.toString(traffic.bytesWritten()),
+                channel.isActive() ? (draining ? "CLOSING" : "ESTABLISHED") : "CLOSED");
+    }
+
+    private static String address(InetSocketAddress address) {
+        if (address == null) {
+            return "-";
+        }
+        InetAddress ip = address.getAddress();
+        String host = ip.getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     @Override

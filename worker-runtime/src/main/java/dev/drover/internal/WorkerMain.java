@@ -34,6 +34,10 @@ public final class WorkerMain {
             return;
         }
         WorkerRuntime.install(runtime);
+        String title = System.getenv(Environment.TITLE);
+        if (title != null) {
+            os.setProcessTitle(title);
+        }
         Method main;
         try {
             main = Class.forName(args[0]).getMethod("main", String[].class);

@@ -2,6 +2,7 @@ package dev.drover.internal;
 
 import dev.drover.Connection;
 import dev.drover.Worker;
+import dev.drover.WorkerCallback;
 import dev.drover.master.ControlMessage;
 import dev.drover.master.Listeners;
 import dev.drover.master.os.Os;
@@ -17,21 +18,20 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import sun.misc.Signal;
 
 /**
  * The worker process: one Netty epoll event loop thread that runs every callback, the listeners
- * handed over by the master (or bound here), and the control channel.
+ * handed over by the master (or bound here), and the control channel. Status questions are
+ * answered from the control thread, so a worker stuck in a callback still answers (as busy).
  */
 public final class WorkerRuntime {
-    /** An operator may signal a worker directly; these stop it as they stop the master. */
-    private static final List<String> STOP_SIGNALS = List.of("INT", "TERM", "HUP", "TSTP");
-
     private static volatile WorkerRuntime current;
 
     private final Os os;
@@ -41,9 +41,14 @@ public final class WorkerRuntime {
     private final Handoff handoff;
     private final EventLoopGroup loop;
     private final List<Channel> servers = new ArrayList<>();
-    private final Map<Worker, Map<Long, Connection>> connections = new IdentityHashMap<>();
+    private final Map<Worker, Map<Long, Connection>> connections = new ConcurrentHashMap<>();
+    private final AtomicLong totalRequests = new AtomicLong();
+    private final AtomicLong sendFailures = new AtomicLong();
+    private volatile boolean busy;
     private long lastConnectionId;
+    private Worker worker;
     private boolean stopping;
+    private boolean finished;
 
     WorkerRuntime(Os os, ControlClient control, int groupIndex, int id, Handoff handoff) {
         this.os = os;
@@ -76,24 +81,46 @@ public final class WorkerRuntime {
     }
 
     /** Runs {@code worker}'s group in this process until it stops; returns the exit status. */
-    public int run(Worker worker) {
-        for (String signal : STOP_SIGNALS) {
-            Signal.handle(new Signal(signal), s -> stop());
-        }
-        new ControlReader(os, control.fd(), handoff.rest(), this::onControl, this::stop).start();
-        loop.execute(() -> start(worker));
+    public int run(Worker group) {
+        this.worker = group;
+        installSignals();
+        new ControlReader(os, control.fd(), handoff.rest(), this::onControl, () -> stop(false)).start();
+        loop.execute(this::start);
         loop.terminationFuture().syncUninterruptibly();
         return 0;
     }
 
-    private void start(Worker worker) {
-        try {
-            if (worker.getOnWorkerStart() != null) {
-                worker.getOnWorkerStart().call(worker);
-            }
-        } catch (Throwable e) {
-            Fatal.exit(control, "exception in onWorkerStart of worker " + worker.getName(), e, Fatal.STATUS);
+    /**
+     * An operator may signal a worker directly; it obeys as the master would: INT, TERM, HUP, TSTP
+     * stop it, WINCH stops it gracefully, USR1 / USR2 reload it (gracefully), IO logs its connections.
+     */
+    private void installSignals() {
+        for (String signal : List.of("INT", "TERM", "HUP", "TSTP")) {
+            Signal.handle(new Signal(signal), s -> leave(false));
         }
+        Signal.handle(new Signal("WINCH"), s -> leave(true));
+        Signal.handle(new Signal("USR1"), s -> reloadSelf(false));
+        Signal.handle(new Signal("USR2"), s -> reloadSelf(true));
+        Signal.handle(new Signal("IO"), s -> control.log("worker[" + worker.getName() + ":" + ProcessHandle.current().pid()
+                + "] connections:\n" + connectionRows()));
+    }
+
+    /** Stops on this worker's own account: the master respawns it without backoff. */
+    private void leave(boolean graceful) {
+        control.send(ControlMessage.of(ControlMessage.STOPPING));
+        stop(graceful);
+    }
+
+    private void reloadSelf(boolean graceful) {
+        if (worker.isReloadable()) {
+            leave(graceful);
+        } else {
+            loop.execute(() -> call("onWorkerReload", worker.getOnWorkerReload()));
+        }
+    }
+
+    private void start() {
+        call("onWorkerStart", worker.getOnWorkerStart());
         List<ChannelFuture> registered = new ArrayList<>();
         if (worker.getListenAddress() != null) {
             int[] fds = handoff.listenFds();
@@ -116,16 +143,16 @@ public final class WorkerRuntime {
     }
 
     /** {@code Worker.listen()}: bind the Worker's address in this process and serve it here. */
-    public void listen(Worker worker) {
-        serve(worker, bind(worker));
+    public void listen(Worker listener) {
+        serve(listener, bind(listener));
     }
 
-    private int bind(Worker worker) {
-        return os.listenTcp(worker.getListenAddress().socketAddress(), worker.isReusePort(), Listeners.BACKLOG);
+    private int bind(Worker listener) {
+        return os.listenTcp(listener.getListenAddress().socketAddress(), listener.isReusePort(), Listeners.BACKLOG);
     }
 
-    private ChannelFuture serve(Worker worker, int fd) {
-        Protocol protocol = Protocol.of(worker.getListenAddress().protocol());
+    private ChannelFuture serve(Worker listener, int fd) {
+        Protocol protocol = Protocol.of(listener.getListenAddress().protocol());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loop)
                 .channelFactory(() -> new EpollServerSocketChannel(fd))
@@ -133,8 +160,10 @@ public final class WorkerRuntime {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        Traffic traffic = new Traffic();
+                        channel.pipeline().addLast(traffic);
                         protocol.install(channel.pipeline());
-                        channel.pipeline().addLast(new ConnectionHandler(WorkerRuntime.this, worker, protocol));
+                        channel.pipeline().addLast(new ConnectionHandler(WorkerRuntime.this, listener, protocol, traffic));
                     }
                 });
         ChannelFuture future = bootstrap.register();
@@ -142,55 +171,124 @@ public final class WorkerRuntime {
         return future;
     }
 
-    // ---- connections ----
+    // ---- callbacks and counters ----
+
+    /** Runs a worker callback on the loop; an exception escaping it ends the worker with 250. */
+    private void call(String name, WorkerCallback callback) {
+        if (callback == null) {
+            return;
+        }
+        busy(true);
+        try {
+            callback.call(worker);
+        } catch (Throwable e) {
+            callbackFailed(name, worker, e);
+        } finally {
+            busy(false);
+        }
+    }
+
+    void busy(boolean inCallback) {
+        busy = inCallback;
+    }
+
+    void requestArrived() {
+        totalRequests.incrementAndGet();
+    }
+
+    void sendFailed() {
+        sendFailures.incrementAndGet();
+    }
 
     long nextConnectionId() {
         return ++lastConnectionId;
     }
 
-    void opened(Worker worker, Connection connection) {
-        connections.computeIfAbsent(worker, w -> new LinkedHashMap<>()).put(connection.getId(), connection);
+    void opened(Worker listener, Connection connection) {
+        connections.computeIfAbsent(listener, w -> new ConcurrentHashMap<>()).put(connection.getId(), connection);
     }
 
-    void closed(Worker worker, Connection connection) {
-        Map<Long, Connection> open = connections.get(worker);
+    void closed(Worker listener, Connection connection) {
+        Map<Long, Connection> open = connections.get(listener);
         if (open != null) {
             open.remove(connection.getId());
         }
+        if (stopping && openConnections() == 0) {
+            finishStop();
+        }
     }
 
-    /** This process's open connections of {@code worker}. */
-    public Map<Long, Connection> connectionsOf(Worker worker) {
-        return Collections.unmodifiableMap(connections.getOrDefault(worker, Map.of()));
+    private int openConnections() {
+        return connections.values().stream().mapToInt(Map::size).sum();
+    }
+
+    /** This process's open connections of {@code listener}. */
+    public Map<Long, Connection> connectionsOf(Worker listener) {
+        return Collections.unmodifiableMap(connections.getOrDefault(listener, Map.of()));
     }
 
     /** An exception escaped a callback: log it and end the worker with status 250, as Workerman. */
-    void callbackFailed(String callback, Worker worker, Throwable error) {
-        Fatal.exit(control, "exception in " + callback + " of worker " + worker.getName(), error, Fatal.STATUS);
+    void callbackFailed(String callback, Worker where, Throwable error) {
+        Fatal.exit(control, "exception in " + callback + " of worker " + where.getName(), error, Fatal.STATUS);
+    }
+
+    /** {@code Worker.stopAll()} / {@code reloadAll()} in a worker: the master carries it out. */
+    public void askMaster(String command) {
+        control.send(ControlMessage.of(ControlMessage.COMMAND, command));
     }
 
     // ---- control ----
 
     private void onControl(ControlMessage message) {
-        if (ControlMessage.STOP.equals(message.type())) {
-            stop();
-        } else {
-            control.log("worker " + id + " got an unknown control message: " + message.type());
+        switch (message.type()) {
+            case ControlMessage.STOP -> stop(ControlMessage.GRACEFUL.equals(message.argument()));
+            case ControlMessage.RELOAD -> loop.execute(() -> call("onWorkerReload", worker.getOnWorkerReload()));
+            case ControlMessage.STATUS -> control.send(ControlMessage.of(ControlMessage.STATUS, String.format(
+                    "busy=%d connections=%d send_fail=%d timers=%d total_request=%d",
+                    busy ? 1 : 0, openConnections(), sendFailures.get(), 0, totalRequests.get())));
+            case ControlMessage.CONNECTIONS -> control.send(ControlMessage.of(ControlMessage.CONNECTIONS, connectionRows()));
+            default -> control.log("worker " + id + " got an unknown control message: " + message.type());
         }
     }
 
-    /** Closes the listeners and every connection, then ends the event loop. */
-    private void stop() {
+    private String connectionRows() {
+        return connections.values().stream().flatMap(m -> m.values().stream())
+                .map(c -> ((NettyConnection) c).row()).collect(Collectors.joining("\n"));
+    }
+
+    /**
+     * Closes the listeners at once. Then either closes every connection, or (graceful) lets them
+     * finish: idle HTTP connections close now, busy ones after their response. Once none is left,
+     * runs onWorkerStop and ends the loop.
+     */
+    private void stop(boolean graceful) {
         loop.execute(() -> {
-            if (stopping) {
+            if (stopping && graceful) {
                 return;
             }
+            boolean first = !stopping;
             stopping = true;
-            servers.forEach(Channel::close);
-            for (Map<Long, Connection> open : connections.values()) {
-                List.copyOf(open.values()).forEach(Connection::close);
+            if (first) {
+                servers.forEach(Channel::close);
             }
-            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            List<Connection> open = connections.values().stream().flatMap(m -> m.values().stream()).toList();
+            if (graceful) {
+                open.forEach(c -> ((NettyConnection) c).drain());
+            } else {
+                open.forEach(Connection::close);
+            }
+            if (openConnections() == 0 || !graceful) {
+                finishStop();
+            }
         });
+    }
+
+    private void finishStop() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        call("onWorkerStop", worker.getOnWorkerStop());
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 }

@@ -231,6 +231,30 @@ final class LinuxOs implements Os {
     }
 
     @Override
+    public long residentBytes(int pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException gone) {
+            // fall through
+        }
+        return 0;
+    }
+
+    @Override
+    public double[] loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return new double[] {Double.parseDouble(fields[0]), Double.parseDouble(fields[1]), Double.parseDouble(fields[2])};
+        } catch (IOException | RuntimeException unreadable) {
+            return new double[] {0, 0, 0};
+        }
+    }
+
+    @Override
     public Optional<String> commandLine(int pid) {
         try {
             byte[] raw = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));

@@ -33,6 +33,12 @@ public interface Os {
     /** Whether the process exists and is not a zombie. */
     boolean isAlive(int pid);
 
+    /** The process's resident memory in bytes (VmRSS), or 0 when it is gone. */
+    long residentBytes(int pid);
+
+    /** The 1, 5 and 15 minute load averages. */
+    double[] loadAverage();
+
     /** The process's command line with NULs as spaces, or empty when it is gone. */
     Optional<String> commandLine(int pid);
 

@@ -1,0 +1,60 @@
+package dev.drover.master;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code connections}: every open connection of every worker, in Workerman's table or as JSON.
+ * Each worker sends rows of tab-separated fields (see {@link ControlMessage}).
+ */
+final class ConnectionsReport {
+    private static final String[] FIELDS = {"id", "transport", "protocol", "local", "remote", "recv_q", "send_q",
+        "bytes_read", "bytes_written", "state"};
+
+    private final List<Map<String, Object>> connections = new ArrayList<>();
+
+    /** Adds the rows one worker sent. */
+    void add(int pid, String worker, String rows) {
+        for (String row : rows.split("\n")) {
+            if (row.isBlank()) {
+                continue;
+            }
+            String[] values = row.split("\t", -1);
+            Map<String, Object> connection = new LinkedHashMap<>();
+            connection.put("pid", pid);
+            connection.put("worker", worker);
+            for (int i = 0; i < FIELDS.length && i < values.length; i++) {
+                boolean number = i == 0 || (i >= 5 && i <= 8);
+                connection.put(FIELDS[i], number ? (Object) Long.parseLong(values[i]) : values[i]);
+            }
+            String local = String.valueOf(connection.get("local"));
+            connection.put("ipv4", !local.startsWith("["));
+            connection.put("ipv6", local.startsWith("["));
+            connections.add(connection);
+        }
+    }
+
+    List<String> lines() {
+        String format = "%-8s %-14s %-8s %-6s %-10s %-5s %-5s %-8s %-8s %-10s %-10s %-12s %-24s %s";
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(format, "PID", "Worker", "CID", "Trans", "Protocol", "ipv4", "ipv6", "Recv-Q", "Send-Q", "Bytes-R",
+                "Bytes-W", "Status", "Local Address", "Foreign Address"));
+        for (Map<String, Object> c : connections) {
+            lines.add(String.format(format, c.get("pid"), c.get("worker"), c.get("id"), c.get("transport"), c.get("protocol"),
+                    yes(c.get("ipv4")), yes(c.get("ipv6")), c.get("recv_q"), c.get("send_q"), c.get("bytes_read"), c.get("bytes_written"),
+                    c.get("state"), c.get("local"), c.get("remote")));
+        }
+        lines.add(connections.size() + " connections");
+        return lines;
+    }
+
+    private static String yes(Object flag) {
+        return Boolean.TRUE.equals(flag) ? "1" : "0";
+    }
+
+    String json() {
+        return Json.write(Map.of("connections", connections));
+    }
+}

@@ -1,0 +1,86 @@
+package dev.drover.master;
+
+import dev.drover.master.os.Os;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * The master's end of the operator socket ({@code <pid file>.sock}): accepts CLI connections of the
+ * same user (or root), reads each one's command line and hands it to the arbiter with a
+ * {@link Reply} for the answer. Driven by the arbiter's poll loop: never blocks.
+ */
+final class OperatorSocket {
+    private record Connection(int fd, LineBuffer lines, Reply reply) {}
+
+    private final Os os;
+    private final int listener;
+    private final List<Connection> connections = new ArrayList<>();
+    private List<Connection> polled = List.of();
+
+    OperatorSocket(Os os, int listener) {
+        this.os = os;
+        this.listener = listener;
+    }
+
+    /** The descriptors to poll: the listener, then every connection still to be read. */
+    List<Integer> pollFds() {
+        polled = List.copyOf(connections);
+        List<Integer> fds = new ArrayList<>();
+        fds.add(listener);
+        polled.forEach(c -> fds.add(c.fd()));
+        return fds;
+    }
+
+    /** Handles what poll found ready, in the order of {@link #pollFds}. */
+    void handle(boolean[] ready, int offset, BiConsumer<String, Reply> command) {
+        for (int i = 0; i < polled.size(); i++) {
+            if (ready[offset + 1 + i]) {
+                read(polled.get(i), command);
+            }
+        }
+        if (ready[offset]) {
+            accept();
+        }
+    }
+
+    private void accept() {
+        int fd;
+        while ((fd = os.accept(listener)) >= 0) {
+            Reply reply = new Reply(os, fd);
+            int uid = os.peerUid(fd);
+            if (uid != 0 && uid != os.geteuid()) {
+                reply.err("drover: uid " + uid + " may not command this master (it runs as uid " + os.geteuid() + ")");
+                reply.exit(ExitCodes.FAILED);
+                continue;
+            }
+            connections.add(new Connection(fd, new LineBuffer(4096), reply));
+        }
+    }
+
+    private void read(Connection connection, BiConsumer<String, Reply> command) {
+        byte[] buffer = new byte[4096];
+        List<String> lines;
+        int count;
+        try {
+            count = os.read(connection.fd(), buffer);
+            lines = count > 0 ? connection.lines().add(buffer, count) : List.of();
+        } catch (RuntimeException bad) {
+            count = 0;
+            lines = List.of();
+        }
+        if (count == 0) {
+            connections.remove(connection);
+            connection.reply().close();
+        } else if (!lines.isEmpty()) {
+            connections.remove(connection);
+            command.accept(lines.get(0).trim(), connection.reply());
+        }
+    }
+
+    void close() {
+        connections.forEach(c -> c.reply().close());
+        connections.clear();
+        os.close(listener);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.drover.master;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * One reload in progress: the slots whose reloadable workers are still to be replaced, strictly
+ * one at a time (stop the old, reap it, start the new, wait for READY, next).
+ */
+final class Reload {
+    final boolean graceful;
+    final Deque<Slot> pending;
+    final List<Reply> waiters = new ArrayList<>();
+    Slot current;
+    int replaced;
+
+    Reload(boolean graceful, List<Slot> slots) {
+        this.graceful = graceful;
+        this.pending = new ArrayDeque<>(slots);
+    }
+
+    String progress() {
+        return replaced + " of " + (replaced + pending.size() + (current != null ? 1 : 0)) + " workers replaced";
+    }
+}
