@@ -25,16 +25,30 @@ final class App implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
-    private final Class<?> main;
+    private final String mainClassName;
+    private final String simpleName;
     private final List<String> jvmOptions;
     private String java = javaOf(System.getProperty("java.home"));
+    private String classPath = TestClassPath.get();
     private final Set<Long> seenPids = new HashSet<>();
     private int commands;
 
     App(Path dir, Class<?> main, String... jvmOptions) {
+        this(dir, main.getName(), jvmOptions);
+    }
+
+    /** An application by class name, e.g. one compiled by the test into a jar. */
+    App(Path dir, String mainClassName, String... jvmOptions) {
         this.dir = dir;
-        this.main = main;
+        this.mainClassName = mainClassName;
+        this.simpleName = mainClassName.substring(mainClassName.lastIndexOf('.') + 1);
         this.jvmOptions = List.of(jvmOptions);
+    }
+
+    /** Puts {@code entry} (a jar, say) in front of the class path. */
+    App withClassPathEntry(Path entry) {
+        this.classPath = entry + ":" + classPath;
+        return this;
     }
 
     /** Runs the application on another {@code java} executable. */
@@ -64,7 +78,7 @@ final class App implements AutoCloseable {
     }
 
     Path logFile() {
-        return dir.resolve(main.getSimpleName() + ".log");
+        return dir.resolve(simpleName + ".log");
     }
 
     String log() {
@@ -80,7 +94,7 @@ final class App implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         command.addAll(JvmCommand.versionOptions(JavaVersions.feature(java)));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", TestClassPath.get(), main.getName()));
+        command.addAll(List.of("-cp", classPath, mainClassName));
         command.addAll(List.of(args));
         command.addAll(List.of("--pid-file", pidFile().toString()));
         return command;

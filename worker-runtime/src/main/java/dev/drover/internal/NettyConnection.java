@@ -13,9 +13,14 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** A {@link Connection} over a Netty channel, encoding with its worker's protocol. */
 final class NettyConnection implements Connection {
+    /** How long a stopping worker waits for the first request of a connection it just accepted. */
+    static final Duration FIRST_REQUEST_GRACE = Duration.ofSeconds(1);
+
     private final Channel channel;
     private final Worker worker;
     private final Protocol protocol;
@@ -24,7 +29,9 @@ final class NettyConnection implements Connection {
     private final WorkerRuntime runtime;
     /** HTTP: a request was read and its response not yet sent. */
     private boolean awaitingResponse;
-    /** Graceful stop: close once the response in flight went out. */
+    /** HTTP: how many requests arrived on this connection. */
+    private int requestsSeen;
+    /** The worker stops: close once the response in flight went out. */
     private boolean draining;
 
     NettyConnection(Channel channel, Worker worker, Protocol protocol, long id, Traffic traffic, WorkerRuntime runtime) {
@@ -78,20 +85,35 @@ final class NettyConnection implements Connection {
     /** An HTTP request arrived; its response is owed. */
     void requestArrived() {
         awaitingResponse = true;
+        requestsSeen++;
     }
 
     /**
-     * Graceful stop: an HTTP connection closes now if idle, else after its response; other
-     * protocols are left to their clients.
+     * The worker stops: it lets this connection end without losing a request. HTTP: a response in
+     * flight goes out with {@code Connection: close}; a new connection whose first request has not
+     * arrived yet gets {@link #FIRST_REQUEST_GRACE} for it; an idle keep-alive connection closes
+     * now. Other protocols close now, unless {@code graceful} leaves them to their clients.
      */
-    void drain() {
+    void drain(boolean graceful) {
         if (protocol != Protocol.HTTP) {
+            if (!graceful) {
+                close();
+            }
             return;
         }
         draining = true;
-        if (!awaitingResponse) {
-            close();
+        if (awaitingResponse) {
+            return;
         }
+        if (requestsSeen == 0) {
+            channel.eventLoop().schedule(() -> {
+                if (!awaitingResponse) {
+                    close();
+                }
+            }, FIRST_REQUEST_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        close();
     }
 
     @Override

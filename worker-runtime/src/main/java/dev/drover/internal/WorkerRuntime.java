@@ -257,9 +257,10 @@ public final class WorkerRuntime {
     }
 
     /**
-     * Closes the listeners at once. Then either closes every connection, or (graceful) lets them
-     * finish: idle HTTP connections close now, busy ones after their response. Once none is left,
-     * runs onWorkerStop and ends the loop.
+     * Closes the listeners at once, then lets every connection end without losing a request (see
+     * {@link NettyConnection#drain}); graceful leaves non-HTTP connections to their clients. Once
+     * none is left, runs onWorkerStop and ends the loop. The master's stopTimeout (or
+     * gracefulTimeout) caps the wait with SIGKILL.
      */
     private void stop(boolean graceful) {
         loop.execute(() -> {
@@ -271,13 +272,9 @@ public final class WorkerRuntime {
             if (first) {
                 servers.forEach(Channel::close);
             }
-            List<Connection> open = connections.values().stream().flatMap(m -> m.values().stream()).toList();
-            if (graceful) {
-                open.forEach(c -> ((NettyConnection) c).drain());
-            } else {
-                open.forEach(Connection::close);
-            }
-            if (openConnections() == 0 || !graceful) {
+            connections.values().stream().flatMap(m -> m.values().stream()).toList()
+                    .forEach(c -> ((NettyConnection) c).drain(graceful));
+            if (openConnections() == 0) {
                 finishStop();
             }
         });

@@ -2,10 +2,14 @@ package dev.drover.it.apps;
 
 import dev.drover.Worker;
 import dev.drover.http.Request;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
- * Answers every HTTP request with "pid id" of the worker that served it; GET /crash throws.
- * System properties: app.listen, app.count, app.reusePort.
+ * Answers HTTP requests with "pid id" of the worker that served it. GET /crash throws, /busy spins
+ * forever, /slow?ms=N answers after N ms (the worker is busy meanwhile).
+ * System properties: app.listen, app.count, app.reusePort, app.reloadable, and app.dir, where
+ * onWorkerReload and onWorkerStop leave marker files "reloaded-PID" and "stopped-PID".
  */
 public final class PidApp {
     private PidApp() {}
@@ -15,12 +19,30 @@ public final class PidApp {
         web.setCount(Integer.getInteger("app.count", 4));
         web.setName("web");
         web.setReusePort(Boolean.getBoolean("app.reusePort"));
-        web.onMessage((connection, request) -> {
-            if (((Request) request).path().equals("/crash")) {
-                throw new IllegalStateException("crash requested");
+        web.setReloadable(!"false".equals(System.getProperty("app.reloadable")));
+        String dir = System.getProperty("app.dir");
+        web.onWorkerReload(w -> mark(dir, "reloaded-"));
+        web.onWorkerStop(w -> mark(dir, "stopped-"));
+        web.onMessage((connection, data) -> {
+            Request request = (Request) data;
+            switch (request.path()) {
+                case "/crash" -> throw new IllegalStateException("crash requested");
+                case "/busy" -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        Thread.onSpinWait();
+                    }
+                }
+                case "/slow" -> Thread.sleep(Long.parseLong(request.query("ms").orElse("1000")));
+                default -> { }
             }
             connection.send(ProcessHandle.current().pid() + " " + connection.getWorker().getId());
         });
         Worker.runAll(args);
+    }
+
+    private static void mark(String dir, String prefix) throws java.io.IOException {
+        if (dir != null) {
+            Files.writeString(Path.of(dir, prefix + ProcessHandle.current().pid()), "");
+        }
     }
 }

@@ -1,0 +1,44 @@
+package dev.drover.it;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+/** Builds small application jars at test time, as a deploy would. */
+final class Jars {
+    private Jars() {}
+
+    /** Compiles one class from {@code source} against the test class path and packs it into {@code jar}. */
+    static void compile(Path work, String className, String source, Path jar) throws IOException {
+        Path src = Files.createDirectories(work.resolve("src-" + System.nanoTime()));
+        Path classes = Files.createDirectories(work.resolve("classes-" + System.nanoTime()));
+        Path file = src.resolve(className.substring(className.lastIndexOf('.') + 1) + ".java");
+        Files.writeString(file, source);
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        int result = compiler.run(null, null, null, "-d", classes.toString(), "-cp", TestClassPath.get(), "--release", "17", file.toString());
+        if (result != 0) {
+            throw new AssertionError("cannot compile " + className);
+        }
+        pack(classes, jar);
+    }
+
+    /** Packs a directory into a jar (an empty directory makes an empty jar). */
+    static void pack(Path classes, Path jar) throws IOException {
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out);
+             Stream<Path> files = Files.walk(classes)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                jarOut.putNextEntry(new JarEntry(classes.relativize(f).toString()));
+                jarOut.write(Files.readAllBytes(f));
+                jarOut.closeEntry();
+            }
+        }
+    }
+
+}

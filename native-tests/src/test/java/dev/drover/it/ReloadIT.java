@@ -1,0 +1,119 @@
+package dev.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.it.apps.PidApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 4, acceptance 1-3: reload, graceful reload, reloadable = false. */
+@Timeout(180)
+class ReloadIT {
+
+    @Test
+    void reloadReplacesEveryWorkerOneAtATimeWithoutRefusingARequest(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=4")) {
+            app.start();
+            List<App.WorkerRow> before = app.workers();
+            int port = app.port();
+            try (HttpLoad load = new HttpLoad(port)) {
+                Await.until("the client is served", Duration.ofSeconds(10), () -> load.answered() > 10);
+                App.Result reload = app.run("reload");
+                assertEquals(0, reload.code(), reload.all());
+                assertTrue(reload.out().contains("reload done: 4 workers replaced"), reload.out());
+                int answeredAtReloadEnd = load.answered();
+                Await.until("the client is served after the reload", Duration.ofSeconds(10), () -> load.answered() > answeredAtReloadEnd + 10);
+                load.close();
+                assertEquals(List.of(), load.failures(), "no request refused or failed");
+            }
+            List<App.WorkerRow> after = app.workers();
+            assertEquals(List.of(0, 1, 2, 3), after.stream().map(App.WorkerRow::id).toList());
+            Set<Long> old = new HashSet<>();
+            before.forEach(w -> old.add(w.pid()));
+            after.forEach(w -> assertTrue(!old.contains(w.pid()), "worker " + w.id() + " replaced"));
+            assertOneAtATime(app.log(), before);
+        }
+    }
+
+    static int busyWorkers(App app) {
+        int busy = 0;
+        for (var process : app.status().get("processes")) {
+            busy += process.get("status").asText().equals("busy") ? 1 : 0;
+        }
+        return busy;
+    }
+
+    /** In the log, each old worker's exit is followed by its replacement's ready before the next old one exits. */
+    private static void assertOneAtATime(String log, List<App.WorkerRow> before) {
+        int missing = 0;
+        for (String line : log.substring(log.indexOf("reloading")).split("\n")) {
+            if (line.contains(" exit with status ")) {
+                missing++;
+            } else if (line.contains(" ready in ")) {
+                missing--;
+            }
+            assertTrue(missing <= 1, "never more than one worker missing:\n" + log);
+        }
+        for (App.WorkerRow w : before) {
+            assertTrue(log.contains("worker[web:" + w.pid() + "] exit with status 0"), log);
+        }
+    }
+
+    @Test
+    void gracefulReloadLetsTheSlowRequestFinish(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            app.start();
+            int port = app.port();
+            long old = app.workers().get(0).pid();
+            CompletableFuture<String> slow = CompletableFuture.supplyAsync(() -> Http.tryGet(port, "/slow?ms=1500"));
+            Await.until("the slow request is in the worker", Duration.ofSeconds(10), () -> busyWorkers(app) == 1);
+            App.Result reload = app.run("reload", "-g");
+            assertEquals(0, reload.code(), reload.all());
+            assertEquals(old + " 0", slow.get(), "the old worker answered the slow request in full");
+            assertTrue(!Processes.alive(old), "and then exited");
+            assertTrue(app.workers().get(0).pid() != old);
+        }
+    }
+
+    @Test
+    void unreloadableWorkersKeepTheirPidAndRunOnWorkerReload(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=2", "-Dapp.reloadable=false", "-Dapp.dir=" + dir)) {
+            app.start();
+            List<App.WorkerRow> before = app.workers();
+            App.Result reload = app.run("reload");
+            assertEquals(0, reload.code(), reload.all());
+            for (App.WorkerRow w : before) {
+                Await.until("onWorkerReload ran in " + w.pid(), Duration.ofSeconds(10), () -> Files.exists(dir.resolve("reloaded-" + w.pid())));
+            }
+            assertEquals(before.stream().map(App.WorkerRow::pid).toList(), app.workers().stream().map(App.WorkerRow::pid).toList());
+        }
+    }
+
+    @Test
+    void aReloadDuringAReloadIsIgnored(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=2")) {
+            app.start();
+            int port = app.port();
+            CompletableFuture<String> slow = CompletableFuture.supplyAsync(() -> Http.tryGet(port, "/slow?ms=2000"));
+            Await.until("a worker is busy with the slow request", Duration.ofSeconds(10), () -> busyWorkers(app) > 0);
+            Process first = app.launch("reload", "-g");
+            Await.until("the first reload runs", Duration.ofSeconds(10), () -> app.log().contains("reloading gracefully"));
+            App.Result second = app.run("reload");
+            assertEquals(1, second.code(), second.all());
+            assertTrue(second.err().contains("a reload is in progress"), second.err());
+            assertTrue(first.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, first.exitValue());
+            assertTrue(app.log().contains("reload ignored: a reload is in progress"), app.log());
+            slow.get();
+        }
+    }
+}
