@@ -9,7 +9,9 @@ import java.nio.file.Path;
  * Answers HTTP requests with "pid id" of the worker that served it. GET /crash throws, /busy spins
  * forever, /slow?ms=N answers after N ms (the worker is busy meanwhile).
  * System properties: app.listen, app.count, app.reusePort, app.reloadable, and app.dir, where
- * onWorkerReload and onWorkerStop leave marker files "reloaded-PID" and "stopped-PID".
+ * onWorkerReload and onWorkerStop leave marker files "reloaded-PID" and "stopped-PID", and the
+ * master's hooks "master-reload-PID", "master-stop-PID" and "exit-WORKERPID-STATUS-PID".
+ * GET /stopall and /reloadall call Worker.stopAll() and Worker.reloadAll().
  */
 public final class PidApp {
     private PidApp() {}
@@ -23,6 +25,9 @@ public final class PidApp {
         String dir = System.getProperty("app.dir");
         web.onWorkerReload(w -> mark(dir, "reloaded-"));
         web.onWorkerStop(w -> mark(dir, "stopped-"));
+        web.onMasterReload(() -> mark(dir, "master-reload-"));
+        web.onMasterStop(() -> mark(dir, "master-stop-"));
+        web.onWorkerExit((w, pid, status) -> mark(dir, "exit-" + pid + "-" + status + "-"));
         web.onMessage((connection, data) -> {
             Request request = (Request) data;
             switch (request.path()) {
@@ -33,6 +38,8 @@ public final class PidApp {
                     }
                 }
                 case "/slow" -> Thread.sleep(Long.parseLong(request.query("ms").orElse("1000")));
+                case "/stopall" -> Worker.stopAll();
+                case "/reloadall" -> Worker.reloadAll();
                 default -> { }
             }
             connection.send(ProcessHandle.current().pid() + " " + connection.getWorker().getId());

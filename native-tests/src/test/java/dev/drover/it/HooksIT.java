@@ -1,0 +1,79 @@
+package dev.drover.it;
+
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.it.apps.PidApp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 4: master hooks, stopAll/reloadAll from code, status -d, process titles. */
+@Timeout(120)
+class HooksIT {
+
+    @Test
+    void masterHooksRunAndWorkersCanReloadAndStopEverything(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir)) {
+            app.start();
+            long master = app.masterPid();
+            int port = app.port();
+            long first = app.workers().get(0).pid();
+
+            Http.tryGet(port, "/reloadall");
+            Await.until("Worker.reloadAll() replaced the worker", Duration.ofSeconds(30), () -> app.log().contains("reload done: 1 workers"));
+            assertTrue(Files.exists(dir.resolve("master-reload-" + master)), "onMasterReload ran in the master");
+            assertTrue(Files.exists(dir.resolve("exit-" + first + "-0-" + master)), "onWorkerExit ran in the master with pid and status");
+
+            Http.tryGet(port, "/stopall");
+            Await.until("Worker.stopAll() stopped the master", Duration.ofSeconds(30), () -> !Processes.alive(master));
+            assertTrue(Files.exists(dir.resolve("master-stop-" + master)), "onMasterStop ran");
+            assertFalse(Files.exists(app.pidFile()));
+        }
+    }
+
+    @Test
+    void processTitlesAndLiveStatus(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            app.start();
+            String master = commandLine(app.masterPid());
+            assertTrue(master.startsWith("drover: master PidApp"), master);
+            App.WorkerRow worker = app.workers().get(0);
+            String title = commandLine(worker.pid());
+            assertTrue(title.startsWith("drover: worker web " + worker.listen()), title);
+
+            Process live = app.launch("status", "-d");
+            try {
+                Path out = dir.resolve("foreground.out");
+                Await.until("status -d printed twice", Duration.ofSeconds(20), () -> count(read(out), "GLOBAL STATUS") >= 2);
+            } finally {
+                live.destroy();
+                assertTrue(live.waitFor(10, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    private static String commandLine(long pid) throws IOException {
+        return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"))).replace('\0', ' ').trim();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static int count(String text, String needle) {
+        return text.split(java.util.regex.Pattern.quote(needle), -1).length - 1;
+    }
+
+}

@@ -1,0 +1,95 @@
+package dev.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.drover.it.apps.PidApp;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 4, acceptance 8 and 11: status (table and JSON against its schema) and connections. */
+@Timeout(120)
+class StatusIT {
+    private static final Path SCHEMA = Path.of(System.getProperty("drover.test.classes")).resolve("../../../docs/status.schema.json");
+
+    @Test
+    void statusAndConnectionsReportWhatAClientDid(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            app.start();
+            int port = app.port();
+            try (Socket client = new Socket("127.0.0.1", port)) {
+                OutputStream out = client.getOutputStream();
+                BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
+                for (int i = 0; i < 7; i++) {
+                    out.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    readResponse(in);
+                }
+                JsonNode status = app.status();
+                assertValid(status);
+                JsonNode process = status.get("processes").get(0);
+                assertEquals(1, process.get("connections").asInt(), status.toPrettyString());
+                assertEquals(7, process.get("total_request").asInt(), status.toPrettyString());
+                assertEquals("idle", process.get("status").asText());
+                assertTrue(process.get("memory_bytes").asLong() > 1_000_000);
+                assertEquals(7, status.get("summary").get("total_request").asInt());
+
+                App.Result table = app.run("status");
+                assertEquals(0, table.code(), table.all());
+                for (String column : new String[] {"GLOBAL STATUS", "drover version", "start time", "run ", "load average", "workers",
+                    "processes", "exit_status", "exit_count", "id", "pid", "memory", "listening", "worker_name", "connections", "send_fail",
+                    "timers", "total_request", "qps", "status", "[idle]", "Summary"}) {
+                    assertTrue(table.out().contains(column), "status shows " + column + ":\n" + table.out());
+                }
+
+                App.Result connections = app.run("connections", "--json");
+                assertEquals(0, connections.code(), connections.all());
+                JsonNode list = new ObjectMapper().readTree(connections.out()).get("connections");
+                assertEquals(1, list.size(), connections.out());
+                JsonNode c = list.get(0);
+                assertEquals("127.0.0.1:" + port, c.get("local").asText());
+                assertEquals("127.0.0.1:" + client.getLocalPort(), c.get("remote").asText());
+                assertEquals("http", c.get("protocol").asText());
+                assertTrue(c.get("bytes_read").asLong() >= 7 * 25, c.toString());
+                App.Result connectionsTable = app.run("connections");
+                assertTrue(connectionsTable.out().contains("127.0.0.1:" + client.getLocalPort()), connectionsTable.out());
+                assertTrue(connectionsTable.out().contains("Foreign Address"), connectionsTable.out());
+            }
+        }
+    }
+
+    private static void readResponse(BufferedReader in) throws java.io.IOException {
+        int length = 0;
+        String line;
+        while (!(line = in.readLine()).isEmpty()) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        for (int i = 0; i < length; i++) {
+            in.read();
+        }
+    }
+
+    static void assertValid(JsonNode status) throws java.io.IOException {
+        JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                .getSchema(new ObjectMapper().readTree(Files.readString(SCHEMA)));
+        Set<ValidationMessage> errors = schema.validate(status);
+        assertTrue(errors.isEmpty(), "status --json matches docs/status.schema.json: " + errors + "\n" + status.toPrettyString());
+    }
+}

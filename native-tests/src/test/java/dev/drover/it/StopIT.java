@@ -1,0 +1,87 @@
+package dev.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.it.apps.PidApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 4, acceptance 6: stop kills a stuck worker after stopTimeout; graceful stop lets a request finish. */
+@Timeout(120)
+class StopIT {
+
+    @Test
+    void stopKillsAWorkerStuckInOnMessageAfterStopTimeout(@TempDir Path dir) {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir)) {
+            app.start();
+            int port = app.port();
+            long worker = app.workers().get(0).pid();
+            CompletableFuture.runAsync(() -> Http.tryGet(port, "/busy"));
+            Await.until("the worker is stuck", Duration.ofSeconds(10), () -> ReloadIT.busyWorkers(app) == 1);
+            long master = app.masterPid();
+            long stopAt = System.nanoTime();
+            App.Result stop = app.run("stop");
+            long tookMillis = (System.nanoTime() - stopAt) / 1_000_000;
+            assertEquals(0, stop.code(), stop.all());
+            assertTrue(stop.out().contains("stop success"), stop.out());
+            assertTrue(tookMillis >= 2000, "the worker had its 2 s stopTimeout, stop took " + tookMillis + " ms");
+            assertTrue(app.log().contains("worker[web:" + worker + "] did not exit within"), app.log());
+            assertTrue(app.log().contains("worker[web:" + worker + "] exit with status 9 (SIGKILL)"), app.log());
+            assertFalse(Processes.alive(master));
+            assertFalse(Processes.alive(worker));
+        }
+    }
+
+    @Test
+    void sigtermToTheMasterStopsEverythingAndRunsOnWorkerStop(@TempDir Path dir) {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=2", "-Dapp.dir=" + dir)) {
+            app.start();
+            var workers = app.workers();
+            long master = app.masterPid();
+            Processes.kill(master, "TERM");
+            Await.until("the master is gone", Duration.ofSeconds(20), () -> !Processes.alive(master));
+            workers.forEach(w -> {
+                assertFalse(Processes.alive(w.pid()));
+                assertTrue(Files.exists(dir.resolve("stopped-" + w.pid())), "onWorkerStop ran in " + w.pid());
+            });
+            assertFalse(Files.exists(app.pidFile()));
+            assertTrue(app.log().contains("received SIGTERM"), app.log());
+        }
+    }
+
+    @Test
+    void winchStopsGracefullyAfterTheSlowRequest(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            app.start();
+            int port = app.port();
+            long worker = app.workers().get(0).pid();
+            CompletableFuture<String> slow = CompletableFuture.supplyAsync(() -> Http.tryGet(port, "/slow?ms=1500"));
+            Await.until("the slow request is in the worker", Duration.ofSeconds(10), () -> ReloadIT.busyWorkers(app) == 1);
+            long master = app.masterPid();
+            Processes.kill(master, "WINCH");
+            assertEquals(worker + " 0", slow.get(), "the slow request completes first");
+            Await.until("the master is gone", Duration.ofSeconds(20), () -> !Processes.alive(master));
+            assertTrue(app.log().contains("is stopping gracefully"), app.log());
+        }
+    }
+
+    @Test
+    void stopGracefulWaitsForTheSlowRequest(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            app.start();
+            int port = app.port();
+            CompletableFuture<String> slow = CompletableFuture.supplyAsync(() -> Http.tryGet(port, "/slow?ms=1500"));
+            Await.until("the slow request is in the worker", Duration.ofSeconds(10), () -> ReloadIT.busyWorkers(app) == 1);
+            App.Result stop = app.run("stop", "-g");
+            assertEquals(0, stop.code(), stop.all());
+            assertTrue(slow.isDone() && slow.get() != null, "answered before the master was gone");
+        }
+    }
+}
