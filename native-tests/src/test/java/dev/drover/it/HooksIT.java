@@ -60,6 +60,22 @@ class HooksIT {
         }
     }
 
+    @Test
+    void restartReplacesTheMasterAndStdoutFileGetsTheDaemonsOutput(@TempDir Path dir) throws Exception {
+        Path stdout = dir.resolve("stdout.txt");
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.stdout=" + stdout)) {
+            app.start();
+            long first = app.masterPid();
+            App.Result restart = app.run("restart", "-d");
+            assertTrue(restart.code() == 0, restart.all());
+            assertTrue(restart.out().contains("stop success") && restart.out().contains("start success"), restart.out());
+            long second = app.masterPid();
+            assertTrue(second != first && !Processes.alive(first) && Processes.alive(second));
+            Await.until("the workers' stdout reached the stdout file", Duration.ofSeconds(10),
+                    () -> read(stdout).contains("worker 0 says hello on stdout"));
+        }
+    }
+
     private static String commandLine(long pid) throws IOException {
         return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"))).replace('\0', ' ').trim();
     }

@@ -23,6 +23,10 @@ public final class PidApp {
         web.setReusePort(Boolean.getBoolean("app.reusePort"));
         web.setReloadable(!"false".equals(System.getProperty("app.reloadable")));
         String dir = System.getProperty("app.dir");
+        if (System.getProperty("app.stdout") != null) {
+            Worker.setStdoutFile(System.getProperty("app.stdout"));
+        }
+        web.onWorkerStart(w -> System.out.println("worker " + w.getId() + " says hello on stdout"));
         web.onWorkerReload(w -> mark(dir, "reloaded-"));
         web.onWorkerStop(w -> mark(dir, "stopped-"));
         web.onMasterReload(() -> mark(dir, "master-reload-"));
