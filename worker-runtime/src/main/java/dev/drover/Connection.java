@@ -1,21 +1,58 @@
 package dev.drover;
 
+import dev.drover.internal.ConnectionDefaults;
+
 /**
- * One client connection of a worker. Every method must be called on the worker's event-loop
- * thread, that is from a callback or a timer, as in Workerman.
+ * One connection of a worker, accepted or ({@link AsyncTcpConnection}) opened by it. Call its
+ * methods on the worker's event loop, that is from a callback or a timer, as in Workerman.
+ * Callbacks set here override the Worker's for this connection only.
  */
 public interface Connection {
+    /** {@code onError} code: an outgoing connection could not be made. */
+    int CONNECT_FAIL = 1;
+    /** {@code onError} code: data was dropped because the send buffer was full or the connection closed. */
+    int SEND_FAIL = 2;
+
     /** Sends data encoded by the connection's protocol: a line for text, a 200 text/plain response for http. */
     SendStatus send(String data);
 
     /** Sends bytes encoded by the connection's protocol. */
     SendStatus send(byte[] data);
 
-    /** Sends a protocol object, e.g. a {@link dev.drover.http.Response}, or a String or byte[]. */
+    /**
+     * Sends a protocol object ({@link dev.drover.http.Response}, a String, a byte[], ...). Past
+     * {@link #getMaxSendBufferSize} queued bytes the data is dropped: {@link SendStatus#FAILED},
+     * {@code onError(SEND_FAIL)}; the buffer filling up fires {@code onBufferFull}, its emptying
+     * {@code onBufferDrain}.
+     */
     SendStatus send(Object data);
+
+    /** Sends bytes as they are, bypassing the protocol's encoding. */
+    SendStatus sendRaw(byte[] data);
 
     /** Flushes what was sent, then closes. */
     void close();
+
+    /** Sends {@code data}, then closes. */
+    void close(Object data);
+
+    /** Closes now, dropping whatever is still queued. */
+    void destroy();
+
+    /** Stops reading from the socket: the peer's kernel buffer fills and its sends block (back-pressure). */
+    void pauseRecv();
+
+    /** Reads from the socket again. */
+    void resumeRecv();
+
+    /**
+     * Forwards everything received here to {@code destination} (raw), with back-pressure: reading
+     * pauses while the destination's send buffer is full; each side's close closes the other.
+     */
+    void pipe(Connection destination);
+
+    /** Whether the connection is still open. */
+    boolean isOpen();
 
     /** This connection's id, unique within its worker process. */
     long getId();
@@ -29,6 +66,47 @@ public interface Connection {
 
     int getLocalPort();
 
-    /** The Worker whose listener accepted this connection. */
+    /** The Worker this connection belongs to (for an outgoing connection: the process's own). */
     Worker getWorker();
+
+    /** The protocol's name, e.g. {@code http}. */
+    String getProtocol();
+
+    /** Bytes queued at most before send drops data (default {@link #getDefaultMaxSendBufferSize}). */
+    int getMaxSendBufferSize();
+
+    Connection setMaxSendBufferSize(int bytes);
+
+    /** The largest package accepted; a bigger one closes the connection (default 10 MiB). */
+    int getMaxPackageSize();
+
+    Connection setMaxPackageSize(int bytes);
+
+    Connection onMessage(MessageCallback callback);
+
+    Connection onClose(ConnectionCallback callback);
+
+    Connection onBufferFull(ConnectionCallback callback);
+
+    Connection onBufferDrain(ConnectionCallback callback);
+
+    Connection onError(ErrorCallback callback);
+
+    /** The send buffer size new connections get (Workerman's {@code defaultMaxSendBufferSize}, 1 MiB). */
+    static int getDefaultMaxSendBufferSize() {
+        return ConnectionDefaults.maxSendBufferSize();
+    }
+
+    static void setDefaultMaxSendBufferSize(int bytes) {
+        ConnectionDefaults.maxSendBufferSize(bytes);
+    }
+
+    /** The package size limit new connections get (Workerman's {@code maxPackageSize}, 10 MiB). */
+    static int getDefaultMaxPackageSize() {
+        return ConnectionDefaults.maxPackageSize();
+    }
+
+    static void setDefaultMaxPackageSize(int bytes) {
+        ConnectionDefaults.maxPackageSize(bytes);
+    }
 }

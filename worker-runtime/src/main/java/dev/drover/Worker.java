@@ -29,8 +29,8 @@ import java.util.Set;
  * in {@code onWorkerStart}.
  */
 public final class Worker {
-    /** The protocols a listen address may name. */
-    public static final Set<String> PROTOCOLS = Set.of("tcp", "text", "http");
+    /** The protocols drover itself knows; {@link Protocol#register} adds more. */
+    public static final Set<String> PROTOCOLS = Set.of("tcp", "text", "frame", "http");
 
     private static final List<Worker> GROUPS = new ArrayList<>();
     private static boolean running;
@@ -59,6 +59,9 @@ public final class Worker {
     private ConnectionCallback onConnect;
     private MessageCallback onMessage;
     private ConnectionCallback onClose;
+    private ConnectionCallback onBufferFull;
+    private ConnectionCallback onBufferDrain;
+    private ErrorCallback onError;
 
     /**
      * A Worker listening on {@code <protocol>://<host>:<port>}, e.g. {@code http://0.0.0.0:8080}.
@@ -67,9 +70,11 @@ public final class Worker {
      */
     public Worker(String listen) {
         this.listen = ListenAddress.parse(listen);
-        if (!PROTOCOLS.contains(this.listen.protocol())) {
-            throw new IllegalArgumentException("listen address '" + listen + "': unknown protocol '" + this.listen.protocol()
-                    + "'; drover knows " + String.join(", ", new java.util.TreeSet<>(PROTOCOLS)));
+        String protocol = this.listen.protocol();
+        if (!PROTOCOLS.contains(protocol) && Protocol.named(protocol) == null) {
+            throw new IllegalArgumentException("listen address '" + listen + "': unknown protocol '" + protocol
+                    + "'; drover knows " + String.join(", ", new java.util.TreeSet<>(PROTOCOLS))
+                    + ", and Protocol.register or a Protocol class's full name add more");
         }
         register();
     }
@@ -208,6 +213,24 @@ public final class Worker {
         return this;
     }
 
+    /** A connection's send buffer reached its maxSendBufferSize: further sends are dropped until it drains. */
+    public Worker onBufferFull(ConnectionCallback callback) {
+        this.onBufferFull = callback;
+        return this;
+    }
+
+    /** A connection's send buffer emptied after it had been full. */
+    public Worker onBufferDrain(ConnectionCallback callback) {
+        this.onBufferDrain = callback;
+        return this;
+    }
+
+    /** A connection failed: {@link Connection#CONNECT_FAIL}, {@link Connection#SEND_FAIL}. */
+    public Worker onError(ErrorCallback callback) {
+        this.onError = callback;
+        return this;
+    }
+
     /** In each worker process, when it stops (after its listeners closed). */
     public Worker onWorkerStop(WorkerCallback callback) {
         this.onWorkerStop = callback;
@@ -285,6 +308,18 @@ public final class Worker {
 
     public ConnectionCallback getOnClose() {
         return onClose;
+    }
+
+    public ConnectionCallback getOnBufferFull() {
+        return onBufferFull;
+    }
+
+    public ConnectionCallback getOnBufferDrain() {
+        return onBufferDrain;
+    }
+
+    public ErrorCallback getOnError() {
+        return onError;
     }
 
     public WorkerCallback getOnWorkerStop() {

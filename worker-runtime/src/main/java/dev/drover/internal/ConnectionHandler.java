@@ -1,38 +1,31 @@
 package dev.drover.internal;
 
-import dev.drover.ConnectionCallback;
-import dev.drover.Worker;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResultProvider;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Calls a Worker's {@code onConnect}, {@code onMessage} and {@code onClose} for one connection.
- * An exception escaping a callback ends the worker (status 250); bad input only ends its own
- * connection.
+ * Calls the connection's callbacks ({@code onConnect}, {@code onMessage}, {@code onClose},
+ * {@code onBufferFull}, {@code onBufferDrain}). An exception escaping a callback ends the worker
+ * (status 250); bad input only ends its own connection.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final WorkerRuntime runtime;
-    private final Worker worker;
-    private final Protocol protocol;
-    private final Traffic traffic;
-    private NettyConnection connection;
+    private final NettyConnection connection;
 
-    ConnectionHandler(WorkerRuntime runtime, Worker worker, Protocol protocol, Traffic traffic) {
+    ConnectionHandler(WorkerRuntime runtime, NettyConnection connection) {
         this.runtime = runtime;
-        this.worker = worker;
-        this.protocol = protocol;
-        this.traffic = traffic;
+        this.connection = connection;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        connection = new NettyConnection(ctx.channel(), worker, protocol, runtime.nextConnectionId(), traffic, runtime);
-        runtime.opened(worker, connection);
-        call("onConnect", worker.getOnConnect());
+        runtime.opened(connection.getWorker(), connection);
+        if (connection.getWorker().getOnConnect() != null) {
+            runtime.call("onConnect", () -> connection.getWorker().getOnConnect().call(connection));
+        }
         ctx.fireChannelActive();
     }
 
@@ -43,20 +36,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 rejectBadInput(ctx);
                 return;
             }
-            Object data = protocol.decode(message);
-            if (protocol == Protocol.HTTP) {
+            Object data = connection.codec().decode(message, connection);
+            if (connection.codec() instanceof HttpCodec) {
                 connection.requestArrived();
             }
             runtime.requestArrived();
-            if (worker.getOnMessage() != null) {
-                runtime.busy(true);
-                try {
-                    worker.getOnMessage().call(connection, data);
-                } catch (Throwable e) {
-                    runtime.callbackFailed("onMessage", worker, e);
-                } finally {
-                    runtime.busy(false);
-                }
+            if (connection.messageCallback() != null) {
+                runtime.call("onMessage", () -> connection.messageCallback().call(connection, data));
             }
         } finally {
             ReferenceCountUtil.release(message);
@@ -64,38 +50,37 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void rejectBadInput(ChannelHandlerContext ctx) {
-        if (protocol == Protocol.HTTP) {
-            ctx.writeAndFlush(Protocol.badRequest(ctx.alloc(), HttpResponseStatus.BAD_REQUEST)).addListener(ChannelFutureListener.CLOSE);
+        if (connection.codec() instanceof HttpCodec) {
+            ctx.writeAndFlush(HttpCodec.badRequest(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
         }
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            if (connection.bufferDrainCallback() != null) {
+                runtime.call("onBufferDrain", () -> connection.bufferDrainCallback().call(connection));
+            }
+        } else if (connection.bufferFullCallback() != null) {
+            runtime.call("onBufferFull", () -> connection.bufferFullCallback().call(connection));
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (connection != null) {
-            runtime.closed(worker, connection);
-            call("onClose", worker.getOnClose());
+        runtime.closed(connection.getWorker(), connection);
+        if (connection.closeCallback() != null) {
+            runtime.call("onClose", () -> connection.closeCallback().call(connection));
         }
         ctx.fireChannelInactive();
     }
 
-    private void call(String name, ConnectionCallback callback) {
-        if (callback != null) {
-            runtime.busy(true);
-            try {
-                callback.call(connection);
-            } catch (Throwable e) {
-                runtime.callbackFailed(name, worker, e);
-            } finally {
-                runtime.busy(false);
-            }
-        }
-    }
-
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // Resets, oversized packages, undecodable bytes: the peer's problem, not the worker's.
+        // Resets, oversized or undecodable packages: the peer's problem, not the worker's.
         ctx.close();
     }
 }

@@ -1,6 +1,9 @@
 package dev.drover.internal;
 
 import dev.drover.Connection;
+import dev.drover.ConnectionCallback;
+import dev.drover.ErrorCallback;
+import dev.drover.MessageCallback;
 import dev.drover.SendStatus;
 import dev.drover.Worker;
 import io.netty.buffer.Unpooled;
@@ -8,25 +11,34 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** A {@link Connection} over a Netty channel, encoding with its worker's protocol. */
+/** A {@link Connection} over a Netty channel, encoding with its protocol's {@link Codec}. */
 final class NettyConnection implements Connection {
     /** How long a stopping worker waits for the first request of a connection it just accepted. */
     static final Duration FIRST_REQUEST_GRACE = Duration.ofSeconds(1);
 
     private final Channel channel;
     private final Worker worker;
-    private final Protocol protocol;
+    private final Codec codec;
     private final long id;
     private final Traffic traffic;
     private final WorkerRuntime runtime;
+    private MessageCallback onMessage;
+    private ConnectionCallback onClose;
+    private ConnectionCallback onBufferFull;
+    private ConnectionCallback onBufferDrain;
+    private ErrorCallback onError;
+    private int maxSendBufferSize = ConnectionDefaults.maxSendBufferSize();
+    private int maxPackageSize = ConnectionDefaults.maxPackageSize();
     /** HTTP: a request was read and its response not yet sent. */
     private boolean awaitingResponse;
     /** HTTP: how many requests arrived on this connection. */
@@ -34,13 +46,24 @@ final class NettyConnection implements Connection {
     /** The worker stops: close once the response in flight went out. */
     private boolean draining;
 
-    NettyConnection(Channel channel, Worker worker, Protocol protocol, long id, Traffic traffic, WorkerRuntime runtime) {
+    NettyConnection(Channel channel, Worker worker, Codec codec, long id, Traffic traffic, WorkerRuntime runtime) {
         this.channel = channel;
         this.worker = worker;
-        this.protocol = protocol;
+        this.codec = codec;
         this.id = id;
         this.traffic = traffic;
         this.runtime = runtime;
+        this.onMessage = worker.getOnMessage();
+        this.onClose = worker.getOnClose();
+        this.onBufferFull = worker.getOnBufferFull();
+        this.onBufferDrain = worker.getOnBufferDrain();
+        this.onError = worker.getOnError();
+        applyWaterMark();
+    }
+
+    /** Netty turns unwritable past maxSendBufferSize queued bytes, and writable again once all went out. */
+    private void applyWaterMark() {
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, maxSendBufferSize));
     }
 
     @Override
@@ -56,10 +79,26 @@ final class NettyConnection implements Connection {
     @Override
     public SendStatus send(Object data) {
         if (!channel.isActive()) {
-            runtime.sendFailed();
-            return SendStatus.FAILED;
+            return sendFailed("connection closed");
         }
-        Object message = protocol.encode(data, channel.alloc());
+        if (!channel.isWritable()) {
+            return sendFailed("send buffer full and drop package");
+        }
+        return write(codec.encode(data, channel.alloc(), this));
+    }
+
+    @Override
+    public SendStatus sendRaw(byte[] data) {
+        if (!channel.isActive()) {
+            return sendFailed("connection closed");
+        }
+        if (!channel.isWritable()) {
+            return sendFailed("send buffer full and drop package");
+        }
+        return write(Codec.buffer(channel.alloc(), data));
+    }
+
+    private SendStatus write(Object message) {
         boolean closeAfter = false;
         if (message instanceof HttpResponse response) {
             awaitingResponse = false;
@@ -75,11 +114,53 @@ final class NettyConnection implements Connection {
         return written.isDone() && written.isSuccess() ? SendStatus.WRITTEN : SendStatus.QUEUED;
     }
 
+    private SendStatus sendFailed(String why) {
+        runtime.sendFailed();
+        runtime.call("onError", onError == null ? null : () -> onError.call(this, SEND_FAIL, why));
+        return SendStatus.FAILED;
+    }
+
     @Override
     public void close() {
         if (channel.isActive()) {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    @Override
+    public void close(Object data) {
+        if (data != null && channel.isActive()) {
+            send(data);
+        }
+        close();
+    }
+
+    @Override
+    public void destroy() {
+        channel.close();
+    }
+
+    @Override
+    public void pauseRecv() {
+        channel.config().setAutoRead(false);
+    }
+
+    @Override
+    public void resumeRecv() {
+        channel.config().setAutoRead(true);
+    }
+
+    @Override
+    public void pipe(Connection destination) {
+        onMessage((source, data) -> destination.send(data));
+        onClose(source -> destination.close());
+        destination.onBufferFull(d -> pauseRecv());
+        destination.onBufferDrain(d -> resumeRecv());
+    }
+
+    @Override
+    public boolean isOpen() {
+        return channel.isActive();
     }
 
     /** An HTTP request arrived; its response is owed. */
@@ -95,7 +176,7 @@ final class NettyConnection implements Connection {
      * now. Other protocols close now, unless {@code graceful} leaves them to their clients.
      */
     void drain(boolean graceful) {
-        if (protocol != Protocol.HTTP) {
+        if (!(codec instanceof HttpCodec)) {
             if (!graceful) {
                 close();
             }
@@ -116,37 +197,91 @@ final class NettyConnection implements Connection {
         close();
     }
 
+    // ---- callbacks, as the handler calls them ----
+
+    MessageCallback messageCallback() {
+        return onMessage;
+    }
+
+    ConnectionCallback closeCallback() {
+        return onClose;
+    }
+
+    ConnectionCallback bufferFullCallback() {
+        return onBufferFull;
+    }
+
+    ConnectionCallback bufferDrainCallback() {
+        return onBufferDrain;
+    }
+
+    Codec codec() {
+        return codec;
+    }
+
+    @Override
+    public Connection onMessage(MessageCallback callback) {
+        onMessage = callback;
+        return this;
+    }
+
+    @Override
+    public Connection onClose(ConnectionCallback callback) {
+        onClose = callback;
+        return this;
+    }
+
+    @Override
+    public Connection onBufferFull(ConnectionCallback callback) {
+        onBufferFull = callback;
+        return this;
+    }
+
+    @Override
+    public Connection onBufferDrain(ConnectionCallback callback) {
+        onBufferDrain = callback;
+        return this;
+    }
+
+    @Override
+    public Connection onError(ErrorCallback callback) {
+        onError = callback;
+        return this;
+    }
+
+    // ---- properties ----
+
     @Override
     public long getId() {
         return id;
     }
 
-    private InetSocketAddress remote() {
-        return (InetSocketAddress) channel.remoteAddress();
-    }
-
-    private InetSocketAddress local() {
-        return (InetSocketAddress) channel.localAddress();
-    }
-
     @Override
     public String getRemoteIp() {
-        return remote().getAddress().getHostAddress();
+        return ip(channel.remoteAddress());
     }
 
     @Override
     public int getRemotePort() {
-        return remote().getPort();
+        return port(channel.remoteAddress());
     }
 
     @Override
     public String getLocalIp() {
-        return local().getAddress().getHostAddress();
+        return ip(channel.localAddress());
     }
 
     @Override
     public int getLocalPort() {
-        return local().getPort();
+        return port(channel.localAddress());
+    }
+
+    private static String ip(SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "";
+    }
+
+    private static int port(SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet.getPort() : 0;
     }
 
     @Override
@@ -154,22 +289,50 @@ final class NettyConnection implements Connection {
         return worker;
     }
 
+    @Override
+    public String getProtocol() {
+        return codec.name();
+    }
+
+    @Override
+    public int getMaxSendBufferSize() {
+        return maxSendBufferSize;
+    }
+
+    @Override
+    public Connection setMaxSendBufferSize(int bytes) {
+        maxSendBufferSize = ConnectionDefaults.positive(bytes, "maxSendBufferSize");
+        applyWaterMark();
+        return this;
+    }
+
+    @Override
+    public int getMaxPackageSize() {
+        return maxPackageSize;
+    }
+
+    @Override
+    public Connection setMaxPackageSize(int bytes) {
+        maxPackageSize = ConnectionDefaults.positive(bytes, "maxPackageSize");
+        return this;
+    }
+
     /** One row of {@code connections}: id, transport, protocol, local, remote, recv-q, send-q, bytes read, written, state. */
     String row() {
         ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
         long sendQueue = outbound == null ? 0 : outbound.totalPendingWriteBytes();
-        return String.join("\t", Long.toString(id), "tcp", protocol.name().toLowerCase(), address(local()), address(remote()), "0",
-                Long.toString(sendQueue), Long.toString(traffic.bytesRead()), Long.toString(traffic.bytesWritten()),
+        return String.join("\t", Long.toString(id), "tcp", codec.name(), address(channel.localAddress()), address(channel.remoteAddress()),
+                "0", Long.toString(sendQueue), Long.toString(traffic.bytesRead()), Long.toString(traffic.bytesWritten()),
                 channel.isActive() ? (draining ? "CLOSING" : "ESTABLISHED") : "CLOSED");
     }
 
-    private static String address(InetSocketAddress address) {
-        if (address == null) {
-            return "-";
+    private static String address(SocketAddress address) {
+        if (!(address instanceof InetSocketAddress inet)) {
+            return address == null ? "-" : address.toString();
         }
-        InetAddress ip = address.getAddress();
+        InetAddress ip = inet.getAddress();
         String host = ip.getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,6 +41,7 @@ public final class WorkerRuntime {
     private final int id;
     private final Handoff handoff;
     private final EventLoopGroup loop;
+    private final Timers timers;
     private final List<Channel> servers = new ArrayList<>();
     private final Map<Worker, Map<Long, Connection>> connections = new ConcurrentHashMap<>();
     private final AtomicLong totalRequests = new AtomicLong();
@@ -57,6 +59,12 @@ public final class WorkerRuntime {
         this.id = id;
         this.handoff = handoff;
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("drover-loop"), EpollIoHandler.newFactory());
+        this.timers = new Timers(loop.next(), (what, error) -> callbackFailed(what, worker, error));
+    }
+
+    /** This process's timers ({@link dev.drover.Timer}). */
+    public Timers timers() {
+        return timers;
     }
 
     static void install(WorkerRuntime runtime) {
@@ -152,7 +160,7 @@ public final class WorkerRuntime {
     }
 
     private ChannelFuture serve(Worker listener, int fd) {
-        Protocol protocol = Protocol.of(listener.getListenAddress().protocol());
+        Codec codec = Codec.forScheme(listener.getListenAddress().protocol());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loop)
                 .channelFactory(() -> new EpollServerSocketChannel(fd))
@@ -161,9 +169,11 @@ public final class WorkerRuntime {
                     @Override
                     protected void initChannel(Channel channel) {
                         Traffic traffic = new Traffic();
-                        channel.pipeline().addLast(traffic);
-                        protocol.install(channel.pipeline());
-                        channel.pipeline().addLast(new ConnectionHandler(WorkerRuntime.this, listener, protocol, traffic));
+                        NettyConnection connection = new NettyConnection(channel, listener, codec, nextConnectionId(), traffic,
+                                WorkerRuntime.this);
+                        channel.pipeline().addLast(traffic, new FlushConsolidationHandler(256, true));
+                        codec.install(channel.pipeline(), connection);
+                        channel.pipeline().addLast(new ConnectionHandler(WorkerRuntime.this, connection));
                     }
                 });
         ChannelFuture future = bootstrap.register();
@@ -173,23 +183,34 @@ public final class WorkerRuntime {
 
     // ---- callbacks and counters ----
 
-    /** Runs a worker callback on the loop; an exception escaping it ends the worker with 250. */
-    private void call(String name, WorkerCallback callback) {
+    /** Application code that may throw anything: a callback, a timer task. */
+    @FunctionalInterface
+    interface Callback {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs application code on the loop, marked busy for status; an exception escaping it ends the
+     * worker with status 250.
+     */
+    void call(String name, Callback callback) {
         if (callback == null) {
             return;
         }
-        busy(true);
+        busy = true;
         try {
-            callback.call(worker);
+            callback.run();
         } catch (Throwable e) {
             callbackFailed(name, worker, e);
         } finally {
-            busy(false);
+            busy = false;
         }
     }
 
-    void busy(boolean inCallback) {
-        busy = inCallback;
+    private void call(String name, WorkerCallback callback) {
+        if (callback != null) {
+            call(name, () -> callback.call(worker));
+        }
     }
 
     void requestArrived() {
@@ -245,7 +266,7 @@ public final class WorkerRuntime {
             case ControlMessage.RELOAD -> loop.execute(() -> call("onWorkerReload", worker.getOnWorkerReload()));
             case ControlMessage.STATUS -> control.send(ControlMessage.of(ControlMessage.STATUS, String.format(
                     "busy=%d connections=%d send_fail=%d timers=%d total_request=%d",
-                    busy ? 1 : 0, openConnections(), sendFailures.get(), 0, totalRequests.get())));
+                    busy ? 1 : 0, openConnections(), sendFailures.get(), timers.count(), totalRequests.get())));
             case ControlMessage.CONNECTIONS -> control.send(ControlMessage.of(ControlMessage.CONNECTIONS, connectionRows()));
             default -> control.log("worker " + id + " got an unknown control message: " + message.type());
         }
@@ -271,6 +292,7 @@ public final class WorkerRuntime {
             stopping = true;
             if (first) {
                 servers.forEach(Channel::close);
+                timers.delAll();
             }
             connections.values().stream().flatMap(m -> m.values().stream()).toList()
                     .forEach(c -> ((NettyConnection) c).drain(graceful));

@@ -1,0 +1,45 @@
+package dev.drover;
+
+import dev.drover.internal.WorkerRuntime;
+
+/**
+ * Workerman's timers: tasks on the worker's event loop, so they never run at the same time as a
+ * callback. They work in worker processes (from {@code onWorkerStart} on); an exception escaping a
+ * task ends the worker with status 250, as one escaping a callback does.
+ */
+public final class Timer {
+    private Timer() {}
+
+    /** Runs {@code task} every {@code seconds} (fractions allowed); returns the timer's id. */
+    public static long add(double seconds, TimerTask task) {
+        return add(seconds, task, true);
+    }
+
+    /** Runs {@code task} after {@code seconds}, then again every {@code seconds} if {@code persistent}. */
+    public static long add(double seconds, TimerTask task, boolean persistent) {
+        if (!(seconds > 0)) {
+            throw new IllegalArgumentException("timer interval must be positive, was " + seconds);
+        }
+        return WorkerRuntime.current().timers().add(Math.round(seconds * 1_000_000), task, persistent);
+    }
+
+    /** Runs {@code task} once, after {@code seconds}. */
+    public static long once(double seconds, TimerTask task) {
+        return add(seconds, task, false);
+    }
+
+    /** Cancels a timer; false when no such timer runs. */
+    public static boolean del(long id) {
+        return WorkerRuntime.current().timers().del(id);
+    }
+
+    /** Cancels every timer of this process. */
+    public static void delAll() {
+        WorkerRuntime.current().timers().delAll();
+    }
+
+    /** How many timers this process runs. */
+    public static int count() {
+        return WorkerRuntime.current().timers().count();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.drover.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelPipeline;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * How a connection's protocol sits on Netty: the handlers it adds, what {@code onMessage} gets
+ * for a decoded message, and what goes down the pipeline for {@code send(data)}.
+ */
+interface Codec {
+    String name();
+
+    void install(ChannelPipeline pipeline, NettyConnection connection);
+
+    /** The data {@code onMessage} receives for one decoded message. */
+    Object decode(Object message, NettyConnection connection);
+
+    /** The outbound message for {@code send(data)}. */
+    Object encode(Object data, ByteBufAllocator alloc, NettyConnection connection);
+
+    /** The codec for a listen address's protocol, or null when drover knows none of that name. */
+    static Codec forScheme(String scheme) {
+        return switch (scheme) {
+            case "tcp" -> RawCodec.INSTANCE;
+            case "http" -> HttpCodec.INSTANCE;
+            default -> {
+                dev.drover.Protocol protocol = dev.drover.Protocol.named(scheme);
+                yield protocol == null ? null : new ProtocolCodec(scheme, protocol);
+            }
+        };
+    }
+
+    static ByteBuf buffer(ByteBufAllocator alloc, byte[] bytes) {
+        return alloc.buffer(bytes.length).writeBytes(bytes);
+    }
+
+    static byte[] bytesOf(Object data) {
+        if (data instanceof byte[] bytes) {
+            return bytes;
+        }
+        if (data instanceof String text) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+        throw new IllegalArgumentException("cannot send a " + (data == null ? "null" : data.getClass().getName()) + "; send a String or byte[]");
+    }
+}

@@ -1,0 +1,55 @@
+package dev.drover.internal;
+
+import dev.drover.Connection;
+import dev.drover.Protocol;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Cuts a stream into packages with {@link Protocol#input} and decodes each. A negative length, or
+ * one over the connection's maxPackageSize, is bad input: only this connection is destroyed.
+ */
+final class ProtocolDecoder extends ByteToMessageDecoder {
+    /** Thrown for input the protocol rejects; the connection handler destroys the connection. */
+    static final class BadInput extends DecoderException {
+        BadInput(String message) {
+            super(message);
+        }
+    }
+
+    private final Protocol protocol;
+    private final Connection connection;
+
+    ProtocolDecoder(Protocol protocol, Connection connection) {
+        this.protocol = protocol;
+        this.connection = connection;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        int max = connection.getMaxPackageSize();
+        while (in.isReadable()) {
+            ByteBuffer view = in.nioBuffer(in.readerIndex(), in.readableBytes()).asReadOnlyBuffer();
+            int length = protocol.input(view, connection);
+            if (length == 0) {
+                if (in.readableBytes() >= max) {
+                    throw new BadInput("no package within maxPackageSize (" + max + " bytes)");
+                }
+                return;
+            }
+            if (length < 0 || length > max) {
+                throw new BadInput(length < 0 ? "bad package" : "package of " + length + " bytes over maxPackageSize (" + max + ")");
+            }
+            if (in.readableBytes() < length) {
+                return;
+            }
+            byte[] packet = new byte[length];
+            in.readBytes(packet);
+            out.add(protocol.decode(packet, connection));
+        }
+    }
+}
