@@ -12,13 +12,13 @@ import java.nio.charset.StandardCharsets;
 interface Codec {
     String name();
 
-    void install(ChannelPipeline pipeline, NettyConnection connection);
+    void install(ChannelPipeline pipeline, dev.drover.Connection connection);
 
     /** The data {@code onMessage} receives for one decoded message. */
-    Object decode(Object message, NettyConnection connection);
+    Object decode(Object message, dev.drover.Connection connection);
 
     /** The outbound message for {@code send(data)}. */
-    Object encode(Object data, ByteBufAllocator alloc, NettyConnection connection);
+    Object encode(Object data, ByteBufAllocator alloc, dev.drover.Connection connection);
 
     /** The codec for a listen address's protocol, or null when drover knows none of that name. */
     static Codec forScheme(String scheme) {

@@ -34,14 +34,14 @@ final class HttpCodec implements Codec {
     }
 
     @Override
-    public void install(ChannelPipeline pipeline, NettyConnection connection) {
+    public void install(ChannelPipeline pipeline, dev.drover.Connection connection) {
         pipeline.addLast(new HttpServerCodec());
         pipeline.addLast(new HttpServerKeepAliveHandler());
         pipeline.addLast(new HttpObjectAggregator(connection.getMaxPackageSize()));
     }
 
     @Override
-    public Object decode(Object message, NettyConnection connection) {
+    public Object decode(Object message, dev.drover.Connection connection) {
         FullHttpRequest request = (FullHttpRequest) message;
         Map<String, List<String>> headers = new LinkedHashMap<>();
         request.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue()));
@@ -51,7 +51,7 @@ final class HttpCodec implements Codec {
     }
 
     @Override
-    public Object encode(Object data, ByteBufAllocator alloc, NettyConnection connection) {
+    public Object encode(Object data, ByteBufAllocator alloc, dev.drover.Connection connection) {
         if (data instanceof Response response) {
             FullHttpResponse out = response(alloc, HttpResponseStatus.valueOf(response.status()), response.bodyBytes(), null);
             response.headers().forEach((name, value) -> out.headers().set(name, value));

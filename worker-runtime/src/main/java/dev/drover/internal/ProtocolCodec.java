@@ -20,17 +20,17 @@ final class ProtocolCodec implements Codec {
     }
 
     @Override
-    public void install(ChannelPipeline pipeline, NettyConnection connection) {
+    public void install(ChannelPipeline pipeline, dev.drover.Connection connection) {
         pipeline.addLast(new ProtocolDecoder(protocol, connection));
     }
 
     @Override
-    public Object decode(Object message, NettyConnection connection) {
+    public Object decode(Object message, dev.drover.Connection connection) {
         return message; // ProtocolDecoder already ran protocol.decode
     }
 
     @Override
-    public Object encode(Object data, ByteBufAllocator alloc, NettyConnection connection) {
+    public Object encode(Object data, ByteBufAllocator alloc, dev.drover.Connection connection) {
         return Codec.buffer(alloc, protocol.encode(data, connection));
     }
 }

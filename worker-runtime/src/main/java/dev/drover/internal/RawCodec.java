@@ -15,15 +15,15 @@ final class RawCodec implements Codec {
     }
 
     @Override
-    public void install(ChannelPipeline pipeline, NettyConnection connection) {}
+    public void install(ChannelPipeline pipeline, dev.drover.Connection connection) {}
 
     @Override
-    public Object decode(Object message, NettyConnection connection) {
+    public Object decode(Object message, dev.drover.Connection connection) {
         return ByteBufUtil.getBytes((ByteBuf) message);
     }
 
     @Override
-    public Object encode(Object data, ByteBufAllocator alloc, NettyConnection connection) {
+    public Object encode(Object data, ByteBufAllocator alloc, dev.drover.Connection connection) {
         return Codec.buffer(alloc, Codec.bytesOf(data));
     }
 }

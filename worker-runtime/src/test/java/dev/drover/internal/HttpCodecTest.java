@@ -1,0 +1,87 @@
+package dev.drover.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.http.Request;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** http on Netty's EmbeddedChannel: pipelined requests split byte by byte and coalesced. */
+class HttpCodecTest {
+    private static final String TWO_REQUESTS = "GET /a?x=1&y=two%20words HTTP/1.1\r\nHost: h\r\nCookie: k=v\r\n\r\n"
+            + "POST /b HTTP/1.1\r\nHost: h\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\nname=jo";
+
+    private static EmbeddedChannel channel(int max) {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        HttpCodec.INSTANCE.install(channel.pipeline(), StubConnection.withMaxPackageSize(max));
+        return channel;
+    }
+
+    private static List<Request> requests(EmbeddedChannel channel) {
+        List<Request> out = new ArrayList<>();
+        Object message;
+        while ((message = channel.readInbound()) != null) {
+            FullHttpRequest full = (FullHttpRequest) message;
+            out.add((Request) HttpCodec.INSTANCE.decode(full, null));
+            full.release();
+        }
+        return out;
+    }
+
+    private static void check(List<Request> requests) {
+        assertEquals(2, requests.size());
+        Request get = requests.get(0);
+        assertEquals("GET", get.method());
+        assertEquals("/a", get.path());
+        assertEquals("two words", get.query("y").orElseThrow());
+        assertEquals("k=v", get.header("COOKIE").orElseThrow());
+        Request post = requests.get(1);
+        assertEquals("POST", post.method());
+        assertEquals("name=jo", post.body());
+    }
+
+    @Test
+    void pipelinedRequestsByteByByte() {
+        EmbeddedChannel channel = channel(1024);
+        List<Request> all = new ArrayList<>();
+        for (byte b : TWO_REQUESTS.getBytes(StandardCharsets.US_ASCII)) {
+            channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+            all.addAll(requests(channel));
+        }
+        check(all);
+    }
+
+    @Test
+    void pipelinedRequestsCoalesced() {
+        EmbeddedChannel channel = channel(1024);
+        channel.writeInbound(Unpooled.wrappedBuffer(TWO_REQUESTS.getBytes(StandardCharsets.US_ASCII)));
+        check(requests(channel));
+    }
+
+    @Test
+    void aBodyOverMaxPackageSizeGets413() {
+        EmbeddedChannel channel = channel(4);
+        channel.writeInbound(Unpooled.wrappedBuffer("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789"
+                .getBytes(StandardCharsets.US_ASCII)));
+        ByteBuf out = channel.readOutbound();
+        assertTrue(out.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1 413"), out.toString(StandardCharsets.US_ASCII));
+        out.release();
+    }
+
+    @Test
+    void aMalformedRequestLineIsFlagged() {
+        EmbeddedChannel channel = channel(1024);
+        channel.writeInbound(Unpooled.wrappedBuffer("GARBAGE\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+        FullHttpRequest request = channel.readInbound();
+        assertFalse(request.decoderResult().isSuccess());
+        request.release();
+    }
+}

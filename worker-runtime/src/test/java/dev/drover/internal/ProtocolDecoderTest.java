@@ -1,0 +1,96 @@
+package dev.drover.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.drover.Protocol;
+import dev.drover.protocols.Frame;
+import dev.drover.protocols.Text;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** text and frame on Netty's EmbeddedChannel: split byte by byte, coalesced, oversized, bad. */
+class ProtocolDecoderTest {
+
+    private static EmbeddedChannel channel(Protocol protocol, int max) {
+        return new EmbeddedChannel(new ProtocolDecoder(protocol, StubConnection.withMaxPackageSize(max)));
+    }
+
+    private static List<Object> feedByteByByte(EmbeddedChannel channel, byte[] bytes) {
+        List<Object> out = new ArrayList<>();
+        for (byte b : bytes) {
+            channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+            Object message;
+            while ((message = channel.readInbound()) != null) {
+                out.add(message);
+            }
+        }
+        return out;
+    }
+
+    private static List<Object> feedAtOnce(EmbeddedChannel channel, byte[] bytes) {
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+        List<Object> out = new ArrayList<>();
+        Object message;
+        while ((message = channel.readInbound()) != null) {
+            out.add(message);
+        }
+        return out;
+    }
+
+    @Test
+    void textLinesSplitAndCoalesced() {
+        byte[] wire = "hello\nwörld\r\n\nlast".getBytes(StandardCharsets.UTF_8);
+        assertEquals(List.of("hello", "wörld", ""), feedByteByByte(channel(new Text(), 1024), wire));
+        assertEquals(List.of("hello", "wörld", ""), feedAtOnce(channel(new Text(), 1024), wire));
+    }
+
+    @Test
+    void textLineOverMaxPackageSizeIsBadInput() {
+        EmbeddedChannel channel = channel(new Text(), 8);
+        assertThrows(DecoderException.class, () -> channel.writeInbound(Unpooled.wrappedBuffer("0123456789".getBytes())));
+    }
+
+    @Test
+    void framesSplitAndCoalesced() {
+        Frame frame = new Frame();
+        byte[] one = frame.encode("abc", null);
+        byte[] two = frame.encode(new byte[] {0, 1, 2, (byte) 255}, null);
+        byte[] wire = ByteBuffer.allocate(one.length + two.length).put(one).put(two).array();
+        assertArrayEquals(new byte[] {0, 0, 0, 7, 'a', 'b', 'c'}, one);
+        for (List<Object> out : List.of(feedByteByByte(channel(frame, 1024), wire), feedAtOnce(channel(frame, 1024), wire))) {
+            assertEquals(2, out.size());
+            assertArrayEquals("abc".getBytes(), (byte[]) out.get(0));
+            assertArrayEquals(new byte[] {0, 1, 2, (byte) 255}, (byte[]) out.get(1));
+        }
+    }
+
+    @Test
+    void truncatedFrameWaitsAndBadLengthsAreRejected() {
+        EmbeddedChannel waiting = channel(new Frame(), 1024);
+        assertFalse(waiting.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 9, 'a'})));
+        assertNull(waiting.readInbound());
+        EmbeddedChannel tooShort = channel(new Frame(), 1024);
+        assertThrows(DecoderException.class, () -> tooShort.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 2})));
+        EmbeddedChannel tooLong = channel(new Frame(), 1024);
+        assertThrows(DecoderException.class, () -> tooLong.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0, 8, 0})));
+    }
+
+    @Test
+    void aUserProtocolIsNamedByRegistrationOrClassName() {
+        Protocol.register("shout", new Text());
+        assertEquals(Text.class, Protocol.named("shout").getClass());
+        assertEquals(Frame.class, Protocol.named(Frame.class.getName()).getClass());
+        assertNull(Protocol.named("nope"));
+        assertNull(Protocol.named("java.lang.String"));
+    }
+}
