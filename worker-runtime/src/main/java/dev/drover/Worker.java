@@ -30,7 +30,7 @@ import java.util.Set;
  */
 public final class Worker {
     /** The protocols drover itself knows; {@link Protocol#register} adds more. */
-    public static final Set<String> PROTOCOLS = Set.of("tcp", "text", "frame", "http");
+    public static final Set<String> PROTOCOLS = Set.of("tcp", "text", "frame", "http", "websocket");
 
     private static final List<Worker> GROUPS = new ArrayList<>();
     private static boolean running;
@@ -62,6 +62,7 @@ public final class Worker {
     private ConnectionCallback onBufferFull;
     private ConnectionCallback onBufferDrain;
     private ErrorCallback onError;
+    private WebSocketConnectCallback onWebSocketConnect;
 
     /**
      * A Worker listening on {@code <protocol>://<host>:<port>}, e.g. {@code http://0.0.0.0:8080}.
@@ -231,6 +232,12 @@ public final class Worker {
         return this;
     }
 
+    /** A {@code websocket://} client completed its handshake; the request has its path and headers. */
+    public Worker onWebSocketConnect(WebSocketConnectCallback callback) {
+        this.onWebSocketConnect = callback;
+        return this;
+    }
+
     /** In each worker process, when it stops (after its listeners closed). */
     public Worker onWorkerStop(WorkerCallback callback) {
         this.onWorkerStop = callback;
@@ -320,6 +327,10 @@ public final class Worker {
 
     public ErrorCallback getOnError() {
         return onError;
+    }
+
+    public WebSocketConnectCallback getOnWebSocketConnect() {
+        return onWebSocketConnect;
     }
 
     public WorkerCallback getOnWorkerStop() {

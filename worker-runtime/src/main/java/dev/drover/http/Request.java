@@ -12,16 +12,31 @@ public final class Request {
     private final String uri;
     private final Map<String, List<String>> headers;
     private final byte[] body;
+    private final Map<String, List<String>> multipartFields;
+    private final Map<String, UploadedFile> files;
     private Map<String, List<String>> query;
+    private Map<String, List<String>> form;
+    private Map<String, String> cookies;
 
     /**
      * @param headers header names in lower case, each with its values in order
      */
     public Request(String method, String uri, Map<String, List<String>> headers, byte[] body) {
+        this(method, uri, headers, body, null, Map.of());
+    }
+
+    /**
+     * @param multipartFields the fields of a multipart body, or null to read an urlencoded body
+     * @param files the files of a multipart body, by field name
+     */
+    public Request(String method, String uri, Map<String, List<String>> headers, byte[] body,
+                   Map<String, List<String>> multipartFields, Map<String, UploadedFile> files) {
         this.method = method;
         this.uri = uri;
         this.headers = Collections.unmodifiableMap(headers);
         this.body = body;
+        this.multipartFields = multipartFields;
+        this.files = Collections.unmodifiableMap(files);
     }
 
     /** {@code GET}, {@code POST}, ... */
@@ -69,6 +84,53 @@ public final class Request {
     /** Every header, names in lower case. */
     public Map<String, List<String>> headers() {
         return headers;
+    }
+
+    /** The form fields of an urlencoded or multipart body (Workerman's {@code post()}). */
+    public Map<String, List<String>> form() {
+        if (form == null) {
+            boolean urlencoded = header("content-type").map(t -> t.startsWith("application/x-www-form-urlencoded")).orElse(false);
+            form = multipartFields != null ? Collections.unmodifiableMap(multipartFields)
+                    : urlencoded ? QueryString.parse(body()) : Map.of();
+        }
+        return form;
+    }
+
+    /** The first value of form field {@code name}. */
+    public Optional<String> post(String name) {
+        List<String> values = form().get(name);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    /** The uploaded files of a multipart body, by field name. */
+    public Map<String, UploadedFile> files() {
+        return files;
+    }
+
+    /** The cookies the client sent, by name. */
+    public Map<String, String> cookies() {
+        if (cookies == null) {
+            Map<String, String> parsed = new java.util.LinkedHashMap<>();
+            for (String header : headers.getOrDefault("cookie", List.of())) {
+                for (String pair : header.split(";")) {
+                    int equals = pair.indexOf('=');
+                    if (equals > 0) {
+                        parsed.putIfAbsent(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+                    }
+                }
+            }
+            cookies = Collections.unmodifiableMap(parsed);
+        }
+        return cookies;
+    }
+
+    public Optional<String> cookie(String name) {
+        return Optional.ofNullable(cookies().get(name));
+    }
+
+    /** Whether the body is JSON (by its Content-Type); read it with {@link #body}. */
+    public boolean isJson() {
+        return header("content-type").map(t -> t.startsWith("application/json")).orElse(false);
     }
 
     /** The body as UTF-8 text. */

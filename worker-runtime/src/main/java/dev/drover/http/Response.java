@@ -1,19 +1,27 @@
 package dev.drover.http;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * An HTTP response to send on an {@code http://} connection, Workerman's
  * {@code new Response(200, ['Content-Type' => 'text/html'], 'hi')}:
- * {@code new Response(200).header("Content-Type", "text/html").body("hi")}.
- * Content-Length is set from the body.
+ * {@code new Response(200).header("Content-Type", "text/html").body("hi")}. Content-Length is
+ * set from the body; {@link #file} sends a file with zero-copy; a {@code Transfer-Encoding:
+ * chunked} or {@code text/event-stream} response is followed by {@link Chunk}s or
+ * {@link ServerSentEvent}s.
  */
 public final class Response {
     private int status;
-    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final Map<String, List<String>> headers = new LinkedHashMap<>();
     private byte[] body = new byte[0];
+    private Path file;
 
     public Response(int status) {
         status(status);
@@ -34,10 +42,50 @@ public final class Response {
         return this;
     }
 
-    /** Sets a header, replacing one of the same name. */
+    /** Sets a header, replacing those of the same name (names compare without case). */
     public Response header(String name, String value) {
-        headers.put(name, value);
+        headers.keySet().removeIf(n -> n.equalsIgnoreCase(name));
+        headers.put(name, new ArrayList<>(List.of(value)));
         return this;
+    }
+
+    /** Adds a header, keeping those of the same name. */
+    public Response addHeader(String name, String value) {
+        headers.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+        return this;
+    }
+
+    /** Sets a cookie for the session: {@code Set-Cookie: name=value; Path=/; HttpOnly}. */
+    public Response cookie(String name, String value) {
+        return cookie(name, value, -1, "/", null, false, true, null);
+    }
+
+    /**
+     * Sets a cookie with its attributes; {@code maxAgeSeconds} &lt; 0 means a session cookie,
+     * {@code domain} and {@code sameSite} may be null.
+     */
+    public Response cookie(String name, String value, long maxAgeSeconds, String path, String domain, boolean secure,
+                           boolean httpOnly, String sameSite) {
+        StringBuilder cookie = new StringBuilder(name).append('=').append(value);
+        if (maxAgeSeconds >= 0) {
+            cookie.append("; Max-Age=").append(maxAgeSeconds);
+        }
+        if (path != null) {
+            cookie.append("; Path=").append(path);
+        }
+        if (domain != null) {
+            cookie.append("; Domain=").append(domain);
+        }
+        if (secure) {
+            cookie.append("; Secure");
+        }
+        if (httpOnly) {
+            cookie.append("; HttpOnly");
+        }
+        if (sameSite != null) {
+            cookie.append("; SameSite=").append(sameSite);
+        }
+        return addHeader("Set-Cookie", cookie.toString());
     }
 
     /** Sets the body as UTF-8 text. */
@@ -50,15 +98,43 @@ public final class Response {
         return this;
     }
 
+    /** Sends this file as the body, with zero-copy where the transport allows. */
+    public Response file(Path path) {
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new IllegalArgumentException("cannot send " + path + ": not a readable file");
+        }
+        this.file = path;
+        return this;
+    }
+
     public int status() {
         return status;
     }
 
-    public Map<String, String> headers() {
-        return java.util.Collections.unmodifiableMap(headers);
+    /** The headers, each name with its values. */
+    public Map<String, List<String>> headers() {
+        return Collections.unmodifiableMap(headers);
+    }
+
+    /** The first value of a header (name in any case), or null. */
+    public String headerValue(String name) {
+        return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0))
+                .findFirst().orElse(null);
     }
 
     public byte[] bodyBytes() {
         return body.clone();
+    }
+
+    /** The file to send as the body, or null. */
+    public Path file() {
+        return file;
+    }
+
+    /** Whether the body follows as chunks or events rather than now. */
+    public boolean isStreaming() {
+        String encoding = headerValue("Transfer-Encoding");
+        String type = headerValue("Content-Type");
+        return encoding != null && encoding.equalsIgnoreCase("chunked") || type != null && type.startsWith("text/event-stream");
     }
 }

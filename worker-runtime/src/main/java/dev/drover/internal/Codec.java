@@ -25,6 +25,7 @@ interface Codec {
         return switch (scheme) {
             case "tcp" -> RawCodec.INSTANCE;
             case "http" -> HttpCodec.INSTANCE;
+            case "websocket" -> WebSocketCodec.INSTANCE;
             default -> {
                 dev.drover.Protocol protocol = dev.drover.Protocol.named(scheme);
                 yield protocol == null ? null : new ProtocolCodec(scheme, protocol);

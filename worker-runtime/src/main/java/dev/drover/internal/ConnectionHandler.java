@@ -1,10 +1,18 @@
 package dev.drover.internal;
 
+import dev.drover.WebSocketConnectCallback;
+import dev.drover.http.Request;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Calls the connection's callbacks ({@code onConnect}, {@code onMessage}, {@code onClose},
@@ -55,6 +63,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } else {
             ctx.close();
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
+            WebSocketConnectCallback callback = connection.getWorker().getOnWebSocketConnect();
+            if (callback != null) {
+                Map<String, List<String>> headers = new LinkedHashMap<>();
+                handshake.requestHeaders().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT),
+                        k -> new ArrayList<>()).add(h.getValue()));
+                Request request = new Request("GET", handshake.requestUri(), headers, new byte[0]);
+                runtime.call("onWebSocketConnect", () -> callback.call(connection, request));
+            }
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

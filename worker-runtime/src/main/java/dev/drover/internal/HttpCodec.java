@@ -1,12 +1,25 @@
 package dev.drover.internal;
 
+import dev.drover.Connection;
+import dev.drover.http.Chunk;
 import dev.drover.http.Request;
+import dev.drover.http.ServerSentEvent;
+import dev.drover.http.UploadedFile;
 import dev.drover.http.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.multipart.Attribute;
+import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
+import io.netty.handler.codec.http.multipart.FileUpload;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -16,6 +29,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +40,8 @@ import java.util.Map;
 /** {@code http://}: HTTP/1.1 on Netty's codec; {@code onMessage} gets a {@link Request}. */
 final class HttpCodec implements Codec {
     static final HttpCodec INSTANCE = new HttpCodec();
+    /** Multipart parts kept in memory: the body is already whole, within maxPackageSize. */
+    private static final DefaultHttpDataFactory MEMORY = new DefaultHttpDataFactory(false);
     private static final byte[] EMPTY = new byte[0];
 
     @Override
@@ -34,31 +50,77 @@ final class HttpCodec implements Codec {
     }
 
     @Override
-    public void install(ChannelPipeline pipeline, dev.drover.Connection connection) {
+    public void install(ChannelPipeline pipeline, Connection connection) {
         pipeline.addLast(new HttpServerCodec());
         pipeline.addLast(new HttpServerKeepAliveHandler());
         pipeline.addLast(new HttpObjectAggregator(connection.getMaxPackageSize()));
+        pipeline.addLast(new ChunkedWriteHandler());
     }
 
     @Override
-    public Object decode(Object message, dev.drover.Connection connection) {
+    public Object decode(Object message, Connection connection) {
         FullHttpRequest request = (FullHttpRequest) message;
         Map<String, List<String>> headers = new LinkedHashMap<>();
         request.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue()));
         ByteBuf content = request.content();
         byte[] body = content.isReadable() ? ByteBufUtil.getBytes(content) : EMPTY;
-        return new Request(request.method().name(), request.uri(), headers, body);
+        String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+        if (!type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+            return new Request(request.method().name(), request.uri(), headers, body);
+        }
+        Map<String, List<String>> fields = new LinkedHashMap<>();
+        Map<String, UploadedFile> files = new LinkedHashMap<>();
+        HttpPostRequestDecoder multipart = new HttpPostRequestDecoder(MEMORY, request);
+        try {
+            for (InterfaceHttpData part : multipart.getBodyHttpDatas()) {
+                if (part instanceof FileUpload file) {
+                    files.put(file.getName(), new UploadedFile(file.getName(), file.getFilename(), file.getContentType(),
+                            ByteBufUtil.getBytes(file.content())));
+                } else if (part instanceof Attribute field) {
+                    fields.computeIfAbsent(field.getName(), k -> new ArrayList<>()).add(field.content().toString(StandardCharsets.UTF_8));
+                }
+            }
+        } finally {
+            multipart.destroy();
+        }
+        return new Request(request.method().name(), request.uri(), headers, body, fields, files);
     }
 
     @Override
-    public Object encode(Object data, ByteBufAllocator alloc, dev.drover.Connection connection) {
+    public Object encode(Object data, ByteBufAllocator alloc, Connection connection) {
         if (data instanceof Response response) {
-            FullHttpResponse out = response(alloc, HttpResponseStatus.valueOf(response.status()), response.bodyBytes(), null);
-            response.headers().forEach((name, value) -> out.headers().set(name, value));
-            return out;
+            return encodeResponse(response, alloc);
+        }
+        if (data instanceof Chunk chunk) {
+            return chunk.isLast() ? LastHttpContent.EMPTY_LAST_CONTENT : new DefaultHttpContent(Codec.buffer(alloc, chunk.data()));
+        }
+        if (data instanceof ServerSentEvent event) {
+            return new DefaultHttpContent(Codec.buffer(alloc, event.encode()));
         }
         String type = data instanceof byte[] ? "application/octet-stream" : "text/plain; charset=utf-8";
         return response(alloc, HttpResponseStatus.OK, Codec.bytesOf(data), type);
+    }
+
+    /**
+     * A whole response; or its head, when the body follows as chunks or events (sent chunked) or
+     * as a file (a head, the file as a region, and the end: see {@link FileBody}).
+     */
+    private static Object encodeResponse(Response response, ByteBufAllocator alloc) {
+        HttpResponseStatus status = HttpResponseStatus.valueOf(response.status());
+        if (response.isStreaming() || response.file() != null) {
+            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+            response.headers().forEach((name, values) -> head.headers().add(name, values));
+            if (response.file() != null) {
+                return new FileBody(head, response.file());
+            }
+            head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+            head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            return head;
+        }
+        FullHttpResponse out = response(alloc, status, response.bodyBytes(), null);
+        response.headers().forEach((name, values) -> out.headers().set(name, values));
+        out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
+        return out;
     }
 
     static FullHttpResponse response(ByteBufAllocator alloc, HttpResponseStatus status, byte[] body, String contentType) {

@@ -15,6 +15,8 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -99,17 +101,21 @@ final class NettyConnection implements Connection {
     }
 
     private SendStatus write(Object message) {
-        boolean closeAfter = false;
-        if (message instanceof HttpResponse response) {
+        HttpResponse head = message instanceof FileBody body ? body.head() : message instanceof HttpResponse r ? r : null;
+        if (head != null && draining) {
+            head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        // A whole response (FullHttpResponse is a LastHttpContent), a file, or the last chunk ends the answer owed.
+        boolean ends = message instanceof FileBody || message instanceof LastHttpContent;
+        ChannelFuture written = message instanceof FileBody body ? body.writeTo(channel) : channel.writeAndFlush(message);
+        if (message instanceof CloseWebSocketFrame) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+        if (ends) {
             awaitingResponse = false;
             if (draining) {
-                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-                closeAfter = true;
+                written.addListener(ChannelFutureListener.CLOSE);
             }
-        }
-        ChannelFuture written = channel.writeAndFlush(message);
-        if (closeAfter) {
-            written.addListener(ChannelFutureListener.CLOSE);
         }
         return written.isDone() && written.isSuccess() ? SendStatus.WRITTEN : SendStatus.QUEUED;
     }
@@ -123,7 +129,8 @@ final class NettyConnection implements Connection {
     @Override
     public void close() {
         if (channel.isActive()) {
-            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            Object last = codec instanceof WebSocketCodec ? new CloseWebSocketFrame(1000, "") : Unpooled.EMPTY_BUFFER;
+            channel.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

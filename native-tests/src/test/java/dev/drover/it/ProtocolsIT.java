@@ -1,0 +1,230 @@
+package dev.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.it.apps.ProtocolsApp;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 5, acceptance 2: every protocol against clients written by others. */
+@Timeout(120)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProtocolsIT {
+    private Path dir;
+    private App app;
+    private final Map<String, Integer> ports = new HashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    void start(@TempDir Path tempDir) {
+        dir = tempDir;
+        app = new App(dir, ProtocolsApp.class);
+        app.start();
+        for (JsonNode group : app.status().get("workers")) {
+            String listen = group.get("listen").asText();
+            ports.put(group.get("name").asText(), Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1)));
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        app.close();
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + ports.get("web") + path);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void httpQueryStatusAndHeaders() throws Exception {
+        assertEquals("GET /q {a=[1], b=[x y]}", get("/q?a=1&b=x%20y").body());
+        HttpResponse<String> teapot = get("/status");
+        assertEquals(418, teapot.statusCode());
+        assertEquals("yes", teapot.headers().firstValue("x-drover").orElseThrow());
+        assertEquals("teapot", teapot.body());
+    }
+
+    @Test
+    void httpFormAndUpload() throws Exception {
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(uri("/form"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("name=jo&tag=a&tag=b")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("form {name=[jo], tag=[a, b]} files ", form.body());
+
+        String boundary = "drover-boundary";
+        String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nreport\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\nfile body\r\n--" + boundary + "--\r\n";
+        HttpResponse<String> upload = http.send(HttpRequest.newBuilder(uri("/form"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(multipart)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("form {title=[report]} files doc=a.txt:9:file body;", upload.body());
+    }
+
+    @Test
+    void httpCookiesJsonAndFile() throws Exception {
+        HttpResponse<String> cookie = http.send(HttpRequest.newBuilder(uri("/cookie")).header("Cookie", "a=1; b=2").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("cookies {a=1, b=2}", cookie.body());
+        assertTrue(cookie.headers().firstValue("set-cookie").orElseThrow().startsWith("session=s3cret"), cookie.headers().toString());
+
+        HttpResponse<String> json = http.send(HttpRequest.newBuilder(uri("/json")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"k\":[1,2]}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("{\"k\":[1,2]}", json.body());
+
+        Path file = Files.writeString(dir.resolve("sent.txt"), "x".repeat(100_000));
+        HttpResponse<String> sent = get("/file?path=" + file);
+        assertEquals(200, sent.statusCode());
+        assertEquals(100_000, sent.body().length());
+        assertEquals("100000", sent.headers().firstValue("content-length").orElseThrow());
+    }
+
+    @Test
+    void httpChunkedAndServerSentEvents() throws Exception {
+        HttpResponse<String> chunked = get("/chunked");
+        assertEquals("chunked", chunked.headers().firstValue("transfer-encoding").orElseThrow());
+        assertEquals("one two three", chunked.body());
+
+        HttpResponse<java.util.stream.Stream<String>> sse = http.send(HttpRequest.newBuilder(uri("/sse")).build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertEquals("text/event-stream", sse.headers().firstValue("content-type").orElseThrow());
+        List<String> lines = sse.body().filter(l -> !l.isEmpty()).toList();
+        assertEquals(List.of("event: tick", "id: 1", "data: n=1", "event: tick", "id: 2", "data: n=2", "event: tick", "id: 3", "data: n=3"),
+                lines);
+    }
+
+    @Test
+    void javaWebSocketTextBinaryPingAndClose() throws Exception {
+        LinkedBlockingQueue<Object> received = new LinkedBlockingQueue<>();
+        WebSocket.Listener listener = new WebSocket.Listener() {
+            private final StringBuilder text = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                    received.add(text.toString());
+                    text.setLength(0);
+                }
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+                byte[] bytes = new byte[data.remaining()];
+                data.get(bytes);
+                received.add(bytes);
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+                received.add("pong " + StandardCharsets.UTF_8.decode(message));
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                received.add("close " + statusCode + " " + reason);
+                return null;
+            }
+        };
+        WebSocket ws = http.newWebSocketBuilder().header("X-Test", "yes")
+                .buildAsync(URI.create("ws://127.0.0.1:" + ports.get("ws") + "/chat/room1"), listener).get(10, TimeUnit.SECONDS);
+        assertEquals("hello /chat/room1 yes", received.poll(10, TimeUnit.SECONDS));
+        ws.sendText("hi", true).get(10, TimeUnit.SECONDS);
+        assertEquals("echo: hi", received.poll(10, TimeUnit.SECONDS));
+        ws.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).get(10, TimeUnit.SECONDS);
+        assertArrayEquals(new byte[] {1, 2, 3}, (byte[]) received.poll(10, TimeUnit.SECONDS));
+        ws.sendPing(ByteBuffer.wrap("p".getBytes())).get(10, TimeUnit.SECONDS);
+        assertEquals("pong p", received.poll(10, TimeUnit.SECONDS));
+        ws.sendText("close please", true).get(10, TimeUnit.SECONDS);
+        assertEquals("close 4001 bye", received.poll(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void pythonWebSocketsClient() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        Path script = dir.resolve("client.py");
+        Files.writeString(script, """
+                import asyncio, sys, websockets
+                async def main(port):
+                    async with websockets.connect(f"ws://127.0.0.1:{port}/py") as ws:
+                        print(await ws.recv())
+                        await ws.send("from python")
+                        print(await ws.recv())
+                        await ws.send(bytes([9, 8, 7]))
+                        print(list(await ws.recv()))
+                        pong = await ws.ping(b"x")
+                        await asyncio.wait_for(pong, 5)
+                        print("pong")
+                asyncio.run(main(int(sys.argv[1])))
+                """);
+        Process process = new ProcessBuilder(python.toString(), script.toString(), Integer.toString(ports.get("ws")))
+                .redirectErrorStream(true).start();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the python client finished");
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), out);
+        assertEquals("hello /py -\necho: from python\n[9, 8, 7]\npong\n", out);
+    }
+
+    @Test
+    void rawSocketsForTextFrameAndTcp() throws Exception {
+        assertEquals("echo: line one", TextClient.ask(ports.get("line"), "line one"));
+        try (Socket socket = new Socket("127.0.0.1", ports.get("frames"))) {
+            socket.setSoTimeout(5000);
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            byte[] body = {0, (byte) 200, 42};
+            out.writeInt(4 + body.length);
+            out.write(body);
+            out.flush();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            assertEquals(7, in.readInt());
+            byte[] echoed = new byte[3];
+            in.readFully(echoed);
+            assertArrayEquals(body, echoed);
+        }
+        try (Socket socket = new Socket("127.0.0.1", ports.get("raw"))) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("raw bytes".getBytes());
+            byte[] echoed = new byte[9];
+            new DataInputStream(socket.getInputStream()).readFully(echoed);
+            assertEquals("raw bytes", new String(echoed));
+        }
+    }
+
+}

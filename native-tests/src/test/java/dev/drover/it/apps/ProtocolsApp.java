@@ -1,0 +1,83 @@
+package dev.drover.it.apps;
+
+import dev.drover.Connection;
+import dev.drover.WebSocketClose;
+import dev.drover.Worker;
+import dev.drover.http.Chunk;
+import dev.drover.http.Request;
+import dev.drover.http.Response;
+import dev.drover.http.ServerSentEvent;
+import dev.drover.http.UploadedFile;
+import java.nio.file.Path;
+import java.util.TreeMap;
+
+/**
+ * One group per protocol, on kernel-chosen ports: "web" (http), "ws" (websocket), "line" (text),
+ * "frames" (frame), "raw" (tcp). See the paths below for what http answers.
+ */
+public final class ProtocolsApp {
+    private ProtocolsApp() {}
+
+    public static void main(String[] args) {
+        Worker web = new Worker("http://127.0.0.1:0").setName("web");
+        web.onMessage((connection, data) -> http(connection, (Request) data));
+
+        Worker ws = new Worker("websocket://127.0.0.1:0").setName("ws");
+        ws.onWebSocketConnect((connection, request) -> connection.send("hello " + request.path() + " "
+                + request.header("x-test").orElse("-")));
+        ws.onMessage((connection, data) -> {
+            if ("close please".equals(data)) {
+                connection.send(new WebSocketClose(4001, "bye"));
+            } else if (data instanceof String text) {
+                connection.send("echo: " + text);
+            } else {
+                connection.send((byte[]) data);
+            }
+        });
+
+        Worker line = new Worker("text://127.0.0.1:0").setName("line");
+        line.onMessage((connection, data) -> connection.send("echo: " + data));
+        Worker frames = new Worker("frame://127.0.0.1:0").setName("frames");
+        frames.onMessage((connection, data) -> connection.send((byte[]) data));
+        Worker raw = new Worker("tcp://127.0.0.1:0").setName("raw");
+        raw.onMessage((connection, data) -> connection.send((byte[]) data));
+        Worker.runAll(args);
+    }
+
+    private static void http(Connection connection, Request request) {
+        switch (request.path()) {
+            case "/form" -> connection.send("form " + new TreeMap<>(request.form()) + " files " + files(request));
+            case "/cookie" -> connection.send(new Response(200).cookie("session", "s3cret")
+                    .body("cookies " + new TreeMap<>(request.cookies())));
+            case "/status" -> connection.send(new Response(418).header("X-Drover", "yes").body("teapot"));
+            case "/file" -> connection.send(new Response(200).header("Content-Type", "text/plain")
+                    .file(Path.of(request.query("path").orElseThrow())));
+            case "/chunked" -> {
+                connection.send(new Response(200).header("Transfer-Encoding", "chunked"));
+                connection.send(new Chunk("one "));
+                connection.send(new Chunk("two "));
+                connection.send(new Chunk("three"));
+                connection.send(new Chunk(""));
+            }
+            case "/sse" -> {
+                connection.send(new Response(200).header("Content-Type", "text/event-stream"));
+                for (int i = 1; i <= 3; i++) {
+                    connection.send(new ServerSentEvent("tick", "n=" + i, Integer.toString(i), 0));
+                }
+                connection.send(new Chunk(""));
+            }
+            case "/json" -> connection.send(new Response(200).header("Content-Type", "application/json")
+                    .body(request.isJson() ? request.body() : "{}"));
+            default -> connection.send(request.method() + " " + request.path() + " " + request.queryParameters());
+        }
+    }
+
+    private static String files(Request request) {
+        StringBuilder out = new StringBuilder();
+        for (UploadedFile file : request.files().values()) {
+            out.append(file.field()).append('=').append(file.fileName()).append(':').append(file.size()).append(':')
+                    .append(new String(file.content())).append(';');
+        }
+        return out.toString();
+    }
+}
