@@ -80,14 +80,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.fireUserEventTriggered(event);
     }
 
+    /**
+     * Netty may deliver writability changes late, when the channel already flipped back; the
+     * connection keeps its own full/drained state so onBufferFull and onBufferDrain alternate.
+     */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
+        boolean writable = ctx.channel().isWritable();
+        if (!writable && connection.markFull()) {
+            if (connection.bufferFullCallback() != null) {
+                runtime.call("onBufferFull", () -> connection.bufferFullCallback().call(connection));
+            }
+        } else if (writable && connection.markDrained()) {
             if (connection.bufferDrainCallback() != null) {
                 runtime.call("onBufferDrain", () -> connection.bufferDrainCallback().call(connection));
             }
-        } else if (connection.bufferFullCallback() != null) {
-            runtime.call("onBufferFull", () -> connection.bufferFullCallback().call(connection));
         }
         ctx.fireChannelWritabilityChanged();
     }

@@ -47,6 +47,8 @@ final class NettyConnection implements Connection {
     private int requestsSeen;
     /** The worker stops: close once the response in flight went out. */
     private boolean draining;
+    /** onBufferFull fired and onBufferDrain did not yet. */
+    private boolean bufferFull;
 
     NettyConnection(Channel channel, Worker worker, Codec codec, long id, Traffic traffic, WorkerRuntime runtime) {
         this.channel = channel;
@@ -202,6 +204,20 @@ final class NettyConnection implements Connection {
             return;
         }
         close();
+    }
+
+    /** Records that the send buffer is full; false when it already was. */
+    boolean markFull() {
+        boolean changed = !bufferFull;
+        bufferFull = true;
+        return changed;
+    }
+
+    /** Records that the send buffer drained; false when it was not full. */
+    boolean markDrained() {
+        boolean changed = bufferFull;
+        bufferFull = false;
+        return changed;
     }
 
     // ---- callbacks, as the handler calls them ----
