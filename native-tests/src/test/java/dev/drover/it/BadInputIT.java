@@ -1,0 +1,181 @@
+package dev.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.it.apps.ProtocolsApp;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 5, acceptance 4: hostile input only affects its own connection: the worker keeps its pid
+ * and goes on serving everyone else.
+ */
+@Timeout(120)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputIT {
+    private App app;
+    private final Map<String, Integer> ports = new HashMap<>();
+    private List<App.WorkerRow> workers;
+
+    @BeforeAll
+    void start(@TempDir Path dir) {
+        app = new App(dir, ProtocolsApp.class);
+        app.start();
+        for (JsonNode group : app.status().get("workers")) {
+            String listen = group.get("listen").asText();
+            ports.put(group.get("name").asText(), Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1)));
+        }
+        workers = app.workers();
+    }
+
+    @AfterAll
+    void stop() {
+        try {
+            assertEquals(workers, app.workers(), "no worker was replaced by any bad input");
+        } finally {
+            app.close();
+        }
+    }
+
+    /** Everyone else is still served, on every protocol. */
+    private void othersAreServed() throws IOException {
+        assertEquals("GET /ok {}", Http.get(ports.get("web"), "/ok"));
+        assertEquals("echo: fine", TextClient.ask(ports.get("line"), "fine"));
+    }
+
+    /** Sends bytes and reads what comes back until the server closes (or {@code waitMillis} of silence). */
+    private static String exchange(int port, byte[] bytes, int waitMillis) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(waitMillis);
+            OutputStream out = socket.getOutputStream();
+            try {
+                out.write(bytes);
+                out.flush();
+            } catch (IOException closedWhileWriting) {
+                return "closed";
+            }
+            InputStream in = socket.getInputStream();
+            StringBuilder answer = new StringBuilder();
+            byte[] buffer = new byte[8192];
+            try {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    answer.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+                }
+                return answer + "<closed>";
+            } catch (SocketTimeoutException stillOpen) {
+                return answer + "<open>";
+            } catch (IOException reset) {
+                return answer + "<closed>";
+            }
+        }
+    }
+
+    @Test
+    void randomBytesOnEveryProtocol() throws IOException {
+        byte[] noise = new byte[100_000];
+        new Random(42).nextBytes(noise);
+        for (String group : List.of("web", "ws", "line", "frames", "raw")) {
+            String answer = exchange(ports.get(group), noise, 3000);
+            if (group.equals("web") || group.equals("ws")) {
+                assertTrue(answer.startsWith("HTTP/1.1 400") && answer.endsWith("<closed>"), group + ": " + head(answer));
+            }
+            if (group.equals("frames")) {
+                assertTrue(answer.endsWith("<closed>"), group + ": " + head(answer));
+            }
+            othersAreServed();
+        }
+    }
+
+    @Test
+    void truncatedFrameAndHalfRequestWaitWithoutBlockingAnyone() throws IOException {
+        try (Socket frame = new Socket("127.0.0.1", ports.get("frames")); Socket half = new Socket("127.0.0.1", ports.get("web"))) {
+            frame.getOutputStream().write(new byte[] {0, 0, 0, 100, 'a', 'b', 'c'});
+            half.getOutputStream().write("GET / HTTP/1.1\r\nHost:".getBytes(StandardCharsets.US_ASCII));
+            othersAreServed();
+            frame.setSoTimeout(500);
+            half.setSoTimeout(500);
+            assertTrue(stillOpen(frame) && stillOpen(half), "both wait for the rest");
+            othersAreServed();
+        }
+    }
+
+    private static boolean stillOpen(Socket socket) throws IOException {
+        try {
+            return socket.getInputStream().read() >= 0;
+        } catch (SocketTimeoutException waiting) {
+            return true;
+        }
+    }
+
+    @Test
+    void packagesOverMaxPackageSize() throws IOException {
+        assertTrue(exchange(ports.get("frames"), new byte[] {0x7f, -1, -1, -1}, 3000).equals("<closed>"));
+        String tooBig = exchange(ports.get("web"), "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 20000000\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII), 3000);
+        assertTrue(tooBig.startsWith("HTTP/1.1 413"), head(tooBig));
+        othersAreServed();
+    }
+
+    @Test
+    void malformedHttpRequestLineGets400AndClose() throws IOException {
+        String answer = exchange(ports.get("web"), "BLAH\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 3000);
+        assertTrue(answer.startsWith("HTTP/1.1 400") && answer.endsWith("<closed>"), head(answer));
+        othersAreServed();
+    }
+
+    @Test
+    void invalidWebSocketFrameClosesWithProtocolError() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", ports.get("ws"))) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /bad HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            String head = readUntil(in, "\r\n\r\n");
+            assertTrue(head.startsWith("HTTP/1.1 101"), head);
+            out.write(new byte[] {(byte) 0x83, (byte) 0x80, 1, 2, 3, 4}); // opcode 3 is reserved
+            out.flush();
+            byte[] rest = in.readAllBytes();
+            boolean closeFrame = false;
+            for (int i = 0; i + 3 < rest.length; i++) {
+                closeFrame |= (rest[i] & 0x0f) == 0x8 && ((rest[i + 2] & 0xff) << 8 | rest[i + 3] & 0xff) == 1002;
+            }
+            assertTrue(closeFrame, "a close frame with 1002 came before the close");
+        }
+        othersAreServed();
+    }
+
+    private static String readUntil(InputStream in, String end) throws IOException {
+        StringBuilder text = new StringBuilder();
+        while (!text.toString().endsWith(end)) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            text.append((char) b);
+        }
+        return text.toString();
+    }
+
+    private static String head(String answer) {
+        return answer.length() > 200 ? answer.substring(0, 200) + "..." : answer;
+    }
+}
