@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
@@ -30,9 +31,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        runtime.opened(connection.getWorker(), connection);
-        if (connection.getWorker().getOnConnect() != null) {
-            runtime.call("onConnect", () -> connection.getWorker().getOnConnect().call(connection));
+        runtime.opened(connection);
+        if (!(connection.codec() instanceof WebSocketClientCodec)) {
+            fireConnect();
         }
         ctx.fireChannelActive();
     }
@@ -50,7 +51,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             runtime.requestArrived();
             if (connection.messageCallback() != null) {
-                runtime.call("onMessage", () -> connection.messageCallback().call(connection, data));
+                runtime.call("onMessage", () -> connection.messageCallback().call(connection.facade(), data));
             }
         } finally {
             ReferenceCountUtil.release(message);
@@ -65,8 +66,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void fireConnect() {
+        if (connection.connectCallback() != null) {
+            runtime.call("onConnect", () -> connection.connectCallback().call(connection.facade()));
+        }
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+            fireConnect(); // a ws:// client is connected once its handshake is done
+        }
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
             WebSocketConnectCallback callback = connection.getWorker().getOnWebSocketConnect();
             if (callback != null) {
@@ -89,11 +99,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean writable = ctx.channel().isWritable();
         if (!writable && connection.markFull()) {
             if (connection.bufferFullCallback() != null) {
-                runtime.call("onBufferFull", () -> connection.bufferFullCallback().call(connection));
+                runtime.call("onBufferFull", () -> connection.bufferFullCallback().call(connection.facade()));
             }
         } else if (writable && connection.markDrained()) {
             if (connection.bufferDrainCallback() != null) {
-                runtime.call("onBufferDrain", () -> connection.bufferDrainCallback().call(connection));
+                runtime.call("onBufferDrain", () -> connection.bufferDrainCallback().call(connection.facade()));
             }
         }
         ctx.fireChannelWritabilityChanged();
@@ -101,9 +111,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        runtime.closed(connection.getWorker(), connection);
+        runtime.closed(connection);
         if (connection.closeCallback() != null) {
-            runtime.call("onClose", () -> connection.closeCallback().call(connection));
+            runtime.call("onClose", () -> connection.closeCallback().call(connection.facade()));
         }
         ctx.fireChannelInactive();
     }

@@ -1,5 +1,6 @@
 package dev.drover.internal;
 
+import dev.drover.AsyncTcpConnection;
 import dev.drover.Connection;
 import dev.drover.ConnectionCallback;
 import dev.drover.ErrorCallback;
@@ -34,6 +35,9 @@ final class NettyConnection implements Connection {
     private final long id;
     private final Traffic traffic;
     private final WorkerRuntime runtime;
+    private final boolean outgoing;
+    private final AsyncTcpConnection facade;
+    private ConnectionCallback onConnect;
     private MessageCallback onMessage;
     private ConnectionCallback onClose;
     private ConnectionCallback onBufferFull;
@@ -51,17 +55,27 @@ final class NettyConnection implements Connection {
     private boolean bufferFull;
 
     NettyConnection(Channel channel, Worker worker, Codec codec, long id, Traffic traffic, WorkerRuntime runtime) {
+        this(channel, worker, codec, id, traffic, runtime, null);
+    }
+
+    /** @param facade the AsyncTcpConnection this process opened this connection for, or null */
+    NettyConnection(Channel channel, Worker worker, Codec codec, long id, Traffic traffic, WorkerRuntime runtime, AsyncTcpConnection facade) {
+        this.facade = facade;
+        this.outgoing = facade != null;
         this.channel = channel;
         this.worker = worker;
         this.codec = codec;
         this.id = id;
         this.traffic = traffic;
         this.runtime = runtime;
-        this.onMessage = worker.getOnMessage();
-        this.onClose = worker.getOnClose();
-        this.onBufferFull = worker.getOnBufferFull();
-        this.onBufferDrain = worker.getOnBufferDrain();
-        this.onError = worker.getOnError();
+        if (!outgoing) {
+            this.onConnect = worker.getOnConnect();
+            this.onMessage = worker.getOnMessage();
+            this.onClose = worker.getOnClose();
+            this.onBufferFull = worker.getOnBufferFull();
+            this.onBufferDrain = worker.getOnBufferDrain();
+            this.onError = worker.getOnError();
+        }
         applyWaterMark();
     }
 
@@ -124,7 +138,8 @@ final class NettyConnection implements Connection {
 
     private SendStatus sendFailed(String why) {
         runtime.sendFailed();
-        runtime.call("onError", onError == null ? null : () -> onError.call(this, SEND_FAIL, why));
+        ErrorCallback callback = errorCallback();
+        runtime.call("onError", callback == null ? null : () -> callback.call(facade(), SEND_FAIL, why));
         return SendStatus.FAILED;
     }
 
@@ -170,6 +185,10 @@ final class NettyConnection implements Connection {
     @Override
     public boolean isOpen() {
         return channel.isActive();
+    }
+
+    boolean isOutgoing() {
+        return outgoing;
     }
 
     /** An HTTP request arrived; its response is owed. */
@@ -222,20 +241,38 @@ final class NettyConnection implements Connection {
 
     // ---- callbacks, as the handler calls them ----
 
+    ConnectionCallback connectCallback() {
+        return facade != null ? facade.getOnConnect() : onConnect;
+    }
+
+    /** What callbacks receive as their connection: the AsyncTcpConnection for an outgoing one. */
+    Connection facade() {
+        return facade != null ? facade : this;
+    }
+
+    /** An outgoing connection's own onConnect (accepted ones use their Worker's). */
+    void onConnect(ConnectionCallback callback) {
+        onConnect = callback;
+    }
+
+    ErrorCallback errorCallback() {
+        return facade != null ? facade.getOnError() : onError;
+    }
+
     MessageCallback messageCallback() {
-        return onMessage;
+        return facade != null ? facade.getOnMessage() : onMessage;
     }
 
     ConnectionCallback closeCallback() {
-        return onClose;
+        return facade != null ? facade.getOnClose() : onClose;
     }
 
     ConnectionCallback bufferFullCallback() {
-        return onBufferFull;
+        return facade != null ? facade.getOnBufferFull() : onBufferFull;
     }
 
     ConnectionCallback bufferDrainCallback() {
-        return onBufferDrain;
+        return facade != null ? facade.getOnBufferDrain() : onBufferDrain;
     }
 
     Codec codec() {

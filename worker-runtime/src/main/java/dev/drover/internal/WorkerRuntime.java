@@ -44,6 +44,8 @@ public final class WorkerRuntime {
     private final Timers timers;
     private final List<Channel> servers = new ArrayList<>();
     private final Map<Worker, Map<Long, Connection>> connections = new ConcurrentHashMap<>();
+    /** Connections this process opened (AsyncTcpConnection), by id. */
+    private final Map<Long, Connection> outgoing = new ConcurrentHashMap<>();
     private final AtomicLong totalRequests = new AtomicLong();
     private final AtomicLong sendFailures = new AtomicLong();
     private volatile boolean busy;
@@ -86,6 +88,16 @@ public final class WorkerRuntime {
 
     public int id() {
         return id;
+    }
+
+    /** The Worker this process runs (its group). */
+    public Worker worker() {
+        return worker;
+    }
+
+    /** The event loop every callback of this process runs on. */
+    public EventLoopGroup loop() {
+        return loop;
     }
 
     /** Runs {@code worker}'s group in this process until it stops; returns the exit status. */
@@ -207,6 +219,11 @@ public final class WorkerRuntime {
         }
     }
 
+    /** Runs application code the public API calls on the worker's behalf (same rules as {@link #call}). */
+    public void callApplication(String name, dev.drover.TimerTask code) {
+        call(name, code::run);
+    }
+
     private void call(String name, WorkerCallback callback) {
         if (callback != null) {
             call(name, () -> callback.call(worker));
@@ -225,12 +242,14 @@ public final class WorkerRuntime {
         return ++lastConnectionId;
     }
 
-    void opened(Worker listener, Connection connection) {
-        connections.computeIfAbsent(listener, w -> new ConcurrentHashMap<>()).put(connection.getId(), connection);
+    void opened(NettyConnection connection) {
+        Map<Long, Connection> open = connection.isOutgoing() ? outgoing
+                : connections.computeIfAbsent(connection.getWorker(), w -> new ConcurrentHashMap<>());
+        open.put(connection.getId(), connection);
     }
 
-    void closed(Worker listener, Connection connection) {
-        Map<Long, Connection> open = connections.get(listener);
+    void closed(NettyConnection connection) {
+        Map<Long, Connection> open = connection.isOutgoing() ? outgoing : connections.get(connection.getWorker());
         if (open != null) {
             open.remove(connection.getId());
         }
@@ -240,7 +259,7 @@ public final class WorkerRuntime {
     }
 
     private int openConnections() {
-        return connections.values().stream().mapToInt(Map::size).sum();
+        return connections.values().stream().mapToInt(Map::size).sum() + outgoing.size();
     }
 
     /** This process's open connections of {@code listener}. */
@@ -273,7 +292,7 @@ public final class WorkerRuntime {
     }
 
     private String connectionRows() {
-        return connections.values().stream().flatMap(m -> m.values().stream())
+        return java.util.stream.Stream.concat(connections.values().stream().flatMap(m -> m.values().stream()), outgoing.values().stream())
                 .map(c -> ((NettyConnection) c).row()).collect(Collectors.joining("\n"));
     }
 
@@ -294,8 +313,8 @@ public final class WorkerRuntime {
                 servers.forEach(Channel::close);
                 timers.delAll();
             }
-            connections.values().stream().flatMap(m -> m.values().stream()).toList()
-                    .forEach(c -> ((NettyConnection) c).drain(graceful));
+            java.util.stream.Stream.concat(connections.values().stream().flatMap(m -> m.values().stream()), outgoing.values().stream())
+                    .toList().forEach(c -> ((NettyConnection) c).drain(graceful));
             if (openConnections() == 0) {
                 finishStop();
             }

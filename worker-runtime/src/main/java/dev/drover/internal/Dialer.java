@@ -1,0 +1,87 @@
+package dev.drover.internal;
+
+import dev.drover.AsyncTcpConnection;
+import dev.drover.Connection;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.net.URI;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+
+/** Opens the connections of {@link AsyncTcpConnection}s on the worker's event loop. */
+public final class Dialer {
+    private Dialer() {}
+
+    /**
+     * Connects {@code facade} to {@code uri} ({@code tcp://}, {@code text://}, {@code ws://}, ...);
+     * {@code connected} gets the live connection once the channel is open, {@code failed} the
+     * reason when it could not be opened.
+     */
+    public static void dial(AsyncTcpConnection facade, URI uri, boolean ssl, boolean verifyPeer,
+                            Consumer<Connection> connected, Consumer<Throwable> failed) {
+        WorkerRuntime runtime = WorkerRuntime.current();
+        String scheme = uri.getScheme();
+        Codec codec = scheme.equals("ws") || scheme.equals("wss") ? new WebSocketClientCodec(uri) : Codec.forScheme(scheme);
+        if (codec == null || codec instanceof HttpCodec || codec instanceof WebSocketCodec) {
+            throw new IllegalArgumentException("cannot open a client connection with protocol '" + scheme + "': " + uri);
+        }
+        SslContext context = ssl || scheme.equals("wss") ? clientContext(verifyPeer) : null;
+        Bootstrap bootstrap = new Bootstrap()
+                .group(runtime.loop())
+                .channelFactory(EpollSocketChannel::new)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        Traffic traffic = new Traffic();
+                        NettyConnection connection = new NettyConnection(channel, runtime.worker(), codec, runtime.nextConnectionId(),
+                                traffic, runtime, facade);
+                        connected.accept(connection);
+                        if (context != null) {
+                            channel.pipeline().addLast(context.newHandler(channel.alloc(), uri.getHost(), port(uri)));
+                        }
+                        channel.pipeline().addLast(traffic, new FlushConsolidationHandler(256, true));
+                        codec.install(channel.pipeline(), connection);
+                        channel.pipeline().addLast(new ConnectionHandler(runtime, connection));
+                    }
+                });
+        ChannelFuture future = bootstrap.connect(uri.getHost(), port(uri));
+        future.addListener(done -> {
+            if (!done.isSuccess()) {
+                failed.accept(done.cause());
+            }
+        });
+    }
+
+    private static int port(URI uri) {
+        if (uri.getPort() > 0) {
+            return uri.getPort();
+        }
+        return switch (uri.getScheme()) {
+            case "ws" -> 80;
+            case "wss" -> 443;
+            default -> throw new IllegalArgumentException("no port in " + uri);
+        };
+    }
+
+    private static SslContext clientContext(boolean verifyPeer) {
+        try {
+            SslContextBuilder builder = SslContextBuilder.forClient();
+            if (!verifyPeer) {
+                builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+            }
+            return builder.build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot set up TLS for a client connection: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.drover.internal;
+
+import dev.drover.Connection;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import java.net.URI;
+
+/** {@code ws://} and {@code wss://} for outgoing connections: the client handshake, then frames as the server's codec has them. */
+final class WebSocketClientCodec implements Codec {
+    private final URI uri;
+
+    WebSocketClientCodec(URI uri) {
+        this.uri = uri;
+    }
+
+    @Override
+    public String name() {
+        return "ws";
+    }
+
+    @Override
+    public void install(ChannelPipeline pipeline, Connection connection) {
+        int max = connection.getMaxPackageSize();
+        pipeline.addLast(new HttpClientCodec());
+        pipeline.addLast(new HttpObjectAggregator(64 * 1024));
+        pipeline.addLast(new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(uri)
+                .version(WebSocketVersion.V13)
+                .allowExtensions(true)
+                .customHeaders(new DefaultHttpHeaders())
+                .maxFramePayloadLength(max)
+                .handleCloseFrames(true)
+                .dropPongFrames(true)
+                .build()));
+        pipeline.addLast(new WebSocketFrameAggregator(max));
+    }
+
+    @Override
+    public Object decode(Object message, Connection connection) {
+        return WebSocketCodec.INSTANCE.decode(message, connection);
+    }
+
+    @Override
+    public Object encode(Object data, ByteBufAllocator alloc, Connection connection) {
+        return WebSocketCodec.INSTANCE.encode(data, alloc, connection);
+    }
+}
