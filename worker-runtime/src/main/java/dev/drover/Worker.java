@@ -49,6 +49,9 @@ public final class Worker {
     private String group;
     private List<String> jvmOptions = List.of();
     private boolean reloadable = true;
+    private String transport = "tcp";
+    private Path sslCertificate;
+    private Path sslKey;
     private int id = -1;
     private WorkerCallback onWorkerStart;
     private WorkerCallback onWorkerStop;
@@ -165,6 +168,37 @@ public final class Worker {
     public Worker setReusePort(boolean reusePort) {
         this.reusePort = reusePort;
         return this;
+    }
+
+    /**
+     * {@code "ssl"} serves this Worker's protocol over TLS (https, wss, TLS text), with the PEM
+     * files of {@link #setSslCertificate}; {@code "tcp"} (the default) without.
+     */
+    public Worker setTransport(String transport) {
+        if (!transport.equals("tcp") && !transport.equals("ssl")) {
+            throw new IllegalArgumentException("transport must be tcp or ssl, was '" + transport + "'");
+        }
+        this.transport = transport;
+        return this;
+    }
+
+    /** The PEM certificate chain and PKCS#8 PEM private key for {@code transport ssl}. */
+    public Worker setSslCertificate(String certificatePem, String privateKeyPem) {
+        this.sslCertificate = Path.of(certificatePem);
+        this.sslKey = Path.of(privateKeyPem);
+        return this;
+    }
+
+    public String getTransport() {
+        return transport;
+    }
+
+    public Path getSslCertificate() {
+        return sslCertificate;
+    }
+
+    public Path getSslKey() {
+        return sslKey;
     }
 
     /** The user the workers run as (the master must run as root). */

@@ -16,6 +16,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -144,7 +145,11 @@ public final class WorkerRuntime {
         List<ChannelFuture> registered = new ArrayList<>();
         if (worker.getListenAddress() != null) {
             int[] fds = handoff.listenFds();
-            registered.add(serve(worker, fds.length > 0 ? fds[0] : bind(worker)));
+            try {
+                registered.add(serve(worker, fds.length > 0 ? fds[0] : bind(worker)));
+            } catch (RuntimeException e) {
+                Fatal.exit(control, "worker " + worker.getName() + " cannot listen on " + worker.getListen(), e, 1);
+            }
         }
         whenAll(registered, () -> loop.execute(control::ready));
     }
@@ -173,6 +178,7 @@ public final class WorkerRuntime {
 
     private ChannelFuture serve(Worker listener, int fd) {
         Codec codec = Codec.forScheme(listener.getListenAddress().protocol());
+        SslContext tls = listener.getTransport().equals("ssl") ? Tls.server(listener) : null;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loop)
                 .channelFactory(() -> new EpollServerSocketChannel(fd))
@@ -183,6 +189,9 @@ public final class WorkerRuntime {
                         Traffic traffic = new Traffic();
                         NettyConnection connection = new NettyConnection(channel, listener, codec, nextConnectionId(), traffic,
                                 WorkerRuntime.this);
+                        if (tls != null) {
+                            channel.pipeline().addLast(tls.newHandler(channel.alloc()));
+                        }
                         channel.pipeline().addLast(traffic, new FlushConsolidationHandler(256, true));
                         codec.install(channel.pipeline(), connection);
                         channel.pipeline().addLast(new ConnectionHandler(WorkerRuntime.this, connection));

@@ -1,0 +1,97 @@
+package dev.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.it.apps.TlsApp;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 5: https, wss and TLS text from PEM files; ws and wss clients (AsyncTcpConnection); IPv6. */
+@Timeout(120)
+class TlsIT {
+
+    @Test
+    void tlsServersAndWebSocketClients(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost",
+                "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
+        String opensslOut = new String(openssl.getInputStream().readAllBytes());
+        assertTrue(openssl.waitFor(30, TimeUnit.SECONDS) && openssl.exitValue() == 0, opensslOut);
+        int https = Ports.free();
+        int wss = Ports.free();
+        int tlsText = Ports.free();
+        int relay = Ports.free();
+        try (App app = new App(dir, TlsApp.class, "-Dapp.cert=" + cert, "-Dapp.key=" + key, "-Dapp.https=" + https,
+                "-Dapp.wss=" + wss, "-Dapp.tlstext=" + tlsText, "-Dapp.relay=" + relay)) {
+            app.start();
+            SSLContext trust = trusting(cert);
+            HttpClient client = HttpClient.newBuilder().sslContext(trust).build();
+
+            HttpResponse<String> secure = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + https + "/x")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals("secure /x", secure.body());
+
+            LinkedBlockingQueue<String> heard = new LinkedBlockingQueue<>();
+            WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create("wss://127.0.0.1:" + wss + "/"), new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                    heard.add(data.toString());
+                    socket.request(1);
+                    return null;
+                }
+            }).get(10, TimeUnit.SECONDS);
+            ws.sendText("over tls", true).get(10, TimeUnit.SECONDS);
+            assertEquals("wss echo: over tls", heard.poll(10, TimeUnit.SECONDS));
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+
+            try (SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket("::1", tlsText)) {
+                socket.setSoTimeout(5000);
+                socket.getOutputStream().write("hi\n".getBytes(StandardCharsets.UTF_8));
+                socket.getOutputStream().flush();
+                InputStream in = socket.getInputStream();
+                assertEquals("tls echo: hi from 0:0:0:0:0:0:0:1", new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine());
+            }
+
+            assertEquals("relayed wss echo: from relay", Http.get(relay, "/?url=wss://127.0.0.1:" + wss + "/chat"));
+        }
+    }
+
+    private static SSLContext trusting(Path certificate) throws Exception {
+        X509Certificate x509;
+        try (InputStream in = Files.newInputStream(certificate)) {
+            x509 = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        store.setCertificateEntry("drover-test", x509);
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+}

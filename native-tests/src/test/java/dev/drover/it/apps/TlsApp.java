@@ -1,0 +1,45 @@
+package dev.drover.it.apps;
+
+import dev.drover.AsyncTcpConnection;
+import dev.drover.Worker;
+import dev.drover.http.Request;
+
+/**
+ * TLS and outgoing WebSockets. app.cert / app.key: PEM files. Groups: "https" on app.https,
+ * "wss" (echo) on app.wss, "tls-text" (echo) on app.tlstext, all with transport ssl; "relay"
+ * (plain http on app.relay) answers GET /?url=ws://... by opening an AsyncTcpConnection there,
+ * sending "from relay" and answering with the first message it hears back.
+ */
+public final class TlsApp {
+    private TlsApp() {}
+
+    public static void main(String[] args) {
+        String cert = System.getProperty("app.cert");
+        String key = System.getProperty("app.key");
+        Worker https = new Worker("http://127.0.0.1:" + Integer.getInteger("app.https")).setName("https")
+                .setTransport("ssl").setSslCertificate(cert, key);
+        https.onMessage((connection, request) -> connection.send("secure " + ((Request) request).path()));
+
+        Worker wss = new Worker("websocket://127.0.0.1:" + Integer.getInteger("app.wss")).setName("wss")
+                .setTransport("ssl").setSslCertificate(cert, key);
+        wss.onMessage((connection, data) -> connection.send("wss echo: " + data));
+
+        Worker text = new Worker("text://[::1]:" + Integer.getInteger("app.tlstext")).setName("tls-text")
+                .setTransport("ssl").setSslCertificate(cert, key);
+        text.onMessage((connection, data) -> connection.send("tls echo: " + data + " from " + connection.getRemoteIp()));
+
+        Worker relay = new Worker("http://127.0.0.1:" + Integer.getInteger("app.relay")).setName("relay");
+        relay.onMessage((connection, data) -> {
+            String url = ((Request) data).query("url").orElseThrow();
+            AsyncTcpConnection out = new AsyncTcpConnection(url).setVerifyPeer(false);
+            out.onConnect(c -> c.send("from relay"));
+            out.onMessage((c, heard) -> {
+                connection.send("relayed " + heard);
+                c.close();
+            });
+            out.onError((c, code, message) -> connection.send("error " + code + " " + message));
+            out.connect();
+        });
+        Worker.runAll(args);
+    }
+}
