@@ -30,7 +30,7 @@ import java.util.Set;
  */
 public final class Worker {
     /** The protocols drover itself knows; {@link Protocol#register} adds more. */
-    public static final Set<String> PROTOCOLS = Set.of("tcp", "text", "frame", "http", "websocket");
+    public static final Set<String> PROTOCOLS = Set.of("tcp", "text", "frame", "http", "websocket", "udp", "unix");
 
     private static final List<Worker> GROUPS = new ArrayList<>();
     private static boolean running;

@@ -6,7 +6,8 @@ import java.net.UnknownHostException;
 
 /**
  * A listen address in Workerman's form {@code <protocol>://<host>:<port>}, e.g.
- * {@code http://0.0.0.0:8080} or {@code text://[::1]:5678}.
+ * {@code http://0.0.0.0:8080}, {@code text://[::1]:5678}, {@code udp://0.0.0.0:9292}, or a Unix
+ * socket {@code unix:///run/app.sock} (then {@code host} is the path and {@code port} is 0).
  */
 public record ListenAddress(String protocol, String host, int port) {
 
@@ -18,6 +19,12 @@ public record ListenAddress(String protocol, String host, int port) {
         }
         String protocol = text.substring(0, scheme);
         String rest = text.substring(scheme + 3);
+        if (protocol.equals("unix")) {
+            if (!rest.startsWith("/") || rest.length() < 2) {
+                throw new IllegalArgumentException("listen address '" + text + "' needs an absolute path, e.g. unix:///run/app.sock");
+            }
+            return new ListenAddress(protocol, rest, 0);
+        }
         int colon = rest.lastIndexOf(':');
         if (colon < 0) {
             throw new IllegalArgumentException("listen address '" + text + "' has no port; write e.g. " + protocol + "://0.0.0.0:8080");
@@ -41,6 +48,16 @@ public record ListenAddress(String protocol, String host, int port) {
         return new ListenAddress(protocol, host, port);
     }
 
+    /** A Unix stream socket at the path in {@link #host}. */
+    public boolean isUnix() {
+        return protocol.equals("unix");
+    }
+
+    /** A UDP socket: datagrams rather than connections. */
+    public boolean isUdp() {
+        return protocol.equals("udp");
+    }
+
     /** The socket address, resolving the host; an unknown host is an error naming it. */
     public InetSocketAddress socketAddress() {
         try {
@@ -57,6 +74,9 @@ public record ListenAddress(String protocol, String host, int port) {
 
     @Override
     public String toString() {
+        if (isUnix()) {
+            return protocol + "://" + host;
+        }
         return protocol + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 }

@@ -1,7 +1,12 @@
 package dev.drover.master;
 
 import dev.drover.master.os.Os;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,10 +28,30 @@ public final class Listeners implements AutoCloseable {
 
     /** Binds the group's address; the bound address (with the kernel's port for port 0) is kept. */
     public void bind(GroupSpec group) {
-        InetSocketAddress address = group.listen().socketAddress();
-        int fd = os.listenTcp(address, false, BACKLOG);
+        int fd = open(os, group.listen(), false);
         fdByGroup.put(group.index(), fd);
-        boundByGroup.put(group.index(), group.listen().withPort(os.localAddress(fd).getPort()));
+        boundByGroup.put(group.index(), group.listen().isUnix() ? group.listen() : group.listen().withPort(os.localAddress(fd).getPort()));
+    }
+
+    /**
+     * Opens the socket an address names: a listening TCP socket, a bound UDP socket, or a listening
+     * Unix socket (a stale socket file left at its path is replaced). Used by the master and, for
+     * reusePort and {@code listen()}, by workers.
+     */
+    public static int open(Os os, ListenAddress address, boolean reusePort) {
+        if (address.isUnix()) {
+            Path path = Path.of(address.host());
+            try {
+                if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
+                    Files.delete(path);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot replace the old socket file " + path + ": " + e.getMessage(), e);
+            }
+            return os.listenUnix(path, BACKLOG);
+        }
+        InetSocketAddress socketAddress = address.socketAddress();
+        return address.isUdp() ? os.bindUdp(socketAddress, reusePort) : os.listenTcp(socketAddress, reusePort, BACKLOG);
     }
 
     /** The listening descriptors the group's workers get, in order (none when it has no socket here). */

@@ -40,7 +40,7 @@ class BadInputIT {
         app.start();
         for (JsonNode group : app.status().get("workers")) {
             String listen = group.get("listen").asText();
-            ports.put(group.get("name").asText(), Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1)));
+            ports.putIfAbsent(group.get("name").asText(), Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1)));
         }
         workers = app.workers();
     }

@@ -45,11 +45,13 @@ class ProtocolsIT {
     @BeforeAll
     void start(@TempDir Path tempDir) {
         dir = tempDir;
-        app = new App(dir, ProtocolsApp.class);
+        app = new App(dir, ProtocolsApp.class, "-Dapp.unix=" + dir.resolve("app.sock"));
         app.start();
         for (JsonNode group : app.status().get("workers")) {
             String listen = group.get("listen").asText();
-            ports.put(group.get("name").asText(), Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1)));
+            if (!listen.startsWith("unix:")) {
+                ports.put(group.get("name").asText(), Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1)));
+            }
         }
     }
 
@@ -200,6 +202,34 @@ class ProtocolsIT {
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.exitValue(), out);
         assertEquals("hello /py -\necho: from python\n[9, 8, 7]\npong\n", out);
+    }
+
+    @Test
+    void udpAnswersTheSender() throws Exception {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
+            socket.setSoTimeout(5000);
+            byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
+            socket.send(new java.net.DatagramPacket(ping, ping.length, java.net.InetAddress.getByName("127.0.0.1"), ports.get("udp")));
+            java.net.DatagramPacket answer = new java.net.DatagramPacket(new byte[256], 256);
+            socket.receive(answer);
+            assertEquals("udp echo: ping from " + socket.getLocalPort(), new String(answer.getData(), 0, answer.getLength()));
+        }
+    }
+
+    @Test
+    void unixSocketAndIpv6() throws Exception {
+        try (java.nio.channels.SocketChannel unix = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(dir.resolve("app.sock")))) {
+            unix.write(ByteBuffer.wrap("over unix".getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer answer = ByteBuffer.allocate(64);
+            while (answer.position() < "unix echo: over unix".length()) {
+                unix.read(answer);
+            }
+            assertEquals("unix echo: over unix", new String(answer.array(), 0, answer.position(), StandardCharsets.US_ASCII));
+        }
+        HttpResponse<String> v6 = http.send(HttpRequest.newBuilder(URI.create("http://[::1]:" + ports.get("web6") + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("v6 0:0:0:0:0:0:0:1", v6.body());
     }
 
     @Test

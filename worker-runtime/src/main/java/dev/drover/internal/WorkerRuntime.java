@@ -6,7 +6,14 @@ import dev.drover.WorkerCallback;
 import dev.drover.master.ControlMessage;
 import dev.drover.master.Listeners;
 import dev.drover.master.os.Os;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -173,19 +180,25 @@ public final class WorkerRuntime {
     }
 
     private int bind(Worker listener) {
-        return os.listenTcp(listener.getListenAddress().socketAddress(), listener.isReusePort(), Listeners.BACKLOG);
+        return Listeners.open(os, listener.getListenAddress(), listener.isReusePort());
     }
 
     private ChannelFuture serve(Worker listener, int fd) {
-        Codec codec = Codec.forScheme(listener.getListenAddress().protocol());
+        if (listener.getListenAddress().isUdp()) {
+            return serveDatagrams(listener, fd);
+        }
+        boolean unix = listener.getListenAddress().isUnix();
+        Codec codec = Codec.forScheme(unix ? "tcp" : listener.getListenAddress().protocol());
         SslContext tls = listener.getTransport().equals("ssl") ? Tls.server(listener) : null;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loop)
-                .channelFactory(() -> new EpollServerSocketChannel(fd))
-                .childOption(ChannelOption.TCP_NODELAY, true)
+                .channelFactory(() -> unix ? new EpollServerDomainSocketChannel(fd, true) : new EpollServerSocketChannel(fd))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        if (!unix) {
+                            channel.config().setOption(ChannelOption.TCP_NODELAY, true);
+                        }
                         Traffic traffic = new Traffic();
                         NettyConnection connection = new NettyConnection(channel, listener, codec, nextConnectionId(), traffic,
                                 WorkerRuntime.this);
@@ -198,6 +211,27 @@ public final class WorkerRuntime {
                     }
                 });
         ChannelFuture future = bootstrap.register();
+        servers.add(future.channel());
+        return future;
+    }
+
+    /** {@code udp://}: each datagram is one message; its sender is the connection {@code send} answers. */
+    private ChannelFuture serveDatagrams(Worker listener, int fd) {
+        ChannelFuture future = new Bootstrap()
+                .group(loop)
+                .channelFactory(() -> new EpollDatagramChannel(fd))
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                        UdpConnection sender = new UdpConnection(ctx.channel(), packet.sender(), listener, nextConnectionId());
+                        byte[] data = ByteBufUtil.getBytes(packet.content());
+                        requestArrived();
+                        if (listener.getOnMessage() != null) {
+                            call("onMessage", () -> listener.getOnMessage().call(sender, data));
+                        }
+                    }
+                })
+                .register();
         servers.add(future.channel());
         return future;
     }

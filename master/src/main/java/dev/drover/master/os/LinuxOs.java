@@ -421,17 +421,34 @@ final class LinuxOs implements Os {
 
     @Override
     public int listenTcp(InetSocketAddress address, boolean reusePort, int backlog) {
+        int fd = boundInet(address, Sock.SOCK_STREAM, reusePort);
+        String where = SocketAddresses.format(address);
+        try {
+            check(libc.listen(fd, backlog), "listen", where);
+            return fd;
+        } catch (OsException e) {
+            libc.close(fd);
+            throw e;
+        }
+    }
+
+    @Override
+    public int bindUdp(InetSocketAddress address, boolean reusePort) {
+        return boundInet(address, Sock.SOCK_DGRAM, reusePort);
+    }
+
+    /** A non-blocking, close-on-exec socket of {@code type} bound to {@code address} with SO_REUSEADDR. */
+    private int boundInet(InetSocketAddress address, Sock type, boolean reusePort) {
         String where = SocketAddresses.format(address);
         SocketAddresses.Native sockaddr = SocketAddresses.encode(runtime, address);
-        int type = Sock.SOCK_STREAM.intValue() | Sock.SOCK_NONBLOCK.intValue() | Sock.SOCK_CLOEXEC.intValue();
-        int fd = check(libc.socket(sockaddr.family(), type, 0), "socket", where);
+        int flags = type.intValue() | Sock.SOCK_NONBLOCK.intValue() | Sock.SOCK_CLOEXEC.intValue();
+        int fd = check(libc.socket(sockaddr.family(), flags, 0), "socket", where);
         try {
             setIntOption(fd, SocketOption.SO_REUSEADDR.intValue(), 1, where);
             if (reusePort) {
                 setIntOption(fd, SocketOption.SO_REUSEPORT.intValue(), 1, where);
             }
             check(libc.bind(fd, sockaddr.pointer(), sockaddr.length()), "bind", where);
-            check(libc.listen(fd, backlog), "listen", where);
             return fd;
         } catch (OsException e) {
             libc.close(fd);

@@ -90,6 +90,9 @@ public interface Os {
      */
     int listenTcp(InetSocketAddress address, boolean reusePort, int backlog);
 
+    /** A UDP socket bound to {@code address}: non-blocking, close-on-exec, {@code SO_REUSEADDR} (and {@code SO_REUSEPORT}). */
+    int bindUdp(InetSocketAddress address, boolean reusePort);
+
     /** The address a socket is bound to ({@code getsockname}). */
     InetSocketAddress localAddress(int fd);
 

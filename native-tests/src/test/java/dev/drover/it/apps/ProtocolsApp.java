@@ -13,7 +13,8 @@ import java.util.TreeMap;
 
 /**
  * One group per protocol, on kernel-chosen ports: "web" (http), "ws" (websocket), "line" (text),
- * "frames" (frame), "raw" (tcp). See the paths below for what http answers.
+ * "frames" (frame), "raw" (tcp), "udp", "web6" (http on [::1]), and "unix" at the path app.unix
+ * when set. See the paths below for what http answers.
  */
 public final class ProtocolsApp {
     private ProtocolsApp() {}
@@ -41,6 +42,15 @@ public final class ProtocolsApp {
         frames.onMessage((connection, data) -> connection.send((byte[]) data));
         Worker raw = new Worker("tcp://127.0.0.1:0").setName("raw");
         raw.onMessage((connection, data) -> connection.send((byte[]) data));
+        Worker udp = new Worker("udp://127.0.0.1:0").setName("udp");
+        udp.onMessage((connection, data) -> connection.send("udp echo: " + new String((byte[]) data) + " from "
+                + connection.getRemotePort()));
+        Worker web6 = new Worker("http://[::1]:0").setName("web6");
+        web6.onMessage((connection, data) -> connection.send("v6 " + connection.getRemoteIp()));
+        if (System.getProperty("app.unix") != null) {
+            Worker unix = new Worker("unix://" + System.getProperty("app.unix")).setName("unix");
+            unix.onMessage((connection, data) -> connection.send("unix echo: " + new String((byte[]) data)));
+        }
         Worker.runAll(args);
     }
 

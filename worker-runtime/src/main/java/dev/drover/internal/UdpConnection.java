@@ -1,0 +1,165 @@
+package dev.drover.internal;
+
+import dev.drover.Connection;
+import dev.drover.ConnectionCallback;
+import dev.drover.ErrorCallback;
+import dev.drover.MessageCallback;
+import dev.drover.SendStatus;
+import dev.drover.Worker;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+
+/**
+ * The sender of one {@code udp://} datagram, as a Connection: {@code send} answers that sender.
+ * There is no stream, so closing, buffers and piping do nothing.
+ */
+final class UdpConnection implements Connection {
+    private final Channel channel;
+    private final InetSocketAddress sender;
+    private final Worker worker;
+    private final long id;
+
+    UdpConnection(Channel channel, InetSocketAddress sender, Worker worker, long id) {
+        this.channel = channel;
+        this.sender = sender;
+        this.worker = worker;
+        this.id = id;
+    }
+
+    @Override
+    public SendStatus send(String data) {
+        return send((Object) data);
+    }
+
+    @Override
+    public SendStatus send(byte[] data) {
+        return send((Object) data);
+    }
+
+    @Override
+    public SendStatus send(Object data) {
+        return sendRaw(Codec.bytesOf(data));
+    }
+
+    @Override
+    public SendStatus sendRaw(byte[] data) {
+        if (!channel.isActive()) {
+            return SendStatus.FAILED;
+        }
+        ChannelFuture sent = channel.writeAndFlush(new DatagramPacket(Codec.buffer(channel.alloc(), data), sender));
+        return sent.isDone() && sent.isSuccess() ? SendStatus.WRITTEN : SendStatus.QUEUED;
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public void close(Object data) {
+        send(data);
+    }
+
+    @Override
+    public void destroy() {}
+
+    @Override
+    public void pauseRecv() {
+        channel.config().setAutoRead(false);
+    }
+
+    @Override
+    public void resumeRecv() {
+        channel.config().setAutoRead(true);
+    }
+
+    @Override
+    public void pipe(Connection destination) {
+        throw new UnsupportedOperationException("a udp:// sender cannot be piped: there is no stream");
+    }
+
+    @Override
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    @Override
+    public long getId() {
+        return id;
+    }
+
+    @Override
+    public String getRemoteIp() {
+        return sender.getAddress().getHostAddress();
+    }
+
+    @Override
+    public int getRemotePort() {
+        return sender.getPort();
+    }
+
+    @Override
+    public String getLocalIp() {
+        return ((InetSocketAddress) channel.localAddress()).getAddress().getHostAddress();
+    }
+
+    @Override
+    public int getLocalPort() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public Worker getWorker() {
+        return worker;
+    }
+
+    @Override
+    public String getProtocol() {
+        return "udp";
+    }
+
+    @Override
+    public int getMaxSendBufferSize() {
+        return 0;
+    }
+
+    @Override
+    public Connection setMaxSendBufferSize(int bytes) {
+        return this;
+    }
+
+    @Override
+    public int getMaxPackageSize() {
+        return 65507;
+    }
+
+    @Override
+    public Connection setMaxPackageSize(int bytes) {
+        return this;
+    }
+
+    @Override
+    public Connection onMessage(MessageCallback callback) {
+        return this;
+    }
+
+    @Override
+    public Connection onClose(ConnectionCallback callback) {
+        return this;
+    }
+
+    @Override
+    public Connection onBufferFull(ConnectionCallback callback) {
+        return this;
+    }
+
+    @Override
+    public Connection onBufferDrain(ConnectionCallback callback) {
+        return this;
+    }
+
+    @Override
+    public Connection onError(ErrorCallback callback) {
+        return this;
+    }
+}
