@@ -13,17 +13,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,13 +29,9 @@ class TlsIT {
 
     @Test
     void tlsServersAndWebSocketClients(@TempDir Path dir) throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost",
-                "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
-        String opensslOut = new String(openssl.getInputStream().readAllBytes());
-        assertTrue(openssl.waitFor(30, TimeUnit.SECONDS) && openssl.exitValue() == 0, opensslOut);
+        Path[] pem = Certificates.selfSigned(dir);
+        Path cert = pem[0];
+        Path key = pem[1];
         int https = Ports.free();
         int wss = Ports.free();
         int tlsText = Ports.free();
@@ -48,7 +39,7 @@ class TlsIT {
         try (App app = new App(dir, TlsApp.class, "-Dapp.cert=" + cert, "-Dapp.key=" + key, "-Dapp.https=" + https,
                 "-Dapp.wss=" + wss, "-Dapp.tlstext=" + tlsText, "-Dapp.relay=" + relay)) {
             app.start();
-            SSLContext trust = trusting(cert);
+            SSLContext trust = Certificates.trusting(cert);
             HttpClient client = HttpClient.newBuilder().sslContext(trust).build();
 
             HttpResponse<String> secure = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + https + "/x")).build(),
@@ -78,20 +69,5 @@ class TlsIT {
 
             assertEquals("relayed wss echo: from relay", Http.get(relay, "/?url=wss://127.0.0.1:" + wss + "/chat"));
         }
-    }
-
-    private static SSLContext trusting(Path certificate) throws Exception {
-        X509Certificate x509;
-        try (InputStream in = Files.newInputStream(certificate)) {
-            x509 = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        store.setCertificateEntry("drover-test", x509);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 }

@@ -1,0 +1,45 @@
+package dev.drover.it;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/** A self-signed certificate for 127.0.0.1, ::1 and localhost, made with openssl, and a client that trusts it. */
+final class Certificates {
+    private Certificates() {}
+
+    /** {certificate PEM, PKCS#8 key PEM} in {@code dir}. */
+    static Path[] selfSigned(Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost",
+                "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
+        String output = new String(openssl.getInputStream().readAllBytes());
+        if (!openssl.waitFor(30, TimeUnit.SECONDS) || openssl.exitValue() != 0) {
+            throw new AssertionError("openssl failed: " + output);
+        }
+        return new Path[] {cert, key};
+    }
+
+    static SSLContext trusting(Path certificate) throws Exception {
+        X509Certificate x509;
+        try (InputStream in = Files.newInputStream(certificate)) {
+            x509 = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        store.setCertificateEntry("drover-test", x509);
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+}
