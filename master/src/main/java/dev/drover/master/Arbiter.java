@@ -31,6 +31,8 @@ public final class Arbiter {
     private static final List<String> OTHER_SIGNALS = List.of("WINCH", "USR1", "USR2", "IO", "TTIN", "TTOU", "CHLD");
     private static final Duration KILL_GRACE = Duration.ofSeconds(3);
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
+    /** A worker that has not reported READY this long after its spawn is killed (and respawned with backoff). */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final long SECOND = 1_000_000_000L;
 
     private static volatile Arbiter current;
@@ -213,8 +215,11 @@ public final class Arbiter {
             if (worker.killAtNanos != 0 && worker.killedAtNanos == 0) {
                 next = Math.min(next, worker.killAtNanos);
             }
-            if (worker.killedAtNanos != 0) {
+            if (worker.killedAtNanos != 0 && stopping) {
                 next = Math.min(next, worker.killedAtNanos + KILL_GRACE.toNanos());
+            }
+            if (worker.state() == WorkerProcess.State.SPAWNED) {
+                next = Math.min(next, worker.spawnedAtNanos + READY_TIMEOUT.toNanos());
             }
         }
         for (Query query : queries) {
@@ -298,11 +303,18 @@ public final class Arbiter {
     }
 
     private void spawn(Slot slot) {
-        int[] pair = os.socketPair();
+        int[] pair;
+        try {
+            pair = os.socketPair();
+        } catch (OsException e) {
+            log("cannot spawn worker " + slot.group.name() + " id " + slot.id + ": " + e.getMessage() + "; retrying in 1 s");
+            slot.notBeforeNanos = System.nanoTime() + SECOND;
+            return;
+        }
         int child;
         try {
             child = spawner.spawnWorker(slot.group, slot.id, listeners.addressOf(slot.group), pair[1]);
-        } catch (OsException e) {
+        } catch (RuntimeException e) {
             os.close(pair[0]);
             String problem = "cannot spawn worker " + slot.group.name() + " id " + slot.id + ": " + e.getMessage();
             if (!started && startupReport != null) {
@@ -330,35 +342,61 @@ public final class Arbiter {
         }
     }
 
+    /**
+     * Reads a worker's messages. A broken channel (ECONNRESET when a worker dies with unread
+     * messages) counts as its end; one worker's trouble never leaves this method.
+     */
     private void readChannel(WorkerProcess worker) {
-        int count = os.read(worker.channelFd(), buffer);
+        int count;
+        List<String> lines;
+        try {
+            count = os.read(worker.channelFd(), buffer);
+            lines = count > 0 ? worker.lines.add(buffer, count) : List.of();
+        } catch (OsException broken) {
+            count = 0;
+            lines = List.of();
+        } catch (IllegalStateException oversized) {
+            log(worker + " sent a control line over " + WorkerProcess.MAX_LINE + " bytes; dropped (" + oversized.getMessage() + ")");
+            worker.lines.clear();
+            return;
+        }
         if (count == 0) {
             os.close(worker.channelFd());
             worker.channelClosed();
             return;
         }
-        if (count < 0) {
-            return;
-        }
-        for (String line : worker.lines.add(buffer, count)) {
-            ControlMessage message = ControlMessage.decode(line);
-            switch (message.type()) {
-                case ControlMessage.READY -> onReady(worker);
-                case ControlMessage.LOG -> log.write(worker.pid, message.argument());
-                case ControlMessage.FAIL -> worker.failed(message.argument());
-                case ControlMessage.STOPPING -> {
-                    if (worker.state() == WorkerProcess.State.SPAWNED || worker.state() == WorkerProcess.State.READY) {
-                        worker.moveTo(WorkerProcess.State.STOPPING);
-                    }
-                }
-                case ControlMessage.STATUS, ControlMessage.CONNECTIONS ->
-                        queries.forEach(q -> q.answer(worker, message.type(), message.argument()));
-                case ControlMessage.COMMAND -> {
-                    log(worker + " asks the master to " + message.argument());
-                    command(message.argument(), Reply.none(os));
-                }
-                default -> log(worker + " sent an unknown control message: " + line);
+        for (String line : lines) {
+            try {
+                handleMessage(worker, line);
+            } catch (RuntimeException bad) {
+                log(worker + " sent a control message the master could not handle (" + bad + "): " + abbreviate(line));
             }
+        }
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+
+    private void handleMessage(WorkerProcess worker, String line) {
+        ControlMessage message = ControlMessage.decode(line);
+        switch (message.type()) {
+            case ControlMessage.READY -> onReady(worker);
+            case ControlMessage.LOG -> log.write(worker.pid, message.argument());
+            case ControlMessage.FAIL -> worker.failed(message.argument());
+            case ControlMessage.STOPPING -> {
+                if (worker.state() == WorkerProcess.State.SPAWNED || worker.state() == WorkerProcess.State.READY) {
+                    worker.moveTo(WorkerProcess.State.STOPPING);
+                    worker.graceful = true; // it leaves on its own: no deadline until the master asks it to stop
+                }
+            }
+            case ControlMessage.STATUS, ControlMessage.CONNECTIONS ->
+                    queries.forEach(q -> q.answer(worker, message.type(), message.argument()));
+            case ControlMessage.COMMAND -> {
+                log(worker + " asks the master to " + message.argument());
+                command(message.argument(), Reply.none(os));
+            }
+            default -> log(worker + " sent an unknown control message: " + abbreviate(line));
         }
     }
 
@@ -374,7 +412,7 @@ public final class Arbiter {
     /** Asks a worker to stop; SIGKILL follows after stopTimeout (graceful: gracefulTimeout, if any). */
     private void stopWorker(WorkerProcess worker, boolean graceful) {
         if (worker.state() == WorkerProcess.State.STOPPING && (graceful || !worker.graceful)) {
-            return;
+            return; // already stopping at least as hard as asked
         }
         if (worker.state() != WorkerProcess.State.STOPPING) {
             worker.moveTo(WorkerProcess.State.STOPPING);
@@ -470,6 +508,13 @@ public final class Arbiter {
 
     private void enforceKillDeadlines(long now) {
         for (WorkerProcess worker : live) {
+            if (worker.state() == WorkerProcess.State.SPAWNED && now - worker.spawnedAtNanos - READY_TIMEOUT.toNanos() >= 0
+                    && worker.killedAtNanos == 0) {
+                log(worker + " id " + worker.id + " did not become ready within " + READY_TIMEOUT.toSeconds() + " s; sending SIGKILL");
+                os.kill(worker.pid, Signals.number("KILL"));
+                worker.killedAtNanos = now;
+                continue;
+            }
             if (worker.killAtNanos != 0 && worker.killedAtNanos == 0 && now - worker.killAtNanos >= 0) {
                 long waited = (now - worker.killAtNanos) / 1_000_000 + (worker.graceful
                         ? app.gracefulTimeout().toMillis() : app.stopTimeout().toMillis());
@@ -521,7 +566,11 @@ public final class Arbiter {
         callHook("onMasterReload", hooks::onMasterReload);
         List<Slot> reloadable = new ArrayList<>();
         for (Group group : groups) {
-            group.resize(hooks.count(group.spec.index()));
+            int count = hooks.count(group.spec.index());
+            if (count != group.appCount) {
+                group.appCount = count; // onMasterReload changed it; TTIN/TTOU scaling stays otherwise
+                group.resize(count);
+            }
             for (Slot slot : group.slots) {
                 WorkerProcess worker = slot.process;
                 if (worker == null || worker.state() != WorkerProcess.State.READY || !group.wanted(slot)) {
@@ -545,6 +594,11 @@ public final class Arbiter {
             return;
         }
         Slot slot = reload.current;
+        if (slot != null && !groups.get(slot.group.index()).wanted(slot)) {
+            slot.replacing = 0; // scaled away (TTOU) while being replaced: nothing to wait for
+            reload.current = null;
+            slot = null;
+        }
         if (slot != null) {
             WorkerProcess replacement = slot.process;
             if (replacement == null || replacement.pid == slot.replacing || replacement.state() != WorkerProcess.State.READY) {

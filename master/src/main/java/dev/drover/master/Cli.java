@@ -90,7 +90,7 @@ public final class Cli {
         int[] pair = os.socketPair();
         int daemonPid;
         try {
-            Spawner spawner = new Spawner(os, JvmCommand.current(Arrays.asList(args)), app().logFileOrDefault().getParent());
+            Spawner spawner = new Spawner(os, JvmCommand.current(Arrays.asList(args)), app().logFileOrDefault().getParent(), app().stopTimeout());
             Path stdout = app().stdoutFile() != null ? app().stdoutFile().toAbsolutePath() : Path.of("/dev/null");
             daemonPid = spawner.spawnDaemon(spec.name(), pair[1], stdout);
         } finally {
@@ -136,7 +136,7 @@ public final class Cli {
             }
             return ExitCodes.OK;
         });
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + patience.toNanos();
         while (pidFile.isLocked() || pid > 0 && os.isAlive(pid)) {
             if (System.nanoTime() - deadline > 0) {
                 System.err.println(tag() + " stop fail: master pid " + pid + " is still running; see " + app().logFileOrDefault());
@@ -144,9 +144,10 @@ public final class Cli {
             }
             pause(20);
         }
-        if (code != ExitCodes.OK) {
-            return code;
+        if (code > ExitCodes.OK) {
+            return code; // the master said why (stop fail)
         }
+        // OK, or no answer in time but the master is gone now: either way the stop happened
         System.out.println(tag() + " stop success");
         return ExitCodes.OK;
     }
@@ -202,7 +203,8 @@ public final class Cli {
         if (!pidFile.isLocked()) {
             return notRunning(pidFile);
         }
-        return ask(pidFile, command, timeout).orElse(ExitCodes.FAILED);
+        int code = ask(pidFile, command, timeout).orElse(ExitCodes.FAILED);
+        return code < 0 ? ExitCodes.FAILED : code;
     }
 
     private int notRunning(PidFile pidFile) {
@@ -211,7 +213,10 @@ public final class Cli {
         return ExitCodes.NOT_RUNNING;
     }
 
-    /** Sends a command over the operator socket and relays the answer; empty when the socket is unreachable. */
+    /**
+     * Sends a command over the operator socket and relays the answer: the master's exit code, a
+     * negative number when none came (see {@link Reply#relay}), empty when the socket is unreachable.
+     */
     private Optional<Integer> ask(PidFile pidFile, String command, Duration timeout) {
         int fd;
         try {
@@ -227,8 +232,11 @@ public final class Cli {
             if (code == Reply.TIMED_OUT) {
                 System.err.println(tag() + " the master (pid " + pidFile.readPid().map(String::valueOf).orElse("?")
                         + ") did not answer '" + command + "' within " + timeout.toSeconds() + " s; see " + app().logFileOrDefault());
+            } else if (code < 0) {
+                System.err.println(tag() + " the master closed the connection without an answer to '" + command + "'; see "
+                        + app().logFileOrDefault());
             }
-            return Optional.of(code < 0 ? ExitCodes.FAILED : code);
+            return Optional.of(code);
         } finally {
             os.close(fd);
         }

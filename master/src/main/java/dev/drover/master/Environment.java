@@ -15,6 +15,8 @@ public final class Environment {
     public static final String WORKER_ID = "DROVER_WORKER_ID";
     public static final String USER = "DROVER_USER";
     public static final String USER_GROUP = "DROVER_USER_GROUP";
+    /** The master's stopTimeout in milliseconds: how long a worker may take to stop, even without its master. */
+    public static final String STOP_TIMEOUT_MILLIS = "DROVER_STOP_TIMEOUT_MS";
     /** What {@code ps} shows for a worker: {@code drover: worker <name> <listen>}. */
     public static final String TITLE = "DROVER_TITLE";
     /** The fd of the control socket in a worker and of the report socket in a starting daemon. */

@@ -12,9 +12,12 @@ final class Group {
     /** How often workers of this group exited with each status, as Workerman's status shows. */
     final Map<String, Integer> exitCounts = new TreeMap<>();
     int count;
+    /** The count the application last set (Worker.setCount), to tell its changes from TTIN/TTOU. */
+    int appCount;
 
     Group(GroupSpec spec) {
         this.spec = spec;
+        this.appCount = spec.count();
         resize(spec.count());
     }
 

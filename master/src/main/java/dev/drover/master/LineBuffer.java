@@ -15,6 +15,11 @@ public final class LineBuffer {
         this.maxLine = maxLine;
     }
 
+    /** Forgets a partial line (after an oversized one was refused). */
+    public void clear() {
+        partial.reset();
+    }
+
     /** Adds {@code count} bytes and returns the lines they completed, without their newlines. */
     public List<String> add(byte[] bytes, int count) {
         List<String> lines = new ArrayList<>();
@@ -29,6 +34,7 @@ public final class LineBuffer {
         }
         partial.write(bytes, start, count - start);
         if (partial.size() > maxLine) {
+            partial.reset();
             throw new IllegalStateException("line longer than " + maxLine + " bytes");
         }
         return lines;

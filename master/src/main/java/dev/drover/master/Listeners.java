@@ -1,6 +1,7 @@
 package dev.drover.master;
 
 import dev.drover.master.os.Os;
+import dev.drover.master.os.OsException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -41,17 +42,29 @@ public final class Listeners implements AutoCloseable {
     public static int open(Os os, ListenAddress address, boolean reusePort) {
         if (address.isUnix()) {
             Path path = Path.of(address.host());
-            try {
-                if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
-                    Files.delete(path);
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
+                if (accepting(os, path)) {
+                    throw OsException.addressInUse("bind", address.toString());
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot replace the old socket file " + path + ": " + e.getMessage(), e);
+                try {
+                    Files.delete(path); // a stale socket file: nobody accepts there
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot replace the old socket file " + path + ": " + e.getMessage(), e);
+                }
             }
             return os.listenUnix(path, BACKLOG);
         }
         InetSocketAddress socketAddress = address.socketAddress();
         return address.isUdp() ? os.bindUdp(socketAddress, reusePort) : os.listenTcp(socketAddress, reusePort, BACKLOG);
+    }
+
+    private static boolean accepting(Os os, Path path) {
+        try {
+            os.close(os.connectUnix(path));
+            return true;
+        } catch (OsException nobody) {
+            return false;
+        }
     }
 
     /** The listening descriptors the group's workers get, in order (none when it has no socket here). */
@@ -66,9 +79,19 @@ public final class Listeners implements AutoCloseable {
         return bound != null ? bound.toString() : group.listenText();
     }
 
+    /** Closes every listener and removes the Unix socket files this master made. */
     @Override
     public void close() {
         fdByGroup.values().forEach(os::close);
         fdByGroup.clear();
+        for (ListenAddress bound : boundByGroup.values()) {
+            if (bound.isUnix()) {
+                try {
+                    Files.deleteIfExists(Path.of(bound.host()));
+                } catch (IOException ignored) {
+                    // the next start replaces a stale socket file
+                }
+            }
+        }
     }
 }

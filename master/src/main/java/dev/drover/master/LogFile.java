@@ -63,18 +63,24 @@ public final class LogFile implements AutoCloseable {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             System.err.println("drover: cannot write log file " + path + ": " + e.getMessage() + "; line was: " + line);
         }
     }
 
+    /** Moves a full log to {@code <log>.1}; whatever happens, a channel is open afterwards. */
     private void rotateIfFull() throws IOException {
-        if (channel.size() < maxSize) {
+        if (channel.isOpen() && channel.size() < maxSize) {
             return;
         }
         channel.close();
-        Files.move(path, path.resolveSibling(path.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
-        channel = open();
+        try {
+            Files.move(path, path.resolveSibling(path.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException movedAway) {
+            // someone else (logrotate) moved or removed it: carry on with a new file
+        } finally {
+            channel = open();
+        }
     }
 
     @Override

@@ -82,7 +82,7 @@ final class MasterMain {
             return fail(message);
         }
         JvmCommand command = JvmCommand.current(Arrays.asList(args));
-        Spawner spawner = new Spawner(os, command, app.logFileOrDefault().getParent());
+        Spawner spawner = new Spawner(os, command, app.logFileOrDefault().getParent(), app.stopTimeout());
         os.setProcessTitle("drover: master " + app.name());
         ClassPathWatch watcher = watch ? new ClassPathWatch(command.classPath()) : null;
         return new Arbiter(app, os, log, pidFile, listeners, spawner, operatorFd, report, watcher).run();

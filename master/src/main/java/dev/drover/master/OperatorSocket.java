@@ -1,6 +1,7 @@
 package dev.drover.master;
 
 import dev.drover.master.os.Os;
+import dev.drover.master.os.OsException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -12,6 +13,8 @@ import java.util.function.BiConsumer;
  */
 final class OperatorSocket {
     private record Connection(int fd, LineBuffer lines, Reply reply) {}
+
+    private static final int SEND_TIMEOUT_MILLIS = 2000;
 
     private final Os os;
     private final int listener;
@@ -46,7 +49,11 @@ final class OperatorSocket {
 
     private void accept() {
         int fd;
-        while ((fd = os.accept(listener)) >= 0) {
+        while ((fd = acceptOne()) >= 0) {
+            // Answers are written blocking, for at most SEND_TIMEOUT per write: a long connections
+            // list reaches the CLI whole, and a client that does not read cannot stall the master long.
+            os.setNonBlocking(fd, false);
+            os.setSendTimeout(fd, SEND_TIMEOUT_MILLIS);
             Reply reply = new Reply(os, fd);
             int uid = os.peerUid(fd);
             if (uid != 0 && uid != os.geteuid()) {
@@ -55,6 +62,16 @@ final class OperatorSocket {
                 continue;
             }
             connections.add(new Connection(fd, new LineBuffer(4096), reply));
+        }
+    }
+
+    /** One connection, or -1 for none now; out of descriptors and the like only skip this round. */
+    private int acceptOne() {
+        try {
+            return os.accept(listener);
+        } catch (OsException e) {
+            System.err.println("drover: operator socket: " + e.getMessage());
+            return -1;
         }
     }
 

@@ -66,7 +66,7 @@ public final class Reply {
             while (offset < bytes.length) {
                 int written = os.write(fd, bytes, offset, bytes.length - offset);
                 if (written < 0) {
-                    close(); // a client that does not read its answer loses it
+                    close(); // a client that did not read its answer within the send timeout loses it
                     return;
                 }
                 offset += written;
@@ -81,7 +81,7 @@ public final class Reply {
      * returns the exit code, -1 when the connection ended without one, or {@link #TIMED_OUT}.
      */
     public static int relay(Os os, int fd, PrintStream out, PrintStream err, Duration timeout) {
-        LineBuffer lines = new LineBuffer(1 << 20);
+        LineBuffer lines = new LineBuffer(WorkerProcess.MAX_LINE);
         byte[] buffer = new byte[8192];
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {

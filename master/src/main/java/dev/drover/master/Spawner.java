@@ -17,10 +17,13 @@ public final class Spawner {
     private final JvmCommand command;
     private final Path crashDirectory;
 
-    public Spawner(Os os, JvmCommand command, Path crashDirectory) {
+    private final java.time.Duration stopTimeout;
+
+    public Spawner(Os os, JvmCommand command, Path crashDirectory, java.time.Duration stopTimeout) {
         this.os = os;
         this.command = command;
         this.crashDirectory = crashDirectory;
+        this.stopTimeout = stopTimeout;
     }
 
     /** The options a worker JVM starts with before the master's own and the group's. */
@@ -38,6 +41,7 @@ public final class Spawner {
         env.put(Environment.ROLE, Environment.ROLE_WORKER);
         env.put(Environment.GROUP, Integer.toString(group.index()));
         env.put(Environment.WORKER_ID, Integer.toString(id));
+        env.put(Environment.STOP_TIMEOUT_MILLIS, Long.toString(stopTimeout.toMillis()));
         if (group.user() != null) {
             env.put(Environment.USER, group.user());
         }
@@ -66,6 +70,7 @@ public final class Spawner {
         env.remove(Environment.USER);
         env.remove(Environment.USER_GROUP);
         env.remove(Environment.TITLE);
+        env.remove(Environment.STOP_TIMEOUT_MILLIS);
         env.put(Environment.SR_SIGNUM, "39");
         return env;
     }

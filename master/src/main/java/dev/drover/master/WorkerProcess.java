@@ -11,7 +11,9 @@ final class WorkerProcess {
     final int id;
     final int pid;
     final long spawnedAtNanos;
-    final LineBuffer lines = new LineBuffer(1 << 20);
+    /** The longest control line a worker may send (a connections list of a busy worker is long). */
+    static final int MAX_LINE = 64 << 20;
+    final LineBuffer lines = new LineBuffer(MAX_LINE);
     private int channelFd;
     private State state = State.SPAWNED;
     private boolean everReady;

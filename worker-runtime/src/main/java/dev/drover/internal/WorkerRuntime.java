@@ -25,6 +25,8 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import dev.drover.master.Environment;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -112,7 +114,7 @@ public final class WorkerRuntime {
     public int run(Worker group) {
         this.worker = group;
         installSignals();
-        new ControlReader(os, control.fd(), handoff.rest(), this::onControl, () -> stop(false)).start();
+        new ControlReader(os, control.fd(), handoff.rest(), this::onControl, this::masterGone).start();
         loop.execute(this::start);
         loop.terminationFuture().syncUninterruptibly();
         return 0;
@@ -135,7 +137,11 @@ public final class WorkerRuntime {
 
     /** Stops on this worker's own account: the master respawns it without backoff. */
     private void leave(boolean graceful) {
-        control.send(ControlMessage.of(ControlMessage.STOPPING));
+        try {
+            control.send(ControlMessage.of(ControlMessage.STOPPING));
+        } catch (RuntimeException masterGone) {
+            // stop all the same
+        }
         stop(graceful);
     }
 
@@ -161,13 +167,17 @@ public final class WorkerRuntime {
         whenAll(registered, () -> loop.execute(control::ready));
     }
 
-    private static void whenAll(List<ChannelFuture> futures, Runnable then) {
+    /** Runs {@code then} once every registration succeeded; a failed one ends the worker. */
+    private void whenAll(List<ChannelFuture> futures, Runnable then) {
         if (futures.isEmpty()) {
             then.run();
             return;
         }
         int[] remaining = {futures.size()};
         futures.forEach(f -> f.addListener(done -> {
+            if (!done.isSuccess()) {
+                Fatal.exit(control, "worker " + worker.getName() + " cannot serve " + worker.getListen(), done.cause(), 1);
+            }
             if (--remaining[0] == 0) {
                 then.run();
             }
@@ -176,7 +186,10 @@ public final class WorkerRuntime {
 
     /** {@code Worker.listen()}: bind the Worker's address in this process and serve it here. */
     public void listen(Worker listener) {
-        serve(listener, bind(listener));
+        ChannelFuture registered = serve(listener, bind(listener));
+        if (registered.isDone() && !registered.isSuccess()) {
+            throw new IllegalStateException("cannot serve " + listener.getListen() + ": " + registered.cause(), registered.cause());
+        }
     }
 
     private int bind(Worker listener) {
@@ -340,6 +353,29 @@ public final class WorkerRuntime {
     }
 
     /**
+     * The control channel ended: the master is gone. Stop, and whatever a callback is doing,
+     * exit within stopTimeout: no worker outlives its master.
+     */
+    private void masterGone() {
+        Thread reaper = new Thread(() -> {
+            try {
+                Thread.sleep(stopTimeout().toMillis());
+            } catch (InterruptedException ignored) {
+                // exit now then
+            }
+            Runtime.getRuntime().halt(0);
+        }, "drover-orphan-guard");
+        reaper.setDaemon(true);
+        reaper.start();
+        stop(false);
+    }
+
+    private static Duration stopTimeout() {
+        String millis = System.getenv(Environment.STOP_TIMEOUT_MILLIS);
+        return Duration.ofMillis(millis == null ? 2000 : Long.parseLong(millis));
+    }
+
+    /**
      * Closes the listeners at once, then lets every connection end without losing a request (see
      * {@link NettyConnection#drain}); graceful leaves non-HTTP connections to their clients. Once
      * none is left, runs onWorkerStop and ends the loop. The master's stopTimeout (or
@@ -360,6 +396,9 @@ public final class WorkerRuntime {
                     .toList().forEach(c -> ((NettyConnection) c).drain(graceful));
             if (openConnections() == 0) {
                 finishStop();
+            } else if (!graceful) {
+                // A stream that never ends (server-sent events, a held long-poll) must not keep a stop waiting.
+                loop.schedule(this::finishStop, Math.max(100, stopTimeout().toMillis() - 200), TimeUnit.MILLISECONDS);
             }
         });
     }

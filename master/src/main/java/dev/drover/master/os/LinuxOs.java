@@ -148,6 +148,8 @@ final class LinuxOs implements Os {
                     .map(e -> e.getKey() + "=" + e.getValue()).toList());
             IntByReference pid = new IntByReference();
             spawnCheck(libc.posix_spawn(pid, request.program(), actions, attr, argv.pointer(), envp.pointer()), "posix_spawn", what);
+            java.lang.ref.Reference.reachabilityFence(argv);
+            java.lang.ref.Reference.reachabilityFence(envp);
             return pid.getValue();
         } finally {
             sources.forEach(libc::close);
@@ -534,6 +536,15 @@ final class LinuxOs implements Os {
             throw fail("accept4", "fd " + listener);
         }
         return fd;
+    }
+
+    @Override
+    public void setSendTimeout(int socket, int millis) {
+        Pointer timeval = Memory.allocateDirect(runtime, 2L * runtime.longSize(), true); // struct timeval {long; long}
+        timeval.putNativeLong(0, millis / 1000);
+        timeval.putNativeLong(runtime.longSize(), (millis % 1000) * 1000L);
+        check(libc.setsockopt(socket, SocketLevel.SOL_SOCKET.intValue(), SocketOption.SO_SNDTIMEO.intValue(), timeval,
+                2 * runtime.longSize()), "setsockopt(SO_SNDTIMEO)", "fd " + socket);
     }
 
     @Override

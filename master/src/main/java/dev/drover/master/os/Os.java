@@ -108,6 +108,9 @@ public interface Os {
     /** A connection accepted from a non-blocking listener (non-blocking, close-on-exec), or -1 for none. */
     int accept(int listener);
 
+    /** {@code SO_SNDTIMEO}: a blocking write gives up after {@code millis}. */
+    void setSendTimeout(int socket, int millis);
+
     /** The uid of the process at the other end of a Unix socket ({@code SO_PEERCRED}). */
     int peerUid(int socket);
 

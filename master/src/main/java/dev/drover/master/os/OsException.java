@@ -19,6 +19,12 @@ public final class OsException extends RuntimeException {
         return call;
     }
 
+    /** {@code EADDRINUSE} found without a system call failing (a Unix socket someone accepts on). */
+    public static OsException addressInUse(String call, String argument) {
+        int errno = jnr.constants.platform.Errno.EADDRINUSE.intValue();
+        return new OsException(call, argument, errno, "Address already in use");
+    }
+
     /** Whether the call failed because the address is taken ({@code EADDRINUSE}). */
     public boolean addressInUse() {
         return errno == jnr.constants.platform.Errno.EADDRINUSE.intValue();
