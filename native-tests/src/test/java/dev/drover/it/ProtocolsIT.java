@@ -205,6 +205,25 @@ class ProtocolsIT {
     }
 
     @Test
+    void timersRunOnTheLoopAndCountInStatus() throws Exception {
+        Await.until("the timer ticked", Duration.ofSeconds(10), () -> {
+            try {
+                String answer = TextClient.ask(ports.get("line"), "ticks");
+                return !answer.startsWith("ticks 0 ") && answer.endsWith("timers 1");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        JsonNode line = null;
+        for (JsonNode process : app.status().get("processes")) {
+            if (process.get("name").asText().equals("line")) {
+                line = process;
+            }
+        }
+        assertEquals(1, line.get("timers").asInt());
+    }
+
+    @Test
     void udpAnswersTheSender() throws Exception {
         try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
             socket.setSoTimeout(5000);

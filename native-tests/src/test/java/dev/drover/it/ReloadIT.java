@@ -74,7 +74,7 @@ class ReloadIT {
             app.start();
             int port = app.port();
             long old = app.workers().get(0).pid();
-            CompletableFuture<String> slow = Async.call(() -> Http.tryGet(port, "/slow?ms=3000"));
+            CompletableFuture<String> slow = Async.call(() -> Http.tryGet(port, "/slow?ms=8000"));
             Await.until("the slow request is in the worker", Duration.ofSeconds(10), () -> busyWorkers(app) == 1);
             App.Result reload = app.run("reload", "-g");
             assertEquals(0, reload.code(), reload.all());
@@ -103,7 +103,7 @@ class ReloadIT {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=2")) {
             app.start();
             int port = app.port();
-            CompletableFuture<String> slow = Async.call(() -> Http.tryGet(port, "/slow?ms=2000"));
+            CompletableFuture<String> slow = Async.call(() -> Http.tryGet(port, "/slow?ms=10000"));
             Await.until("a worker is busy with the slow request", Duration.ofSeconds(10), () -> busyWorkers(app) > 0);
             Process first = app.launch("reload", "-g");
             Await.until("the first reload runs", Duration.ofSeconds(10), () -> app.log().contains("reloading gracefully"));

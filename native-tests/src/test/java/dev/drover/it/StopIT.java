@@ -62,7 +62,7 @@ class StopIT {
             app.start();
             int port = app.port();
             long worker = app.workers().get(0).pid();
-            CompletableFuture<String> slow = Async.call(() -> Http.tryGet(port, "/slow?ms=3000"));
+            CompletableFuture<String> slow = Async.call(() -> Http.tryGet(port, "/slow?ms=8000"));
             Await.until("the slow request is in the worker", Duration.ofSeconds(10), () -> ReloadIT.busyWorkers(app) == 1);
             long master = app.masterPid();
             Processes.kill(master, "WINCH");
@@ -77,7 +77,7 @@ class StopIT {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
             app.start();
             int port = app.port();
-            CompletableFuture<String> slow = Async.call(() -> Http.tryGet(port, "/slow?ms=3000"));
+            CompletableFuture<String> slow = Async.call(() -> Http.tryGet(port, "/slow?ms=8000"));
             Await.until("the slow request is in the worker", Duration.ofSeconds(10), () -> ReloadIT.busyWorkers(app) == 1);
             App.Result stop = app.run("stop", "-g");
             assertEquals(0, stop.code(), stop.all());

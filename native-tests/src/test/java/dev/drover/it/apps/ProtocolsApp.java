@@ -1,6 +1,7 @@
 package dev.drover.it.apps;
 
 import dev.drover.Connection;
+import dev.drover.Timer;
 import dev.drover.WebSocketClose;
 import dev.drover.Worker;
 import dev.drover.http.Chunk;
@@ -37,7 +38,10 @@ public final class ProtocolsApp {
         });
 
         Worker line = new Worker("text://127.0.0.1:0").setName("line");
-        line.onMessage((connection, data) -> connection.send("echo: " + data));
+        long[] ticks = {0};
+        line.onWorkerStart(w -> Timer.add(0.05, () -> ticks[0]++));
+        line.onMessage((connection, data) -> connection.send(data.equals("ticks") ? "ticks " + ticks[0] + " timers " + Timer.count()
+                : "echo: " + data));
         Worker frames = new Worker("frame://127.0.0.1:0").setName("frames");
         frames.onMessage((connection, data) -> connection.send((byte[]) data));
         Worker raw = new Worker("tcp://127.0.0.1:0").setName("raw");
