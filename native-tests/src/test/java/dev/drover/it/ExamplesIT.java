@@ -1,0 +1,164 @@
+package dev.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.examples.Chat;
+import dev.drover.examples.JsonApi;
+import dev.drover.examples.LengthPrefixed;
+import dev.drover.examples.Proxy;
+import dev.drover.examples.Ticker;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 6: every example in examples/ runs and does what its Javadoc says. */
+@Timeout(120)
+class ExamplesIT {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void chatBroadcastsToEveryone(@TempDir Path dir) throws Exception {
+        int port = Ports.free();
+        try (App app = new App(dir, Chat.class, "-Dchat.listen=websocket://127.0.0.1:" + port)) {
+            app.start();
+            LinkedBlockingQueue<String> alice = new LinkedBlockingQueue<>();
+            LinkedBlockingQueue<String> bob = new LinkedBlockingQueue<>();
+            WebSocket a = connect(port, alice);
+            assertTrue(alice.poll(10, TimeUnit.SECONDS).endsWith(" joined"));
+            WebSocket b = connect(port, bob);
+            assertTrue(bob.poll(10, TimeUnit.SECONDS).endsWith(" joined"));
+            assertTrue(alice.poll(10, TimeUnit.SECONDS).endsWith(" joined"), "alice hears bob join");
+            a.sendText("hello all", true).get(10, TimeUnit.SECONDS);
+            assertTrue(bob.poll(10, TimeUnit.SECONDS).endsWith(": hello all"));
+            assertTrue(alice.poll(10, TimeUnit.SECONDS).endsWith(": hello all"));
+            b.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+            assertTrue(alice.poll(10, TimeUnit.SECONDS).endsWith(" left"));
+        }
+    }
+
+    private WebSocket connect(int port, LinkedBlockingQueue<String> heard) throws Exception {
+        return http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/"), new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                heard.add(data.toString());
+                ws.request(1);
+                return null;
+            }
+        }).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void jsonApiAddsAndListsItems(@TempDir Path dir) throws Exception {
+        int port = Ports.free();
+        try (App app = new App(dir, JsonApi.class, "-Dapi.listen=http://127.0.0.1:" + port)) {
+            app.start();
+            URI items = URI.create("http://127.0.0.1:" + port + "/items");
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(items).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"drover\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, created.statusCode());
+            assertEquals("{\"id\":1,\"name\":\"drover\"}", created.body());
+            HttpResponse<String> list = http.send(HttpRequest.newBuilder(items).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("{\"items\":[\"drover\"]}", list.body());
+            assertEquals("application/json", list.headers().firstValue("content-type").orElseThrow());
+            HttpResponse<String> bad = http.send(HttpRequest.newBuilder(items).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, bad.statusCode());
+        }
+    }
+
+    @Test
+    void tickerWritesEveryTick(@TempDir Path dir) {
+        Path ticks = dir.resolve("ticks.log");
+        try (App app = new App(dir, Ticker.class, "-Dticker.file=" + ticks, "-Dticker.seconds=0.1")) {
+            app.start();
+            Await.until("three ticks", Duration.ofSeconds(20), () -> {
+                try {
+                    return Files.exists(ticks) && Files.readAllLines(ticks).size() >= 3;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            assertEquals("tick 1", read(ticks).split("\n")[0]);
+            assertEquals(1, app.status().get("processes").get(0).get("timers").asInt());
+        }
+    }
+
+    @Test
+    void aCustomProtocolServesInUpperCase(@TempDir Path dir) throws Exception {
+        int port = Ports.free();
+        try (App app = new App(dir, LengthPrefixed.class, "-Dlp.listen=lp://127.0.0.1:" + port)) {
+            app.start();
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(5000);
+                DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+                out.writeShort(5);
+                out.write("shout".getBytes(StandardCharsets.UTF_8));
+                DataInputStream in = new DataInputStream(socket.getInputStream());
+                assertEquals(5, in.readShort());
+                byte[] body = new byte[5];
+                in.readFully(body);
+                assertEquals("SHOUT", new String(body, StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
+    void theProxyPipesBothWays(@TempDir Path dir) throws Exception {
+        try (ServerSocket target = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Thread echo = new Thread(() -> {
+                try (Socket peer = target.accept()) {
+                    InputStream in = peer.getInputStream();
+                    byte[] buffer = new byte[4096];
+                    int n;
+                    while ((n = in.read(buffer)) > 0) {
+                        peer.getOutputStream().write(buffer, 0, n);
+                    }
+                } catch (IOException done) {
+                    // the proxy closed
+                }
+            }, "echo-target");
+            echo.setDaemon(true);
+            echo.start();
+            int port = Ports.free();
+            try (App app = new App(dir, Proxy.class, "-Dproxy.listen=tcp://127.0.0.1:" + port,
+                    "-Dproxy.target=127.0.0.1:" + target.getLocalPort())) {
+                app.start();
+                try (Socket client = new Socket("127.0.0.1", port)) {
+                    client.setSoTimeout(5000);
+                    client.getOutputStream().write("through the proxy".getBytes(StandardCharsets.UTF_8));
+                    byte[] answer = new byte["through the proxy".length()];
+                    new DataInputStream(client.getInputStream()).readFully(answer);
+                    assertEquals("through the proxy", new String(answer, StandardCharsets.UTF_8));
+                }
+            }
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
