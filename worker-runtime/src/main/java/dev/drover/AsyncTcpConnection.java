@@ -103,16 +103,6 @@ public final class AsyncTcpConnection implements Connection {
     // ---- Connection ----
 
     @Override
-    public SendStatus send(String data) {
-        return send((Object) data);
-    }
-
-    @Override
-    public SendStatus send(byte[] data) {
-        return send((Object) data);
-    }
-
-    @Override
     public SendStatus send(Object data) {
         if (live == null || !live.isOpen()) {
             pending.add(data);
@@ -172,14 +162,6 @@ public final class AsyncTcpConnection implements Connection {
         if (live != null) {
             live.resumeRecv();
         }
-    }
-
-    @Override
-    public void pipe(Connection destination) {
-        onMessage((source, data) -> destination.send(data));
-        onClose(source -> destination.close());
-        destination.onBufferFull(d -> pauseRecv());
-        destination.onBufferDrain(d -> resumeRecv());
     }
 
     @Override

@@ -14,10 +14,14 @@ public interface Connection {
     int SEND_FAIL = 2;
 
     /** Sends data encoded by the connection's protocol: a line for text, a 200 text/plain response for http. */
-    SendStatus send(String data);
+    default SendStatus send(String data) {
+        return send((Object) data);
+    }
 
     /** Sends bytes encoded by the connection's protocol. */
-    SendStatus send(byte[] data);
+    default SendStatus send(byte[] data) {
+        return send((Object) data);
+    }
 
     /**
      * Sends a protocol object ({@link dev.drover.http.Response}, a String, a byte[], ...). Past
@@ -46,10 +50,15 @@ public interface Connection {
     void resumeRecv();
 
     /**
-     * Forwards everything received here to {@code destination} (raw), with back-pressure: reading
-     * pauses while the destination's send buffer is full; each side's close closes the other.
+     * Forwards everything received here to {@code destination}, with back-pressure: reading pauses
+     * while the destination's send buffer is full; this side's close closes the other.
      */
-    void pipe(Connection destination);
+    default void pipe(Connection destination) {
+        onMessage((source, data) -> destination.send(data));
+        onClose(source -> destination.close());
+        destination.onBufferFull(d -> pauseRecv());
+        destination.onBufferDrain(d -> resumeRecv());
+    }
 
     /** Whether the connection is still open. */
     boolean isOpen();

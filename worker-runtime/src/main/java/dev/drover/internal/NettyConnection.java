@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 /** A {@link Connection} over a Netty channel, encoding with its protocol's {@link Codec}. */
 final class NettyConnection implements Connection {
-    /** How long a stopping worker waits for the first request of a connection it just accepted. */
+    /** How long a stopping worker waits for the next request of an idle HTTP connection. */
     static final Duration FIRST_REQUEST_GRACE = Duration.ofSeconds(1);
 
     private final Channel channel;
@@ -82,16 +82,6 @@ final class NettyConnection implements Connection {
     /** Netty turns unwritable past maxSendBufferSize queued bytes, and writable again once all went out. */
     private void applyWaterMark() {
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, maxSendBufferSize));
-    }
-
-    @Override
-    public SendStatus send(String data) {
-        return send((Object) data);
-    }
-
-    @Override
-    public SendStatus send(byte[] data) {
-        return send((Object) data);
     }
 
     @Override
@@ -175,14 +165,6 @@ final class NettyConnection implements Connection {
     }
 
     @Override
-    public void pipe(Connection destination) {
-        onMessage((source, data) -> destination.send(data));
-        onClose(source -> destination.close());
-        destination.onBufferFull(d -> pauseRecv());
-        destination.onBufferDrain(d -> resumeRecv());
-    }
-
-    @Override
     public boolean isOpen() {
         return channel.isActive();
     }
@@ -199,11 +181,19 @@ final class NettyConnection implements Connection {
 
     /**
      * The worker stops: it lets this connection end without losing a request. HTTP: a response in
-     * flight goes out with {@code Connection: close}; a new connection whose first request has not
-     * arrived yet gets {@link #FIRST_REQUEST_GRACE} for it; an idle keep-alive connection closes
-     * now. Other protocols close now, unless {@code graceful} leaves them to their clients.
+     * flight goes out with {@code Connection: close}; an idle connection (new, or keep-alive
+     * between requests) gets {@link #FIRST_REQUEST_GRACE} for its next request, answered with
+     * {@code Connection: close}, and is closed when none comes. WebSocket: a close frame with 1001
+     * (going away), so clients reconnect to a live worker. Other protocols close now, unless
+     * {@code graceful} leaves them to their clients.
      */
     void drain(boolean graceful) {
+        if (codec instanceof WebSocketCodec) {
+            if (channel.isActive()) {
+                channel.writeAndFlush(new CloseWebSocketFrame(1001, "going away")).addListener(ChannelFutureListener.CLOSE);
+            }
+            return;
+        }
         if (!(codec instanceof HttpCodec)) {
             if (!graceful) {
                 close();
@@ -214,15 +204,12 @@ final class NettyConnection implements Connection {
         if (awaitingResponse) {
             return;
         }
-        if (requestsSeen == 0) {
-            channel.eventLoop().schedule(() -> {
-                if (!awaitingResponse) {
-                    close();
-                }
-            }, FIRST_REQUEST_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            return;
-        }
-        close();
+        int seen = requestsSeen;
+        channel.eventLoop().schedule(() -> {
+            if (!awaitingResponse && requestsSeen == seen) {
+                close();
+            }
+        }, FIRST_REQUEST_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Records that the send buffer is full; false when it already was. */

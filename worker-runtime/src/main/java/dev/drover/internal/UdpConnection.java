@@ -29,16 +29,6 @@ final class UdpConnection implements Connection {
     }
 
     @Override
-    public SendStatus send(String data) {
-        return send((Object) data);
-    }
-
-    @Override
-    public SendStatus send(byte[] data) {
-        return send((Object) data);
-    }
-
-    @Override
     public SendStatus send(Object data) {
         return sendRaw(Codec.bytesOf(data));
     }
