@@ -65,6 +65,8 @@ public final class Arbiter {
     private boolean stopGraceful;
     private Reload reload;
     private long nextWatchCheck;
+    private final SystemdNotifier systemd;
+    private long nextWatchdog;
 
     /**
      * @param startupReport where a daemon tells the starting CLI that every worker is ready, or null
@@ -84,6 +86,7 @@ public final class Arbiter {
         this.hooks = app.hooksOrNone();
         this.pid = os.getpid();
         this.attachedToTerminal = os.isTerminal(0) || os.isTerminal(1) || os.isTerminal(2);
+        this.systemd = new SystemdNotifier(os);
         this.wake = os.socketPair();
         os.setNonBlocking(wake[0], true);
         os.setNonBlocking(wake[1], true);
@@ -144,6 +147,10 @@ public final class Arbiter {
                 advanceReload();
                 checkStarted();
                 checkWatch(now);
+            }
+            if (systemd.watchdogIntervalNanos() > 0 && now - nextWatchdog >= 0) {
+                systemd.watchdog();
+                nextWatchdog = now + systemd.watchdogIntervalNanos();
             }
         }
     }
@@ -224,6 +231,9 @@ public final class Arbiter {
         }
         for (Query query : queries) {
             next = Math.min(next, query.deadlineNanos);
+        }
+        if (systemd.watchdogIntervalNanos() > 0) {
+            next = Math.min(next, nextWatchdog);
         }
         if (!stopping) {
             for (Group group : groups) {
@@ -534,6 +544,7 @@ public final class Arbiter {
         started = true;
         int count = groups.stream().mapToInt(g -> g.count).sum();
         log("drover[" + app.name() + "] started: " + count + " workers ready");
+        systemd.ready(count + " workers ready");
         if (startupReport != null) {
             startupReport.out("drover[" + app.name() + "] master pid " + pid + ", pid file " + pidFile.path() + ", log " + log.path());
             for (Group group : groups) {
@@ -563,6 +574,7 @@ public final class Arbiter {
             return;
         }
         log("drover[" + app.name() + "] reloading" + (graceful ? " gracefully" : ""));
+        systemd.reloading();
         callHook("onMasterReload", hooks::onMasterReload);
         List<Slot> reloadable = new ArrayList<>();
         for (Group group : groups) {
@@ -620,6 +632,7 @@ public final class Arbiter {
         if (reload.current == null) {
             String done = "drover[" + app.name() + "] reload done: " + reload.replaced + " workers replaced";
             log(done);
+            systemd.ready(reload.replaced + " workers replaced by the last reload");
             reload.waiters.forEach(r -> {
                 r.out(done);
                 r.exit(ExitCodes.OK);
@@ -631,6 +644,7 @@ public final class Arbiter {
     private void abortReload(String why) {
         String message = "drover[" + app.name() + "] reload stopped: " + why + " (" + reload.progress() + ")";
         log(message);
+        systemd.ready("reload stopped: " + why);
         reload.waiters.forEach(r -> {
             r.err(message);
             r.exit(ExitCodes.FAILED);
@@ -744,6 +758,7 @@ public final class Arbiter {
         }
         stopping = true;
         stopGraceful = graceful;
+        systemd.stopping();
         log("drover[" + app.name() + "] is stopping" + (graceful ? " gracefully" : "") + " ...");
         callHook("onMasterStop", hooks::onMasterStop);
         if (reload != null) {

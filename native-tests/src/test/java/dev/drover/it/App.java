@@ -31,6 +31,7 @@ final class App implements AutoCloseable {
     private String java = javaOf(System.getProperty("java.home"));
     private String classPath = TestClassPath.get();
     private final Set<Long> seenPids = new HashSet<>();
+    private final java.util.Map<String, String> env = new java.util.HashMap<>();
     private int commands;
 
     App(Path dir, Class<?> main, String... jvmOptions) {
@@ -43,6 +44,12 @@ final class App implements AutoCloseable {
         this.mainClassName = mainClassName;
         this.simpleName = mainClassName.substring(mainClassName.lastIndexOf('.') + 1);
         this.jvmOptions = List.of(jvmOptions);
+    }
+
+    /** Sets an environment variable for every command (e.g. NOTIFY_SOCKET). */
+    App withEnv(String name, String value) {
+        env.put(name, value);
+        return this;
     }
 
     /** Puts {@code entry} (a jar, say) in front of the class path. */
@@ -109,6 +116,7 @@ final class App implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(commandLine(args)).directory(dir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.environment().put("_JAVA_SR_SIGNUM", "39");
+        builder.environment().putAll(env);
         try {
             Process process = builder.start();
             if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -129,6 +137,7 @@ final class App implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(commandLine(args)).directory(dir.toFile())
                 .redirectOutput(dir.resolve("foreground.out").toFile()).redirectError(dir.resolve("foreground.err").toFile());
         builder.environment().put("_JAVA_SR_SIGNUM", "39");
+        builder.environment().putAll(env);
         try {
             return builder.start();
         } catch (IOException e) {

@@ -60,6 +60,8 @@ public interface LibC {
 
     int connect(int fd, Pointer address, int length);
 
+    @ssize_t long sendto(int fd, Pointer buffer, @size_t long length, int flags, Pointer address, int addressLength);
+
     int setsockopt(int fd, int level, int option, Pointer value, int length);
 
     int getsockopt(int fd, int level, int option, Pointer value, IntByReference length);

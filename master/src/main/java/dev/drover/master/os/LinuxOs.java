@@ -526,6 +526,30 @@ final class LinuxOs implements Os {
     }
 
     @Override
+    public void sendDatagram(String path, byte[] data) {
+        byte[] name = path.getBytes(StandardCharsets.UTF_8);
+        boolean isAbstract = name.length > 0 && name[0] == '@';
+        if (isAbstract) {
+            name[0] = 0;
+        }
+        if (name.length > SUN_PATH_MAX) {
+            throw new OsException("sendto", path, Errno.ENAMETOOLONG.intValue(), "socket path too long");
+        }
+        int type = Sock.SOCK_DGRAM.intValue() | Sock.SOCK_CLOEXEC.intValue();
+        int fd = check(libc.socket(AddressFamily.AF_UNIX.intValue(), type, 0), "socket", path);
+        try {
+            Pointer memory = Memory.allocateDirect(runtime, Math.max(1, data.length));
+            memory.put(0, data, 0, data.length);
+            int length = 2 + name.length + (isAbstract ? 0 : 1);
+            if (libc.sendto(fd, memory, data.length, 0, SocketAddresses.unix(runtime, name), length) < 0) {
+                throw fail("sendto", path);
+            }
+        } finally {
+            libc.close(fd);
+        }
+    }
+
+    @Override
     public int accept(int listener) {
         int flags = Sock.SOCK_NONBLOCK.intValue() | Sock.SOCK_CLOEXEC.intValue();
         int fd = libc.accept4(listener, null, null, flags);

@@ -105,6 +105,12 @@ public interface Os {
     /** A blocking, close-on-exec Unix stream socket connected to {@code path}. */
     int connectUnix(Path path);
 
+    /**
+     * Sends one datagram to the Unix datagram socket at {@code path} ({@code @name}: the abstract
+     * namespace), as systemd's {@code NOTIFY_SOCKET} expects.
+     */
+    void sendDatagram(String path, byte[] data);
+
     /** A connection accepted from a non-blocking listener (non-blocking, close-on-exec), or -1 for none. */
     int accept(int listener);
 

@@ -1,0 +1,62 @@
+package dev.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.it.apps.PidApp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** systemd's notify protocol: a test plays systemd with a Unix datagram socket as NOTIFY_SOCKET. */
+@Timeout(120)
+class SystemdIT {
+
+    @Test
+    void readyReloadingAndStoppingInOrder(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("notify.sock");
+        Path received = dir.resolve("notify.log");
+        Process systemd = new ProcessBuilder("/usr/bin/python3", "-c", """
+                import socket, sys
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+                s.bind(sys.argv[1])
+                print("listening", flush=True)
+                with open(sys.argv[2], "a") as out:
+                    while True:
+                        out.write(s.recv(4096).decode().replace("\\n", " ") + "\\n")
+                        out.flush()
+                """, socket.toString(), received.toString()).redirectErrorStream(true).start();
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=2").withEnv("NOTIFY_SOCKET", socket.toString())) {
+            assertEquals("listening", new String(systemd.getInputStream().readNBytes(9)));
+            Process master = app.launch("start");
+            app.track(master.pid());
+            Await.until("READY=1", Duration.ofSeconds(60), () -> messages(received).size() >= 1);
+            assertTrue(messages(received).get(0).startsWith("READY=1 MAINPID=" + master.pid() + " STATUS=2 workers ready"),
+                    messages(received).toString());
+            assertEquals(0, app.run("reload").code());
+            Await.until("RELOADING=1 then READY=1", Duration.ofSeconds(60), () -> messages(received).size() >= 3);
+            assertTrue(messages(received).get(1).startsWith("RELOADING=1 MONOTONIC_USEC="), messages(received).toString());
+            assertTrue(messages(received).get(2).startsWith("READY=1"), messages(received).toString());
+            assertEquals(0, app.run("stop").code());
+            Await.until("STOPPING=1", Duration.ofSeconds(30), () -> messages(received).size() >= 4);
+            assertTrue(messages(received).get(3).startsWith("STOPPING=1"), messages(received).toString());
+            assertTrue(master.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            systemd.destroyForcibly();
+        }
+    }
+
+    private static List<String> messages(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file) : List.of();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}
