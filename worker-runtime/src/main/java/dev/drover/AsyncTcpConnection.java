@@ -211,7 +211,7 @@ public final class AsyncTcpConnection implements Connection {
 
     @Override
     public Connection setMaxSendBufferSize(int bytes) {
-        maxSendBufferSize = bytes;
+        maxSendBufferSize = ConnectionDefaults.positive(bytes, "maxSendBufferSize");
         if (live != null) {
             live.setMaxSendBufferSize(bytes);
         }
@@ -225,7 +225,7 @@ public final class AsyncTcpConnection implements Connection {
 
     @Override
     public Connection setMaxPackageSize(int bytes) {
-        maxPackageSize = bytes;
+        maxPackageSize = ConnectionDefaults.positive(bytes, "maxPackageSize");
         if (live != null) {
             live.setMaxPackageSize(bytes);
         }

@@ -23,7 +23,8 @@ public final class ConnectionDefaults {
         maxPackageSize = positive(bytes, "maxPackageSize");
     }
 
-    static int positive(int bytes, String what) {
+    /** {@code bytes}, or an IllegalArgumentException naming {@code what} when it is not positive. */
+    public static int positive(int bytes, String what) {
         if (bytes < 1) {
             throw new IllegalArgumentException(what + " must be positive, was " + bytes);
         }
