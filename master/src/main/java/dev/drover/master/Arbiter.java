@@ -783,6 +783,9 @@ public final class Arbiter {
         operator.close();
         pidFile.release();
         log(failure != null ? failure : "drover[" + app.name() + "] has been stopped");
+        if (failure == null && code == ExitCodes.OK) {
+            log("drover[" + app.name() + "] stop success");
+        }
         if (startupReport != null) {
             startupReport.exit(ExitCodes.FAILED);
         }

@@ -40,6 +40,28 @@ class StopIT {
     }
 
     @Test
+    void sigtermKillsAStuckWorkerAfterStopTimeoutAndExits0(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            Process master = app.launch("start");
+            app.track(master.pid());
+            Await.until("the master is up", Duration.ofSeconds(60), () -> app.log().contains("started: 1 workers ready"));
+            int port = app.port();
+            long worker = app.workers().get(0).pid();
+            Async.call(() -> Http.tryGet(port, "/busy"));
+            Await.until("the worker is stuck", Duration.ofSeconds(10), () -> ReloadIT.busyWorkers(app) == 1);
+            long termAt = System.nanoTime();
+            Processes.kill(master.pid(), "TERM");
+            assertTrue(master.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the master exits");
+            long tookMillis = (System.nanoTime() - termAt) / 1_000_000;
+            assertEquals(0, master.exitValue(), app.log());
+            assertTrue(tookMillis >= 2000, "the worker had its 2 s stopTimeout: " + tookMillis + " ms");
+            assertTrue(app.log().contains("worker[web:" + worker + "] exit with status 9 (SIGKILL)"), app.log());
+            assertTrue(app.log().contains("stop success"), app.log());
+            assertFalse(Processes.alive(worker));
+        }
+    }
+
+    @Test
     void sigtermToTheMasterStopsEverythingAndRunsOnWorkerStop(@TempDir Path dir) {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=2", "-Dapp.dir=" + dir)) {
             app.start();
