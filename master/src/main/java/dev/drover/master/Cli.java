@@ -208,7 +208,7 @@ public final class Cli {
     }
 
     private int notRunning(PidFile pidFile) {
-        pidFile.removeStale().ifPresent(message -> System.err.println(tag() + " " + message));
+        pidFile.removeStale().ifPresent(found -> System.err.println(tag() + " removed " + found));
         System.err.println(tag() + " not run (no master holds " + pidFile.path() + ".lock)");
         return ExitCodes.NOT_RUNNING;
     }

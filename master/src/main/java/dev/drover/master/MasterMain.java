@@ -42,7 +42,7 @@ final class MasterMain {
             return fail(tag() + " already running (pid " + pidFile.readPid().map(String::valueOf).orElse("?")
                     + ", pid file " + pidFile.path() + "); stop it first, or use restart");
         }
-        Optional<String> stale = pidFile.removeStale();
+        Optional<String> stale = pidFile.removeStale().map(found -> "replaced " + found);
         stale.ifPresent(this::say);
         LogFile log;
         try {

@@ -63,8 +63,8 @@ public final class PidFile {
     }
 
     /**
-     * With the lock free, a pid file left behind is stale. Describes it and removes it, leaving the
-     * process it names alone; empty when there was none.
+     * With the lock free, a pid file left behind is stale. Removes it, leaving the process it names
+     * alone, and describes it ("stale pid file F (pid N is not running)"); empty when there was none.
      */
     public Optional<String> removeStale() {
         if (!Files.exists(path)) {
@@ -74,7 +74,7 @@ public final class PidFile {
                 ? "pid " + pid + " is not a drover master of this pid file (it is '" + os.commandLine(pid).orElse("?") + "', left alone)"
                 : "pid " + pid + " is not running").orElse("it holds no pid");
         delete(path);
-        return Optional.of("removed stale pid file " + path + ": " + who);
+        return Optional.of("stale pid file " + path + " (" + who + ")");
     }
 
     /** Writes {@code pid} by temp file and rename. */

@@ -38,7 +38,7 @@ class PidFileIT {
             Files.writeString(app.pidFile(), dead.pid() + "\n");
             App.Result start = app.run("start", "-d");
             assertEquals(0, start.code(), start.all() + app.log());
-            assertTrue(start.all().contains("stale pid file") && start.all().contains("pid " + dead.pid() + " is not running"), start.all());
+            assertTrue(start.all().contains("replaced stale pid file") && start.all().contains("pid " + dead.pid() + " is not running"), start.all());
             assertTrue(app.masterPid() != dead.pid());
         }
     }
@@ -50,7 +50,7 @@ class PidFileIT {
             Files.writeString(app.pidFile(), unrelated.pid() + "\n");
             App.Result start = app.run("start", "-d");
             assertEquals(0, start.code(), start.all() + app.log());
-            assertTrue(start.all().contains("stale pid file") && start.all().contains("pid " + unrelated.pid()), start.all());
+            assertTrue(start.all().contains("replaced stale pid file") && start.all().contains("pid " + unrelated.pid()), start.all());
             assertTrue(app.masterPid() != unrelated.pid());
             App.Result stop = app.run("stop");
             assertEquals(0, stop.code(), stop.all());
@@ -91,7 +91,7 @@ class PidFileIT {
             Files.writeString(app.pidFile(), "999999\n");
             App.Result stop = app.run("stop");
             assertEquals(3, stop.code(), stop.all());
-            assertTrue(stop.err().contains("stale pid file"), stop.err());
+            assertTrue(stop.err().contains("removed stale pid file"), stop.err());
             assertTrue(!Files.exists(app.pidFile()), "stale pid file cleaned");
         }
     }
