@@ -29,7 +29,11 @@ public final class Listeners implements AutoCloseable {
 
     /** Binds the group's address; the bound address (with the kernel's port for port 0) is kept. */
     public void bind(GroupSpec group) {
-        int fd = open(os, group.listen(), false);
+        adopt(group, open(os, group.listen(), false));
+    }
+
+    /** Takes a listening socket opened elsewhere (systemd's socket activation) for the group. */
+    public void adopt(GroupSpec group, int fd) {
         fdByGroup.put(group.index(), fd);
         boundByGroup.put(group.index(), group.listen().isUnix() ? group.listen() : group.listen().withPort(os.localAddress(fd).getPort()));
     }

@@ -61,8 +61,13 @@ final class MasterMain {
             for (GroupSpec group : app.groups()) {
                 checkUser(group, log, pid);
             }
+            SocketActivation activation = new SocketActivation(os);
             for (GroupSpec group : app.groups()) {
-                if (group.masterBinds()) {
+                int passed = activation.active() && group.masterBinds() ? activation.claim(group) : -1;
+                if (passed >= 0) {
+                    listeners.adopt(group, passed);
+                    log.write(pid, tag() + " worker " + group.name() + " uses the socket systemd passed as fd " + passed);
+                } else if (group.masterBinds()) {
                     bind(listeners, group);
                 }
             }

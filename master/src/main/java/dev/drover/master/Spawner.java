@@ -71,6 +71,9 @@ public final class Spawner {
         env.remove(Environment.USER_GROUP);
         env.remove(Environment.TITLE);
         env.remove(Environment.STOP_TIMEOUT_MILLIS);
+        env.remove("LISTEN_PID"); // systemd's sockets are the master's alone
+        env.remove("LISTEN_FDS");
+        env.remove("LISTEN_FDNAMES");
         env.put(Environment.SR_SIGNUM, "39");
         return env;
     }

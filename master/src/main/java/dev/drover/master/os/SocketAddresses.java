@@ -51,6 +51,9 @@ final class SocketAddresses {
 
     static InetSocketAddress decode(Pointer memory) {
         int family = memory.getShort(0) & 0xffff;
+        if (family != AddressFamily.AF_INET.intValue() && family != AddressFamily.AF_INET6.intValue()) {
+            throw new IllegalArgumentException("not an internet socket address (family " + family + ")");
+        }
         int port = hostOrder(memory.getShort(2));
         byte[] ip = new byte[family == AddressFamily.AF_INET6.intValue() ? 16 : 4];
         memory.get(family == AddressFamily.AF_INET6.intValue() ? 8 : 4, ip, 0, ip.length);
