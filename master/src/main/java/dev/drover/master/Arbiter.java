@@ -6,6 +6,9 @@ import dev.drover.master.os.OsException;
 import dev.drover.master.os.Signals;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +36,8 @@ public final class Arbiter {
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
     /** A worker that has not reported READY this long after its spawn is killed (and respawned with backoff). */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** How long a restart waits for the new master's workers. */
+    static final Duration UPGRADE_TIMEOUT = Duration.ofSeconds(180);
     private static final long SECOND = 1_000_000_000L;
 
     private static volatile Arbiter current;
@@ -66,14 +71,40 @@ public final class Arbiter {
     private Reload reload;
     private long nextWatchCheck;
     private final SystemdNotifier systemd;
+    /** Whether the pid file and the operator socket are this master's (a successor's only after takeover). */
+    private boolean ownsFiles;
+    /** A restart in progress: the successor master this one started, or null. */
+    private Upgrade upgrade;
+    /** Children that are not workers (a failed successor) to reap. */
+    private final List<Integer> otherChildren = new ArrayList<>();
+
+    /** The successor started by {@code restart}, its report channel and the CLI waiting for it. */
+    private static final class Upgrade {
+        final int pid;
+        final int fd;
+        final Reply reply;
+        final boolean graceful;
+        final long deadlineNanos;
+        final LineBuffer lines = new LineBuffer(1 << 20);
+
+        Upgrade(int pid, int fd, Reply reply, boolean graceful, long deadlineNanos) {
+            this.pid = pid;
+            this.fd = fd;
+            this.reply = reply;
+            this.graceful = graceful;
+            this.deadlineNanos = deadlineNanos;
+        }
+    }
     private long nextWatchdog;
 
     /**
      * @param startupReport where a daemon tells the starting CLI that every worker is ready, or null
      * @param watch the class path to watch for changes ({@code start --watch}), or null
+     * @param successor whether this master was started by a running one on {@code restart}: it
+     *     takes the pid file and operator socket only once its workers are ready
      */
     public Arbiter(AppSpec app, Os os, LogFile log, PidFile pidFile, Listeners listeners, Spawner spawner,
-                   int operatorFd, Reply startupReport, ClassPathWatch watch) {
+                   int operatorFd, Reply startupReport, ClassPathWatch watch, boolean successor) {
         this.app = app;
         this.os = os;
         this.log = log;
@@ -87,6 +118,7 @@ public final class Arbiter {
         this.pid = os.getpid();
         this.attachedToTerminal = os.isTerminal(0) || os.isTerminal(1) || os.isTerminal(2);
         this.systemd = new SystemdNotifier(os);
+        this.ownsFiles = !successor;
         this.wake = os.socketPair();
         os.setNonBlocking(wake[0], true);
         os.setNonBlocking(wake[1], true);
@@ -254,6 +286,10 @@ public final class Arbiter {
         int operatorCount = fds.size() - 1;
         List<WorkerProcess> listening = live.stream().filter(w -> w.channelFd() >= 0).toList();
         listening.forEach(w -> fds.add(w.channelFd()));
+        Upgrade polledUpgrade = upgrade;
+        if (polledUpgrade != null) {
+            fds.add(polledUpgrade.fd);
+        }
         int[] array = fds.stream().mapToInt(Integer::intValue).toArray();
         boolean[] ready = new boolean[array.length];
         if (os.poll(array, ready, timeoutMillis) == 0) {
@@ -269,6 +305,9 @@ public final class Arbiter {
             if (ready[1 + operatorCount + i]) {
                 readChannel(listening.get(i));
             }
+        }
+        if (polledUpgrade != null && ready[array.length - 1] && upgrade == polledUpgrade) {
+            readUpgrade();
         }
     }
 
@@ -287,6 +326,7 @@ public final class Arbiter {
                 beginStop(graceful);
             }
             case "reload" -> startReload(graceful, reply);
+            case "upgrade" -> startUpgrade(graceful, reply);
             default -> {
                 reply.err("drover: the master does not know the command '" + line + "'");
                 reply.exit(ExitCodes.USAGE);
@@ -456,6 +496,7 @@ public final class Arbiter {
         for (WorkerProcess worker : List.copyOf(live)) {
             os.reap(worker.pid).ifPresent(status -> onExit(worker, status));
         }
+        otherChildren.removeIf(child -> os.reap(child).isPresent());
     }
 
     private void onExit(WorkerProcess worker, ExitStatus status) {
@@ -517,6 +558,11 @@ public final class Arbiter {
     }
 
     private void enforceKillDeadlines(long now) {
+        if (upgrade != null && now - upgrade.deadlineNanos >= 0) {
+            os.kill(upgrade.pid, Signals.number("TERM"));
+            upgradeFailed("the new master (pid " + upgrade.pid + ") did not become ready within " + UPGRADE_TIMEOUT.toSeconds()
+                    + " s; it was told to stop");
+        }
         for (WorkerProcess worker : live) {
             if (worker.state() == WorkerProcess.State.SPAWNED && now - worker.spawnedAtNanos - READY_TIMEOUT.toNanos() >= 0
                     && worker.killedAtNanos == 0) {
@@ -542,6 +588,9 @@ public final class Arbiter {
             return;
         }
         started = true;
+        if (!ownsFiles) {
+            takeOver();
+        }
         int count = groups.stream().mapToInt(g -> g.count).sum();
         log("drover[" + app.name() + "] started: " + count + " workers ready");
         systemd.ready(count + " workers ready");
@@ -745,6 +794,124 @@ public final class Arbiter {
         return Math.max(0, total - last[0]) / seconds;
     }
 
+    // ---- restart: a successor master takes over ----
+
+    /**
+     * {@code restart}: start the program now on disk as a new master, hand it the pid file's lock
+     * and every listener, and once it reports its workers ready, stop this master's workers (the
+     * sockets never close). If it fails, this master goes on serving.
+     */
+    private void startUpgrade(boolean graceful, Reply reply) {
+        if (stopping || upgrade != null || reload != null || !ownsFiles) {
+            reply.err("drover[" + app.name() + "] cannot restart now: " + (stopping ? "it is stopping"
+                    : upgrade != null ? "a restart is in progress" : reload != null ? "a reload is in progress" : "it is handing over"));
+            reply.exit(ExitCodes.FAILED);
+            return;
+        }
+        int[] pair;
+        int child;
+        try {
+            pair = os.socketPair();
+        } catch (OsException e) {
+            reply.err("drover[" + app.name() + "] restart failed: " + e.getMessage());
+            reply.exit(ExitCodes.FAILED);
+            return;
+        }
+        try {
+            Path stdout = app.stdoutFile() != null ? app.stdoutFile().toAbsolutePath() : Path.of("/dev/null");
+            child = spawner.spawnMaster(Environment.ROLE_SUCCESSOR, app.name(), pair[1], stdout);
+            new Handover(pidFile.lockFd(), listeners.byGroup()).send(os, pair[0]);
+            os.setNonBlocking(pair[0], true);
+        } catch (RuntimeException e) {
+            os.close(pair[0]);
+            reply.err("drover[" + app.name() + "] restart failed: cannot start the new master: " + e.getMessage());
+            reply.exit(ExitCodes.FAILED);
+            return;
+        } finally {
+            os.close(pair[1]);
+        }
+        upgrade = new Upgrade(child, pair[0], reply, graceful, System.nanoTime() + UPGRADE_TIMEOUT.toNanos());
+        log("drover[" + app.name() + "] restarting: new master pid " + child + " starts with the program now on disk");
+        reply.out("drover[" + app.name() + "] restarting: new master pid " + child + " starts; the sockets stay open ...");
+    }
+
+    /** The successor's report: out/err lines for the CLI, then exit 0 (ready) or the reason it failed. */
+    private void readUpgrade() {
+        int count;
+        List<String> lines;
+        try {
+            count = os.read(upgrade.fd, buffer);
+            lines = count > 0 ? upgrade.lines.add(buffer, count) : List.of();
+        } catch (RuntimeException broken) {
+            count = 0;
+            lines = List.of();
+        }
+        for (String line : lines) {
+            ControlMessage message = ControlMessage.decode(line);
+            switch (message.type()) {
+                case "out" -> upgrade.reply.out(message.argument());
+                case "err" -> upgrade.reply.err(message.argument());
+                case "exit" -> {
+                    if (message.argument().equals("0")) {
+                        handOver();
+                    } else {
+                        upgradeFailed("the new master (pid " + upgrade.pid + ") did not start");
+                    }
+                    return;
+                }
+                default -> log("the new master sent an unexpected line: " + line);
+            }
+        }
+        if (count == 0) {
+            upgradeFailed("the new master (pid " + upgrade.pid + ") exited before its workers were ready; see " + log.path());
+        }
+    }
+
+    private void handOver() {
+        Upgrade done = upgrade;
+        upgrade = null;
+        os.close(done.fd);
+        ownsFiles = false;
+        String message = "drover[" + app.name() + "] restart success: master pid " + done.pid + " took over; the old master (pid "
+                + pid + ") stops its workers" + (done.graceful ? " gracefully" : "");
+        log(message);
+        done.reply.out(message);
+        stopWaiters.add(done.reply);
+        beginStop(done.graceful);
+    }
+
+    private void upgradeFailed(String why) {
+        Upgrade failed = upgrade;
+        upgrade = null;
+        os.close(failed.fd);
+        otherChildren.add(failed.pid);
+        String message = "drover[" + app.name() + "] restart failed: " + why + "; this master (pid " + pid + ") goes on serving";
+        log(message);
+        failed.reply.err(message);
+        failed.reply.exit(ExitCodes.FAILED);
+    }
+
+    /** The successor's workers are ready: take the pid file (by rename) and the operator socket's name. */
+    private void takeOver() {
+        pidFile.write(pid);
+        try {
+            Files.move(pidFile.successorSocketPath(), pidFile.socketPath(), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            log("cannot move the operator socket into place: " + e.getMessage() + "; commands reach " + pidFile.successorSocketPath());
+        }
+        ownsFiles = true;
+        log("drover[" + app.name() + "] master pid " + pid + " took over " + pidFile.path());
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (java.io.IOException ignored) {
+            // a stale file the next restart replaces
+        }
+    }
+
     // ---- stopping ----
 
     private void beginStop(boolean graceful) {
@@ -758,7 +925,9 @@ public final class Arbiter {
         }
         stopping = true;
         stopGraceful = graceful;
-        systemd.stopping();
+        if (ownsFiles) {
+            systemd.stopping();
+        }
         log("drover[" + app.name() + "] is stopping" + (graceful ? " gracefully" : "") + " ...");
         callHook("onMasterStop", hooks::onMasterStop);
         if (reload != null) {
@@ -779,9 +948,15 @@ public final class Arbiter {
     }
 
     private int finish(int code, String failure) {
-        listeners.close();
         operator.close();
-        pidFile.release();
+        if (ownsFiles) {
+            listeners.close();
+            pidFile.release();
+        } else {
+            listeners.closeHandedOver(); // the other master keeps the sockets, the pid file and the lock
+            pidFile.releaseLockOnly();
+            deleteQuietly(pidFile.successorSocketPath());
+        }
         log(failure != null ? failure : "drover[" + app.name() + "] has been stopped");
         if (failure == null && code == ExitCodes.OK) {
             log("drover[" + app.name() + "] stop success");

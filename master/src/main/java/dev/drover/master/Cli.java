@@ -45,7 +45,7 @@ public final class Cli {
     /** Runs the command in {@code args}; returns the process's exit code. */
     public static int run(AppSpec spec, String[] args) {
         Cli cli = new Cli(spec, args);
-        if (Environment.ROLE_DAEMON.equals(Environment.role())) {
+        if (Environment.ROLE_DAEMON.equals(Environment.role()) || Environment.ROLE_SUCCESSOR.equals(Environment.role())) {
             return cli.daemonMaster();
         }
         CommandLine commandLine = new CommandLine(cli);
@@ -92,7 +92,7 @@ public final class Cli {
         try {
             Spawner spawner = new Spawner(os, JvmCommand.current(Arrays.asList(args)), app().logFileOrDefault().getParent(), app().stopTimeout());
             Path stdout = app().stdoutFile() != null ? app().stdoutFile().toAbsolutePath() : Path.of("/dev/null");
-            daemonPid = spawner.spawnDaemon(spec.name(), pair[1], stdout);
+            daemonPid = spawner.spawnMaster(Environment.ROLE_DAEMON, spec.name(), pair[1], stdout);
         } finally {
             os.close(pair[1]);
         }
@@ -116,7 +116,8 @@ public final class Cli {
     private int daemonMaster() {
         new CommandLine(this).parseArgs(args); // for --pid-file
         boolean watch = Arrays.asList(args).contains("--watch");
-        return new MasterMain(app(), os, args, new Reply(os, Environment.CHANNEL_FD), watch).run();
+        MasterMain master = new MasterMain(app(), os, args, new Reply(os, Environment.CHANNEL_FD), watch);
+        return Environment.ROLE_SUCCESSOR.equals(Environment.role()) ? master.runSuccessor() : master.run();
     }
 
     // ---- stop, restart, reload ----
@@ -152,14 +153,22 @@ public final class Cli {
         return ExitCodes.OK;
     }
 
-    @Command(name = "restart", description = "Stop the running master (if any), then start again.")
-    int restart(@Option(names = {"-d", "--daemon"}, description = "start in the background") boolean daemon,
-                @Option(names = {"-g", "--graceful"}, description = "stop gracefully") boolean graceful) {
-        if (pidFile().isLocked()) {
-            int stopped = stop(graceful);
-            if (stopped != ExitCodes.OK) {
-                return stopped;
-            }
+    @Command(name = "restart", description = "Replace the running master with the program now on disk without closing its "
+            + "sockets (or --cold: stop, then start).")
+    int restart(@Option(names = {"-d", "--daemon"}, description = "start in the background when nothing runs") boolean daemon,
+                @Option(names = {"-g", "--graceful"}, description = "old workers finish their connections") boolean graceful,
+                @Option(names = "--cold", description = "stop, then start (Workerman's restart)") boolean cold) {
+        PidFile pidFile = pidFile();
+        if (!pidFile.isLocked()) {
+            return start(daemon, false);
+        }
+        if (!cold) {
+            int code = ask(pidFile, graceful ? "upgrade -g" : "upgrade", FOREVER).orElse(ExitCodes.FAILED);
+            return code < 0 ? ExitCodes.FAILED : code;
+        }
+        int stopped = stop(graceful);
+        if (stopped != ExitCodes.OK) {
+            return stopped;
         }
         return start(daemon, false);
     }

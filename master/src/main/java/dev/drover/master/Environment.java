@@ -10,6 +10,8 @@ public final class Environment {
     public static final String ROLE = "DROVER_ROLE";
     public static final String ROLE_WORKER = "worker";
     public static final String ROLE_DAEMON = "daemon";
+    /** A master started by the running one on {@code restart}, to take over its sockets. */
+    public static final String ROLE_SUCCESSOR = "successor";
     /** The worker's group index, in the order the application created its Workers. */
     public static final String GROUP = "DROVER_GROUP";
     public static final String WORKER_ID = "DROVER_WORKER_ID";

@@ -71,6 +71,17 @@ public final class Listeners implements AutoCloseable {
         }
     }
 
+    /** Every listener this master holds, by group index (for a successor). */
+    public Map<Integer, Integer> byGroup() {
+        return new java.util.TreeMap<>(fdByGroup);
+    }
+
+    /** Closes the listeners but leaves socket files to the successor that took them over. */
+    public void closeHandedOver() {
+        fdByGroup.values().forEach(os::close);
+        fdByGroup.clear();
+    }
+
     /** The listening descriptors the group's workers get, in order (none when it has no socket here). */
     public int[] fdsFor(GroupSpec group) {
         Integer fd = fdByGroup.get(group.index());

@@ -86,11 +86,61 @@ final class MasterMain {
             log.close();
             return fail(message);
         }
+        return arbiter(pidFile, log, listeners, operatorFd, false);
+    }
+
+    private int arbiter(PidFile pidFile, LogFile log, Listeners listeners, int operatorFd, boolean successor) {
         JvmCommand command = JvmCommand.current(Arrays.asList(args));
         Spawner spawner = new Spawner(os, command, app.logFileOrDefault().getParent(), app.stopTimeout());
         os.setProcessTitle("drover: master " + app.name());
         ClassPathWatch watcher = watch ? new ClassPathWatch(command.classPath()) : null;
-        return new Arbiter(app, os, log, pidFile, listeners, spawner, operatorFd, report, watcher).run();
+        return new Arbiter(app, os, log, pidFile, listeners, spawner, operatorFd, report, watcher, successor).run();
+    }
+
+    /**
+     * {@code restart}: this JVM is the successor the running master started. It takes the lock and
+     * the listeners over fd 3, starts its workers while the old ones still serve, and takes the
+     * pid file and operator socket once they are ready (see {@link Arbiter}).
+     */
+    int runSuccessor() {
+        PidFile pidFile = new PidFile(app.pidFileOrDefault(), os);
+        Handover handover;
+        try {
+            handover = Handover.receive(os, Environment.CHANNEL_FD);
+        } catch (RuntimeException e) {
+            return fail(tag() + " restart failed: " + e.getMessage());
+        }
+        pidFile.adoptLock(handover.lockFd());
+        LogFile log = new LogFile(app.logFileOrDefault(), false, app.logFileMaxSize());
+        int pid = os.getpid();
+        log.write(pid, tag() + " new master pid " + pid + " (drover " + Cli.VERSION + ", Java " + Runtime.version()
+                + ") takes over the sockets of the running master");
+        Listeners listeners = new Listeners(os);
+        int operatorFd = -1;
+        try {
+            for (GroupSpec group : app.groups()) {
+                Integer passed = handover.listeners().get(group.index());
+                if (passed != null && group.masterBinds()) {
+                    listeners.adopt(group, passed);
+                } else if (group.masterBinds()) {
+                    bind(listeners, group);
+                }
+            }
+            Files.deleteIfExists(pidFile.successorSocketPath());
+            operatorFd = os.listenUnix(pidFile.successorSocketPath(), 16);
+            Files.setPosixFilePermissions(pidFile.successorSocketPath(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (OsException | IllegalArgumentException | UncheckedIOException | java.io.IOException e) {
+            listeners.closeHandedOver();
+            if (operatorFd >= 0) {
+                os.close(operatorFd);
+            }
+            pidFile.releaseLockOnly();
+            String message = tag() + " restart failed: " + e.getMessage();
+            log.write(pid, message);
+            log.close();
+            return fail(message);
+        }
+        return arbiter(pidFile, log, listeners, operatorFd, true);
     }
 
     private void bind(Listeners listeners, GroupSpec group) {

@@ -55,6 +55,29 @@ public final class PidFile {
         return false;
     }
 
+    /** The descriptor holding the lock, to hand to a successor; -1 when this process holds none. */
+    public int lockFd() {
+        return lockFd;
+    }
+
+    /** Holds the lock through a descriptor the previous master handed over (it shares the flock). */
+    public void adoptLock(int fd) {
+        lockFd = fd;
+    }
+
+    /** The path a successor binds its operator socket at until it takes over. */
+    public Path successorSocketPath() {
+        return path.resolveSibling(path.getFileName() + ".sock.next");
+    }
+
+    /** Lets go of the lock without removing the files (a successor took them over). */
+    public void releaseLockOnly() {
+        if (lockFd >= 0) {
+            os.close(lockFd);
+            lockFd = -1;
+        }
+    }
+
     /** Takes the lock for this process's life; false when another master holds it. */
     public boolean tryAcquire() {
         createDirectory();

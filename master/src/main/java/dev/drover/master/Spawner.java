@@ -54,10 +54,13 @@ public final class Spawner {
         return os.spawn(new SpawnRequest(command.java(), argv, env, List.of(channelFd), null, false));
     }
 
-    /** Spawns this program again as a daemon master in a new session, reporting on {@code reportFd}. */
-    public int spawnDaemon(String appName, int reportFd, Path stdout) {
+    /**
+     * Spawns this program again as a master in a new session, reporting on {@code reportFd}:
+     * a daemon ({@link Environment#ROLE_DAEMON}) or a successor ({@link Environment#ROLE_SUCCESSOR}).
+     */
+    public int spawnMaster(String role, String appName, int reportFd, Path stdout) {
         Map<String, String> env = baseEnvironment();
-        env.put(Environment.ROLE, Environment.ROLE_DAEMON);
+        env.put(Environment.ROLE, role);
         List<String> argv = command.relaunch("drover: master " + appName, List.of());
         return os.spawn(new SpawnRequest(command.java(), argv, env, List.of(reportFd), stdout, true));
     }

@@ -78,6 +78,67 @@ class DeployIT {
         }
     }
 
+    @Test
+    void restartHandsTheSocketsToTheNewProgramWithoutLosingARequest(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("app.jar");
+        Jars.compile(dir, MAIN, source("v1"), jar);
+        try (App app = new App(dir, MAIN).withClassPathEntry(jar)) {
+            app.start();
+            int port = app.port();
+            java.util.Set<String> socketBefore = Sockets.listeningInodes(port);
+            try (HttpLoad load = new HttpLoad(port)) {
+                for (int version = 2; version <= 4; version++) {
+                    long oldMaster = app.masterPid();
+                    deploy(dir, jar, source("v" + version));
+                    App.Result restart = app.run("restart");
+                    assertEquals(0, restart.code(), restart.all() + app.log());
+                    assertTrue(restart.out().contains("restart success"), restart.out());
+                    long newMaster = app.masterPid();
+                    assertTrue(newMaster != oldMaster, "a new master took over");
+                    Await.until("the old master is gone", Duration.ofSeconds(30), () -> !Processes.alive(oldMaster));
+                    assertEquals("v" + version, Http.get(port, "/"), "the new program answers");
+                    assertEquals(socketBefore, Sockets.listeningInodes(port), "the very same listening socket");
+                }
+                int answered = load.answered();
+                Await.until("the client is still served", Duration.ofSeconds(10), () -> load.answered() > answered + 10);
+                load.close();
+                assertEquals(List.of(), load.failures(), "no request failed across the restarts");
+            }
+        }
+    }
+
+    @Test
+    void aSuccessorThatCannotStartLeavesTheOldMasterServing(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("app.jar");
+        Jars.compile(dir, MAIN, source("v1"), jar);
+        try (App app = new App(dir, MAIN).withClassPathEntry(jar)) {
+            app.start();
+            int port = app.port();
+            long master = app.masterPid();
+            List<Long> workers = app.workers().stream().map(App.WorkerRow::pid).toList();
+            deploy(dir, jar, source("v2").replace("Worker web = ", "Worker web = (Worker) null; Worker unused = ")
+                    .replace("web.onMessage", "new Worker(\"http://127.0.0.1:0\").setCount(2).setName(\"web\").onWorkerStart(w -> {"
+                            + " throw new IllegalStateException(\"broken build\"); }).onMessage"));
+            App.Result restart = app.run("restart");
+            assertEquals(1, restart.code(), restart.all());
+            assertTrue(restart.err().contains("restart failed"), restart.err());
+            java.util.regex.Matcher successor = java.util.regex.Pattern.compile("new master pid (\\d+)").matcher(restart.out());
+            assertTrue(successor.find(), restart.out());
+            long successorPid = Long.parseLong(successor.group(1));
+            Await.until("nothing of the new master is left", Duration.ofSeconds(30), () -> !Processes.alive(successorPid));
+            assertEquals(master, app.masterPid(), "the old master keeps the pid file");
+            assertEquals(workers, app.workers().stream().map(App.WorkerRow::pid).toList(), "and its workers");
+            assertEquals("v1", Http.get(port, "/"));
+        }
+    }
+
+    /** Deploys a new jar by rename, as one should (never overwrite a jar a JVM has open). */
+    private static void deploy(Path dir, Path jar, String source) throws Exception {
+        Path next = dir.resolve("app.jar.next");
+        Jars.compile(dir, MAIN, source, next);
+        Files.move(next, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
     private static int count(String text, String needle) {
         int n = 0;
         for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
