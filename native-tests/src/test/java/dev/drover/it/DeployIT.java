@@ -42,9 +42,7 @@ class DeployIT {
             int port = app.port();
             assertEquals("v1", Http.get(port, "/"));
 
-            Path next = dir.resolve("app.jar.new");
-            Jars.compile(dir, MAIN, source("v2"), next);
-            Files.move(next, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING); // deploy by rename
+            deploy(dir, jar, source("v2"));
             App.Result reload = app.run("reload");
             assertEquals(0, reload.code(), reload.all());
             for (int i = 0; i < 20; i++) {

@@ -7,18 +7,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 
 /** The timers of one worker process, scheduled on its event loop. */
 public final class Timers {
     private final EventLoop loop;
-    private final BiConsumer<String, Throwable> onFailure;
+    private final WorkerRuntime runtime;
     private final AtomicLong lastId = new AtomicLong();
     private final Map<Long, ScheduledFuture<?>> running = new ConcurrentHashMap<>();
 
-    Timers(EventLoop loop, BiConsumer<String, Throwable> onFailure) {
+    Timers(EventLoop loop, WorkerRuntime runtime) {
         this.loop = loop;
-        this.onFailure = onFailure;
+        this.runtime = runtime;
     }
 
     public long add(long micros, TimerTask task, boolean persistent) {
@@ -27,11 +26,7 @@ public final class Timers {
             if (!persistent) {
                 running.remove(id);
             }
-            try {
-                task.run();
-            } catch (Throwable e) {
-                onFailure.accept("timer " + id, e);
-            }
+            runtime.call("timer " + id, task::run); // busy for status, 250 on an exception, as callbacks
         };
         ScheduledFuture<?> future = persistent
                 ? loop.scheduleAtFixedRate(run, micros, micros, TimeUnit.MICROSECONDS)

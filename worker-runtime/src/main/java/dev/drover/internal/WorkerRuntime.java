@@ -71,7 +71,7 @@ public final class WorkerRuntime {
         this.id = id;
         this.handoff = handoff;
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("drover-loop"), EpollIoHandler.newFactory());
-        this.timers = new Timers(loop.next(), (what, error) -> callbackFailed(what, worker, error));
+        this.timers = new Timers(loop.next(), this);
     }
 
     /** This process's timers ({@link dev.drover.Timer}). */
