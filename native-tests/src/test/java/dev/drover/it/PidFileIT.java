@@ -64,7 +64,13 @@ class PidFileIT {
     void workersDropToTheirUserAndStillServeTheMastersSocket(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to switch users");
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        try (App app = new App(dir, dev.drover.it.apps.UserApp.class, "-Dapp.user=nobody")) {
+        // The app in a jar: workers open every jar before they switch users, but a class directory
+        // (target/test-classes in a clone under a 0700 directory) is read on each lookup.
+        Path classes = Files.createDirectories(dir.resolve("classes/dev/drover/it/apps"));
+        Files.copy(Path.of(System.getProperty("drover.test.classes"), "dev/drover/it/apps/UserApp.class"), classes.resolve("UserApp.class"));
+        Path jar = dir.resolve("user-app.jar");
+        Jars.pack(dir.resolve("classes"), jar);
+        try (App app = new App(dir, dev.drover.it.apps.UserApp.class, "-Dapp.user=nobody").withClassPathEntry(jar)) {
             app.start();
             App.WorkerRow worker = app.workers().get(0);
             assertTrue(Processes.status(worker.pid(), "Uid").orElseThrow().startsWith("65534\t65534\t65534"),
