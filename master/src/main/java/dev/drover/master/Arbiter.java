@@ -440,6 +440,7 @@ public final class Arbiter {
                     worker.graceful = true; // it leaves on its own: no deadline until the master asks it to stop
                 }
             }
+            case ControlMessage.DRAINING -> onDraining(worker);
             case ControlMessage.STATUS, ControlMessage.CONNECTIONS ->
                     queries.forEach(q -> q.answer(worker, message.type(), message.argument()));
             case ControlMessage.COMMAND -> {
@@ -448,6 +449,21 @@ public final class Arbiter {
             }
             default -> log(worker + " sent an unknown control message: " + abbreviate(line));
         }
+    }
+
+    /**
+     * A worker that a reload replaces has closed its listeners: its replacement starts now, while it
+     * finishes its connections, so a reload costs one worker start per worker, not a start and a
+     * drain. (An older worker that never says so is replaced when it exits.)
+     */
+    private void onDraining(WorkerProcess worker) {
+        Slot slot = reload == null ? null : reload.current;
+        if (slot == null || slot.process != worker || slot.replacing != worker.pid) {
+            return;
+        }
+        slot.process = null;
+        slot.notBeforeNanos = System.nanoTime();
+        reload.draining.add(worker);
     }
 
     private void onReady(WorkerProcess worker) {
@@ -678,7 +694,8 @@ public final class Arbiter {
                 stopWorker(old, reload.graceful);
             }
         }
-        if (reload.current == null) {
+        reload.draining.removeIf(w -> w.state() == WorkerProcess.State.EXITED);
+        if (reload.current == null && reload.draining.isEmpty()) {
             String done = "drover[" + app.name() + "] reload done: " + reload.replaced + " workers replaced";
             log(done);
             systemd.ready(reload.replaced + " workers replaced by the last reload");
@@ -831,6 +848,7 @@ public final class Arbiter {
             os.close(pair[1]);
         }
         upgrade = new Upgrade(child, pair[0], reply, graceful, System.nanoTime() + UPGRADE_TIMEOUT.toNanos());
+        systemd.reloading(); // the successor's READY=1 (with its MAINPID) ends it; a failure, this master's
         log("drover[" + app.name() + "] restarting: new master pid " + child + " starts with the program now on disk");
         reply.out("drover[" + app.name() + "] restarting: new master pid " + child + " starts; the sockets stay open ...");
     }
@@ -887,6 +905,7 @@ public final class Arbiter {
         otherChildren.add(failed.pid);
         String message = "drover[" + app.name() + "] restart failed: " + why + "; this master (pid " + pid + ") goes on serving";
         log(message);
+        systemd.ready("restart failed: " + why);
         failed.reply.err(message);
         failed.reply.exit(ExitCodes.FAILED);
     }

@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
  *                   log TEXT        a line for the log file (TEXT may hold escaped newlines)
  *                   fail TEXT       why the worker is about to exit abnormally
  *                   stopping        the worker exits on purpose (a signal sent to it directly)
+ *                   draining        after a stop: its listeners are closed, it finishes its
+ *                                   connections and exits (a reload starts the replacement now)
  *                   status K=V ...  busy, connections, send_fail, timers, total_request
  *                   connections ROWS  one row per connection, rows split by newlines, fields by
  *                                   tabs: id, transport, protocol, local, remote, recv-q, send-q,
@@ -41,6 +43,7 @@ public record ControlMessage(String type, String argument) {
     public static final String STATUS = "status";
     public static final String CONNECTIONS = "connections";
     public static final String STOPPING = "stopping";
+    public static final String DRAINING = "draining";
     public static final String COMMAND = "command";
     /** The argument of {@code stop} that makes it graceful. */
     public static final String GRACEFUL = "graceful";

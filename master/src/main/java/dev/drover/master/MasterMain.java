@@ -86,7 +86,34 @@ final class MasterMain {
             log.close();
             return fail(message);
         }
+        migrateQueuedConnections(log, pid);
         return arbiter(pidFile, log, listeners, operatorFd, false);
+    }
+
+    /**
+     * A reusePort worker has a listening socket of its own: when it stops (reload, restart), the
+     * connections still queued on that socket are reset, unless the kernel moves them to its
+     * siblings ({@code net.ipv4.tcp_migrate_req=1}, Linux 5.14+). Turn that on where permitted.
+     */
+    private void migrateQueuedConnections(LogFile log, int pid) {
+        if (app.groups().stream().noneMatch(GroupSpec::reusePort)) {
+            return;
+        }
+        String key = "net.ipv4.tcp_migrate_req";
+        String cost = "a reload or restart resets the connections queued on a stopping reusePort worker's socket";
+        Optional<String> value = os.sysctl(key);
+        if (value.isEmpty()) {
+            log.write(pid, tag() + " warning: this kernel has no " + key + " (Linux 5.14+): " + cost);
+        } else if (!value.get().equals("1")) {
+            try {
+                os.setSysctl(key, "1");
+                log.write(pid, tag() + " set " + key + "=1 (was " + value.get() + ") so that a stopping reusePort worker's queued"
+                        + " connections move to the other workers");
+            } catch (OsException e) {
+                log.write(pid, tag() + " warning: " + key + " is " + value.get() + " and cannot be set (" + e.getMessage() + "): "
+                        + cost + "; run as root: sysctl -w " + key + "=1");
+            }
+        }
     }
 
     private int arbiter(PidFile pidFile, LogFile log, Listeners listeners, int operatorFd, boolean successor) {

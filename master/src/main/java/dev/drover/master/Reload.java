@@ -7,12 +7,15 @@ import java.util.List;
 
 /**
  * One reload in progress: the slots whose reloadable workers are still to be replaced, strictly
- * one at a time (stop the old, reap it, start the new, wait for READY, next).
+ * one at a time (stop the old; once it has closed its listeners, or exited, start the new; wait for
+ * READY; next). The reload is done when every replacement is READY and every old worker has exited.
  */
 final class Reload {
     final boolean graceful;
     final Deque<Slot> pending;
     final List<Reply> waiters = new ArrayList<>();
+    /** Old workers that closed their listeners and still finish their connections. */
+    final List<WorkerProcess> draining = new ArrayList<>();
     Slot current;
     int replaced;
 

@@ -184,13 +184,16 @@ final class NettyConnection implements Connection {
      * flight goes out with {@code Connection: close}; an idle connection (new, or keep-alive
      * between requests) gets {@link #FIRST_REQUEST_GRACE} for its next request, answered with
      * {@code Connection: close}, and is closed when none comes. WebSocket: a close frame with 1001
-     * (going away), so clients reconnect to a live worker. Other protocols close now, unless
+     * (going away), so clients reconnect to a live worker; the connection closes on the client's
+     * close frame. Other protocols close now, unless
      * {@code graceful} leaves them to their clients.
      */
     void drain(boolean graceful) {
         if (codec instanceof WebSocketCodec) {
             if (channel.isActive()) {
-                channel.writeAndFlush(new CloseWebSocketFrame(1001, "going away")).addListener(ChannelFutureListener.CLOSE);
+                // The client's close frame ends the connection (WebSocketCodec closes after at most CLOSE_HANDSHAKE_MILLIS).
+                // Closing at once would reset a client whose message is on its way, and lose the close frame.
+                channel.writeAndFlush(new CloseWebSocketFrame(1001, "going away"));
             }
             return;
         }

@@ -25,6 +25,8 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketSe
 final class WebSocketCodec implements Codec {
     static final WebSocketCodec INSTANCE = new WebSocketCodec();
     private static final int HANDSHAKE_MAX = 64 * 1024;
+    /** How long a close frame we sent waits for the client's before the connection is closed anyway. */
+    static final long CLOSE_HANDSHAKE_MILLIS = 1000;
 
     @Override
     public String name() {
@@ -41,6 +43,7 @@ final class WebSocketCodec implements Codec {
                 .websocketPath("/")
                 .checkStartsWith(true)
                 .handleCloseFrames(true)
+                .forceCloseTimeoutMillis(CLOSE_HANDSHAKE_MILLIS)
                 .dropPongFrames(true)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(max).allowExtensions(true).build())
                 .build()));

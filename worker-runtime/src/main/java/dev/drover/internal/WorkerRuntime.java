@@ -137,12 +137,17 @@ public final class WorkerRuntime {
 
     /** Stops on this worker's own account: the master respawns it without backoff. */
     private void leave(boolean graceful) {
-        try {
-            control.send(ControlMessage.of(ControlMessage.STOPPING));
-        } catch (RuntimeException masterGone) {
-            // stop all the same
-        }
+        tellMaster(ControlMessage.of(ControlMessage.STOPPING));
         stop(graceful);
+    }
+
+    /** A message on the way out: a master that is gone changes nothing, the worker stops all the same. */
+    private void tellMaster(ControlMessage message) {
+        try {
+            control.send(message);
+        } catch (RuntimeException masterGone) {
+            // stopping anyway
+        }
     }
 
     private void reloadSelf(boolean graceful) {
@@ -391,6 +396,7 @@ public final class WorkerRuntime {
             if (first) {
                 servers.forEach(Channel::close);
                 timers.delAll();
+                tellMaster(ControlMessage.of(ControlMessage.DRAINING));
             }
             java.util.stream.Stream.concat(connections.values().stream().flatMap(m -> m.values().stream()), outgoing.values().stream())
                     .toList().forEach(c -> ((NettyConnection) c).drain(graceful));

@@ -247,6 +247,31 @@ final class LinuxOs implements Os {
     }
 
     @Override
+    public Optional<String> sysctl(String name) {
+        try {
+            return Optional.of(Files.readString(sysctlPath(name)).trim());
+        } catch (IOException absent) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void setSysctl(String name, String value) {
+        Path path = sysctlPath(name);
+        try {
+            Files.writeString(path, value);
+        } catch (IOException e) {
+            Errno errno = e instanceof java.nio.file.AccessDeniedException ? Errno.EACCES
+                    : e.getMessage() != null && e.getMessage().contains("Read-only") ? Errno.EROFS : Errno.EPERM;
+            throw new OsException("write", path.toString(), errno.intValue(), errno.description());
+        }
+    }
+
+    private static Path sysctlPath(String name) {
+        return Path.of("/proc/sys", name.replace('.', '/'));
+    }
+
+    @Override
     public double[] loadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");

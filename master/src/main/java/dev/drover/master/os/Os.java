@@ -36,6 +36,12 @@ public interface Os {
     /** The process's resident memory in bytes (VmRSS), or 0 when it is gone. */
     long residentBytes(int pid);
 
+    /** A kernel setting such as {@code net.ipv4.tcp_migrate_req} (from /proc/sys), empty when this kernel has none. */
+    Optional<String> sysctl(String name);
+
+    /** Sets a kernel setting; {@link OsException} when it is not permitted (not root, read-only /proc/sys). */
+    void setSysctl(String name, String value);
+
     /** The 1, 5 and 15 minute load averages. */
     double[] loadAverage();
 
