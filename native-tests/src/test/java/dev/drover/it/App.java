@@ -192,8 +192,17 @@ final class App implements AutoCloseable {
 
     /** The port the first group listens on, as status shows it. */
     int port() {
-        String listen = workers().get(0).listen();
-        return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+        return portOf(workers().get(0));
+    }
+
+    /** The port group {@code name} listens on, as status shows it. */
+    int port(String name) {
+        return portOf(workers().stream().filter(w -> w.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no worker of group " + name + " in status")));
+    }
+
+    private static int portOf(WorkerRow worker) {
+        return Integer.parseInt(worker.listen().substring(worker.listen().lastIndexOf(':') + 1));
     }
 
     /** Remembers a pid to kill in {@link #close} should it survive. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -17,32 +16,22 @@ import org.junit.jupiter.api.io.TempDir;
 /** Issue 4, acceptance 4 and 10: reload runs the code now on disk; start --watch reloads on a change. */
 @Timeout(180)
 class DeployIT {
-    private static final String MAIN = "deploy.VersionApp";
+    private static final String MAIN = VersionedApp.MAIN;
 
     private static String source(String version) {
-        return """
-                package deploy;
-                import dev.drover.Worker;
-                public final class VersionApp {
-                    public static void main(String[] args) {
-                        Worker web = new Worker("http://127.0.0.1:0").setCount(2).setName("web");
-                        web.onMessage((connection, request) -> connection.send("%s"));
-                        Worker.runAll(args);
-                    }
-                }
-                """.formatted(version);
+        return VersionedApp.source(version);
     }
 
     @Test
     void reloadAfterReplacingTheJarServesTheNewVersion(@TempDir Path dir) throws Exception {
         Path jar = dir.resolve("app.jar");
-        Jars.compile(dir, MAIN, source("v1"), jar);
+        VersionedApp.deploy(dir, jar, source("v1"));
         try (App app = new App(dir, MAIN).withClassPathEntry(jar)) {
             app.start();
             int port = app.port();
             assertEquals("v1", Http.get(port, "/"));
 
-            deploy(dir, jar, source("v2"));
+            VersionedApp.deploy(dir, jar, source("v2"));
             App.Result reload = app.run("reload");
             assertEquals(0, reload.code(), reload.all());
             for (int i = 0; i < 20; i++) {
@@ -77,44 +66,15 @@ class DeployIT {
     }
 
     @Test
-    void restartHandsTheSocketsToTheNewProgramWithoutLosingARequest(@TempDir Path dir) throws Exception {
-        Path jar = dir.resolve("app.jar");
-        Jars.compile(dir, MAIN, source("v1"), jar);
-        try (App app = new App(dir, MAIN).withClassPathEntry(jar)) {
-            app.start();
-            int port = app.port();
-            java.util.Set<String> socketBefore = Sockets.listeningInodes(port);
-            try (HttpLoad load = new HttpLoad(port)) {
-                for (int version = 2; version <= 4; version++) {
-                    long oldMaster = app.masterPid();
-                    deploy(dir, jar, source("v" + version));
-                    App.Result restart = app.run("restart");
-                    assertEquals(0, restart.code(), restart.all() + app.log());
-                    assertTrue(restart.out().contains("restart success"), restart.out());
-                    long newMaster = app.masterPid();
-                    assertTrue(newMaster != oldMaster, "a new master took over");
-                    Await.until("the old master is gone", Duration.ofSeconds(30), () -> !Processes.alive(oldMaster));
-                    assertEquals("v" + version, Http.get(port, "/"), "the new program answers");
-                    assertEquals(socketBefore, Sockets.listeningInodes(port), "the very same listening socket");
-                }
-                int answered = load.answered();
-                Await.until("the client is still served", Duration.ofSeconds(10), () -> load.answered() > answered + 10);
-                load.close();
-                assertEquals(List.of(), load.failures(), "no request failed across the restarts");
-            }
-        }
-    }
-
-    @Test
     void aSuccessorThatCannotStartLeavesTheOldMasterServing(@TempDir Path dir) throws Exception {
         Path jar = dir.resolve("app.jar");
-        Jars.compile(dir, MAIN, source("v1"), jar);
+        VersionedApp.deploy(dir, jar, source("v1"));
         try (App app = new App(dir, MAIN).withClassPathEntry(jar)) {
             app.start();
             int port = app.port();
             long master = app.masterPid();
             List<Long> workers = app.workers().stream().map(App.WorkerRow::pid).toList();
-            deploy(dir, jar, source("v2").replace("Worker web = ", "Worker web = (Worker) null; Worker unused = ")
+            VersionedApp.deploy(dir, jar, source("v2").replace("Worker web = ", "Worker web = (Worker) null; Worker unused = ")
                     .replace("web.onMessage", "new Worker(\"http://127.0.0.1:0\").setCount(2).setName(\"web\").onWorkerStart(w -> {"
                             + " throw new IllegalStateException(\"broken build\"); }).onMessage"));
             App.Result restart = app.run("restart");
@@ -128,13 +88,6 @@ class DeployIT {
             assertEquals(workers, app.workers().stream().map(App.WorkerRow::pid).toList(), "and its workers");
             assertEquals("v1", Http.get(port, "/"));
         }
-    }
-
-    /** Deploys a new jar by rename, as one should (never overwrite a jar a JVM has open). */
-    private static void deploy(Path dir, Path jar, String source) throws Exception {
-        Path next = dir.resolve("app.jar.next");
-        Jars.compile(dir, MAIN, source, next);
-        Files.move(next, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static int count(String text, String needle) {

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** systemd's notify protocol: a test plays systemd with a Unix datagram socket as NOTIFY_SOCKET. */
+/**
+ * systemd's notify protocol: a test plays systemd with a Unix datagram socket as NOTIFY_SOCKET and
+ * checks the messages and their order across start, reload, restart (the new master's MAINPID) and stop.
+ */
 @Timeout(120)
 class SystemdIT {
 
@@ -43,10 +46,20 @@ class SystemdIT {
             Await.until("RELOADING=1 then READY=1", Duration.ofSeconds(60), () -> messages(received).size() >= 3);
             assertTrue(messages(received).get(1).startsWith("RELOADING=1 MONOTONIC_USEC="), messages(received).toString());
             assertTrue(messages(received).get(2).startsWith("READY=1"), messages(received).toString());
+            App.Result restart = app.run("restart");
+            assertEquals(0, restart.code(), restart.all());
+            long successor = app.masterPid();
+            Await.until("RELOADING=1 then the new master's READY=1", Duration.ofSeconds(60), () -> messages(received).size() >= 5);
+            assertTrue(messages(received).get(3).startsWith("RELOADING=1 MONOTONIC_USEC="), messages(received).toString());
+            assertTrue(messages(received).get(4).startsWith("READY=1 MAINPID=" + successor + " STATUS=2 workers ready"),
+                    messages(received).toString());
+            assertTrue(master.waitFor(30, TimeUnit.SECONDS), "the old master exits after the handover");
             assertEquals(0, app.run("stop").code());
-            Await.until("STOPPING=1", Duration.ofSeconds(30), () -> messages(received).size() >= 4);
-            assertTrue(messages(received).get(3).startsWith("STOPPING=1"), messages(received).toString());
-            assertTrue(master.waitFor(30, TimeUnit.SECONDS));
+            Await.until("STOPPING=1", Duration.ofSeconds(30), () -> messages(received).size() >= 6);
+            assertTrue(messages(received).get(5).startsWith("STOPPING=1"), messages(received).toString());
+            assertEquals(6, messages(received).size(), "nothing else, and no STOPPING=1 from the old master: "
+                    + messages(received));
+            Await.until("the new master is gone", Duration.ofSeconds(30), () -> !Processes.alive(successor));
         } finally {
             systemd.destroyForcibly();
         }
