@@ -473,6 +473,7 @@ public final class Arbiter {
         worker.moveTo(WorkerProcess.State.READY);
         long millis = (System.nanoTime() - worker.spawnedAtNanos) / 1_000_000;
         log(worker + " id " + worker.id + " ready in " + millis + " ms");
+        spawner.archive().ready(worker.pid);
     }
 
     /** Asks a worker to stop; SIGKILL follows after stopTimeout (graceful: gracefulTimeout, if any). */
@@ -513,6 +514,7 @@ public final class Arbiter {
             os.reap(worker.pid).ifPresent(status -> onExit(worker, status));
         }
         otherChildren.removeIf(child -> os.reap(child).isPresent());
+        spawner.archive().reap();
     }
 
     private void onExit(WorkerProcess worker, ExitStatus status) {
@@ -520,6 +522,7 @@ public final class Arbiter {
             drainChannel(worker);
         }
         log(worker + " exit with status " + status);
+        spawner.archive().exited(worker.pid);
         if (worker.channelFd() >= 0) {
             os.close(worker.channelFd());
             worker.channelClosed();
@@ -968,6 +971,7 @@ public final class Arbiter {
 
     private int finish(int code, String failure) {
         operator.close();
+        spawner.archive().close();
         if (ownsFiles) {
             listeners.close();
             pidFile.release();

@@ -90,7 +90,9 @@ public final class Cli {
         int[] pair = os.socketPair();
         int daemonPid;
         try {
-            Spawner spawner = new Spawner(os, JvmCommand.current(Arrays.asList(args)), app().logFileOrDefault().getParent(), app().stopTimeout());
+            Path logDirectory = app().logFileOrDefault().getParent();
+            Spawner spawner = new Spawner(os, JvmCommand.current(Arrays.asList(args)), logDirectory, app().stopTimeout(),
+                    new ClassArchive(os, logDirectory, spec.name(), message -> { }));
             Path stdout = app().stdoutFile() != null ? app().stdoutFile().toAbsolutePath() : Path.of("/dev/null");
             daemonPid = spawner.spawnMaster(Environment.ROLE_DAEMON, spec.name(), pair[1], stdout);
         } finally {

@@ -27,10 +27,22 @@ public record JvmCommand(String java, List<String> jvmOptions, String classPath,
         args = List.copyOf(args);
     }
 
-    /** This JVM's command. */
+    /**
+     * The options a master JVM that drover starts (the daemon of {@code start -d}, a restart's
+     * successor) runs with: a small heap and a quick compiler, for a supervisor that mostly waits.
+     * They end with {@link #MASTER_OPTIONS_END}, and are not passed on to workers or successors.
+     */
+    public static final List<String> MASTER_OPTIONS = List.of("-Xms8m", "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=16m", "-Xss512k", "-XX:MaxMetaspaceSize=96m",
+            "-XX:+ExitOnOutOfMemoryError");
+    /** Marks the end of {@link #MASTER_OPTIONS} on a master's command line; the operator's own options follow. */
+    public static final String MASTER_OPTIONS_END = "-Ddrover.masterOptions=end";
+
+    /** This JVM's command (without {@link #MASTER_OPTIONS}: those are the master's alone). */
     public static JvmCommand current(List<String> args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> options = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        List<String> input = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        List<String> options = input.subList(input.indexOf(MASTER_OPTIONS_END) + 1, input.size()).stream()
                 .filter(o -> !o.startsWith("-agentlib:jdwp") && !o.startsWith("-Xrunjdwp") && !o.startsWith("-Xdebug"))
                 .toList();
         String classPath = System.getProperty("java.class.path");
@@ -72,12 +84,12 @@ public record JvmCommand(String java, List<String> jvmOptions, String classPath,
         return options;
     }
 
-    /** The argv of the same program, with {@code extraOptions} after this JVM's options. */
+    /** The argv of the same program, with {@code extraOptions} before this JVM's options (which win). */
     public List<String> relaunch(String argv0, List<String> extraOptions) {
         List<String> argv = new ArrayList<>();
         argv.add(argv0);
-        argv.addAll(jvmOptions);
         argv.addAll(extraOptions);
+        argv.addAll(jvmOptions);
         argv.add("-cp");
         argv.add(classPath);
         argv.add(mainClass);
@@ -85,17 +97,23 @@ public record JvmCommand(String java, List<String> jvmOptions, String classPath,
         return argv;
     }
 
-    /** The argv of a worker JVM: defaults, then this JVM's options, then the group's. */
-    public List<String> worker(String argv0, List<String> defaults, List<String> groupOptions) {
-        List<String> argv = new ArrayList<>();
-        argv.add(argv0);
-        argv.addAll(defaults);
+    /** The options of a worker JVM: defaults, then this JVM's options, then the group's. */
+    public List<String> workerOptions(List<String> defaults, List<String> groupOptions) {
+        List<String> options = new ArrayList<>(defaults);
         for (String option : jvmOptions) {
             if (!defaults.contains(option)) {
-                argv.add(option);
+                options.add(option);
             }
         }
-        argv.addAll(groupOptions);
+        options.addAll(groupOptions);
+        return options;
+    }
+
+    /** The argv of a worker JVM with {@code options} (see {@link #workerOptions}). */
+    public List<String> worker(String argv0, List<String> options) {
+        List<String> argv = new ArrayList<>();
+        argv.add(argv0);
+        argv.addAll(options);
         argv.add("-cp");
         argv.add(classPath);
         argv.add(WORKER_BOOTSTRAP);

@@ -118,7 +118,10 @@ final class MasterMain {
 
     private int arbiter(PidFile pidFile, LogFile log, Listeners listeners, int operatorFd, boolean successor) {
         JvmCommand command = JvmCommand.current(Arrays.asList(args));
-        Spawner spawner = new Spawner(os, command, app.logFileOrDefault().getParent(), app.stopTimeout());
+        int pid = os.getpid();
+        ClassArchive archive = new ClassArchive(os, app.logFileOrDefault().getParent(), app.name(),
+                message -> log.write(pid, tag() + " " + message));
+        Spawner spawner = new Spawner(os, command, app.logFileOrDefault().getParent(), app.stopTimeout(), archive);
         os.setProcessTitle("drover: master " + app.name());
         ClassPathWatch watcher = watch ? new ClassPathWatch(command.classPath()) : null;
         return new Arbiter(app, os, log, pidFile, listeners, spawner, operatorFd, report, watcher, successor).run();

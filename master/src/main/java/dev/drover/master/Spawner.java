@@ -18,18 +18,25 @@ public final class Spawner {
     private final Path crashDirectory;
 
     private final java.time.Duration stopTimeout;
+    private final ClassArchive archive;
 
-    public Spawner(Os os, JvmCommand command, Path crashDirectory, java.time.Duration stopTimeout) {
+    public Spawner(Os os, JvmCommand command, Path crashDirectory, java.time.Duration stopTimeout, ClassArchive archive) {
         this.os = os;
         this.command = command;
         this.crashDirectory = crashDirectory;
         this.stopTimeout = stopTimeout;
+        this.archive = archive;
+    }
+
+    /** The class archives the workers start from. */
+    ClassArchive archive() {
+        return archive;
     }
 
     /** The options a worker JVM starts with before the master's own and the group's. */
     List<String> workerDefaults() {
         List<String> defaults = new ArrayList<>(List.of(
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+                "-Xms8m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
                 "-XX:ErrorFile=" + crashDirectory.resolve("hs_err_pid%p.log")));
         defaults.addAll(JvmCommand.versionOptions());
         return defaults;
@@ -42,6 +49,8 @@ public final class Spawner {
         env.put(Environment.GROUP, Integer.toString(group.index()));
         env.put(Environment.WORKER_ID, Integer.toString(id));
         env.put(Environment.STOP_TIMEOUT_MILLIS, Long.toString(stopTimeout.toMillis()));
+        // glibc gives each thread that mallocs an arena of its own; a worker's few native threads need two.
+        env.putIfAbsent("MALLOC_ARENA_MAX", "2");
         if (group.user() != null) {
             env.put(Environment.USER, group.user());
         }
@@ -50,8 +59,13 @@ public final class Spawner {
         }
         String title = "drover: worker " + group.name() + " " + listen;
         env.put(Environment.TITLE, title);
-        List<String> argv = command.worker(title, workerDefaults(), group.jvmOptions());
-        return os.spawn(new SpawnRequest(command.java(), argv, env, List.of(channelFd), null, false));
+        List<String> options = command.workerOptions(workerDefaults(), group.jvmOptions());
+        ClassArchive.Plan plan = archive.plan(command.java(), options, command.classPath());
+        List<String> withArchive = new ArrayList<>(plan.options());
+        withArchive.addAll(options);
+        int pid = os.spawn(new SpawnRequest(command.java(), command.worker(title, withArchive), env, List.of(channelFd), null, false));
+        archive.spawned(plan, pid);
+        return pid;
     }
 
     /**
@@ -61,7 +75,9 @@ public final class Spawner {
     public int spawnMaster(String role, String appName, int reportFd, Path stdout) {
         Map<String, String> env = baseEnvironment();
         env.put(Environment.ROLE, role);
-        List<String> argv = command.relaunch("drover: master " + appName, List.of());
+        List<String> masterOptions = new ArrayList<>(JvmCommand.MASTER_OPTIONS);
+        masterOptions.add(JvmCommand.MASTER_OPTIONS_END);
+        List<String> argv = command.relaunch("drover: master " + appName, masterOptions);
         return os.spawn(new SpawnRequest(command.java(), argv, env, List.of(reportFd), stdout, true));
     }
 

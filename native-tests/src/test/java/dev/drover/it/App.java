@@ -58,6 +58,12 @@ final class App implements AutoCloseable {
         return this;
     }
 
+    /** Runs the application from {@code jar} and the runtime jars alone: no class directory, as deployed apps run. */
+    App fromJar(Path jar) {
+        this.classPath = jar + ":" + TestClassPath.jars();
+        return this;
+    }
+
     /** Runs the application on another {@code java} executable. */
     App onJava(String javaExecutable) {
         this.java = javaExecutable;

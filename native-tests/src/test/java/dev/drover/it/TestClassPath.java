@@ -13,13 +13,17 @@ final class TestClassPath {
 
     static synchronized String get() {
         if (value == null) {
-            try {
-                String jars = Files.readString(Path.of(System.getProperty("drover.test.classpath"))).trim();
-                value = System.getProperty("drover.test.classes") + ":" + jars;
-            } catch (IOException e) {
-                throw new UncheckedIOException("run the process tests through Maven (mvn verify): " + e.getMessage(), e);
-            }
+            value = System.getProperty("drover.test.classes") + ":" + jars();
         }
         return value;
+    }
+
+    /** The runtime jars alone (drover, Netty, jnr, picocli): an application packed as jars adds its own. */
+    static String jars() {
+        try {
+            return Files.readString(Path.of(System.getProperty("drover.test.classpath"))).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("run the process tests through Maven (mvn verify): " + e.getMessage(), e);
+        }
     }
 }

@@ -57,6 +57,11 @@ final class LinuxOs implements Os {
     private final boolean hasCloseFrom;
 
     private LinuxOs() {
+        // jnr-ffi's ASM-generated stubs cost every JVM about 15 MB of RSS and 100 ms at start; drover's
+        // native calls are few and off the hot path, so its reflection stubs do (the operator's setting wins).
+        if (System.getProperty("jnr.ffi.asm.enabled") == null) {
+            System.setProperty("jnr.ffi.asm.enabled", "false");
+        }
         libc = LibraryLoader.create(LibC.class).load("c");
         runtime = Runtime.getRuntime(libc);
         posix = POSIXFactory.getNativePOSIX();

@@ -1,0 +1,269 @@
+package dev.drover.master;
+
+import dev.drover.master.os.ExitStatus;
+import dev.drover.master.os.Os;
+import dev.drover.master.os.OsException;
+import dev.drover.master.os.Signals;
+import dev.drover.master.os.SpawnRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The AppCDS archives worker JVMs start from: classes parsed, verified and laid out once, then
+ * mapped by every worker, which starts faster and shares those pages. One archive per worker
+ * command (java, JVM options, class path jars with their sizes and times), so a deploy gets a new
+ * one. The first worker of a command that has none records the classes it loads
+ * ({@code -XX:DumpLoadedClassList}); once it is ready, the master dumps the archive in the
+ * background ({@code java -Xshare:dump}) and every later worker of that command maps it.
+ *
+ * <p>None is built when the class path holds a directory (CDS needs jars), when the worker options
+ * choose their own ({@code -Xshare}, {@code -XX:SharedArchiveFile}, {@code -XX:AOTCache}), or when
+ * {@code DROVER_CLASS_ARCHIVE=off}. The files live in {@code .drover-cache/} beside the log file,
+ * a directory only its owner can write (an archive is code the workers run).
+ */
+final class ClassArchive {
+    /** {@code off} disables the archives. */
+    static final String SWITCH = "DROVER_CLASS_ARCHIVE";
+
+    private enum State { RECORDING, DUMPING, READY, UNAVAILABLE }
+
+    private static final class Entry {
+        State state;
+        int recorder;
+        int dumper;
+        long dumpStartedNanos;
+        List<String> dumpArgv;
+        /** The class path jars' paths, sizes and times, hashed: a deploy changes it. */
+        String jars;
+    }
+
+    private final Os os;
+    private final Path directory;
+    private final String appName;
+    private final Consumer<String> log;
+    private final boolean enabled;
+    private final Map<String, Entry> entries = new HashMap<>();
+    /** Set by {@link #key}: the fingerprint of the class path it saw. */
+    private String jarsFingerprint;
+
+    ClassArchive(Os os, Path logDirectory, String appName, Consumer<String> log) {
+        this.os = os;
+        this.directory = logDirectory.resolve(".drover-cache");
+        this.appName = appName;
+        this.log = log;
+        this.enabled = !"off".equals(System.getenv(SWITCH));
+    }
+
+    /** What a worker of one command starts with: {@code options} for its archive (maybe none). */
+    record Plan(String key, List<String> options) {
+        boolean records() {
+            return !options.isEmpty() && options.get(0).startsWith("-XX:DumpLoadedClassList=");
+        }
+    }
+
+    /**
+     * The archive options for a worker JVM of {@code java} with {@code options} (all of them, up
+     * to the class path) on {@code classPath}: map the archive, record the class list, or nothing.
+     */
+    Plan plan(String java, List<String> options, String classPath) {
+        String key = key(java, options, classPath);
+        if (key == null) {
+            return new Plan(null, List.of());
+        }
+        Entry entry = entries.computeIfAbsent(key, k -> new Entry());
+        entry.jars = jarsFingerprint;
+        if (entry.state == null && Files.isRegularFile(archive(key))) {
+            entry.state = State.READY;
+        }
+        if (entry.state == State.READY) {
+            return new Plan(key, List.of("-XX:SharedArchiveFile=" + archive(key), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        }
+        boolean recorderMissing = entry.state == State.RECORDING && entry.recorder == 0; // its spawn failed
+        if ((entry.state == null || recorderMissing) && prepareDirectory()) {
+            entry.state = State.RECORDING;
+            entry.dumpArgv = dumpArgv(java, options, classPath, key);
+            return new Plan(key, List.of("-XX:DumpLoadedClassList=" + classList(key)));
+        }
+        return new Plan(key, List.of());
+    }
+
+    /** The worker started with {@code plan} got {@code pid}. */
+    void spawned(Plan plan, int pid) {
+        if (plan.records()) {
+            entries.get(plan.key()).recorder = pid;
+        }
+    }
+
+    /** A worker is ready: if it recorded a class list, dump the archive from it. */
+    void ready(int pid) {
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            Entry entry = e.getValue();
+            if (entry.state == State.RECORDING && entry.recorder == pid) {
+                dump(e.getKey(), entry);
+            }
+        }
+    }
+
+    /** A worker exited: one that was recording before it was ready leaves the recording to the next. */
+    void exited(int pid) {
+        for (Entry entry : entries.values()) {
+            if (entry.state == State.RECORDING && entry.recorder == pid) {
+                entry.state = null;
+                entry.recorder = 0;
+            }
+        }
+    }
+
+    /** Reaps a finished dump and puts its archive in place. */
+    void reap() {
+        for (Map.Entry<String, Entry> e : List.copyOf(entries.entrySet())) {
+            Entry entry = e.getValue();
+            if (entry.state == State.DUMPING) {
+                os.reap(entry.dumper).ifPresent(status -> dumped(e.getKey(), entry, status));
+            }
+        }
+    }
+
+    /** The master stops: a dump still running is ended (its partial file deleted). */
+    void close() {
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            Entry entry = e.getValue();
+            if (entry.state == State.DUMPING) {
+                os.kill(entry.dumper, Signals.number("KILL"));
+                while (os.reap(entry.dumper).isEmpty() && os.isAlive(entry.dumper)) {
+                    Thread.onSpinWait();
+                }
+                deleteQuietly(temporary(e.getKey()));
+            }
+        }
+    }
+
+    private void dump(String key, Entry entry) {
+        Path output = directory.resolve(appName + "-" + key + ".dump.log");
+        try {
+            entry.dumper = os.spawn(new SpawnRequest(entry.dumpArgv.get(0), entry.dumpArgv, Map.of("PATH", "/usr/bin:/bin"), List.of(),
+                    output, false));
+            entry.dumpStartedNanos = System.nanoTime();
+            entry.state = State.DUMPING;
+        } catch (OsException e) {
+            unavailable(entry, "cannot start " + entry.dumpArgv.get(0) + " -Xshare:dump: " + e.getMessage());
+        }
+    }
+
+    private void dumped(String key, Entry entry, ExitStatus status) {
+        Path output = directory.resolve(appName + "-" + key + ".dump.log");
+        if (status.number() != 0 || status.killedBySignal() || !Files.isRegularFile(temporary(key))) {
+            unavailable(entry, "java -Xshare:dump exited with status " + status + "; its output is in " + output);
+            return;
+        }
+        try {
+            Files.move(temporary(key), archive(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            unavailable(entry, "cannot move " + temporary(key) + " to " + archive(key) + ": " + e.getMessage());
+            return;
+        }
+        deleteQuietly(output);
+        deleteQuietly(classList(key));
+        entry.state = State.READY;
+        log.accept("class archive for the workers ready in " + (System.nanoTime() - entry.dumpStartedNanos) / 1_000_000 + " ms: "
+                + archive(key) + "; workers started from now on map it");
+        removeOthers(entry.jars);
+    }
+
+    private void unavailable(Entry entry, String why) {
+        entry.state = State.UNAVAILABLE;
+        log.accept("warning: workers start without a class archive (slower, more memory): " + why);
+    }
+
+    /** Archives of this app for other jars (an earlier deploy's): nothing starts from them any more. */
+    private void removeOthers(String jars) {
+        entries.values().removeIf(e -> !jars.equals(e.jars) && e.state != State.DUMPING);
+        try (var files = Files.list(directory)) {
+            files.filter(f -> f.getFileName().toString().startsWith(appName + "-"))
+                    .filter(f -> entries.keySet().stream().noneMatch(k -> f.getFileName().toString().startsWith(appName + "-" + k)))
+                    .forEach(ClassArchive::deleteQuietly);
+        } catch (IOException ignored) {
+            // stale archives only take disk space
+        }
+    }
+
+    private boolean prepareDirectory() {
+        try {
+            if (!Files.isDirectory(directory)) {
+                Files.createDirectories(directory);
+                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+            }
+            return Files.isWritable(directory);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.accept("warning: workers start without a class archive: cannot create " + directory + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    private List<String> dumpArgv(String java, List<String> options, String classPath, String key) {
+        List<String> argv = new ArrayList<>();
+        argv.add(java);
+        argv.addAll(options);
+        argv.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + classList(key), "-XX:SharedArchiveFile=" + temporary(key),
+                "-cp", classPath));
+        return argv;
+    }
+
+    /** The archive's key for this worker command, or null when it cannot have one. */
+    private String key(String java, List<String> options, String classPath) {
+        if (!enabled || options.stream().anyMatch(o -> o.startsWith("-Xshare") || o.startsWith("-XX:SharedArchiveFile")
+                || o.startsWith("-XX:AOTCache") || o.startsWith("-XX:ArchiveClassesAtExit") || o.startsWith("-javaagent"))) {
+            return null;
+        }
+        try {
+            MessageDigest jars = MessageDigest.getInstance("SHA-256");
+            for (String entry : classPath.split(":")) {
+                Path path = Path.of(entry);
+                if (!Files.isRegularFile(path)) {
+                    return null; // a directory (CDS wants jars) or a missing entry
+                }
+                jars.update((path.toAbsolutePath() + " " + Files.size(path) + " " + Files.getLastModifiedTime(path).toMillis() + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            jarsFingerprint = HexFormat.of().formatHex(jars.digest());
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update((java + "\n" + System.getProperty("java.vm.version") + "\n" + String.join("\n", options) + "\n"
+                    + jarsFingerprint).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest.digest(), 0, 8);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            return null;
+        }
+    }
+
+    private Path archive(String key) {
+        return directory.resolve(appName + "-" + key + ".jsa");
+    }
+
+    private Path temporary(String key) {
+        return directory.resolve(appName + "-" + key + ".jsa.tmp");
+    }
+
+    private Path classList(String key) {
+        return directory.resolve(appName + "-" + key + ".classlist");
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a leftover file only takes disk space
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 8: worker JVMs start from an AppCDS archive the master builds once per program. */
+@Timeout(180)
+class ClassArchiveIT {
+
+    @Test
+    void workersStartedAfterTheFirstMapTheArchiveItsClassListBuilt(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("app.jar");
+        VersionedApp.deploy(dir, jar, VersionedApp.source("v1"));
+        try (App app = new App(dir, VersionedApp.MAIN, "-Dapp.count=2").fromJar(jar)) {
+            app.start();
+            Await.until("the archive is built", Duration.ofSeconds(60), () -> app.log().contains("class archive for the workers ready"));
+            Path cache = dir.resolve(".drover-cache");
+            assertTrue(Files.getPosixFilePermissions(cache).equals(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            App.WorkerRow first = app.workers().get(0);
+            Processes.kill(first.pid(), "KILL");
+            long replacement = Await.value("the replacement", Duration.ofSeconds(30), () -> app.workers().stream()
+                    .filter(w -> w.id() == first.id() && w.pid() != first.pid() && w.state().equals("ready")).findFirst()
+                    .map(App.WorkerRow::pid).orElse(null));
+            String maps = Files.readString(Path.of("/proc/" + replacement + "/maps"));
+            assertTrue(maps.contains(".drover-cache/VersionApp-") && maps.contains(".jsa"), "the new worker maps the archive:\n" + maps);
+            assertEquals("v1", Http.get(app.port(), "/"));
+
+            // A deploy changes the jar: the next workers record and build a new archive, the old one goes.
+            VersionedApp.deploy(dir, jar, VersionedApp.source("v2"));
+            assertTrue(app.run("reload").code() == 0);
+            Await.until("a second archive is built", Duration.ofSeconds(60),
+                    () -> app.log().split("class archive for the workers ready", -1).length == 3);
+            try (var files = Files.list(cache)) {
+                assertEquals(1, files.filter(f -> f.toString().endsWith(".jsa")).count(), "the first deploy's archive is gone");
+            }
+            assertEquals("v2", Http.get(app.port(), "/"));
+        }
+    }
+
+    @Test
+    void aClassDirectoryOnTheClassPathMeansNoArchive(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, dev.drover.it.apps.PidApp.class, "-Dapp.count=1")) {
+            app.start();
+            long worker = app.workers().get(0).pid();
+            assertTrue(Processes.alive(worker));
+            assertFalse(Files.exists(dir.resolve(".drover-cache")), "no class list recorded, no archive built");
+        }
+    }
+}
