@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+"""drover's side-by-side benchmark (run it through scripts/bench).
+
+Interleaves three hello-world HTTP servers on 127.0.0.1: drover's Hello example (count 2), a raw
+Netty server (one JVM, 2 event loops: NettyHello.java) and nginx (worker_processes 2, return 200).
+Each round runs wrk against each of them in turn, at 64 and at 1,000 connections, and reads the
+CPU every server process spent (/proc/<pid>/stat) before and after, so the figures that do not
+depend on wrk sharing the two cores come out: CPU per request (user and sys) and RSS. Then it
+measures drover's worker spawn-to-READY (kill -9, read "ready in N ms" from the log) and its
+master and worker RSS idle. Prints everything, and writes docs/PERFORMANCE.md with a chart.
+"""
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+ROUNDS = int(os.environ.get("ROUNDS", "3"))
+DURATION = os.environ.get("DURATION", "10s")
+CONNECTIONS = [int(c) for c in os.environ.get("CONNECTIONS", "64,1000").split(",")]
+TICK = os.sysconf("SC_CLK_TCK")
+LIB = os.path.join(ROOT, "examples", "target", "lib")
+
+
+def jars(*prefixes):
+    return ":".join(os.path.join(LIB, j) for j in sorted(os.listdir(LIB)) if j.startswith(prefixes))
+
+
+def cpu_ticks(pids):
+    user = system = 0
+    for pid in pids:
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            user += int(fields[11])
+            system += int(fields[12])
+        except OSError:
+            pass
+    return user, system
+
+
+def rss_kib(pid):
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children(pid):
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def wait_port(port, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}/"]).returncode == 0:
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"nothing answers on 127.0.0.1:{port} after {timeout} s")
+
+
+def unit_ms(value):
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def wrk(port, connections, duration=DURATION):
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}", "--latency", f"http://127.0.0.1:{port}/"],
+                         capture_output=True, text=True).stdout
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+              "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+              "p50": unit_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+              "p99": unit_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
+              "errors": 0}
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if errors:
+        result["errors"] += sum(int(g) for g in errors.groups())
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        result["errors"] += int(non2xx.group(1))
+    return result
+
+
+class Server:
+    def __init__(self, name, port):
+        self.name, self.port = name, port
+
+    def measure(self, connections):
+        pids = self.pids()
+        before = cpu_ticks(pids)
+        result = wrk(self.port, connections)
+        after = cpu_ticks(pids)
+        result["user_us"] = (after[0] - before[0]) * 1e6 / TICK / result["requests"]
+        result["sys_us"] = (after[1] - before[1]) * 1e6 / TICK / result["requests"]
+        result["rss_kib"] = sum(rss_kib(p) for p in pids)
+        return result
+
+
+class Drover(Server):
+    def __init__(self, work, port):
+        super().__init__("drover", port)
+        self.work = work
+        env = dict(os.environ, JAVA_OPTS=f"-Dhello.listen=http://127.0.0.1:{port} -Dhello.count=2")
+        self.env = env
+        self.command("start", "-d")
+
+    def command(self, *args):
+        return subprocess.run([os.path.join(ROOT, "scripts", "drover"), "dev.drover.examples.Hello", *args],
+                              cwd=self.work, env=self.env, capture_output=True, text=True, check=True).stdout
+
+    def master(self):
+        return int(open(os.path.join(self.work, "Hello.pid")).read())
+
+    def pids(self):
+        return [self.master(), *children(self.master())]
+
+    def stop(self):
+        self.command("stop")
+
+
+class Netty(Server):
+    def __init__(self, port):
+        super().__init__("netty", port)
+        self.process = subprocess.Popen(["java", "-Xmx256m", "-XX:+UseSerialGC", "-cp", jars("netty-"),
+                                         os.path.join(ROOT, "scripts", "bench.d", "NettyHello.java"), str(port)],
+                                        stdout=subprocess.DEVNULL)
+
+    def pids(self):
+        return [self.process.pid]
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+
+
+class Nginx(Server):
+    def __init__(self, work, port):
+        super().__init__("nginx", port)
+        self.work = work
+        conf = os.path.join(work, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(f"""worker_processes 2;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    server {{
+        listen 127.0.0.1:{port} backlog=4096;
+        location / {{ default_type text/plain; return 200 "hello"; }}
+    }}
+}}
+""")
+        subprocess.run(["nginx", "-c", conf], check=True)
+
+    def master(self):
+        return int(open(os.path.join(self.work, "nginx.pid")).read())
+
+    def pids(self):
+        return [self.master(), *children(self.master())]
+
+    def stop(self):
+        os.kill(self.master(), signal.SIGQUIT)
+
+
+def spawn_times(drover, n=12):
+    log = os.path.join(drover.work, "Hello.log")
+    for _ in range(n):
+        seen = open(log).read().count(" ready in ")
+        victim = children(drover.master())[0]
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.time() + 30
+        while open(log).read().count(" ready in ") == seen and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # let the new worker settle before the next kill
+    times = [int(m) for m in re.findall(r" ready in (\d+) ms", open(log).read())][-n:]
+    return statistics.median(times), sorted(times)[int(len(times) * 0.95) - 1] if len(times) > 1 else times[0]
+
+
+def median(results, key):
+    return statistics.median(r[key] for r in results)
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="drover-bench-")
+    ports = {"drover": 18090, "netty": 18091, "nginx": 18092}
+    servers = []
+    try:
+        drover = Drover(work, ports["drover"])
+        servers = [drover, Netty(ports["netty"]), Nginx(work, ports["nginx"])]
+        for s in servers:
+            wait_port(s.port)
+        time.sleep(2)  # the class archive is built in the background after the first start
+        idle = {"master": rss_kib(drover.master()), "workers": [rss_kib(p) for p in children(drover.master())]}
+        print(f"drover idle RSS: master {idle['master'] // 1024} MiB, workers "
+              + ", ".join(f"{w // 1024} MiB" for w in idle["workers"]))
+        spawn_p50, spawn_p95 = spawn_times(drover)
+        print(f"drover worker spawn to READY: p50 {spawn_p50} ms, p95 {spawn_p95} ms")
+        idle["workers_after_respawn"] = [rss_kib(p) for p in children(drover.master())]
+        for s in servers:  # warm-up: JIT, pools
+            wrk(s.port, 64, "3s")
+        results = {(s.name, c): [] for s in servers for c in CONNECTIONS}
+        for rnd in range(1, ROUNDS + 1):
+            for c in CONNECTIONS:
+                for s in servers:
+                    r = s.measure(c)
+                    results[(s.name, c)].append(r)
+                    print(f"round {rnd} c={c:<5} {s.name:<7} {r['rps']:>10.0f} req/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:7.2f} ms"
+                          f"  errors {r['errors']}  user {r['user_us']:.2f} us/req  sys {r['sys_us']:.2f} us/req"
+                          f"  RSS {r['rss_kib'] // 1024} MiB", flush=True)
+        after = {"master": rss_kib(drover.master()), "workers": [rss_kib(p) for p in children(drover.master())]}
+        report = write_report(work, results, idle, after, spawn_p50, spawn_p95)
+        print(report)
+    finally:
+        for s in servers:
+            try:
+                s.stop()
+            except Exception as e:  # noqa: BLE001 - cleanup goes on
+                print(f"cannot stop {s.name}: {e}", file=sys.stderr)
+
+
+def write_report(work, results, idle, after, spawn_p50, spawn_p95):
+    lines = ["| connections | server | req/s | p50 ms | p99 ms | errors | user µs/req | sys µs/req | RSS MiB | req/s vs nginx | vs netty |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    data = []
+    for c in CONNECTIONS:
+        for name in ("drover", "netty", "nginx"):
+            r = results[(name, c)]
+            rps = median(r, "rps")
+            lines.append(f"| {c} | {name} | {rps:,.0f} | {median(r, 'p50'):.2f} | {median(r, 'p99'):.2f} | {sum(x['errors'] for x in r)} "
+                         f"| {median(r, 'user_us'):.2f} | {median(r, 'sys_us'):.2f} | {median(r, 'rss_kib') / 1024:.0f} "
+                         f"| {rps / median(results[('nginx', c)], 'rps'):.2f} | {rps / median(results[('netty', c)], 'rps'):.2f} |")
+            data.append((f"{name}-c{c}", rps, median(r, "user_us"), median(r, "sys_us")))
+    table = "\n".join(lines)
+    chart = os.path.join(ROOT, "docs", "performance.png")
+    dat = os.path.join(work, "chart.dat")
+    with open(dat, "w") as f:
+        for label, rps, user, system in data:
+            f.write(f"{label} {rps / 1000:.1f} {user:.2f} {system:.2f}\n")
+    subprocess.run(["gnuplot"], input=f"""set terminal pngcairo size 1000,420 font ",10"
+set output "{chart}"
+set multiplot layout 1,2 title "hello world, wrk -t2 -d{DURATION}, median of {ROUNDS} interleaved rounds, 2 cores"
+set style data histograms
+set style fill solid 0.8 border -1
+set xtics rotate by -30
+set grid ytics
+set title "requests/s (thousands)"
+set yrange [0:*]
+plot "{dat}" using 2:xtic(1) notitle lc rgb "#3572b0"
+set style histogram rowstacked
+set title "server CPU per request (µs): user + sys"
+plot "{dat}" using 3:xtic(1) title "user" lc rgb "#d04437", "" using 4 title "sys" lc rgb "#f6c342"
+unset multiplot
+""", text=True, check=True)
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    report = f"""# Performance
+
+Measured by `scripts/bench` on this project's 2-core x86_64 machine ({java}); wrk runs on the same
+two cores, so requests/s are capped by wrk and swing between runs: compare CPU per request and RSS.
+Every figure is the median of {ROUNDS} interleaved rounds of `wrk -t2 -cN -d{DURATION} --latency`.
+CPU per request is the CPU time all of a server's processes spent during the run (from
+`/proc/<pid>/stat`) divided by the requests served.
+
+![requests/s and CPU per request](performance.png)
+
+{table}
+
+drover, workers and master (Hello example, count 2, `start -d`):
+
+| | measured |
+|---|---|
+| master RSS idle / after the load | {idle['master'] / 1024:.0f} MiB / {after['master'] / 1024:.0f} MiB |
+| worker RSS idle (first start) | {', '.join(f'{w / 1024:.0f} MiB' for w in idle['workers'])} |
+| worker RSS idle (respawned, class archive mapped) | {', '.join(f'{w / 1024:.0f} MiB' for w in idle['workers_after_respawn'])} |
+| worker RSS after the load | {', '.join(f'{w / 1024:.0f} MiB' for w in after['workers'])} |
+| worker spawn to READY (kill -9, 12 times) | p50 {spawn_p50:.0f} ms, p95 {spawn_p95:.0f} ms |
+"""
+    with open(os.path.join(ROOT, "docs", "PERFORMANCE.md"), "w") as f:
+        f.write(report)
+    return report
+
+
+if __name__ == "__main__":
+    main()
