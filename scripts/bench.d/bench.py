@@ -184,6 +184,62 @@ def spawn_times(drover, n=12):
     return statistics.median(times), sorted(times)[int(len(times) * 0.95) - 1] if len(times) > 1 else times[0]
 
 
+def java_app(main, work, *options_and_args):
+    classpath = jars("") + ":" + next(os.path.join(ROOT, "examples", "target", f) for f in os.listdir(os.path.join(ROOT, "examples", "target"))
+                                      if f.startswith("drover-examples") and f.endswith(".jar"))
+    return ["java", "-cp", classpath, *[o for o in options_and_args if o.startswith("-D")], f"dev.drover.examples.{main}",
+            *[a for a in options_and_args if not a.startswith("-D")], "--pid-file", os.path.join(work, f"{main}.pid")]
+
+
+def start_to_answer(work, port, times=3):
+    """`start -d` of Hello (count 2) to the first answered request, in ms: the first start (no class archive yet), then later ones."""
+    results = []
+    for _ in range(times):
+        started = time.time()
+        subprocess.Popen(java_app("Hello", work, f"-Dhello.listen=http://127.0.0.1:{port}", "-Dhello.count=2", "start", "-d"),
+                         cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}/"]).returncode != 0:
+            time.sleep(0.005)
+        results.append((time.time() - started) * 1000)
+        time.sleep(2)  # the class archive is built in the background once a worker is ready
+        subprocess.run(java_app("Hello", work, "stop"), cwd=work, capture_output=True, check=True)
+    return results
+
+
+def websockets(work, port):
+    """Echo (count 2): round trips per second with 64 clients, then RSS and CPU for 20,000 idle connections."""
+    env = dict(os.environ)
+    subprocess.run(java_app("Echo", work, f"-Decho.listen=websocket://127.0.0.1:{port}", "start", "-d"), cwd=work, env=env,
+                   capture_output=True, check=True)
+    master = int(open(os.path.join(work, "Echo.pid")).read())
+    clients = ["java", "-Xmx512m", os.path.join(ROOT, "scripts", "bench.d", "WebSocketClients.java")]
+    try:
+        pids = [master, *children(master)]
+        before = cpu_ticks(pids)
+        out = subprocess.run([*clients, "echo", str(port), "64", "10"], capture_output=True, text=True, check=True).stdout
+        after = cpu_ticks(pids)
+        rate = float(re.search(r"round trips per second: (\d+)", out).group(1))
+        cpu_us = ((after[0] - before[0]) + (after[1] - before[1])) * 1e6 / TICK / (rate * 10)
+        time.sleep(2)
+        workers = children(master)
+        idle_before = sum(rss_kib(p) for p in workers)
+        holder = subprocess.Popen([*clients, "idle", str(port), "20000"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        line = holder.stdout.readline()
+        if not line.startswith("open 20000"):
+            raise SystemExit(f"the idle clients did not all connect: {line}")
+        time.sleep(3)
+        idle_after = sum(rss_kib(p) for p in workers)
+        ticks = cpu_ticks(workers)
+        time.sleep(10)
+        idle_cpu = sum(cpu_ticks(workers)) - sum(ticks)
+        holder.stdin.close()
+        holder.wait()
+        return {"rate": rate, "cpu_us": cpu_us, "per_connection_kib": (idle_after - idle_before) / 20000,
+                "idle_cpu_ms": idle_cpu * 1000 / TICK, "rss_before": idle_before, "rss_after": idle_after}
+    finally:
+        subprocess.run(java_app("Echo", work, "stop"), cwd=work, capture_output=True)
+
+
 def median(results, key):
     return statistics.median(r[key] for r in results)
 
@@ -216,7 +272,15 @@ def main():
                           f"  errors {r['errors']}  user {r['user_us']:.2f} us/req  sys {r['sys_us']:.2f} us/req"
                           f"  RSS {r['rss_kib'] // 1024} MiB", flush=True)
         after = {"master": rss_kib(drover.master()), "workers": [rss_kib(p) for p in children(drover.master())]}
-        report = write_report(work, results, idle, after, spawn_p50, spawn_p95)
+        for s in servers:
+            s.stop()
+        servers = []
+        starts = start_to_answer(work, 18094)
+        print("start -d to the first answer: " + ", ".join(f"{t:.0f} ms" for t in starts))
+        ws = websockets(work, 18093)
+        print(f"websocket echo: {ws['rate']:.0f} round trips/s, {ws['cpu_us']:.1f} us CPU each; 20,000 idle connections: "
+              f"{ws['per_connection_kib']:.1f} KiB each, {ws['idle_cpu_ms']:.0f} ms CPU in 10 s")
+        report = write_report(work, results, idle, after, spawn_p50, spawn_p95, starts, ws)
         print(report)
     finally:
         for s in servers:
@@ -226,7 +290,7 @@ def main():
                 print(f"cannot stop {s.name}: {e}", file=sys.stderr)
 
 
-def write_report(work, results, idle, after, spawn_p50, spawn_p95):
+def write_report(work, results, idle, after, spawn_p50, spawn_p95, starts, ws):
     lines = ["| connections | server | req/s | p50 ms | p99 ms | errors | user µs/req | sys µs/req | RSS MiB | req/s vs nginx | vs netty |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     data = []
@@ -281,6 +345,9 @@ drover, workers and master (Hello example, count 2, `start -d`):
 | worker RSS idle (respawned, class archive mapped) | {', '.join(f'{w / 1024:.0f} MiB' for w in idle['workers_after_respawn'])} |
 | worker RSS after the load | {', '.join(f'{w / 1024:.0f} MiB' for w in after['workers'])} |
 | worker spawn to READY (kill -9, 12 times) | p50 {spawn_p50:.0f} ms, p95 {spawn_p95:.0f} ms |
+| `start -d` to the first answered request | first start {starts[0]:.0f} ms; with the class archive {statistics.median(starts[1:]):.0f} ms |
+| WebSocket echo, 64 clients (Echo example, count 2) | {ws['rate']:,.0f} round trips/s, {ws['cpu_us']:.1f} µs of server CPU each |
+| 20,000 idle WebSocket connections on 2 workers | {ws['per_connection_kib']:.1f} KiB of RSS each ({ws['rss_before'] / 1024:.0f} → {ws['rss_after'] / 1024:.0f} MiB); {ws['idle_cpu_ms']:.0f} ms of CPU in 10 s idle |
 """
     with open(os.path.join(ROOT, "docs", "PERFORMANCE.md"), "w") as f:
         f.write(report)

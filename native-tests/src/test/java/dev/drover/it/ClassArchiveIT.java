@@ -17,9 +17,8 @@ class ClassArchiveIT {
 
     @Test
     void workersStartedAfterTheFirstMapTheArchiveItsClassListBuilt(@TempDir Path dir) throws Exception {
-        Path jar = dir.resolve("app.jar");
-        VersionedApp.deploy(dir, jar, VersionedApp.source("v1"));
-        try (App app = new App(dir, VersionedApp.MAIN, "-Dapp.count=2").fromJar(jar)) {
+        Path jar = VersionedApp.jar(dir);
+        try (App app = VersionedApp.v1(dir, "-Dapp.count=2").fromJar(jar)) {
             app.start();
             Await.until("the archive is built", Duration.ofSeconds(60), () -> app.log().contains("class archive for the workers ready"));
             Path cache = dir.resolve(".drover-cache");

@@ -33,6 +33,17 @@ final class VersionedApp {
                 """.formatted(version);
     }
 
+    /** The jar the app is deployed to in {@code dir}. */
+    static Path jar(Path dir) {
+        return dir.resolve("app.jar");
+    }
+
+    /** Version "v1" built into {@link #jar}, as an App with {@code options}, its jar first on the class path. */
+    static App v1(Path dir, String... options) throws Exception {
+        deploy(dir, jar(dir), source("v1"));
+        return new App(dir, MAIN, options).withClassPathEntry(jar(dir));
+    }
+
     /** Builds {@code source} into {@code jar} by rename, as one should (never overwrite a jar a JVM has open). */
     static void deploy(Path dir, Path jar, String source) throws Exception {
         Path next = dir.resolve(jar.getFileName() + ".next");

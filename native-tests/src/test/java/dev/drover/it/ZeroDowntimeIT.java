@@ -25,9 +25,7 @@ class ZeroDowntimeIT {
 
     @Test
     void twentyGracefulReloadsUnderLoadLoseNothing(@TempDir Path dir) throws Exception {
-        Path jar = dir.resolve("app.jar");
-        VersionedApp.deploy(dir, jar, VersionedApp.source("v1"));
-        try (App app = new App(dir, VersionedApp.MAIN, "-Dapp.count=4", "-Dapp.wsCount=2").withClassPathEntry(jar)) {
+        try (App app = VersionedApp.v1(dir, "-Dapp.count=4", "-Dapp.wsCount=2")) {
             app.start();
             int port = app.port("web");
             List<String> wrkReports = new ArrayList<>();
@@ -71,9 +69,7 @@ class ZeroDowntimeIT {
 
     @Test
     void aGracefulReloadOfFourWorkersUnderKeepAliveLoadFinishesWithinFiveSeconds(@TempDir Path dir) throws Exception {
-        Path jar = dir.resolve("app.jar");
-        VersionedApp.deploy(dir, jar, VersionedApp.source("v1"));
-        try (App app = new App(dir, VersionedApp.MAIN, "-Dapp.count=4").withClassPathEntry(jar)) {
+        try (App app = VersionedApp.v1(dir, "-Dapp.count=4")) {
             app.start();
             try (Load load = Load.start(Load.Options.http(app.port()).withClients(4, 100))) {
                 load.awaitProgress(10);
@@ -108,9 +104,8 @@ class ZeroDowntimeIT {
 
     @Test
     void tenRestartsWithTheJarReplacedLoseNothingAndKeepTheSocket(@TempDir Path dir) throws Exception {
-        Path jar = dir.resolve("app.jar");
-        VersionedApp.deploy(dir, jar, VersionedApp.source("v1"));
-        try (App app = new App(dir, VersionedApp.MAIN, "-Dapp.count=2", "-Dapp.wsCount=1").withClassPathEntry(jar)) {
+        Path jar = VersionedApp.jar(dir);
+        try (App app = VersionedApp.v1(dir, "-Dapp.count=2", "-Dapp.wsCount=1")) {
             app.start();
             int port = app.port("web");
             int wsPort = app.port("ws");

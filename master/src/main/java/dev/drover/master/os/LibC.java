@@ -84,6 +84,16 @@ public interface LibC {
 
     int initgroups(String user, int gid);
 
+    @ssize_t long sendmsg(int fd, Pointer message, int flags);
+
+    @ssize_t long recvmsg(int fd, Pointer message, int flags);
+
+    /** A {@code struct passwd} (static storage: the master's one thread only), or null. */
+    Pointer getpwnam(String name);
+
+    /** A {@code struct group} (static storage), or null. */
+    Pointer getgrnam(String name);
+
     int setgid(int gid);
 
     int setuid(int uid);

@@ -2,8 +2,6 @@ package dev.drover.master.os;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,7 +15,6 @@ import jnr.constants.platform.Errno;
 import jnr.constants.platform.Fcntl;
 import jnr.constants.platform.OpenFlags;
 import jnr.constants.platform.Sock;
-import jnr.constants.platform.SocketControlMessage;
 import jnr.constants.platform.SocketLevel;
 import jnr.constants.platform.SocketOption;
 import jnr.constants.platform.WaitFlags;
@@ -26,14 +23,8 @@ import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.byref.IntByReference;
-import jnr.posix.CmsgHdr;
-import jnr.posix.Group;
-import jnr.posix.MsgHdr;
-import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
-import jnr.posix.Passwd;
 
-/** {@link Os} on Linux through jnr-ffi (and jnr-posix for {@code sendmsg}/{@code recvmsg} and passwd). */
+/** {@link Os} on Linux through jnr-ffi. */
 final class LinuxOs implements Os {
     // Values that jnr-constants does not carry. Each is the same on every Linux architecture
     // (asm-generic or glibc's own definitions), so nothing here differs between x86_64 and arm64.
@@ -53,7 +44,6 @@ final class LinuxOs implements Os {
 
     private final LibC libc;
     private final Runtime runtime;
-    private final POSIX posix;
     private final boolean hasCloseFrom;
 
     private LinuxOs() {
@@ -64,7 +54,6 @@ final class LinuxOs implements Os {
         }
         libc = LibraryLoader.create(LibC.class).load("c");
         runtime = Runtime.getRuntime(libc);
-        posix = POSIXFactory.getNativePOSIX();
         hasCloseFrom = probeCloseFrom();
     }
 
@@ -335,24 +324,10 @@ final class LinuxOs implements Os {
 
     @Override
     public void sendWithFds(int socket, byte[] data, int[] fds) {
-        MsgHdr message = posix.allocateMsgHdr();
-        ByteBuffer payload = ByteBuffer.allocateDirect(data.length);
-        payload.put(data).flip();
-        message.setIov(new ByteBuffer[] {payload});
-        if (fds.length > 0) {
-            CmsgHdr control = message.allocateControl(4 * fds.length);
-            control.setLevel(SocketLevel.SOL_SOCKET.intValue());
-            control.setType(SocketControlMessage.SCM_RIGHTS.intValue());
-            ByteBuffer fdBytes = ByteBuffer.allocate(4 * fds.length).order(ByteOrder.nativeOrder());
-            for (int fd : fds) {
-                fdBytes.putInt(fd);
-            }
-            control.setData(fdBytes.flip());
-        }
-        int sent = posix.sendmsg(socket, message, 0);
+        SocketMessages.Message message = SocketMessages.sending(runtime, data, fds);
+        long sent = libc.sendmsg(socket, message.header, 0);
         if (sent < 0) {
-            int errno = posix.errno();
-            throw fail("sendmsg", "fd " + socket, errno);
+            throw fail("sendmsg", "fd " + socket);
         }
         if (sent != data.length) {
             throw new OsException("sendmsg", "fd " + socket, Errno.EMSGSIZE.intValue(), "short write of " + sent + " of " + data.length + " bytes");
@@ -361,28 +336,16 @@ final class LinuxOs implements Os {
 
     @Override
     public Received receiveWithFds(int socket, int maxBytes, int maxFds) {
-        MsgHdr message = posix.allocateMsgHdr();
-        ByteBuffer payload = ByteBuffer.allocateDirect(maxBytes);
-        message.setIov(new ByteBuffer[] {payload});
-        message.allocateControl(4 * maxFds);
-        int count = posix.recvmsg(socket, message, 0);
+        SocketMessages.Message message = SocketMessages.receiving(runtime, maxBytes, maxFds);
+        long count = libc.recvmsg(socket, message.header, 0);
         if (count < 0) {
-            int errno = posix.errno();
-            throw fail("recvmsg", "fd " + socket, errno);
+            throw fail("recvmsg", "fd " + socket);
         }
-        byte[] data = new byte[count];
-        payload.get(0, data);
-        List<Integer> fds = new ArrayList<>();
-        for (CmsgHdr control : message.getControls()) {
-            if (control.getLevel() == SocketLevel.SOL_SOCKET.intValue()
-                    && control.getType() == SocketControlMessage.SCM_RIGHTS.intValue()) {
-                ByteBuffer fdBytes = control.getData().order(ByteOrder.nativeOrder());
-                while (fdBytes.remaining() >= 4) {
-                    int fd = fdBytes.getInt();
-                    libc.fcntl(fd, Fcntl.F_SETFD.intValue(), 1); // FD_CLOEXEC
-                    fds.add(fd);
-                }
-            }
+        byte[] data = new byte[(int) count];
+        message.data.get(0, data, 0, data.length);
+        List<Integer> fds = message.receivedFds();
+        for (int fd : fds) {
+            libc.fcntl(fd, Fcntl.F_SETFD.intValue(), 1); // FD_CLOEXEC
         }
         return new Received(data, fds.stream().mapToInt(Integer::intValue).toArray());
     }
@@ -629,17 +592,20 @@ final class LinuxOs implements Os {
 
     // ---- users ----
 
+    // struct passwd: pw_name (8), pw_passwd (8), pw_uid (4), pw_gid (4), ...; struct group:
+    // gr_name (8), gr_passwd (8), gr_gid (4), ...: the Linux LP64 ABI, as in SocketMessages.
+
     @Override
     public Optional<UserIds> user(String name) {
-        Passwd entry = posix.getpwnam(name);
-        return entry == null ? Optional.empty()
-                : Optional.of(new UserIds(entry.getLoginName(), (int) entry.getUID(), (int) entry.getGID()));
+        Pointer entry = libc.getpwnam(name);
+        return entry == null || entry.address() == 0 ? Optional.empty()
+                : Optional.of(new UserIds(entry.getPointer(0).getString(0), entry.getInt(16), entry.getInt(20)));
     }
 
     @Override
     public Optional<Integer> group(String name) {
-        Group entry = posix.getgrnam(name);
-        return entry == null ? Optional.empty() : Optional.of((int) entry.getGID());
+        Pointer entry = libc.getgrnam(name);
+        return entry == null || entry.address() == 0 ? Optional.empty() : Optional.of(entry.getInt(16));
     }
 
     @Override

@@ -52,6 +52,32 @@ class LinuxOsTest {
     }
 
     @Test
+    void passesSeveralDescriptorsInOneMessageInOrder() {
+        int[] pair = os.socketPair();
+        int[][] others = {os.socketPair(), os.socketPair(), os.socketPair()};
+        try {
+            os.sendWithFds(pair[0], "three\n".getBytes(StandardCharsets.US_ASCII), new int[] {others[0][0], others[1][0], others[2][0]});
+            Received received = os.receiveWithFds(pair[1], 64, 8);
+            assertEquals("three\n", new String(received.data(), StandardCharsets.US_ASCII));
+            assertEquals(3, received.fds().length);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(1, os.write(received.fds()[i], new byte[] {(byte) i}, 0, 1));
+                byte[] buffer = new byte[4];
+                assertEquals(1, os.read(others[i][1], buffer));
+                assertEquals(i, buffer[0], "descriptor " + i + " arrived in its place");
+                os.close(received.fds()[i]);
+            }
+        } finally {
+            os.close(pair[0]);
+            os.close(pair[1]);
+            for (int[] other : others) {
+                os.close(other[0]);
+                os.close(other[1]);
+            }
+        }
+    }
+
+    @Test
     void listensOnAKernelChosenPortAndNamesTheAddressWhenTaken() throws IOException {
         InetSocketAddress any = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
         int fd = os.listenTcp(any, false, 511);
@@ -167,6 +193,7 @@ class LinuxOsTest {
     void resolvesUsers() {
         assertEquals(0, os.user("root").orElseThrow().uid());
         assertTrue(os.user("no-such-user-drover").isEmpty());
+        assertEquals(new UserIds("nobody", 65534, 65534), os.user("nobody").orElseThrow());
         assertEquals(0, os.group("root").orElseThrow());
         assertTrue(os.group("no-such-group-drover").isEmpty());
     }
