@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * WebSocket clients for scripts/bench (plain blocking NIO, no library):
- *   idle PORT N        opens N connections (from source addresses 127.0.0.2, .3, ... 20,000 per
- *                      address), completes each handshake, prints "open N", then holds them until
- *                      stdin closes
+ *   idle PORT N [FROM] opens N connections numbered from FROM (0), connection i from source address
+ *                      127.0.0.(2 + i / 10,000), completes each handshake, prints "open N", then holds
+ *                      them until stdin closes (run several: a process may hold only so many files)
  *   echo PORT C SECS   C connections each sending a 16-byte text message and waiting for its echo,
  *                      for SECS seconds; prints "round trips per second: R"
  */
@@ -23,7 +23,7 @@ public final class WebSocketClients {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[1]);
         if (args[0].equals("idle")) {
-            idle(port, Integer.parseInt(args[2]));
+            idle(port, Integer.parseInt(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 0);
         } else {
             echo(port, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
         }
@@ -31,7 +31,7 @@ public final class WebSocketClients {
 
     private static SocketChannel open(int port, int index) throws IOException {
         SocketChannel channel = SocketChannel.open();
-        channel.bind(new InetSocketAddress("127.0.0." + (2 + index / 20_000), 0));
+        channel.bind(new InetSocketAddress("127.0.0." + (2 + index / 10_000), 0));
         channel.connect(new InetSocketAddress("127.0.0.1", port));
         channel.write(ByteBuffer.wrap(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n").getBytes(StandardCharsets.US_ASCII)));
         channel.write(ByteBuffer.wrap(HANDSHAKE_TAIL));
@@ -47,9 +47,9 @@ public final class WebSocketClients {
         return channel;
     }
 
-    private static void idle(int port, int count) throws Exception {
+    private static void idle(int port, int count, int from) throws Exception {
         List<SocketChannel> channels = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
+        for (int i = from; i < from + count; i++) {
             channels.add(open(port, i));
         }
         System.out.println("open " + channels.size());

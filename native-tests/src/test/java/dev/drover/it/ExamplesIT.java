@@ -56,6 +56,22 @@ class ExamplesIT {
         }
     }
 
+    @Test
+    void echoAnswersEveryMessage(@TempDir Path dir) throws Exception {
+        int port = Ports.free();
+        try (App app = new App(dir, dev.drover.examples.Echo.class, "-Decho.listen=websocket://127.0.0.1:" + port)) {
+            app.start();
+            assertEquals(2, app.workers().size());
+            LinkedBlockingQueue<String> heard = new LinkedBlockingQueue<>();
+            WebSocket ws = connect(port, heard);
+            for (int i = 0; i < 3; i++) {
+                ws.sendText("ping " + i, true).get(10, TimeUnit.SECONDS);
+                assertEquals("ping " + i, heard.poll(10, TimeUnit.SECONDS));
+            }
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+        }
+    }
+
     private WebSocket connect(int port, LinkedBlockingQueue<String> heard) throws Exception {
         return http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/"), new WebSocket.Listener() {
             @Override
