@@ -45,6 +45,9 @@ class TlsIT {
             HttpResponse<String> secure = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + https + "/x")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals("secure /x", secure.body());
+            HttpResponse<String> file = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + https + "/cert")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(java.nio.file.Files.readString(cert), file.body(), "a file sent over TLS arrives whole");
 
             LinkedBlockingQueue<String> heard = new LinkedBlockingQueue<>();
             WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create("wss://127.0.0.1:" + wss + "/"), new WebSocket.Listener() {

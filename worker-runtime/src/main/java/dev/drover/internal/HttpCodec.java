@@ -54,7 +54,11 @@ final class HttpCodec implements Codec {
         pipeline.addLast(new HttpServerCodec());
         pipeline.addLast(new HttpServerKeepAliveHandler());
         pipeline.addLast(new HttpObjectAggregator(connection.getMaxPackageSize()));
-        pipeline.addLast(new ChunkedWriteHandler());
+        if (pipeline.get(io.netty.handler.ssl.SslHandler.class) != null) {
+            // Files go out as chunks only under TLS (FileBody); plain connections send them zero-copy,
+            // and every other write skips the handler's queue.
+            pipeline.addLast(new ChunkedWriteHandler());
+        }
     }
 
     @Override

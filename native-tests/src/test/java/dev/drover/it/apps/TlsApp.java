@@ -18,7 +18,13 @@ public final class TlsApp {
         String key = System.getProperty("app.key");
         Worker https = new Worker("http://127.0.0.1:" + Integer.getInteger("app.https")).setName("https")
                 .setTransport("ssl").setSslCertificate(cert, key);
-        https.onMessage((connection, request) -> connection.send("secure " + ((Request) request).path()));
+        https.onMessage((connection, request) -> {
+            if (((Request) request).path().equals("/cert")) {
+                connection.send(new dev.drover.http.Response(200).file(java.nio.file.Path.of(cert))); // a file, in chunks under TLS
+            } else {
+                connection.send("secure " + ((Request) request).path());
+            }
+        });
 
         Worker wss = new Worker("websocket://127.0.0.1:" + Integer.getInteger("app.wss")).setName("wss")
                 .setTransport("ssl").setSslCertificate(cert, key);
