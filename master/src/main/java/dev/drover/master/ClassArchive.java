@@ -146,12 +146,13 @@ final class ClassArchive {
                     Thread.onSpinWait();
                 }
                 deleteQuietly(temporary(e.getKey()));
+                deleteQuietly(dumpLog(e.getKey()));
             }
         }
     }
 
     private void dump(String key, Entry entry) {
-        Path output = directory.resolve(appName + "-" + key + ".dump.log");
+        Path output = dumpLog(key);
         try {
             entry.dumper = os.spawn(new SpawnRequest(entry.dumpArgv.get(0), entry.dumpArgv, Map.of("PATH", "/usr/bin:/bin"), List.of(),
                     output, false));
@@ -163,7 +164,7 @@ final class ClassArchive {
     }
 
     private void dumped(String key, Entry entry, ExitStatus status) {
-        Path output = directory.resolve(appName + "-" + key + ".dump.log");
+        Path output = dumpLog(key);
         if (status.number() != 0 || status.killedBySignal() || !Files.isRegularFile(temporary(key))) {
             unavailable(entry, "java -Xshare:dump exited with status " + status + "; its output is in " + output);
             return;
@@ -253,6 +254,10 @@ final class ClassArchive {
 
     private Path temporary(String key) {
         return directory.resolve(appName + "-" + key + ".jsa.tmp");
+    }
+
+    private Path dumpLog(String key) {
+        return directory.resolve(appName + "-" + key + ".dump.log");
     }
 
     private Path classList(String key) {
