@@ -53,6 +53,7 @@ final class HttpCodec implements Codec {
     public void install(ChannelPipeline pipeline, Connection connection) {
         pipeline.addLast(new HttpServerCodec());
         pipeline.addLast(new HttpServerKeepAliveHandler());
+        pipeline.addLast(new BodilessRequests());
         pipeline.addLast(new HttpObjectAggregator(connection.getMaxPackageSize()));
         if (pipeline.get(io.netty.handler.ssl.SslHandler.class) != null) {
             // Files go out as chunks only under TLS (FileBody); plain connections send them zero-copy,
@@ -64,8 +65,7 @@ final class HttpCodec implements Codec {
     @Override
     public Object decode(Object message, Connection connection) {
         FullHttpRequest request = (FullHttpRequest) message;
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        request.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue()));
+        Map<String, List<String>> headers = new HeaderMap(request.headers());
         ByteBuf content = request.content();
         byte[] body = content.isReadable() ? ByteBufUtil.getBytes(content) : EMPTY;
         String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");

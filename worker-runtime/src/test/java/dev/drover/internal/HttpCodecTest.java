@@ -49,6 +49,21 @@ class HttpCodecTest {
     }
 
     @Test
+    void headersListedInLowerCaseAndChunkedBodiesAggregated() {
+        EmbeddedChannel channel = channel(1024);
+        channel.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: h\r\nX-Twice: 1\r\nX-Twice: 2\r\n\r\n"
+                + "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+                + "DELETE /d HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n", StandardCharsets.US_ASCII));
+        List<Request> all = requests(channel);
+        assertEquals(3, all.size());
+        assertEquals(List.of("host", "x-twice"), new ArrayList<>(all.get(0).headers().keySet()));
+        assertEquals(List.of("1", "2"), all.get(0).headers().get("x-twice"));
+        assertEquals("abcde", all.get(1).body());
+        assertEquals("DELETE", all.get(2).method());
+        assertEquals("", all.get(2).body());
+    }
+
+    @Test
     void pipelinedRequestsByteByByte() {
         EmbeddedChannel channel = channel(1024);
         List<Request> all = new ArrayList<>();
