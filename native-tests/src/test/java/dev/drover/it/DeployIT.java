@@ -16,17 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** Issue 4, acceptance 4 and 10: reload runs the code now on disk; start --watch reloads on a change. */
 @Timeout(180)
 class DeployIT {
-    private static final String MAIN = VersionedApp.MAIN;
-
     private static String source(String version) {
         return VersionedApp.source(version);
     }
 
     @Test
     void reloadAfterReplacingTheJarServesTheNewVersion(@TempDir Path dir) throws Exception {
-        Path jar = dir.resolve("app.jar");
-        VersionedApp.deploy(dir, jar, source("v1"));
-        try (App app = new App(dir, MAIN).withClassPathEntry(jar)) {
+        Path jar = VersionedApp.jar(dir);
+        try (App app = VersionedApp.v1(dir)) {
             app.start();
             int port = app.port();
             assertEquals("v1", Http.get(port, "/"));
@@ -67,9 +64,8 @@ class DeployIT {
 
     @Test
     void aSuccessorThatCannotStartLeavesTheOldMasterServing(@TempDir Path dir) throws Exception {
-        Path jar = dir.resolve("app.jar");
-        VersionedApp.deploy(dir, jar, source("v1"));
-        try (App app = new App(dir, MAIN).withClassPathEntry(jar)) {
+        Path jar = VersionedApp.jar(dir);
+        try (App app = VersionedApp.v1(dir)) {
             app.start();
             int port = app.port();
             long master = app.masterPid();
