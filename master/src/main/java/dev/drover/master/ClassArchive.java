@@ -55,8 +55,6 @@ final class ClassArchive {
     private final Consumer<String> log;
     private final boolean enabled;
     private final Map<String, Entry> entries = new HashMap<>();
-    /** Set by {@link #key}: the fingerprint of the class path it saw. */
-    private String jarsFingerprint;
 
     ClassArchive(Os os, Path logDirectory, String appName, Consumer<String> log) {
         this.os = os;
@@ -78,12 +76,13 @@ final class ClassArchive {
      * to the class path) on {@code classPath}: map the archive, record the class list, or nothing.
      */
     Plan plan(String java, List<String> options, String classPath) {
-        String key = key(java, options, classPath);
-        if (key == null) {
+        String jars = usable(options) ? jars(classPath) : null;
+        if (jars == null) {
             return new Plan(null, List.of());
         }
+        String key = key(java, options, jars);
         Entry entry = entries.computeIfAbsent(key, k -> new Entry());
-        entry.jars = jarsFingerprint;
+        entry.jars = jars;
         if (entry.state == null && Files.isRegularFile(archive(key))) {
             entry.state = State.READY;
         }
@@ -222,29 +221,39 @@ final class ClassArchive {
         return argv;
     }
 
-    /** The archive's key for this worker command, or null when it cannot have one. */
-    private String key(String java, List<String> options, String classPath) {
-        if (!enabled || options.stream().anyMatch(o -> o.startsWith("-Xshare") || o.startsWith("-XX:SharedArchiveFile")
-                || o.startsWith("-XX:AOTCache") || o.startsWith("-XX:ArchiveClassesAtExit") || o.startsWith("-javaagent"))) {
-            return null;
-        }
+    /** Whether workers with {@code options} may get an archive: not when switched off or when the options choose their own. */
+    private boolean usable(List<String> options) {
+        return enabled && options.stream().noneMatch(o -> o.startsWith("-Xshare") || o.startsWith("-XX:SharedArchiveFile")
+                || o.startsWith("-XX:AOTCache") || o.startsWith("-XX:ArchiveClassesAtExit") || o.startsWith("-javaagent"));
+    }
+
+    /** The class path's jars with their sizes and times, hashed; null when an entry is not a jar (CDS wants jars). */
+    private static String jars(String classPath) {
         try {
-            MessageDigest jars = MessageDigest.getInstance("SHA-256");
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (String entry : classPath.split(":")) {
                 Path path = Path.of(entry);
                 if (!Files.isRegularFile(path)) {
-                    return null; // a directory (CDS wants jars) or a missing entry
+                    return null; // a directory or a missing entry
                 }
-                jars.update((path.toAbsolutePath() + " " + Files.size(path) + " " + Files.getLastModifiedTime(path).toMillis() + "\n")
+                digest.update((path.toAbsolutePath() + " " + Files.size(path) + " " + Files.getLastModifiedTime(path).toMillis() + "\n")
                         .getBytes(StandardCharsets.UTF_8));
             }
-            jarsFingerprint = HexFormat.of().formatHex(jars.digest());
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update((java + "\n" + System.getProperty("java.vm.version") + "\n" + String.join("\n", options) + "\n"
-                    + jarsFingerprint).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest.digest(), 0, 8);
+            return HexFormat.of().formatHex(digest.digest());
         } catch (IOException | NoSuchAlgorithmException e) {
             return null;
+        }
+    }
+
+    /** The archive's key for this worker command: java, its version, the options, the jars. */
+    private static String key(String java, List<String> options, String jars) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update((java + "\n" + System.getProperty("java.vm.version") + "\n" + String.join("\n", options) + "\n" + jars)
+                    .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
         }
     }
 

@@ -108,13 +108,15 @@ public final class Load implements AutoCloseable {
     final Stats webSocket = new Stats("websocket round trips");
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
+    private final boolean withWebSocket;
 
     private Load(Options options) {
+        withWebSocket = options.webSocketPort() != 0;
         for (int i = 0; i < options.clientsPerKind(); i++) {
             int port = options.httpPort();
             start("http-new-" + i, httpNew, options, () -> new LoadClients.HttpNew(port, options.body()));
             start("http-keep-alive-" + i, httpKeepAlive, options, () -> new LoadClients.HttpKeepAlive(port, options.body()));
-            if (options.webSocketPort() != 0) {
+            if (withWebSocket) {
                 int ws = options.webSocketPort();
                 String prefix = "client " + i + " message ";
                 start("websocket-" + i, webSocket, options, () -> new LoadClients.WebSocketEcho(ws, prefix));
@@ -196,11 +198,10 @@ public final class Load implements AutoCloseable {
     /** Waits until every kind of client has had {@code more} further answers (the service is up). */
     void awaitProgress(int more) {
         long[] from = {httpNew.answered.get(), httpKeepAlive.answered.get(), webSocket.answered.get()};
-        boolean ws = threads.stream().anyMatch(t -> t.getName().startsWith("load-websocket"));
         try {
             Await.until("every load client gets " + more + " more answers", java.time.Duration.ofSeconds(30),
                     () -> httpNew.answered.get() >= from[0] + more && httpKeepAlive.answered.get() >= from[1] + more
-                            && (!ws || webSocket.answered.get() >= from[2] + more));
+                            && (!withWebSocket || webSocket.answered.get() >= from[2] + more));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + ":\n" + report(), e);
         }

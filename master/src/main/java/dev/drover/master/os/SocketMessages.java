@@ -31,13 +31,11 @@ final class SocketMessages {
         final Pointer header;
         final Pointer data;
         final Pointer control;
-        final int controlLength;
 
-        private Message(Pointer header, Pointer data, Pointer control, int controlLength) {
+        private Message(Pointer header, Pointer data, Pointer control) {
             this.header = header;
             this.data = data;
             this.control = control;
-            this.controlLength = controlLength;
         }
 
         /** The descriptors of the SCM_RIGHTS messages a {@code recvmsg} filled in. */
@@ -96,7 +94,7 @@ final class SocketMessages {
         header.putLong(MSG_IOVLEN, 1);
         header.putAddress(MSG_CONTROL, control == null ? 0 : control.address());
         header.putLong(MSG_CONTROLLEN, controlLength);
-        return new Message(header, data, control, controlLength);
+        return new Message(header, data, control);
     }
 
     private static long align(long length) {
