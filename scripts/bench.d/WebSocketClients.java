@@ -1,9 +1,12 @@
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,6 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *                      them until stdin closes (run several: a process may hold only so many files)
  *   echo PORT C SECS   C connections each sending a 16-byte text message and waiting for its echo,
  *                      for SECS seconds; prints "round trips per second: R"
+ *   push WS TEXT C P F SECS  the push service's workload: C browsers on WS register uids 0..C-1, P pushers on
+ *                      TEXT keep F pushes each in flight (a push is sent per "ok" or "fail" answered), to
+ *                      uids in turn, each carrying System.nanoTime(); prints "measuring" after 3 s of warm-up,
+ *                      then after SECS seconds "done", the pushes delivered and their delivery p50/p99
  */
 public final class WebSocketClients {
     private static final byte[] HANDSHAKE_TAIL = ("Upgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -24,12 +31,15 @@ public final class WebSocketClients {
         int port = Integer.parseInt(args[1]);
         if (args[0].equals("idle")) {
             idle(port, Integer.parseInt(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 0);
+        } else if (args[0].equals("push")) {
+            PushLoad.run(port, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                    Integer.parseInt(args[5]), Integer.parseInt(args[6]));
         } else {
             echo(port, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
         }
     }
 
-    private static SocketChannel open(int port, int index) throws IOException {
+    static SocketChannel open(int port, int index) throws IOException {
         SocketChannel channel = SocketChannel.open();
         channel.bind(new InetSocketAddress("127.0.0." + (2 + index / 10_000), 0));
         channel.connect(new InetSocketAddress("127.0.0.1", port));
@@ -97,5 +107,164 @@ public final class WebSocketClients {
         }
         System.out.printf("round trips per second: %.0f%n", roundTrips.get() / (double) seconds);
         System.exit(0);
+    }
+
+    /** A masked text frame (mask 0, so the payload goes as is) of a short payload. */
+    static ByteBuffer textFrame(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.US_ASCII);
+        return ByteBuffer.allocate(6 + payload.length).put((byte) 0x81).put((byte) (0x80 | payload.length)).putInt(0)
+                .put(payload).flip();
+    }
+}
+
+/** The push workload: one selector thread reads every browser, one thread per pusher. */
+final class PushLoad {
+    private static final int WARM_UP_SECONDS = 3;
+
+    static void run(int wsPort, int textPort, int browsers, int pushers, int inFlight, int seconds) throws Exception {
+        Selector selector = Selector.open();
+        for (int uid = 0; uid < browsers; uid++) {
+            SocketChannel channel = WebSocketClients.open(wsPort, uid);
+            channel.write(WebSocketClients.textFrame(Integer.toString(uid)));
+            ByteBuffer answer = ByteBuffer.allocate(256);
+            while (!new String(answer.array(), 0, answer.position(), StandardCharsets.US_ASCII).contains("registered")) {
+                if (channel.read(answer) < 0) {
+                    throw new IOException("browser " + uid + " closed before it was registered");
+                }
+            }
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ, ByteBuffer.allocate(4096));
+        }
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong failed = new AtomicLong();
+        AtomicLong next = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < pushers; p++) {
+            SocketChannel pusher = SocketChannel.open(new InetSocketAddress("127.0.0.1", textPort));
+            pusher.socket().setTcpNoDelay(true);
+            threads.add(new Thread(() -> push(pusher, browsers, inFlight, next, failed, running), "pusher"));
+        }
+        Deliveries deliveries = new Deliveries();
+        Thread reader = new Thread(() -> read(selector, deliveries, running), "browsers");
+        reader.start();
+        threads.forEach(Thread::start);
+        Thread.sleep(WARM_UP_SECONDS * 1000L);
+        deliveries.measuring = true;
+        long failedBefore = failed.get();
+        System.out.println("measuring");
+        System.out.flush();
+        Thread.sleep(seconds * 1000L);
+        deliveries.measuring = false;
+        System.out.println("done");
+        long failures = failed.get() - failedBefore;
+        running.set(false);
+        reader.join();
+        long[] latencies = deliveries.sorted();
+        System.out.printf("pushes delivered per second: %.0f%n", latencies.length / (double) seconds);
+        System.out.printf("delivered: %d%n", latencies.length);
+        System.out.printf("fail answers: %d%n", failures);
+        System.out.printf("delivery p50 ms: %.3f%n", percentile(latencies, 0.50) / 1e6);
+        System.out.printf("delivery p90 ms: %.3f%n", percentile(latencies, 0.90) / 1e6);
+        System.out.printf("delivery p99 ms: %.3f%n", percentile(latencies, 0.99) / 1e6);
+        System.out.printf("delivery p99.9 ms: %.3f%n", percentile(latencies, 0.999) / 1e6);
+        System.out.printf("delivery max ms: %.3f%n", percentile(latencies, 1) / 1e6);
+        System.out.flush();
+        System.exit(0);
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))];
+    }
+
+    private static void push(SocketChannel pusher, int browsers, int inFlight, AtomicLong next, AtomicLong failed,
+                             AtomicBoolean running) {
+        ByteBuffer answers = ByteBuffer.allocate(64 * 1024);
+        StringBuilder pushes = new StringBuilder();
+        try {
+            int owed = inFlight;
+            while (running.get()) {
+                pushes.setLength(0);
+                for (int i = 0; i < owed; i++) {
+                    pushes.append("{\"uid\":\"").append(next.getAndIncrement() % browsers).append("\",\"percent\":\"")
+                            .append(System.nanoTime()).append("\"}\n");
+                }
+                pusher.write(ByteBuffer.wrap(pushes.toString().getBytes(StandardCharsets.US_ASCII)));
+                owed = 0;
+                answers.clear();
+                if (pusher.read(answers) < 0) {
+                    throw new IOException("the text port closed the pusher");
+                }
+                for (int i = 0; i < answers.position(); i++) {
+                    byte b = answers.get(i);
+                    if (b == '\n') {
+                        owed++;
+                    } else if (b == 'f') {
+                        failed.incrementAndGet();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            if (running.get()) {
+                System.err.println("pusher failed: " + e);
+                System.exit(1);
+            }
+        }
+    }
+
+    private static void read(Selector selector, Deliveries deliveries, AtomicBoolean running) {
+        try {
+            while (running.get()) {
+                selector.select(100);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    SocketChannel channel = (SocketChannel) key.channel();
+                    ByteBuffer buffer = (ByteBuffer) key.attachment();
+                    if (channel.read(buffer) < 0) {
+                        throw new IOException("a browser was closed by the server");
+                    }
+                    buffer.flip();
+                    long now = System.nanoTime();
+                    // Server frames are unmasked text frames shorter than 126 bytes: 0x81, length, payload.
+                    while (buffer.remaining() >= 2 && buffer.remaining() >= 2 + buffer.get(buffer.position() + 1)) {
+                        buffer.get();
+                        int length = buffer.get();
+                        long sent = 0;
+                        for (int i = 0; i < length; i++) {
+                            sent = sent * 10 + (buffer.get() - '0');
+                        }
+                        deliveries.add(now - sent);
+                    }
+                    buffer.compact();
+                }
+                selector.selectedKeys().clear();
+            }
+        } catch (IOException e) {
+            if (running.get()) {
+                System.err.println("browsers failed: " + e);
+                System.exit(1);
+            }
+        }
+    }
+
+    /** Delivery latencies in ns, kept only while measuring; written by the reader thread alone. */
+    private static final class Deliveries {
+        volatile boolean measuring;
+        private long[] latencies = new long[1 << 20];
+        private int count;
+
+        void add(long nanos) {
+            if (!measuring) {
+                return;
+            }
+            if (count == latencies.length) {
+                latencies = Arrays.copyOf(latencies, count * 2);
+            }
+            latencies[count++] = nanos;
+        }
+
+        long[] sorted() {
+            long[] copy = Arrays.copyOf(latencies, count);
+            Arrays.sort(copy);
+            return copy;
+        }
     }
 }

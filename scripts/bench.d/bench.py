@@ -244,6 +244,39 @@ def websockets(work, port):
         subprocess.run(java_app("Echo", work, "stop"), cwd=work, capture_output=True)
 
 
+def push_service(work, ports):
+    """The manual's push service (Push example): 1,000 browsers, 4 pushers with 64 pushes in flight each.
+
+    Server CPU (master and workers) is read when the clients say "measuring" and "done", so the
+    connecting and the warm-up stay out of it."""
+    ws, text, http = ports
+    subprocess.run(java_app("Push", work, f"-Dpush.websocket=websocket://127.0.0.1:{ws}", f"-Dpush.text=text://127.0.0.1:{text}",
+                            f"-Dpush.http=http://127.0.0.1:{http}", "start", "-d"), cwd=work, capture_output=True, check=True)
+    master = int(open(os.path.join(work, "Push.pid")).read())
+    try:
+        pids = [master, *children(master)]
+        client = subprocess.Popen(["java", "-Xmx512m", os.path.join(ROOT, "scripts", "bench.d", "WebSocketClients.java"), "push", str(ws),
+                                   str(text), "1000", "4", "64", DURATION.rstrip("s")], stdout=subprocess.PIPE, text=True)
+        ticks = {}
+        figures = {}
+        for line in client.stdout:
+            line = line.strip()
+            if line in ("measuring", "done"):
+                ticks[line] = cpu_ticks(pids)
+            elif ":" in line:
+                name, value = line.rsplit(":", 1)
+                figures[name] = float(value)
+        if client.wait() != 0 or "done" not in ticks:
+            raise SystemExit("the push clients failed")
+        cpu = sum(ticks["done"]) - sum(ticks["measuring"])
+        return {"rate": figures["pushes delivered per second"], "fails": int(figures["fail answers"]),
+                "cpu_us": cpu * 1e6 / TICK / figures["delivered"],
+                "user_us": (ticks["done"][0] - ticks["measuring"][0]) * 1e6 / TICK / figures["delivered"], "p50": figures["delivery p50 ms"],
+                "p99": figures["delivery p99 ms"]}
+    finally:
+        subprocess.run(java_app("Push", work, "stop"), cwd=work, capture_output=True)
+
+
 def median(results, key):
     return statistics.median(r[key] for r in results)
 
@@ -284,7 +317,11 @@ def main():
         ws = websockets(work, 18093)
         print(f"websocket echo: {ws['rate']:.0f} round trips/s, {ws['cpu_us']:.1f} us CPU each; 20,000 idle connections: "
               f"{ws['per_connection_kib']:.1f} KiB each, {ws['idle_cpu_ms']:.0f} ms CPU in 10 s")
-        report = write_report(work, results, idle, after, spawn_p50, spawn_p95, starts, ws)
+        pushes = [push_service(work, (18095, 18096, 18097)) for _ in range(ROUNDS)]
+        push = {key: median(pushes, key) for key in pushes[0]}
+        print(f"push service: {push['rate']:.0f} pushes/s delivered, {push['cpu_us']:.1f} us of server CPU each, "
+              f"delivery p50 {push['p50']:.2f} ms, p99 {push['p99']:.2f} ms, {push['fails']} fail answers")
+        report = write_report(work, results, idle, after, spawn_p50, spawn_p95, starts, ws, push)
         print(report)
     finally:
         for s in servers:
@@ -294,7 +331,7 @@ def main():
                 print(f"cannot stop {s.name}: {e}", file=sys.stderr)
 
 
-def write_report(work, results, idle, after, spawn_p50, spawn_p95, starts, ws):
+def write_report(work, results, idle, after, spawn_p50, spawn_p95, starts, ws, push):
     lines = ["| connections | server | req/s | p50 ms | p99 ms | errors | user µs/req | sys µs/req | RSS MiB | req/s vs nginx | vs netty |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     data = []
@@ -352,6 +389,7 @@ drover, workers and master (Hello example, count 2, `start -d`):
 | `start -d` to the first answered request | first start {starts[0]:.0f} ms; with the class archive {statistics.median(starts[1:]):.0f} ms |
 | WebSocket echo, 64 clients (Echo example, count 2) | {ws['rate']:,.0f} round trips/s, {ws['cpu_us']:.1f} µs of server CPU each |
 | 20,000 idle WebSocket connections on 2 workers | {ws['per_connection_kib']:.1f} KiB of RSS each ({ws['rss_before'] / 1024:.0f} → {ws['rss_after'] / 1024:.0f} MiB); {ws['idle_cpu_ms']:.0f} ms of CPU in 10 s idle |
+| push service (Push example): 1,000 WebSocket browsers, 4 pushers × 64 pushes in flight, {DURATION} | {push['rate']:,.0f} pushes/s delivered, {push['cpu_us']:.1f} µs of server CPU per delivered push, delivery p50 {push['p50']:.2f} ms, p99 {push['p99']:.2f} ms, {push['fails']} `fail` answers (median of {ROUNDS} runs) |
 """
     with open(os.path.join(ROOT, "docs", "PERFORMANCE.md"), "w") as f:
         f.write(report)
