@@ -39,6 +39,7 @@ public final class Spawner {
                 "-Xms8m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
                 "-XX:ErrorFile=" + crashDirectory.resolve("hs_err_pid%p.log")));
         defaults.addAll(JvmCommand.versionOptions());
+        defaults.addAll(JvmCommand.nativeHeapTrim(Runtime.version()));
         return defaults;
     }
 
@@ -76,6 +77,7 @@ public final class Spawner {
         Map<String, String> env = baseEnvironment();
         env.put(Environment.ROLE, role);
         List<String> masterOptions = new ArrayList<>(JvmCommand.MASTER_OPTIONS);
+        masterOptions.addAll(JvmCommand.nativeHeapTrim(Runtime.version()));
         masterOptions.add(JvmCommand.MASTER_OPTIONS_END);
         List<String> argv = command.relaunch("drover: master " + appName, masterOptions);
         return os.spawn(new SpawnRequest(command.java(), argv, env, List.of(reportFd), stdout, true));

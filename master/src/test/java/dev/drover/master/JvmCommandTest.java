@@ -1,0 +1,27 @@
+package dev.drover.master;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JvmCommandTest {
+    private static List<String> trim(String version) {
+        return JvmCommand.nativeHeapTrim(Runtime.Version.parse(version));
+    }
+
+    @Test
+    void nativeHeapTrimOnlyWhereTheOptionIsAProductOption() {
+        List<String> on = List.of("-XX:TrimNativeHeapInterval=" + JvmCommand.NATIVE_HEAP_TRIM_MILLIS);
+        assertEquals(on, trim("17.0.15+6"));
+        assertEquals(on, trim("17.0.11"));
+        assertEquals(List.of(), trim("17.0.10"), "experimental before 17.0.11: the JVM would refuse it");
+        assertEquals(List.of(), trim("17"));
+        assertEquals(List.of(), trim("21.0.2"));
+        assertEquals(on, trim("21.0.3"));
+        assertEquals(List.of(), trim("22"));
+        assertEquals(on, trim("22.0.1"));
+        assertEquals(on, trim("25.0.3+9-LTS"));
+        assertEquals(List.of(), trim("19.0.2"), "18 to 20 never had it");
+    }
+}
