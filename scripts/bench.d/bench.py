@@ -24,6 +24,12 @@ DURATION = os.environ.get("DURATION", "10s")
 CONNECTIONS = [int(c) for c in os.environ.get("CONNECTIONS", "64,1000").split(",")]
 TICK = os.sysconf("SC_CLK_TCK")
 LIB = os.path.join(ROOT, "examples", "target", "lib")
+# The JVM under test: $JAVA_HOME's when set (as scripts/drover does), else the java on PATH.
+JAVA = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
+JAVA_FEATURE = int(re.search(r'version "(\d+)', subprocess.run([JAVA, "-version"], capture_output=True, text=True).stderr).group(1))
+# What jnr and Netty need from 22 and 24 on (see scripts/drover).
+JAVA_FLAGS = (["--enable-native-access=ALL-UNNAMED"] if JAVA_FEATURE >= 22 else []) + \
+             (["--sun-misc-unsafe-memory-access=allow"] if JAVA_FEATURE >= 24 else [])
 
 
 def jars(*prefixes):
@@ -50,6 +56,21 @@ def rss_kib(pid):
     except OSError:
         pass
     return 0
+
+
+def pss_kib(pid):
+    """Proportional set size: pages shared with other processes (libjvm, an archive mapped clean) counted in shares."""
+    try:
+        for line in open(f"/proc/{pid}/smaps_rollup"):
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def memory(pid):
+    return f"{rss_kib(pid) / 1024:.0f} MiB (PSS {pss_kib(pid) / 1024:.0f})"
 
 
 def children(pid):
@@ -128,7 +149,7 @@ class Drover(Server):
 class Netty(Server):
     def __init__(self, port):
         super().__init__("netty", port)
-        self.process = subprocess.Popen(["java", "-Xmx256m", "-XX:+UseSerialGC", "-cp", jars("netty-"),
+        self.process = subprocess.Popen([JAVA, *JAVA_FLAGS, "-Xmx256m", "-XX:+UseSerialGC", "-cp", jars("netty-"),
                                          os.path.join(ROOT, "scripts", "bench.d", "NettyHello.java"), str(port)],
                                         stdout=subprocess.DEVNULL)
 
@@ -187,7 +208,7 @@ def spawn_times(drover, n=12):
 def java_app(main, work, *options_and_args):
     classpath = jars("") + ":" + next(os.path.join(ROOT, "examples", "target", f) for f in os.listdir(os.path.join(ROOT, "examples", "target"))
                                       if f.startswith("drover-examples") and f.endswith(".jar"))
-    return ["java", "-cp", classpath, *[o for o in options_and_args if o.startswith("-D")], f"dev.drover.examples.{main}",
+    return [JAVA, *JAVA_FLAGS, "-cp", classpath, *[o for o in options_and_args if o.startswith("-D")], f"dev.drover.examples.{main}",
             *[a for a in options_and_args if not a.startswith("-D")], "--pid-file", os.path.join(work, f"{main}.pid")]
 
 
@@ -212,7 +233,7 @@ def websockets(work, port):
     subprocess.run(java_app("Echo", work, f"-Decho.listen=websocket://127.0.0.1:{port}", "start", "-d"), cwd=work, env=env,
                    capture_output=True, check=True)
     master = int(open(os.path.join(work, "Echo.pid")).read())
-    clients = ["java", "-Xmx512m", os.path.join(ROOT, "scripts", "bench.d", "WebSocketClients.java")]
+    clients = [JAVA, "-Xmx512m", os.path.join(ROOT, "scripts", "bench.d", "WebSocketClients.java")]
     try:
         pids = [master, *children(master)]
         before = cpu_ticks(pids)
@@ -255,7 +276,7 @@ def push_service(work, ports):
     master = int(open(os.path.join(work, "Push.pid")).read())
     try:
         pids = [master, *children(master)]
-        client = subprocess.Popen(["java", "-Xmx512m", os.path.join(ROOT, "scripts", "bench.d", "WebSocketClients.java"), "push", str(ws),
+        client = subprocess.Popen([JAVA, "-Xmx512m", os.path.join(ROOT, "scripts", "bench.d", "WebSocketClients.java"), "push", str(ws),
                                    str(text), "1000", "4", "64", DURATION.rstrip("s")], stdout=subprocess.PIPE, text=True)
         ticks = {}
         figures = {}
@@ -291,12 +312,11 @@ def main():
         for s in servers:
             wait_port(s.port)
         time.sleep(2)  # the class archive is built in the background after the first start
-        idle = {"master": rss_kib(drover.master()), "workers": [rss_kib(p) for p in children(drover.master())]}
-        print(f"drover idle RSS: master {idle['master'] // 1024} MiB, workers "
-              + ", ".join(f"{w // 1024} MiB" for w in idle["workers"]))
+        idle = {"master": memory(drover.master()), "workers": [memory(p) for p in children(drover.master())]}
+        print(f"drover idle RSS: master {idle['master']}, workers " + ", ".join(idle["workers"]))
         spawn_p50, spawn_p95 = spawn_times(drover)
         print(f"drover worker spawn to READY: p50 {spawn_p50} ms, p95 {spawn_p95} ms")
-        idle["workers_after_respawn"] = [rss_kib(p) for p in children(drover.master())]
+        idle["workers_after_respawn"] = [memory(p) for p in children(drover.master())]
         for s in servers:  # warm-up: JIT, pools
             wrk(s.port, 64, "3s")
         results = {(s.name, c): [] for s in servers for c in CONNECTIONS}
@@ -308,7 +328,9 @@ def main():
                     print(f"round {rnd} c={c:<5} {s.name:<7} {r['rps']:>10.0f} req/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:7.2f} ms"
                           f"  errors {r['errors']}  user {r['user_us']:.2f} us/req  sys {r['sys_us']:.2f} us/req"
                           f"  RSS {r['rss_kib'] // 1024} MiB", flush=True)
-        after = {"master": rss_kib(drover.master()), "workers": [rss_kib(p) for p in children(drover.master())]}
+        after = {"master": memory(drover.master()), "workers": [memory(p) for p in children(drover.master())]}
+        time.sleep(6)  # workers give the C heap the JIT freed back every 5 s
+        after["workers_settled"] = [memory(p) for p in children(drover.master())]
         for s in servers:
             s.stop()
         servers = []
@@ -364,12 +386,13 @@ set title "server CPU per request (µs): user + sys"
 plot "{dat}" using 3:xtic(1) title "user" lc rgb "#d04437", "" using 4 title "sys" lc rgb "#f6c342"
 unset multiplot
 """, text=True, check=True)
-    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    java = subprocess.run([JAVA, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     report = f"""# Performance
 
 Measured by `scripts/bench` on this project's 2-core x86_64 machine ({java}); wrk runs on the same
 two cores, so requests/s are capped by wrk and swing between runs: compare CPU per request and RSS.
 Every figure is the median of {ROUNDS} interleaved rounds of `wrk -t2 -cN -d{DURATION} --latency`.
+RSS is VmRSS; PSS (in brackets) counts pages shared with other processes (libjvm's code) in shares.
 CPU per request is the CPU time all of a server's processes spent during the run (from
 `/proc/<pid>/stat`) divided by the requests served.
 
@@ -381,10 +404,11 @@ drover, workers and master (Hello example, count 2, `start -d`):
 
 | | measured |
 |---|---|
-| master RSS idle / after the load | {idle['master'] / 1024:.0f} MiB / {after['master'] / 1024:.0f} MiB |
-| worker RSS idle (first start) | {', '.join(f'{w / 1024:.0f} MiB' for w in idle['workers'])} |
-| worker RSS idle (respawned, class archive mapped) | {', '.join(f'{w / 1024:.0f} MiB' for w in idle['workers_after_respawn'])} |
-| worker RSS after the load | {', '.join(f'{w / 1024:.0f} MiB' for w in after['workers'])} |
+| master RSS idle / after the load | {idle['master']} / {after['master']} |
+| worker RSS idle (first start) | {', '.join(idle['workers'])} |
+| worker RSS idle (respawned, class archive mapped) | {', '.join(idle['workers_after_respawn'])} |
+| worker RSS right after the load | {', '.join(after['workers'])} |
+| worker RSS 6 s after the load (C heap trimmed every 5 s) | {', '.join(after['workers_settled'])} |
 | worker spawn to READY (kill -9, 12 times) | p50 {spawn_p50:.0f} ms, p95 {spawn_p95:.0f} ms |
 | `start -d` to the first answered request | first start {starts[0]:.0f} ms; with the class archive {statistics.median(starts[1:]):.0f} ms |
 | WebSocket echo, 64 clients (Echo example, count 2) | {ws['rate']:,.0f} round trips/s, {ws['cpu_us']:.1f} µs of server CPU each |
