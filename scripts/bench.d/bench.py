@@ -48,25 +48,24 @@ def cpu_ticks(pids):
     return user, system
 
 
-def rss_kib(pid):
+def proc_kib(pid, name, field):
+    """A kB figure of /proc/<pid>/<name> (0 once the process is gone)."""
     try:
-        for line in open(f"/proc/{pid}/status"):
-            if line.startswith("VmRSS:"):
+        for line in open(f"/proc/{pid}/{name}"):
+            if line.startswith(field):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def rss_kib(pid):
+    return proc_kib(pid, "status", "VmRSS:")
 
 
 def pss_kib(pid):
-    """Proportional set size: pages shared with other processes (libjvm, an archive mapped clean) counted in shares."""
-    try:
-        for line in open(f"/proc/{pid}/smaps_rollup"):
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    """Proportional set size: pages shared with other processes (libjvm's code) counted in shares."""
+    return proc_kib(pid, "smaps_rollup", "Pss:")
 
 
 def memory(pid):
