@@ -425,14 +425,15 @@ relocates it), libjvm's code (~14 MiB, shared between processes, so PSS is lower
 with the JDK's default archive; `-Xint` would save 4 MiB and cost 300 ms of `start -d`.
 
 `start -d` to the first answer is three JVM starts in a row: the command's JVM (~350 ms: it loads
-picocli and jnr-ffi), the daemon master (~400 ms), then the workers (~200 ms each with the
-archive, in parallel). In a worker, jnr-ffi's start takes ~85 ms of the ~200.
+picocli and jnr-ffi), the daemon master (~400 ms), then the workers (~120 ms each with the
+archive, in parallel). A worker takes its sockets with Netty's native `recvFd` and loads jnr-ffi
+only when it must switch user or bind a socket itself: jnr-ffi's start alone was ~85 ms.
 
 Java 25's AOT cache (JEP 483/514) needs a training run that exits, and workers exit only at a
 stop or reload. Tried: a training JVM that loads every class the first worker loaded
 (`Class.forName` over its class list, `-XX:AOTCacheOutput`), the workers started with
 `-XX:AOTCache`: spawn to READY 211-287 ms against 173-218 ms from the static archive, same
-machine, same minute. So on 25 drover keeps the static archive (`-Xshare:dump` from the class
+machine, same minute (measured while workers still loaded jnr-ffi). So on 25 drover keeps the static archive (`-Xshare:dump` from the class
 list); `-XX:+AOTClassLinking` added to that dump did not change spawn times either.
 """
     with open(os.path.join(ROOT, "docs", "PERFORMANCE.md"), "w") as f:

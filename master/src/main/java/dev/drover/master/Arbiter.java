@@ -385,10 +385,22 @@ public final class Arbiter {
         live.add(worker);
         int[] fds = listeners.fdsFor(slot.group);
         try {
-            os.sendWithFds(pair[0], ControlMessage.of(ControlMessage.LISTEN, Integer.toString(fds.length)).encode(), fds);
+            handOver(pair[0], fds);
             os.setNonBlocking(pair[0], true);
         } catch (OsException e) {
             log(worker + " cannot be handed its sockets: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Hands a new worker its listening sockets on its (still blocking) channel: the line
+     * {@code listen N}, then each socket attached to a one-byte message of its own, which the worker
+     * receives with Netty's native recvFd, so its start needs no other native library.
+     */
+    private void handOver(int channel, int[] fds) {
+        os.sendWithFds(channel, ControlMessage.of(ControlMessage.LISTEN, Integer.toString(fds.length)).encode(), new int[0]);
+        for (int fd : fds) {
+            os.sendWithFds(channel, new byte[] {0}, new int[] {fd});
         }
     }
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 8: worker JVMs start from an AppCDS archive the master builds once per program. */
+/** Issue 8: worker JVMs start from an AppCDS archive the master builds once per program, and without jnr-ffi. */
 @Timeout(180)
 class ClassArchiveIT {
 
@@ -30,6 +30,9 @@ class ClassArchiveIT {
                     .map(App.WorkerRow::pid).orElse(null));
             String maps = Files.readString(Path.of("/proc/" + replacement + "/maps"));
             assertTrue(maps.contains(".drover-cache/VersionApp-") && maps.contains(".jsa"), "the new worker maps the archive:\n" + maps);
+            // Its sockets came through Netty's recvFd: a worker with no user to switch to never loads jnr-ffi.
+            assertTrue(maps.contains("libnetty_transport_native_epoll"), maps);
+            assertFalse(maps.contains("jffi"), "the worker loaded jnr-ffi's native library:\n" + maps);
             assertEquals("v1", Http.get(app.port(), "/"));
 
             // A deploy changes the jar: the next workers record and build a new archive, the old one goes.

@@ -1,34 +1,24 @@
 package dev.drover.internal;
 
 import dev.drover.master.ControlMessage;
-import dev.drover.master.os.Os;
 
 /**
  * The worker's end of its control channel (fd 3), for messages to the master. Writes are blocking
  * and whole, from any thread; reading is {@link ControlReader}'s.
  */
 final class ControlClient {
-    private final Os os;
-    private final int fd;
+    private final ControlSocket channel;
 
-    ControlClient(Os os, int fd) {
-        this.os = os;
-        this.fd = fd;
+    ControlClient(ControlSocket channel) {
+        this.channel = channel;
     }
 
-    int fd() {
-        return fd;
+    ControlSocket channel() {
+        return channel;
     }
 
-    synchronized void send(ControlMessage message) {
-        byte[] bytes = message.encode();
-        int offset = 0;
-        while (offset < bytes.length) {
-            int written = os.write(fd, bytes, offset, bytes.length - offset);
-            if (written > 0) {
-                offset += written;
-            }
-        }
+    void send(ControlMessage message) {
+        channel.write(message.encode());
     }
 
     void ready() {

@@ -1,42 +1,50 @@
 package dev.drover.internal;
 
 import dev.drover.master.ControlMessage;
-import dev.drover.master.os.Os;
-import dev.drover.master.os.Received;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
- * The master's first message on the control channel, {@code listen N} with N listening sockets
- * attached, and whatever bytes came after it in the same read.
+ * The master's first message on the control channel: the line {@code listen N}, then N one-byte
+ * messages with one listening socket attached to each (SCM_RIGHTS).
  */
-record Handoff(int[] listenFds, byte[] rest) {
+record Handoff(int[] listenFds) {
+    /** Longer than any {@code listen N} line. */
+    private static final int MAX_LINE = 64;
 
-    /** Blocks until the handoff arrived on {@code fd}. */
-    static Handoff receive(Os os, int fd) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int[] fds = new int[0];
-        while (true) {
-            Received received = os.receiveWithFds(fd, 4096, 16);
-            if (received.endOfStream()) {
-                throw new IllegalStateException("the master closed the control channel before handing over the sockets");
-            }
-            bytes.writeBytes(received.data());
-            int[] more = received.fds();
-            fds = Arrays.copyOf(fds, fds.length + more.length);
-            System.arraycopy(more, 0, fds, fds.length - more.length, more.length);
-            byte[] all = bytes.toByteArray();
-            for (int i = 0; i < all.length; i++) {
-                if (all[i] == '\n') {
-                    ControlMessage first = ControlMessage.decode(new String(all, 0, i, StandardCharsets.UTF_8));
-                    if (!first.type().equals(ControlMessage.LISTEN) || Integer.parseInt(first.argument()) != fds.length) {
-                        throw new IllegalStateException("unexpected handoff from the master: '" + first.type() + " "
-                                + first.argument() + "' with " + fds.length + " descriptors");
-                    }
-                    return new Handoff(fds, Arrays.copyOfRange(all, i + 1, all.length));
-                }
+    /** Blocks until the handoff arrived on {@code channel}. */
+    static Handoff receive(ControlSocket channel) {
+        String line = firstLine(channel);
+        ControlMessage first = ControlMessage.decode(line);
+        if (!first.type().equals(ControlMessage.LISTEN)) {
+            throw new IllegalStateException("unexpected handoff from the master: '" + line + "'");
+        }
+        int[] fds = new int[Integer.parseInt(first.argument())];
+        for (int i = 0; i < fds.length; i++) {
+            fds[i] = channel.receiveFd();
+            if (fds[i] < 0) {
+                throw closedEarly();
             }
         }
+        return new Handoff(fds);
+    }
+
+    /** The line, read a byte at a time: a longer read could swallow a descriptor's message (and close the descriptor). */
+    private static String firstLine(ControlSocket channel) {
+        byte[] line = new byte[MAX_LINE];
+        byte[] one = new byte[1];
+        for (int length = 0; length < MAX_LINE; length++) {
+            if (channel.read(one) < 0) {
+                throw closedEarly();
+            }
+            if (one[0] == '\n') {
+                return new String(line, 0, length, StandardCharsets.UTF_8);
+            }
+            line[length] = one[0];
+        }
+        throw new IllegalStateException("unexpected handoff from the master: no line end in its first " + MAX_LINE + " bytes");
+    }
+
+    private static IllegalStateException closedEarly() {
+        return new IllegalStateException("the master closed the control channel before handing over the sockets");
     }
 }

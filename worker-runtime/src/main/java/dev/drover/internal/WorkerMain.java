@@ -2,10 +2,12 @@ package dev.drover.internal;
 
 import dev.drover.master.Environment;
 import dev.drover.master.os.Os;
+import dev.drover.master.os.ProcessTitle;
 import dev.drover.master.os.UserIds;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * A worker JVM's main class. Takes the listening sockets from the control channel, drops
@@ -18,14 +20,13 @@ public final class WorkerMain {
     private WorkerMain() {}
 
     public static void main(String[] args) {
-        Os os = Os.linux();
-        int fd = Environment.CHANNEL_FD;
-        ControlClient control = new ControlClient(os, fd);
+        Supplier<Os> os = Os::linux; // jnr-ffi loads on the first use: not at all in most workers
+        ControlClient control = new ControlClient(new ControlSocket(Environment.CHANNEL_FD));
         int group = Integer.parseInt(System.getenv(Environment.GROUP));
         int id = Integer.parseInt(System.getenv(Environment.WORKER_ID));
         WorkerRuntime runtime;
         try {
-            Handoff handoff = Handoff.receive(os, fd);
+            Handoff handoff = Handoff.receive(control.channel());
             openClassPath();
             runtime = new WorkerRuntime(os, control, group, id, handoff);
             dropPrivileges(os, control);
@@ -36,7 +37,7 @@ public final class WorkerMain {
         WorkerRuntime.install(runtime);
         String title = System.getenv(Environment.TITLE);
         if (title != null) {
-            os.setProcessTitle(title);
+            ProcessTitle.set(title);
         }
         Method main;
         try {
@@ -67,12 +68,13 @@ public final class WorkerMain {
     }
 
     /** initgroups, setgid, setuid to the group's user, before any application code runs. */
-    private static void dropPrivileges(Os os, ControlClient control) {
+    private static void dropPrivileges(Supplier<Os> lazyOs, ControlClient control) {
         String user = System.getenv(Environment.USER);
         String groupName = System.getenv(Environment.USER_GROUP);
         if (user == null && groupName == null) {
             return;
         }
+        Os os = lazyOs.get();
         UserIds ids = user != null
                 ? os.user(user).orElseThrow(() -> new IllegalArgumentException("unknown user '" + user + "' (setUser)"))
                 : os.user(System.getProperty("user.name")).orElseThrow();

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import sun.misc.Signal;
 
@@ -45,7 +46,8 @@ import sun.misc.Signal;
 public final class WorkerRuntime {
     private static volatile WorkerRuntime current;
 
-    private final Os os;
+    /** The OS seam, loaded (jnr-ffi) only when this worker binds a socket itself. */
+    private final Supplier<Os> os;
     private final ControlClient control;
     private final int groupIndex;
     private final int id;
@@ -64,7 +66,7 @@ public final class WorkerRuntime {
     private boolean stopping;
     private boolean finished;
 
-    WorkerRuntime(Os os, ControlClient control, int groupIndex, int id, Handoff handoff) {
+    WorkerRuntime(Supplier<Os> os, ControlClient control, int groupIndex, int id, Handoff handoff) {
         this.os = os;
         this.control = control;
         this.groupIndex = groupIndex;
@@ -114,7 +116,7 @@ public final class WorkerRuntime {
     public int run(Worker group) {
         this.worker = group;
         installSignals();
-        new ControlReader(os, control.fd(), handoff.rest(), this::onControl, this::masterGone).start();
+        new ControlReader(control.channel(), this::onControl, this::masterGone).start();
         loop.execute(this::start);
         loop.terminationFuture().syncUninterruptibly();
         return 0;
@@ -198,7 +200,7 @@ public final class WorkerRuntime {
     }
 
     private int bind(Worker listener) {
-        return Listeners.open(os, listener.getListenAddress(), listener.isReusePort());
+        return Listeners.open(os.get(), listener.getListenAddress(), listener.isReusePort());
     }
 
     private ChannelFuture serve(Worker listener, int fd) {

@@ -287,24 +287,7 @@ final class LinuxOs implements Os {
 
     @Override
     public boolean setProcessTitle(String title) {
-        try {
-            String stat = Files.readString(Path.of("/proc/self/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long argStart = Long.parseLong(fields[45]);
-            long argEnd = Long.parseLong(fields[46]);
-            byte[] area = new byte[(int) (argEnd - argStart)];
-            byte[] text = title.getBytes(StandardCharsets.UTF_8);
-            System.arraycopy(text, 0, area, 0, Math.min(text.length, area.length - 1));
-            try (java.io.RandomAccessFile memory = new java.io.RandomAccessFile("/proc/self/mem", "rw")) {
-                memory.seek(argStart);
-                memory.write(area);
-            }
-            byte[] name = title.getBytes(StandardCharsets.UTF_8);
-            Files.write(Path.of("/proc/self/comm"), java.util.Arrays.copyOf(name, Math.min(name.length, 15)));
-            return true;
-        } catch (IOException | RuntimeException refused) {
-            return false;
-        }
+        return ProcessTitle.set(title);
     }
 
     @Override
