@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,20 +33,27 @@ public final class Cli {
 
     private final AppSpec spec;
     private final String[] args;
-    private final Os os = Os.linux();
+    /** The OS seam, loading (jnr-ffi, ~100 ms) on another core while picocli reads the command. */
+    private final CompletableFuture<Os> nativeOs;
 
     @Option(names = "--pid-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "the pid file (default: <working dir>/<MainClass>.pid)")
     private Path pidFileOption;
 
-    private Cli(AppSpec spec, String[] args) {
+    private Cli(AppSpec spec, String[] args, CompletableFuture<Os> nativeOs) {
         this.spec = spec;
         this.args = args.clone();
+        this.nativeOs = nativeOs;
     }
 
     /** Runs the command in {@code args}; returns the process's exit code. */
     public static int run(AppSpec spec, String[] args) {
-        Cli cli = new Cli(spec, args);
+        CompletableFuture<Os> nativeOs = CompletableFuture.supplyAsync(Os::linux, task -> {
+            Thread thread = new Thread(task, "drover-native-init");
+            thread.setDaemon(true);
+            thread.start();
+        });
+        Cli cli = new Cli(spec, args, nativeOs);
         if (Environment.ROLE_DAEMON.equals(Environment.role()) || Environment.ROLE_SUCCESSOR.equals(Environment.role())) {
             return cli.daemonMaster();
         }
@@ -57,6 +66,20 @@ public final class Cli {
         return commandLine.execute(args);
     }
 
+    private Os os() {
+        try {
+            return nativeOs.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
     private AppSpec app() {
         return pidFileOption == null ? spec : spec.withPidFile(pidFileOption);
     }
@@ -66,7 +89,7 @@ public final class Cli {
     }
 
     private PidFile pidFile() {
-        return new PidFile(app().pidFileOrDefault(), os);
+        return new PidFile(app().pidFileOrDefault(), os());
     }
 
     // ---- start ----
@@ -82,31 +105,31 @@ public final class Cli {
                     + ", pid file " + pidFile.path() + "); stop it first, or use restart");
             return ExitCodes.FAILED;
         }
-        return daemon ? startDaemon() : new MasterMain(app(), os, args, null, watch).run();
+        return daemon ? startDaemon() : new MasterMain(app(), os(), args, null, watch).run();
     }
 
     /** The CLI side of {@code start -d}: spawn the daemon master, relay its report until it is ready. */
     private int startDaemon() {
-        int[] pair = os.socketPair();
+        int[] pair = os().socketPair();
         int daemonPid;
         try {
             Path logDirectory = app().logFileOrDefault().getParent();
-            Spawner spawner = new Spawner(os, JvmCommand.current(Arrays.asList(args)), logDirectory, app().stopTimeout(),
-                    new ClassArchive(os, logDirectory, spec.name(), message -> { }));
+            Spawner spawner = new Spawner(os(), JvmCommand.current(Arrays.asList(args)), logDirectory, app().stopTimeout(),
+                    new ClassArchive(os(), logDirectory, spec.name(), message -> { }));
             Path stdout = app().stdoutFile() != null ? app().stdoutFile().toAbsolutePath() : Path.of("/dev/null");
             daemonPid = spawner.spawnMaster(Environment.ROLE_DAEMON, spec.name(), pair[1], stdout);
         } finally {
-            os.close(pair[1]);
+            os().close(pair[1]);
         }
-        int code = Reply.relay(os, pair[0], System.out, System.err, STARTUP_TIMEOUT);
-        os.close(pair[0]);
+        int code = Reply.relay(os(), pair[0], System.out, System.err, STARTUP_TIMEOUT);
+        os().close(pair[0]);
         if (code == Reply.TIMED_OUT) {
             System.err.println(tag() + " start failed: the master (pid " + daemonPid + ") did not report its workers ready within "
                     + STARTUP_TIMEOUT.toSeconds() + " s; it keeps trying: see " + app().logFileOrDefault() + ", or stop it");
             return ExitCodes.FAILED;
         }
         if (code < 0) {
-            String how = os.reap(daemonPid).map(s -> "exited with status " + s).orElse("closed its report");
+            String how = os().reap(daemonPid).map(s -> "exited with status " + s).orElse("closed its report");
             System.err.println(tag() + " start failed: the master (pid " + daemonPid + ") " + how
                     + " before its workers were ready; see " + app().logFileOrDefault());
             return ExitCodes.FAILED;
@@ -118,7 +141,7 @@ public final class Cli {
     private int daemonMaster() {
         new CommandLine(this).parseArgs(args); // for --pid-file
         boolean watch = Arrays.asList(args).contains("--watch");
-        MasterMain master = new MasterMain(app(), os, args, new Reply(os, Environment.CHANNEL_FD), watch);
+        MasterMain master = new MasterMain(app(), os(), args, new Reply(os(), Environment.CHANNEL_FD), watch);
         return Environment.ROLE_SUCCESSOR.equals(Environment.role()) ? master.runSuccessor() : master.run();
     }
 
@@ -135,12 +158,12 @@ public final class Cli {
                 : app().stopTimeout().plus(graceful ? app().gracefulTimeout() : Duration.ZERO).plusSeconds(13);
         int code = ask(pidFile, graceful ? "stop -g" : "stop", patience).orElseGet(() -> {
             if (pid > 0) {
-                os.kill(pid, Signals.number(graceful ? "WINCH" : "TERM"));
+                os().kill(pid, Signals.number(graceful ? "WINCH" : "TERM"));
             }
             return ExitCodes.OK;
         });
         long deadline = System.nanoTime() + patience.toNanos();
-        while (pidFile.isLocked() || pid > 0 && os.isAlive(pid)) {
+        while (pidFile.isLocked() || pid > 0 && os().isAlive(pid)) {
             if (System.nanoTime() - deadline > 0) {
                 System.err.println(tag() + " stop fail: master pid " + pid + " is still running; see " + app().logFileOrDefault());
                 return ExitCodes.FAILED;
@@ -190,7 +213,7 @@ public final class Cli {
         if (!live) {
             return askRunning(command, ANSWER_TIMEOUT);
         }
-        boolean terminal = os.isTerminal(1);
+        boolean terminal = os().isTerminal(1);
         while (true) {
             if (terminal) {
                 System.out.print("\033[H\033[2J");
@@ -231,15 +254,15 @@ public final class Cli {
     private Optional<Integer> ask(PidFile pidFile, String command, Duration timeout) {
         int fd;
         try {
-            fd = os.connectUnix(pidFile.socketPath());
+            fd = os().connectUnix(pidFile.socketPath());
         } catch (OsException e) {
             System.err.println(tag() + " cannot reach the master's operator socket: " + e.getMessage());
             return Optional.empty();
         }
         try {
             byte[] request = (command + "\n").getBytes(StandardCharsets.UTF_8);
-            os.write(fd, request, 0, request.length);
-            int code = Reply.relay(os, fd, System.out, System.err, timeout);
+            os().write(fd, request, 0, request.length);
+            int code = Reply.relay(os(), fd, System.out, System.err, timeout);
             if (code == Reply.TIMED_OUT) {
                 System.err.println(tag() + " the master (pid " + pidFile.readPid().map(String::valueOf).orElse("?")
                         + ") did not answer '" + command + "' within " + timeout.toSeconds() + " s; see " + app().logFileOrDefault());
@@ -249,7 +272,7 @@ public final class Cli {
             }
             return Optional.of(code);
         } finally {
-            os.close(fd);
+            os().close(fd);
         }
     }
 
