@@ -424,8 +424,9 @@ relocates it), libjvm's code (~14 MiB, shared between processes, so PSS is lower
 ~17 MiB that C2 had freed; the 5 s trim gives it back. The master is the same JVM floor (~53 MiB)
 with the JDK's default archive; `-Xint` would save 4 MiB and cost 300 ms of `start -d`.
 
-`start -d` to the first answer is three JVM starts in a row: the command's JVM (~350 ms: it loads
-picocli and jnr-ffi), the daemon master (~400 ms), then the workers (~120 ms each with the
+`start -d` to the first answer is three JVM starts in a row: the command's JVM (~230 ms: picocli
+reads the command while jnr-ffi loads on another thread), the daemon master (~250 ms to its first
+spawn; from its own class archive after the first start), then the workers (~120 ms each with the
 archive, in parallel). A worker takes its sockets with Netty's native `recvFd` and loads jnr-ffi
 only when it must switch user or bind a socket itself: jnr-ffi's start alone was ~85 ms.
 

@@ -142,6 +142,7 @@ public final class Arbiter {
     /** Runs until the master stopped; returns the master's exit code. */
     public int run() {
         current = this;
+        spawner.recordingMaster(JvmCommand.ownMasterOptions(), pid);
         try {
             return loop();
         } catch (RuntimeException | Error bug) {
@@ -619,6 +620,7 @@ public final class Arbiter {
             return;
         }
         started = true;
+        spawner.archive().ready(pid); // a master that recorded its class list dumps its archive now
         if (!ownsFiles) {
             takeOver();
         }

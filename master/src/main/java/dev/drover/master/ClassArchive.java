@@ -47,6 +47,8 @@ final class ClassArchive {
         List<String> dumpArgv;
         /** The class path jars' paths, sizes and times, hashed: a deploy changes it. */
         String jars;
+        /** Whose archive: "workers" or "master". */
+        String owner;
     }
 
     private final Os os;
@@ -76,6 +78,15 @@ final class ClassArchive {
      * to the class path) on {@code classPath}: map the archive, record the class list, or nothing.
      */
     Plan plan(String java, List<String> options, String classPath) {
+        return plan(java, options, classPath, "workers");
+    }
+
+    /** {@link #plan} for a master drover starts (a daemon, a successor): its class list is recorded while it starts. */
+    Plan planMaster(String java, List<String> options, String classPath) {
+        return plan(java, options, classPath, "master");
+    }
+
+    private Plan plan(String java, List<String> options, String classPath, String owner) {
         String jars = usable(options) ? jars(classPath) : null;
         if (jars == null) {
             return new Plan(null, List.of());
@@ -83,6 +94,7 @@ final class ClassArchive {
         String key = key(java, options, jars);
         Entry entry = entries.computeIfAbsent(key, k -> new Entry());
         entry.jars = jars;
+        entry.owner = owner;
         if (entry.state == null && Files.isRegularFile(archive(key))) {
             entry.state = State.READY;
         }
@@ -177,14 +189,15 @@ final class ClassArchive {
         deleteQuietly(output);
         deleteQuietly(classList(key));
         entry.state = State.READY;
-        log.accept("class archive for the workers ready in " + (System.nanoTime() - entry.dumpStartedNanos) / 1_000_000 + " ms: "
-                + archive(key) + "; workers started from now on map it");
+        log.accept("class archive for the " + entry.owner + " ready in " + (System.nanoTime() - entry.dumpStartedNanos) / 1_000_000 + " ms: "
+                + archive(key) + "; " + (entry.owner.equals("master") ? "masters" : "workers") + " started from now on map it");
         removeOthers(entry.jars);
     }
 
     private void unavailable(Entry entry, String why) {
         entry.state = State.UNAVAILABLE;
-        log.accept("warning: workers start without a class archive (slower, more memory): " + why);
+        log.accept("warning: " + (entry.owner.equals("master") ? "masters" : "workers")
+                + " start without a class archive (slower, more memory): " + why);
     }
 
     /** Archives of this app for other jars (an earlier deploy's): nothing starts from them any more. */

@@ -49,6 +49,12 @@ public record JvmCommand(String java, List<String> jvmOptions, String classPath,
         return new JvmCommand(java, options, classPath, detectMainClass(), args);
     }
 
+    /** The options before {@link #MASTER_OPTIONS_END} on this JVM's command line: none unless drover started this master. */
+    public static List<String> ownMasterOptions() {
+        List<String> input = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        return List.copyOf(input.subList(0, Math.max(0, input.indexOf(MASTER_OPTIONS_END))));
+    }
+
     /** The application's main class: from the launcher's command, a jar's manifest, or the main thread's stack. */
     public static String detectMainClass() {
         String command = System.getProperty("sun.java.command", "");

@@ -76,11 +76,39 @@ public final class Spawner {
     public int spawnMaster(String role, String appName, int reportFd, Path stdout) {
         Map<String, String> env = baseEnvironment();
         env.put(Environment.ROLE, role);
-        List<String> masterOptions = new ArrayList<>(JvmCommand.MASTER_OPTIONS);
-        masterOptions.addAll(JvmCommand.nativeHeapTrim(Runtime.version()));
+        ClassArchive.Plan plan = archive.planMaster(command.java(), masterCommandOptions(), command.classPath());
+        // The archive's options go before the marker: a master's workers and successors do not inherit them.
+        List<String> masterOptions = new ArrayList<>(plan.options());
+        masterOptions.addAll(masterOptions());
         masterOptions.add(JvmCommand.MASTER_OPTIONS_END);
         List<String> argv = command.relaunch("drover: master " + appName, masterOptions);
-        return os.spawn(new SpawnRequest(command.java(), argv, env, List.of(reportFd), stdout, true));
+        int pid = os.spawn(new SpawnRequest(command.java(), argv, env, List.of(reportFd), stdout, true));
+        archive.spawned(plan, pid);
+        return pid;
+    }
+
+    /**
+     * In a master drover started: when it was started recording its class list (no archive for
+     * its command yet), register it as that recording, so {@link ClassArchive#ready} dumps its archive.
+     */
+    public void recordingMaster(List<String> ownOptions, int ownPid) {
+        if (ownOptions.stream().anyMatch(o -> o.startsWith("-XX:DumpLoadedClassList="))) {
+            archive.spawned(archive.planMaster(command.java(), masterCommandOptions(), command.classPath()), ownPid);
+        }
+    }
+
+    private static List<String> masterOptions() {
+        List<String> options = new ArrayList<>(JvmCommand.MASTER_OPTIONS);
+        options.addAll(JvmCommand.nativeHeapTrim(Runtime.version()));
+        return options;
+    }
+
+    /** Every option of a drover-started master's command but the archive's: the key of its archive. */
+    private List<String> masterCommandOptions() {
+        List<String> options = masterOptions();
+        options.add(JvmCommand.MASTER_OPTIONS_END);
+        options.addAll(command.jvmOptions());
+        return options;
     }
 
     private static Map<String, String> baseEnvironment() {

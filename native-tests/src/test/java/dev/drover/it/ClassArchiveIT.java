@@ -48,6 +48,27 @@ class ClassArchiveIT {
     }
 
     @Test
+    void aMasterDroverStartsMapsAnArchiveOfItsOwnOnceOneRecordedIt(@TempDir Path dir) throws Exception {
+        Path jar = VersionedApp.jar(dir);
+        try (App app = VersionedApp.v1(dir, "-Dapp.count=1").fromJar(jar)) {
+            app.start(); // start -d: the daemon master records its class list, then dumps its archive once started
+            Await.until("the master's archive is built", Duration.ofSeconds(60),
+                    () -> app.log().contains("class archive for the master ready"));
+            long first = app.masterPid();
+            assertFalse(Files.readString(Path.of("/proc/" + first + "/maps")).contains(".drover-cache/"),
+                    "the recording master maps no archive of ours");
+            assertEquals(0, app.run("restart").code());
+            long successor = Await.value("the successor", Duration.ofSeconds(30), () -> {
+                long pid = app.masterPid();
+                return pid != first ? pid : null;
+            });
+            String maps = Files.readString(Path.of("/proc/" + successor + "/maps"));
+            assertTrue(maps.contains(".drover-cache/VersionApp-") && maps.contains(".jsa"), "the successor maps the master's archive:\n" + maps);
+            assertEquals("v1", Http.get(app.port(), "/"));
+        }
+    }
+
+    @Test
     void aClassDirectoryOnTheClassPathMeansNoArchive(@TempDir Path dir) throws Exception {
         try (App app = new App(dir, dev.drover.it.apps.PidApp.class, "-Dapp.count=1")) {
             app.start();
