@@ -55,7 +55,7 @@ final class StatusReport {
         List<String> lines = new ArrayList<>();
         Duration run = Duration.between(startedAt, Instant.now());
         lines.add("-------------------------------------------- GLOBAL STATUS --------------------------------------------");
-        lines.add(String.format("drover version: %-18s Java version: %s", Cli.VERSION, Runtime.version()));
+        lines.add(String.format("drover version: %-18s Java version: %s (%s)", Cli.VERSION, Runtime.version(), System.getProperty("os.arch")));
         lines.add(String.format("start time: %-22s run %d days %d hours %d minutes", time(startedAt), run.toDays(), run.toHoursPart(),
                 run.toMinutesPart()));
         lines.add(String.format(Locale.ROOT, "load average: %.2f, %.2f, %.2f     event-loop: epoll (Netty)", load[0], load[1], load[2]));
@@ -113,6 +113,8 @@ final class StatusReport {
         master.put("start_time", startedAt.toString());
         master.put("run_seconds", Duration.between(startedAt, Instant.now()).toSeconds());
         master.put("load_average", List.of(load[0], load[1], load[2]));
+        master.put("java_version", Runtime.version().toString());
+        master.put("arch", System.getProperty("os.arch"));
         root.put("master", master);
         List<Object> groupList = new ArrayList<>();
         for (GroupRow group : groups) {
