@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Answers HTTP requests with "pid id" of the worker that served it. GET /crash throws, /busy spins
+ * Answers HTTP requests with "pid id" of the worker that served it ("pid id os.arch" for GET /arch). GET /crash throws, /busy spins
  * forever, /slow?ms=N answers after N ms (the worker is busy meanwhile).
  * System properties: app.listen, app.count, app.reusePort, app.reloadable, and app.dir, where
  * onWorkerReload and onWorkerStop leave marker files "reloaded-PID" and "stopped-PID", and the
@@ -46,7 +46,8 @@ public final class PidApp {
                 case "/reloadall" -> Worker.reloadAll();
                 default -> { }
             }
-            connection.send(ProcessHandle.current().pid() + " " + connection.getWorker().getId());
+            String answer = ProcessHandle.current().pid() + " " + connection.getWorker().getId();
+            connection.send("/arch".equals(request.path()) ? answer + " " + System.getProperty("os.arch") : answer);
         });
         Worker.runAll(args);
     }
