@@ -214,16 +214,38 @@ def java_app(main, work, *options_and_args):
 def start_to_answer(work, port, times=3):
     """`start -d` of Hello (count 2) to the first answered request, in ms: the first start (no class archive yet), then later ones."""
     results = []
-    for _ in range(times):
+    for i in range(times):
+        since = log_size(work)
         started = time.time()
         subprocess.Popen(java_app("Hello", work, f"-Dhello.listen=http://127.0.0.1:{port}", "-Dhello.count=2", "start", "-d"),
                          cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}/"]).returncode != 0:
             time.sleep(0.005)
         results.append((time.time() - started) * 1000)
-        time.sleep(2)  # the class archive is built in the background once a worker is ready
+        if i == 0:
+            wait_for_archives(work, since)  # the first start records, then dumps, the workers' and the master's archives
         subprocess.run(java_app("Hello", work, "stop"), cwd=work, capture_output=True, check=True)
     return results
+
+
+def log_size(work):
+    log = os.path.join(work, "Hello.log")
+    return os.path.getsize(log) if os.path.exists(log) else 0
+
+
+def wait_for_archives(work, since, timeout=60):
+    """Waits until the log, past byte `since`, says the workers' and the master's class archives are ready (a first start dumps them)."""
+    deadline = time.time() + timeout
+    wanted = ("class archive for the workers ready", "class archive for the master ready")
+    while True:
+        with open(os.path.join(work, "Hello.log"), "rb") as log:
+            log.seek(since)
+            text = log.read().decode("utf-8", "replace")
+        if all(w in text for w in wanted):
+            return
+        if time.time() > deadline:
+            sys.exit(f"bench: the class archives were not ready {timeout} s after the start; see {work}/Hello.log and {work}/.drover-cache")
+        time.sleep(0.1)
 
 
 def websockets(work, port):
@@ -310,7 +332,7 @@ def main():
         servers = [drover, Netty(ports["netty"]), Nginx(work, ports["nginx"])]
         for s in servers:
             wait_port(s.port)
-        time.sleep(2)  # the class archive is built in the background after the first start
+        wait_for_archives(work, 0)  # the workers' and the master's class archives are built in the background after the first start
         idle = {"master": memory(drover.master()), "workers": [memory(p) for p in children(drover.master())]}
         print(f"drover idle RSS: master {idle['master']}, workers " + ", ".join(idle["workers"]))
         spawn_p50, spawn_p95 = spawn_times(drover)
