@@ -10,6 +10,7 @@ import dev.drover.master.JvmCommand;
 import dev.drover.master.ListenAddress;
 import dev.drover.master.LogFile;
 import dev.drover.master.MasterHooks;
+import dev.drover.master.WorkerLimits;
 import dev.drover.master.os.ExitStatus;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +50,7 @@ public final class Worker {
     private String group;
     private List<String> jvmOptions = List.of();
     private boolean reloadable = true;
+    private WorkerLimits limits = WorkerLimits.DEFAULT;
     private String transport = "tcp";
     private Path sslCertificate;
     private Path sslKey;
@@ -226,6 +228,61 @@ public final class Worker {
     public Worker setReloadable(boolean reloadable) {
         this.reloadable = reloadable;
         return this;
+    }
+
+    /**
+     * How long a ready worker's event loop may stay silent (stuck in a callback, stopped, deadlocked)
+     * before the master kills it with SIGKILL and starts another: default 30 s, zero disables. The
+     * event loop sends a heartbeat three times per timeout; a callback that runs longer than the
+     * timeout is taken for a hang.
+     */
+    public Worker setHangTimeout(Duration timeout) {
+        this.limits = limits.withHangTimeout(timeout);
+        return this;
+    }
+
+    /** {@link #setHangTimeout(Duration)} in seconds. */
+    public Worker setHangTimeout(double seconds) {
+        return setHangTimeout(Duration.ofMillis(Math.round(seconds * 1000)));
+    }
+
+    /**
+     * Replace each worker gracefully after it served {@code max} messages (requests, frames, lines)
+     * plus a random share of {@code jitter}, so workers started together are not replaced together
+     * (gunicorn's max_requests and max_requests_jitter). One worker is replaced at a time, as a
+     * graceful reload replaces it: it stops accepting and finishes its connections while its
+     * successor starts, and the listening socket stays open in the master meanwhile, so no request
+     * is lost. Zero (the default) disables it.
+     */
+    public Worker setMaxRequests(long max, long jitter) {
+        this.limits = limits.withMaxRequests(max, jitter);
+        return this;
+    }
+
+    /** {@link #setMaxRequests(long, long)} without jitter. */
+    public Worker setMaxRequests(long max) {
+        return setMaxRequests(max, 0);
+    }
+
+    /**
+     * Replace a worker gracefully, as for maxRequests, once its resident memory (RSS) passes
+     * {@code bytes}; the master checks every second. Zero (the default) disables it.
+     */
+    public Worker setMaxMemory(long bytes) {
+        this.limits = limits.withMaxMemory(bytes);
+        return this;
+    }
+
+    public Duration getHangTimeout() {
+        return limits.hangTimeout();
+    }
+
+    public long getMaxRequests() {
+        return limits.maxRequests();
+    }
+
+    public long getMaxMemory() {
+        return limits.maxMemoryBytes();
     }
 
     public Worker onWorkerStart(WorkerCallback callback) {
@@ -449,7 +506,7 @@ public final class Worker {
         List<GroupSpec> groups = new ArrayList<>();
         for (int i = 0; i < GROUPS.size(); i++) {
             Worker w = GROUPS.get(i);
-            groups.add(new GroupSpec(i, w.name, w.count, w.listen, w.reusePort, w.user, w.group, w.reloadable, w.jvmOptions));
+            groups.add(new GroupSpec(i, w.name, w.count, w.listen, w.reusePort, w.user, w.group, w.reloadable, w.jvmOptions, w.limits));
         }
         return new AppSpec(appName, groups, pidFile, logFile, logFileMaxSize, stdoutFile, stopTimeout, gracefulTimeout,
                 new Hooks(List.copyOf(GROUPS)));

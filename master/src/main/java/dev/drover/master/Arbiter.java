@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -69,6 +71,9 @@ public final class Arbiter {
     private boolean stopping;
     private boolean stopGraceful;
     private Reload reload;
+    /** Workers that asked to be replaced (maxRequests, maxMemory) while a reload ran: replaced after it. */
+    private final Deque<WorkerProcess> recycles = new ArrayDeque<>();
+    private final WorkerHealth health;
     private long nextWatchCheck;
     private final SystemdNotifier systemd;
     /** Whether the pid file and the operator socket are this master's (a successor's only after takeover). */
@@ -107,6 +112,7 @@ public final class Arbiter {
                    int operatorFd, Reply startupReport, ClassPathWatch watch, boolean successor) {
         this.app = app;
         this.os = os;
+        this.health = new WorkerHealth(os);
         this.log = log;
         this.pidFile = pidFile;
         this.listeners = listeners;
@@ -177,6 +183,8 @@ public final class Arbiter {
                 }
             } else {
                 manage(now);
+                replaceHung(now);
+                recycleOverMemory(now);
                 advanceReload();
                 checkStarted();
                 checkWatch(now);
@@ -236,6 +244,31 @@ public final class Arbiter {
         }
     }
 
+    /** {@code scale NAME COUNT}: the new count of every group so named; workers start or stop in the loop, ids stay 0..count-1. */
+    private void scale(List<String> words, Reply reply) {
+        List<Group> named = words.size() == 3 ? groups.stream().filter(g -> g.spec.name().equals(words.get(1))).toList() : List.of();
+        int count = words.size() == 3 && words.get(2).matches("\\d{1,6}") ? Integer.parseInt(words.get(2)) : 0;
+        if (named.isEmpty() || count < 1) {
+            reply.err("drover[" + app.name() + "] scale needs a worker group's name and a count of at least 1 (groups: "
+                    + String.join(", ", groups.stream().map(g -> g.spec.name()).toList()) + "); got '" + String.join(" ", words) + "'");
+            reply.exit(ExitCodes.USAGE);
+            return;
+        }
+        if (stopping) {
+            reply.err("drover[" + app.name() + "] is stopping; scale ignored");
+            reply.exit(ExitCodes.FAILED);
+            return;
+        }
+        for (Group group : named) {
+            int before = group.count;
+            group.resize(count);
+            String line = "worker[" + group.spec.name() + "] count is now " + group.count + " (scale, was " + before + ")";
+            log(line);
+            reply.out(line);
+        }
+        reply.exit(ExitCodes.OK);
+    }
+
     private void resizeAll(int delta) {
         if (stopping) {
             return;
@@ -264,6 +297,9 @@ public final class Arbiter {
         }
         for (Query query : queries) {
             next = Math.min(next, query.deadlineNanos);
+        }
+        if (!stopping) {
+            next = Math.min(next, health.nextDeadline(live, now));
         }
         if (systemd.watchdogIntervalNanos() > 0) {
             next = Math.min(next, nextWatchdog);
@@ -328,6 +364,7 @@ public final class Arbiter {
             }
             case "reload" -> startReload(graceful, reply);
             case "upgrade" -> startUpgrade(graceful, reply);
+            case "scale" -> scale(words, reply);
             default -> {
                 reply.err("drover: the master does not know the command '" + line + "'");
                 reply.exit(ExitCodes.USAGE);
@@ -456,6 +493,8 @@ public final class Arbiter {
             case ControlMessage.DRAINING -> onDraining(worker);
             case ControlMessage.STATUS, ControlMessage.CONNECTIONS ->
                     queries.forEach(q -> q.answer(worker, message.type(), message.argument()));
+            case ControlMessage.BEAT -> worker.lastBeatNanos = System.nanoTime();
+            case ControlMessage.RECYCLE -> recycle(worker, "served " + message.argument() + " messages, its maxRequests");
             case ControlMessage.COMMAND -> {
                 log(worker + " asks the master to " + message.argument());
                 command(message.argument(), Reply.none(os));
@@ -484,6 +523,7 @@ public final class Arbiter {
             return;
         }
         worker.moveTo(WorkerProcess.State.READY);
+        worker.lastBeatNanos = System.nanoTime();
         long millis = (System.nanoTime() - worker.spawnedAtNanos) / 1_000_000;
         log(worker + " id " + worker.id + " ready in " + millis + " ms");
         spawner.archive().ready(worker.pid);
@@ -643,13 +683,60 @@ public final class Arbiter {
 
     // ---- reload ----
 
+    // ---- hung and worn workers ----
+
+    private void replaceHung(long now) {
+        for (WorkerProcess worker : health.hung(live, now)) {
+            log(worker + " id " + worker.id + " is hung: no heartbeat from its event loop for " + (now - worker.lastBeatNanos) / 1_000_000
+                    + " ms (hangTimeout " + worker.group.limits().hangTimeout().toMillis() + " ms); killing it (SIGKILL) and starting another");
+            os.kill(worker.pid, Signals.number("KILL"));
+            worker.killedAtNanos = now;
+        }
+    }
+
+    private void recycleOverMemory(long now) {
+        for (WorkerHealth.Worn worn : health.overMemory(live, now)) {
+            recycle(worn.worker(), "uses " + worn.rssBytes() / (1024 * 1024) + " MiB, over its maxMemory of "
+                    + worn.worker().group.limits().maxMemoryBytes() / (1024 * 1024) + " MiB");
+        }
+    }
+
+    /** Replaces a worn worker gracefully, one at a time, as a reload of its slot alone would. */
+    private void recycle(WorkerProcess worker, String why) {
+        if (worker.recycling || worker.state() != WorkerProcess.State.READY || stopping) {
+            return;
+        }
+        worker.recycling = true;
+        log(worker + " id " + worker.id + " " + why + "; replacing it gracefully");
+        recycles.add(worker);
+        advanceReload();
+    }
+
+    /** Starts the queued recycles, as one graceful reload of their slots, when no reload runs. */
+    private void startRecycles() {
+        List<Slot> slots = new ArrayList<>();
+        for (WorkerProcess worker; (worker = recycles.poll()) != null; ) {
+            Slot slot = slotOf(worker);
+            if (slot != null && worker.state() == WorkerProcess.State.READY) {
+                slots.add(slot);
+            }
+        }
+        if (!slots.isEmpty()) {
+            reload = Reload.recycling(slots);
+        }
+    }
+
+    private Slot slotOf(WorkerProcess worker) {
+        return groups.get(worker.group.index()).slots.stream().filter(s -> s.process == worker).findFirst().orElse(null);
+    }
+
     private void startReload(boolean graceful, Reply reply) {
         if (stopping) {
             reply.err("drover[" + app.name() + "] is stopping; reload ignored");
             reply.exit(ExitCodes.FAILED);
             return;
         }
-        if (reload != null) {
+        if (reload != null && !reload.recycle) {
             log("reload ignored: a reload is in progress (" + reload.progress() + ")");
             reply.err("drover[" + app.name() + "] a reload is in progress (" + reload.progress() + "); this one is ignored");
             reply.exit(ExitCodes.FAILED);
@@ -677,13 +764,24 @@ public final class Arbiter {
                 }
             }
         }
+        Reload recycling = reload;
+        if (recycling != null) { // the worker being recycled finishes its replacement first
+            reloadable.remove(recycling.current);
+        }
         reload = new Reload(graceful, reloadable);
+        if (recycling != null) {
+            reload.current = recycling.current;
+            reload.draining.addAll(recycling.draining);
+        }
         reload.waiters.add(reply);
         reply.out("drover[" + app.name() + "] reloading " + reloadable.size() + " workers" + (graceful ? " gracefully" : "") + " ...");
         advanceReload();
     }
 
     private void advanceReload() {
+        if (reload == null && !stopping) {
+            startRecycles();
+        }
         if (reload == null) {
             return;
         }
@@ -712,7 +810,11 @@ public final class Arbiter {
             }
         }
         reload.draining.removeIf(w -> w.state() == WorkerProcess.State.EXITED);
-        if (reload.current == null && reload.draining.isEmpty()) {
+        if (reload.current == null && reload.draining.isEmpty() && reload.recycle) {
+            log("drover[" + app.name() + "] recycled " + reload.replaced + (reload.replaced == 1 ? " worker" : " workers"));
+            reload = null;
+            advanceReload();
+        } else if (reload.current == null && reload.draining.isEmpty()) {
             String done = "drover[" + app.name() + "] reload done: " + reload.replaced + " workers replaced";
             log(done);
             systemd.ready(reload.replaced + " workers replaced by the last reload");

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ScopeType;
 
 /**
@@ -202,6 +203,16 @@ public final class Cli {
     int reload(@Option(names = {"-g", "--graceful"}, description = "old workers stop accepting and finish their connections")
                boolean graceful) {
         return askRunning(graceful ? "reload -g" : "reload", FOREVER);
+    }
+
+    @Command(name = "scale", description = "Set how many processes a worker group runs (ids stay 0..count-1); TTIN/TTOU add or remove one in every group.")
+    int scale(@Parameters(index = "0", paramLabel = "NAME", description = "the worker group's name (Worker.setName)") String name,
+              @Parameters(index = "1", paramLabel = "COUNT", description = "the new process count, at least 1") int count) {
+        if (count < 1) {
+            System.err.println(tag() + " scale: COUNT must be at least 1, was " + count);
+            return ExitCodes.USAGE;
+        }
+        return askRunning("scale " + name + " " + count, ANSWER_TIMEOUT);
     }
 
     // ---- status and connections ----

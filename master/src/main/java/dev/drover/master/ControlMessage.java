@@ -28,6 +28,10 @@ import java.nio.charset.StandardCharsets;
  *                   connections ROWS  one row per connection, rows split by newlines, fields by
  *                                   tabs: id, transport, protocol, local, remote, recv-q, send-q,
  *                                   bytes read, bytes written, state
+ *                   beat            the event loop is alive: sent every heartbeat interval once ready
+ *                                   (a ready worker silent for hangTimeout is killed and replaced)
+ *                   recycle N       it served N messages, its maxRequests: the master replaces it
+ *                                   gracefully, one worker at a time
  *                   command CMD     Worker.stopAll() / reloadAll(): the master runs CMD
  *                                   ({@code stop}, {@code stop -g}, {@code reload}, {@code reload -g})
  * </pre>
@@ -45,6 +49,8 @@ public record ControlMessage(String type, String argument) {
     public static final String STOPPING = "stopping";
     public static final String DRAINING = "draining";
     public static final String COMMAND = "command";
+    public static final String BEAT = "beat";
+    public static final String RECYCLE = "recycle";
     /** The argument of {@code stop} that makes it graceful. */
     public static final String GRACEFUL = "graceful";
 

@@ -19,6 +19,10 @@ public final class Environment {
     public static final String USER_GROUP = "DROVER_USER_GROUP";
     /** The master's stopTimeout in milliseconds: how long a worker may take to stop, even without its master. */
     public static final String STOP_TIMEOUT_MILLIS = "DROVER_STOP_TIMEOUT_MS";
+    /** How often a worker's event loop sends the master a heartbeat, in milliseconds; absent: never. */
+    public static final String HEARTBEAT_MILLIS = "DROVER_HEARTBEAT_MS";
+    /** The messages a worker serves before it asks to be replaced (its maxRequests with its jitter); absent: no limit. */
+    public static final String MAX_REQUESTS = "DROVER_MAX_REQUESTS";
     /** What {@code ps} shows for a worker: {@code drover: worker <name> <listen>}. */
     public static final String TITLE = "DROVER_TITLE";
     /** The fd of the control socket in a worker and of the report socket in a starting daemon. */

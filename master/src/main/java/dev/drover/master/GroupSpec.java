@@ -15,14 +15,16 @@ import java.util.List;
  * @param group the group the workers run as, or null
  * @param reloadable whether a reload replaces these workers (false: they run onWorkerReload and stay)
  * @param jvmOptions options for the worker JVMs, after the defaults and the master's own
+ * @param limits when the master replaces a worker on its own (hung, maxRequests, maxMemory)
  */
 public record GroupSpec(int index, String name, int count, ListenAddress listen, boolean reusePort,
-                        String user, String group, boolean reloadable, List<String> jvmOptions) {
+                        String user, String group, boolean reloadable, List<String> jvmOptions, WorkerLimits limits) {
     public GroupSpec {
         if (count < 1) {
             throw new IllegalArgumentException("worker " + name + ": count must be at least 1, was " + count);
         }
         jvmOptions = List.copyOf(jvmOptions);
+        java.util.Objects.requireNonNull(limits, "limits");
     }
 
     /** {@code http://0.0.0.0:8080}, or {@code none} for a group without an address. */

@@ -12,6 +12,8 @@ import java.util.List;
  */
 final class Reload {
     final boolean graceful;
+    /** Workers replaced for maxRequests or maxMemory, not a reload anybody asked for: a reload command takes it over. */
+    final boolean recycle;
     final Deque<Slot> pending;
     final List<Reply> waiters = new ArrayList<>();
     /** Old workers that closed their listeners and still finish their connections. */
@@ -20,8 +22,18 @@ final class Reload {
     int replaced;
 
     Reload(boolean graceful, List<Slot> slots) {
+        this(graceful, slots, false);
+    }
+
+    private Reload(boolean graceful, List<Slot> slots, boolean recycle) {
         this.graceful = graceful;
         this.pending = new ArrayDeque<>(slots);
+        this.recycle = recycle;
+    }
+
+    /** A graceful replacement of worn workers' slots, one at a time. */
+    static Reload recycling(List<Slot> slots) {
+        return new Reload(true, slots, true);
     }
 
     String progress() {

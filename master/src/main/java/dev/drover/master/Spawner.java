@@ -50,6 +50,13 @@ public final class Spawner {
         env.put(Environment.GROUP, Integer.toString(group.index()));
         env.put(Environment.WORKER_ID, Integer.toString(id));
         env.put(Environment.STOP_TIMEOUT_MILLIS, Long.toString(stopTimeout.toMillis()));
+        WorkerLimits limits = group.limits();
+        if (!limits.heartbeat().isZero()) {
+            env.put(Environment.HEARTBEAT_MILLIS, Long.toString(limits.heartbeat().toMillis()));
+        }
+        if (limits.maxRequests() > 0) {
+            env.put(Environment.MAX_REQUESTS, Long.toString(limits.drawMaxRequests()));
+        }
         // glibc gives each thread that mallocs an arena of its own; a worker's few native threads need two.
         env.putIfAbsent("MALLOC_ARENA_MAX", "2");
         if (group.user() != null) {
@@ -120,6 +127,8 @@ public final class Spawner {
         env.remove(Environment.USER_GROUP);
         env.remove(Environment.TITLE);
         env.remove(Environment.STOP_TIMEOUT_MILLIS);
+        env.remove(Environment.HEARTBEAT_MILLIS);
+        env.remove(Environment.MAX_REQUESTS);
         env.remove("LISTEN_PID"); // systemd's sockets are the master's alone
         env.remove("LISTEN_FDS");
         env.remove("LISTEN_FDNAMES");

@@ -24,6 +24,10 @@ final class WorkerProcess {
     long killedAtNanos;
     /** Whether the stop was graceful (connections finish). */
     boolean graceful;
+    /** When its event loop last showed life: READY, then each heartbeat (System.nanoTime). */
+    long lastBeatNanos;
+    /** Whether it is to be replaced for maxRequests or maxMemory. */
+    boolean recycling;
 
     WorkerProcess(GroupSpec group, int id, int pid, int channelFd, long spawnedAtNanos) {
         this.group = group;

@@ -59,6 +59,8 @@ public final class WorkerRuntime {
     /** Connections this process opened (AsyncTcpConnection), by id. */
     private final Map<Long, Connection> outgoing = new ConcurrentHashMap<>();
     private final AtomicLong totalRequests = new AtomicLong();
+    /** The messages this worker serves before it asks to be replaced; 0 for no limit. */
+    private final long maxRequests = envLongOrZero(Environment.MAX_REQUESTS);
     private final AtomicLong sendFailures = new AtomicLong();
     private volatile boolean busy;
     private long lastConnectionId;
@@ -171,7 +173,30 @@ public final class WorkerRuntime {
                 Fatal.exit(control, "worker " + worker.getName() + " cannot listen on " + worker.getListen(), e, 1);
             }
         }
-        whenAll(registered, () -> loop.execute(control::ready));
+        whenAll(registered, () -> loop.execute(() -> {
+            control.ready();
+            beat();
+        }));
+    }
+
+    /**
+     * Sends the master a heartbeat from the event loop every DROVER_HEARTBEAT_MS: a loop stuck in a
+     * callback stops beating, and the master replaces the worker after its hangTimeout.
+     */
+    private void beat() {
+        long interval = envLongOrZero(Environment.HEARTBEAT_MILLIS);
+        if (interval > 0) {
+            loop.scheduleAtFixedRate(() -> {
+                if (!finished) {
+                    control.send(ControlMessage.of(ControlMessage.BEAT));
+                }
+            }, interval, interval, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static long envLongOrZero(String name) {
+        String value = System.getenv(name);
+        return value == null ? 0 : Long.parseLong(value);
     }
 
     /** Runs {@code then} once every registration succeeded; a failed one ends the worker. */
@@ -294,7 +319,9 @@ public final class WorkerRuntime {
     }
 
     void requestArrived() {
-        totalRequests.incrementAndGet();
+        if (totalRequests.incrementAndGet() == maxRequests) {
+            control.send(ControlMessage.of(ControlMessage.RECYCLE, Long.toString(maxRequests)));
+        }
     }
 
     void sendFailed() {

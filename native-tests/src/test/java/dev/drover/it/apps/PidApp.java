@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * Answers HTTP requests with "pid id" of the worker that served it ("pid id os.arch" for GET /arch). GET /crash throws, /busy spins
  * forever, /slow?ms=N answers after N ms (the worker is busy meanwhile).
- * System properties: app.listen, app.count, app.reusePort, app.reloadable, and app.dir, where
+ * System properties: app.listen, app.count, app.reusePort, app.reloadable, app.hangTimeout (seconds),
+ * app.maxRequests, app.maxRequestsJitter, app.maxMemory (bytes), and app.dir, where
  * onWorkerReload and onWorkerStop leave marker files "reloaded-PID" and "stopped-PID", and the
  * master's hooks "master-reload-PID", "master-stop-PID" and "exit-WORKERPID-STATUS-PID".
  * GET /stopall and /reloadall call Worker.stopAll() and Worker.reloadAll().
@@ -22,6 +23,11 @@ public final class PidApp {
         web.setName("web");
         web.setReusePort(Boolean.getBoolean("app.reusePort"));
         web.setReloadable(!"false".equals(System.getProperty("app.reloadable")));
+        if (System.getProperty("app.hangTimeout") != null) {
+            web.setHangTimeout(Double.parseDouble(System.getProperty("app.hangTimeout")));
+        }
+        web.setMaxRequests(Long.getLong("app.maxRequests", 0), Long.getLong("app.maxRequestsJitter", 0));
+        web.setMaxMemory(Long.getLong("app.maxMemory", 0));
         String dir = System.getProperty("app.dir");
         if (System.getProperty("app.stdout") != null) {
             Worker.setStdoutFile(System.getProperty("app.stdout"));

@@ -1,0 +1,74 @@
+package dev.drover.master;
+
+import dev.drover.master.os.Os;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Finds the ready workers the master must replace on its own (see {@link WorkerLimits}): hung, their
+ * event loop silent for longer than their group's hangTimeout, or worn, their RSS past maxMemory
+ * (read from /proc once a second).
+ */
+final class WorkerHealth {
+    private static final long SECOND = 1_000_000_000L;
+
+    private final Os os;
+    private long nextMemoryCheck;
+
+    WorkerHealth(Os os) {
+        this.os = os;
+    }
+
+    /** The ready workers whose last heartbeat is older than their hangTimeout, not yet killed. */
+    List<WorkerProcess> hung(Collection<WorkerProcess> live, long now) {
+        List<WorkerProcess> hung = new ArrayList<>();
+        for (WorkerProcess worker : live) {
+            long timeout = worker.group.limits().hangTimeout().toNanos();
+            if (watched(worker) && timeout > 0 && now - worker.lastBeatNanos - timeout > 0) {
+                hung.add(worker);
+            }
+        }
+        return hung;
+    }
+
+    /** The ready workers past their maxMemory, with their RSS; checked at most once a second. */
+    List<Worn> overMemory(Collection<WorkerProcess> live, long now) {
+        List<Worn> worn = new ArrayList<>();
+        if (now - nextMemoryCheck < 0) {
+            return worn;
+        }
+        nextMemoryCheck = now + SECOND;
+        for (WorkerProcess worker : live) {
+            long max = worker.group.limits().maxMemoryBytes();
+            if (watched(worker) && !worker.recycling && max > 0) {
+                long rss = os.residentBytes(worker.pid);
+                if (rss > max) {
+                    worn.add(new Worn(worker, rss));
+                }
+            }
+        }
+        return worn;
+    }
+
+    record Worn(WorkerProcess worker, long rssBytes) {}
+
+    /** When the next check is due: the earliest hang deadline, or the next memory check. */
+    long nextDeadline(Collection<WorkerProcess> live, long now) {
+        long next = now + SECOND;
+        for (WorkerProcess worker : live) {
+            long timeout = worker.group.limits().hangTimeout().toNanos();
+            if (watched(worker) && timeout > 0) {
+                next = Math.min(next, worker.lastBeatNanos + timeout + 1);
+            }
+            if (watched(worker) && worker.group.limits().maxMemoryBytes() > 0) {
+                next = Math.min(next, Math.max(now, nextMemoryCheck));
+            }
+        }
+        return next;
+    }
+
+    private static boolean watched(WorkerProcess worker) {
+        return worker.state() == WorkerProcess.State.READY && worker.killedAtNanos == 0;
+    }
+}
