@@ -3,7 +3,9 @@ package dev.drover.master;
 import dev.drover.master.os.Os;
 import dev.drover.master.os.OsException;
 import dev.drover.master.os.Signals;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -61,7 +63,7 @@ public final class Cli {
         CommandLine commandLine = new CommandLine(cli);
         commandLine.setCommandName(spec.name());
         commandLine.setExecutionExceptionHandler((e, line, result) -> {
-            System.err.println("drover[" + spec.name() + "]: " + e.getMessage());
+            System.err.println("drover[" + spec.name() + "]: " + e.getMessage() + cli.permissionHint(e));
             return ExitCodes.FAILED;
         });
         return commandLine.execute(args);
@@ -267,13 +269,21 @@ public final class Cli {
         try {
             fd = os().connectUnix(pidFile.socketPath());
         } catch (OsException e) {
-            System.err.println(tag() + " cannot reach the master's operator socket: " + e.getMessage());
+            System.err.println(tag() + " cannot reach the master's operator socket: " + e.getMessage() + permissionHint(e));
             return Optional.empty();
         }
         try {
             byte[] request = (command + "\n").getBytes(StandardCharsets.UTF_8);
-            os().write(fd, request, 0, request.length);
+            OsException unsent = null;
+            try {
+                os().write(fd, request, 0, request.length);
+            } catch (OsException e) {
+                unsent = e; // the master may have answered and closed before reading (a refused uid): relay its answer
+            }
             int code = Reply.relay(os(), fd, System.out, System.err, timeout);
+            if (unsent != null && code < 0) {
+                throw unsent;
+            }
             if (code == Reply.TIMED_OUT) {
                 System.err.println(tag() + " the master (pid " + pidFile.readPid().map(String::valueOf).orElse("?")
                         + ") did not answer '" + command + "' within " + timeout.toSeconds() + " s; see " + app().logFileOrDefault());
@@ -285,6 +295,27 @@ public final class Cli {
         } finally {
             os().close(fd);
         }
+    }
+
+    /**
+     * For a call refused for want of permission: who owns the master's files, and what to do; empty
+     * otherwise. Read from the pid file's directory (or the nearest one this user can see).
+     */
+    String permissionHint(Exception e) {
+        if (!(e instanceof OsException failure) || !failure.permissionDenied()) {
+            return "";
+        }
+        Path path = app().pidFileOrDefault().toAbsolutePath();
+        for (Path p = path; p != null; p = p.getParent()) {
+            try {
+                int owner = (Integer) Files.getAttribute(p, "unix:uid");
+                return "; " + p + " belongs to uid " + owner + ": run this command as root or as uid " + owner
+                        + " (the user the master runs as)";
+            } catch (IOException | RuntimeException unreadable) {
+                // try the parent
+            }
+        }
+        return "; run this command as root or as the user the master runs as";
     }
 
     private static void pause(long millis) {

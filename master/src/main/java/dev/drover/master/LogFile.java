@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Set;
 
 /**
  * The master's log in Workerman's line format, {@code 2026-11-23 19:40:00 pid:4242 message}, one
@@ -40,7 +42,8 @@ public final class LogFile implements AutoCloseable {
     private FileChannel open() {
         try {
             Files.createDirectories(path.toAbsolutePath().getParent());
-            return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            return FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open log file " + path + ": " + e.getMessage(), e);
         }

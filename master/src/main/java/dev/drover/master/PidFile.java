@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -104,7 +105,10 @@ public final class PidFile {
     public void write(int pid) {
         Path temp = path.resolveSibling(path.getFileName() + ".tmp");
         try {
-            Files.writeString(temp, pid + "\n", StandardCharsets.US_ASCII);
+            Files.deleteIfExists(temp);
+            // rw-r--r-- whatever the umask allows more: only the master's user may change who is running
+            Files.write(Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"))),
+                    (pid + "\n").getBytes(StandardCharsets.US_ASCII));
             Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write pid file " + path + ": " + e.getMessage(), e);

@@ -64,6 +64,12 @@ final class App implements AutoCloseable {
         return this;
     }
 
+    /** Runs the application from exactly this class path. */
+    App withClassPath(String entries) {
+        this.classPath = entries;
+        return this;
+    }
+
     /** Runs the application on another {@code java} executable. */
     App onJava(String javaExecutable) {
         this.java = javaExecutable;

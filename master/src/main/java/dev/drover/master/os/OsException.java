@@ -30,6 +30,11 @@ public final class OsException extends RuntimeException {
         return errno == jnr.constants.platform.Errno.EADDRINUSE.intValue();
     }
 
+    /** Whether the call was refused for want of permission ({@code EACCES}, {@code EPERM}). */
+    public boolean permissionDenied() {
+        return errno == jnr.constants.platform.Errno.EACCES.intValue() || errno == jnr.constants.platform.Errno.EPERM.intValue();
+    }
+
     /** The errno the call set. */
     public int errno() {
         return errno;

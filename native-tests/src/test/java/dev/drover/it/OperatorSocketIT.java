@@ -1,0 +1,91 @@
+package dev.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.it.apps.PidApp;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 10, acceptance 4: the operator socket answers root and the master's user only. A root
+ * master's socket is mode 0600; and were it opened to everybody, SO_PEERCRED still refuses others.
+ */
+@Timeout(120)
+class OperatorSocketIT {
+
+    @Test
+    void aNonRootUsersStatusAgainstARootMasterIsRefusedWithAClearMessage(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run a command as another user");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1").withClassPath(readableClassPath(dir))) {
+            app.start();
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(app.pidFile().resolveSibling("app.pid.sock"))));
+            for (Path file : List.of(app.pidFile(), app.logFile(), app.pidFile().resolveSibling("app.pid.lock"))) {
+                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+                assertTrue(mode.charAt(4) == '-' && mode.charAt(7) == '-', file + " is not group or world writable: " + mode);
+            }
+
+            Ran denied = asNobody(app, dir, "status");
+            System.out.println("status as uid 65534: " + denied.err().strip());
+            assertEquals(1, denied.code(), denied.err());
+            assertTrue(denied.err().contains("Permission denied") && denied.err().contains("run this command as root or as uid 0"),
+                    denied.err());
+
+            // Opened to everybody, the socket still checks who connects (SO_PEERCRED).
+            Files.setPosixFilePermissions(app.pidFile().resolveSibling("app.pid.sock"), PosixFilePermissions.fromString("rw-rw-rw-"));
+            Files.setPosixFilePermissions(app.pidFile().resolveSibling("app.pid.lock"), PosixFilePermissions.fromString("rw-rw-rw-"));
+            Ran refused = asNobody(app, dir, "status");
+            assertEquals(1, refused.code(), refused.err());
+            assertTrue(refused.err().contains("uid 65534 may not command this master (it runs as uid 0)"), refused.err());
+
+            assertEquals(0, app.run("status").code(), "root still may");
+        }
+    }
+
+    private record Ran(int code, String err) {}
+
+    /** The app's command as uid/gid 65534, through setpriv. */
+    private static Ran asNobody(App app, Path dir, String command) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        argv.addAll(app.commandLine(command));
+        Path err = dir.resolve("nobody-" + command + ".err");
+        Process process = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(false)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(command + " as nobody did not finish within 60 s");
+        }
+        return new Ran(process.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** The app and drover's jars copied where uid 65534 can read them (the build's may sit under a 0700 home). */
+    private static String readableClassPath(Path dir) throws IOException {
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        Path classes = Files.createDirectories(dir.resolve("classes/dev/drover/it/apps"));
+        Files.copy(Path.of(System.getProperty("drover.test.classes"), "dev/drover/it/apps/PidApp.class"), classes.resolve("PidApp.class"));
+        Path app = lib.resolve("pid-app.jar");
+        Jars.pack(dir.resolve("classes"), app);
+        List<String> entries = new ArrayList<>(List.of(app.toString()));
+        for (String jar : TestClassPath.jars().split(File.pathSeparator)) {
+            Path copy = lib.resolve(Path.of(jar).getFileName());
+            Files.copy(Path.of(jar), copy);
+            entries.add(copy.toString());
+        }
+        for (Path p : List.of(lib, app)) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+}
