@@ -37,6 +37,9 @@ public final class Spawner {
     List<String> workerDefaults() {
         List<String> defaults = new ArrayList<>(List.of(
                 "-Xms8m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+                // Netty registers its JFR buffer events with the first allocation: ~100 classes and
+                // ~170 ms of a new worker's first request. A recording can turn them back on.
+                "-Dio.netty.jfr.enabled=false",
                 "-XX:ErrorFile=" + crashDirectory.resolve("hs_err_pid%p.log")));
         defaults.addAll(JvmCommand.versionOptions());
         defaults.addAll(JvmCommand.nativeHeapTrim(Runtime.version()));

@@ -29,6 +29,28 @@ final class Jars {
         pack(classes, jar);
     }
 
+    /**
+     * A jar in {@code work} holding the compiled test class {@code type} alone (its nested classes too):
+     * the application as deployed, which the class archive needs and any user can read.
+     */
+    static Path ofClass(Path work, Class<?> type) throws IOException {
+        String path = type.getName().replace('.', '/');
+        Path source = Path.of(System.getProperty("drover.test.classes"));
+        Path classes = Files.createDirectories(work.resolve("classes-" + type.getSimpleName()));
+        Path target = Files.createDirectories(classes.resolve(path).getParent());
+        try (Stream<Path> compiled = Files.list(source.resolve(path).getParent())) {
+            for (Path file : compiled.toList()) {
+                String name = file.getFileName().toString();
+                if (name.equals(type.getSimpleName() + ".class") || name.startsWith(type.getSimpleName() + "$")) {
+                    Files.copy(file, target.resolve(name));
+                }
+            }
+        }
+        Path jar = work.resolve(type.getSimpleName().toLowerCase(java.util.Locale.ROOT) + ".jar");
+        pack(classes, jar);
+        return jar;
+    }
+
     /** Packs a directory into a jar (an empty directory makes an empty jar). */
     static void pack(Path classes, Path jar) throws IOException {
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out);

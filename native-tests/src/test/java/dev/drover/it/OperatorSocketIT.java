@@ -73,10 +73,7 @@ class OperatorSocketIT {
     /** The app and drover's jars copied where uid 65534 can read them (the build's may sit under a 0700 home). */
     private static String readableClassPath(Path dir) throws IOException {
         Path lib = Files.createDirectories(dir.resolve("lib"));
-        Path classes = Files.createDirectories(dir.resolve("classes/dev/drover/it/apps"));
-        Files.copy(Path.of(System.getProperty("drover.test.classes"), "dev/drover/it/apps/PidApp.class"), classes.resolve("PidApp.class"));
-        Path app = lib.resolve("pid-app.jar");
-        Jars.pack(dir.resolve("classes"), app);
+        Path app = Files.move(Jars.ofClass(dir, PidApp.class), lib.resolve("pid-app.jar"));
         List<String> entries = new ArrayList<>(List.of(app.toString()));
         for (String jar : TestClassPath.jars().split(File.pathSeparator)) {
             Path copy = lib.resolve(Path.of(jar).getFileName());

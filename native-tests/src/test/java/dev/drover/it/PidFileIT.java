@@ -66,10 +66,7 @@ class PidFileIT {
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         // The app in a jar: workers open every jar before they switch users, but a class directory
         // (target/test-classes in a clone under a 0700 directory) is read on each lookup.
-        Path classes = Files.createDirectories(dir.resolve("classes/dev/drover/it/apps"));
-        Files.copy(Path.of(System.getProperty("drover.test.classes"), "dev/drover/it/apps/UserApp.class"), classes.resolve("UserApp.class"));
-        Path jar = dir.resolve("user-app.jar");
-        Jars.pack(dir.resolve("classes"), jar);
+        Path jar = Jars.ofClass(dir, dev.drover.it.apps.UserApp.class);
         try (App app = new App(dir, dev.drover.it.apps.UserApp.class, "-Dapp.user=nobody").withClassPathEntry(jar)) {
             app.start();
             App.WorkerRow worker = app.workers().get(0);

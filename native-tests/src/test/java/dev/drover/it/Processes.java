@@ -45,6 +45,61 @@ final class Processes {
         }
     }
 
+    /** The process's children (zombies included), from /proc/PID/task/TID/children. */
+    static List<Long> children(long pid) {
+        List<Long> children = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    for (String child : Files.readString(task.resolve("children")).trim().split(" +")) {
+                        if (!child.isEmpty()) {
+                            children.add(Long.parseLong(child));
+                        }
+                    }
+                } catch (IOException threadGone) {
+                    // the thread ended while we listed
+                }
+            }
+        } catch (IOException gone) {
+            return List.of();
+        }
+        return children;
+    }
+
+    /** The process's state letter from /proc/PID/stat (R, S, Z, ...), or empty when it is gone. */
+    static Optional<String> state(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return Optional.of(stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+        } catch (IOException gone) {
+            return Optional.empty();
+        }
+    }
+
+    /** Pids of the processes whose command line contains {@code text}. */
+    static List<Long> withCommandLine(String text) {
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String command = new String(Files.readAllBytes(entry.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+                    if (command.replace('\0', ' ').contains(text)) {
+                        pids.add(Long.parseLong(name));
+                    }
+                } catch (IOException gone) {
+                    // ended while we listed
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot list /proc: " + e, e);
+        }
+        return pids;
+    }
+
     static void kill(long pid, String signal) {
         try {
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();

@@ -1,0 +1,63 @@
+package dev.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.it.apps.PidApp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 10, acceptance 6: 30 reloads leave the master as they found it: the same descriptors and
+ * threads, and its RSS within 10%. The baseline is taken after two reloads (the first ones load the
+ * reload's classes).
+ */
+@Timeout(300)
+class LeakIT {
+
+    @Test
+    void thirtyReloadsLeaveTheMastersDescriptorsThreadsAndMemoryAsTheyWere(@TempDir Path dir) {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=2")) {
+            app.start();
+            long master = app.masterPid();
+            reload(app, 1);
+            reload(app, 2);
+            Snapshot before = Snapshot.of(master);
+            for (int i = 1; i <= 30; i++) {
+                reload(app, i);
+            }
+            Snapshot after = Snapshot.of(master);
+            System.out.println("master before 30 reloads: " + before + "; after: " + after);
+            assertEquals(before.descriptors(), after.descriptors(), "descriptors: " + before + " -> " + after + "\n" + Processes.fdTargets(master));
+            assertEquals(before.threads(), after.threads(), "threads: " + before + " -> " + after);
+            assertTrue(after.rssKib() <= before.rssKib() * 1.10, "RSS within 10%: " + before + " -> " + after);
+        }
+    }
+
+    private static void reload(App app, int n) {
+        App.Result reload = app.run("reload");
+        assertEquals(0, reload.code(), "reload " + n + ": " + reload.all());
+        assertTrue(reload.out().contains("reload done: 2 workers replaced"), reload.out());
+    }
+
+    private record Snapshot(long descriptors, long threads, long rssKib) {
+        static Snapshot of(long pid) {
+            try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd")); Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                long rss = Long.parseLong(Processes.status(pid, "VmRSS").orElseThrow().replace("kB", "").trim());
+                return new Snapshot(fds.count(), tasks.count(), rss);
+            } catch (IOException e) {
+                throw new AssertionError("cannot read /proc/" + pid + ": " + e, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return descriptors + " fds, " + threads + " threads, " + rssKib / 1024 + " MiB RSS";
+        }
+    }
+}
