@@ -426,7 +426,8 @@ public final class Arbiter {
             handOver(pair[0], fds);
             os.setNonBlocking(pair[0], true);
         } catch (OsException e) {
-            log(worker + " cannot be handed its sockets: " + e.getMessage());
+            log(worker + " cannot be handed its sockets: " + e.getMessage() + "; killing it (SIGKILL)");
+            os.kill(child, Signals.number("KILL"));
         }
     }
 
@@ -456,8 +457,7 @@ public final class Arbiter {
             count = 0;
             lines = List.of();
         } catch (IllegalStateException oversized) {
-            log(worker + " sent a control line over " + WorkerProcess.MAX_LINE + " bytes; dropped (" + oversized.getMessage() + ")");
-            worker.lines.clear();
+            killForChannelAbuse(worker, "sent a control line over " + WorkerProcess.MAX_LINE + " bytes");
             return;
         }
         if (count == 0) {
@@ -465,13 +465,34 @@ public final class Arbiter {
             worker.channelClosed();
             return;
         }
+        long now = System.nanoTime();
         for (String line : lines) {
+            if (!ControlMessage.wellFormed(line)) {
+                killForChannelAbuse(worker, "sent garbage on its control channel: " + abbreviate(line));
+                return;
+            }
+            if (worker.flooding(now)) {
+                killForChannelAbuse(worker, "sent over " + WorkerProcess.MAX_MESSAGES_PER_SECOND + " control messages in a second");
+                return;
+            }
             try {
                 handleMessage(worker, line);
             } catch (RuntimeException bad) {
                 log(worker + " sent a control message the master could not handle (" + bad + "): " + abbreviate(line));
             }
         }
+    }
+
+    /**
+     * A worker that breaks the control protocol (garbage, a flood, a line too long) is killed and
+     * replaced: the master stops reading it, so whatever it sends cannot cost the master more.
+     */
+    private void killForChannelAbuse(WorkerProcess worker, String what) {
+        log(worker + " id " + worker.id + " " + what + "; killing it (SIGKILL)");
+        os.kill(worker.pid, Signals.number("KILL"));
+        os.close(worker.channelFd());
+        worker.channelClosed();
+        worker.lines.clear();
     }
 
     private static String abbreviate(String line) {

@@ -68,6 +68,25 @@ public record ControlMessage(String type, String argument) {
         return new ControlMessage(type, argument);
     }
 
+    /**
+     * Whether {@code line} has the shape of a message: a type of 1 to 32 lower-case letters, then
+     * nothing or a space and an argument. An unknown type is well formed (a newer worker may send
+     * one an older master does not know); garbage is not.
+     */
+    public static boolean wellFormed(String line) {
+        int space = line.indexOf(' ');
+        int typeEnd = space < 0 ? line.length() : space;
+        if (typeEnd < 1 || typeEnd > 32) {
+            return false;
+        }
+        for (int i = 0; i < typeEnd; i++) {
+            if (line.charAt(i) < 'a' || line.charAt(i) > 'z') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The message as it goes on the wire, newline included. */
     public byte[] encode() {
         String line = argument.isEmpty() ? type : type + " " + escape(argument);

@@ -28,6 +28,10 @@ final class WorkerProcess {
     long lastBeatNanos;
     /** Whether it is to be replaced for maxRequests or maxMemory. */
     boolean recycling;
+    /** More control messages than this in a second is a flood: the worker is killed. */
+    static final int MAX_MESSAGES_PER_SECOND = 10_000;
+    private long floodWindowNanos;
+    private int floodCount;
 
     WorkerProcess(GroupSpec group, int id, int pid, int channelFd, long spawnedAtNanos) {
         this.group = group;
@@ -66,6 +70,15 @@ final class WorkerProcess {
 
     void channelClosed() {
         channelFd = -1;
+    }
+
+    /** Counts one control message at {@code now}; true once this second's count passes {@link #MAX_MESSAGES_PER_SECOND}. */
+    boolean flooding(long now) {
+        if (now - floodWindowNanos > 1_000_000_000L) {
+            floodWindowNanos = now;
+            floodCount = 0;
+        }
+        return ++floodCount > MAX_MESSAGES_PER_SECOND;
     }
 
     /** What the worker said about its failure before it exited, or null. */

@@ -2,7 +2,9 @@ package dev.drover.master;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.master.os.Os;
 import java.io.ByteArrayOutputStream;
@@ -71,5 +73,15 @@ class ControlMessageTest {
         assertEquals(3, code);
         assertEquals("drover[App] master pid 1\n", out.toString(StandardCharsets.UTF_8));
         assertEquals("oops\nsecond line\n", err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void wellFormedLinesHaveALowerCaseTypeAndGarbageHasNot() {
+        for (String line : List.of("ready", "beat", "log a\\nb\r\u0001", "status busy=0 connections=3", "somethingnew from a newer worker")) {
+            assertTrue(ControlMessage.wellFormed(line), line);
+        }
+        for (String line : List.of("", " ready", "READY", "\u0000\u0001\u0002", "GET / HTTP/1.1", "ready\u0000", "x".repeat(33))) {
+            assertFalse(ControlMessage.wellFormed(line), line);
+        }
     }
 }

@@ -15,7 +15,7 @@ final class Fatal {
             StringWriter trace = new StringWriter();
             error.printStackTrace(new PrintWriter(trace));
             control.log("worker pid " + ProcessHandle.current().pid() + ": " + what + ": " + trace.toString().stripTrailing());
-            control.fail(what + ": " + error);
+            control.fail(what + ": " + trace.toString().stripTrailing()); // start -d prints it: the operator sees the cause at once
         } catch (RuntimeException masterGone) {
             error.printStackTrace();
         } finally {

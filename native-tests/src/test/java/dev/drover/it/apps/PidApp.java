@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * app.maxRequests, app.maxRequestsJitter, app.maxMemory (bytes), and app.dir, where
  * onWorkerReload and onWorkerStop leave marker files "reloaded-PID" and "stopped-PID", and the
  * master's hooks "master-reload-PID", "master-stop-PID" and "exit-WORKERPID-STATUS-PID".
- * GET /stopall and /reloadall call Worker.stopAll() and Worker.reloadAll().
+ * GET /stopall and /reloadall call Worker.stopAll() and Worker.reloadAll(); /garbage and /flood
+ * write garbage or 20,000 log lines straight onto the worker's control channel (fd 3).
  */
 public final class PidApp {
     private PidApp() {}
@@ -50,12 +51,22 @@ public final class PidApp {
                 case "/slow" -> Thread.sleep(Long.parseLong(request.query("ms").orElse("1000")));
                 case "/stopall" -> Worker.stopAll();
                 case "/reloadall" -> Worker.reloadAll();
+                case "/garbage" -> writeToControlChannel("\u0000\u0001\u0002 not a message\n");
+                case "/flood" -> writeToControlChannel("log flood\n".repeat(20_000));
                 default -> { }
             }
             String answer = ProcessHandle.current().pid() + " " + connection.getWorker().getId();
             connection.send("/arch".equals(request.path()) ? answer + " " + System.getProperty("os.arch") : answer);
         });
         Worker.runAll(args);
+    }
+
+    private static void writeToControlChannel(String text) {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        dev.drover.master.os.Os os = dev.drover.master.os.Os.linux();
+        for (int at = 0; at < bytes.length; ) {
+            at += os.write(3, bytes, at, bytes.length - at);
+        }
     }
 
     private static void mark(String dir, String prefix) throws java.io.IOException {
