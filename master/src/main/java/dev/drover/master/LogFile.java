@@ -28,6 +28,10 @@ public final class LogFile implements AutoCloseable {
     private final boolean echo;
     private final long maxSize;
     private FileChannel channel;
+    /** Lines that could not be written since the last one that could, and when and why that began. */
+    private long lost;
+    private String lostSince;
+    private String lostCause;
 
     /**
      * @param echo also print each line on stdout (a master in the foreground)
@@ -53,27 +57,50 @@ public final class LogFile implements AutoCloseable {
         return path;
     }
 
-    /** Writes one event of the process {@code pid}; a multi-line message keeps its lines together. */
+    /**
+     * Writes one event of the process {@code pid}; a multi-line message keeps its lines together.
+     * When the file cannot be written (a full disk, a removed directory), the service goes on: the
+     * lines are lost, one warning goes to stderr, the file is reopened at the next line, and the
+     * first line written again says how many were lost.
+     */
     public synchronized void write(int pid, String message) {
-        String line = LocalDateTime.now().format(TIME) + " pid:" + pid + " " + message + "\n";
+        String now = LocalDateTime.now().format(TIME);
+        String line = now + " pid:" + pid + " " + message + "\n";
         if (echo) {
             System.out.print(line);
             System.out.flush();
         }
         try {
-            rotateIfFull();
-            ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
+            if (!channel.isOpen()) {
+                channel = open();
             }
+            rotateIfFull();
+            if (lost > 0) {
+                append(now + " pid:" + pid + " warning: " + lost + " log lines were lost from " + lostSince + " (" + lostCause + ")\n");
+                lost = 0;
+            }
+            append(line);
         } catch (IOException | UncheckedIOException e) {
-            System.err.println("drover: cannot write log file " + path + ": " + e.getMessage() + "; line was: " + line);
+            if (lost++ == 0) {
+                lostSince = now;
+                lostCause = e.getMessage();
+                System.err.println("drover: warning: cannot write log file " + path + ": " + e.getMessage()
+                        + "; the service goes on, and log lines are lost until the file can be written again");
+            }
+            closeQuietly();
+        }
+    }
+
+    private void append(String text) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
         }
     }
 
     /** Moves a full log to {@code <log>.1}; whatever happens, a channel is open afterwards. */
     private void rotateIfFull() throws IOException {
-        if (channel.isOpen() && channel.size() < maxSize) {
+        if (channel.size() < maxSize) {
             return;
         }
         channel.close();
@@ -83,6 +110,14 @@ public final class LogFile implements AutoCloseable {
             // someone else (logrotate) moved or removed it: carry on with a new file
         } finally {
             channel = open();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // reopened at the next line
         }
     }
 

@@ -24,4 +24,20 @@ class LogFileTest {
         assertTrue(Files.size(path) < 2048 + 100, "the new log starts small");
         assertTrue(Files.readString(path).contains("line 99"));
     }
+
+    @Test
+    void aFullDiskLosesLinesButNotTheServiceAndTheLogSaysHowManyOnceItCanWriteAgain(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("App.log");
+        Files.createSymbolicLink(path, Path.of("/dev/full")); // every write fails with ENOSPC
+        try (LogFile log = new LogFile(path, false, 1 << 20)) {
+            log.write(1, "lost one");
+            log.write(1, "lost two");
+            Files.delete(path); // space again: the next line reopens the file
+            log.write(1, "written");
+        }
+        String text = Files.readString(path);
+        assertTrue(text.contains("pid:1 warning: 2 log lines were lost from "), text);
+        assertTrue(text.contains("No space left on device"), text);
+        assertTrue(text.endsWith("pid:1 written\n"), text);
+    }
 }
