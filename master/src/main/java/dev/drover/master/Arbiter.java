@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 import sun.misc.Signal;
@@ -589,6 +590,27 @@ public final class Arbiter {
         }
         otherChildren.removeIf(child -> os.reap(child).isPresent());
         spawner.archive().reap();
+        if (pid == 1) {
+            reapOrphans();
+        }
+    }
+
+    /**
+     * As a container's first process, the master is every orphan's parent (a worker's child that
+     * outlived it, say): it reaps them, so they do not pile up as zombies, and leaves its own
+     * children (workers, the class archive dump, a successor) to the code that waits for them.
+     */
+    private void reapOrphans() {
+        Set<Integer> own = new HashSet<>(otherChildren);
+        live.forEach(w -> own.add(w.pid));
+        if (upgrade != null) {
+            own.add(upgrade.pid);
+        }
+        for (int child : os.children()) {
+            if (!own.contains(child) && !spawner.archive().isDumper(child)) {
+                os.reap(child).ifPresent(status -> log("reaped orphan pid " + child + " (exit status " + status + ")"));
+            }
+        }
     }
 
     private void onExit(WorkerProcess worker, ExitStatus status) {

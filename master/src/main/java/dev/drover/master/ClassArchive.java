@@ -137,6 +137,11 @@ final class ClassArchive {
         }
     }
 
+    /** Whether {@code pid} is a dump this archive waits for. */
+    boolean isDumper(int pid) {
+        return entries.values().stream().anyMatch(e -> e.state == State.DUMPING && e.dumper == pid);
+    }
+
     /** Reaps a finished dump and puts its archive in place. */
     void reap() {
         for (Map.Entry<String, Entry> e : List.copyOf(entries.entrySet())) {

@@ -276,6 +276,27 @@ final class LinuxOs implements Os {
     }
 
     @Override
+    public List<Integer> children() {
+        List<Integer> children = new ArrayList<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    for (String child : Files.readString(task.resolve("children")).trim().split(" +")) {
+                        if (!child.isEmpty()) {
+                            children.add(Integer.parseInt(child));
+                        }
+                    }
+                } catch (IOException threadEnded) {
+                    // the thread ended while we listed
+                }
+            }
+        } catch (IOException unreadable) {
+            return List.of();
+        }
+        return children;
+    }
+
+    @Override
     public Optional<String> commandLine(int pid) {
         try {
             byte[] raw = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));

@@ -2,6 +2,7 @@ package dev.drover.master.os;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,6 +33,9 @@ public interface Os {
 
     /** Whether the process exists and is not a zombie. */
     boolean isAlive(int pid);
+
+    /** This process's children, zombies included (/proc/self/task/TID/children of every thread). */
+    List<Integer> children();
 
     /** The process's resident memory in bytes (VmRSS), or 0 when it is gone. */
     long residentBytes(int pid);

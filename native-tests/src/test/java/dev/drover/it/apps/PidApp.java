@@ -13,7 +13,8 @@ import java.nio.file.Path;
  * onWorkerReload and onWorkerStop leave marker files "reloaded-PID" and "stopped-PID", and the
  * master's hooks "master-reload-PID", "master-stop-PID" and "exit-WORKERPID-STATUS-PID".
  * GET /stopall and /reloadall call Worker.stopAll() and Worker.reloadAll(); /garbage and /flood
- * write garbage or 20,000 log lines straight onto the worker's control channel (fd 3).
+ * write garbage or 20,000 log lines straight onto the worker's control channel (fd 3); /orphan
+ * leaves an orphan behind (a shell that exits before its background sleep).
  */
 public final class PidApp {
     private PidApp() {}
@@ -53,6 +54,7 @@ public final class PidApp {
                 case "/reloadall" -> Worker.reloadAll();
                 case "/garbage" -> writeToControlChannel("\u0000\u0001\u0002 not a message\n");
                 case "/flood" -> writeToControlChannel("log flood\n".repeat(20_000));
+                case "/orphan" -> new ProcessBuilder("sh", "-c", "sleep 0.3 & exit 0").start().waitFor();
                 default -> { }
             }
             String answer = ProcessHandle.current().pid() + " " + connection.getWorker().getId();
