@@ -606,7 +606,7 @@ public final class Arbiter {
         if (upgrade != null) {
             own.add(upgrade.pid);
         }
-        for (int child : os.children()) {
+        for (int child : os.children(pid)) {
             if (!own.contains(child) && !spawner.archive().isDumper(child)) {
                 os.reap(child).ifPresent(status -> log("reaped orphan pid " + child + " (exit status " + status + ")"));
             }

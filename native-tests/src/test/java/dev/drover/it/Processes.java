@@ -45,25 +45,9 @@ final class Processes {
         }
     }
 
-    /** The process's children (zombies included), from /proc/PID/task/TID/children. */
+    /** The process's children, zombies included. */
     static List<Long> children(long pid) {
-        List<Long> children = new ArrayList<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    for (String child : Files.readString(task.resolve("children")).trim().split(" +")) {
-                        if (!child.isEmpty()) {
-                            children.add(Long.parseLong(child));
-                        }
-                    }
-                } catch (IOException threadGone) {
-                    // the thread ended while we listed
-                }
-            }
-        } catch (IOException gone) {
-            return List.of();
-        }
-        return children;
+        return Os.linux().children(pid).stream().map(Integer::longValue).toList();
     }
 
     /** The process's state letter from /proc/PID/stat (R, S, Z, ...), or empty when it is gone. */

@@ -1,6 +1,8 @@
 package dev.drover.master.os;
 
 import jnr.ffi.Pointer;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
 import jnr.ffi.byref.IntByReference;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
@@ -68,11 +70,13 @@ public interface LibC {
 
     int getsockname(int fd, Pointer address, IntByReference length);
 
-    int poll(Pointer fds, @size_t long count, int timeout);
+    // Heap arrays, copied in and out around the call: the master's loop calls these many times a
+    // second, and native blocks per call would wait for the garbage collector to be freed.
+    int poll(@In @Out int[] fds, @size_t long count, int timeout);
 
-    @ssize_t long read(int fd, Pointer buffer, @size_t long count);
+    @ssize_t long read(int fd, @Out byte[] buffer, @size_t long count);
 
-    @ssize_t long write(int fd, Pointer buffer, @size_t long count);
+    @ssize_t long write(int fd, @In byte[] buffer, @size_t long count);
 
     int close(int fd);
 

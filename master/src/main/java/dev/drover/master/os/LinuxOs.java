@@ -276,9 +276,9 @@ final class LinuxOs implements Os {
     }
 
     @Override
-    public List<Integer> children() {
+    public List<Integer> children(long pid) {
         List<Integer> children = new ArrayList<>();
-        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : tasks.toList()) {
                 try {
                     for (String child : Files.readString(task.resolve("children")).trim().split(" +")) {
@@ -356,23 +356,20 @@ final class LinuxOs implements Os {
 
     @Override
     public int read(int fd, byte[] buffer) {
-        Pointer memory = Memory.allocateDirect(runtime, buffer.length);
-        long count = libc.read(fd, memory, buffer.length);
+        long count = libc.read(fd, buffer, buffer.length);
         if (count < 0) {
             if (lastErrorIs(Errno.EAGAIN) || lastErrorIs(Errno.EINTR)) {
                 return -1;
             }
             throw fail("read", "fd " + fd);
         }
-        memory.get(0, buffer, 0, (int) count);
         return (int) count;
     }
 
     @Override
     public int write(int fd, byte[] data, int offset, int length) {
-        Pointer memory = Memory.allocateDirect(runtime, Math.max(1, length));
-        memory.put(0, data, offset, length);
-        long count = libc.write(fd, memory, length);
+        byte[] bytes = offset == 0 ? data : java.util.Arrays.copyOfRange(data, offset, offset + length);
+        long count = libc.write(fd, bytes, length);
         if (count < 0) {
             if (lastErrorIs(Errno.EAGAIN) || lastErrorIs(Errno.EINTR)) {
                 return -1;
@@ -398,10 +395,12 @@ final class LinuxOs implements Os {
 
     @Override
     public int poll(int[] fds, boolean[] ready, int timeoutMillis) {
-        Pointer pollFds = Memory.allocateDirect(runtime, 8L * fds.length, true); // struct pollfd {int; short; short}
+        // struct pollfd {int fd; short events; short revents;} as two ints: on the little-endian
+        // machines drover runs on (x86_64, aarch64) events is the low half of the second.
+        int[] pollFds = new int[2 * fds.length];
         for (int i = 0; i < fds.length; i++) {
-            pollFds.putInt(8L * i, fds[i]);
-            pollFds.putShort(8L * i + 4, POLLIN);
+            pollFds[2 * i] = fds[i];
+            pollFds[2 * i + 1] = POLLIN;
         }
         int count = libc.poll(pollFds, fds.length, timeoutMillis);
         if (count < 0) {
@@ -411,7 +410,7 @@ final class LinuxOs implements Os {
             throw fail("poll", fds.length + " fds");
         }
         for (int i = 0; i < fds.length; i++) {
-            ready[i] = pollFds.getShort(8L * i + 6) != 0;
+            ready[i] = (pollFds[2 * i + 1] >>> 16) != 0; // revents
         }
         return count;
     }

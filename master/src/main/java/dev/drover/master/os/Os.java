@@ -34,8 +34,8 @@ public interface Os {
     /** Whether the process exists and is not a zombie. */
     boolean isAlive(int pid);
 
-    /** This process's children, zombies included (/proc/self/task/TID/children of every thread). */
-    List<Integer> children();
+    /** A process's children, zombies included (/proc/PID/task/TID/children of every thread); empty when it is gone. */
+    List<Integer> children(long pid);
 
     /** The process's resident memory in bytes (VmRSS), or 0 when it is gone. */
     long residentBytes(int pid);
