@@ -75,6 +75,8 @@ public final class Arbiter {
     /** Workers that asked to be replaced (maxRequests, maxMemory) while a reload ran: replaced after it. */
     private final Deque<WorkerProcess> recycles = new ArrayDeque<>();
     private final WorkerHealth health;
+    /** PID 1: unknown zombie children and when they were first seen. */
+    private final Map<Integer, Long> zombiesSince = new HashMap<>();
     private long nextWatchCheck;
     private final SystemdNotifier systemd;
     /** Whether the pid file and the operator socket are this master's (a successor's only after takeover). */
@@ -597,8 +599,10 @@ public final class Arbiter {
 
     /**
      * As a container's first process, the master is every orphan's parent (a worker's child that
-     * outlived it, say): it reaps them, so they do not pile up as zombies, and leaves its own
-     * children (workers, the class archive dump, a successor) to the code that waits for them.
+     * outlived it, say): it reaps them, so they do not pile up as zombies. It leaves its own
+     * children (workers, the class archive dump, a successor) to the code that waits for them, and
+     * a zombie a second to be reaped by whoever started it (a hook's ProcessBuilder waits for its
+     * child itself): only then is it an orphan's, and reaped by pid, never with waitpid(-1).
      */
     private void reapOrphans() {
         Set<Integer> own = new HashSet<>(otherChildren);
@@ -606,11 +610,21 @@ public final class Arbiter {
         if (upgrade != null) {
             own.add(upgrade.pid);
         }
+        long now = System.nanoTime();
+        Map<Integer, Long> stillDead = new HashMap<>();
         for (int child : os.children(pid)) {
-            if (!own.contains(child) && !spawner.archive().isDumper(child)) {
+            if (own.contains(child) || spawner.archive().isDumper(child) || os.isAlive(child)) {
+                continue;
+            }
+            long since = zombiesSince.getOrDefault(child, now);
+            if (now - since >= SECOND) {
                 os.reap(child).ifPresent(status -> log("reaped orphan pid " + child + " (exit status " + status + ")"));
+            } else {
+                stillDead.put(child, since);
             }
         }
+        zombiesSince.clear();
+        zombiesSince.putAll(stillDead);
     }
 
     private void onExit(WorkerProcess worker, ExitStatus status) {

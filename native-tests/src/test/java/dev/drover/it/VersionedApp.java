@@ -44,6 +44,12 @@ final class VersionedApp {
         return new App(dir, MAIN, options).withClassPathEntry(jar(dir));
     }
 
+    /** Version "v1" as deployed: its jar and drover's jars alone on the class path, so workers start from the class archive. */
+    static App v1FromJars(Path dir, String... options) throws Exception {
+        deploy(dir, jar(dir), source("v1"));
+        return new App(dir, MAIN, options).fromJar(jar(dir));
+    }
+
     /** Builds {@code source} into {@code jar} by rename, as one should (never overwrite a jar a JVM has open). */
     static void deploy(Path dir, Path jar, String source) throws Exception {
         Path next = dir.resolve(jar.getFileName() + ".next");

@@ -69,8 +69,11 @@ class ZeroDowntimeIT {
 
     @Test
     void aGracefulReloadOfFourWorkersUnderKeepAliveLoadFinishesWithinFiveSeconds(@TempDir Path dir) throws Exception {
-        try (App app = VersionedApp.v1(dir, "-Dapp.count=4")) {
+        // Deployed as jars, and running long enough for its workers' class archive to be built: the
+        // steady state a deploy reloads (from a class directory each worker loads every class itself).
+        try (App app = VersionedApp.v1FromJars(dir, "-Dapp.count=4")) {
             app.start();
+            Await.until("the workers' class archive is ready", Duration.ofSeconds(60), () -> app.log().contains("class archive for the workers ready"));
             try (Load load = Load.start(Load.Options.http(app.port()).withClients(4, 100))) {
                 load.awaitProgress(10);
                 long started = System.nanoTime();
