@@ -25,8 +25,9 @@ class ZeroDowntimeIT {
 
     @Test
     void twentyGracefulReloadsUnderLoadLoseNothing(@TempDir Path dir) throws Exception {
-        try (App app = VersionedApp.v1(dir, "-Dapp.count=4", "-Dapp.wsCount=2")) {
+        try (App app = VersionedApp.v1FromJars(dir, "-Dapp.count=4", "-Dapp.wsCount=2")) {
             app.start();
+            Await.until("the workers' class archive is ready", Duration.ofSeconds(60), () -> app.log().contains("class archive for the workers ready"));
             int port = app.port("web");
             List<String> wrkReports = new ArrayList<>();
             try (Load load = Load.start(Load.Options.http(port).withWebSocket(app.port("ws")))) {

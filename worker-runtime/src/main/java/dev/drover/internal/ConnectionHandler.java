@@ -78,6 +78,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             fireConnect(); // a ws:// client is connected once its handshake is done
         }
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
+            connection.webSocketOpened();
             WebSocketConnectCallback callback = connection.getWorker().getOnWebSocketConnect();
             if (callback != null) {
                 Map<String, List<String>> headers = new LinkedHashMap<>();

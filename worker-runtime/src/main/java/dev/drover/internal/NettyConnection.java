@@ -51,6 +51,8 @@ final class NettyConnection implements Connection {
     private int requestsSeen;
     /** The worker stops: close once the response in flight went out. */
     private boolean draining;
+    /** Whether a websocket:// connection finished its handshake. */
+    private boolean webSocketOpen;
     /** onBufferFull fired and onBufferDrain did not yet. */
     private boolean bufferFull;
 
@@ -190,10 +192,17 @@ final class NettyConnection implements Connection {
      */
     void drain(boolean graceful) {
         if (codec instanceof WebSocketCodec) {
-            if (channel.isActive()) {
-                // The client's close frame ends the connection (WebSocketCodec closes after at most CLOSE_HANDSHAKE_MILLIS).
-                // Closing at once would reset a client whose message is on its way, and lose the close frame.
-                channel.writeAndFlush(new CloseWebSocketFrame(1001, "going away"));
+            draining = true;
+            if (webSocketOpen) {
+                goAway();
+            } else {
+                // Accepted, the handshake still to come: 1001 follows it (webSocketOpened); a client
+                // that never sends one is closed after the grace period, as an idle HTTP client is.
+                channel.eventLoop().schedule(() -> {
+                    if (!webSocketOpen) {
+                        close();
+                    }
+                }, FIRST_REQUEST_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             }
             return;
         }
@@ -213,6 +222,25 @@ final class NettyConnection implements Connection {
                 close();
             }
         }, FIRST_REQUEST_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The WebSocket handshake completed: on a draining worker the client is told to go away at once. */
+    void webSocketOpened() {
+        webSocketOpen = true;
+        if (draining) {
+            goAway();
+        }
+    }
+
+    /**
+     * Close frame 1001: the client's close frame ends the connection (WebSocketCodec closes after at
+     * most CLOSE_HANDSHAKE_MILLIS). Closing at once would reset a client whose message is on its
+     * way, and lose the close frame.
+     */
+    private void goAway() {
+        if (channel.isActive()) {
+            channel.writeAndFlush(new CloseWebSocketFrame(1001, "going away"));
+        }
     }
 
     /** Records that the send buffer is full; false when it already was. */
