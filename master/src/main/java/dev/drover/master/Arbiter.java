@@ -643,7 +643,7 @@ public final class Arbiter {
         lastTotals.remove(worker.pid);
         Group group = groupOf(worker);
         group.exitCounts.merge(Integer.toString(status.number()), 1, Integer::sum);
-        Slot slot = group.slots.stream().filter(s -> s.process == worker).findFirst().orElse(null);
+        Slot slot = slotOf(worker);
         if (slot != null) {
             slot.process = null;
         }
@@ -784,7 +784,7 @@ public final class Arbiter {
     }
 
     private Slot slotOf(WorkerProcess worker) {
-        return groups.get(worker.group.index()).slots.stream().filter(s -> s.process == worker).findFirst().orElse(null);
+        return groupOf(worker).slots.stream().filter(s -> s.process == worker).findFirst().orElse(null);
     }
 
     private void startReload(boolean graceful, Reply reply) {

@@ -117,16 +117,12 @@ public final class LogFile implements AutoCloseable {
         try {
             channel.close();
         } catch (IOException ignored) {
-            // reopened at the next line
+            // reopened at the next line, or nothing is left to report it to
         }
     }
 
     @Override
     public synchronized void close() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing left to report it to
-        }
+        closeQuietly();
     }
 }

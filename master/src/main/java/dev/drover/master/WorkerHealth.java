@@ -24,8 +24,7 @@ final class WorkerHealth {
     List<WorkerProcess> hung(Collection<WorkerProcess> live, long now) {
         List<WorkerProcess> hung = new ArrayList<>();
         for (WorkerProcess worker : live) {
-            long timeout = worker.group.limits().hangTimeout().toNanos();
-            if (watched(worker) && timeout > 0 && now - worker.lastBeatNanos - timeout > 0) {
+            if (watched(worker) && hangTimeoutNanos(worker) > 0 && now - hangDeadline(worker) >= 0) {
                 hung.add(worker);
             }
         }
@@ -57,15 +56,23 @@ final class WorkerHealth {
     long nextDeadline(Collection<WorkerProcess> live, long now) {
         long next = now + SECOND;
         for (WorkerProcess worker : live) {
-            long timeout = worker.group.limits().hangTimeout().toNanos();
-            if (watched(worker) && timeout > 0) {
-                next = Math.min(next, worker.lastBeatNanos + timeout + 1);
+            if (watched(worker) && hangTimeoutNanos(worker) > 0) {
+                next = Math.min(next, hangDeadline(worker));
             }
             if (watched(worker) && worker.group.limits().maxMemoryBytes() > 0) {
                 next = Math.min(next, Math.max(now, nextMemoryCheck));
             }
         }
         return next;
+    }
+
+    private static long hangTimeoutNanos(WorkerProcess worker) {
+        return worker.group.limits().hangTimeout().toNanos();
+    }
+
+    /** The first instant at which the worker counts as hung: just past hangTimeout after its last heartbeat. */
+    private static long hangDeadline(WorkerProcess worker) {
+        return worker.lastBeatNanos + hangTimeoutNanos(worker) + 1;
     }
 
     private static boolean watched(WorkerProcess worker) {
