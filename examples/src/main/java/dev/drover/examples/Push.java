@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  * page with the browser side is served at http://0.0.0.0:8080/.
  *
  * <pre>printf '{"uid":"1","percent":"88%%"}\n' | nc 127.0.0.1 5678</pre>
+ *
+ * <p>{@code -Dpush.count=4} runs it on several processes ({@link PushCluster}), and
+ * {@code -Dpush.channel=redis://host:port} on several hosts.
  */
 public final class Push {
     private static final Pattern FIELD = Pattern.compile("\"(uid|percent)\"\\s*:\\s*\"?([^\",}]*)\"?");
@@ -25,15 +28,22 @@ public final class Push {
     private Push() {}
 
     public static void main(String[] args) {
+        int count = Integer.getInteger("push.count", 1);
+        String channel = System.getProperty("push.channel");
+        if (count > 1 || channel != null) {
+            PushCluster.declare(count, channel == null ? "127.0.0.1:2206" : channel);
+        } else {
+            declareSingleProcess();
+        }
+        Worker.runAll(args);
+    }
+
+    /** The manual's version: one process holds every browser, so a push needs no channel. */
+    private static void declareSingleProcess() {
         Map<String, Connection> browsers = new HashMap<>(); // uid -> connection, in this (count 1) process
         Worker push = new Worker(System.getProperty("push.websocket", "websocket://0.0.0.0:1234"));
         push.setName("push").setCount(1);
-        push.onMessage((connection, uid) -> {
-            if (!browsers.containsValue(connection)) {
-                browsers.put((String) uid, connection);
-                connection.send("registered as uid " + uid);
-            }
-        });
+        push.onMessage((connection, uid) -> register(browsers, connection, (String) uid, ""));
         push.onClose(connection -> browsers.values().remove(connection));
         push.onWorkerStart(worker -> {
             // The manual's rule: listen() inside onWorkerStart listens in this process, next to the map.
@@ -49,14 +59,25 @@ public final class Push {
                 }
             });
             inner.listen();
-
-            Worker page = new Worker(System.getProperty("push.http", "http://0.0.0.0:8080"));
-            String html = resource("push.html");
-            page.onMessage((connection, request) -> connection.send(new Response(200)
-                    .header("Content-Type", "text/html; charset=utf-8").body(html)));
-            page.listen();
+            page().listen();
         });
-        Worker.runAll(args);
+    }
+
+    /** A browser's first message is its uid. */
+    static void register(Map<String, Connection> browsers, Connection connection, String uid, String where) {
+        if (!browsers.containsValue(connection)) {
+            browsers.put(uid, connection);
+            connection.send("registered as uid " + uid + where);
+        }
+    }
+
+    /** The browser page, served at push.http. */
+    static Worker page() {
+        Worker page = new Worker(System.getProperty("push.http", "http://0.0.0.0:8080")).setName("push-page");
+        String html = resource("push.html");
+        page.onMessage((connection, request) -> connection.send(new Response(200)
+                .header("Content-Type", "text/html; charset=utf-8").body(html)));
+        return page;
     }
 
     /** The two string fields of {"uid": "...", "percent": "..."}. */

@@ -307,6 +307,11 @@ public final class WorkerRuntime {
         }
     }
 
+    /** Writes {@code text} to the master's log, naming this worker. */
+    public void log(String text) {
+        control.log("worker[" + worker.getName() + ":" + ProcessHandle.current().pid() + "] " + text);
+    }
+
     /** Runs application code the public API calls on the worker's behalf (same rules as {@link #call}). */
     public void callApplication(String name, dev.drover.TimerTask code) {
         call(name, code::run);

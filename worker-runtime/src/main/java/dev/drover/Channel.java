@@ -1,0 +1,105 @@
+package dev.drover;
+
+import dev.drover.internal.WorkerRuntime;
+import dev.drover.internal.channel.ChannelClient;
+import dev.drover.internal.channel.ServerAddress;
+
+/**
+ * Workerman's {@code Channel\Client}: publish/subscribe between worker processes, on this host
+ * through a {@link ChannelServer} or across hosts through Redis. One connection per worker process,
+ * opened by {@link #connect} (in {@code onWorkerStart}); handlers run on the worker's event loop.
+ *
+ * <p>Reconnects: a lost server or Redis is dialled again every second and every subscription is
+ * renewed. Events this worker publishes meanwhile wait (up to 64 MiB) and are sent in order on
+ * reconnect; events published elsewhere while this worker was cut off are not delivered to it (the
+ * log says when and for how long; {@link #onClose} and {@link #onConnect} tell the application).
+ */
+public final class Channel {
+    private static ChannelClient client;
+
+    private Channel() {}
+
+    /** Connects to the {@link ChannelServer} on 127.0.0.1:2206. */
+    public static void connect() {
+        connect("127.0.0.1", 2206);
+    }
+
+    /** Connects to the {@link ChannelServer} on {@code host:port}. */
+    public static void connect(String host, int port) {
+        connect(ChannelServer.hostPart(host) + ":" + port);
+    }
+
+    /**
+     * Connects to {@code address}: {@code host:port} (a {@link ChannelServer}) or
+     * {@code redis://[:password@]host[:port][/db]} (Redis pub/sub; needs lettuce-core on the class
+     * path). Connecting again to the same address does nothing.
+     *
+     * @throws IllegalStateException outside a worker process, or when already connected elsewhere
+     */
+    public static void connect(String address) {
+        ServerAddress parsed = ServerAddress.parse(address);
+        WorkerRuntime runtime = WorkerRuntime.current();
+        onLoop(runtime, () -> {
+            if (client == null) {
+                client = new ChannelClient(runtime, parsed);
+            } else if (!client.address().equals(parsed)) {
+                throw new IllegalStateException("Channel is connected to " + client.address() + ", not " + address
+                        + ": a worker process has one channel connection");
+            }
+        });
+    }
+
+    /** Calls {@code handler} with the data of every {@code event} published from now on (replacing an earlier handler). */
+    public static void on(String event, EventCallback handler) {
+        java.util.Objects.requireNonNull(handler, "handler");
+        onLoop(() -> connected("on").on(requireEvent(event), handler));
+    }
+
+    /** Stops hearing {@code event}. */
+    public static void unsubscribe(String event) {
+        onLoop(() -> connected("unsubscribe").unsubscribe(requireEvent(event)));
+    }
+
+    /** Sends {@code data} to every process subscribed to {@code event}, this one included. */
+    public static void publish(String event, String data) {
+        java.util.Objects.requireNonNull(data, "data");
+        onLoop(() -> connected("publish").publish(requireEvent(event), data));
+    }
+
+    /** Called each time the connection is (re)established, after the subscriptions are renewed. */
+    public static void onConnect(TimerTask callback) {
+        onLoop(() -> connected("onConnect").onConnect(callback));
+    }
+
+    /** Called when the connection is lost (once per outage). */
+    public static void onClose(TimerTask callback) {
+        onLoop(() -> connected("onClose").onClose(callback));
+    }
+
+    private static ChannelClient connected(String method) {
+        if (client == null) {
+            throw new IllegalStateException("Channel." + method + " before Channel.connect: connect in onWorkerStart first");
+        }
+        return client;
+    }
+
+    private static String requireEvent(String event) {
+        if (event == null || event.isEmpty()) {
+            throw new IllegalArgumentException("an event name must not be empty");
+        }
+        return event;
+    }
+
+    private static void onLoop(Runnable action) {
+        onLoop(WorkerRuntime.current(), action);
+    }
+
+    /** Runs {@code action} now on the event loop thread, or hands it to the loop from another thread. */
+    private static void onLoop(WorkerRuntime runtime, Runnable action) {
+        if (runtime.loop().next().inEventLoop()) {
+            action.run();
+        } else {
+            runtime.loop().execute(action);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.drover.internal.channel;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The embedded backend's publish/subscribe side: one {@code frame://} connection to the
+ * ChannelServer on the worker's own event loop (no thread of its own). A lost connection is dialled
+ * again at once, then every second; on connect it subscribes to every event again before anything else.
+ */
+final class FramePubSub implements PubSub {
+    static final int MAX_FRAME = 64 << 20;
+
+    private final ServerAddress address;
+    private final EventLoopGroup loop;
+    private final Listener listener;
+    private final Set<String> events = new LinkedHashSet<>();
+    private Channel channel;
+
+    FramePubSub(ServerAddress address, EventLoopGroup loop, Listener listener) {
+        this.address = address;
+        this.loop = loop;
+        this.listener = listener;
+    }
+
+    @Override
+    public void start() {
+        new Bootstrap().group(loop).channelFactory(EpollSocketChannel::new)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, -4, 4), new Inbound());
+                    }
+                })
+                .connect(address.host(), address.port())
+                .addListener(done -> {
+                    if (done.isSuccess()) {
+                        opened(((io.netty.channel.ChannelFuture) done).channel());
+                    } else {
+                        lost(done.cause().getMessage());
+                    }
+                });
+    }
+
+    private void opened(Channel ch) {
+        channel = ch;
+        if (!events.isEmpty()) {
+            send(ChannelWire.encode(ChannelWire.SUBSCRIBE, new ArrayList<>(events)));
+        }
+        ch.closeFuture().addListener(closed -> {
+            if (channel == ch) {
+                channel = null;
+                listener.disconnected("the server closed the connection");
+                // The master keeps the server's socket listening across its restarts: dial at once.
+                redial(0);
+            }
+        });
+        listener.connected();
+    }
+
+    private void lost(String cause) {
+        channel = null;
+        listener.disconnected(cause);
+        redial(1000);
+    }
+
+    private void redial(long millis) {
+        if (!loop.isShuttingDown()) {
+            loop.schedule(this::start, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public boolean isConnected() {
+        return channel != null && channel.isActive();
+    }
+
+    @Override
+    public void subscribe(String event) {
+        if (events.add(event) && isConnected()) {
+            send(ChannelWire.encode(ChannelWire.SUBSCRIBE, event));
+        }
+    }
+
+    @Override
+    public void unsubscribe(String event) {
+        if (events.remove(event) && isConnected()) {
+            send(ChannelWire.encode(ChannelWire.UNSUBSCRIBE, event));
+        }
+    }
+
+    @Override
+    public void publish(String event, String data) {
+        send(ChannelWire.encode(ChannelWire.PUBLISH, event, data));
+    }
+
+    private void send(byte[] body) {
+        ByteBuf header = Unpooled.buffer(4).writeInt(body.length + 4);
+        channel.writeAndFlush(Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(body)));
+    }
+
+    private final class Inbound extends SimpleChannelInboundHandler<ByteBuf> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            byte[] body = ByteBufUtil.getBytes(frame);
+            if (ChannelWire.type(body) == ChannelWire.EVENT) {
+                List<String> fields = ChannelWire.fields(body);
+                listener.event(fields.get(0), fields.get(1));
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.drover.internal.channel;
+
+import java.net.URI;
+
+/**
+ * Where Channel and GlobalData talk to, the one setting that picks the backend:
+ * {@code redis://[:password@]host[:port][/db]} (or {@code rediss://}) for Redis, and
+ * {@code host:port} or {@code frame://host:port} for the embedded {@code ChannelServer}.
+ */
+public record ServerAddress(String text, boolean redis, String host, int port) {
+
+    public static ServerAddress parse(String address) {
+        if (address == null || address.isBlank()) {
+            throw new IllegalArgumentException("a channel address is host:port (a ChannelServer) or redis://host:port, not '" + address + "'");
+        }
+        if (address.startsWith("redis://") || address.startsWith("rediss://")) {
+            URI uri = URI.create(address);
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException("redis address '" + address + "' has no host, e.g. redis://127.0.0.1:6379");
+            }
+            return new ServerAddress(address, true, uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
+        }
+        String rest = address.startsWith("frame://") ? address.substring("frame://".length()) : address;
+        if (rest.contains("://")) {
+            throw new IllegalArgumentException("channel address '" + address + "': use host:port for a ChannelServer or redis://host:port");
+        }
+        URI uri = URI.create("frame://" + rest);
+        if (uri.getHost() == null || uri.getPort() < 1) {
+            throw new IllegalArgumentException("channel address '" + address + "' needs a host and a port, e.g. 127.0.0.1:2206");
+        }
+        return new ServerAddress("frame://" + rest, false, uri.getHost().replaceAll("^\\[|\\]$", ""), uri.getPort());
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

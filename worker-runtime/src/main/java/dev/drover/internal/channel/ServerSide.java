@@ -1,0 +1,35 @@
+package dev.drover.internal.channel;
+
+import dev.drover.Connection;
+import dev.drover.Worker;
+import dev.drover.internal.WorkerRuntime;
+
+/** Makes a {@code frame://} Worker the embedded channel and GlobalData server (count 1, not reloaded). */
+public final class ServerSide {
+    /** Subscribers are workers on this host or the next: let a slow one buffer more than a browser may. */
+    private static final int SEND_BUFFER = 64 << 20;
+
+    private ServerSide() {}
+
+    public static Worker serve(Worker worker, String name) {
+        if (!"frame".equals(worker.getListenAddress().protocol())) {
+            throw new IllegalArgumentException(name + " listens on frame://host:port, not " + worker.getListen());
+        }
+        ChannelService<Connection> service = new ChannelService<>(Connection::send);
+        worker.setName(name).setCount(1).setReloadable(false);
+        worker.onConnect(connection -> connection.setMaxSendBufferSize(SEND_BUFFER).setMaxPackageSize(SEND_BUFFER));
+        worker.onMessage((connection, body) -> {
+            try {
+                service.handle(connection, (byte[]) body);
+            } catch (IllegalArgumentException malformed) {
+                WorkerRuntime.current().log(name + ": closing " + connection.getRemoteIp() + ":" + connection.getRemotePort()
+                        + ", which sent a malformed message: " + malformed.getMessage());
+                connection.destroy();
+            }
+        });
+        worker.onBufferFull(connection -> WorkerRuntime.current().log(name + ": subscriber " + connection.getRemoteIp() + ":"
+                + connection.getRemotePort() + " reads too slowly; events to it are dropped until it catches up"));
+        worker.onClose(connection -> service.gone(connection));
+        return worker;
+    }
+}
