@@ -22,4 +22,25 @@ final class TextClient {
             return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
         }
     }
+
+    /** Sends every line at once on one new connection, then reads as many answers. */
+    static java.util.List<String> askAll(int port, java.util.List<String> lines) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            java.util.List<String> answers = new java.util.ArrayList<>();
+            while (answers.size() < lines.size()) {
+                String answer = in.readLine();
+                if (answer == null) {
+                    throw new IOException("the server closed after " + answers.size() + " of " + lines.size() + " answers");
+                }
+                answers.add(answer);
+            }
+            return answers;
+        }
+    }
 }

@@ -307,6 +307,11 @@ public final class WorkerRuntime {
         }
     }
 
+    /** Whether this worker is on its way out (its listeners closed, its connections draining). */
+    public boolean isStopping() {
+        return stopping;
+    }
+
     /** Writes {@code text} to the master's log, naming this worker. */
     public void log(String text) {
         control.log("worker[" + worker.getName() + ":" + ProcessHandle.current().pid() + "] " + text);

@@ -90,8 +90,8 @@ public final class ChannelClient implements PubSub.Listener {
         queuedBytes = 0;
         if (reportedDown) {
             long millis = (System.nanoTime() - downSince) / 1_000_000;
-            runtime.log("channel: connected to " + address + " again after " + millis + " ms; " + sent
-                    + " events published here meanwhile were sent now" + (dropped > 0 ? ", " + dropped
+            runtime.log("channel: connected to " + address + " again after " + millis + " ms; sent the " + sent
+                    + " events published here meanwhile" + (dropped > 0 ? "; " + dropped
                     + " more were dropped (over " + (QUEUE_BYTES >> 20) + " MiB waiting)" : "")
                     + "; events published elsewhere meanwhile were not delivered here");
         }
@@ -104,12 +104,12 @@ public final class ChannelClient implements PubSub.Listener {
 
     @Override
     public void disconnected(String cause) {
-        if (reportedDown) {
-            return;
+        if (reportedDown || runtime.isStopping()) {
+            return; // reported already, or this worker is leaving anyway (a whole stop takes the server too)
         }
         reportedDown = true;
         downSince = System.nanoTime();
-        runtime.log("channel: " + address + " is unreachable (" + cause + "); reconnecting every second; events published"
+        runtime.log("channel: " + address + " is unreachable (" + cause + "); reconnecting (at most a second apart); events published"
                 + " here wait (up to " + (QUEUE_BYTES >> 20) + " MiB) and go out on reconnect");
         if (onClose != null) {
             runtime.callApplication("Channel.onClose", onClose);
