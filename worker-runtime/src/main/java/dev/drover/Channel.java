@@ -38,7 +38,7 @@ public final class Channel {
      */
     public static void connect(String address) {
         ServerAddress parsed = ServerAddress.parse(address);
-        WorkerRuntime runtime = WorkerRuntime.current();
+        WorkerRuntime runtime = runtime("connections");
         onLoop(runtime, () -> {
             if (client == null) {
                 client = new ChannelClient(runtime, parsed);
@@ -91,7 +91,16 @@ public final class Channel {
     }
 
     private static void onLoop(Runnable action) {
-        onLoop(WorkerRuntime.current(), action);
+        onLoop(runtime("calls"), action);
+    }
+
+    private static WorkerRuntime runtime(String what) {
+        try {
+            return WorkerRuntime.current();
+        } catch (IllegalStateException notAWorker) {
+            throw new IllegalStateException("Channel " + what + " work in a worker process: call Channel.connect in onWorkerStart,"
+                    + " not in main() before Worker.runAll", notAWorker);
+        }
     }
 
     /** Runs {@code action} now on the event loop thread, or hands it to the loop from another thread. */
