@@ -56,7 +56,10 @@ class ChannelIT {
                 expected.computeIfAbsent(uid, u -> new ArrayList<>()).add(percent);
                 lines.get(uid % SENDERS).add("{\"uid\":\"" + uid + "\",\"percent\":\"" + percent + "\"}");
             }
+            long started = System.nanoTime();
             List<String> answers = sendAll(text, lines);
+            System.out.printf("ChannelIT: %d pushes over %d connections acknowledged in %d ms%n", PUSHES, SENDERS,
+                    (System.nanoTime() - started) / 1_000_000);
             assertEquals(Map.of("ok", (long) PUSHES), answers.stream().collect(Collectors.groupingBy(a -> a, Collectors.counting())),
                     "every push was acknowledged by the worker holding its uid");
             for (Map.Entry<Integer, List<String>> uid : expected.entrySet()) {

@@ -12,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,7 +48,9 @@ final class FramePubSub implements PubSub {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, -4, 4), new Inbound());
+                        // Publishes made while handling one read batch go out in one write.
+                        ch.pipeline().addLast(new FlushConsolidationHandler(256, true),
+                                new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, -4, 4), new Inbound());
                     }
                 })
                 .connect(address.host(), address.port())
