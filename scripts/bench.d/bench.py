@@ -286,17 +286,24 @@ def websockets(work, port):
         subprocess.run(java_app("Echo", work, "stop"), cwd=work, capture_output=True)
 
 
-def push_service(work, ports):
+def push_service(work, ports, count=1):
     """The manual's push service (Push example): 1,000 browsers, 4 pushers with 64 pushes in flight each.
 
+    With count > 1 it runs multi-process: count websocket and count text workers joined by the
+    embedded ChannelServer (ports[3]), each push acknowledged by the worker holding its uid.
     Server CPU (master and workers) is read when the clients say "measuring" and "done", so the
     connecting and the warm-up stay out of it."""
-    ws, text, http = ports
+    ws, text, http = ports[:3]
+    cluster = [f"-Dpush.count={count}", f"-Dpush.channel=127.0.0.1:{ports[3]}"] if count > 1 else []
     subprocess.run(java_app("Push", work, f"-Dpush.websocket=websocket://127.0.0.1:{ws}", f"-Dpush.text=text://127.0.0.1:{text}",
-                            f"-Dpush.http=http://127.0.0.1:{http}", "start", "-d"), cwd=work, capture_output=True, check=True)
+                            f"-Dpush.http=http://127.0.0.1:{http}", *cluster, "start", "-d"), cwd=work, capture_output=True, check=True)
     master = int(open(os.path.join(work, "Push.pid")).read())
     try:
         pids = [master, *children(master)]
+        if count > 1:
+            # Six JVMs compile their hot paths on two cores: a first run warms them up, unmeasured.
+            subprocess.run([JAVA, "-Xmx512m", os.path.join(ROOT, "scripts", "bench.d", "WebSocketClients.java"), "push", str(ws),
+                            str(text), "1000", "4", "64", DURATION.rstrip("s")], capture_output=True, check=True)
         client = subprocess.Popen([JAVA, "-Xmx512m", os.path.join(ROOT, "scripts", "bench.d", "WebSocketClients.java"), "push", str(ws),
                                    str(text), "1000", "4", "64", DURATION.rstrip("s")], stdout=subprocess.PIPE, text=True)
         ticks = {}
@@ -364,7 +371,12 @@ def main():
         push = {key: median(pushes, key) for key in pushes[0]}
         print(f"push service: {push['rate']:.0f} pushes/s delivered, {push['cpu_us']:.1f} us of server CPU each, "
               f"delivery p50 {push['p50']:.2f} ms, p99 {push['p99']:.2f} ms, {push['fails']} fail answers")
-        report = write_report(work, results, idle, after, spawn_p50, spawn_p95, starts, ws, push)
+        clusters = [push_service(work, (18095, 18096, 18097, 18098), count=2) for _ in range(ROUNDS)]
+        cluster = {key: median(clusters, key) for key in clusters[0]}
+        print(f"push service on 2+2 workers and the ChannelServer: {cluster['rate']:.0f} pushes/s delivered, "
+              f"{cluster['cpu_us']:.1f} us of server CPU each, delivery p50 {cluster['p50']:.2f} ms, p99 {cluster['p99']:.2f} ms, "
+              f"{cluster['fails']} fail answers")
+        report = write_report(work, results, idle, after, spawn_p50, spawn_p95, starts, ws, push, cluster)
         print(report)
     finally:
         for s in servers:
@@ -374,7 +386,7 @@ def main():
                 print(f"cannot stop {s.name}: {e}", file=sys.stderr)
 
 
-def write_report(work, results, idle, after, spawn_p50, spawn_p95, starts, ws, push):
+def write_report(work, results, idle, after, spawn_p50, spawn_p95, starts, ws, push, cluster):
     lines = ["| connections | server | req/s | p50 ms | p99 ms | errors | user µs/req | sys µs/req | RSS MiB | req/s vs nginx | vs netty |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     data = []
@@ -436,6 +448,7 @@ drover, workers and master (Hello example, count 2, `start -d`):
 | WebSocket echo, 64 clients (Echo example, count 2) | {ws['rate']:,.0f} round trips/s, {ws['cpu_us']:.1f} µs of server CPU each |
 | 20,000 idle WebSocket connections on 2 workers | {ws['per_connection_kib']:.1f} KiB of RSS each ({ws['rss_before'] / 1024:.0f} → {ws['rss_after'] / 1024:.0f} MiB); {ws['idle_cpu_ms']:.0f} ms of CPU in 10 s idle |
 | push service (Push example): 1,000 WebSocket browsers, 4 pushers × 64 pushes in flight, {DURATION} | {push['rate']:,.0f} pushes/s delivered, {push['cpu_us']:.1f} µs of server CPU per delivered push, delivery p50 {push['p50']:.2f} ms, p99 {push['p99']:.2f} ms, {push['fails']} `fail` answers (median of {ROUNDS} runs) |
+| the same, multi-process (`-Dpush.count=2`: 2 websocket and 2 text workers, the embedded ChannelServer, each push acknowledged by the holder's worker) | {cluster['rate']:,.0f} pushes/s delivered, {cluster['cpu_us']:.1f} µs of server CPU per delivered push, delivery p50 {cluster['p50']:.2f} ms, p99 {cluster['p99']:.2f} ms, {cluster['fails']} `fail` answers (median of {ROUNDS} runs) |
 
 ## Where the memory and the start time go
 

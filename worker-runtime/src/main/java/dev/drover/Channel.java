@@ -15,7 +15,7 @@ import dev.drover.internal.channel.ServerAddress;
  * log says when and for how long; {@link #onClose} and {@link #onConnect} tell the application).
  */
 public final class Channel {
-    private static ChannelClient client;
+    private static volatile ChannelClient client;
 
     private Channel() {}
 
@@ -39,12 +39,12 @@ public final class Channel {
     public static void connect(String address) {
         ServerAddress parsed = ServerAddress.parse(address);
         WorkerRuntime runtime = runtime("connections");
+        requireSameAddress(parsed);
         onLoop(runtime, () -> {
             if (client == null) {
-                client = new ChannelClient(runtime, parsed);
-            } else if (!client.address().equals(parsed)) {
-                throw new IllegalStateException("Channel is connected to " + client.address() + ", not " + address
-                        + ": a worker process has one channel connection");
+                client = ChannelClient.start(runtime, parsed);
+            } else {
+                requireSameAddress(parsed);
             }
         });
     }
@@ -52,28 +52,52 @@ public final class Channel {
     /** Calls {@code handler} with the data of every {@code event} published from now on (replacing an earlier handler). */
     public static void on(String event, EventCallback handler) {
         java.util.Objects.requireNonNull(handler, "handler");
-        onLoop(() -> connected("on").on(requireEvent(event), handler));
+        ChannelClient channel = connected("on");
+        String name = requireEvent(event);
+        onLoop(() -> channel.on(name, handler));
     }
 
     /** Stops hearing {@code event}. */
     public static void unsubscribe(String event) {
-        onLoop(() -> connected("unsubscribe").unsubscribe(requireEvent(event)));
+        ChannelClient channel = connected("unsubscribe");
+        String name = requireEvent(event);
+        onLoop(() -> channel.unsubscribe(name));
     }
 
-    /** Sends {@code data} to every process subscribed to {@code event}, this one included. */
+    /**
+     * Sends {@code data} (up to 63 MiB of UTF-8) to every process subscribed to {@code event}, this
+     * one included once its subscription has reached the server or Redis (a round trip after {@link #on}).
+     */
     public static void publish(String event, String data) {
         java.util.Objects.requireNonNull(data, "data");
-        onLoop(() -> connected("publish").publish(requireEvent(event), data));
+        ChannelClient channel = connected("publish");
+        String name = requireEvent(event);
+        if (data.length() > ChannelClient.MAX_DATA_BYTES / 3
+                && data.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > ChannelClient.MAX_DATA_BYTES) {
+            throw new IllegalArgumentException("Channel.publish('" + name + "'): " + data.length() + " characters are over the "
+                    + (ChannelClient.MAX_DATA_BYTES >> 20) + " MiB an event may carry");
+        }
+        onLoop(() -> channel.publish(name, data));
     }
 
     /** Called each time the connection is (re)established, after the subscriptions are renewed. */
     public static void onConnect(TimerTask callback) {
-        onLoop(() -> connected("onConnect").onConnect(callback));
+        ChannelClient channel = connected("onConnect");
+        onLoop(() -> channel.onConnect(callback));
     }
 
     /** Called when the connection is lost (once per outage). */
     public static void onClose(TimerTask callback) {
-        onLoop(() -> connected("onClose").onClose(callback));
+        ChannelClient channel = connected("onClose");
+        onLoop(() -> channel.onClose(callback));
+    }
+
+    private static void requireSameAddress(ServerAddress address) {
+        ChannelClient now = client;
+        if (now != null && !now.address().equals(address)) {
+            throw new IllegalStateException("Channel is connected to " + now.address() + ", not " + address
+                    + ": a worker process has one channel connection");
+        }
     }
 
     private static ChannelClient connected(String method) {

@@ -20,7 +20,10 @@ import java.util.function.Function;
  * {@link ChannelServer} or {@link GlobalDataServer}, {@code redis://host:port[/db]} for Redis
  * (keys as given, no prefix). Each command has a blocking form, as in Workerman (it waits up to
  * the timeout, 5 s by default), and an {@code Async} form whose future completes on the worker's
- * event loop. Failures are {@link GlobalDataException}s that name the address and the command.
+ * event loop: chain on it ({@code thenAccept}), never {@code get()} or {@code join()} it in a
+ * callback, which would wait for the very loop it blocks. Failures are {@link GlobalDataException}s
+ * that name the address and the command. A command in flight when its connection breaks fails; it
+ * is never sent twice.
  */
 public final class GlobalData {
     private final ServerAddress address;

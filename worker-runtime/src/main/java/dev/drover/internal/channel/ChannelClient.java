@@ -6,17 +6,26 @@ import dev.drover.internal.WorkerRuntime;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * This worker's side of {@code Channel}: the handlers by event, the backend, and the events
- * published while the backend is unreachable, kept (up to {@value #QUEUE_BYTES} bytes) and sent in
- * order once it is back. Every outage and its end is written to the log with what it cost. Runs on
- * the worker's event loop only.
+ * published while the backend is unreachable (or not taking more), kept up to
+ * {@value #QUEUE_BYTES} bytes and sent in order before anything newer. Every outage and its end is
+ * written to the log with what it cost. Runs on the worker's event loop only.
  */
 public final class ChannelClient implements PubSub.Listener {
     static final long QUEUE_BYTES = 64L << 20;
+    /** A channel message's limit: the server's frame limit, with room for the event's name. */
+    public static final int MAX_DATA_BYTES = FramePubSub.MAX_FRAME - (1 << 20);
 
-    private final WorkerRuntime runtime;
+    /** What the client needs of its worker: the log, whether it is stopping, and a way to run application code. */
+    record Host(Consumer<String> log, BooleanSupplier stopping, BiConsumer<String, TimerTask> call) {}
+
+    private final Host host;
     private final ServerAddress address;
     private final PubSub backend;
     private final Map<String, EventCallback> handlers = new HashMap<>();
@@ -28,13 +37,19 @@ public final class ChannelClient implements PubSub.Listener {
     private TimerTask onConnect;
     private TimerTask onClose;
 
-    public ChannelClient(WorkerRuntime runtime, ServerAddress address) {
-        this.runtime = runtime;
+    public static ChannelClient start(WorkerRuntime runtime, ServerAddress address) {
+        Host host = new Host(runtime::log, runtime::isStopping, runtime::callApplication);
+        return new ChannelClient(host, address, listener -> address.redis()
+                ? new RedisPubSub(RedisLink.of(address), runtime.loop(), listener)
+                : new FramePubSub(address, runtime.loop(), listener));
+    }
+
+    ChannelClient(Host host, ServerAddress address, Function<PubSub.Listener, PubSub> backend) {
+        this.host = host;
         this.address = address;
-        this.backend = address.redis() ? new RedisPubSub(RedisLink.of(address), runtime.loop(), this)
-                : new FramePubSub(address, runtime.loop(), this);
+        this.backend = backend.apply(this);
         this.downSince = System.nanoTime();
-        backend.start();
+        this.backend.start();
     }
 
     public ServerAddress address() {
@@ -52,7 +67,8 @@ public final class ChannelClient implements PubSub.Listener {
     }
 
     public void publish(String event, String data) {
-        if (backend.isConnected() && queued.isEmpty()) {
+        sendQueued();
+        if (queued.isEmpty() && backend.isConnected()) {
             backend.publish(event, data);
             return;
         }
@@ -63,6 +79,18 @@ public final class ChannelClient implements PubSub.Listener {
         }
         queued.add(new String[] {event, data});
         queuedBytes += size;
+    }
+
+    /** Sends what waits, oldest first, while the backend takes it; returns how many went out. */
+    private int sendQueued() {
+        int sent = 0;
+        while (!queued.isEmpty() && backend.isConnected()) {
+            String[] publish = queued.poll();
+            queuedBytes -= 2L * (publish[0].length() + publish[1].length());
+            backend.publish(publish[0], publish[1]);
+            sent++;
+        }
+        return sent;
     }
 
     public void onConnect(TimerTask callback) {
@@ -77,43 +105,43 @@ public final class ChannelClient implements PubSub.Listener {
     public void event(String event, String data) {
         EventCallback handler = handlers.get(event);
         if (handler != null) {
-            runtime.callApplication("Channel.on('" + event + "')", () -> handler.call(data));
+            host.call().accept("Channel.on('" + event + "')", () -> handler.call(data));
         }
     }
 
     @Override
+    public void writable() {
+        sendQueued();
+    }
+
+    @Override
     public void connected() {
-        int sent = queued.size();
-        for (String[] publish; (publish = queued.poll()) != null; ) {
-            backend.publish(publish[0], publish[1]);
-        }
-        queuedBytes = 0;
-        if (reportedDown) {
+        int sent = sendQueued();
+        if (reportedDown || dropped > 0) {
             long millis = (System.nanoTime() - downSince) / 1_000_000;
-            runtime.log("channel: connected to " + address + " again after " + millis + " ms; sent the " + sent
-                    + " events published here meanwhile" + (dropped > 0 ? "; " + dropped
-                    + " more were dropped (over " + (QUEUE_BYTES >> 20) + " MiB waiting)" : "")
+            host.log().accept("channel: connected to " + address + " again after " + millis + " ms; sent the " + sent
+                    + " events published here meanwhile" + (queued.isEmpty() ? "" : " (" + queued.size() + " more wait)")
+                    + (dropped > 0 ? "; " + dropped + " more were dropped (over " + (QUEUE_BYTES >> 20) + " MiB waiting)" : "")
                     + "; events published elsewhere meanwhile were not delivered here");
         }
         reportedDown = false;
         dropped = 0;
         if (onConnect != null) {
-            runtime.callApplication("Channel.onConnect", onConnect);
+            host.call().accept("Channel.onConnect", onConnect);
         }
     }
 
     @Override
     public void disconnected(String cause) {
-        if (reportedDown || runtime.isStopping()) {
+        if (reportedDown || host.stopping().getAsBoolean()) {
             return; // reported already, or this worker is leaving anyway (a whole stop takes the server too)
         }
         reportedDown = true;
         downSince = System.nanoTime();
-        runtime.log("channel: " + address + " is unreachable (" + cause + "); reconnecting (at most a second apart); events published"
-                + " here wait (up to " + (QUEUE_BYTES >> 20) + " MiB) and go out on reconnect");
+        host.log().accept("channel: " + address + " is unreachable (" + cause + "); reconnecting (at most a second apart);"
+                + " events published here wait (up to " + (QUEUE_BYTES >> 20) + " MiB) and go out on reconnect");
         if (onClose != null) {
-            runtime.callApplication("Channel.onClose", onClose);
+            host.call().accept("Channel.onClose", onClose);
         }
     }
-
 }

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -65,6 +66,8 @@ final class FramePubSub implements PubSub {
 
     private void opened(Channel ch) {
         channel = ch;
+        // Hold publishes in ChannelClient's bounded queue once 1 MiB waits in the socket's buffer.
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(512 << 10, 1 << 20));
         if (!events.isEmpty()) {
             send(ChannelWire.encode(ChannelWire.SUBSCRIBE, new ArrayList<>(events)));
         }
@@ -91,9 +94,10 @@ final class FramePubSub implements PubSub {
         }
     }
 
+    /** Up, and taking more: a full buffer (a server that does not read, or none accepting yet) counts as down. */
     @Override
     public boolean isConnected() {
-        return channel != null && channel.isActive();
+        return channel != null && channel.isActive() && channel.isWritable();
     }
 
     @Override
@@ -115,6 +119,7 @@ final class FramePubSub implements PubSub {
         send(ChannelWire.encode(ChannelWire.PUBLISH, event, data));
     }
 
+    /** Subscriptions and their renewal go out even over the water mark: they are small and must not wait. */
     private void send(byte[] body) {
         ByteBuf header = Unpooled.buffer(4).writeInt(body.length + 4);
         channel.writeAndFlush(Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(body)));
@@ -128,6 +133,14 @@ final class FramePubSub implements PubSub {
                 List<String> fields = ChannelWire.fields(body);
                 listener.event(fields.get(0), fields.get(1));
             }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                listener.writable();
+            }
+            ctx.fireChannelWritabilityChanged();
         }
 
         @Override

@@ -73,15 +73,22 @@ final class FrameStore implements Store {
                 }
                 byte[] body = new byte[length];
                 in.readFully(body);
+                boolean error = ChannelWire.type(body) == ChannelWire.ERROR;
+                List<String> fields = ChannelWire.fields(body);
+                if (fields.size() != 1) {
+                    throw new IOException("the server answered with " + fields.size() + " fields instead of 1");
+                }
                 CompletableFuture<String> reply;
                 synchronized (this) {
+                    if (s != socket) {
+                        return; // a newer connection took over; what waited here was failed with this one
+                    }
                     reply = waiting.poll();
                 }
                 if (reply == null) {
                     throw new IOException("the server answered a command nobody sent");
                 }
-                List<String> fields = ChannelWire.fields(body);
-                if (ChannelWire.type(body) == ChannelWire.ERROR) {
+                if (error) {
                     reply.completeExceptionally(new IllegalStateException(fields.get(0)));
                 } else {
                     reply.complete(fields.get(0));

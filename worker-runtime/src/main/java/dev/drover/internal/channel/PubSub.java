@@ -13,7 +13,7 @@ interface PubSub {
 
     void unsubscribe(String event);
 
-    /** Sends now; the caller queues what it publishes while {@link #isConnected} is false. */
+    /** Sends now; the caller queues what it publishes while {@link #isConnected} is false (down, or its buffer full). */
     void publish(String event, String data);
 
     interface Listener {
@@ -22,5 +22,8 @@ interface PubSub {
         void connected();
 
         void disconnected(String cause);
+
+        /** The backend takes publishes again after refusing more for a while (its buffer was full). */
+        void writable();
     }
 }

@@ -10,14 +10,18 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * This process's Lettuce client for one Redis address, shared by Channel and GlobalData: one I/O
- * thread, reconnects every 100 ms to 1 s, commands issued while disconnected wait (up to 100,000)
- * and go out on reconnect, subscriptions are renewed by Lettuce itself.
+ * This process's Lettuce clients for one Redis address, on one I/O thread shared by all. Two
+ * clients, because the two uses want opposite reliability: publish/subscribe reconnects by itself
+ * (100 ms to 1 s apart), renews its subscriptions, and sends commands issued meanwhile on
+ * reconnect (up to 100,000); GlobalData is at most once: a command in flight when the connection
+ * breaks fails, is never sent twice, and the next command opens a new connection.
  */
 final class RedisLink {
     static final int QUEUE_LIMIT = 100_000;
@@ -25,18 +29,22 @@ final class RedisLink {
     private static ClientResources resources;
 
     final ServerAddress address;
-    final RedisClient client;
-    private StatefulRedisConnection<String, String> commands;
+    final RedisURI uri;
+    final RedisClient pubSub;
+    private final RedisClient store;
+    private CompletableFuture<StatefulRedisConnection<String, String>> commands;
 
     private RedisLink(ServerAddress address) {
         this.address = address;
-        this.client = RedisClient.create(resources(), RedisURI.create(address.text()));
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
+        this.uri = RedisURI.create(address.text());
+        SocketOptions socket = SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build();
+        this.pubSub = RedisClient.create(resources(), uri);
+        pubSub.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
-                .requestQueueSize(QUEUE_LIMIT)
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build())
-                .build());
+                .requestQueueSize(QUEUE_LIMIT).socketOptions(socket).build());
+        this.store = RedisClient.create(resources(), uri);
+        store.setOptions(ClientOptions.builder().autoReconnect(false)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).socketOptions(socket).build());
     }
 
     static RedisLink of(ServerAddress address) {
@@ -54,16 +62,21 @@ final class RedisLink {
             // Lettuce logs every reconnect attempt at INFO; drover reports the outage once itself.
             Logger.getLogger("io.lettuce").setLevel(Level.WARNING);
             resources = ClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1)
-                    .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(1), 2, java.util.concurrent.TimeUnit.MILLISECONDS))
+                    .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                     .build();
         }
         return resources;
     }
 
-    /** The connection for commands and publishing, opened on first use (blocking up to the connect timeout). */
-    synchronized StatefulRedisConnection<String, String> commands() {
-        if (commands == null) {
-            commands = client.connect(StringCodec.UTF8);
+    /** The GlobalData connection: the open one, or a new one being opened (never blocks). */
+    synchronized CompletableFuture<StatefulRedisConnection<String, String>> commands() {
+        boolean usable = commands != null && (!commands.isDone()
+                || !commands.isCompletedExceptionally() && commands.join().isOpen());
+        if (!usable) {
+            if (commands != null && commands.isDone() && !commands.isCompletedExceptionally()) {
+                commands.join().closeAsync();
+            }
+            commands = store.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
         }
         return commands;
     }

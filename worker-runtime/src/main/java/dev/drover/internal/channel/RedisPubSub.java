@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Redis backend's publish/subscribe side: a subscriber connection and a command connection
- * (PUBLISH) from this process's {@link RedisLink}. Messages and state changes arrive on Lettuce's
+ * (PUBLISH) from this process's {@link RedisLink}. A PUBLISH in flight when a connection breaks is
+ * sent again on reconnect (Lettuce's at-least-once), so an event may then arrive twice. Messages and state changes arrive on Lettuce's
  * thread and are handed to the worker's event loop. A first connect that fails is tried again
  * every second; after that Lettuce reconnects and subscribes again by itself.
  */
@@ -31,7 +32,7 @@ final class RedisPubSub implements PubSub {
         this.link = link;
         this.loop = loop;
         this.listener = listener;
-        link.client.addListener(new RedisConnectionStateListener() {
+        link.pubSub.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
                 loop.execute(RedisPubSub.this::checkState);
@@ -46,9 +47,9 @@ final class RedisPubSub implements PubSub {
 
     @Override
     public void start() {
-        io.lettuce.core.RedisURI uri = io.lettuce.core.RedisURI.create(link.address.text());
-        link.client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture()
-                .thenCompose(sub -> link.client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture()
+        io.lettuce.core.RedisURI uri = link.uri;
+        link.pubSub.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture()
+                .thenCompose(sub -> link.pubSub.connectAsync(StringCodec.UTF8, uri).toCompletableFuture()
                         .whenComplete((pub, failed) -> {
                             if (failed != null) {
                                 sub.closeAsync();
@@ -81,8 +82,9 @@ final class RedisPubSub implements PubSub {
         checkState();
     }
 
+    /** Compares Lettuce's state with what the listener was told last; only the event loop changes the latter. */
     private void checkState() {
-        boolean now = isConnected();
+        boolean now = subscriber != null && subscriber.isOpen() && publisher.isOpen();
         if (now != connected) {
             connected = now;
             if (now) {
@@ -93,9 +95,13 @@ final class RedisPubSub implements PubSub {
         }
     }
 
+    /**
+     * What the listener was told last. An outage Lettuce got over before the loop looked never
+     * shows: what was published meanwhile waited in Lettuce's own queue.
+     */
     @Override
     public boolean isConnected() {
-        return subscriber != null && subscriber.isOpen() && publisher.isOpen();
+        return connected;
     }
 
     @Override

@@ -5,7 +5,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** GlobalData on Redis: GET, SET, SETNX, INCRBY, DEL, and compare-and-set as one Lua script. */
+/** GlobalData on Redis: GET, SET, SETNX, INCRBY, DEL, and compare-and-set as one Lua script; never blocks the caller. */
 final class RedisStore implements Store {
     private static final String CAS = "local v = redis.call('GET', KEYS[1]) "
             + "if (ARGV[1] == '0' and v == false) or (ARGV[1] == '1' and v == ARGV[2]) then "
@@ -18,8 +18,11 @@ final class RedisStore implements Store {
     }
 
     @Override
-    public CompletableFuture<String> call(StoreOp op, List<String> a) {
-        RedisAsyncCommands<String, String> redis = link.commands().async();
+    public CompletableFuture<String> call(StoreOp op, List<String> arguments) {
+        return link.commands().thenCompose(connection -> send(connection.async(), op, arguments));
+    }
+
+    private static CompletableFuture<String> send(RedisAsyncCommands<String, String> redis, StoreOp op, List<String> a) {
         String key = a.get(0);
         CompletableFuture<?> reply = switch (op) {
             case GET -> redis.get(key).toCompletableFuture();

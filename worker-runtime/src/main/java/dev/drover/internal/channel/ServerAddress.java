@@ -8,6 +8,7 @@ import java.net.URI;
  * {@code host:port} or {@code frame://host:port} for the embedded {@code ChannelServer}.
  */
 public record ServerAddress(String text, boolean redis, String host, int port) {
+    // text is the address as given, password included: connect with it, print toString().
 
     public static ServerAddress parse(String address) {
         if (address == null || address.isBlank()) {
@@ -31,8 +32,9 @@ public record ServerAddress(String text, boolean redis, String host, int port) {
         return new ServerAddress("frame://" + rest, false, uri.getHost().replaceAll("^\\[|\\]$", ""), uri.getPort());
     }
 
+    /** The address for messages and logs: a password in it is left out. */
     @Override
     public String toString() {
-        return text;
+        return text.replaceFirst("^(rediss?://)[^@/]*@", "$1***@");
     }
 }

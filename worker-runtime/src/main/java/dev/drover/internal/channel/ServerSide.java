@@ -1,6 +1,7 @@
 package dev.drover.internal.channel;
 
 import dev.drover.Connection;
+import dev.drover.SendStatus;
 import dev.drover.Worker;
 import dev.drover.internal.WorkerRuntime;
 
@@ -11,11 +12,21 @@ public final class ServerSide {
 
     private ServerSide() {}
 
+    /**
+     * An event that does not fit a subscriber's buffer is dropped (onBufferFull says so); a reply
+     * that does not fit closes the connection instead, since the client pairs replies by order.
+     */
+    private static void send(Connection connection, byte[] body) {
+        if (connection.send(body) == SendStatus.FAILED && body[0] != ChannelWire.EVENT) {
+            connection.destroy();
+        }
+    }
+
     public static Worker serve(Worker worker, String name) {
         if (!"frame".equals(worker.getListenAddress().protocol())) {
             throw new IllegalArgumentException(name + " listens on frame://host:port, not " + worker.getListen());
         }
-        ChannelService<Connection> service = new ChannelService<>(Connection::send);
+        ChannelService<Connection> service = new ChannelService<>(ServerSide::send);
         worker.setName(name).setCount(1).setReloadable(false);
         worker.onConnect(connection -> connection.setMaxSendBufferSize(SEND_BUFFER).setMaxPackageSize(SEND_BUFFER));
         worker.onMessage((connection, body) -> {

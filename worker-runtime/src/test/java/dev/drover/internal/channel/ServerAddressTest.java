@@ -13,6 +13,8 @@ class ServerAddressTest {
         assertEquals(new ServerAddress("frame://[::1]:2206", false, "::1", 2206), ServerAddress.parse("frame://[::1]:2206"));
         assertEquals(new ServerAddress("redis://10.0.0.5/2", true, "10.0.0.5", 6379), ServerAddress.parse("redis://10.0.0.5/2"));
         assertEquals(6380, ServerAddress.parse("redis://:secret@redis.internal:6380").port());
+        assertEquals("redis://***@redis.internal:6380", ServerAddress.parse("redis://:secret@redis.internal:6380").toString(),
+                "a password never reaches a log line");
     }
 
     @Test
