@@ -574,13 +574,24 @@ public final class Arbiter {
         }
     }
 
+    /**
+     * Writes a command without blocking; false when it could not be (the caller signals instead).
+     * A command only partly written leaves the worker's stream cut mid-message: nothing more is
+     * written to it, and every later command goes by signal.
+     */
     private boolean send(WorkerProcess worker, ControlMessage message) {
-        if (worker.channelFd() < 0) {
+        if (!worker.commandable()) {
             return false;
         }
         byte[] bytes = message.encode();
         try {
-            return os.write(worker.channelFd(), bytes, 0, bytes.length) == bytes.length;
+            int written = os.write(worker.channelFd(), bytes, 0, bytes.length);
+            if (written > 0 && written < bytes.length) {
+                worker.channelJammed();
+                log.write(pid, worker + " does not read its control channel (its buffer is full mid-command);"
+                        + " it is commanded by signals from now on");
+            }
+            return written == bytes.length;
         } catch (OsException gone) {
             return false;
         }

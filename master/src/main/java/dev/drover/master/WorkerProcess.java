@@ -17,6 +17,7 @@ final class WorkerProcess {
     private int channelFd;
     private State state = State.SPAWNED;
     private boolean everReady;
+    private boolean channelJammed;
     private String failure;
     /** When to SIGKILL a stopping worker (System.nanoTime), 0 for never. */
     long killAtNanos;
@@ -70,6 +71,16 @@ final class WorkerProcess {
 
     void channelClosed() {
         channelFd = -1;
+    }
+
+    /** Whether commands may still be written to the control socket (not after a partial write). */
+    boolean commandable() {
+        return channelFd >= 0 && !channelJammed;
+    }
+
+    /** Part of a command was written and the rest did not fit: the stream is cut mid-message for good. */
+    void channelJammed() {
+        channelJammed = true;
     }
 
     /** Counts one control message at {@code now}; true once this second's count passes {@link #MAX_MESSAGES_PER_SECOND}. */
