@@ -80,6 +80,7 @@ class ChannelIT {
                     () -> "ok".equals(ask(text, "{\"uid\":\"0\",\"percent\":\"after restart\"}")));
             Await.until("it reached uid 0", Duration.ofSeconds(10), () -> first.pushes().contains("after restart"));
             assertNotEquals(-1, app.log().indexOf("channel: connected to frame://"), "the outage and its end are logged");
+            assertEquals("fail", ask(text, "{\"uid\":\"nobody\",\"percent\":\"1\"}"), "no worker holds that uid: no acknowledgement");
         } finally {
             browsers.forEach(PushBrowser::close);
         }

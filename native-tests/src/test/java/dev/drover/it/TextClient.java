@@ -15,7 +15,7 @@ final class TextClient {
     static String ask(int port, String line) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            socket.setSoTimeout(5000);
+            socket.setSoTimeout(15_000); // the multi-process push demo answers "fail" after its acknowledgement timeout
             OutputStream out = socket.getOutputStream();
             out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();

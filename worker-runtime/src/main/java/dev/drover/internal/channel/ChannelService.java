@@ -26,11 +26,14 @@ public final class ChannelService<S> {
     /** Acts on one message from {@code from}; a malformed one throws IllegalArgumentException. */
     public void handle(S from, byte[] body) {
         byte type = ChannelWire.type(body);
+        if (type == ChannelWire.PUBLISH) {
+            publish(body);
+            return;
+        }
         List<String> fields = ChannelWire.fields(body);
         switch (type) {
             case ChannelWire.SUBSCRIBE -> fields.forEach(event -> subscribe(from, required(event, "event")));
             case ChannelWire.UNSUBSCRIBE -> fields.forEach(event -> unsubscribe(from, required(event, "event")));
-            case ChannelWire.PUBLISH -> publish(arguments(type, fields, 2));
             default -> send.accept(from, answer(type, fields));
         }
     }
@@ -66,11 +69,18 @@ public final class ChannelService<S> {
         }
     }
 
-    private void publish(List<String> fields) {
-        Set<S> to = subscribers.get(required(fields.get(0), "event"));
+    /**
+     * An event is its publish with the type byte changed (same fields, same layout): the data is
+     * passed on as it came, never decoded. Only the event's name is read.
+     */
+    private void publish(byte[] body) {
+        Set<S> to = subscribers.get(required(ChannelWire.first(body, 2), "event"));
         if (to != null) {
-            byte[] event = ChannelWire.encode(ChannelWire.EVENT, fields.get(0), Objects.requireNonNullElse(fields.get(1), ""));
-            List.copyOf(to).forEach(subscriber -> send.accept(subscriber, event));
+            byte[] event = body.clone();
+            event[0] = ChannelWire.EVENT;
+            for (S subscriber : List.copyOf(to)) { // a failed send may end a subscription
+                send.accept(subscriber, event);
+            }
         }
     }
 

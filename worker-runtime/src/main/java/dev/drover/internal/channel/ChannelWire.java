@@ -68,6 +68,36 @@ public final class ChannelWire {
         return body[0];
     }
 
+    /**
+     * The first field of {@code body} after checking it has exactly {@code count} fields, without
+     * decoding the others (a publish's data is passed on as it came).
+     */
+    public static String first(byte[] body, int count) {
+        ByteBuffer in = ByteBuffer.wrap(body, 1, body.length - 1);
+        String first = null;
+        for (int i = 0; i < count; i++) {
+            if (in.remaining() < 4) {
+                throw new IllegalArgumentException("channel message '" + (char) body[0] + "' needs " + count + " fields, got " + i);
+            }
+            int length = in.getInt();
+            if (length == -1) {
+                continue;
+            }
+            if (length < 0 || length > in.remaining()) {
+                throw new IllegalArgumentException("channel message '" + (char) body[0] + "' has a field of " + length
+                        + " bytes with " + in.remaining() + " left");
+            }
+            if (i == 0) {
+                first = new String(body, in.position(), length, StandardCharsets.UTF_8);
+            }
+            in.position(in.position() + length);
+        }
+        if (in.hasRemaining()) {
+            throw new IllegalArgumentException("channel message '" + (char) body[0] + "' has more than " + count + " fields");
+        }
+        return first;
+    }
+
     /** The fields of {@code body}, nulls included. */
     public static List<String> fields(byte[] body) {
         ByteBuffer in = ByteBuffer.wrap(body, 1, body.length - 1);

@@ -26,6 +26,17 @@ class ChannelServiceTest {
     }
 
     @Test
+    void anEventIsItsPublishWithAnotherType() {
+        service.handle("a", ChannelWire.encode(ChannelWire.SUBSCRIBE, "news"));
+        byte[] publish = ChannelWire.encode(ChannelWire.PUBLISH, "news", "é");
+        service.handle("c", publish);
+        byte[] event = bodies.get(0);
+        assertEquals('e', (char) event[0]);
+        assertEquals(Arrays.toString(Arrays.copyOfRange(publish, 1, publish.length)), Arrays.toString(Arrays.copyOfRange(event, 1, event.length)));
+        assertThrows(IllegalArgumentException.class, () -> service.handle("c", ChannelWire.encode(ChannelWire.PUBLISH, "news", "a", "b")));
+    }
+
+    @Test
     void unsubscribedAndGoneSubscribersHearNothingMore() {
         service.handle("a", ChannelWire.encode(ChannelWire.SUBSCRIBE, "news"));
         service.handle("b", ChannelWire.encode(ChannelWire.SUBSCRIBE, "news"));
