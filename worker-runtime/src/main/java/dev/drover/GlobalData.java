@@ -34,6 +34,11 @@ public final class GlobalData {
         this.address = ServerAddress.parse(address);
     }
 
+    /** {@code new GlobalData(address)}, named like {@link Channel#connect(String)}. */
+    public static GlobalData connect(String address) {
+        return new GlobalData(address);
+    }
+
     /** How long a blocking command waits for its answer (default 5 s). */
     public GlobalData setTimeout(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
@@ -51,6 +56,11 @@ public final class GlobalData {
     /** Sets {@code key} to {@code value}. */
     public void set(String key, String value) {
         await(StoreOp.SET, key, Objects.requireNonNull(value, "value (delete removes a key)"));
+    }
+
+    /** Sets {@code key} to the decimal {@code value} (what {@link #increment} counts from). */
+    public void set(String key, long value) {
+        set(key, Long.toString(value));
     }
 
     /** Sets {@code key} only if it has no value; true if it was set. */
@@ -71,6 +81,11 @@ public final class GlobalData {
     /** Sets {@code key} to {@code value} only if it holds {@code expected} (null: no value); true if it was set. */
     public boolean cas(String key, String expected, String value) {
         return await(StoreOp.CAS, key, expected, Objects.requireNonNull(value, "value")) != null;
+    }
+
+    /** {@link #cas}, under the name Java's atomics use. */
+    public boolean compareAndSet(String key, String expected, String value) {
+        return cas(key, expected, value);
     }
 
     /** Removes {@code key}; true if it had a value. */

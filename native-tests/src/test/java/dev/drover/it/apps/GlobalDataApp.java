@@ -52,11 +52,11 @@ public final class GlobalDataApp {
         results.add(data.add("k", "b"));
         results.add(data.get("k"));
         results.add(data.cas("k", "x", "c"));
-        results.add(data.cas("k", "a", "c"));
+        results.add(data.compareAndSet("k", "a", "c"));
         results.add(data.get("k"));
         results.add(data.cas("absent", null, "new"));
         results.add(data.delete("absent"));
-        data.set("k", "5");
+        data.set("k", 5);
         results.add(data.increment("k", 2));
         data.set("text", "hello");
         try {
