@@ -19,6 +19,16 @@ public final class Channel {
 
     private Channel() {}
 
+    /** {@code new ChannelServer(host, port)}: declares the embedded server's worker group (before {@link Worker#runAll}). */
+    public static ChannelServer server(String host, int port) {
+        return new ChannelServer(host, port);
+    }
+
+    /** {@code new ChannelServer()}: the embedded server on 127.0.0.1:2206. */
+    public static ChannelServer server() {
+        return new ChannelServer();
+    }
+
     /** Connects to the {@link ChannelServer} on 127.0.0.1:2206. */
     public static void connect() {
         connect("127.0.0.1", 2206);
