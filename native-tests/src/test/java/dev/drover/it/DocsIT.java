@@ -50,6 +50,6 @@ class DocsIT {
                 compiled++;
             }
         }
-        assertEquals(2, compiled, "the README's Hello and the guide's ManualPush were found and compiled");
+        assertEquals(3, compiled, "the README's Hello and the guide's ManualPush and ClusterChat were found and compiled");
     }
 }
