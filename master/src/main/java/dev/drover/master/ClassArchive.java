@@ -158,12 +158,22 @@ final class ClassArchive {
             Entry entry = e.getValue();
             if (entry.state == State.DUMPING) {
                 os.kill(entry.dumper, Signals.number("KILL"));
-                while (os.reap(entry.dumper).isEmpty() && os.isAlive(entry.dumper)) {
-                    Thread.onSpinWait();
+                // A killed process is gone in a few ms; one stuck in the kernel is left to init after 5 s.
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (os.reap(entry.dumper).isEmpty() && os.isAlive(entry.dumper) && System.nanoTime() < deadline) {
+                    pauseMillisecond();
                 }
                 deleteQuietly(temporary(e.getKey()));
                 deleteQuietly(dumpLog(e.getKey()));
             }
+        }
+    }
+
+    private static void pauseMillisecond() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
