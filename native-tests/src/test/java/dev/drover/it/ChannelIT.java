@@ -77,10 +77,10 @@ class ChannelIT {
                     .anyMatch(w -> w.name().equals("ChannelServer") && w.pid() != server && w.state().equals("ready")));
             PushBrowser first = browsers.get(0);
             Await.until("a push after the ChannelServer's restart is acknowledged", Duration.ofSeconds(30),
-                    () -> "ok".equals(ask(text, "{\"uid\":\"0\",\"percent\":\"after restart\"}")));
+                    () -> "ok".equals(TextClient.tryAsk(text, "{\"uid\":\"0\",\"percent\":\"after restart\"}")));
             Await.until("it reached uid 0", Duration.ofSeconds(10), () -> first.pushes().contains("after restart"));
             assertNotEquals(-1, app.log().indexOf("channel: connected to frame://"), "the outage and its end are logged");
-            assertEquals("fail", ask(text, "{\"uid\":\"nobody\",\"percent\":\"1\"}"), "no worker holds that uid: no acknowledgement");
+            assertEquals("fail", TextClient.tryAsk(text, "{\"uid\":\"nobody\",\"percent\":\"1\"}"), "no worker holds that uid: no acknowledgement");
         } finally {
             browsers.forEach(PushBrowser::close);
         }
@@ -101,14 +101,6 @@ class ChannelIT {
             return all;
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    static String ask(int port, String line) {
-        try {
-            return TextClient.ask(port, line);
-        } catch (java.io.IOException e) {
-            return e.toString();
         }
     }
 }

@@ -66,7 +66,7 @@ class RedisChannelIT {
     /** Pushes {@code percent} through {@code text} until it is acknowledged and the browser has it. */
     private static void pushUntilAcknowledged(int text, PushBrowser browser, String percent) {
         Await.until("a push of '" + percent + "' acknowledged", Duration.ofSeconds(60),
-                () -> "ok".equals(ChannelIT.ask(text, "{\"uid\":\"b1\",\"percent\":\"" + percent + "\"}")));
+                () -> "ok".equals(TextClient.tryAsk(text, "{\"uid\":\"b1\",\"percent\":\"" + percent + "\"}")));
         Await.until("'" + percent + "' reached host B's browser", Duration.ofSeconds(10), () -> browser.pushes().contains(percent));
     }
 }

@@ -43,4 +43,13 @@ final class TextClient {
             return answers;
         }
     }
+
+    /** Like {@link #ask}, with the failure as the answer (for polling). */
+    static String tryAsk(int port, String line) {
+        try {
+            return ask(port, line);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
 }

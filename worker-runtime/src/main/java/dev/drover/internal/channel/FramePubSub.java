@@ -59,7 +59,8 @@ final class FramePubSub implements PubSub {
                     if (done.isSuccess()) {
                         opened(((io.netty.channel.ChannelFuture) done).channel());
                     } else {
-                        lost(done.cause().getMessage());
+                        Throwable cause = done.cause();
+                        lost(cause.getMessage() != null ? cause.getMessage() : cause.toString());
                     }
                 });
     }
@@ -97,21 +98,26 @@ final class FramePubSub implements PubSub {
     /** Up, and taking more: a full buffer (a server that does not read, or none accepting yet) counts as down. */
     @Override
     public boolean isConnected() {
-        return channel != null && channel.isActive() && channel.isWritable();
+        return isOpen() && channel.isWritable();
     }
 
+    /** Sent at once on an open connection, full buffer or not; otherwise with the rest on connect. */
     @Override
     public void subscribe(String event) {
-        if (events.add(event) && isConnected()) {
+        if (events.add(event) && isOpen()) {
             send(ChannelWire.encode(ChannelWire.SUBSCRIBE, event));
         }
     }
 
     @Override
     public void unsubscribe(String event) {
-        if (events.remove(event) && isConnected()) {
+        if (events.remove(event) && isOpen()) {
             send(ChannelWire.encode(ChannelWire.UNSUBSCRIBE, event));
         }
+    }
+
+    private boolean isOpen() {
+        return channel != null && channel.isActive();
     }
 
     @Override
@@ -119,7 +125,7 @@ final class FramePubSub implements PubSub {
         send(ChannelWire.encode(ChannelWire.PUBLISH, event, data));
     }
 
-    /** Subscriptions and their renewal go out even over the water mark: they are small and must not wait. */
+    /** Writes one message; subscriptions go out even over the water mark: they are small and must not wait. */
     private void send(byte[] body) {
         ByteBuf header = Unpooled.buffer(4).writeInt(body.length + 4);
         channel.writeAndFlush(Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(body)));

@@ -20,8 +20,4 @@ public enum StoreOp {
         }
         return null;
     }
-
-    String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
 }
