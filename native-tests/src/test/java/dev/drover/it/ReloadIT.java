@@ -133,7 +133,9 @@ class ReloadIT {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=2")) {
             app.start();
             int port = app.port();
-            CompletableFuture<String> slow = Async.call(() -> Http.tryGet(port, "/slow?ms=10000"));
+            // The first reload lasts as long as this request (its old worker must exit first): long
+            // enough that two commands on a loaded CI machine (each a JVM start) fit well inside it.
+            CompletableFuture<String> slow = Async.call(() -> Http.tryGet(port, "/slow?ms=25000"));
             Await.until("a worker is busy with the slow request", Duration.ofSeconds(10), () -> busyWorkers(app) > 0);
             Process first = app.launch("reload", "-g");
             Await.until("the first reload runs", Duration.ofSeconds(10), () -> app.log().contains("reloading gracefully"));
