@@ -1,5 +1,6 @@
 package dev.drover;
 
+import dev.drover.internal.channel.ServerAddress;
 import dev.drover.internal.channel.ServerSide;
 
 /**
@@ -19,6 +20,23 @@ public final class ChannelServer {
     /** Listens on {@code host:port}; anyone who can reach it may publish and change values. */
     public ChannelServer(String host, int port) {
         this.worker = ServerSide.serve(new Worker("frame://" + hostPart(host) + ":" + port), "ChannelServer");
+    }
+
+    /** Listens on {@code address}, written as {@link Channel#connect(String)} and {@link GlobalData} take it: {@code host:port}. */
+    public ChannelServer(String address) {
+        this(embedded(address));
+    }
+
+    private ChannelServer(ServerAddress address) {
+        this(address.host(), address.port());
+    }
+
+    static ServerAddress embedded(String address) {
+        ServerAddress parsed = ServerAddress.parse(address);
+        if (parsed.redis()) {
+            throw new IllegalArgumentException("a ChannelServer listens on host:port, not " + parsed + ": Redis needs no server of drover's");
+        }
+        return parsed;
     }
 
     static String hostPart(String host) {

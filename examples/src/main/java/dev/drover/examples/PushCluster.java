@@ -24,9 +24,7 @@ final class PushCluster {
 
     static void declare(int count, String channel) {
         if (!channel.startsWith("redis://") && !channel.startsWith("rediss://")) {
-            int colon = channel.lastIndexOf(':');
-            new ChannelServer(channel.substring(0, colon).replace("[", "").replace("]", ""),
-                    Integer.parseInt(channel.substring(colon + 1)));
+            new ChannelServer(channel);
         }
         browsers(count, channel);
         senders(count, channel, Double.parseDouble(System.getProperty("push.ackTimeout", "2")));

@@ -21,8 +21,7 @@ public final class GlobalDataApp {
     public static void main(String[] args) {
         String store = System.getProperty("app.store");
         if (!store.startsWith("redis://")) {
-            int colon = store.lastIndexOf(':');
-            new ChannelServer(store.substring(0, colon), Integer.parseInt(store.substring(colon + 1)));
+            new ChannelServer(store);
         }
         Worker counters = new Worker().setName("counter").setCount(4);
         counters.onWorkerStart(w -> {

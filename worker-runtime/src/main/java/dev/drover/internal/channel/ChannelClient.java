@@ -72,7 +72,7 @@ public final class ChannelClient implements PubSub.Listener {
             backend.publish(event, data);
             return;
         }
-        long size = 2L * (event.length() + data.length());
+        long size = cost(event, data);
         if (queuedBytes + size > QUEUE_BYTES) {
             dropped++;
             return;
@@ -81,12 +81,17 @@ public final class ChannelClient implements PubSub.Listener {
         queuedBytes += size;
     }
 
+    /** What a waiting publish counts against the queue's bound: two bytes a char. */
+    private static long cost(String event, String data) {
+        return 2L * (event.length() + data.length());
+    }
+
     /** Sends what waits, oldest first, while the backend takes it; returns how many went out. */
     private int sendQueued() {
         int sent = 0;
         while (!queued.isEmpty() && backend.isConnected()) {
             String[] publish = queued.poll();
-            queuedBytes -= 2L * (publish[0].length() + publish[1].length());
+            queuedBytes -= cost(publish[0], publish[1]);
             backend.publish(publish[0], publish[1]);
             sent++;
         }
