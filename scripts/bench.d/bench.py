@@ -300,12 +300,12 @@ def push_service(work, ports, count=1):
     master = int(open(os.path.join(work, "Push.pid")).read())
     try:
         pids = [master, *children(master)]
+        clients = [JAVA, "-Xmx512m", os.path.join(ROOT, "scripts", "bench.d", "WebSocketClients.java"), "push", str(ws), str(text),
+                   "1000", "4", "64", DURATION.rstrip("s")]
         if count > 1:
             # Six JVMs compile their hot paths on two cores: a first run warms them up, unmeasured.
-            subprocess.run([JAVA, "-Xmx512m", os.path.join(ROOT, "scripts", "bench.d", "WebSocketClients.java"), "push", str(ws),
-                            str(text), "1000", "4", "64", DURATION.rstrip("s")], capture_output=True, check=True)
-        client = subprocess.Popen([JAVA, "-Xmx512m", os.path.join(ROOT, "scripts", "bench.d", "WebSocketClients.java"), "push", str(ws),
-                                   str(text), "1000", "4", "64", DURATION.rstrip("s")], stdout=subprocess.PIPE, text=True)
+            subprocess.run(clients, capture_output=True, check=True)
+        client = subprocess.Popen(clients, stdout=subprocess.PIPE, text=True)
         ticks = {}
         figures = {}
         for line in client.stdout:
