@@ -11,11 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -257,32 +254,38 @@ final class ClassArchive {
 
     /** The class path's jars with their sizes and times, hashed; null when an entry is not a jar (CDS wants jars). */
     private static String jars(String classPath) {
+        StringBuilder text = new StringBuilder();
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (String entry : classPath.split(":")) {
                 Path path = Path.of(entry);
                 if (!Files.isRegularFile(path)) {
                     return null; // a directory or a missing entry
                 }
-                digest.update((path.toAbsolutePath() + " " + Files.size(path) + " " + Files.getLastModifiedTime(path).toMillis() + "\n")
-                        .getBytes(StandardCharsets.UTF_8));
+                text.append(path.toAbsolutePath()).append(' ').append(Files.size(path)).append(' ')
+                        .append(Files.getLastModifiedTime(path).toMillis()).append('\n');
             }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (IOException | NoSuchAlgorithmException e) {
+        } catch (IOException e) {
             return null;
         }
+        return fingerprint(text.toString());
     }
 
     /** The archive's key for this worker command: java, its version, the options, the jars. */
     private static String key(String java, List<String> options, String jars) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update((java + "\n" + System.getProperty("java.vm.version") + "\n" + String.join("\n", options) + "\n" + jars)
-                    .getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest.digest(), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
+        return fingerprint(java + "\n" + System.getProperty("java.vm.version") + "\n" + String.join("\n", options) + "\n" + jars);
+    }
+
+    /**
+     * 64-bit FNV-1a of {@code text}, in hex: names a cache file, and the JVM checks an archive
+     * against its class path itself, so no cryptographic hash (whose providers cost a starting
+     * CLI ~30 ms) is needed.
+     */
+    static String fingerprint(String text) {
+        long hash = 0xcbf29ce484222325L;
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
         }
+        return String.format("%016x", hash);
     }
 
     private Path archive(String key) {

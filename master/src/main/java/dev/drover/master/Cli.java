@@ -27,8 +27,6 @@ import picocli.CommandLine.ScopeType;
         footer = {"", "Exit codes: 0 done (status: running), 1 failed, 2 usage error, 3 not running."})
 public final class Cli {
     public static final String VERSION = "0.1.0";
-    /** How long {@code start -d} waits for every worker's READY (JVMs on a loaded machine start slowly). */
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
     /** A command whose end the operator waits for, however long (Ctrl-C leaves the master at it). */
     private static final Duration FOREVER = Duration.ofDays(365);
     /** How long a command waits for the master's answer. */
@@ -51,6 +49,12 @@ public final class Cli {
 
     /** Runs the command in {@code args}; returns the process's exit code. */
     public static int run(AppSpec spec, String[] args) {
+        if (Environment.role() == null) {
+            Optional<DaemonStart> quick = DaemonStart.of(spec, args);
+            if (quick.isPresent()) {
+                return quick.get().run();
+            }
+        }
         CompletableFuture<Os> nativeOs = CompletableFuture.supplyAsync(Os::linux, task -> {
             Thread thread = new Thread(task, "drover-native-init");
             thread.setDaemon(true);
@@ -124,27 +128,35 @@ public final class Cli {
         } finally {
             os().close(pair[1]);
         }
-        int code = Reply.relay(os(), pair[0], System.out, System.err, STARTUP_TIMEOUT);
+        int code = Reply.relay(os(), pair[0], System.out, System.err, DaemonStart.STARTUP_TIMEOUT);
         os().close(pair[0]);
-        if (code == Reply.TIMED_OUT) {
-            System.err.println(tag() + " start failed: the master (pid " + daemonPid + ") did not report its workers ready within "
-                    + STARTUP_TIMEOUT.toSeconds() + " s; it keeps trying: see " + app().logFileOrDefault() + ", or stop it");
-            return ExitCodes.FAILED;
-        }
-        if (code < 0) {
-            String how = os().reap(daemonPid).map(s -> "exited with status " + s).orElse("closed its report");
-            System.err.println(tag() + " start failed: the master (pid " + daemonPid + ") " + how
-                    + " before its workers were ready; see " + app().logFileOrDefault());
-            return ExitCodes.FAILED;
-        }
-        return code;
+        return DaemonStart.outcome(app(), code, daemonPid,
+                () -> os().reap(daemonPid).map(s -> "exited with status " + s).orElse("closed its report"));
     }
 
-    /** In the re-executed daemon JVM: run the master, reporting to the waiting CLI on fd 3. */
+    /**
+     * In the re-executed daemon JVM: run the master, reporting to the waiting CLI on fd 3, or on
+     * stdout when {@link DaemonStart} started it (then it leaves the CLI's session itself). The
+     * CLI has checked the arguments: only the pid file is read from them here, without picocli
+     * (its model costs a starting master ~100 ms).
+     */
     private int daemonMaster() {
-        new CommandLine(this).parseArgs(args); // for --pid-file
+        pidFileOption = DaemonStart.pidFileOption(args).orElse(null);
         boolean watch = Arrays.asList(args).contains("--watch");
-        MasterMain master = new MasterMain(app(), os(), args, new Reply(os(), Environment.CHANNEL_FD), watch);
+        Reply report;
+        if (Environment.REPORT_STDOUT.equals(System.getenv(Environment.REPORT))) {
+            report = Reply.onStdout(os());
+            try {
+                os().setsid();
+            } catch (OsException e) {
+                report.err(tag() + " start failed: " + e.getMessage());
+                report.exit(ExitCodes.FAILED);
+                return ExitCodes.FAILED;
+            }
+        } else {
+            report = new Reply(os(), Environment.CHANNEL_FD);
+        }
+        MasterMain master = new MasterMain(app(), os(), args, report, watch);
         return Environment.ROLE_SUCCESSOR.equals(Environment.role()) ? master.runSuccessor() : master.run();
     }
 

@@ -12,6 +12,12 @@ public final class Environment {
     public static final String ROLE_DAEMON = "daemon";
     /** A master started by the running one on {@code restart}, to take over its sockets. */
     public static final String ROLE_SUCCESSOR = "successor";
+    /**
+     * Set to {@link #REPORT_STDOUT} for a daemon the CLI started without a native library
+     * ({@link DaemonStart}): its report goes to stdout, and it starts its own session.
+     */
+    public static final String REPORT = "DROVER_REPORT";
+    public static final String REPORT_STDOUT = "stdout";
     /** The worker's group index, in the order the application created its Workers. */
     public static final String GROUP = "DROVER_GROUP";
     public static final String WORKER_ID = "DROVER_WORKER_ID";

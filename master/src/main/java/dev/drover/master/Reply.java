@@ -3,7 +3,6 @@ package dev.drover.master;
 import dev.drover.master.os.Os;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * Answers to a command, on the operator socket or on a starting daemon's report socket.
@@ -12,11 +11,15 @@ import java.util.List;
  * The client sends one line: the command and its options separated by spaces, e.g.
  * {@code status --json}. The master answers lines {@code out TEXT} (for stdout), {@code err TEXT}
  * (for stderr), then {@code exit N} with the command's exit code, and closes. TEXT is escaped as
- * in {@link ControlMessage}.
+ * in {@link ControlMessage}. A daemon the CLI started without a socket pair ({@link DaemonStart})
+ * reports the same lines on its stdout, a pipe to the CLI.
  */
 public final class Reply {
     /** What {@link #relay} returns when no exit code came in time. */
     public static final int TIMED_OUT = -2;
+
+    private static final int STDOUT = 1;
+    private static final int STDERR = 2;
 
     private final Os os;
     private int fd;
@@ -24,6 +27,15 @@ public final class Reply {
     public Reply(Os os, int fd) {
         this.os = os;
         this.fd = fd;
+    }
+
+    /**
+     * The report of a daemon whose stdout is the starting CLI's pipe: once it is sent, stdout
+     * becomes a copy of stderr (the stdout file), so nothing later lands in a closed pipe or in
+     * whatever descriptor would next take number 1.
+     */
+    public static Reply onStdout(Os os) {
+        return new Reply(os, STDOUT);
     }
 
     /** A reply that goes nowhere, for commands from signals and from code. */
@@ -50,10 +62,12 @@ public final class Reply {
     }
 
     public void close() {
-        if (fd >= 0) {
+        if (fd == STDOUT) {
+            os.dup2(STDERR, STDOUT);
+        } else if (fd >= 0) {
             os.close(fd);
-            fd = -1;
         }
+        fd = -1;
     }
 
     private void send(ControlMessage message) {
@@ -99,18 +113,26 @@ public final class Reply {
             if (count < 0) {
                 continue;
             }
-            List<String> complete = lines.add(buffer, count);
-            for (String line : complete) {
-                ControlMessage message = ControlMessage.decode(line);
-                switch (message.type()) {
-                    case "out" -> out.println(message.argument());
-                    case "err" -> err.println(message.argument());
-                    case "exit" -> {
-                        return Integer.parseInt(message.argument());
-                    }
-                    default -> err.println("drover: unexpected answer line: " + line);
+            for (String line : lines.add(buffer, count)) {
+                Integer code = print(line, out, err);
+                if (code != null) {
+                    return code;
                 }
             }
         }
+    }
+
+    /** Prints one reply line where it belongs; returns the exit code when it is the {@code exit} line, else null. */
+    static Integer print(String line, PrintStream out, PrintStream err) {
+        ControlMessage message = ControlMessage.decode(line);
+        switch (message.type()) {
+            case "out" -> out.println(message.argument());
+            case "err" -> err.println(message.argument());
+            case "exit" -> {
+                return Integer.parseInt(message.argument());
+            }
+            default -> err.println("drover: unexpected answer line: " + line);
+        }
+        return null;
     }
 }

@@ -84,6 +84,20 @@ public final class Spawner {
      * a daemon ({@link Environment#ROLE_DAEMON}) or a successor ({@link Environment#ROLE_SUCCESSOR}).
      */
     public int spawnMaster(String role, String appName, int reportFd, Path stdout) {
+        MasterCommand master = masterCommand(role, appName);
+        int pid = os.spawn(new SpawnRequest(command.java(), master.argv(), master.env(), List.of(reportFd), stdout, true));
+        archive.spawned(master.plan(), pid);
+        return pid;
+    }
+
+    /**
+     * A master drover starts: its argv (argv[0] the title {@code ps} shows), environment, and the
+     * class archive it maps or records.
+     */
+    record MasterCommand(List<String> argv, Map<String, String> env, ClassArchive.Plan plan) {}
+
+    /** The command of a master of {@code role}; spawning it is the caller's. */
+    MasterCommand masterCommand(String role, String appName) {
         Map<String, String> env = baseEnvironment();
         env.put(Environment.ROLE, role);
         ClassArchive.Plan plan = archive.planMaster(command.java(), masterCommandOptions(), command.classPath());
@@ -91,10 +105,7 @@ public final class Spawner {
         List<String> masterOptions = new ArrayList<>(plan.options());
         masterOptions.addAll(masterOptions());
         masterOptions.add(JvmCommand.MASTER_OPTIONS_END);
-        List<String> argv = command.relaunch("drover: master " + appName, masterOptions);
-        int pid = os.spawn(new SpawnRequest(command.java(), argv, env, List.of(reportFd), stdout, true));
-        archive.spawned(plan, pid);
-        return pid;
+        return new MasterCommand(command.relaunch("drover: master " + appName, masterOptions), env, plan);
     }
 
     /**
@@ -124,6 +135,7 @@ public final class Spawner {
     private static Map<String, String> baseEnvironment() {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.remove(Environment.ROLE);
+        env.remove(Environment.REPORT);
         env.remove(Environment.GROUP);
         env.remove(Environment.WORKER_ID);
         env.remove(Environment.USER);

@@ -122,10 +122,21 @@ final class App implements AutoCloseable {
 
     /** Runs a CLI command to its end. */
     Result run(String... args) {
+        return run(commandLine(args), args);
+    }
+
+    /** Runs a CLI command to its end from a shell that ignores {@code signals} (e.g. {@code "INT HUP"}), as nohup or a background job would. */
+    Result runIgnoring(String signals, String... args) {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "trap '' " + signals + "; exec \"$@\"", "bash"));
+        command.addAll(commandLine(args));
+        return run(command, args);
+    }
+
+    private Result run(List<String> command, String... args) {
         int n = ++commands;
         Path out = dir.resolve("cmd" + n + ".out");
         Path err = dir.resolve("cmd" + n + ".err");
-        ProcessBuilder builder = new ProcessBuilder(commandLine(args)).directory(dir.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.environment().put("_JAVA_SR_SIGNUM", "39");
         builder.environment().putAll(env);

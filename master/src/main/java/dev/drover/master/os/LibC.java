@@ -80,6 +80,10 @@ public interface LibC {
 
     int close(int fd);
 
+    int dup2(int fd, int newFd);
+
+    int setsid();
+
     int fcntl(int fd, int command, int argument);
 
     int open(String path, int flags, int mode);

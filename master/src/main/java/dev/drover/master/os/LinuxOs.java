@@ -380,6 +380,16 @@ final class LinuxOs implements Os {
     }
 
     @Override
+    public void dup2(int fd, int newFd) {
+        check(libc.dup2(fd, newFd), "dup2", "fd " + fd + " to fd " + newFd);
+    }
+
+    @Override
+    public void setsid() {
+        check(libc.setsid(), "setsid", "pid " + getpid());
+    }
+
+    @Override
     public void close(int fd) {
         if (libc.close(fd) != 0 && !lastErrorIs(Errno.EINTR)) {
             throw fail("close", "fd " + fd);

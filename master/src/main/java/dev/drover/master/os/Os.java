@@ -84,6 +84,12 @@ public interface Os {
 
     void close(int fd);
 
+    /** Makes {@code newFd} a copy of {@code fd} (closing what it was), as {@code dup2}. */
+    void dup2(int fd, int newFd);
+
+    /** Starts a new session with this process as its leader, detached from any terminal ({@code setsid}). */
+    void setsid();
+
     void setNonBlocking(int fd, boolean nonBlocking);
 
     /**

@@ -1,0 +1,207 @@
+package dev.drover.master;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * {@code start -d} in its plain forms, without picocli or the native library: the operator waits
+ * for this JVM to start the daemon master, and in a JVM without a class archive picocli's model
+ * and jnr-ffi's start took some 500 ms of it. The daemon is started with {@link ProcessBuilder},
+ * reports on its stdout (a pipe to here) and calls {@code setsid} itself.
+ *
+ * <p>{@code posix_spawn} also resets the daemon's signals; a process started from Java inherits
+ * this thread's mask and the ignored signals. So this path is taken only when nothing but SIGQUIT
+ * (which HotSpot blocks in Java threads and unblocks again in every JVM) is blocked and nothing but
+ * SIGPIPE is ignored: a shell's background job (SIGINT ignored), {@code nohup} (SIGHUP) and the
+ * other forms take {@link Cli}'s path.
+ */
+final class DaemonStart {
+    /** How long {@code start -d} waits for every worker's READY (JVMs on a loaded machine start slowly). */
+    static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+    private static final long SIGQUIT = 1L << (3 - 1);
+    private static final long SIGPIPE = 1L << (13 - 1);
+    /** Signals 1 to 31; the real-time ones above are glibc's own business. */
+    private static final long STANDARD_SIGNALS = (1L << 31) - 1;
+
+    private final AppSpec app;
+    private final String[] args;
+
+    private DaemonStart(AppSpec app, String[] args) {
+        this.app = app;
+        this.args = args.clone();
+    }
+
+    /** This path for {@code args} when it {@link #accepts} them and the signals allow it. */
+    static Optional<DaemonStart> of(AppSpec spec, String[] args) {
+        if (!accepts(args) || !signalsAtDefaults()) {
+            return Optional.empty();
+        }
+        return Optional.of(new DaemonStart(pidFileOption(args).map(spec::withPidFile).orElse(spec), args));
+    }
+
+    /**
+     * Whether {@code args} are {@code start} with {@code -d} (or {@code --daemon}), and only
+     * {@code --pid-file FILE} and {@code --watch} besides; anything else is picocli's to read.
+     */
+    static boolean accepts(String[] args) {
+        if (args.length < 2 || !args[0].equals("start")) {
+            return false;
+        }
+        boolean daemon = false;
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "-d", "--daemon" -> daemon = true;
+                case "--watch" -> { }
+                case "--pid-file" -> i++;
+                default -> {
+                    if (!args[i].startsWith("--pid-file=")) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return daemon && pidFileOption(args).map(file -> !file.toString().isEmpty()).orElse(true);
+    }
+
+    /** The value of {@code --pid-file FILE} or {@code --pid-file=FILE} in {@code args}, for a JVM that does not parse them with picocli. */
+    static Optional<Path> pidFileOption(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--pid-file")) {
+                return i + 1 < args.length ? Optional.of(Path.of(args[i + 1])) : Optional.of(Path.of(""));
+            }
+            if (args[i].startsWith("--pid-file=")) {
+                return Optional.of(Path.of(args[i].substring("--pid-file=".length())));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a process this thread starts gets its signals as posix_spawn would set them (see the class comment). */
+    static boolean signalsAtDefaults() {
+        try {
+            long blocked = statusMask("SigBlk");
+            long ignored = statusMask("SigIgn");
+            return (blocked & STANDARD_SIGNALS & ~SIGQUIT) == 0 && (ignored & STANDARD_SIGNALS & ~SIGPIPE) == 0;
+        } catch (IOException | RuntimeException unreadable) {
+            return false;
+        }
+    }
+
+    private static long statusMask(String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/thread-self/status"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseUnsignedLong(line.substring(field.length() + 1).trim(), 16);
+            }
+        }
+        throw new IOException("no " + field + " in /proc/thread-self/status");
+    }
+
+    int run() {
+        JvmCommand command = JvmCommand.current(Arrays.asList(args));
+        Path logDirectory = app.logFileOrDefault().getParent();
+        // Both only plan here (which archive the master maps or records); this JVM spawns and dumps nothing through them.
+        Spawner planner = new Spawner(null, command, logDirectory, app.stopTimeout(), new ClassArchive(null, logDirectory, app.name(), m -> { }));
+        Spawner.MasterCommand master = planner.masterCommand(Environment.ROLE_DAEMON, app.name());
+        List<String> argv = new ArrayList<>(master.argv());
+        argv.set(0, command.java()); // the master sets its title itself
+        ProcessBuilder builder = new ProcessBuilder(argv);
+        builder.environment().clear();
+        builder.environment().putAll(master.env());
+        builder.environment().put(Environment.REPORT, Environment.REPORT_STDOUT);
+        builder.redirectInput(Redirect.from(new File("/dev/null")));
+        builder.redirectOutput(Redirect.PIPE);
+        builder.redirectError(app.stdoutFile() == null ? Redirect.DISCARD : Redirect.appendTo(app.stdoutFile().toAbsolutePath().toFile()));
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            System.err.println(tag(app) + " start failed: cannot start " + command.java() + " (stdout file "
+                    + (app.stdoutFile() == null ? "/dev/null" : app.stdoutFile().toAbsolutePath()) + "): " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+        int code = relay(process.getInputStream(), STARTUP_TIMEOUT);
+        return outcome(app, code, (int) process.pid(), () -> exitOf(process));
+    }
+
+    /**
+     * The exit code of {@code start -d} once the daemon's report ended with {@code code} (see
+     * {@link Reply#relay}), saying why when it did not say it itself.
+     */
+    static int outcome(AppSpec app, int code, int daemonPid, Supplier<String> how) {
+        if (code == Reply.TIMED_OUT) {
+            System.err.println(tag(app) + " start failed: the master (pid " + daemonPid + ") did not report its workers ready within "
+                    + STARTUP_TIMEOUT.toSeconds() + " s; it keeps trying: see " + app.logFileOrDefault() + ", or stop it");
+            return ExitCodes.FAILED;
+        }
+        if (code < 0) {
+            System.err.println(tag(app) + " start failed: the master (pid " + daemonPid + ") " + how.get()
+                    + " before its workers were ready; see " + app.logFileOrDefault());
+            return ExitCodes.FAILED;
+        }
+        return code;
+    }
+
+    private static String exitOf(Process process) {
+        try {
+            return process.waitFor(2, TimeUnit.SECONDS) ? "exited with status " + process.exitValue() : "closed its report";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "closed its report";
+        }
+    }
+
+    /** {@link Reply#relay} over the daemon's stdout pipe: read on a thread of its own, as a pipe's read has no timeout. */
+    private static int relay(InputStream report, Duration timeout) {
+        BlockingQueue<Optional<String>> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            LineBuffer buffer = new LineBuffer(WorkerProcess.MAX_LINE);
+            byte[] bytes = new byte[8192];
+            try (report) {
+                for (int count; (count = report.read(bytes)) > 0; ) {
+                    buffer.add(bytes, count).forEach(line -> lines.add(Optional.of(line)));
+                }
+            } catch (IOException | IllegalStateException ended) {
+                // the report ends here either way
+            }
+            lines.add(Optional.empty());
+        }, "drover-report");
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                Optional<String> line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    return Reply.TIMED_OUT;
+                }
+                if (line.isEmpty()) {
+                    return -1;
+                }
+                Integer code = Reply.print(line.get(), System.out, System.err);
+                if (code != null) {
+                    return code;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static String tag(AppSpec app) {
+        return "drover[" + app.name() + "]";
+    }
+}

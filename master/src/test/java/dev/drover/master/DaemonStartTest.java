@@ -1,0 +1,44 @@
+package dev.drover.master;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DaemonStartTest {
+    @Test
+    void takesThePlainFormsOfStartDaemon() {
+        assertTrue(DaemonStart.accepts(new String[] {"start", "-d"}));
+        assertTrue(DaemonStart.accepts(new String[] {"start", "--daemon", "--pid-file", "/run/app.pid"}));
+        assertTrue(DaemonStart.accepts(new String[] {"start", "--pid-file=/run/app.pid", "-d", "--watch"}));
+    }
+
+    @Test
+    void leavesEverythingElseToPicocli() {
+        assertFalse(DaemonStart.accepts(new String[] {"start"}), "the foreground");
+        assertFalse(DaemonStart.accepts(new String[] {"start", "--watch"}), "the foreground");
+        assertFalse(DaemonStart.accepts(new String[] {"restart", "-d"}));
+        assertFalse(DaemonStart.accepts(new String[] {"--pid-file", "x", "start", "-d"}), "an option before the command");
+        assertFalse(DaemonStart.accepts(new String[] {"start", "-d", "--help"}));
+        assertFalse(DaemonStart.accepts(new String[] {"start", "-dx"}), "picocli's error message");
+        assertFalse(DaemonStart.accepts(new String[] {"start", "-d", "--pid-file"}), "picocli's missing-value message");
+        assertFalse(DaemonStart.accepts(new String[] {"start", "-d", "--pid-file="}));
+        assertFalse(DaemonStart.accepts(new String[] {"start", "-d", "extra"}));
+    }
+
+    @Test
+    void readsThePidFileOptionInBothForms() {
+        assertEquals(Optional.of(Path.of("/run/a.pid")), DaemonStart.pidFileOption(new String[] {"start", "-d", "--pid-file", "/run/a.pid"}));
+        assertEquals(Optional.of(Path.of("/run/b.pid")), DaemonStart.pidFileOption(new String[] {"restart", "--pid-file=/run/b.pid"}));
+        assertEquals(Optional.empty(), DaemonStart.pidFileOption(new String[] {"start", "-d"}));
+    }
+
+    @Test
+    void archiveKeysAreFnv1a64() {
+        assertEquals("cbf29ce484222325", ClassArchive.fingerprint(""));
+        assertEquals("af63dc4c8601ec8c", ClassArchive.fingerprint("a"));
+    }
+}
