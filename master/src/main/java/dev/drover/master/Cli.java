@@ -145,14 +145,20 @@ public final class Cli {
         boolean watch = Arrays.asList(args).contains("--watch");
         Reply report;
         if (Environment.REPORT_STDOUT.equals(System.getenv(Environment.REPORT))) {
-            report = Reply.onStdout(os());
+            int reportFd = 1;
             try {
+                // The report keeps the CLI's pipe on a close-on-exec descriptor; stdout becomes the
+                // stdout file (stderr), so the workers, which inherit stdout, never write into the pipe.
+                reportFd = os().duplicate(1);
+                os().dup2(2, 1);
                 os().setsid();
             } catch (OsException e) {
-                report.err(tag() + " start failed: " + e.getMessage());
-                report.exit(ExitCodes.FAILED);
+                Reply failed = new Reply(os(), reportFd);
+                failed.err(tag() + " start failed: " + e.getMessage());
+                failed.exit(ExitCodes.FAILED);
                 return ExitCodes.FAILED;
             }
+            report = new Reply(os(), reportFd);
         } else {
             report = new Reply(os(), Environment.CHANNEL_FD);
         }

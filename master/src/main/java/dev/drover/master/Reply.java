@@ -12,14 +12,11 @@ import java.time.Duration;
  * {@code status --json}. The master answers lines {@code out TEXT} (for stdout), {@code err TEXT}
  * (for stderr), then {@code exit N} with the command's exit code, and closes. TEXT is escaped as
  * in {@link ControlMessage}. A daemon the CLI started without a socket pair ({@link DaemonStart})
- * reports the same lines on its stdout, a pipe to the CLI.
+ * reports the same lines on what was its stdout, a pipe to the CLI.
  */
 public final class Reply {
     /** What {@link #relay} returns when no exit code came in time. */
     public static final int TIMED_OUT = -2;
-
-    private static final int STDOUT = 1;
-    private static final int STDERR = 2;
 
     private final Os os;
     private int fd;
@@ -27,15 +24,6 @@ public final class Reply {
     public Reply(Os os, int fd) {
         this.os = os;
         this.fd = fd;
-    }
-
-    /**
-     * The report of a daemon whose stdout is the starting CLI's pipe: once it is sent, stdout
-     * becomes a copy of stderr (the stdout file), so nothing later lands in a closed pipe or in
-     * whatever descriptor would next take number 1.
-     */
-    public static Reply onStdout(Os os) {
-        return new Reply(os, STDOUT);
     }
 
     /** A reply that goes nowhere, for commands from signals and from code. */
@@ -62,12 +50,10 @@ public final class Reply {
     }
 
     public void close() {
-        if (fd == STDOUT) {
-            os.dup2(STDERR, STDOUT);
-        } else if (fd >= 0) {
+        if (fd >= 0) {
             os.close(fd);
+            fd = -1;
         }
-        fd = -1;
     }
 
     private void send(ControlMessage message) {

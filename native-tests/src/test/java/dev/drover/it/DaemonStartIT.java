@@ -34,7 +34,10 @@ class DaemonStartIT {
             assertTrue(start.out().contains("start success"), start.out());
             long master = app.masterPid();
             assertTrue(environment(master).contains("DROVER_REPORT=stdout"), "the quick way was taken: " + environment(master));
-            assertDaemon(master, stdout);
+            assertDaemon(app, stdout);
+            assertFalse(start.all().contains("unexpected"), start.all());
+            Await.until("the worker's stdout reached the stdout file", Duration.ofSeconds(10),
+                    () -> TextFile.read(stdout).contains("says hello on stdout"));
             assertEquals(0, app.run("reload").code(), "the daemon answers its operator socket");
         }
     }
@@ -47,7 +50,7 @@ class DaemonStartIT {
             assertEquals(0, start.code(), start.all());
             long master = app.masterPid();
             assertFalse(environment(master).contains("DROVER_REPORT"), "posix_spawn's way was taken: " + environment(master));
-            assertDaemon(master, stdout);
+            assertDaemon(app, stdout);
             Processes.kill(master, "INT");
             Await.until("the master stopped on SIGINT", Duration.ofSeconds(60), () -> !Processes.alive(master));
             assertFalse(Files.exists(app.pidFile()));
@@ -67,15 +70,21 @@ class DaemonStartIT {
         }
     }
 
-    private static void assertDaemon(long master, Path stdout) throws IOException {
+    /** The master: a session of its own, no signal ignored, stdin /dev/null; it and its workers write to the stdout file. */
+    private static void assertDaemon(App app, Path stdout) throws IOException {
+        long master = app.masterPid();
         String stat = Files.readString(Path.of("/proc/" + master + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         assertEquals(Long.toString(master), fields[3], "the master leads a session of its own: " + stat);
         long ignored = Long.parseUnsignedLong(Processes.status(master, "SigIgn").orElseThrow(), 16);
         assertEquals(0, ignored & STANDARD_BUT_PIPE, "no signal ignored: SigIgn " + Long.toHexString(ignored));
         assertEquals(Path.of("/dev/null"), Files.readSymbolicLink(Path.of("/proc/" + master + "/fd/0")));
-        for (int fd = 1; fd <= 2; fd++) {
-            assertEquals(stdout, Files.readSymbolicLink(Path.of("/proc/" + master + "/fd/" + fd)), "fd " + fd + " is the stdout file");
+        List<Long> pids = new java.util.ArrayList<>(List.of(master));
+        app.workers().forEach(worker -> pids.add(worker.pid()));
+        for (long pid : pids) {
+            for (int fd = 1; fd <= 2; fd++) {
+                assertEquals(stdout, Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd)), "pid " + pid + ": fd " + fd);
+            }
         }
     }
 

@@ -52,7 +52,7 @@ class HooksIT {
             Process live = app.launch("status", "-d");
             try {
                 Path out = dir.resolve("foreground.out");
-                Await.until("status -d printed twice", Duration.ofSeconds(20), () -> count(read(out), "GLOBAL STATUS") >= 2);
+                Await.until("status -d printed twice", Duration.ofSeconds(20), () -> count(TextFile.read(out), "GLOBAL STATUS") >= 2);
             } finally {
                 live.destroy();
                 assertTrue(live.waitFor(10, TimeUnit.SECONDS));
@@ -78,20 +78,12 @@ class HooksIT {
             assertTrue(second != first && Processes.alive(second));
             Await.until("the old masters are gone", Duration.ofSeconds(30), () -> !Processes.alive(beforeCold));
             Await.until("the workers' stdout reached the stdout file", Duration.ofSeconds(10),
-                    () -> read(stdout).contains("worker 0 says hello on stdout"));
+                    () -> TextFile.read(stdout).contains("worker 0 says hello on stdout"));
         }
     }
 
     private static String commandLine(long pid) throws IOException {
         return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"))).replace('\0', ' ').trim();
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file) : "";
-        } catch (IOException e) {
-            return "";
-        }
     }
 
     private static int count(String text, String needle) {

@@ -385,6 +385,11 @@ final class LinuxOs implements Os {
     }
 
     @Override
+    public int duplicate(int fd) {
+        return check(libc.fcntl(fd, F_DUPFD_CLOEXEC, 3), "fcntl(F_DUPFD_CLOEXEC)", "fd " + fd);
+    }
+
+    @Override
     public void setsid() {
         check(libc.setsid(), "setsid", "pid " + getpid());
     }

@@ -87,6 +87,9 @@ public interface Os {
     /** Makes {@code newFd} a copy of {@code fd} (closing what it was), as {@code dup2}. */
     void dup2(int fd, int newFd);
 
+    /** A close-on-exec copy of {@code fd}, numbered 3 or above. */
+    int duplicate(int fd);
+
     /** Starts a new session with this process as its leader, detached from any terminal ({@code setsid}). */
     void setsid();
 
