@@ -20,6 +20,7 @@ public final class WorkerMain {
     private WorkerMain() {}
 
     public static void main(String[] args) {
+        NettyLog.install();
         Supplier<Os> os = Os::linux; // jnr-ffi loads on the first use: not at all in most workers
         ControlClient control = new ControlClient(new ControlSocket(Environment.CHANNEL_FD));
         int group = Integer.parseInt(System.getenv(Environment.GROUP));
@@ -27,7 +28,9 @@ public final class WorkerMain {
         WorkerRuntime runtime;
         try {
             Handoff handoff = Handoff.receive(control.channel());
-            openClassPath();
+            if (switchesUser()) {
+                openClassPath();
+            }
             runtime = new WorkerRuntime(os, control, group, id, handoff);
             dropPrivileges(os, control);
         } catch (RuntimeException | Error e) {
@@ -56,6 +59,10 @@ public final class WorkerMain {
         }
         Fatal.exit(control, "main() of " + args[0] + " returned without calling Worker.runAll",
                 new IllegalStateException("Worker.runAll was not called"), 1);
+    }
+
+    private static boolean switchesUser() {
+        return System.getenv(Environment.USER) != null || System.getenv(Environment.USER_GROUP) != null;
     }
 
     /**
