@@ -457,14 +457,22 @@ this script). A worker started from the class archive is about 52 MiB idle: the 
 (JDK and application classes, ~17 MiB, all of it touched: the JDK maps it at a random address and
 relocates it), libjvm's code (~14 MiB, shared between processes, so PSS is lower), the Java heap
 (~5 MiB touched of `-Xms8m`), code cache, metaspace, thread stacks. After a load the C heap held
-~17 MiB that C2 had freed; the 5 s trim gives it back. The master is the same JVM floor (~53 MiB)
-with the JDK's default archive; `-Xint` would save 4 MiB and cost 300 ms of `start -d`.
+~17 MiB that C2 had freed; the 5 s trim gives it back. The master is the same JVM floor (a `java`
+that only sleeps is ~34 MiB here with the JDK's archive, ~27 MiB without) plus its own archive and
+jnr-ffi's classes; `-Xint` would save 4 MiB and cost 300 ms of `start -d`.
 
-`start -d` to the first answer is three JVM starts in a row: the command's JVM (~230 ms: picocli
-reads the command while jnr-ffi loads on another thread), the daemon master (~250 ms to its first
-spawn; from its own class archive after the first start), then the workers (~120 ms each with the
-archive, in parallel). A worker takes its sockets with Netty's native `recvFd` and loads jnr-ffi
-only when it must switch user or bind a socket itself: jnr-ffi's start alone was ~85 ms.
+`start -d` to the first answer is three JVM starts in a row. The command's JVM reads a plain
+`start -d` itself and starts the daemon with `ProcessBuilder` (~180 ms to the daemon's exec): in a
+JVM without a class archive, picocli's model and jnr-ffi's start took ~500 ms more. (`nohup` or a
+shell's background job ignore signals a child of Java would inherit, so they take that slower
+path.) The daemon master reaches its first spawn ~300 ms later, from its own class archive;
+jnr-ffi's start is ~130 ms of that. Then the workers: ~170-250 ms each alone, ~450 ms for two
+started together beside the busy master. Measured and removed on the way: picocli in the daemon
+(~100 ms), invokedynamic string concatenation (~40 ms of method-handle classes spun at a JVM's
+first concatenations; drover compiles them to StringBuilder calls), SHA-256 for archive keys
+(~30 ms of security providers), and in workers every walk through the class path's jars (Netty's
+search for SLF4J and Log4J, java.util.logging's and the selector provider's service lookups: the
+first miss opens every jar, 40-80 ms).
 
 Java 25's AOT cache (JEP 483/514) needs a training run that exits, and workers exit only at a
 stop or reload. Tried: a training JVM that loads every class the first worker loaded
