@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -54,6 +55,7 @@ final class ClassArchive {
     private final Consumer<String> log;
     private final boolean enabled;
     private final Map<String, Entry> entries = new HashMap<>();
+    private final Map<String, Optional<Path>> nettyNatives = new HashMap<>();
 
     ClassArchive(Os os, Path logDirectory, String appName, Consumer<String> log) {
         this.os = os;
@@ -105,6 +107,14 @@ final class ClassArchive {
             return new Plan(key, List.of("-XX:DumpLoadedClassList=" + classList(key)));
         }
         return new Plan(key, List.of());
+    }
+
+    /** The directory with Netty's epoll library for workers on {@code classPath}, copied there once ({@link NettyNative}). */
+    Optional<Path> nettyNative(String classPath) {
+        if (!enabled) {
+            return Optional.empty();
+        }
+        return nettyNatives.computeIfAbsent(classPath, path -> prepareDirectory() ? NettyNative.directory(directory, path, log) : Optional.empty());
     }
 
     /** The worker started with {@code plan} got {@code pid}. */

@@ -43,6 +43,9 @@ public final class Spawner {
                 "-XX:ErrorFile=" + crashDirectory.resolve("hs_err_pid%p.log")));
         defaults.addAll(JvmCommand.versionOptions());
         defaults.addAll(JvmCommand.nativeHeapTrim(Runtime.version()));
+        // Netty looks here first; an operator's own -Djava.library.path comes later and wins.
+        archive.nettyNative(command.classPath()).ifPresent(directory ->
+                defaults.add("-Djava.library.path=" + directory + ":" + System.getProperty("java.library.path", "")));
         return defaults;
     }
 
