@@ -55,14 +55,19 @@ final class ClassArchive {
     private final Consumer<String> log;
     private final boolean enabled;
     private final Map<String, Entry> entries = new HashMap<>();
-    private final Map<String, Optional<Path>> nettyNatives = new HashMap<>();
+    private final Map<String, Optional<Path>> nativeCopies = new HashMap<>();
 
     ClassArchive(Os os, Path logDirectory, String appName, Consumer<String> log) {
         this.os = os;
-        this.directory = logDirectory.resolve(".drover-cache");
+        this.directory = directory(logDirectory);
         this.appName = appName;
         this.log = log;
         this.enabled = !"off".equals(System.getenv(SWITCH));
+    }
+
+    /** The cache directory beside the log: class archives and {@link NativeCopies}. */
+    static Path directory(Path logDirectory) {
+        return logDirectory.resolve(".drover-cache");
     }
 
     /** What a worker of one command starts with: {@code options} for its archive (maybe none). */
@@ -109,12 +114,17 @@ final class ClassArchive {
         return new Plan(key, List.of());
     }
 
-    /** The directory with Netty's epoll library for workers on {@code classPath}, copied there once ({@link NettyNative}). */
+    /** The directory with Netty's epoll library for workers on {@code classPath}, copied there once ({@link NativeCopies}). */
     Optional<Path> nettyNative(String classPath) {
-        if (!enabled) {
+        return nativeCopy(classPath, NativeCopies.nettyEpoll(System.getProperty("os.arch")));
+    }
+
+    private Optional<Path> nativeCopy(String classPath, Optional<NativeCopies.Library> library) {
+        if (!enabled || library.isEmpty()) {
             return Optional.empty();
         }
-        return nettyNatives.computeIfAbsent(classPath, path -> prepareDirectory() ? NettyNative.directory(directory, path, log) : Optional.empty());
+        return nativeCopies.computeIfAbsent(library.get().name() + "\n" + classPath,
+                key -> prepareDirectory() ? NativeCopies.copy(directory, classPath, library.get(), log) : Optional.empty());
     }
 
     /** The worker started with {@code plan} got {@code pid}. */
@@ -124,8 +134,12 @@ final class ClassArchive {
         }
     }
 
-    /** A worker is ready: if it recorded a class list, dump the archive from it. */
+    /**
+     * A worker is ready: if it recorded a class list, dump the archive from it. The first also has
+     * jnr-ffi's stub copied for the masters and commands started later ({@link NativeCopies#useJffiCopy}).
+     */
     void ready(int pid) {
+        nativeCopy(System.getProperty("java.class.path"), NativeCopies.jffi(System.getProperty("os.arch")));
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
             Entry entry = e.getValue();
             if (entry.state == State.RECORDING && entry.recorder == pid) {

@@ -55,6 +55,7 @@ public final class Cli {
                 return quick.get().run();
             }
         }
+        NativeCopies.useJffiCopy(ClassArchive.directory(spec.logFileOrDefault().getParent()));
         CompletableFuture<Os> nativeOs = CompletableFuture.supplyAsync(Os::linux, task -> {
             Thread thread = new Thread(task, "drover-native-init");
             thread.setDaemon(true);

@@ -66,6 +66,7 @@ class ClassArchiveIT {
             });
             String maps = Files.readString(Path.of("/proc/" + successor + "/maps"));
             assertTrue(maps.contains(".drover-cache/VersionApp-") && maps.contains(".jsa"), "the successor maps the master's archive:\n" + maps);
+            assertTrue(maps.contains(".drover-cache/jffi-native-"), "the successor loads jnr-ffi's stub from the copy in the cache:\n" + maps);
             assertEquals("v1", Http.get(app.port(), "/"));
         }
     }
@@ -76,10 +77,10 @@ class ClassArchiveIT {
             app.start();
             long worker = app.workers().get(0).pid();
             assertTrue(Processes.alive(worker));
-            // the cache holds Netty's library for the workers (NettyNative), and nothing of CDS
+            // the cache holds the native libraries' copies (NativeCopies), and nothing of CDS
             try (var files = Files.list(dir.resolve(".drover-cache"))) {
                 List<String> names = files.map(f -> f.getFileName().toString()).toList();
-                assertTrue(names.stream().allMatch(n -> n.startsWith("netty-native-")), "no class list recorded, no archive built: " + names);
+                assertTrue(names.stream().allMatch(n -> n.startsWith("netty-native-") || n.startsWith("jffi-native-")), "no class list recorded, no archive built: " + names);
             }
         }
     }

@@ -1,0 +1,154 @@
+package dev.drover.master;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Native libraries copied once out of their jars into the cache directory, so that a starting JVM
+ * loads them from a file. From its jar a library is found by walking the class path (the first
+ * miss opens every jar) and copied to a new temporary file (named from SecureRandom, whose
+ * providers load too): ~45 ms of a worker's start for Netty's epoll library, ~70 ms of a master's
+ * for jnr-ffi's stub (jffi). Netty looks on {@code java.library.path} first, jffi in
+ * {@code jffi.boot.library.path}. The master only reads the jars: it never loads a Netty class.
+ *
+ * <p>Only a class path entry named as the library's own jar is looked into; with a shaded or fat
+ * jar the libraries load the slower way, as by default.
+ */
+final class NativeCopies {
+    private NativeCopies() {}
+
+    /**
+     * One library: {@code name} prefixes its directory in the cache; its jar's file name starts
+     * with {@code jarStart} and ends with {@code jarEnd}; {@code entry} is its path in the jar.
+     */
+    record Library(String name, String jarStart, String jarEnd, String entry) {
+        String file() {
+            return entry.substring(entry.lastIndexOf('/') + 1);
+        }
+    }
+
+    /** Netty's epoll transport ({@code netty-transport-native-epoll-*-linux-x86_64.jar}), for {@code osArch}. */
+    static Optional<Library> nettyEpoll(String osArch) {
+        String arch = switch (osArch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64" -> "aarch_64";
+            default -> null;
+        };
+        return Optional.ofNullable(arch).map(a -> new Library("netty-native", "netty-transport-native-epoll", "-linux-" + a + ".jar",
+                "META-INF/native/libnetty_transport_native_epoll_" + a + ".so"));
+    }
+
+    /** jnr-ffi's stub ({@code jffi-*-native.jar}), for {@code osArch}. */
+    static Optional<Library> jffi(String osArch) {
+        String platform = switch (osArch) {
+            case "amd64", "x86_64" -> "x86_64-Linux";
+            case "aarch64" -> "aarch64-Linux";
+            default -> null;
+        };
+        return Optional.ofNullable(platform).map(p -> new Library("jffi-native", "jffi-", "-native.jar", "jni/" + p + "/libjffi-1.2.so"));
+    }
+
+    /**
+     * In a starting JVM whose class path has jffi's jar: has jffi load its stub from the copy in
+     * {@code cacheDirectory}, if a master made one (and no {@code jffi.boot.library.path} is set).
+     */
+    static void useJffiCopy(Path cacheDirectory) {
+        if (System.getProperty("jffi.boot.library.path") != null) {
+            return;
+        }
+        jffi(System.getProperty("os.arch")).flatMap(library -> existing(cacheDirectory, System.getProperty("java.class.path"), library))
+                .ifPresent(directory -> System.setProperty("jffi.boot.library.path", directory.toString()));
+    }
+
+    /** The directory of the copy of {@code library} for the jar on {@code classPath}, made now if needed; empty without one. */
+    static Optional<Path> copy(Path cacheDirectory, String classPath, Library library, Consumer<String> log) {
+        Optional<Path> jar = jar(classPath, library);
+        if (jar.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Path directory = directory(cacheDirectory, jar.get(), library);
+            if (!Files.isRegularFile(directory.resolve(library.file())) && !extract(jar.get(), library, directory)) {
+                return Optional.empty();
+            }
+            removeOthers(cacheDirectory, library, directory);
+            return Optional.of(directory);
+        } catch (IOException | RuntimeException e) {
+            log.accept("warning: " + library.file() + " loads from " + jar.get() + " in every JVM: cannot copy it into " + cacheDirectory
+                    + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The directory of an existing copy of {@code library} for the jar on {@code classPath}. */
+    static Optional<Path> existing(Path cacheDirectory, String classPath, Library library) {
+        try {
+            Optional<Path> jar = jar(classPath, library);
+            if (jar.isPresent()) {
+                Path directory = directory(cacheDirectory, jar.get(), library);
+                if (Files.isRegularFile(directory.resolve(library.file()))) {
+                    return Optional.of(directory);
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // no copy to use
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Path> jar(String classPath, Library library) {
+        for (String entry : classPath.split(":")) {
+            Path jar = Path.of(entry);
+            String name = jar.getFileName() == null ? "" : jar.getFileName().toString();
+            if (name.startsWith(library.jarStart()) && name.endsWith(library.jarEnd()) && Files.isRegularFile(jar)) {
+                return Optional.of(jar.toAbsolutePath());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Named after the jar's path, size and time: a new version of the jar gets a copy of its own. */
+    private static Path directory(Path cacheDirectory, Path jar, Library library) throws IOException {
+        String version = ClassArchive.fingerprint(jar + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis());
+        return cacheDirectory.resolve(library.name() + "-" + version);
+    }
+
+    private static boolean extract(Path jar, Library library, Path directory) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            ZipEntry entry = zip.getEntry(library.entry());
+            if (entry == null) {
+                return false;
+            }
+            Files.createDirectories(directory);
+            Path temporary = directory.resolve(library.file() + "." + ProcessHandle.current().pid() + ".tmp");
+            try (InputStream in = zip.getInputStream(entry)) {
+                Files.copy(in, temporary, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temporary, directory.resolve(library.file()), StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+            return true;
+        }
+    }
+
+    /** Deletes the copies made for earlier versions of the jar (a JVM still running from one keeps its mapping). */
+    private static void removeOthers(Path cacheDirectory, Library library, Path current) throws IOException {
+        try (var siblings = Files.list(cacheDirectory)) {
+            for (Path old : siblings.filter(p -> p.getFileName().toString().startsWith(library.name() + "-") && !p.equals(current)).toList()) {
+                try (var files = Files.list(old)) {
+                    for (Path file : files.toList()) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+                Files.deleteIfExists(old);
+            }
+        }
+    }
+}
