@@ -190,6 +190,10 @@ final class DaemonStart {
                 if (line.isEmpty()) {
                     return -1;
                 }
+                if (!isReportLine(line.get())) {
+                    System.out.println(line.get()); // the daemon JVM's own output before it moved stdout (-Xlog, JFR, ...)
+                    continue;
+                }
                 Integer code = Reply.print(line.get(), System.out, System.err);
                 if (code != null) {
                     return code;
@@ -199,6 +203,12 @@ final class DaemonStart {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /** A line of the {@link Reply} format; the daemon's stdout may carry the JVM's own lines before the report. */
+    static boolean isReportLine(String line) {
+        return line.equals("exit") || line.startsWith("out ") || line.startsWith("err ") || line.startsWith("exit ") || line.equals("out")
+                || line.equals("err");
     }
 
     private static String tag(AppSpec app) {

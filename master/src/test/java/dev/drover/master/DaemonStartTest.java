@@ -37,6 +37,15 @@ class DaemonStartTest {
     }
 
     @Test
+    void tellsReportLinesFromTheJvmsOwnOutput() {
+        assertTrue(DaemonStart.isReportLine("out drover[App] start success"));
+        assertTrue(DaemonStart.isReportLine("err worker failed"));
+        assertTrue(DaemonStart.isReportLine("exit 0"));
+        assertFalse(DaemonStart.isReportLine("[0.005s][info][gc] Using Serial"));
+        assertFalse(DaemonStart.isReportLine("output of the JVM"));
+    }
+
+    @Test
     void archiveKeysAreFnv1a64() {
         assertEquals("cbf29ce484222325", ClassArchive.fingerprint(""));
         assertEquals("af63dc4c8601ec8c", ClassArchive.fingerprint("a"));

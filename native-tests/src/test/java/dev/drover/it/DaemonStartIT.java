@@ -58,6 +58,16 @@ class DaemonStartIT {
     }
 
     @Test
+    void theDaemonJvmsOwnEarlyOutputIsPassedOnNotTakenForItsReport(@TempDir Path dir) {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Xlog:gc:stdout")) {
+            App.Result start = app.run("start", "-d");
+            assertEquals(0, start.code(), start.all());
+            assertFalse(start.err().contains("unexpected"), start.err());
+            assertTrue(start.out().contains("[gc] Using Serial") && start.out().contains("start success"), start.out());
+        }
+    }
+
+    @Test
     void anotherStartOfARunningAppSaysSoEitherWay(@TempDir Path dir) throws Exception {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
             app.start();
