@@ -32,6 +32,11 @@ public record AppSpec(String name, List<GroupSpec> groups, Path pidFile, Path lo
         return pidFile != null ? pidFile.toAbsolutePath() : Path.of(System.getProperty("user.dir"), name + ".pid");
     }
 
+    /** Where a daemon's stdout and stderr go: the stdout file, or /dev/null. */
+    public Path stdoutFileOrDevNull() {
+        return stdoutFile != null ? stdoutFile.toAbsolutePath() : Path.of("/dev/null");
+    }
+
     public Path logFileOrDefault() {
         return logFile != null ? logFile.toAbsolutePath() : Path.of(System.getProperty("user.dir"), name + ".log");
     }

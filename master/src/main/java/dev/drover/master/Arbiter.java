@@ -1022,7 +1022,7 @@ public final class Arbiter {
             return;
         }
         try {
-            Path stdout = app.stdoutFile() != null ? app.stdoutFile().toAbsolutePath() : Path.of("/dev/null");
+            Path stdout = app.stdoutFileOrDevNull();
             child = spawner.spawnMaster(Environment.ROLE_SUCCESSOR, app.name(), pair[1], stdout);
             new Handover(pidFile.lockFd(), listeners.byGroup()).send(os, pair[0]);
             os.setNonBlocking(pair[0], true);

@@ -124,7 +124,7 @@ public final class Cli {
             Path logDirectory = app().logFileOrDefault().getParent();
             Spawner spawner = new Spawner(os(), JvmCommand.current(Arrays.asList(args)), logDirectory, app().stopTimeout(),
                     new ClassArchive(os(), logDirectory, spec.name(), message -> { }));
-            Path stdout = app().stdoutFile() != null ? app().stdoutFile().toAbsolutePath() : Path.of("/dev/null");
+            Path stdout = app().stdoutFileOrDevNull();
             daemonPid = spawner.spawnMaster(Environment.ROLE_DAEMON, spec.name(), pair[1], stdout);
         } finally {
             os().close(pair[1]);

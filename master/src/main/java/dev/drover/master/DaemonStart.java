@@ -123,13 +123,13 @@ final class DaemonStart {
         builder.environment().put(Environment.REPORT, Environment.REPORT_STDOUT);
         builder.redirectInput(Redirect.from(new File("/dev/null")));
         builder.redirectOutput(Redirect.PIPE);
-        builder.redirectError(app.stdoutFile() == null ? Redirect.DISCARD : Redirect.appendTo(app.stdoutFile().toAbsolutePath().toFile()));
+        builder.redirectError(Redirect.appendTo(app.stdoutFileOrDevNull().toFile()));
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
             System.err.println(tag(app) + " start failed: cannot start " + command.java() + " (stdout file "
-                    + (app.stdoutFile() == null ? "/dev/null" : app.stdoutFile().toAbsolutePath()) + "): " + e.getMessage());
+                    + app.stdoutFileOrDevNull() + "): " + e.getMessage());
             return ExitCodes.FAILED;
         }
         int code = relay(process.getInputStream(), STARTUP_TIMEOUT);

@@ -11,6 +11,7 @@ import java.util.Map;
 /**
  * Starts worker JVMs (and the daemon master) through {@code posix_spawn}: the channel socket on
  * fd 3 and nothing else beyond stdio, signals at their defaults, a process group of their own.
+ * {@link DaemonStart} takes only the daemon's command from here and starts it from Java.
  */
 public final class Spawner {
     private final Os os;
