@@ -238,6 +238,7 @@ public final class WorkerRuntime {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loop)
                 .channelFactory(() -> unix ? new EpollServerDomainSocketChannel(fd, true) : new EpollServerSocketChannel(fd))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, AcceptBatch.allocator())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
