@@ -41,6 +41,12 @@ public final class Spawner {
                 // Netty registers its JFR buffer events with the first allocation: ~100 classes and
                 // ~170 ms of a new worker's first request. A recording can turn them back on.
                 "-Dio.netty.jfr.enabled=false",
+                // Applications never hold Netty's buffers (they get byte[] and String), so the leak
+                // detector's sampled stack traces only cost: with it off and the pooled allocator's
+                // thread caches instead of the adaptive one's, a hello worker's event loop spent
+                // ~25% less user CPU per request (side by side, docs/PERFORMANCE.md).
+                "-Dio.netty.leakDetection.level=disabled",
+                "-Dio.netty.allocator.type=pooled",
                 "-XX:ErrorFile=" + crashDirectory.resolve("hs_err_pid%p.log")));
         defaults.addAll(JvmCommand.versionOptions());
         defaults.addAll(JvmCommand.nativeHeapTrim(Runtime.version()));
