@@ -60,7 +60,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void rejectBadInput(ChannelHandlerContext ctx) {
         if (connection.codec() instanceof HttpCodec) {
-            ctx.writeAndFlush(HttpCodec.badRequest(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(HttpCodec.badRequest()).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
         }

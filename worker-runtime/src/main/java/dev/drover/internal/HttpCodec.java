@@ -10,7 +10,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelPipeline;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpResponse;
@@ -30,6 +34,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +48,10 @@ final class HttpCodec implements Codec {
     /** Multipart parts kept in memory: the body is already whole, within maxPackageSize. */
     private static final DefaultHttpDataFactory MEMORY = new DefaultHttpDataFactory(false);
     private static final byte[] EMPTY = new byte[0];
+    /** Headers drover writes itself (content type, length, connection) need no validation; an application's do. */
+    private static final HttpHeadersFactory TRUSTED = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    private static final AsciiString TEXT = AsciiString.cached("text/plain; charset=utf-8");
+    private static final AsciiString OCTET_STREAM = AsciiString.cached("application/octet-stream");
 
     @Override
     public String name() {
@@ -101,8 +110,9 @@ final class HttpCodec implements Codec {
         if (data instanceof ServerSentEvent event) {
             return new DefaultHttpContent(Codec.buffer(alloc, event.encode()));
         }
-        String type = data instanceof byte[] ? "application/octet-stream" : "text/plain; charset=utf-8";
-        return response(alloc, HttpResponseStatus.OK, Codec.bytesOf(data), type);
+        // The array becomes the body without a copy, so it must be one the application cannot change.
+        byte[] body = data instanceof byte[] bytes ? bytes.clone() : Codec.bytesOf(data);
+        return response(HttpResponseStatus.OK, body, data instanceof byte[] ? OCTET_STREAM : TEXT, TRUSTED);
     }
 
     /**
@@ -121,14 +131,20 @@ final class HttpCodec implements Codec {
             head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             return head;
         }
-        FullHttpResponse out = response(alloc, status, response.bodyBytes(), null);
+        FullHttpResponse out = response(status, response.bodyBytes(), null, DefaultHttpHeadersFactory.headersFactory());
         response.headers().forEach((name, values) -> out.headers().set(name, values));
         out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
         return out;
     }
 
-    static FullHttpResponse response(ByteBufAllocator alloc, HttpResponseStatus status, byte[] body, String contentType) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Codec.buffer(alloc, body));
+    /**
+     * A whole response with {@code body}, which it keeps: a small one is copied into the buffer the
+     * head is encoded to, a large one when it is written (heap to direct), so no pooled buffer is
+     * taken for it here.
+     */
+    static FullHttpResponse response(HttpResponseStatus status, byte[] body, CharSequence contentType, HttpHeadersFactory headers) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body),
+                headers.newHeaders(), EmptyHttpHeaders.INSTANCE);
         if (contentType != null) {
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         }
@@ -137,9 +153,9 @@ final class HttpCodec implements Codec {
     }
 
     /** The answer to a request Netty could not parse: 400, and the connection closes. */
-    static FullHttpResponse badRequest(ByteBufAllocator alloc) {
+    static FullHttpResponse badRequest() {
         HttpResponseStatus status = HttpResponseStatus.BAD_REQUEST;
-        FullHttpResponse response = response(alloc, status, (status + "\n").getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+        FullHttpResponse response = response(status, (status + "\n").getBytes(StandardCharsets.UTF_8), TEXT, TRUSTED);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         return response;
     }
