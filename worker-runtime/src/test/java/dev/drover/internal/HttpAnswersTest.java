@@ -1,0 +1,153 @@
+package dev.drover.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.http.Chunk;
+import dev.drover.http.Response;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What goes out for what came in: keep-alive and close (HTTP/1.1, HTTP/1.0, {@code Connection}),
+ * HEAD, pipelined answers in order, a smuggling attempt, and answers of every kind on one connection.
+ * The answers' bytes are compared in lower case.
+ */
+class HttpAnswersTest {
+    private static final String GET = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
+
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+
+    HttpAnswersTest() {
+        HttpCodec.INSTANCE.install(channel.pipeline(), StubConnection.withMaxPackageSize(1024));
+    }
+
+    /** Sends {@code requests} in one segment and answers each request that came through with {@code answer}. */
+    private String exchange(String requests, Object... answers) {
+        channel.writeInbound(Unpooled.copiedBuffer(requests, StandardCharsets.US_ASCII));
+        int answered = 0;
+        Object request;
+        while ((request = channel.readInbound()) != null) {
+            assertTrue(request instanceof FullHttpRequest, request.toString());
+            ReferenceCountUtil.release(request);
+            channel.writeAndFlush(HttpCodec.INSTANCE.encode(answers[answered++], ByteBufAllocator.DEFAULT, null));
+        }
+        assertEquals(answers.length, answered, "requests that came through");
+        return written();
+    }
+
+    private String written() {
+        StringBuilder out = new StringBuilder();
+        ByteBuf buffer;
+        while ((buffer = channel.readOutbound()) != null) {
+            out.append(buffer.toString(StandardCharsets.UTF_8));
+            buffer.release();
+        }
+        return out.toString().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderAndTheConnectionStaysOpen() {
+        String out = exchange(GET + GET, "one", "two");
+        assertEquals("http/1.1 200 ok\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 3\r\n\r\none"
+                + "http/1.1 200 ok\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 3\r\n\r\ntwo", out);
+        assertTrue(channel.isOpen());
+    }
+
+    @Test
+    void bytesGoOutAsOctetStream() {
+        String out = exchange(GET, (Object) new byte[] {'a', 'b'});
+        assertEquals("http/1.1 200 ok\r\ncontent-type: application/octet-stream\r\ncontent-length: 2\r\n\r\nab", out);
+    }
+
+    @Test
+    void connectionCloseIsAnsweredAndTheConnectionClosed() {
+        String out = exchange("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", "bye");
+        assertTrue(out.contains("\r\nconnection: close\r\n"), out);
+        assertTrue(out.endsWith("\r\n\r\nbye"), out);
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void http10ClosesUnlessItAsksForKeepAlive() {
+        String out = exchange("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", "kept");
+        assertFalse(out.contains("connection: close"), out);
+        assertTrue(channel.isOpen());
+        out = exchange("GET / HTTP/1.0\r\n\r\n", "closed");
+        assertTrue(out.contains("\r\nconnection: close\r\n"), out);
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void theAnswerToTheLastKeptRequestClosesAPipelinedBatch() {
+        String out = exchange(GET + "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", "first", "last");
+        int second = out.indexOf("http/1.1 200", 1);
+        assertFalse(out.substring(0, second).contains("connection: close"), out);
+        assertTrue(out.substring(second).contains("connection: close"), out);
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void headGetsTheLengthButNoBody() {
+        String out = exchange("HEAD / HTTP/1.1\r\nHost: h\r\n\r\n" + GET, "hello", "world");
+        assertEquals("http/1.1 200 ok\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 5\r\n\r\n"
+                + "http/1.1 200 ok\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 5\r\n\r\nworld", out);
+        assertTrue(channel.isOpen());
+    }
+
+    @Test
+    void aResponseKeepsItsStatusAndHeaders() {
+        Response created = new Response(201, Map.of("Location", "/items/7"), "made");
+        String out = exchange(GET, created.addHeader("Set-Cookie", "a=1").addHeader("Set-Cookie", "b=2"));
+        assertTrue(out.startsWith("http/1.1 201 created\r\n"), out);
+        assertTrue(out.contains("\r\nlocation: /items/7\r\n"), out);
+        assertTrue(out.contains("\r\nset-cookie: a=1\r\nset-cookie: b=2\r\n"), out);
+        assertTrue(out.contains("\r\ncontent-length: 4\r\n"), out);
+        assertTrue(out.endsWith("\r\n\r\nmade"), out);
+    }
+
+    @Test
+    void anApplicationsHeaderCannotSplitTheResponse() {
+        channel.writeInbound(Unpooled.copiedBuffer(GET, StandardCharsets.US_ASCII));
+        ReferenceCountUtil.release(channel.readInbound());
+        Response split = new Response(200).header("X-Evil", "a\r\nSet-Cookie: stolen=1").body("x");
+        assertThrows(IllegalArgumentException.class, () -> HttpCodec.INSTANCE.encode(split, ByteBufAllocator.DEFAULT, null));
+    }
+
+    @Test
+    void aStreamedAnswerAndPlainOnesShareAConnection() {
+        channel.writeInbound(Unpooled.copiedBuffer(GET + "HEAD / HTTP/1.1\r\nHost: h\r\n\r\n" + GET, StandardCharsets.US_ASCII));
+        for (int i = 0; i < 3; i++) {
+            ReferenceCountUtil.release(channel.readInbound());
+        }
+        channel.writeAndFlush(HttpCodec.INSTANCE.encode(new Response(200).header("Transfer-Encoding", "chunked"), ByteBufAllocator.DEFAULT, null));
+        channel.writeAndFlush(HttpCodec.INSTANCE.encode(new Chunk("abc"), ByteBufAllocator.DEFAULT, null));
+        channel.writeAndFlush(HttpCodec.INSTANCE.encode(new Chunk(""), ByteBufAllocator.DEFAULT, null));
+        channel.writeAndFlush(HttpCodec.INSTANCE.encode("head", ByteBufAllocator.DEFAULT, null));
+        channel.writeAndFlush(HttpCodec.INSTANCE.encode("get", ByteBufAllocator.DEFAULT, null));
+        String out = written();
+        assertTrue(out.startsWith("http/1.1 200 ok\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"), out);
+        assertTrue(out.contains("0\r\n\r\nhttp/1.1 200 ok\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 4\r\n\r\nhttp/1.1 200 ok"), out);
+        assertTrue(out.endsWith("content-length: 3\r\n\r\nget"), out);
+        assertTrue(channel.isOpen());
+    }
+
+    /** ConnectionHandler answers a request the decoder flagged with 400 and closes. */
+    @Test
+    void aRequestWithBothLengthsIsFlagged() {
+        channel.writeInbound(Unpooled.copiedBuffer("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"
+                + "0\r\n\r\n", StandardCharsets.US_ASCII));
+        FullHttpRequest smuggled = channel.readInbound();
+        assertTrue(smuggled.decoderResult().isFailure(), smuggled.toString());
+        smuggled.release();
+    }
+}
