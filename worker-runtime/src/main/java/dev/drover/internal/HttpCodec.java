@@ -30,8 +30,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.AsciiString;
@@ -42,7 +40,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code http://}: HTTP/1.1 on Netty's codec; {@code onMessage} gets a {@link Request}. */
+/**
+ * {@code http://}: HTTP/1.1 on Netty's request decoder and {@link HttpServerSide}; {@code onMessage}
+ * gets a {@link Request}, {@code send(text or bytes)} answers 200 with a {@link PlainAnswer}.
+ */
 final class HttpCodec implements Codec {
     static final HttpCodec INSTANCE = new HttpCodec();
     /** Multipart parts kept in memory: the body is already whole, within maxPackageSize. */
@@ -50,8 +51,7 @@ final class HttpCodec implements Codec {
     private static final byte[] EMPTY = new byte[0];
     /** Headers drover writes itself (content type, length, connection) need no validation; an application's do. */
     private static final HttpHeadersFactory TRUSTED = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
-    private static final AsciiString TEXT = AsciiString.cached("text/plain; charset=utf-8");
-    private static final AsciiString OCTET_STREAM = AsciiString.cached("application/octet-stream");
+    private static final AsciiString TEXT = AsciiString.cached(PlainAnswer.TEXT);
 
     @Override
     public String name() {
@@ -60,8 +60,7 @@ final class HttpCodec implements Codec {
 
     @Override
     public void install(ChannelPipeline pipeline, Connection connection) {
-        pipeline.addLast(new HttpServerCodec());
-        pipeline.addLast(new HttpServerKeepAliveHandler());
+        pipeline.addLast(new HttpServerSide());
         pipeline.addLast(new BodilessRequests());
         pipeline.addLast(new HttpObjectAggregator(connection.getMaxPackageSize()));
         if (pipeline.get(io.netty.handler.ssl.SslHandler.class) != null) {
@@ -110,9 +109,8 @@ final class HttpCodec implements Codec {
         if (data instanceof ServerSentEvent event) {
             return new DefaultHttpContent(Codec.buffer(alloc, event.encode()));
         }
-        // The array becomes the body without a copy, so it must be one the application cannot change.
-        byte[] body = data instanceof byte[] bytes ? bytes.clone() : Codec.bytesOf(data);
-        return response(HttpResponseStatus.OK, body, data instanceof byte[] ? OCTET_STREAM : TEXT, TRUSTED);
+        // The answer keeps the array, so it must be one the application cannot change.
+        return data instanceof byte[] bytes ? PlainAnswer.bytes(bytes.clone()) : PlainAnswer.text(Codec.bytesOf(data));
     }
 
     /**

@@ -113,8 +113,11 @@ final class NettyConnection implements Connection {
         if (head != null && draining) {
             head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
+        if (message instanceof PlainAnswer answer && draining) {
+            answer.close();
+        }
         // A whole response (FullHttpResponse is a LastHttpContent), a file, or the last chunk ends the answer owed.
-        boolean ends = message instanceof FileBody || message instanceof LastHttpContent;
+        boolean ends = message instanceof FileBody || message instanceof LastHttpContent || message instanceof PlainAnswer;
         ChannelFuture written = message instanceof FileBody body ? body.writeTo(channel) : channel.writeAndFlush(message);
         if (message instanceof CloseWebSocketFrame) {
             written.addListener(ChannelFutureListener.CLOSE);

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What goes out for what came in: keep-alive and close (HTTP/1.1, HTTP/1.0, {@code Connection}),
  * HEAD, pipelined answers in order, a smuggling attempt, and answers of every kind on one connection.
- * The answers' bytes are compared in lower case.
+ * The answers' bytes are compared in lower case; a stopping worker's answer and too deep a
+ * pipeline close the connection.
  */
 class HttpAnswersTest {
     private static final String GET = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
@@ -139,6 +140,33 @@ class HttpAnswersTest {
         assertTrue(out.contains("0\r\n\r\nhttp/1.1 200 ok\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 4\r\n\r\nhttp/1.1 200 ok"), out);
         assertTrue(out.endsWith("content-length: 3\r\n\r\nget"), out);
         assertTrue(channel.isOpen());
+    }
+
+    /** A stopping worker's answer (NettyConnection marks it) tells the client and closes. */
+    @Test
+    void anAnswerMarkedClosingSaysSoAndCloses() {
+        channel.writeInbound(Unpooled.copiedBuffer(GET, StandardCharsets.US_ASCII));
+        ReferenceCountUtil.release(channel.readInbound());
+        PlainAnswer last = (PlainAnswer) HttpCodec.INSTANCE.encode("last", ByteBufAllocator.DEFAULT, null);
+        last.close();
+        channel.writeAndFlush(last);
+        String out = written();
+        assertEquals("http/1.1 200 ok\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 4\r\nconnection: close\r\n\r\nlast", out);
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void moreUnansweredRequestsThanThePipelineDepthCloseTheConnection() {
+        String batch = GET.repeat(HttpServerSide.MAX_PIPELINE_DEPTH + 1);
+        assertThrows(Exception.class, () -> channel.writeInbound(Unpooled.copiedBuffer(batch, StandardCharsets.US_ASCII)));
+        int through = 0;
+        Object request;
+        while ((request = channel.readInbound()) != null) {
+            ReferenceCountUtil.release(request);
+            through++;
+        }
+        assertEquals(HttpServerSide.MAX_PIPELINE_DEPTH, through);
+        assertFalse(channel.isOpen());
     }
 
     /** ConnectionHandler answers a request the decoder flagged with 400 and closes. */

@@ -1,0 +1,150 @@
+package dev.drover.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.List;
+
+/**
+ * The server side of an {@code http://} connection: Netty's request decoder in, and out the answers
+ * in the order the requests came, each one knowing whether its request was HEAD and whether the
+ * connection closes after it. In place of Netty's HttpServerCodec and HttpServerKeepAliveHandler,
+ * whose rules it keeps (a request that is not keep-alive, an answer that says close or has no
+ * length of its own, closes the connection once written; HEAD gets the head only; at most
+ * {@link #MAX_PIPELINE_DEPTH} requests wait for answers), so that a {@link PlainAnswer} goes out as
+ * one buffer written here, without a Netty response object, its header map and its encoder.
+ */
+final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.Requests, HttpServerSide.Answers> {
+    /** Requests read ahead of their answers, as HttpServerCodec allows. */
+    static final int MAX_PIPELINE_DEPTH = 128;
+    private static final byte HEAD = 1;
+    private static final byte CLOSE = 2;
+
+    /** One flag byte per request still owed an answer, oldest first (a ring). */
+    private byte[] owed = new byte[8];
+    private int first;
+    private int count;
+
+    HttpServerSide() {
+        init(new Requests(), new Answers());
+    }
+
+    private boolean owe(HttpRequest request) {
+        if (count == MAX_PIPELINE_DEPTH) {
+            return false;
+        }
+        if (count == owed.length) {
+            byte[] larger = new byte[owed.length * 2];
+            for (int i = 0; i < count; i++) {
+                larger[i] = owed[(first + i) % owed.length];
+            }
+            owed = larger;
+            first = 0;
+        }
+        byte flags = (byte) ((HttpMethod.HEAD.equals(request.method()) ? HEAD : 0) | (HttpUtil.isKeepAlive(request) ? 0 : CLOSE));
+        owed[(first + count++) % owed.length] = flags;
+        return true;
+    }
+
+    /** The flags of the request the next answer is for; none when more answers come than requests did. */
+    private byte answered() {
+        if (count == 0) {
+            return 0;
+        }
+        byte flags = owed[first];
+        first = (first + 1) % owed.length;
+        count--;
+        return flags;
+    }
+
+    /** Netty's decoder, noting each request; past the pipeline depth the rest is dropped and the connection closes. */
+    final class Requests extends HttpRequestDecoder {
+        private boolean discard;
+
+        Requests() {
+            super(new HttpDecoderConfig());
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+            if (discard) {
+                buffer.skipBytes(buffer.readableBytes());
+                return;
+            }
+            int before = out.size();
+            super.decode(ctx, buffer, out);
+            for (int i = before; i < out.size(); i++) {
+                if (out.get(i) instanceof HttpRequest request && !owe(request)) {
+                    discard = true;
+                    for (int j = i; j < out.size(); j++) {
+                        ReferenceCountUtil.release(out.get(j));
+                    }
+                    out.subList(i, out.size()).clear();
+                    ctx.close();
+                    throw new IllegalStateException("more than " + MAX_PIPELINE_DEPTH + " requests without answers");
+                }
+            }
+        }
+    }
+
+    /** Writes each answer for the oldest request owed one: a PlainAnswer itself, Netty's responses through its encoder. */
+    final class Answers extends HttpResponseEncoder {
+        /** The answer being encoded is for a HEAD request. */
+        private boolean headRequest;
+        /** The answer being streamed closes the connection at its end. */
+        private boolean closeAtEnd;
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            if (msg instanceof PlainAnswer answer) {
+                byte flags = answered();
+                boolean close = (flags & CLOSE) != 0 || answer.closes();
+                ctx.write(answer.encode(ctx.alloc(), (flags & HEAD) != 0, close), close ? promise.unvoid().addListener(ChannelFutureListener.CLOSE) : promise);
+                return;
+            }
+            if (msg instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+                byte flags = answered();
+                headRequest = (flags & HEAD) != 0;
+                closeAtEnd = (flags & CLOSE) != 0 || !HttpUtil.isKeepAlive(response) || !hasOwnLength(response);
+                if (closeAtEnd) {
+                    HttpUtil.setKeepAlive(response, false);
+                }
+            }
+            if (msg instanceof LastHttpContent && closeAtEnd) {
+                closeAtEnd = false;
+                promise = promise.unvoid().addListener(ChannelFutureListener.CLOSE);
+            }
+            super.write(ctx, msg, promise);
+        }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpResponse msg) {
+            if (msg.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                return super.isContentAlwaysEmpty(msg);
+            }
+            return headRequest || super.isContentAlwaysEmpty(msg);
+        }
+
+        /** Whether the client can tell where the answer ends without the connection closing (as HttpServerKeepAliveHandler judges). */
+        private static boolean hasOwnLength(HttpResponse response) {
+            String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
+            return HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response)
+                    || type != null && type.regionMatches(true, 0, "multipart", 0, "multipart".length())
+                    || response.status().code() == HttpResponseStatus.NO_CONTENT.code();
+        }
+    }
+}
