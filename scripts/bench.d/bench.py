@@ -6,9 +6,11 @@ Netty server (one JVM, 2 event loops: NettyHello.java) and nginx (worker_process
 Each round runs wrk against each of them in turn, at 64 and at 1,000 connections, and reads the
 CPU every server process spent (/proc/<pid>/stat) before and after, so the figures that do not
 depend on wrk sharing the two cores come out: CPU per request (user and sys) and RSS. Then it
-measures drover's worker spawn-to-READY (kill -9, read "ready in N ms" from the log) and its
-master and worker RSS idle. Prints everything, and writes docs/PERFORMANCE.md with a chart.
+measures drover's worker spawn-to-READY (kill -9, read "ready in N ms" from the log; on Java 25
+too when a JDK 25 is found, $JAVA25_HOME or /usr/lib/jvm, its workers killed in turn with the first
+ones) and its master and worker RSS idle. Prints everything, and writes docs/PERFORMANCE.md with a chart.
 """
+import glob
 import os
 import re
 import signal
@@ -27,6 +29,20 @@ LIB = os.path.join(ROOT, "examples", "target", "lib")
 # The JVM under test: $JAVA_HOME's when set (as scripts/drover does), else the java on PATH.
 JAVA = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
 JAVA_FEATURE = int(re.search(r'version "(\d+)', subprocess.run([JAVA, "-version"], capture_output=True, text=True).stderr).group(1))
+
+
+def java_25_home():
+    """A Java 25 JDK beside the one under test ($JAVA25_HOME, else one in /usr/lib/jvm), for its spawn time; None when there is none."""
+    if JAVA_FEATURE == 25:
+        return None
+    candidates = [os.environ["JAVA25_HOME"]] if os.environ.get("JAVA25_HOME") else sorted(glob.glob("/usr/lib/jvm/*"))
+    for home in candidates:
+        java = os.path.join(home, "bin", "java")
+        if os.access(java, os.X_OK) and 'version "25' in subprocess.run([java, "-version"], capture_output=True, text=True).stderr:
+            return home
+    return None
+
+
 # What jnr and Netty need from 22 and 24 on (see scripts/drover).
 JAVA_FLAGS = (["--enable-native-access=ALL-UNNAMED"] if JAVA_FEATURE >= 22 else []) + \
              (["--sun-misc-unsafe-memory-access=allow"] if JAVA_FEATURE >= 24 else [])
@@ -124,10 +140,12 @@ class Server:
 
 
 class Drover(Server):
-    def __init__(self, work, port):
+    def __init__(self, work, port, java_home=None):
         super().__init__("drover", port)
         self.work = work
         env = dict(os.environ, JAVA_OPTS=f"-Dhello.listen=http://127.0.0.1:{port} -Dhello.count=2")
+        if java_home:
+            env["JAVA_HOME"] = java_home
         self.env = env
         self.command("start", "-d")
 
@@ -190,18 +208,23 @@ http {{
         os.kill(self.master(), signal.SIGQUIT)
 
 
-def spawn_times(drover, n=12):
-    log = os.path.join(drover.work, "Hello.log")
+def spawn_times(drovers, n=12):
+    """Kills a worker of each drover in turn, n times: (p50, p95) of ' ready in N ms' for each."""
+    logs = [os.path.join(d.work, "Hello.log") for d in drovers]
     for _ in range(n):
-        seen = open(log).read().count(" ready in ")
-        victim = children(drover.master())[0]
-        os.kill(victim, signal.SIGKILL)
-        deadline = time.time() + 30
-        while open(log).read().count(" ready in ") == seen and time.time() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.5)  # let the new worker settle before the next kill
-    times = [int(m) for m in re.findall(r" ready in (\d+) ms", open(log).read())][-n:]
-    return statistics.median(times), sorted(times)[int(len(times) * 0.95) - 1] if len(times) > 1 else times[0]
+        for drover, log in zip(drovers, logs):
+            seen = open(log).read().count(" ready in ")
+            victim = children(drover.master())[0]
+            os.kill(victim, signal.SIGKILL)
+            deadline = time.time() + 30
+            while open(log).read().count(" ready in ") == seen and time.time() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.5)  # let the new worker settle before the next kill
+    results = []
+    for log in logs:
+        times = [int(m) for m in re.findall(r" ready in (\d+) ms", open(log).read())][-n:]
+        results.append((statistics.median(times), sorted(times)[int(len(times) * 0.95) - 1] if len(times) > 1 else times[0]))
+    return results
 
 
 def java_app(main, work, *options_and_args):
@@ -342,7 +365,20 @@ def main():
         wait_for_archives(work, 0)  # the workers' and the master's class archives are built in the background after the first start
         idle = {"master": memory(drover.master()), "workers": [memory(p) for p in children(drover.master())]}
         print(f"drover idle RSS: master {idle['master']}, workers " + ", ".join(idle["workers"]))
-        spawn_p50, spawn_p95 = spawn_times(drover)
+        java25 = java_25_home()
+        if java25:  # the same app on Java 25, its workers killed in turn with the first's
+            work25 = os.path.join(work, "java25")
+            os.makedirs(work25)
+            drover25 = Drover(work25, 18089, java25)
+            wait_port(drover25.port)
+            wait_for_archives(work25, 0)
+            try:
+                (spawn_p50, spawn_p95), spawn25 = spawn_times([drover, drover25])
+            finally:
+                drover25.stop()
+            print(f"drover worker spawn to READY on Java 25: p50 {spawn25[0]} ms, p95 {spawn25[1]} ms")
+        else:
+            [(spawn_p50, spawn_p95)], spawn25 = spawn_times([drover]), None
         print(f"drover worker spawn to READY: p50 {spawn_p50} ms, p95 {spawn_p95} ms")
         idle["workers_after_respawn"] = [memory(p) for p in children(drover.master())]
         for s in servers:  # warm-up: JIT, pools
@@ -376,7 +412,7 @@ def main():
         print(f"push service on 2+2 workers and the ChannelServer: {cluster['rate']:.0f} pushes/s delivered, "
               f"{cluster['cpu_us']:.1f} us of server CPU each, delivery p50 {cluster['p50']:.2f} ms, p99 {cluster['p99']:.2f} ms, "
               f"{cluster['fails']} fail answers")
-        report = write_report(work, results, idle, after, spawn_p50, spawn_p95, starts, ws, push, cluster)
+        report = write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster)
         print(report)
     finally:
         for s in servers:
@@ -386,7 +422,7 @@ def main():
                 print(f"cannot stop {s.name}: {e}", file=sys.stderr)
 
 
-def write_report(work, results, idle, after, spawn_p50, spawn_p95, starts, ws, push, cluster):
+def write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster):
     lines = ["| connections | server | req/s | p50 ms | p99 ms | errors | user µs/req | sys µs/req | RSS MiB | req/s vs nginx | vs netty |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     data = []
@@ -444,6 +480,7 @@ drover, workers and master (Hello example, count 2, `start -d`):
 | worker RSS right after the load | {', '.join(after['workers'])} |
 | worker RSS 6 s after the load (C heap trimmed every 5 s) | {', '.join(after['workers_settled'])} |
 | worker spawn to READY (kill -9, 12 times) | p50 {spawn_p50:.0f} ms, p95 {spawn_p95:.0f} ms |
+| the same on Java 25 (its workers killed in turn with those above) | {f"p50 {spawn25[0]:.0f} ms, p95 {spawn25[1]:.0f} ms" if spawn25 else "not measured: no Java 25 JDK found (JAVA25_HOME)"} |
 | `start -d` to the first answered request | first start {starts[0]:.0f} ms; with the class archive {statistics.median(starts[1:]):.0f} ms |
 | WebSocket echo, 64 clients (Echo example, count 2) | {ws['rate']:,.0f} round trips/s, {ws['cpu_us']:.1f} µs of server CPU each |
 | 20,000 idle WebSocket connections on 2 workers | {ws['per_connection_kib']:.1f} KiB of RSS each ({ws['rss_before'] / 1024:.0f} → {ws['rss_after'] / 1024:.0f} MiB); {ws['idle_cpu_ms']:.0f} ms of CPU in 10 s idle |
