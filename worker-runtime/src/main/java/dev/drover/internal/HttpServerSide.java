@@ -107,10 +107,16 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
         private boolean headRequest;
         /** The answer being streamed closes the connection at its end. */
         private boolean closeAtEnd;
+        /** A streamed answer's head went out and its end did not yet. */
+        private boolean streaming;
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
             if (msg instanceof PlainAnswer answer) {
+                if (streaming) {
+                    promise.setFailure(new IllegalStateException("an answer is still streaming: end it with an empty Chunk first"));
+                    return;
+                }
                 byte flags = answered();
                 boolean close = (flags & CLOSE) != 0 || answer.closes();
                 ctx.write(answer.encode(ctx.alloc(), (flags & HEAD) != 0, close), close ? promise.unvoid().addListener(ChannelFutureListener.CLOSE) : promise);
@@ -123,6 +129,11 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
                 if (closeAtEnd) {
                     HttpUtil.setKeepAlive(response, false);
                 }
+            }
+            if (msg instanceof HttpResponse) {
+                streaming = !(msg instanceof LastHttpContent);
+            } else if (msg instanceof LastHttpContent) {
+                streaming = false;
             }
             if (msg instanceof LastHttpContent && closeAtEnd) {
                 closeAtEnd = false;

@@ -10,6 +10,7 @@ import dev.drover.http.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.ReferenceCountUtil;
@@ -139,6 +140,21 @@ class HttpAnswersTest {
         assertTrue(out.startsWith("http/1.1 200 ok\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"), out);
         assertTrue(out.contains("0\r\n\r\nhttp/1.1 200 ok\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 4\r\n\r\nhttp/1.1 200 ok"), out);
         assertTrue(out.endsWith("content-length: 3\r\n\r\nget"), out);
+        assertTrue(channel.isOpen());
+    }
+
+    @Test
+    void aPlainAnswerInsideAStreamedOneFailsAndLeavesTheStreamIntact() {
+        channel.writeInbound(Unpooled.copiedBuffer(GET + GET, StandardCharsets.US_ASCII));
+        ReferenceCountUtil.release(channel.readInbound());
+        ReferenceCountUtil.release(channel.readInbound());
+        channel.writeAndFlush(HttpCodec.INSTANCE.encode(new Response(200).header("Transfer-Encoding", "chunked"), ByteBufAllocator.DEFAULT, null));
+        ChannelFuture early = channel.writeAndFlush(HttpCodec.INSTANCE.encode("too early", ByteBufAllocator.DEFAULT, null));
+        assertTrue(early.cause() instanceof IllegalStateException, String.valueOf(early.cause()));
+        channel.writeAndFlush(HttpCodec.INSTANCE.encode(new Chunk(""), ByteBufAllocator.DEFAULT, null));
+        channel.writeAndFlush(HttpCodec.INSTANCE.encode("next", ByteBufAllocator.DEFAULT, null));
+        assertEquals("http/1.1 200 ok\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n"
+                + "http/1.1 200 ok\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 4\r\n\r\nnext", written());
         assertTrue(channel.isOpen());
     }
 
