@@ -113,7 +113,7 @@ public final class Cli {
                     + ", pid file " + pidFile.path() + "); stop it first, or use restart");
             return ExitCodes.FAILED;
         }
-        return daemon ? startDaemon() : new MasterMain(app(), os(), args, null, watch).run();
+        return daemon ? startDaemon() : new MasterMain(app(), os(), JvmCommand.current(Arrays.asList(args)), null, watch).run();
     }
 
     /** The CLI side of {@code start -d}: spawn the daemon master, relay its report until it is ready. */
@@ -144,6 +144,10 @@ public final class Cli {
     private int daemonMaster() {
         pidFileOption = DaemonStart.pidFileOption(args).orElse(null);
         boolean watch = Arrays.asList(args).contains("--watch");
+        // While the native library loads on its own thread (~100 ms), this one does the master's
+        // pure-Java start: its own command line (java.lang.management) and the log's clock (time zones).
+        JvmCommand command = JvmCommand.current(Arrays.asList(args));
+        LogFile.now();
         Reply report;
         if (Environment.REPORT_STDOUT.equals(System.getenv(Environment.REPORT))) {
             int reportFd = 1;
@@ -163,7 +167,7 @@ public final class Cli {
         } else {
             report = new Reply(os(), Environment.CHANNEL_FD);
         }
-        MasterMain master = new MasterMain(app(), os(), args, report, watch);
+        MasterMain master = new MasterMain(app(), os(), command, report, watch);
         return Environment.ROLE_SUCCESSOR.equals(Environment.role()) ? master.runSuccessor() : master.run();
     }
 

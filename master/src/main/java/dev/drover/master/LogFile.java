@@ -57,6 +57,11 @@ public final class LogFile implements AutoCloseable {
         return path;
     }
 
+    /** The time as a log line starts with it, {@code 2026-11-23 19:40:00}, in the system's time zone. */
+    static String now() {
+        return LocalDateTime.now().format(TIME);
+    }
+
     /**
      * Writes one event of the process {@code pid}; a multi-line message keeps its lines together.
      * When the file cannot be written (a full disk, a removed directory), the service goes on: the
@@ -64,7 +69,7 @@ public final class LogFile implements AutoCloseable {
      * first line written again says how many were lost.
      */
     public synchronized void write(int pid, String message) {
-        String now = LocalDateTime.now().format(TIME);
+        String now = now();
         String line = now + " pid:" + pid + " " + message + "\n";
         if (echo) {
             System.out.print(line);

@@ -4,7 +4,6 @@ import dev.drover.master.os.Os;
 import dev.drover.master.os.OsException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -15,19 +14,19 @@ import java.util.Optional;
 final class MasterMain {
     private final AppSpec app;
     private final Os os;
-    private final String[] args;
+    private final JvmCommand command;
     private final Reply report;
     private final boolean watch;
 
     /**
-     * @param args the application's arguments, passed on to the workers
+     * @param command this JVM's command, which the workers run with their own options
      * @param report the starting CLI's report socket for a daemon, or null in the foreground
      * @param watch reload the workers when the class path changes ({@code start --watch})
      */
-    MasterMain(AppSpec app, Os os, String[] args, Reply report, boolean watch) {
+    MasterMain(AppSpec app, Os os, JvmCommand command, Reply report, boolean watch) {
         this.app = app;
         this.os = os;
-        this.args = args.clone();
+        this.command = command;
         this.report = report;
         this.watch = watch;
     }
@@ -117,7 +116,6 @@ final class MasterMain {
     }
 
     private int arbiter(PidFile pidFile, LogFile log, Listeners listeners, int operatorFd, boolean successor) {
-        JvmCommand command = JvmCommand.current(Arrays.asList(args));
         int pid = os.getpid();
         ClassArchive archive = new ClassArchive(os, app.logFileOrDefault().getParent(), app.name(),
                 message -> log.write(pid, tag() + " " + message));
