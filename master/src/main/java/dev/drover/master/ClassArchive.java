@@ -23,8 +23,10 @@ import java.util.function.Consumer;
  * mapped by every worker, which starts faster and shares those pages. One archive per worker
  * command (java, JVM options, class path jars with their sizes and times), so a deploy gets a new
  * one. The first worker of a command that has none records the classes it loads
- * ({@code -XX:DumpLoadedClassList}); once it is ready, the master dumps the archive in the
- * background ({@code java -Xshare:dump}) and every later worker of that command maps it.
+ * ({@code -XX:DumpLoadedClassList}), with {@link Environment#RECORDING} set: before it is ready it
+ * has one exchange in its protocol with itself, so the list holds what a first request loads. Once
+ * it is ready, the master dumps the archive in the background ({@code java -Xshare:dump}) and every
+ * later worker of that command maps it.
  *
  * <p>None is built when the class path holds a directory (CDS needs jars), when the worker options
  * choose their own ({@code -Xshare}, {@code -XX:SharedArchiveFile}, {@code -XX:AOTCache}), or when

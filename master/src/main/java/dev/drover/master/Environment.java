@@ -29,6 +29,12 @@ public final class Environment {
     public static final String HEARTBEAT_MILLIS = "DROVER_HEARTBEAT_MS";
     /** The messages a worker serves before it asks to be replaced (its maxRequests with its jitter); absent: no limit. */
     public static final String MAX_REQUESTS = "DROVER_MAX_REQUESTS";
+    /**
+     * Set in the worker that records the class list its command's archive is dumped from: it has one
+     * exchange in its protocol with itself before it is ready, so the archive holds what a first
+     * request loads.
+     */
+    public static final String RECORDING = "DROVER_RECORDING";
     /** What {@code ps} shows for a worker: {@code drover: worker <name> <listen>}. */
     public static final String TITLE = "DROVER_TITLE";
     /** The fd of the control socket in a worker and of the report socket in a starting daemon. */

@@ -82,6 +82,9 @@ public final class Spawner {
         env.put(Environment.TITLE, title);
         List<String> options = command.workerOptions(workerDefaults(), group.jvmOptions());
         ClassArchive.Plan plan = archive.plan(command.java(), options, command.classPath());
+        if (plan.records()) {
+            env.put(Environment.RECORDING, "1");
+        }
         List<String> withArchive = new ArrayList<>(plan.options());
         withArchive.addAll(options);
         int pid = os.spawn(new SpawnRequest(command.java(), command.worker(title, withArchive), env, List.of(channelFd), null, false));

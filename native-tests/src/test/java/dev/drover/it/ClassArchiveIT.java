@@ -50,6 +50,35 @@ class ClassArchiveIT {
     }
 
     @Test
+    void theWorkersArchiveHoldsWhatAFirstRequestLoadsThoughNoRequestCameBeforeItWasBuilt(@TempDir Path dir) throws Exception {
+        Path jar = VersionedApp.jar(dir);
+        try (App app = VersionedApp.v1(dir, "-Dapp.count=1").fromJar(jar)) {
+            app.start(); // no request until the archive is dumped: the recording worker rehearsed one with itself
+            Await.until("the archive is built", Duration.ofSeconds(60), () -> app.log().contains("class archive for the workers ready"));
+            String status = app.run("status", "--json").out();
+            assertTrue(status.contains("\"total_request\":0") && status.contains("\"connections\":0"),
+                    "the rehearsal is neither a request nor a connection of the application's:\n" + status);
+            App.WorkerRow recorder = app.workers().get(0);
+            Processes.kill(recorder.pid(), "KILL");
+            long replacement = Await.value("the replacement", Duration.ofSeconds(30), () -> app.workers().stream()
+                    .filter(w -> w.pid() != recorder.pid() && w.state().equals("ready")).findFirst().map(App.WorkerRow::pid).orElse(null));
+            String archive = Files.readAllLines(Path.of("/proc/" + replacement + "/maps")).stream().map(l -> l.substring(l.lastIndexOf(' ') + 1))
+                    .filter(f -> f.startsWith(dir.resolve(".drover-cache").toString()) && f.endsWith(".jsa")).findFirst().orElseThrow();
+            Process listing = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:SharedArchiveFile=" + archive,
+                    "-XX:+PrintSharedArchiveAndExit", "-cp", jar + ":" + TestClassPath.jars()).redirectErrorStream(true).start();
+            String classes = new String(listing.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(listing.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            for (String loadedByARequest : List.of("io.netty.channel.epoll.EpollSocketChannel", "io.netty.handler.codec.http.HttpObjectDecoder",
+                    "io.netty.handler.codec.http.HttpObjectAggregator", "dev.drover.internal.ConnectionHandler", "dev.drover.internal.PlainAnswer")) {
+                assertTrue(classes.contains(loadedByARequest + " "), loadedByARequest + " is in the archive " + archive + ":\n"
+                        + classes.lines().filter(l -> l.contains("netty") || l.contains("drover")).limit(40).toList());
+            }
+            assertEquals("v1", Http.get(app.port(), "/"));
+            assertTrue(app.run("status", "--json").out().contains("\"total_request\":1"), "the first request counts as the first");
+        }
+    }
+
+    @Test
     void aMasterDroverStartsMapsAnArchiveOfItsOwnOnceOneRecordedIt(@TempDir Path dir) throws Exception {
         Path jar = VersionedApp.jar(dir);
         try (App app = VersionedApp.v1(dir, "-Dapp.count=1").fromJar(jar)) {

@@ -4,6 +4,7 @@ import dev.drover.Connection;
 import dev.drover.Worker;
 import dev.drover.WorkerCallback;
 import dev.drover.master.ControlMessage;
+import dev.drover.master.ListenAddress;
 import dev.drover.master.Listeners;
 import dev.drover.master.os.Os;
 import io.netty.bootstrap.Bootstrap;
@@ -15,11 +16,13 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -64,6 +67,8 @@ public final class WorkerRuntime {
     private final AtomicLong sendFailures = new AtomicLong();
     private volatile boolean busy;
     private long lastConnectionId;
+    /** The recording worker's exchange with itself is under way: its message is not counted (see {@link #rehearse}). */
+    private volatile boolean rehearsing;
     private Worker worker;
     private boolean stopping;
     private boolean finished;
@@ -164,6 +169,15 @@ public final class WorkerRuntime {
 
     private void start() {
         call("onWorkerStart", worker.getOnWorkerStart());
+        ListenAddress address = worker.getListenAddress();
+        if (address != null && System.getenv(Environment.RECORDING) != null && Rehearsal.applies(address)) {
+            rehearse(this::serveListeners);
+        } else {
+            serveListeners();
+        }
+    }
+
+    private void serveListeners() {
         List<ChannelFuture> registered = new ArrayList<>();
         if (worker.getListenAddress() != null) {
             int[] fds = handoff.listenFds();
@@ -233,11 +247,20 @@ public final class WorkerRuntime {
             return serveDatagrams(listener, fd);
         }
         boolean unix = listener.getListenAddress().isUnix();
+        ChannelFuture future = bootstrap(listener, () -> unix ? new EpollServerDomainSocketChannel(fd, true) : new EpollServerSocketChannel(fd))
+                .register();
+        servers.add(future.channel());
+        return future;
+    }
+
+    /** A server for {@code listener}'s connections on the channel {@code factory} makes (registered or bound by the caller). */
+    private ServerBootstrap bootstrap(Worker listener, ChannelFactory<ServerChannel> factory) {
+        boolean unix = listener.getListenAddress().isUnix();
         Codec codec = Codec.forScheme(unix ? "tcp" : listener.getListenAddress().protocol());
         SslContext tls = listener.getTransport().equals("ssl") ? Tls.server(listener) : null;
-        ServerBootstrap bootstrap = new ServerBootstrap()
+        return new ServerBootstrap()
                 .group(loop)
-                .channelFactory(() -> unix ? new EpollServerDomainSocketChannel(fd, true) : new EpollServerSocketChannel(fd))
+                .channelFactory(factory)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, AcceptBatch.allocator())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -256,9 +279,31 @@ public final class WorkerRuntime {
                         channel.pipeline().addLast(new ConnectionHandler(WorkerRuntime.this, connection));
                     }
                 });
-        ChannelFuture future = bootstrap.register();
-        servers.add(future.channel());
-        return future;
+    }
+
+    /**
+     * The worker recording its command's class list has one exchange with itself before it serves
+     * (see {@link Rehearsal}), on a loopback port of its own that Netty binds (not jnr-ffi, whose
+     * classes would then fill every worker's archive), with nothing counted; then {@code then}.
+     */
+    private void rehearse(Runnable then) {
+        String protocol = worker.getListenAddress().protocol();
+        Worker stand = Rehearsal.listener(protocol);
+        rehearsing = true;
+        Runnable done = () -> loop.execute(() -> {
+            rehearsing = false;
+            lastConnectionId = 0;
+            then.run();
+        });
+        ChannelFuture bound = bootstrap(stand, EpollServerSocketChannel::new).bind("127.0.0.1", 0);
+        bound.addListener(result -> {
+            if (!result.isSuccess()) {
+                done.run();
+                return;
+            }
+            int port = ((java.net.InetSocketAddress) bound.channel().localAddress()).getPort();
+            Rehearsal.client(protocol, port, () -> bound.channel().close().addListener(closed -> done.run()));
+        });
     }
 
     /** {@code udp://}: each datagram is one message; its sender is the connection {@code send} answers. */
@@ -330,6 +375,9 @@ public final class WorkerRuntime {
     }
 
     void requestArrived() {
+        if (rehearsing) {
+            return;
+        }
         if (totalRequests.incrementAndGet() == maxRequests) {
             control.send(ControlMessage.of(ControlMessage.RECYCLE, Long.toString(maxRequests)));
         }
