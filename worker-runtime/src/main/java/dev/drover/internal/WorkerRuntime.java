@@ -67,8 +67,8 @@ public final class WorkerRuntime {
     private final AtomicLong sendFailures = new AtomicLong();
     private volatile boolean busy;
     private long lastConnectionId;
-    /** The recording worker's exchange with itself is under way: its message is not counted (see {@link #rehearse}). */
-    private volatile boolean rehearsing;
+    /** The recording worker's exchange with itself is under way (on the loop, before READY): see {@link #rehearse}. */
+    private boolean rehearsing;
     private Worker worker;
     private boolean stopping;
     private boolean finished;
@@ -292,6 +292,7 @@ public final class WorkerRuntime {
         rehearsing = true;
         Runnable done = () -> loop.execute(() -> {
             rehearsing = false;
+            totalRequests.set(0); // the rehearsal's message: nothing else was served yet
             lastConnectionId = 0;
             then.run();
         });
@@ -375,10 +376,7 @@ public final class WorkerRuntime {
     }
 
     void requestArrived() {
-        if (rehearsing) {
-            return;
-        }
-        if (totalRequests.incrementAndGet() == maxRequests) {
+        if (totalRequests.incrementAndGet() == maxRequests && !rehearsing) {
             control.send(ControlMessage.of(ControlMessage.RECYCLE, Long.toString(maxRequests)));
         }
     }
