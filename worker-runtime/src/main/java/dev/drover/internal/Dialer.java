@@ -8,7 +8,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -49,7 +48,7 @@ public final class Dialer {
                         if (context != null) {
                             channel.pipeline().addLast(context.newHandler(channel.alloc(), uri.getHost(), port(uri)));
                         }
-                        channel.pipeline().addLast(traffic, new FlushConsolidationHandler(256, true));
+                        channel.pipeline().addLast(traffic, runtime.flushes());
                         codec.install(channel.pipeline(), connection);
                         channel.pipeline().addLast(new ConnectionHandler(runtime, connection));
                     }

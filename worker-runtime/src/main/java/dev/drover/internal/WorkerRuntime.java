@@ -25,7 +25,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import dev.drover.master.Environment;
@@ -57,6 +56,7 @@ public final class WorkerRuntime {
     private final Handoff handoff;
     private final EventLoopGroup loop;
     private final Timers timers;
+    private final FlushBatch flushBatch;
     private final List<Channel> servers = new ArrayList<>();
     private final Map<Worker, Map<Long, Connection>> connections = new ConcurrentHashMap<>();
     /** Connections this process opened (AsyncTcpConnection), by id. */
@@ -81,6 +81,7 @@ public final class WorkerRuntime {
         this.handoff = handoff;
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("drover-loop"), EpollIoHandler.newFactory());
         this.timers = new Timers(loop.next(), this);
+        this.flushBatch = new FlushBatch(loop.next());
     }
 
     /** This process's timers ({@link dev.drover.Timer}). */
@@ -112,6 +113,11 @@ public final class WorkerRuntime {
     /** The Worker this process runs (its group). */
     public Worker worker() {
         return worker;
+    }
+
+    /** A new connection's flush handler, batching with every other connection of this process (see {@link Flushes}). */
+    Flushes flushes() {
+        return new Flushes(flushBatch);
     }
 
     /** The event loop every callback of this process runs on. */
@@ -274,7 +280,7 @@ public final class WorkerRuntime {
                         if (tls != null) {
                             channel.pipeline().addLast(tls.newHandler(channel.alloc()));
                         }
-                        channel.pipeline().addLast(traffic, new FlushConsolidationHandler(256, true));
+                        channel.pipeline().addLast(traffic, flushes());
                         codec.install(channel.pipeline(), connection);
                         channel.pipeline().addLast(new ConnectionHandler(WorkerRuntime.this, connection));
                     }
