@@ -131,6 +131,7 @@ class ProtocolsIT {
         LinkedBlockingQueue<Object> received = new LinkedBlockingQueue<>();
         WebSocket.Listener listener = new WebSocket.Listener() {
             private final StringBuilder text = new StringBuilder();
+            private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
 
             @Override
             public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
@@ -147,7 +148,11 @@ class ProtocolsIT {
             public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
                 byte[] bytes = new byte[data.remaining()];
                 data.get(bytes);
-                received.add(bytes);
+                binary.writeBytes(bytes);
+                if (last) {
+                    received.add(binary.toByteArray());
+                    binary.reset();
+                }
                 ws.request(1);
                 return null;
             }
@@ -172,6 +177,15 @@ class ProtocolsIT {
         assertEquals("echo: hi", received.poll(10, TimeUnit.SECONDS));
         ws.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).get(10, TimeUnit.SECONDS);
         assertArrayEquals(new byte[] {1, 2, 3}, (byte[]) received.poll(10, TimeUnit.SECONDS));
+        // Answers past the 7- and 16-bit frame lengths, with characters of 1 to 4 UTF-8 bytes.
+        for (String text : List.of("aé€😀".repeat(20), "aé€😀".repeat(7000))) {
+            ws.sendText(text, true).get(10, TimeUnit.SECONDS);
+            assertEquals("echo: " + text, received.poll(10, TimeUnit.SECONDS));
+        }
+        byte[] large = new byte[70_000];
+        new java.util.Random(7).nextBytes(large);
+        ws.sendBinary(ByteBuffer.wrap(large), true).get(10, TimeUnit.SECONDS);
+        assertArrayEquals(large, (byte[]) received.poll(10, TimeUnit.SECONDS));
         ws.sendPing(ByteBuffer.wrap("p".getBytes())).get(10, TimeUnit.SECONDS);
         assertEquals("pong p", received.poll(10, TimeUnit.SECONDS));
         ws.sendText("close please", true).get(10, TimeUnit.SECONDS);

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,7 +79,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             fireConnect(); // a ws:// client is connected once its handshake is done
         }
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
-            connection.webSocketOpened();
+            connection.webSocketOpened(ctx.pipeline().get(WebSocketExtensionEncoder.class) != null);
             WebSocketConnectCallback callback = connection.getWorker().getOnWebSocketConnect();
             if (callback != null) {
                 Map<String, List<String>> headers = new LinkedHashMap<>();

@@ -53,6 +53,8 @@ final class NettyConnection implements Connection {
     private boolean draining;
     /** Whether a websocket:// connection finished its handshake. */
     private boolean webSocketOpen;
+    /** websocket://, open, and no extension (permessage-deflate) rewrites frames: sends are whole frames written here. */
+    private boolean plainFrames;
     /** onBufferFull fired and onBufferDrain did not yet. */
     private boolean bufferFull;
 
@@ -174,6 +176,11 @@ final class NettyConnection implements Connection {
         return channel.isActive();
     }
 
+    /** Whether {@link WebSocketCodec} writes this connection's frames itself (see {@link #webSocketOpened}). */
+    boolean plainFrames() {
+        return plainFrames;
+    }
+
     boolean isOutgoing() {
         return outgoing;
     }
@@ -227,9 +234,13 @@ final class NettyConnection implements Connection {
         }, FIRST_REQUEST_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The WebSocket handshake completed: on a draining worker the client is told to go away at once. */
-    void webSocketOpened() {
+    /**
+     * The WebSocket handshake completed: on a draining worker the client is told to go away at once.
+     * {@code extensions}: whether an extension's encoder now sits in the pipeline.
+     */
+    void webSocketOpened(boolean extensions) {
         webSocketOpen = true;
+        plainFrames = !extensions;
         if (draining) {
             goAway();
         }

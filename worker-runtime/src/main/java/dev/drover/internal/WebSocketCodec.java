@@ -27,6 +27,9 @@ final class WebSocketCodec implements Codec {
     private static final int HANDSHAKE_MAX = 64 * 1024;
     /** How long a close frame we sent waits for the client's before the connection is closed anyway. */
     static final long CLOSE_HANDSHAKE_MILLIS = 1000;
+    /** Opcodes of the frames {@link #frame} writes. */
+    static final int TEXT = 0x1;
+    static final int BINARY = 0x2;
 
     @Override
     public String name() {
@@ -61,6 +64,14 @@ final class WebSocketCodec implements Codec {
 
     @Override
     public Object encode(Object data, ByteBufAllocator alloc, Connection connection) {
+        if (connection instanceof NettyConnection open && open.plainFrames()) {
+            if (data instanceof String text) {
+                return frame(alloc, TEXT, text);
+            }
+            if (data instanceof byte[] bytes) {
+                return frame(alloc, BINARY, bytes);
+            }
+        }
         if (data instanceof WebSocketClose close) {
             return new CloseWebSocketFrame(close.code(), close.reason());
         }
@@ -71,5 +82,40 @@ final class WebSocketCodec implements Codec {
             return frame;
         }
         return new BinaryWebSocketFrame(Codec.buffer(alloc, Codec.bytesOf(data)));
+    }
+
+    /**
+     * A whole unmasked server frame (RFC 6455 5.2: FIN, {@code opcode}, the payload's length in 7,
+     * 16 or 64 bits) with {@code text} as UTF-8, in one buffer: what Netty's encoder writes for a
+     * TextWebSocketFrame, without the frame object and the second buffer it copies through.
+     */
+    static ByteBuf frame(ByteBufAllocator alloc, int opcode, String text) {
+        int length = ByteBufUtil.utf8Bytes(text);
+        ByteBuf frame = alloc.buffer(headerSize(length) + length);
+        writeHeader(frame, opcode, length);
+        ByteBufUtil.reserveAndWriteUtf8(frame, text, length);
+        return frame;
+    }
+
+    /** The same for a binary payload. */
+    static ByteBuf frame(ByteBufAllocator alloc, int opcode, byte[] payload) {
+        ByteBuf frame = alloc.buffer(headerSize(payload.length) + payload.length);
+        writeHeader(frame, opcode, payload.length);
+        return frame.writeBytes(payload);
+    }
+
+    private static int headerSize(int length) {
+        return length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
+    }
+
+    private static void writeHeader(ByteBuf frame, int opcode, int length) {
+        frame.writeByte(0x80 | opcode);
+        if (length <= 125) {
+            frame.writeByte(length);
+        } else if (length <= 0xFFFF) {
+            frame.writeByte(126).writeShort(length);
+        } else {
+            frame.writeByte(127).writeLong(length);
+        }
     }
 }
