@@ -325,9 +325,9 @@ def push_service(work, ports, count=1):
         pids = [master, *children(master)]
         clients = [JAVA, "-Xmx512m", os.path.join(ROOT, "scripts", "bench.d", "WebSocketClients.java"), "push", str(ws), str(text),
                    "1000", "4", "64", DURATION.rstrip("s")]
-        if count > 1:
-            # Six JVMs compile their hot paths on two cores: a first run warms them up, unmeasured.
-            subprocess.run(clients, capture_output=True, check=True)
+        # A first run warms the server up, unmeasured: what C2 compiles in a new worker's first
+        # seconds is a start-up cost, not a push's (with count > 1, six JVMs compile on two cores).
+        subprocess.run(clients, capture_output=True, check=True)
         client = subprocess.Popen(clients, stdout=subprocess.PIPE, text=True)
         ticks = {}
         figures = {}
@@ -484,7 +484,7 @@ drover, workers and master (Hello example, count 2, `start -d`):
 | `start -d` to the first answered request | first start {starts[0]:.0f} ms; with the class archive {statistics.median(starts[1:]):.0f} ms |
 | WebSocket echo, 64 clients (Echo example, count 2) | {ws['rate']:,.0f} round trips/s, {ws['cpu_us']:.1f} µs of server CPU each |
 | 20,000 idle WebSocket connections on 2 workers | {ws['per_connection_kib']:.1f} KiB of RSS each ({ws['rss_before'] / 1024:.0f} → {ws['rss_after'] / 1024:.0f} MiB); {ws['idle_cpu_ms']:.0f} ms of CPU in 10 s idle |
-| push service (Push example): 1,000 WebSocket browsers, 4 pushers × 64 pushes in flight, {DURATION} | {push['rate']:,.0f} pushes/s delivered, {push['cpu_us']:.1f} µs of server CPU per delivered push, delivery p50 {push['p50']:.2f} ms, p99 {push['p99']:.2f} ms, {push['fails']} `fail` answers (median of {ROUNDS} runs) |
+| push service (Push example): 1,000 WebSocket browsers, 4 pushers × 64 pushes in flight, {DURATION} | {push['rate']:,.0f} pushes/s delivered, {push['cpu_us']:.1f} µs of server CPU per delivered push, delivery p50 {push['p50']:.2f} ms, p99 {push['p99']:.2f} ms, {push['fails']} `fail` answers (median of {ROUNDS} runs, each after an unmeasured warm-up run of the same clients) |
 | the same, multi-process (`-Dpush.count=2`: 2 websocket and 2 text workers, the embedded ChannelServer, each push acknowledged by the holder's worker) | {cluster['rate']:,.0f} pushes/s delivered, {cluster['cpu_us']:.1f} µs of server CPU per delivered push, delivery p50 {cluster['p50']:.2f} ms, p99 {cluster['p99']:.2f} ms, {cluster['fails']} `fail` answers (median of {ROUNDS} runs) |
 
 ## Where the CPU goes
