@@ -48,9 +48,7 @@ public final class Dialer {
                         if (context != null) {
                             channel.pipeline().addLast(context.newHandler(channel.alloc(), uri.getHost(), port(uri)));
                         }
-                        channel.pipeline().addLast(traffic, runtime.flushes());
-                        codec.install(channel.pipeline(), connection);
-                        channel.pipeline().addLast(new ConnectionHandler(runtime, connection));
+                        runtime.installConnection(channel.pipeline(), traffic, codec, connection);
                     }
                 });
         ChannelFuture future = bootstrap.connect(uri.getHost(), port(uri));

@@ -20,6 +20,7 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -115,9 +116,15 @@ public final class WorkerRuntime {
         return worker;
     }
 
-    /** A new connection's flush handler, batching with every other connection of this process (see {@link Flushes}). */
-    Flushes flushes() {
-        return new Flushes(flushBatch);
+    /**
+     * The handlers of a new connection of this process, after its TLS handler: the traffic counts,
+     * its flushes (batched with every other connection's, see {@link Flushes}), its codec's, and
+     * the callbacks'.
+     */
+    void installConnection(ChannelPipeline pipeline, Traffic traffic, Codec codec, NettyConnection connection) {
+        pipeline.addLast(traffic, new Flushes(flushBatch));
+        codec.install(pipeline, connection);
+        pipeline.addLast(new ConnectionHandler(this, connection));
     }
 
     /** The event loop every callback of this process runs on. */
@@ -280,9 +287,7 @@ public final class WorkerRuntime {
                         if (tls != null) {
                             channel.pipeline().addLast(tls.newHandler(channel.alloc()));
                         }
-                        channel.pipeline().addLast(traffic, flushes());
-                        codec.install(channel.pipeline(), connection);
-                        channel.pipeline().addLast(new ConnectionHandler(WorkerRuntime.this, connection));
+                        installConnection(channel.pipeline(), traffic, codec, connection);
                     }
                 });
     }
