@@ -117,7 +117,7 @@ public record JvmCommand(String java, List<String> jvmOptions, String classPath,
         return argv;
     }
 
-    /** The options of a worker JVM: defaults, then this JVM's options, then the group's. */
+    /** The options of a worker JVM: defaults, then this JVM's options, then the group's; later ones win ({@link JvmOptions}). */
     public List<String> workerOptions(List<String> defaults, List<String> groupOptions) {
         List<String> options = new ArrayList<>(defaults);
         for (String option : jvmOptions) {
@@ -126,7 +126,7 @@ public record JvmCommand(String java, List<String> jvmOptions, String classPath,
             }
         }
         options.addAll(groupOptions);
-        return options;
+        return JvmOptions.resolve(options);
     }
 
     /** The argv of a worker JVM with {@code options} (see {@link #workerOptions}). */

@@ -131,10 +131,11 @@ public final class Spawner {
         }
     }
 
-    private static List<String> masterOptions() {
+    /** {@link JvmCommand#MASTER_OPTIONS} and the heap trim, less what the operator's own options choose instead ({@link JvmOptions}). */
+    private List<String> masterOptions() {
         List<String> options = new ArrayList<>(JvmCommand.MASTER_OPTIONS);
         options.addAll(JvmCommand.nativeHeapTrim(Runtime.version()));
-        return options;
+        return JvmOptions.yieldTo(options, command.jvmOptions());
     }
 
     /** Every option of a drover-started master's command but the archive's: the key of its archive. */

@@ -30,6 +30,8 @@ final class App implements AutoCloseable {
     private final List<String> jvmOptions;
     private String java = javaOf(System.getProperty("java.home"));
     private String classPath = TestClassPath.get();
+    /** The options every command starts with before the test's own: a small heap, the serial collector, C1 only. */
+    private List<String> baseOptions = List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     private final Set<Long> seenPids = new HashSet<>();
     private final java.util.Map<String, String> env = new java.util.HashMap<>();
     private int commands;
@@ -67,6 +69,12 @@ final class App implements AutoCloseable {
     /** Runs the application from exactly this class path. */
     App withClassPath(String entries) {
         this.classPath = entries;
+        return this;
+    }
+
+    /** Starts every command with {@code options} in place of the small heap, serial collector and C1 the tests use. */
+    App withBaseOptions(String... options) {
+        this.baseOptions = List.of(options);
         return this;
     }
 
@@ -110,7 +118,8 @@ final class App implements AutoCloseable {
 
     /** The command line of the application with {@code args}, as an operator would type it. */
     List<String> commandLine(String... args) {
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(baseOptions);
         command.addAll(JvmCommand.versionOptions(JavaVersions.feature(java)));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classPath, mainClassName));

@@ -2,14 +2,17 @@ package dev.drover.it.apps;
 
 import dev.drover.Worker;
 import dev.drover.http.Request;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Answers HTTP requests with "pid id" of the worker that served it ("pid id os.arch" for GET /arch). GET /crash throws, /busy spins
+ * Answers HTTP requests with "pid id" of the worker that served it ("pid id os.arch" for GET /arch, its collectors and initial heap
+ * "gc=Copy,MarkSweepCompact heap=8388608" for GET /jvm). GET /crash throws, /busy spins
  * forever, /slow?ms=N answers after N ms (the worker is busy meanwhile).
  * System properties: app.listen, app.count, app.reusePort, app.reloadable, app.hangTimeout (seconds),
- * app.maxRequests, app.maxRequestsJitter, app.maxMemory (bytes), and app.dir, where
+ * app.maxRequests, app.maxRequestsJitter, app.maxMemory (bytes), app.jvmOptions (the group's, comma-separated), and app.dir, where
  * onWorkerReload and onWorkerStop leave marker files "reloaded-PID" and "stopped-PID", and the
  * master's hooks "master-reload-PID", "master-stop-PID" and "exit-WORKERPID-STATUS-PID".
  * GET /stopall and /reloadall call Worker.stopAll() and Worker.reloadAll(); /garbage and /flood
@@ -30,6 +33,9 @@ public final class PidApp {
         }
         web.setMaxRequests(Long.getLong("app.maxRequests", 0), Long.getLong("app.maxRequestsJitter", 0));
         web.setMaxMemory(Long.getLong("app.maxMemory", 0));
+        if (System.getProperty("app.jvmOptions") != null) {
+            web.setJvmOptions(System.getProperty("app.jvmOptions").split(","));
+        }
         String dir = System.getProperty("app.dir");
         if (System.getProperty("app.stdout") != null) {
             Worker.setStdoutFile(System.getProperty("app.stdout"));
@@ -58,7 +64,12 @@ public final class PidApp {
                 default -> { }
             }
             String answer = ProcessHandle.current().pid() + " " + connection.getWorker().getId();
-            connection.send("/arch".equals(request.path()) ? answer + " " + System.getProperty("os.arch") : answer);
+            connection.send(switch (request.path()) {
+                case "/arch" -> answer + " " + System.getProperty("os.arch");
+                case "/jvm" -> "gc=" + String.join(",", ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList())
+                        + " heap=" + ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getInit();
+                default -> answer;
+            });
         });
         Worker.runAll(args);
     }

@@ -1,0 +1,126 @@
+package dev.drover.master;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Makes "later options win" true for the JVM options a worker or a master starts with (drover's
+ * defaults, then the operator's, then the group's): for most options the JVM itself takes the
+ * last, but it refuses to start with two collectors ("Multiple garbage collectors selected") or an
+ * initial heap above the maximum, and an explicit {@code -Xmx} silently beats a later
+ * {@code -XX:MaxRAMPercentage}. So an earlier option of those kinds is left out when a later one
+ * chooses the same thing.
+ */
+public final class JvmOptions {
+    private static final Pattern COLLECTOR = Pattern.compile("-XX:[+-]Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgGtT]?)");
+    private static final List<String> EXPLICIT_MAX = List.of("-Xmx", "-XX:MaxHeapSize=");
+    private static final List<String> OTHER_MAX = List.of("-XX:MaxRAM=", "-XX:MaxRAMPercentage=", "-XX:MaxRAMFraction=",
+            "-XX:MinRAMPercentage=", "-XX:MinRAMFraction=");
+    private static final List<String> EXPLICIT_INITIAL = List.of("-Xms", "-XX:InitialHeapSize=");
+    private static final List<String> OTHER_INITIAL = List.of("-XX:InitialRAMPercentage=", "-XX:InitialRAMFraction=");
+
+    private JvmOptions() {}
+
+    /** {@code options} in order, without the earlier of two that choose the collector, the maximum or the initial heap. */
+    public static List<String> resolve(List<String> options) {
+        return kept(options, dropped(options), options.size());
+    }
+
+    /** The options of {@code first} that {@link #resolve} keeps when {@code later} follow them. */
+    public static List<String> yieldTo(List<String> first, List<String> later) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(later);
+        return kept(all, dropped(all), first.size());
+    }
+
+    private static List<String> kept(List<String> options, boolean[] dropped, int count) {
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            if (!dropped[i]) {
+                kept.add(options.get(i));
+            }
+        }
+        return kept;
+    }
+
+    private static boolean[] dropped(List<String> options) {
+        boolean[] dropped = new boolean[options.size()];
+        for (int i = 0; i < options.size(); i++) {
+            String option = options.get(i);
+            for (int later = i + 1; later < options.size() && !dropped[i]; later++) {
+                String next = options.get(later);
+                dropped[i] = isCollector(option) && isCollector(next)
+                        || startsWithAny(option, EXPLICIT_MAX) && (startsWithAny(next, EXPLICIT_MAX) || startsWithAny(next, OTHER_MAX))
+                        || startsWithAny(option, EXPLICIT_INITIAL) && (startsWithAny(next, EXPLICIT_INITIAL) || startsWithAny(next, OTHER_INITIAL));
+            }
+        }
+        dropInitialAboveMax(options, dropped);
+        return dropped;
+    }
+
+    /** An initial heap above the maximum (both as sizes) makes the JVM refuse to start: the earlier of the two goes. */
+    private static void dropInitialAboveMax(List<String> options, boolean[] dropped) {
+        int initial = lastKept(options, dropped, EXPLICIT_INITIAL);
+        int max = lastKept(options, dropped, EXPLICIT_MAX);
+        if (initial < 0 || max < 0) {
+            return;
+        }
+        OptionalLong initialBytes = bytes(options.get(initial), EXPLICIT_INITIAL);
+        OptionalLong maxBytes = bytes(options.get(max), EXPLICIT_MAX);
+        if (initialBytes.isPresent() && maxBytes.isPresent() && initialBytes.getAsLong() > maxBytes.getAsLong()) {
+            dropped[Math.min(initial, max)] = true;
+        }
+    }
+
+    private static int lastKept(List<String> options, boolean[] dropped, List<String> prefixes) {
+        for (int i = options.size() - 1; i >= 0; i--) {
+            if (!dropped[i] && startsWithAny(options.get(i), prefixes)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The size an option such as {@code -Xmx256m} or {@code -XX:MaxHeapSize=268435456} gives, if it reads as one. */
+    static OptionalLong bytes(String option, List<String> prefixes) {
+        for (String prefix : prefixes) {
+            if (option.startsWith(prefix)) {
+                Matcher size = SIZE.matcher(option.substring(prefix.length()));
+                if (!size.matches()) {
+                    return OptionalLong.empty();
+                }
+                int shift = switch (size.group(2).toLowerCase(Locale.ROOT)) {
+                    case "k" -> 10;
+                    case "m" -> 20;
+                    case "g" -> 30;
+                    case "t" -> 40;
+                    default -> 0;
+                };
+                try {
+                    return OptionalLong.of(Math.multiplyExact(Long.parseLong(size.group(1)), 1L << shift));
+                } catch (ArithmeticException | NumberFormatException tooLarge) {
+                    return OptionalLong.empty();
+                }
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    private static boolean isCollector(String option) {
+        return COLLECTOR.matcher(option).matches();
+    }
+
+    private static boolean startsWithAny(String option, List<String> prefixes) {
+        for (String prefix : prefixes) {
+            if (option.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

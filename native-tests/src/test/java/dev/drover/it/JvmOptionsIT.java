@@ -1,0 +1,34 @@
+package dev.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.it.apps.PidApp;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 8: default JVM options for workers (heap, collector) that the operator and the group can
+ * override. The JVM refuses two collectors or an initial heap above the maximum, so drover's
+ * defaults step aside instead of failing every start.
+ */
+@Timeout(120)
+class JvmOptionsIT {
+
+    @Test
+    void theOperatorsAndTheGroupsCollectorAndHeapReplaceDrovers(@TempDir Path dir) throws Exception {
+        // The operator runs the parallel collector with a 48 MiB initial heap (the master's default
+        // maximum is 32 MiB); the group asks for the serial one and 300 MiB (the workers' default maximum is 256).
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Xms48m", "-Dapp.jvmOptions=-XX:+UseSerialGC,-Xms300m")
+                .withBaseOptions("-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1")) {
+            App.Result start = app.run("start", "-d");
+            assertEquals(0, start.code(), "start -d: " + start.all() + "\nlog:\n" + app.log());
+            String jvm = Http.get(app.port(), "/jvm");
+            assertTrue(jvm.startsWith("gc=Copy,MarkSweepCompact "), "the group's serial collector, not the operator's parallel one: " + jvm);
+            assertEquals("heap=" + (300L << 20), jvm.substring(jvm.indexOf(' ') + 1), "the group's initial heap: " + jvm);
+            assertEquals(0, app.run("stop").code());
+        }
+    }
+}
