@@ -72,6 +72,9 @@ final class HttpCodec implements Codec {
 
     @Override
     public Object decode(Object message, Connection connection) {
+        if (message instanceof Request plain) {
+            return plain; // read by PlainRequest
+        }
         FullHttpRequest request = (FullHttpRequest) message;
         Map<String, List<String>> headers = new HeaderMap(request.headers());
         ByteBuf content = request.content();

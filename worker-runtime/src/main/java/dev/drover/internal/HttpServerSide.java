@@ -43,7 +43,8 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
         init(new Requests(), new Answers());
     }
 
-    private boolean owe(HttpRequest request) {
+    /** Notes an answer owed to a request (HEAD or not, keep-alive or not); false past the pipeline depth. */
+    private boolean owe(boolean head, boolean keepAlive) {
         if (count == MAX_PIPELINE_DEPTH) {
             return false;
         }
@@ -55,8 +56,7 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
             owed = larger;
             first = 0;
         }
-        byte flags = (byte) ((HttpMethod.HEAD.equals(request.method()) ? HEAD : 0) | (HttpUtil.isKeepAlive(request) ? 0 : CLOSE));
-        owed[(first + count++) % owed.length] = flags;
+        owed[(first + count++) % owed.length] = (byte) ((head ? HEAD : 0) | (keepAlive ? 0 : CLOSE));
         return true;
     }
 
@@ -71,9 +71,15 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
         return flags;
     }
 
-    /** Netty's decoder, noting each request; past the pipeline depth the rest is dropped and the connection closes. */
+    /**
+     * Reads each request, noting the answer it is owed: the common ones itself ({@link PlainRequest},
+     * whenever Netty's decoder is between messages), the rest through Netty's decoder. Past the
+     * pipeline depth the rest is dropped and the connection closes.
+     */
     final class Requests extends HttpRequestDecoder {
         private boolean discard;
+        /** Netty's decoder has begun a message it has not ended yet: what follows is its to read. */
+        private boolean nettyMidMessage;
 
         Requests() {
             super(new HttpDecoderConfig());
@@ -85,19 +91,38 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
                 buffer.skipBytes(buffer.readableBytes());
                 return;
             }
-            int before = out.size();
-            super.decode(ctx, buffer, out);
-            for (int i = before; i < out.size(); i++) {
-                if (out.get(i) instanceof HttpRequest request && !owe(request)) {
-                    discard = true;
-                    for (int j = i; j < out.size(); j++) {
-                        ReferenceCountUtil.release(out.get(j));
+            if (!nettyMidMessage) {
+                Object plain = PlainRequest.read(buffer);
+                if (plain == null) {
+                    return; // the head is not all here yet
+                }
+                if (plain instanceof PlainRequest request) {
+                    out.add(request.request());
+                    if (!owe(request.head(), request.keepAlive())) {
+                        tooDeep(ctx, out, out.size() - 1);
                     }
-                    out.subList(i, out.size()).clear();
-                    ctx.close();
-                    throw new IllegalStateException("more than " + MAX_PIPELINE_DEPTH + " requests without answers");
+                    return;
                 }
             }
+            int before = out.size();
+            super.decode(ctx, buffer, out);
+            nettyMidMessage = out.size() == before || !(out.get(out.size() - 1) instanceof LastHttpContent);
+            for (int i = before; i < out.size(); i++) {
+                if (out.get(i) instanceof HttpRequest request
+                        && !owe(HttpMethod.HEAD.equals(request.method()), HttpUtil.isKeepAlive(request))) {
+                    tooDeep(ctx, out, i);
+                }
+            }
+        }
+
+        private void tooDeep(ChannelHandlerContext ctx, List<Object> out, int from) {
+            discard = true;
+            for (int j = from; j < out.size(); j++) {
+                ReferenceCountUtil.release(out.get(j));
+            }
+            out.subList(from, out.size()).clear();
+            ctx.close();
+            throw new IllegalStateException("more than " + MAX_PIPELINE_DEPTH + " requests without answers");
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.http.Chunk;
+import dev.drover.http.Request;
 import dev.drover.http.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -15,12 +16,15 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * What goes out for what came in: keep-alive and close (HTTP/1.1, HTTP/1.0, {@code Connection}),
- * HEAD, pipelined answers in order, a smuggling attempt, and answers of every kind on one connection.
+ * HEAD, pipelined answers in order, a smuggling attempt, answers of every kind on one connection,
+ * and requests read by drover and by Netty's decoder in their order.
  * The answers' bytes are compared in lower case; a stopping worker's answer and too deep a
  * pipeline close the connection.
  */
@@ -39,7 +43,7 @@ class HttpAnswersTest {
         int answered = 0;
         Object request;
         while ((request = channel.readInbound()) != null) {
-            assertTrue(request instanceof FullHttpRequest, request.toString());
+            assertTrue(request instanceof Request || request instanceof FullHttpRequest, "a request, read by drover or by Netty: " + request);
             ReferenceCountUtil.release(request);
             channel.writeAndFlush(HttpCodec.INSTANCE.encode(answers[answered++], ByteBufAllocator.DEFAULT, null));
         }
@@ -193,5 +197,24 @@ class HttpAnswersTest {
         FullHttpRequest smuggled = channel.readInbound();
         assertTrue(smuggled.decoderResult().isFailure(), smuggled.toString());
         smuggled.release();
+    }
+
+    /** drover reads the plain GETs, Netty the POST between them, in whatever segments they come: all in order. */
+    @Test
+    void aRequestWithABodyBetweenPlainOnesKeepsItsPlace() {
+        String post = "POST /form HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\n";
+        channel.writeInbound(Unpooled.copiedBuffer(GET + post + "a", StandardCharsets.US_ASCII));
+        channel.writeInbound(Unpooled.copiedBuffer("bc" + GET.substring(0, 9), StandardCharsets.US_ASCII));
+        channel.writeInbound(Unpooled.copiedBuffer(GET.substring(9) + GET, StandardCharsets.US_ASCII));
+        List<String> seen = new ArrayList<>();
+        for (Object request; (request = channel.readInbound()) != null; ) {
+            if (request instanceof FullHttpRequest full) {
+                seen.add("netty " + full.method() + " " + full.uri() + " " + full.content().toString(StandardCharsets.US_ASCII));
+            } else {
+                seen.add("drover " + request);
+            }
+            ReferenceCountUtil.release(request);
+        }
+        assertEquals(List.of("drover GET /", "netty POST /form abc", "drover GET /", "drover GET /"), seen);
     }
 }
