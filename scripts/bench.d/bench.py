@@ -377,7 +377,9 @@ def main():
     servers = []
     try:
         drover = Drover(work, ports["drover"])
-        servers = [drover, Netty(ports["netty"]), Nginx(work, ports["nginx"])]
+        servers.append(drover)  # each one as it starts, so that a later failure still stops it
+        servers.append(Netty(ports["netty"]))
+        servers.append(Nginx(work, ports["nginx"]))
         for s in servers:
             wait_port(s.port)
         wait_for_archives(work, 0)  # the workers' and the master's class archives are built in the background after the first start
