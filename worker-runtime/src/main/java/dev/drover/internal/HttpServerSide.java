@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -24,7 +25,8 @@ import java.util.List;
  * in the order the requests came, each one knowing whether its request was HEAD and whether the
  * connection closes after it. In place of Netty's HttpServerCodec and HttpServerKeepAliveHandler,
  * whose rules it keeps (a request that is not keep-alive, an answer that says close or has no
- * length of its own, closes the connection once written; HEAD gets the head only; at most
+ * length of its own, closes the connection once written; an HTTP/1.0 request that asked to keep it
+ * gets {@code Connection: keep-alive} in its answer; HEAD gets the head only; at most
  * {@link #MAX_PIPELINE_DEPTH} requests wait for answers), so that a {@link PlainAnswer} goes out as
  * one buffer written here, without a Netty response object, its header map and its encoder.
  */
@@ -33,6 +35,8 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
     static final int MAX_PIPELINE_DEPTH = 128;
     private static final byte HEAD = 1;
     private static final byte CLOSE = 2;
+    /** An HTTP/1.0 request that asked to keep the connection: its answer must say it keeps it, or the client closes. */
+    private static final byte SAY_KEEP_ALIVE = 4;
 
     /** One flag byte per request still owed an answer, oldest first (a ring). */
     private byte[] owed = new byte[8];
@@ -43,8 +47,8 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
         init(new Requests(), new Answers());
     }
 
-    /** Notes an answer owed to a request (HEAD or not, keep-alive or not); false past the pipeline depth. */
-    private boolean owe(boolean head, boolean keepAlive) {
+    /** Notes an answer owed to a request (HEAD or not, keep-alive or not, HTTP/1.0 or not); false past the pipeline depth. */
+    private boolean owe(boolean head, boolean keepAlive, boolean http10) {
         if (count == MAX_PIPELINE_DEPTH) {
             return false;
         }
@@ -56,7 +60,7 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
             owed = larger;
             first = 0;
         }
-        owed[(first + count++) % owed.length] = (byte) ((head ? HEAD : 0) | (keepAlive ? 0 : CLOSE));
+        owed[(first + count++) % owed.length] = (byte) ((head ? HEAD : 0) | (keepAlive ? (http10 ? SAY_KEEP_ALIVE : 0) : CLOSE));
         return true;
     }
 
@@ -98,7 +102,7 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
                 }
                 if (plain instanceof PlainRequest request) {
                     out.add(request.request());
-                    if (!owe(request.head(), request.keepAlive())) {
+                    if (!owe(request.head(), request.keepAlive(), request.http10())) {
                         tooDeep(ctx, out, out.size() - 1);
                     }
                     return;
@@ -109,7 +113,8 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
             nettyMidMessage = out.size() == before || !(out.get(out.size() - 1) instanceof LastHttpContent);
             for (int i = before; i < out.size(); i++) {
                 if (out.get(i) instanceof HttpRequest request
-                        && !owe(HttpMethod.HEAD.equals(request.method()), HttpUtil.isKeepAlive(request))) {
+                        && !owe(HttpMethod.HEAD.equals(request.method()), HttpUtil.isKeepAlive(request),
+                                !request.protocolVersion().isKeepAliveDefault())) {
                     tooDeep(ctx, out, i);
                 }
             }
@@ -144,7 +149,8 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
                 }
                 byte flags = answered();
                 boolean close = (flags & CLOSE) != 0 || answer.closes();
-                ctx.write(answer.encode(ctx.alloc(), (flags & HEAD) != 0, close), close ? promise.unvoid().addListener(ChannelFutureListener.CLOSE) : promise);
+                ctx.write(answer.encode(ctx.alloc(), (flags & HEAD) != 0, close, (flags & SAY_KEEP_ALIVE) != 0),
+                        close ? promise.unvoid().addListener(ChannelFutureListener.CLOSE) : promise);
                 return;
             }
             if (msg instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
@@ -153,6 +159,8 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
                 closeAtEnd = (flags & CLOSE) != 0 || !HttpUtil.isKeepAlive(response) || !hasOwnLength(response);
                 if (closeAtEnd) {
                     HttpUtil.setKeepAlive(response, false);
+                } else if ((flags & SAY_KEEP_ALIVE) != 0) {
+                    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
                 }
             }
             if (msg instanceof HttpResponse) {

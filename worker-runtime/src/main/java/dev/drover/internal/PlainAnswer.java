@@ -15,6 +15,7 @@ final class PlainAnswer {
     private static final byte[] TEXT_HEAD = head(TEXT);
     private static final byte[] OCTET_STREAM_HEAD = head(OCTET_STREAM);
     private static final byte[] CLOSE = "\r\nconnection: close".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEEP_ALIVE = "\r\nconnection: keep-alive".getBytes(StandardCharsets.US_ASCII);
     private static final short CRLF = ('\r' << 8) | '\n';
 
     private final byte[] head;
@@ -48,14 +49,19 @@ final class PlainAnswer {
         return closes;
     }
 
-    /** The answer's bytes; without the body for a HEAD request, with {@code connection: close} when it closes. */
-    ByteBuf encode(ByteBufAllocator alloc, boolean headRequest, boolean close) {
+    /**
+     * The answer's bytes; without the body for a HEAD request, with {@code connection: close} when
+     * it closes, {@code connection: keep-alive} when {@code sayKeepAlive} (an HTTP/1.0 request asked for it) and it does not.
+     */
+    ByteBuf encode(ByteBufAllocator alloc, boolean headRequest, boolean close, boolean sayKeepAlive) {
         int bodyLength = headRequest ? 0 : body.length;
-        ByteBuf out = alloc.buffer(head.length + 10 + CLOSE.length + 4 + bodyLength);
+        ByteBuf out = alloc.buffer(head.length + 10 + KEEP_ALIVE.length + 4 + bodyLength);
         out.writeBytes(head);
         writeDecimal(out, body.length);
         if (close) {
             out.writeBytes(CLOSE);
+        } else if (sayKeepAlive) {
+            out.writeBytes(KEEP_ALIVE);
         }
         out.writeShort(CRLF);
         out.writeShort(CRLF);

@@ -47,11 +47,13 @@ final class PlainRequest {
     private final Request request;
     private final boolean head;
     private final boolean keepAlive;
+    private final boolean http10;
 
-    private PlainRequest(Request request, boolean head, boolean keepAlive) {
+    private PlainRequest(Request request, boolean head, boolean keepAlive, boolean http10) {
         this.request = request;
         this.head = head;
         this.keepAlive = keepAlive;
+        this.http10 = http10;
     }
 
     Request request() {
@@ -66,6 +68,11 @@ final class PlainRequest {
     /** Whether the connection stays open after the answer (HTTP/1.1 unless "close", 1.0 only with "keep-alive"). */
     boolean keepAlive() {
         return keepAlive;
+    }
+
+    /** An HTTP/1.0 request (1.1 otherwise). */
+    boolean http10() {
+        return http10;
     }
 
     /**
@@ -191,7 +198,7 @@ final class PlainRequest {
         }
         String uri = new String(head, uriStart, uriEnd - uriStart, StandardCharsets.ISO_8859_1);
         boolean keepAlive = !close && (minor == '1' || keepAliveAsked);
-        return new PlainRequest(new Request(method, uri, new Headers(head, headersStart), EMPTY), method.equals("HEAD"), keepAlive);
+        return new PlainRequest(new Request(method, uri, new Headers(head, headersStart), EMPTY), method.equals("HEAD"), keepAlive, minor == '0');
     }
 
     private enum Special { NONE, LENGTH, CONNECTION, BODY }

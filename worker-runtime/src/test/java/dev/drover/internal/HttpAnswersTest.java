@@ -87,7 +87,14 @@ class HttpAnswersTest {
     void http10ClosesUnlessItAsksForKeepAlive() {
         String out = exchange("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", "kept");
         assertFalse(out.contains("connection: close"), out);
+        assertTrue(out.contains("\r\nconnection: keep-alive\r\n"), "a 1.0 client closes unless the answer says it keeps the connection: " + out);
         assertTrue(channel.isOpen());
+        out = exchange("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", new Response(201, Map.of(), "made"));
+        assertTrue(out.contains("\r\nconnection: keep-alive\r\n"), out);
+        assertTrue(channel.isOpen());
+        out = exchange("DELETE /x HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", "read by Netty's decoder");
+        assertTrue(out.contains("\r\nconnection: keep-alive\r\n"), out);
+        assertFalse(exchange(GET, "1.1").contains("keep-alive"), "HTTP/1.1 keeps the connection without saying so");
         out = exchange("GET / HTTP/1.0\r\n\r\n", "closed");
         assertTrue(out.contains("\r\nconnection: close\r\n"), out);
         assertFalse(channel.isOpen());

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ class PlainRequestTest {
             "GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n",
             "GET http://example.com/x HTTP/1.1\r\nHost: example.com\r\n\r\n");
 
-    private record Read(String method, String uri, Map<String, List<String>> headers, boolean keepAlive) {}
+    private record Read(String method, String uri, Map<String, List<String>> headers, boolean keepAlive, boolean http10) {}
 
     /** What Netty's decoder makes of {@code head}: null unless it read one whole bodiless request and nothing else. */
     private static Read netty(byte[] head) {
@@ -59,7 +60,8 @@ class PlainRequestTest {
                     && out.get(1) instanceof LastHttpContent last && last.decoderResult().isSuccess() && !last.content().isReadable()) {
                 Map<String, List<String>> headers = new LinkedHashMap<>();
                 request.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue()));
-                read = new Read(request.method().name(), request.uri(), headers, HttpUtil.isKeepAlive(request));
+                read = new Read(request.method().name(), request.uri(), headers, HttpUtil.isKeepAlive(request),
+                        request.protocolVersion().equals(HttpVersion.HTTP_1_0));
             }
             out.forEach(ReferenceCountUtil::release);
             return read;
@@ -75,7 +77,7 @@ class PlainRequestTest {
     private static Read of(PlainRequest plain) {
         Request request = plain.request();
         assertEquals(request.method().equals("HEAD"), plain.head());
-        return new Read(request.method(), request.uri(), new LinkedHashMap<>(request.headers()), plain.keepAlive());
+        return new Read(request.method(), request.uri(), new LinkedHashMap<>(request.headers()), plain.keepAlive(), plain.http10());
     }
 
     private static byte[] bytes(String text) {
