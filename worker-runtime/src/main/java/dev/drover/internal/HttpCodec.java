@@ -28,7 +28,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -60,9 +59,8 @@ final class HttpCodec implements Codec {
 
     @Override
     public void install(ChannelPipeline pipeline, Connection connection) {
-        pipeline.addLast(new HttpServerSide());
-        pipeline.addLast(new BodilessRequests());
-        pipeline.addLast(new HttpObjectAggregator(connection.getMaxPackageSize()));
+        // BodilessRequests and the aggregator join behind it when Netty's decoder first reads a request.
+        pipeline.addLast(new HttpServerSide(connection::getMaxPackageSize));
         if (pipeline.get(io.netty.handler.ssl.SslHandler.class) != null) {
             // Files go out as chunks only under TLS (FileBody); plain connections send them zero-copy,
             // and every other write skips the handler's queue.

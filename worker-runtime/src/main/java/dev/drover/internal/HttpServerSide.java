@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * The server side of an {@code http://} connection: Netty's request decoder in, and out the answers
@@ -43,7 +45,11 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
     private int first;
     private int count;
 
-    HttpServerSide() {
+    /** The connection's maxPackageSize, for the aggregator of requests with a body. */
+    private final IntSupplier maxPackageSize;
+
+    HttpServerSide(IntSupplier maxPackageSize) {
+        this.maxPackageSize = maxPackageSize;
         init(new Requests(), new Answers());
     }
 
@@ -84,6 +90,8 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
         private boolean discard;
         /** Netty's decoder has begun a message it has not ended yet: what follows is its to read. */
         private boolean nettyMidMessage;
+        /** The handlers behind Netty's decoder are in the pipeline. */
+        private boolean nettysHandlers;
 
         Requests() {
             super(new HttpDecoderConfig());
@@ -108,6 +116,9 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
                     return;
                 }
             }
+            if (!nettysHandlers) {
+                addNettysHandlers(ctx);
+            }
             int before = out.size();
             super.decode(ctx, buffer, out);
             nettyMidMessage = out.size() == before || !(out.get(out.size() - 1) instanceof LastHttpContent);
@@ -118,6 +129,18 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
                     tooDeep(ctx, out, i);
                 }
             }
+        }
+
+        /**
+         * What Netty's decoder sends on needs joining: its head and empty end made one request
+         * ({@link BodilessRequests}), a body aggregated up to maxPackageSize. A connection whose
+         * requests drover reads itself never needs them, and each would be two more hops for every request.
+         */
+        private void addNettysHandlers(ChannelHandlerContext ctx) {
+            nettysHandlers = true;
+            BodilessRequests bodiless = new BodilessRequests();
+            ctx.pipeline().addAfter(ctx.name(), null, bodiless);
+            ctx.pipeline().addAfter(ctx.pipeline().context(bodiless).name(), null, new HttpObjectAggregator(maxPackageSize.getAsInt()));
         }
 
         private void tooDeep(ChannelHandlerContext ctx, List<Object> out, int from) {
