@@ -172,7 +172,7 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
                 }
                 byte flags = answered();
                 boolean close = (flags & CLOSE) != 0 || answer.closes();
-                ctx.write(answer.encode(ctx.alloc(), (flags & HEAD) != 0, close, (flags & SAY_KEEP_ALIVE) != 0),
+                ctx.write(answer.encode((flags & HEAD) != 0, close, (flags & SAY_KEEP_ALIVE) != 0),
                         close ? promise.unvoid().addListener(ChannelFutureListener.CLOSE) : promise);
                 return;
             }

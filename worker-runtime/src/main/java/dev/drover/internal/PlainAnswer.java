@@ -1,7 +1,6 @@
 package dev.drover.internal;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -53,9 +52,9 @@ final class PlainAnswer {
      * The answer's bytes; without the body for a HEAD request, with {@code connection: close} when
      * it closes, {@code connection: keep-alive} when {@code sayKeepAlive} (an HTTP/1.0 request asked for it) and it does not.
      */
-    ByteBuf encode(ByteBufAllocator alloc, boolean headRequest, boolean close, boolean sayKeepAlive) {
+    ByteBuf encode(boolean headRequest, boolean close, boolean sayKeepAlive) {
         int bodyLength = headRequest ? 0 : body.length;
-        ByteBuf out = alloc.buffer(head.length + 10 + KEEP_ALIVE.length + 4 + bodyLength);
+        ByteBuf out = LoopBuffers.take(head.length + 10 + KEEP_ALIVE.length + 4 + bodyLength);
         out.writeBytes(head);
         writeDecimal(out, body.length);
         if (close) {

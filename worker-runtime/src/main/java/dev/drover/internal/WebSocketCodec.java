@@ -66,10 +66,10 @@ final class WebSocketCodec implements Codec {
     public Object encode(Object data, ByteBufAllocator alloc, Connection connection) {
         if (connection instanceof NettyConnection open && open.plainFrames()) {
             if (data instanceof String text) {
-                return frame(alloc, TEXT, text);
+                return frame(TEXT, text);
             }
             if (data instanceof byte[] bytes) {
-                return frame(alloc, BINARY, bytes);
+                return frame(BINARY, bytes);
             }
         }
         if (data instanceof WebSocketClose close) {
@@ -89,17 +89,17 @@ final class WebSocketCodec implements Codec {
      * 16 or 64 bits) with {@code text} as UTF-8, in one buffer: what Netty's encoder writes for a
      * TextWebSocketFrame, without the frame object and the second buffer it copies through.
      */
-    static ByteBuf frame(ByteBufAllocator alloc, int opcode, String text) {
+    static ByteBuf frame(int opcode, String text) {
         int length = ByteBufUtil.utf8Bytes(text);
-        ByteBuf frame = alloc.buffer(headerSize(length) + length);
+        ByteBuf frame = LoopBuffers.take(headerSize(length) + length);
         writeHeader(frame, opcode, length);
         ByteBufUtil.reserveAndWriteUtf8(frame, text, length);
         return frame;
     }
 
     /** The same for a binary payload. */
-    static ByteBuf frame(ByteBufAllocator alloc, int opcode, byte[] payload) {
-        ByteBuf frame = alloc.buffer(headerSize(payload.length) + payload.length);
+    static ByteBuf frame(int opcode, byte[] payload) {
+        ByteBuf frame = LoopBuffers.take(headerSize(payload.length) + payload.length);
         writeHeader(frame, opcode, payload.length);
         return frame.writeBytes(payload);
     }

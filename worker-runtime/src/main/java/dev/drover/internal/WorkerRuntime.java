@@ -122,6 +122,7 @@ public final class WorkerRuntime {
      * the callbacks'.
      */
     void installConnection(ChannelPipeline pipeline, Traffic traffic, Codec codec, NettyConnection connection) {
+        pipeline.channel().config().setRecvByteBufAllocator(LoopBuffers.READS);
         pipeline.addLast(traffic, new Flushes(flushBatch));
         codec.install(pipeline, connection);
         pipeline.addLast(new ConnectionHandler(this, connection));

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -131,18 +130,18 @@ class WebSocketCodecTest {
             texts.add("é".repeat(length / 2));
         }
         for (String text : texts) {
-            assertArrayEquals(nettyEncoded(new TextWebSocketFrame(text)), bytes(WebSocketCodec.frame(ByteBufAllocator.DEFAULT,
-                    WebSocketCodec.TEXT, text)), "text of " + text.length() + " chars");
+            assertArrayEquals(nettyEncoded(new TextWebSocketFrame(text)), bytes(WebSocketCodec.frame(WebSocketCodec.TEXT, text)),
+                    "text of " + text.length() + " chars");
             byte[] payload = text.getBytes(StandardCharsets.UTF_8);
             assertArrayEquals(nettyEncoded(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload))),
-                    bytes(WebSocketCodec.frame(ByteBufAllocator.DEFAULT, WebSocketCodec.BINARY, payload)), payload.length + " bytes");
+                    bytes(WebSocketCodec.frame(WebSocketCodec.BINARY, payload)), payload.length + " bytes");
         }
     }
 
     @Test
     void aWrittenFrameGoesOutAsItIsAfterTheHandshake() {
         EmbeddedChannel channel = handshaken();
-        byte[] frame = bytes(WebSocketCodec.frame(ByteBufAllocator.DEFAULT, WebSocketCodec.TEXT, "pushed"));
+        byte[] frame = bytes(WebSocketCodec.frame(WebSocketCodec.TEXT, "pushed"));
         channel.writeAndFlush(Unpooled.wrappedBuffer(frame));
         assertArrayEquals(frame, outbound(channel));
     }
