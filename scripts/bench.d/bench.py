@@ -540,8 +540,16 @@ application's own thread asks for, are still the pooled allocator's). Side by si
 (8 alternating rounds each): user CPU per request 3.18 -> 2.96 us at 64 connections, lower in every
 pair, a second run 3.78 -> 3.72 us (lower in 5 of 8) on a slow hour; 4.26 -> 4.04 us at 1,000
 connections (5 of 6); each worker's RSS after the load 6-7 MiB lower (the pool no longer takes a
-chunk for them). What is left is Netty's pipeline, JNI, and the kernel: `sendto` on loopback runs
-the receiving side's TCP stack too, ~40% of the loop's time.
+chunk for them). At 1,000 connections a request costs about 1 us more user time than at 64, and
+the profile's difference is in the first touch of each connection's objects: finding the next
+handler in the pipeline, the read handle's reset, the handlers' first lines (cache misses: 500
+connections' pipelines per worker do not stay in the cache). So a connection has fewer of them:
+the byte counts for `connections` and the flush batching are one handler (`Traffic`), and the read
+handle sizes its reads itself instead of wrapping Netty's adaptive one (and counts are stored
+without a fence). Side by side against 06e60a2 (6 alternating rounds each, a slow hour): user CPU
+per request 4.94 -> 4.47 us at 1,000 connections, lower in every pair, p99 24 -> 21 ms; 3.35 ->
+3.22 us at 64 (4 of 6). What is left is Netty's pipeline, JNI, and the kernel: `sendto` on
+loopback runs the receiving side's TCP stack too, ~40% of the loop's time.
 
 A push is a write to another connection than the one being read. Netty's flush consolidation
 submitted a task and a future for each such connection; a worker's connections now share one flush

@@ -41,7 +41,7 @@ public final class Dialer {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        Traffic traffic = new Traffic();
+                        Traffic traffic = new Traffic(runtime.flushBatch());
                         NettyConnection connection = new NettyConnection(channel, runtime.worker(), codec, runtime.nextConnectionId(),
                                 traffic, runtime, facade);
                         connected.accept(connection);

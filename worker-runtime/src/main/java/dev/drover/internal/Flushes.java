@@ -13,7 +13,7 @@ import io.netty.channel.ChannelPromise;
  * {@link #MAX_PENDING} flushes wait; a connection turning unwritable, closing or failing flushes
  * at once.
  */
-final class Flushes extends ChannelDuplexHandler {
+class Flushes extends ChannelDuplexHandler {
     /** Flushes that may wait before one goes through anyway. */
     static final int MAX_PENDING = 256;
 

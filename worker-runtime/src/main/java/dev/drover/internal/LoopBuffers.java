@@ -3,9 +3,8 @@ package dev.drover.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledUnsafeDirectByteBuf;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
-import io.netty.util.UncheckedBooleanSupplier;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.ArrayDeque;
@@ -25,7 +24,7 @@ final class LoopBuffers {
     static final int SIZE = 4096;
     /** Buffers kept for reuse per loop; more given back at once (a broadcast's) are freed. */
     static final int KEEP = 64;
-    /** Channels read into these (sizes guessed as Netty's adaptive allocator guesses them). */
+    /** Channels read into these. */
     static final RecvByteBufAllocator READS = new Reads();
 
     private static final FastThreadLocal<LoopBuffers> LOOP = new FastThreadLocal<>() {
@@ -82,29 +81,64 @@ final class LoopBuffers {
         }
     }
 
-    /** Netty's adaptive read sizes, the buffers from here. */
-    private static final class Reads implements RecvByteBufAllocator {
-        private final RecvByteBufAllocator sizes = new AdaptiveRecvByteBufAllocator();
+    /**
+     * Reads into buffers from here, sized as Netty's adaptive allocator sizes them (from one buffer
+     * up to 64 KiB, four times larger after a read that filled its buffer, halved after two that
+     * used half or less), 16 reads per turn at most, as Netty's sockets do. Its own handle rather
+     * than one wrapping Netty's adaptive handle: a read goes through one object fewer.
+     */
+    private static final class Reads extends DefaultMaxMessagesRecvByteBufAllocator {
+        static final int MAX_GUESS = 65536;
+
+        Reads() {
+            super(16);
+        }
 
         @Override
         public Handle newHandle() {
-            return new ReadHandle((ExtendedHandle) sizes.newHandle());
-        }
-    }
-
-    private static final class ReadHandle extends RecvByteBufAllocator.DelegatingHandle implements RecvByteBufAllocator.ExtendedHandle {
-        ReadHandle(RecvByteBufAllocator.ExtendedHandle sizes) {
-            super(sizes);
+            return new ReadHandle();
         }
 
-        @Override
-        public ByteBuf allocate(ByteBufAllocator alloc) {
-            return take(guess());
-        }
+        private final class ReadHandle extends MaxMessageHandle {
+            private int guess = SIZE;
+            private boolean shrinkNext;
 
-        @Override
-        public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
-            return ((RecvByteBufAllocator.ExtendedHandle) delegate()).continueReading(maybeMoreDataSupplier);
+            @Override
+            public ByteBuf allocate(ByteBufAllocator alloc) {
+                return take(guess);
+            }
+
+            @Override
+            public int guess() {
+                return guess;
+            }
+
+            @Override
+            public void lastBytesRead(int bytes) {
+                if (bytes == attemptedBytesRead()) {
+                    record(bytes); // the buffer filled: the next one may be larger at once
+                }
+                super.lastBytesRead(bytes);
+            }
+
+            @Override
+            public void readComplete() {
+                record(totalBytesRead());
+            }
+
+            private void record(int bytes) {
+                if (bytes >= guess) {
+                    guess = Math.min(MAX_GUESS, guess * 4);
+                    shrinkNext = false;
+                } else if (bytes <= guess / 2 && guess > SIZE) {
+                    if (shrinkNext) {
+                        guess /= 2;
+                    }
+                    shrinkNext = !shrinkNext;
+                } else {
+                    shrinkNext = false;
+                }
+            }
         }
     }
 }

@@ -117,15 +117,20 @@ public final class WorkerRuntime {
     }
 
     /**
-     * The handlers of a new connection of this process, after its TLS handler: the traffic counts,
-     * its flushes (batched with every other connection's, see {@link Flushes}), its codec's, and
-     * the callbacks'.
+     * The handlers of a new connection of this process, after its TLS handler: its traffic (counted,
+     * flushes batched with every other connection's, see {@link Flushes}), its codec's, and the
+     * callbacks'.
      */
     void installConnection(ChannelPipeline pipeline, Traffic traffic, Codec codec, NettyConnection connection) {
         pipeline.channel().config().setRecvByteBufAllocator(LoopBuffers.READS);
-        pipeline.addLast(traffic, new Flushes(flushBatch));
+        pipeline.addLast(traffic);
         codec.install(pipeline, connection);
         pipeline.addLast(new ConnectionHandler(this, connection));
+    }
+
+    /** The task that flushes this process's connections written to outside their reads. */
+    FlushBatch flushBatch() {
+        return flushBatch;
     }
 
     /** The event loop every callback of this process runs on. */
@@ -282,7 +287,7 @@ public final class WorkerRuntime {
                         if (!unix) {
                             channel.config().setOption(ChannelOption.TCP_NODELAY, true);
                         }
-                        Traffic traffic = new Traffic();
+                        Traffic traffic = new Traffic(flushBatch);
                         NettyConnection connection = new NettyConnection(channel, listener, codec, nextConnectionId(), traffic,
                                 WorkerRuntime.this);
                         if (tls != null) {

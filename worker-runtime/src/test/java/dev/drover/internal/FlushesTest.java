@@ -25,8 +25,9 @@ class FlushesTest {
     private final FlushBatch batch = new FlushBatch(loop.eventLoop());
     private final EmbeddedChannel first = connection();
 
+    /** A connection's head, as workers install it: {@link Traffic} counts and flushes. */
     private EmbeddedChannel connection() {
-        return new EmbeddedChannel(new Flushes(batch));
+        return new EmbeddedChannel(new Traffic(batch));
     }
 
     private static ByteBuf text(String text) {
@@ -42,6 +43,20 @@ class FlushesTest {
             buffer.release();
         }
         return out.toString();
+    }
+
+    @Test
+    void theBytesInAndOutAreCounted() {
+        Traffic traffic = first.pipeline().get(Traffic.class);
+        first.writeInbound(text("hello"));
+        first.writeAndFlush(text("hi!"));
+        loop.runPendingTasks();
+        assertEquals("hi!", sent(first));
+        ByteBuf read = first.readInbound();
+        assertEquals("hello", read.toString(StandardCharsets.US_ASCII));
+        read.release();
+        assertEquals(5, traffic.bytesRead());
+        assertEquals(3, traffic.bytesWritten());
     }
 
     @Test

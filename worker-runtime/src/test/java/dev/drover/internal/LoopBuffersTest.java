@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.IllegalReferenceCountException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
 /** A loop's buffers: reused once released on their loop, clean each time; large ones, grown ones and other threads' are not. */
 @Timeout(30)
 class LoopBuffersTest {
+    private static final ChannelConfig CONFIG = new EmbeddedChannel().config();
     private final DefaultEventLoop loop = new DefaultEventLoop();
 
     @AfterEach
@@ -75,6 +79,32 @@ class LoopBuffersTest {
         ByteBuf taken = onLoop(() -> LoopBuffers.take(16));
         taken.release(); // given back off its loop: freed, not kept
         assertEquals(kept - (kept > 0 ? 1 : 0), onLoop(LoopBuffers::kept));
+    }
+
+    @Test
+    void readsGrowAfterAFullBufferAndShrinkAfterTwoHalfEmptyOnes() {
+        RecvByteBufAllocator.Handle handle = LoopBuffers.READS.newHandle();
+        assertEquals(LoopBuffers.SIZE, handle.guess(), "one loop buffer to begin with");
+        read(handle, LoopBuffers.SIZE);
+        assertEquals(4 * LoopBuffers.SIZE, handle.guess(), "a full buffer: four times larger at once");
+        read(handle, 20_000);
+        assertEquals(65536, handle.guess(), "at most 64 KiB");
+        read(handle, 100);
+        assertEquals(65536, handle.guess(), "one small read is not enough to shrink");
+        read(handle, 100);
+        assertEquals(32768, handle.guess());
+        for (int i = 0; i < 20; i++) {
+            read(handle, 100);
+        }
+        assertEquals(LoopBuffers.SIZE, handle.guess(), "never below one loop buffer");
+    }
+
+    /** One turn's read of {@code bytes}, as an epoll channel reads: reset, attempt, read, complete. */
+    private static void read(RecvByteBufAllocator.Handle handle, int bytes) {
+        handle.reset(CONFIG);
+        handle.attemptedBytesRead(handle.guess());
+        handle.lastBytesRead(bytes);
+        handle.readComplete();
     }
 
     @Test
