@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * defaults, then the operator's, then the group's): for most options the JVM itself takes the
  * last, but it refuses to start with two collectors ("Multiple garbage collectors selected") or an
  * initial heap above the maximum, and an explicit {@code -Xmx} silently beats a later
- * {@code -XX:MaxRAMPercentage}. So an earlier option of those kinds is left out when a later one
- * chooses the same thing.
+ * {@code -XX:MaxRAMPercentage}; and a compiler thread count fits only the compilers it was chosen
+ * for. So an earlier option of those kinds is left out when a later one chooses the same thing.
  */
 public final class JvmOptions {
     private static final Pattern COLLECTOR = Pattern.compile("-XX:[+-]Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC");
@@ -23,10 +23,14 @@ public final class JvmOptions {
             "-XX:MinRAMPercentage=", "-XX:MinRAMFraction=");
     private static final List<String> EXPLICIT_INITIAL = List.of("-Xms", "-XX:InitialHeapSize=");
     private static final List<String> OTHER_INITIAL = List.of("-XX:InitialRAMPercentage=", "-XX:InitialRAMFraction=");
+    /** A master's one compiler thread fits C1 alone: with C2 back the JVM refuses it ("CICompilerCount (1) must be at least 2"). */
+    private static final String COMPILER_COUNT = "-XX:CICompilerCount=";
+    private static final List<String> COMPILER_CHOICE = List.of(COMPILER_COUNT, "-XX:TieredStopAtLevel=", "-XX:+TieredCompilation",
+            "-XX:-TieredCompilation");
 
     private JvmOptions() {}
 
-    /** {@code options} in order, without the earlier of two that choose the collector, the maximum or the initial heap. */
+    /** {@code options} in order, without the earlier of two that choose the collector, the maximum or the initial heap, or the compilers. */
     public static List<String> resolve(List<String> options) {
         return kept(options, dropped(options), options.size());
     }
@@ -56,7 +60,8 @@ public final class JvmOptions {
                 String next = options.get(later);
                 dropped[i] = isCollector(option) && isCollector(next)
                         || startsWithAny(option, EXPLICIT_MAX) && (startsWithAny(next, EXPLICIT_MAX) || startsWithAny(next, OTHER_MAX))
-                        || startsWithAny(option, EXPLICIT_INITIAL) && (startsWithAny(next, EXPLICIT_INITIAL) || startsWithAny(next, OTHER_INITIAL));
+                        || startsWithAny(option, EXPLICIT_INITIAL) && (startsWithAny(next, EXPLICIT_INITIAL) || startsWithAny(next, OTHER_INITIAL))
+                        || option.startsWith(COMPILER_COUNT) && startsWithAny(next, COMPILER_CHOICE);
             }
         }
         dropInitialAboveMax(options, dropped);

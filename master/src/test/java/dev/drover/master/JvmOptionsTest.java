@@ -54,6 +54,17 @@ class JvmOptionsTest {
     }
 
     @Test
+    void theMastersCompilerThreadCountGoesWithALaterCompilerChoice() {
+        List<String> master = List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss512k");
+        assertEquals(master, JvmOptions.resolve(master), "its own defaults stay together");
+        assertEquals(List.of("-XX:TieredStopAtLevel=1", "-Xss512k"), after(master, "-XX:TieredStopAtLevel=4"),
+                "C2 back with one compiler thread: the JVM would refuse to start");
+        assertEquals(List.of("-XX:TieredStopAtLevel=1", "-Xss512k"), after(master, "-XX:CICompilerCount=3"));
+        assertEquals(List.of("-XX:TieredStopAtLevel=1", "-Xss512k"), after(master, "-XX:-TieredCompilation"));
+        assertEquals(master, after(master, "-XX:ReservedCodeCacheSize=32m"));
+    }
+
+    @Test
     void sizesReadAsTheJvmReadsThem() {
         List<String> max = List.of("-Xmx", "-XX:MaxHeapSize=");
         assertEquals(OptionalLong.of(256L << 20), JvmOptions.bytes("-Xmx256m", max));

@@ -20,9 +20,10 @@ class JvmOptionsIT {
     @Test
     void theOperatorsAndTheGroupsCollectorAndHeapReplaceDrovers(@TempDir Path dir) throws Exception {
         // The operator runs the parallel collector with a 48 MiB initial heap (the master's default
-        // maximum is 32 MiB); the group asks for the serial one and 300 MiB (the workers' default maximum is 256).
+        // maximum is 32 MiB) and C2 (the master's one compiler thread is for C1 alone); the group asks
+        // for the serial one and 300 MiB (the workers' default maximum is 256).
         try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Xms48m", "-Dapp.jvmOptions=-XX:+UseSerialGC,-Xms300m")
-                .withBaseOptions("-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1")) {
+                .withBaseOptions("-XX:+UseParallelGC", "-XX:TieredStopAtLevel=4")) {
             App.Result start = app.run("start", "-d");
             assertEquals(0, start.code(), "start -d: " + start.all() + "\nlog:\n" + app.log());
             String jvm = Http.get(app.port(), "/jvm");
