@@ -119,6 +119,7 @@ public final class Cli {
     /** The CLI side of {@code start -d}: spawn the daemon master, relay its report until it is ready. */
     private int startDaemon() {
         int[] pair = os().socketPair();
+        long logBefore = DaemonStart.sizeOf(app().logFileOrDefault());
         int daemonPid;
         try {
             Path logDirectory = app().logFileOrDefault().getParent();
@@ -132,7 +133,8 @@ public final class Cli {
         int code = Reply.relay(os(), pair[0], System.out, System.err, DaemonStart.STARTUP_TIMEOUT);
         os().close(pair[0]);
         return DaemonStart.outcome(app(), code, daemonPid,
-                () -> os().reap(daemonPid).map(s -> "exited with status " + s).orElse("closed its report"));
+                () -> os().reap(daemonPid).map(s -> "exited with status " + s).orElse("closed its report"),
+                DaemonStart.whereToLook(app().logFileOrDefault(), logBefore, app().stdoutFileOrDevNull()));
     }
 
     /**

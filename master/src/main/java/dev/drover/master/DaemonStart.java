@@ -124,6 +124,7 @@ final class DaemonStart {
         builder.redirectInput(Redirect.from(new File("/dev/null")));
         builder.redirectOutput(Redirect.PIPE);
         builder.redirectError(Redirect.appendTo(app.stdoutFileOrDevNull().toFile()));
+        long logBefore = sizeOf(app.logFileOrDefault());
         Process process;
         try {
             process = builder.start();
@@ -133,14 +134,40 @@ final class DaemonStart {
             return ExitCodes.FAILED;
         }
         int code = relay(process.getInputStream(), STARTUP_TIMEOUT);
-        return outcome(app, code, (int) process.pid(), () -> exitOf(process));
+        return outcome(app, code, (int) process.pid(), () -> exitOf(process),
+                whereToLook(app.logFileOrDefault(), logBefore, app.stdoutFileOrDevNull()));
+    }
+
+    /** The size of the file at {@code path}; 0 when there is none (yet). */
+    static long sizeOf(Path path) {
+        try {
+            return Files.size(path);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Where the reason a master failed is: its log when it wrote to it since it held {@code sizeBefore}
+     * bytes; otherwise its JVM failed before drover ran (a bad option, no memory), and the JVM's own
+     * output, in the stdout file, says why.
+     */
+    static String whereToLook(Path log, long sizeBefore, Path stdoutFile) {
+        if (sizeOf(log) > sizeBefore) {
+            return "see " + log;
+        }
+        if (stdoutFile.equals(Path.of("/dev/null"))) {
+            return "it wrote nothing to " + log + ", and its JVM's own output went to /dev/null (no stdoutFile): "
+                    + "set one, or start in the foreground, to see why";
+        }
+        return "it wrote nothing to " + log + ": its JVM's own output is in " + stdoutFile;
     }
 
     /**
      * The exit code of {@code start -d} once the daemon's report ended with {@code code} (see
      * {@link Reply#relay}), saying why when it did not say it itself.
      */
-    static int outcome(AppSpec app, int code, int daemonPid, Supplier<String> how) {
+    static int outcome(AppSpec app, int code, int daemonPid, Supplier<String> how, String whereToLook) {
         if (code == Reply.TIMED_OUT) {
             System.err.println(tag(app) + " start failed: the master (pid " + daemonPid + ") did not report its workers ready within "
                     + STARTUP_TIMEOUT.toSeconds() + " s; it keeps trying: see " + app.logFileOrDefault() + ", or stop it");
@@ -148,7 +175,7 @@ final class DaemonStart {
         }
         if (code < 0) {
             System.err.println(tag(app) + " start failed: the master (pid " + daemonPid + ") " + how.get()
-                    + " before its workers were ready; see " + app.logFileOrDefault());
+                    + " before its workers were ready; " + whereToLook);
             return ExitCodes.FAILED;
         }
         return code;

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DaemonStartTest {
     @Test
@@ -43,6 +46,20 @@ class DaemonStartTest {
         assertTrue(DaemonStart.isReportLine("exit 0"));
         assertFalse(DaemonStart.isReportLine("[0.005s][info][gc] Using Serial"));
         assertFalse(DaemonStart.isReportLine("output of the JVM"));
+    }
+
+    @Test
+    void pointsAtTheLogOnlyWhenTheMasterWroteToIt(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("App.log");
+        Path stdout = dir.resolve("App.out");
+        assertEquals("it wrote nothing to " + log + ": its JVM's own output is in " + stdout, DaemonStart.whereToLook(log, 0, stdout));
+        assertEquals("it wrote nothing to " + log + ", and its JVM's own output went to /dev/null (no stdoutFile): "
+                + "set one, or start in the foreground, to see why", DaemonStart.whereToLook(log, 0, Path.of("/dev/null")));
+        Files.writeString(log, "an earlier start\n");
+        long before = DaemonStart.sizeOf(log);
+        assertEquals("it wrote nothing to " + log + ": its JVM's own output is in " + stdout, DaemonStart.whereToLook(log, before, stdout));
+        Files.writeString(log, "this start\n", StandardOpenOption.APPEND);
+        assertEquals("see " + log, DaemonStart.whereToLook(log, before, stdout));
     }
 
     @Test
