@@ -11,7 +11,7 @@ import io.netty.channel.ChannelPromise;
  * its loop's {@link FlushBatch}, which flushes every connection written to in one task, where
  * Netty's handler submitted a task (and a future) of its own for each. At most
  * {@link #MAX_PENDING} flushes wait; a connection turning unwritable, closing or failing flushes
- * at once.
+ * at once. Workers install it as {@link Traffic}, which counts the bytes too.
  */
 class Flushes extends ChannelDuplexHandler {
     /** Flushes that may wait before one goes through anyway. */

@@ -20,7 +20,7 @@ import java.util.ArrayDeque;
  * allocator's; one given back off its loop is freed.
  */
 final class LoopBuffers {
-    /** The one size: a whole common request or answer, and what a read fills at most at a time. */
+    /** The one size: a whole common request or answer, and the first read's (larger reads are the default allocator's). */
     static final int SIZE = 4096;
     /** Buffers kept for reuse per loop; more given back at once (a broadcast's) are freed. */
     static final int KEEP = 64;
