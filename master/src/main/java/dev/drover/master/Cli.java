@@ -133,8 +133,7 @@ public final class Cli {
         int code = Reply.relay(os(), pair[0], System.out, System.err, DaemonStart.STARTUP_TIMEOUT);
         os().close(pair[0]);
         return DaemonStart.outcome(app(), code, daemonPid,
-                () -> os().reap(daemonPid).map(s -> "exited with status " + s).orElse("closed its report"),
-                DaemonStart.whereToLook(app().logFileOrDefault(), logBefore, app().stdoutFileOrDevNull()));
+                () -> os().reap(daemonPid).map(s -> "exited with status " + s).orElse("closed its report"), logBefore);
     }
 
     /**

@@ -134,8 +134,7 @@ final class DaemonStart {
             return ExitCodes.FAILED;
         }
         int code = relay(process.getInputStream(), STARTUP_TIMEOUT);
-        return outcome(app, code, (int) process.pid(), () -> exitOf(process),
-                whereToLook(app.logFileOrDefault(), logBefore, app.stdoutFileOrDevNull()));
+        return outcome(app, code, (int) process.pid(), () -> exitOf(process), logBefore);
     }
 
     /** The size of the file at {@code path}; 0 when there is none (yet). */
@@ -165,9 +164,10 @@ final class DaemonStart {
 
     /**
      * The exit code of {@code start -d} once the daemon's report ended with {@code code} (see
-     * {@link Reply#relay}), saying why when it did not say it itself.
+     * {@link Reply#relay}), saying why when it did not say it itself ({@code logSizeBefore}: the
+     * log's size before the daemon started, see {@link #whereToLook}).
      */
-    static int outcome(AppSpec app, int code, int daemonPid, Supplier<String> how, String whereToLook) {
+    static int outcome(AppSpec app, int code, int daemonPid, Supplier<String> how, long logSizeBefore) {
         if (code == Reply.TIMED_OUT) {
             System.err.println(tag(app) + " start failed: the master (pid " + daemonPid + ") did not report its workers ready within "
                     + STARTUP_TIMEOUT.toSeconds() + " s; it keeps trying: see " + app.logFileOrDefault() + ", or stop it");
@@ -175,7 +175,7 @@ final class DaemonStart {
         }
         if (code < 0) {
             System.err.println(tag(app) + " start failed: the master (pid " + daemonPid + ") " + how.get()
-                    + " before its workers were ready; " + whereToLook);
+                    + " before its workers were ready; " + whereToLook(app.logFileOrDefault(), logSizeBefore, app.stdoutFileOrDevNull()));
             return ExitCodes.FAILED;
         }
         return code;
