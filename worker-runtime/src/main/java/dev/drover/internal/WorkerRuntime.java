@@ -189,11 +189,16 @@ public final class WorkerRuntime {
     private void start() {
         call("onWorkerStart", worker.getOnWorkerStart());
         ListenAddress address = worker.getListenAddress();
-        if (address != null && System.getenv(Environment.RECORDING) != null && Rehearsal.applies(address)) {
+        if (address != null && recording() && Rehearsal.applies(address)) {
             rehearse(this::serveListeners);
         } else {
             serveListeners();
         }
+    }
+
+    /** Whether this worker records its command's class list for the workers' class archive (the first worker of a command). */
+    private static boolean recording() {
+        return System.getenv(Environment.RECORDING) != null;
     }
 
     private void serveListeners() {
@@ -207,8 +212,11 @@ public final class WorkerRuntime {
             }
         }
         whenAll(registered, () -> loop.execute(() -> {
-            control.ready();
             beat();
+            if (recording()) {
+                ClassListEnd.mark();
+            }
+            control.ready();
         }));
     }
 
