@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,7 +38,7 @@ class LeakIT {
             Snapshot after = Snapshot.of(master);
             System.out.println("master before 30 reloads: " + before + "; after: " + after);
             assertEquals(before.descriptors(), after.descriptors(), "descriptors: " + before + " -> " + after + "\n" + Processes.fdTargets(master));
-            assertEquals(before.threads(), after.threads(), "threads: " + before + " -> " + after);
+            assertEquals(before.threads(), after.threads(), "threads: " + before + " -> " + after + "\n" + before.names() + "\n" + after.names());
             assertTrue(after.rssKib() <= before.rssKib() * 1.10, "RSS within 10%: " + before + " -> " + after);
         }
     }
@@ -49,15 +50,30 @@ class LeakIT {
         Await.until("reload " + n + " done", Duration.ofSeconds(60), () -> count(app.log(), "reload done: 2 workers replaced") > done);
     }
 
+    /** A thread's name, as the kernel has it; gone when the thread ended since it was listed. */
+    private static String threadName(Path task) {
+        try {
+            return Files.readString(task.resolve("comm")).trim();
+        } catch (IOException e) {
+            return "(gone)";
+        }
+    }
+
     private static int count(String text, String what) {
         return text.split(java.util.regex.Pattern.quote(what), -1).length - 1;
     }
 
-    private record Snapshot(long descriptors, long threads, long rssKib) {
+    /**
+     * The master's descriptors, threads (and their names, sorted), and RSS. The JIT's compiler
+     * threads are not counted: the JVM starts and ends them with its compile queue
+     * (UseDynamicNumberOfCompilerThreads), one or two C1 threads in the same master.
+     */
+    private record Snapshot(long descriptors, long threads, List<String> names, long rssKib) {
         static Snapshot of(long pid) {
             try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd")); Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
                 long rss = Long.parseLong(Processes.status(pid, "VmRSS").orElseThrow().replace("kB", "").trim());
-                return new Snapshot(fds.count(), tasks.count(), rss);
+                List<String> names = tasks.map(LeakIT::threadName).filter(n -> !n.matches("C[12] CompilerThre.*")).sorted().toList();
+                return new Snapshot(fds.count(), names.size(), names, rss);
             } catch (IOException e) {
                 throw new AssertionError("cannot read /proc/" + pid + ": " + e, e);
             }
