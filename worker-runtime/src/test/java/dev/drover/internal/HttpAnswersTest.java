@@ -224,4 +224,14 @@ class HttpAnswersTest {
         }
         assertEquals(List.of("drover GET /", "netty POST /form abc", "drover GET /", "drover GET /"), seen);
     }
+
+    @Test
+    void aBodyThatWaitsForContinueGetsItEncodedBeforeTheAnswer() {
+        // The aggregator writes the 100 Continue: it must pass the answers' encoder like any answer.
+        channel.writeInbound(Unpooled.copiedBuffer("POST /up HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n",
+                StandardCharsets.US_ASCII));
+        assertEquals("http/1.1 100 continue\r\n\r\n", written());
+        assertEquals("http/1.1 200 ok\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 2\r\n\r\nok", exchange("abc", "ok"));
+        assertTrue(channel.isOpen());
+    }
 }
