@@ -563,8 +563,8 @@ TCP stack included: ~9-10 us of kernel time on that day, more than half of it.
 ## Where the memory and the start time go
 
 Read off a Hello worker on Java 17 with `pmap -x` and `-XX:NativeMemoryTracking=summary` (not by
-this script). A worker started from the class archive is about 52 MiB idle: the archive mapped
-(JDK and application classes, ~17 MiB, all of it touched: the JDK maps it at a random address and
+this script). A worker started from the class archive is about 45 MiB idle: the archive mapped
+(JDK and application classes, ~15 MiB, all of it touched: the JDK maps it at a random address and
 relocates it), libjvm's code (~14 MiB, shared between processes, so PSS is lower), the Java heap
 (~5 MiB touched of `-Xms8m`), code cache, metaspace, thread stacks. After a load the C heap held
 ~17 MiB that C2 had freed; the 5 s trim gives it back. The master is the same JVM floor (a `java`
@@ -572,8 +572,15 @@ that only sleeps is ~34 MiB here with the JDK's archive, ~27 MiB without) plus i
 jnr-ffi's classes; `-Xint` would save 4 MiB and cost 300 ms of `start -d`. The same worker idle,
 second start from its archive, measured side by side on 2026-12-03: 46 MiB as drover starts it,
 43 MiB with C1 only (`-XX:TieredStopAtLevel=1`), 40 MiB interpreted (`-Xint`): with HotSpot and
-this archive a worker does not get under 40 MiB by options alone. The archive's mapping is all
-resident even unrelocated (`-XX:ArchiveRelocationMode=0`: the same RSS, after a page-cache drop too).
+this archive a worker does not get under 40 MiB by options alone. Java 17 here and 25 map a class
+archive at a random address (`ArchiveRelocationMode=1`, for ASLR) and rewrite every pointer in it
+as the JVM starts: on 17 that is ~33 ms of the JVM's own start (`-Xlog:startuptime`: Genesis 37 ms,
+4 ms mapped where it was dumped) and ~13 MiB of the worker archive's pages copied into each worker.
+With `-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0` (measured 2026-12-04, 6-8 kills
+each, not side by side): spawn to READY ~12 ms sooner on 17 (p50 ~177 -> ~165 ms), no change on 25;
+RSS the same (a worker touches every page of its archive), PSS lower as the pages are shared
+(worker 32 -> 28 MiB on 17, 40 -> 30 MiB on 25 with RSS 55 -> 49). drover keeps the JDK's default,
+address randomisation; an operator who prefers the pages can put those options in `JAVA_OPTS`.
 
 `start -d` to the first answer is three JVM starts in a row. The command's JVM reads a plain
 `start -d` itself and starts the daemon with `ProcessBuilder` (~180 ms to the daemon's exec): in a
@@ -590,7 +597,11 @@ first miss opens every jar, 40-80 ms). And the classes a first request loads (~2
 epoll socket channel, the codec, pooled buffers) reached the workers' archive only when a request
 arrived before the master dumped it; the recording worker now has one exchange with itself before
 it is ready: `start -d` to the first answer 997 -> 893 ms p50 side by side against an archive
-without them.
+without them. The JVM writes a lambda's line to its class list with the next class's, so the
+lambdas a worker links after its last class load (serving its listeners, the heartbeat) were not
+in the list the master dumps at READY, and every worker spun them again (6 classes and their
+method handles, ~3-4 ms of a start by `-Xlog:class+load`, within the spawn times' noise side by
+side); the recording worker now loads one class more (`ClassListEnd`) before it is ready.
 
 Java 25's AOT cache (JEP 483/514) needs a training run that exits, and workers exit only at a
 stop or reload. Tried: a training JVM that loads every class the first worker loaded
