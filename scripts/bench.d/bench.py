@@ -574,8 +574,9 @@ second start from its archive, measured side by side on 2026-12-03: 46 MiB as dr
 43 MiB with C1 only (`-XX:TieredStopAtLevel=1`), 40 MiB interpreted (`-Xint`): with HotSpot and
 this archive a worker does not get under 40 MiB by options alone. Java 17 here and 25 map a class
 archive at a random address (`ArchiveRelocationMode=1`, for ASLR) and rewrite every pointer in it
-as the JVM starts: on 17 that is ~33 ms of the JVM's own start (`-Xlog:startuptime`: Genesis 37 ms,
-4 ms mapped where it was dumped) and ~13 MiB of the worker archive's pages copied into each worker.
+as the JVM starts: on 17 that is ~18 ms of the JVM's own creation (`-Xlog:startuptime`: 73 -> 55 ms
+mapped where it was dumped, its Genesis phase 37 -> 4 ms) and ~13 MiB of the worker archive's pages
+copied into each worker.
 With `-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0` (measured 2026-12-04, 6-8 kills
 each, not side by side): spawn to READY ~12 ms sooner on 17 (p50 ~177 -> ~165 ms), no change on 25;
 RSS the same (a worker touches every page of its archive), PSS lower as the pages are shared
