@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * A drover application under test, driven through its CLI like an operator would: its own temp
@@ -114,6 +115,12 @@ final class App implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The pids of {@code group}'s workers the log says became ready, in the log's order (replacements too). */
+    List<Long> readyInLog(String group) {
+        return Pattern.compile("worker\\[" + Pattern.quote(group) + ":(\\d+)\\] id \\d+ ready in")
+                .matcher(log()).results().map(m -> Long.parseLong(m.group(1))).toList();
     }
 
     /** The command line of the application with {@code args}, as an operator would type it. */

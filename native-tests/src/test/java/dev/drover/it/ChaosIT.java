@@ -11,8 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("alone") // it keeps both cores busy starting JVMs: beside other process tests it would starve them, and they it
 @Timeout(180)
 class ChaosIT {
-    private static final Pattern READY = Pattern.compile("worker\\[web:(\\d+)\\] id \\d+ ready in");
-
     @Test
     void killingARandomWorkerEvery300MsFor20SecondsUnderLoad(@TempDir Path dir) throws Exception {
         // From a jar, as deployed: respawned workers map the class archive and start in a fraction of the CPU.
@@ -100,11 +96,7 @@ class ChaosIT {
 
     /** The master's live children that said they were ready (the log names them). */
     private static List<Long> readyWorkers(App app, long master) {
-        Set<Long> said = new HashSet<>();
-        Matcher m = READY.matcher(app.log());
-        while (m.find()) {
-            said.add(Long.parseLong(m.group(1)));
-        }
+        Set<Long> said = new HashSet<>(app.readyInLog("web"));
         List<Long> ready = new ArrayList<>();
         for (long child : Processes.children(master)) {
             if (said.contains(child) && !"Z".equals(Processes.state(child).orElse("Z"))) {

@@ -85,21 +85,15 @@ class ClassArchiveIT {
         try (App app = VersionedApp.v1(dir, "-Dapp.count=1", "-Xlog:class+load=info:file=" + classLog).fromJar(jar)) {
             app.start();
             Await.until("the archive is built", Duration.ofSeconds(60), () -> app.log().contains("class archive for the workers ready"));
-            long recorder = readyWorkers(app.log()).get(0);
+            long recorder = app.readyInLog("web").get(0);
             Processes.kill(recorder, "KILL");
             // Found in the log, not by asking it for its status: that would link what a status needs.
             long replacement = Await.value("the replacement", Duration.ofSeconds(30),
-                    () -> readyWorkers(app.log()).stream().filter(pid -> pid != recorder).findFirst().orElse(null));
+                    () -> app.readyInLog("web").stream().filter(pid -> pid != recorder).findFirst().orElse(null));
             List<String> ownDefinitions = Files.readAllLines(Path.of(classLog.replace("%p", Long.toString(replacement)))).stream()
                     .filter(l -> l.contains(" dev.drover.") && !l.endsWith("source: shared objects file")).toList();
             assertTrue(ownDefinitions.isEmpty(), "classes (lambdas) the recording worker's class list missed: " + ownDefinitions);
         }
-    }
-
-    /** The pids of the workers the log says are ready, in order. */
-    private static List<Long> readyWorkers(String log) {
-        return java.util.regex.Pattern.compile("worker\\[[^:]+:(\\d+)\\] id \\d+ ready in").matcher(log).results()
-                .map(m -> Long.parseLong(m.group(1))).toList();
     }
 
     @Test
