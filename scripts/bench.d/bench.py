@@ -8,13 +8,16 @@ CPU every server process spent (/proc/<pid>/stat) before and after, so the figur
 depend on wrk sharing the two cores come out: CPU per request (user and sys) and RSS. Then it
 measures drover's worker spawn-to-READY (kill -9, read "ready in N ms" from the log; on Java 25
 too when a JDK 25 is found, $JAVA25_HOME or /usr/lib/jvm, its workers killed in turn with the first
-ones) and its master and worker RSS idle. Prints everything, and writes docs/PERFORMANCE.md with a chart.
+ones) and its master and worker RSS idle. With WORKERMAN naming a Workerman 4.x source tree, the
+push service runs on Workerman too (scripts/bench.d/push.php), its rounds alternating with drover's.
+Prints everything, and writes docs/PERFORMANCE.md with a chart.
 """
 import glob
 import os
 import shutil
 import re
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -331,40 +334,67 @@ def push_service(work, ports, count=1):
     """The manual's push service (Push example): 1,000 browsers, 4 pushers with 64 pushes in flight each.
 
     With count > 1 it runs multi-process: count websocket and count text workers joined by the
-    embedded ChannelServer (ports[3]), each push acknowledged by the worker holding its uid.
-    Server CPU (master and workers) is read when the clients say "measuring" and "done", so the
-    connecting and the warm-up stay out of it."""
+    embedded ChannelServer (ports[3]), each push acknowledged by the worker holding its uid. Server
+    CPU is the master's and the workers'."""
     ws, text, http = ports[:3]
     cluster = [f"-Dpush.count={count}", f"-Dpush.channel=127.0.0.1:{ports[3]}"] if count > 1 else []
     subprocess.run(java_app("Push", work, f"-Dpush.websocket=websocket://127.0.0.1:{ws}", f"-Dpush.text=text://127.0.0.1:{text}",
                             f"-Dpush.http=http://127.0.0.1:{http}", *cluster, "start", "-d"), cwd=work, capture_output=True, check=True)
     master = int(open(os.path.join(work, "Push.pid")).read())
     try:
-        pids = [master, *children(master)]
-        clients = [JAVA, "-Xmx512m", os.path.join(ROOT, "scripts", "bench.d", "WebSocketClients.java"), "push", str(ws), str(text),
-                   "1000", "4", "64", DURATION.rstrip("s")]
-        # A first run warms the server up, unmeasured: what C2 compiles in a new worker's first
-        # seconds is a start-up cost, not a push's (with count > 1, six JVMs compile on two cores).
-        subprocess.run(clients, capture_output=True, check=True)
-        client = subprocess.Popen(clients, stdout=subprocess.PIPE, text=True)
-        ticks = {}
-        figures = {}
-        for line in client.stdout:
-            line = line.strip()
-            if line in ("measuring", "done"):
-                ticks[line] = cpu_ticks(pids)
-            elif ":" in line:
-                name, value = line.rsplit(":", 1)
-                figures[name] = float(value)
-        if client.wait() != 0 or "done" not in ticks:
-            raise SystemExit("the push clients failed")
-        cpu = sum(ticks["done"]) - sum(ticks["measuring"])
-        return {"rate": figures["pushes delivered per second"], "fails": int(figures["fail answers"]),
-                "cpu_us": cpu * 1e6 / TICK / figures["delivered"],
-                "user_us": (ticks["done"][0] - ticks["measuring"][0]) * 1e6 / TICK / figures["delivered"], "p50": figures["delivery p50 ms"],
-                "p99": figures["delivery p99 ms"]}
+        return push_clients(ws, text, [master, *children(master)])
     finally:
         subprocess.run(java_app("Push", work, "stop"), cwd=work, capture_output=True)
+
+
+def push_clients(ws, text, pids):
+    """The push clients against a push service on `ws` and `text` whose processes are `pids`: a first
+    run warms the server up, unmeasured (what a JIT compiles in a new worker's first seconds is a
+    start-up cost, not a push's); the second is measured, server CPU read from /proc when the
+    clients say "measuring" and "done", so the connecting and the warm-up stay out of it."""
+    clients = [JAVA, "-Xmx512m", os.path.join(ROOT, "scripts", "bench.d", "WebSocketClients.java"), "push", str(ws), str(text),
+               "1000", "4", "64", DURATION.rstrip("s")]
+    subprocess.run(clients, capture_output=True, check=True)
+    client = subprocess.Popen(clients, stdout=subprocess.PIPE, text=True)
+    ticks = {}
+    figures = {}
+    for line in client.stdout:
+        line = line.strip()
+        if line in ("measuring", "done"):
+            ticks[line] = cpu_ticks(pids)
+        elif ":" in line:
+            name, value = line.rsplit(":", 1)
+            figures[name] = float(value)
+    if client.wait() != 0 or "done" not in ticks:
+        raise SystemExit("the push clients failed")
+    cpu = sum(ticks["done"]) - sum(ticks["measuring"])
+    return {"rate": figures["pushes delivered per second"], "fails": int(figures["fail answers"]),
+            "cpu_us": cpu * 1e6 / TICK / figures["delivered"],
+            "user_us": (ticks["done"][0] - ticks["measuring"][0]) * 1e6 / TICK / figures["delivered"], "p50": figures["delivery p50 ms"],
+            "p99": figures["delivery p99 ms"]}
+
+
+def workerman_push(work, ports):
+    """The same push service on Workerman (scripts/bench.d/push.php, the manual's code), when WORKERMAN
+    names a Workerman source tree: the peer the issue's push targets were measured on."""
+    ws, text = ports
+    env = dict(os.environ, PUSH_WEBSOCKET_PORT=str(ws), PUSH_TEXT_PORT=str(text), PUSH_RUN_DIR=work)
+    command = ["php", os.path.join(ROOT, "scripts", "bench.d", "push.php")]
+    subprocess.run([*command, "start", "-d"], env=env, cwd=work, capture_output=True, check=True)
+    try:
+        deadline = time.time() + 30  # its text port listens once the worker process runs
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", text), timeout=1).close()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise SystemExit(f"Workerman's push service does not listen on 127.0.0.1:{text}; see {work}/workerman-push.log")
+                time.sleep(0.05)
+        master = int(open(os.path.join(work, "workerman-push.pid")).read())
+        return push_clients(ws, text, [master, *children(master)])
+    finally:
+        subprocess.run([*command, "stop"], env=env, cwd=work, capture_output=True)
 
 
 def median(results, key):
@@ -425,8 +455,17 @@ def main():
         ws = websockets(work, 18093)
         print(f"websocket echo: {ws['rate']:.0f} round trips/s, {ws['cpu_us']:.1f} us CPU each; 20,000 idle connections: "
               f"{ws['per_connection_kib']:.1f} KiB each, {ws['idle_cpu_ms']:.0f} ms CPU in 10 s")
-        pushes = [push_service(work, (18095, 18096, 18097)) for _ in range(ROUNDS)]
+        pushes, peer = [], []
+        for rnd in range(1, ROUNDS + 1):  # with WORKERMAN set, the two push services alternate
+            pushes.append(push_service(work, (18095, 18096, 18097)))
+            print(f"round {rnd} push drover    {pushes[-1]['rate']:8.0f} pushes/s  p50 {pushes[-1]['p50']:6.2f} ms  p99 {pushes[-1]['p99']:6.2f} ms"
+                  f"  {pushes[-1]['cpu_us']:.1f} us CPU each", flush=True)
+            if os.environ.get("WORKERMAN"):
+                peer.append(workerman_push(work, (18099, 18100)))
+                print(f"round {rnd} push workerman {peer[-1]['rate']:8.0f} pushes/s  p50 {peer[-1]['p50']:6.2f} ms  p99 {peer[-1]['p99']:6.2f} ms"
+                      f"  {peer[-1]['cpu_us']:.1f} us CPU each", flush=True)
         push = {key: median(pushes, key) for key in pushes[0]}
+        push["peer"] = {key: median(peer, key) for key in peer[0]} if peer else None
         print(f"push service: {push['rate']:.0f} pushes/s delivered, {push['cpu_us']:.1f} us of server CPU each, "
               f"delivery p50 {push['p50']:.2f} ms, p99 {push['p99']:.2f} ms, {push['fails']} fail answers")
         clusters = [push_service(work, (18095, 18096, 18097, 18098), count=2) for _ in range(ROUNDS)]
@@ -442,6 +481,18 @@ def main():
                 s.stop()
             except Exception as e:  # noqa: BLE001 - cleanup goes on
                 print(f"cannot stop {s.name}: {e}", file=sys.stderr)
+
+
+def peer_row(push):
+    """The report's line for Workerman's push service beside drover's (WORKERMAN set), or for its absence."""
+    peer = push["peer"]
+    if peer is None:
+        return ("the same on Workerman | not measured: set WORKERMAN to a Workerman 4.x source tree (scripts/bench.d/push.php, the "
+                "manual's code, needs `php`) |")
+    return (f"the same on Workerman 4.x (scripts/bench.d/push.php, the manual's code; rounds alternating with drover's) | "
+            f"{peer['rate']:,.0f} pushes/s delivered, {peer['cpu_us']:.1f} µs of server CPU per delivered push, delivery p50 "
+            f"{peer['p50']:.2f} ms, p99 {peer['p99']:.2f} ms, {peer['fails']} `fail` answers; drover/Workerman: pushes/s "
+            f"{push['rate'] / peer['rate']:.2f}x, CPU per push {push['cpu_us'] / peer['cpu_us']:.2f}x, p99 {push['p99'] / peer['p99']:.2f}x |")
 
 
 def write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster, allocated):
@@ -508,6 +559,7 @@ drover, workers and master (Hello example, count 2, `start -d`):
 | WebSocket echo, 64 clients (Echo example, count 2) | {ws['rate']:,.0f} round trips/s, {ws['cpu_us']:.1f} µs of server CPU each |
 | 20,000 idle WebSocket connections on 2 workers | {ws['per_connection_kib']:.1f} KiB of RSS each ({ws['rss_before'] / 1024:.0f} → {ws['rss_after'] / 1024:.0f} MiB); {ws['idle_cpu_ms']:.0f} ms of CPU in 10 s idle |
 | push service (Push example): 1,000 WebSocket browsers, 4 pushers × 64 pushes in flight, {DURATION} | {push['rate']:,.0f} pushes/s delivered, {push['cpu_us']:.1f} µs of server CPU per delivered push, delivery p50 {push['p50']:.2f} ms, p99 {push['p99']:.2f} ms, {push['fails']} `fail` answers (median of {ROUNDS} runs, each after an unmeasured warm-up run of the same clients) |
+| {peer_row(push)}
 | the same, multi-process (`-Dpush.count=2`: 2 websocket and 2 text workers, the embedded ChannelServer, each push acknowledged by the holder's worker) | {cluster['rate']:,.0f} pushes/s delivered, {cluster['cpu_us']:.1f} µs of server CPU per delivered push, delivery p50 {cluster['p50']:.2f} ms, p99 {cluster['p99']:.2f} ms, {cluster['fails']} `fail` answers (median of {ROUNDS} runs) |
 
 ## Where the CPU goes
@@ -560,6 +612,23 @@ CPU from `/proc`, a slow day of this machine; means): the push worker's user CPU
 7.1 -> 6.4 us, total 17.0 -> 16.1 us. A push still costs one `sendto` of its own, the receiver's
 TCP stack included: ~9-10 us of kernel time on that day, more than half of it.
 
+Where a push's delivery time goes (measured 2026-12-04, not by this script). The pushers are owed
+a new push for each `ok`, and the server says `ok` once it has written the push to the browser's
+socket, not once the browser read it: the pushes between the server and the clients' one reader
+thread (1,000 sockets, one `read` each per turn) are not bounded by the 256 in flight. With 16
+in flight per pusher instead of 64, drover's p50 fell from ~4.7 ms to 1.0 ms at the same rate, but
+the p99 stayed at ~16 ms; with 4 in flight (49,000 pushes/s) it was 2.7 ms. The push worker's
+collector is not the tail either: young pauses every ~35 ms of ~0.5 ms (p99 5 ms, max 15 ms in
+30 s, `-Xlog:gc`), ~1.2% of the time. The tail is the two cores shared between the server's event
+loop (~0.9 of a core), the clients' reader (~0.6) and their pushers and collector: a thread that
+is ready waits for a core. Workerman 4.2.1 (select loop, PHP 8.2) on the same clients, rounds
+alternating with drover's, seven pairs on 2026-12-04 (four by hand, three by this script): p99
+18.3 / 24.3 / 21.2 / 34.7 / 7.8 / 20.9 / 11.6 ms against drover's 10.1 / 10.3 / 20.1 / 25.2 /
+16.6 / 17.0 / 16.0 ms (lower in 5 of 7 pairs; medians 20.9 and 16.6 ms), while drover delivered
+1.8-2.1x the pushes at ~0.55x the CPU per push. The issue's 9.4 ms for Workerman falls inside
+that spread; on this machine neither server holds a 10 ms p99 from run to run. `WORKERMAN=<a
+Workerman 4.x tree> scripts/bench` runs the comparison (the row above).
+
 ## Where the memory and the start time go
 
 Read off a Hello worker on Java 17 with `pmap -x` and `-XX:NativeMemoryTracking=summary` (not by
@@ -603,6 +672,13 @@ lambdas a worker links after its last class load (serving its listeners, the hea
 in the list the master dumps at READY, and every worker spun them again (6 classes and their
 method handles, ~3-4 ms of a start by `-Xlog:class+load`, within the spawn times' noise side by
 side); the recording worker now loads one class more (`ClassListEnd`) before it is ready.
+Measured on 2026-12-04 and not kept: the master's critical path to its first spawn (~310 ms from
+its fork, by `/proc/<pid>/stat` start times over 10 alternating starts) is the thread that loads
+jnr-ffi (~150 ms: its `LibC` proxy class, ~10 dynamic proxies for annotations, most of them
+jnr-ffi's own, and reflection); the log's clock through `java.util.TimeZone` instead of java.time
+(~20 ms less in a JVM alone, as its zone provider scans the class path) and `LibC` without
+annotations (4 proxies fewer) did not shorten that path (310 vs 310 ms, both changes), and the
+clock alone not the master's CPU at `start -d`'s return (420 vs 425 ms, 8 starts each).
 
 Java 25's AOT cache (JEP 483/514) needs a training run that exits, and workers exit only at a
 stop or reload. Tried: a training JVM that loads every class the first worker loaded
