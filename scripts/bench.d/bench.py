@@ -397,6 +397,11 @@ def workerman_push(work, ports):
         subprocess.run([*command, "stop"], env=env, cwd=work, capture_output=True)
 
 
+def print_push_round(rnd, server, r):
+    print(f"round {rnd} push {server:<9} {r['rate']:8.0f} pushes/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:6.2f} ms"
+          f"  {r['cpu_us']:.1f} us CPU each", flush=True)
+
+
 def median(results, key):
     return statistics.median(r[key] for r in results)
 
@@ -458,12 +463,10 @@ def main():
         pushes, peer = [], []
         for rnd in range(1, ROUNDS + 1):  # with WORKERMAN set, the two push services alternate
             pushes.append(push_service(work, (18095, 18096, 18097)))
-            print(f"round {rnd} push drover    {pushes[-1]['rate']:8.0f} pushes/s  p50 {pushes[-1]['p50']:6.2f} ms  p99 {pushes[-1]['p99']:6.2f} ms"
-                  f"  {pushes[-1]['cpu_us']:.1f} us CPU each", flush=True)
+            print_push_round(rnd, "drover", pushes[-1])
             if os.environ.get("WORKERMAN"):
                 peer.append(workerman_push(work, (18099, 18100)))
-                print(f"round {rnd} push workerman {peer[-1]['rate']:8.0f} pushes/s  p50 {peer[-1]['p50']:6.2f} ms  p99 {peer[-1]['p99']:6.2f} ms"
-                      f"  {peer[-1]['cpu_us']:.1f} us CPU each", flush=True)
+                print_push_round(rnd, "workerman", peer[-1])
         push = {key: median(pushes, key) for key in pushes[0]}
         push["peer"] = {key: median(peer, key) for key in peer[0]} if peer else None
         print(f"push service: {push['rate']:.0f} pushes/s delivered, {push['cpu_us']:.1f} us of server CPU each, "
