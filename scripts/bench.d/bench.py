@@ -17,7 +17,6 @@ import os
 import shutil
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -382,15 +381,9 @@ def workerman_push(work, ports):
     command = ["php", os.path.join(ROOT, "scripts", "bench.d", "push.php")]
     subprocess.run([*command, "start", "-d"], env=env, cwd=work, capture_output=True, check=True)
     try:
-        deadline = time.time() + 30  # its text port listens once the worker process runs
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", text), timeout=1).close()
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise SystemExit(f"Workerman's push service does not listen on 127.0.0.1:{text}; see {work}/workerman-push.log")
-                time.sleep(0.05)
+        # Its worker answers an HTTP request on the websocket port (400) once onWorkerStart has
+        # listened on the text port.
+        wait_port(ws)
         master = int(open(os.path.join(work, "workerman-push.pid")).read())
         return push_clients(ws, text, [master, *children(master)])
     finally:
