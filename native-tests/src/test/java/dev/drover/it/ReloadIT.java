@@ -82,6 +82,15 @@ class ReloadIT {
         return busy;
     }
 
+    /**
+     * Until worker {@code pid} of a PidApp with {@code app.dir} {@code dir} has begun a {@code /slow}
+     * request. (Polling {@code status} for a busy worker took a JVM start per poll: on a loaded
+     * machine, too few of them fell inside an 8-second request.)
+     */
+    static void awaitSlowRequest(Path dir, long pid) {
+        Await.until("the slow request is in worker " + pid, Duration.ofSeconds(30), () -> Files.exists(dir.resolve("slow-" + pid)));
+    }
+
     /** In the log, each old worker's exit is followed by its replacement's ready before the next old one exits. */
     private static void assertOneAtATime(String log, List<App.WorkerRow> before) {
         int missing = 0;
@@ -100,12 +109,12 @@ class ReloadIT {
 
     @Test
     void gracefulReloadLetsTheSlowRequestFinish(@TempDir Path dir) throws Exception {
-        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir)) {
             app.start();
             int port = app.port();
             long old = app.workers().get(0).pid();
             CompletableFuture<String> slow = Async.call(() -> Http.tryGet(port, "/slow?ms=8000"));
-            Await.until("the slow request is in the worker", Duration.ofSeconds(10), () -> busyWorkers(app) == 1);
+            awaitSlowRequest(dir, old);
             App.Result reload = app.run("reload", "-g");
             assertEquals(0, reload.code(), reload.all());
             assertEquals(old + " 0", slow.get(), "the old worker answered the slow request in full");

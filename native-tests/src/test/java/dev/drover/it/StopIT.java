@@ -80,12 +80,12 @@ class StopIT {
 
     @Test
     void winchStopsGracefullyAfterTheSlowRequest(@TempDir Path dir) throws Exception {
-        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir)) {
             app.start();
             int port = app.port();
             long worker = app.workers().get(0).pid();
             CompletableFuture<String> slow = Async.call(() -> Http.tryGet(port, "/slow?ms=8000"));
-            Await.until("the slow request is in the worker", Duration.ofSeconds(10), () -> ReloadIT.busyWorkers(app) == 1);
+            ReloadIT.awaitSlowRequest(dir, worker);
             long master = app.masterPid();
             Processes.kill(master, "WINCH");
             assertEquals(worker + " 0", slow.get(), "the slow request completes first");
@@ -96,11 +96,12 @@ class StopIT {
 
     @Test
     void stopGracefulWaitsForTheSlowRequest(@TempDir Path dir) throws Exception {
-        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir)) {
             app.start();
             int port = app.port();
+            long worker = app.workers().get(0).pid();
             CompletableFuture<String> slow = Async.call(() -> Http.tryGet(port, "/slow?ms=8000"));
-            Await.until("the slow request is in the worker", Duration.ofSeconds(10), () -> ReloadIT.busyWorkers(app) == 1);
+            ReloadIT.awaitSlowRequest(dir, worker);
             App.Result stop = app.run("stop", "-g");
             assertEquals(0, stop.code(), stop.all());
             assertTrue(slow.isDone() && slow.get() != null, "answered before the master was gone");

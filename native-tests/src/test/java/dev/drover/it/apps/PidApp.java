@@ -10,7 +10,8 @@ import java.nio.file.Path;
 /**
  * Answers HTTP requests with "pid id" of the worker that served it ("pid id os.arch" for GET /arch, its collectors and initial heap
  * "gc=Copy,MarkSweepCompact heap=8388608" for GET /jvm). GET /crash throws, /busy spins
- * forever, /slow?ms=N answers after N ms (the worker is busy meanwhile).
+ * forever, /slow?ms=N answers after N ms (the worker is busy meanwhile; it leaves "slow-PID" in
+ * app.dir as it starts).
  * System properties: app.listen, app.count, app.reusePort, app.reloadable, app.hangTimeout (seconds),
  * app.maxRequests, app.maxRequestsJitter, app.maxMemory (bytes), app.jvmOptions (the group's, comma-separated), and app.dir, where
  * onWorkerReload and onWorkerStop leave marker files "reloaded-PID" and "stopped-PID", and the
@@ -55,7 +56,10 @@ public final class PidApp {
                         Thread.onSpinWait();
                     }
                 }
-                case "/slow" -> Thread.sleep(Long.parseLong(request.query("ms").orElse("1000")));
+                case "/slow" -> {
+                    mark(dir, "slow-");
+                    Thread.sleep(Long.parseLong(request.query("ms").orElse("1000")));
+                }
                 case "/stopall" -> Worker.stopAll();
                 case "/reloadall" -> Worker.reloadAll();
                 case "/garbage" -> writeToControlChannel("\u0000\u0001\u0002 not a message\n");
