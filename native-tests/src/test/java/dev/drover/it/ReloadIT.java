@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.it.apps.PidApp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,12 +86,19 @@ class ReloadIT {
     }
 
     /**
-     * Until worker {@code pid} of a PidApp with {@code app.dir} {@code dir} has begun a {@code /slow}
-     * request. (Polling {@code status} for a busy worker took a JVM start per poll: on a loaded
-     * machine, too few of them fell inside an 8-second request.)
+     * The pid of the worker of a PidApp with {@code app.dir} {@code dir} that has begun a {@code /slow}
+     * request, once one has. (Polling {@code status} for a busy worker takes a JVM start per poll:
+     * on a loaded machine too few of them fell inside an 8-second request.)
      */
-    static void awaitSlowRequest(Path dir, long pid) {
-        Await.until("the slow request is in worker " + pid, Duration.ofSeconds(30), () -> Files.exists(dir.resolve("slow-" + pid)));
+    static long awaitSlowRequest(Path dir) {
+        return Await.value("a worker in the slow request", Duration.ofSeconds(30), () -> {
+            try (Stream<Path> files = Files.list(dir)) {
+                return files.map(file -> file.getFileName().toString()).filter(name -> name.startsWith("slow-"))
+                        .map(name -> Long.valueOf(name.substring("slow-".length()))).findFirst().orElse(null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     /** In the log, each old worker's exit is followed by its replacement's ready before the next old one exits. */
@@ -114,7 +124,7 @@ class ReloadIT {
             int port = app.port();
             long old = app.workers().get(0).pid();
             CompletableFuture<String> slow = Async.call(() -> Http.tryGet(port, "/slow?ms=8000"));
-            awaitSlowRequest(dir, old);
+            assertEquals(old, awaitSlowRequest(dir));
             App.Result reload = app.run("reload", "-g");
             assertEquals(0, reload.code(), reload.all());
             assertEquals(old + " 0", slow.get(), "the old worker answered the slow request in full");
@@ -139,13 +149,13 @@ class ReloadIT {
 
     @Test
     void aReloadDuringAReloadIsIgnored(@TempDir Path dir) throws Exception {
-        try (App app = new App(dir, PidApp.class, "-Dapp.count=2")) {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=2", "-Dapp.dir=" + dir)) {
             app.start();
             int port = app.port();
             // The first reload lasts as long as this request (its old worker must exit first): long
             // enough that two commands on a loaded CI machine (each a JVM start) fit well inside it.
             CompletableFuture<String> slow = Async.call(() -> Http.tryGet(port, "/slow?ms=25000"));
-            Await.until("a worker is busy with the slow request", Duration.ofSeconds(10), () -> busyWorkers(app) > 0);
+            awaitSlowRequest(dir);
             Process first = app.launch("reload", "-g");
             Await.until("the first reload runs", Duration.ofSeconds(10), () -> app.log().contains("reloading gracefully"));
             App.Result second = app.run("reload");

@@ -24,7 +24,7 @@ class StopIT {
             int port = app.port();
             long worker = app.workers().get(0).pid();
             Async.call(() -> Http.tryGet(port, "/busy"));
-            Await.until("the worker is stuck", Duration.ofSeconds(10), () -> ReloadIT.busyWorkers(app) == 1);
+            Await.until("the worker is stuck", Duration.ofSeconds(30), () -> ReloadIT.busyWorkers(app) == 1);
             long master = app.masterPid();
             long stopAt = System.nanoTime();
             App.Result stop = app.run("stop");
@@ -48,7 +48,7 @@ class StopIT {
             int port = app.port();
             long worker = app.workers().get(0).pid();
             Async.call(() -> Http.tryGet(port, "/busy"));
-            Await.until("the worker is stuck", Duration.ofSeconds(10), () -> ReloadIT.busyWorkers(app) == 1);
+            Await.until("the worker is stuck", Duration.ofSeconds(30), () -> ReloadIT.busyWorkers(app) == 1);
             long termAt = System.nanoTime();
             Processes.kill(master.pid(), "TERM");
             assertTrue(master.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the master exits");
@@ -85,7 +85,7 @@ class StopIT {
             int port = app.port();
             long worker = app.workers().get(0).pid();
             CompletableFuture<String> slow = Async.call(() -> Http.tryGet(port, "/slow?ms=8000"));
-            ReloadIT.awaitSlowRequest(dir, worker);
+            assertEquals(worker, ReloadIT.awaitSlowRequest(dir));
             long master = app.masterPid();
             Processes.kill(master, "WINCH");
             assertEquals(worker + " 0", slow.get(), "the slow request completes first");
@@ -101,7 +101,7 @@ class StopIT {
             int port = app.port();
             long worker = app.workers().get(0).pid();
             CompletableFuture<String> slow = Async.call(() -> Http.tryGet(port, "/slow?ms=8000"));
-            ReloadIT.awaitSlowRequest(dir, worker);
+            assertEquals(worker, ReloadIT.awaitSlowRequest(dir));
             App.Result stop = app.run("stop", "-g");
             assertEquals(0, stop.code(), stop.all());
             assertTrue(slow.isDone() && slow.get() != null, "answered before the master was gone");
