@@ -117,6 +117,19 @@ final class App implements AutoCloseable {
         }
     }
 
+    /**
+     * The marker files the test apps leave in {@code dir} (their {@code app.dir}) whose names start
+     * with one of {@code prefixes}, sorted.
+     */
+    static List<String> markers(Path dir, String... prefixes) {
+        try (var files = Files.list(dir)) {
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> List.of(prefixes).stream().anyMatch(name::startsWith)).sorted().toList();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** The pids of {@code group}'s workers the log says became ready, in the log's order (replacements too). */
     List<Long> readyInLog(String group) {
         return Pattern.compile("worker\\[" + Pattern.quote(group) + ":(\\d+)\\] id \\d+ ready in")

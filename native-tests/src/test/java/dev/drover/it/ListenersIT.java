@@ -102,11 +102,6 @@ class ListenersIT {
     }
 
     private static List<String> markers(Path dir) {
-        try (var files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith("listening-") || n.startsWith("failed-")).sorted().toList();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        return App.markers(dir, "listening-", "failed-");
     }
 }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.it.apps.PidApp;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,14 +88,8 @@ class ReloadIT {
      * on a loaded machine too few of them fell inside an 8-second request.)
      */
     static long awaitSlowRequest(Path dir) {
-        return Await.value("a worker in the slow request", Duration.ofSeconds(30), () -> {
-            try (Stream<Path> files = Files.list(dir)) {
-                return files.map(file -> file.getFileName().toString()).filter(name -> name.startsWith("slow-"))
-                        .map(name -> Long.valueOf(name.substring("slow-".length()))).findFirst().orElse(null);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return Await.value("a worker in the slow request", Duration.ofSeconds(30),
+                () -> App.markers(dir, "slow-").stream().findFirst().map(name -> Long.valueOf(name.substring("slow-".length()))).orElse(null));
     }
 
     /** In the log, each old worker's exit is followed by its replacement's ready before the next old one exits. */
