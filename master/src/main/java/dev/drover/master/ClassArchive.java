@@ -227,9 +227,9 @@ final class ClassArchive {
         deleteQuietly(output);
         deleteQuietly(classList(key));
         entry.state = State.READY;
+        removeOthers(entry.jars); // before the line that says so: whoever reads it finds the earlier deploy's archives gone
         log.accept("class archive for the " + entry.owner + " ready in " + (System.nanoTime() - entry.dumpStartedNanos) / 1_000_000 + " ms: "
                 + archive(key) + "; " + (entry.owner.equals("master") ? "masters" : "workers") + " started from now on map it");
-        removeOthers(entry.jars);
     }
 
     private void unavailable(Entry entry, String why) {
