@@ -10,7 +10,8 @@ measures drover's worker spawn-to-READY (kill -9, read "ready in N ms" from the 
 too when a JDK 25 is found, $JAVA25_HOME or /usr/lib/jvm, its workers killed in turn with the first
 ones) and its master and worker RSS idle. With WORKERMAN naming a Workerman 4.x source tree, the
 push service runs on Workerman too (scripts/bench.d/push.php), its rounds alternating with drover's.
-Prints everything, and writes docs/PERFORMANCE.md with a chart.
+Prints everything, and writes the figures to docs/PERFORMANCE.md with a chart; the report's
+hand-written sections (measurements by hand, from ANALYSIS on) are kept as they are.
 """
 import glob
 import os
@@ -24,6 +25,9 @@ import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+REPORT = os.path.join(ROOT, "docs", "PERFORMANCE.md")
+# Where the report's hand-written sections begin: a run rewrites the figures above it and keeps the rest.
+ANALYSIS = "## Where the CPU goes"
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
 DURATION = os.environ.get("DURATION", "10s")
 CONNECTIONS = [int(c) for c in os.environ.get("CONNECTIONS", "64,1000").split(",")]
@@ -400,6 +404,7 @@ def median(results, key):
 
 
 def main():
+    kept = analysis(REPORT)  # read first: a run that cannot keep it stops before it starts
     work = tempfile.mkdtemp(prefix="drover-bench-")
     ports = {"drover": 18090, "netty": 18091, "nginx": 18092}
     servers = []
@@ -469,7 +474,7 @@ def main():
         print(f"push service on 2+2 workers and the ChannelServer: {cluster['rate']:.0f} pushes/s delivered, "
               f"{cluster['cpu_us']:.1f} us of server CPU each, delivery p50 {cluster['p50']:.2f} ms, p99 {cluster['p99']:.2f} ms, "
               f"{cluster['fails']} fail answers")
-        report = write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster, allocated)
+        report = write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster, allocated, kept)
         print(report)
     finally:
         for s in servers:
@@ -491,7 +496,21 @@ def peer_row(push):
             f"{push['rate'] / peer['rate']:.2f}x, CPU per push {push['cpu_us'] / peer['cpu_us']:.2f}x, p99 {push['p99'] / peer['p99']:.2f}x |")
 
 
-def write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster, allocated):
+def analysis(report):
+    """The hand-written part of the report at `report`: its sections from ANALYSIS on, measured by
+    hand and kept as they are when this script rewrites the figures above them."""
+    try:
+        with open(report) as f:
+            text = f.read()
+    except FileNotFoundError:
+        return ""
+    start = text.find("\n" + ANALYSIS + "\n")
+    if start < 0:
+        sys.exit(f"bench: {report} has no '{ANALYSIS}' section to keep; restore it (git checkout {report}) and run again")
+    return text[start + 1:]
+
+
+def write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster, allocated, kept):
     lines = ["| connections | server | req/s | p50 ms | p99 ms | errors | user µs/req | sys µs/req | RSS MiB | req/s vs nginx | vs netty |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     data = []
@@ -558,138 +577,9 @@ drover, workers and master (Hello example, count 2, `start -d`):
 | {peer_row(push)}
 | the same, multi-process (`-Dpush.count=2`: 2 websocket and 2 text workers, the embedded ChannelServer, each push acknowledged by the holder's worker) | {cluster['rate']:,.0f} pushes/s delivered, {cluster['cpu_us']:.1f} µs of server CPU per delivered push, delivery p50 {cluster['p50']:.2f} ms, p99 {cluster['p99']:.2f} ms, {cluster['fails']} `fail` answers (median of {ROUNDS} runs) |
 
-## Where the CPU goes
-
-Measured with async-profiler on a Hello worker at `wrk -c64` and `-c1000` (not by this script), and
-side by side with two builds running at once, wrk alternating between them. At 1,000 connections
-Netty's epoll listening channel accepts one connection per loop turn (its accept handle stops after
-one message), so a worker that found 500 in its backlog served every open connection 500 times
-before the last one got in: drover's accept queue drained at ~200 connections/s, p99 was 0.7-1.3 s
-with hundreds of wrk timeouts. Workers accept up to 64 per turn now (`AcceptBatch`); the Netty
-baseline keeps Netty's default and shows that stall in its first c=1000 round. At 64 connections
-the loop's user time went to Netty's leak detector (a stack trace for every 128th buffer: off in
-workers), the adaptive allocator (the pooled one's thread caches are cheaper: workers use it), and
-building and encoding a Netty response object for every `send(text)`: those answers are now written
-as one buffer (`PlainAnswer`) by the handler that keeps Netty's keep-alive, HEAD and pipelining
-rules. Loop user CPU per request, side by side: 5.05 -> 3.77 us (detector and allocator), then
-3.57 -> 2.58 us (answers). Then the requests: Netty's decoder built a request object, a header
-map with an entry per header, strings for the method, target and version, a decoder result, and
-the aggregator a second request, for every GET. drover now reads the common request itself
-(`PlainRequest`: GET or HEAD, no body, RFC 9112's strict grammar, headers parsed only when the
-application asks for them) and leaves everything else to Netty's decoder; a unit test reads 30,000
-edited heads both ways and finds no difference. Side by side (10 alternating rounds, wrk -c64):
-771 -> 400 bytes allocated per request (at 40,000 requests/s a worker's 2 MiB eden fills every
-~130 ms instead of ~70 ms), user CPU 4.01 -> 3.53 us per request, p99 7.2 -> 5.5 ms. Then the
-buffers: for each request's read and its answer the pooled allocator looked up a size class, its
-thread cache and a chunk, and recycled its buffer object and cache entry through queues. A worker's
-loop now reads into, and writes its answers and WebSocket frames from, 4 KiB direct buffers of its
-own, kept on a list and taken back when released (`LoopBuffers`; larger ones, and those an
-application's own thread asks for, are still the pooled allocator's). Side by side against d2ac9ce
-(8 alternating rounds each): user CPU per request 3.18 -> 2.96 us at 64 connections, lower in every
-pair, a second run 3.78 -> 3.72 us (lower in 5 of 8) on a slow hour; 4.26 -> 4.04 us at 1,000
-connections (5 of 6); each worker's RSS after the load 6-7 MiB lower (the pool no longer takes a
-chunk for them). At 1,000 connections a request costs about 1 us more user time than at 64, and
-the profile's difference is in the first touch of each connection's objects: finding the next
-handler in the pipeline, the read handle's reset, the handlers' first lines (cache misses: 500
-connections' pipelines per worker do not stay in the cache). So a connection has fewer of them:
-the byte counts for `connections` and the flush batching are one handler (`Traffic`), and the read
-handle sizes its reads itself instead of wrapping Netty's adaptive one (and counts are stored
-without a fence). Side by side against 06e60a2 (6 alternating rounds each, a slow hour): user CPU
-per request 4.94 -> 4.47 us at 1,000 connections, lower in every pair, p99 24 -> 21 ms; 3.35 ->
-3.22 us at 64 (4 of 6). What is left is Netty's pipeline, JNI, and the kernel: `sendto` on
-loopback runs the receiving side's TCP stack too, ~40% of the loop's time.
-
-A push is a write to another connection than the one being read. Netty's flush consolidation
-submitted a task and a future for each such connection; a worker's connections now share one flush
-task per loop turn (`FlushBatch`), and a WebSocket `send(text)` is one frame drover writes itself
-in one buffer (no frame object, no second buffer) unless the client negotiated compression. Side by
-side (both builds running, the same clients alternating between them for 5 rounds of 6 s, worker
-CPU from `/proc`, a slow day of this machine; means): the push worker's user CPU per delivered push
-7.1 -> 6.4 us, total 17.0 -> 16.1 us. A push still costs one `sendto` of its own, the receiver's
-TCP stack included: ~9-10 us of kernel time on that day, more than half of it.
-
-Where a push's delivery time goes (measured 2026-12-04, not by this script). The pushers are owed
-a new push for each `ok`, and the server says `ok` once it has written the push to the browser's
-socket, not once the browser read it: the pushes between the server and the clients' one reader
-thread (1,000 sockets, one `read` each per turn) are not bounded by the 256 in flight. With 16
-in flight per pusher instead of 64, drover's p50 fell from ~4.7 ms to 1.0 ms at the same rate, but
-the p99 stayed at ~16 ms; with 4 in flight (49,000 pushes/s) it was 2.7 ms. The push worker's
-collector is not the tail either: young pauses every ~35 ms of ~0.5 ms (p99 5 ms, max 15 ms in
-30 s, `-Xlog:gc`), ~1.2% of the time. The tail is the two cores shared between the server's event
-loop (~0.9 of a core), the clients' reader (~0.6) and their pushers and collector: a thread that
-is ready waits for a core. Workerman 4.2.1 (select loop, PHP 8.2) on the same clients, rounds
-alternating with drover's, seven pairs on 2026-12-04 (four by hand, three by this script): p99
-18.3 / 24.3 / 21.2 / 34.7 / 7.8 / 20.9 / 11.6 ms against drover's 10.1 / 10.3 / 20.1 / 25.2 /
-16.6 / 17.0 / 16.0 ms (lower in 5 of 7 pairs; medians 20.9 and 16.6 ms), while drover delivered
-1.8-2.1x the pushes at ~0.55x the CPU per push. The issue's 9.4 ms for Workerman falls inside
-that spread; on this machine neither server holds a 10 ms p99 from run to run. `WORKERMAN=<a
-Workerman 4.x tree> scripts/bench` runs the comparison (the row above).
-
-## Where the memory and the start time go
-
-Read off a Hello worker on Java 17 with `pmap -x` and `-XX:NativeMemoryTracking=summary` (not by
-this script). A worker started from the class archive is about 45 MiB idle: the archive mapped
-(JDK and application classes, ~15 MiB, all of it touched: the JDK maps it at a random address and
-relocates it), libjvm's code (~14 MiB, shared between processes, so PSS is lower), the Java heap
-(~5 MiB touched of `-Xms8m`), code cache, metaspace, thread stacks. After a load the C heap held
-~17 MiB that C2 had freed; the 5 s trim gives it back. The master is the same JVM floor (a `java`
-that only sleeps is ~34 MiB here with the JDK's archive, ~27 MiB without) plus its own archive and
-jnr-ffi's classes; `-Xint` would save 4 MiB and cost 300 ms of `start -d`. The same worker idle,
-second start from its archive, measured side by side on 2026-12-03: 46 MiB as drover starts it,
-43 MiB with C1 only (`-XX:TieredStopAtLevel=1`), 40 MiB interpreted (`-Xint`): with HotSpot and
-this archive a worker does not get under 40 MiB by options alone. Java 17 here and 25 map a class
-archive at a random address (`ArchiveRelocationMode=1`, for ASLR) and rewrite every pointer in it
-as the JVM starts: on 17 that is ~18 ms of the JVM's own creation (`-Xlog:startuptime`: 73 -> 55 ms
-mapped where it was dumped, its Genesis phase 37 -> 4 ms) and ~13 MiB of the worker archive's pages
-copied into each worker.
-With `-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0` (measured 2026-12-04, 6-8 kills
-each, not side by side): spawn to READY ~12 ms sooner on 17 (p50 ~177 -> ~165 ms), no change on 25;
-RSS the same (a worker touches every page of its archive), PSS lower as the pages are shared
-(worker 32 -> 28 MiB on 17, 40 -> 30 MiB on 25 with RSS 55 -> 49). drover keeps the JDK's default,
-address randomisation; an operator who prefers the pages can put those options in `JAVA_OPTS`.
-
-`start -d` to the first answer is three JVM starts in a row. The command's JVM reads a plain
-`start -d` itself and starts the daemon with `ProcessBuilder` (~180 ms to the daemon's exec): in a
-JVM without a class archive, picocli's model and jnr-ffi's start took ~500 ms more. (`nohup` or a
-shell's background job ignore signals a child of Java would inherit, so they take that slower
-path.) The daemon master reaches its first spawn ~300 ms later, from its own class archive;
-jnr-ffi's start is ~130 ms of that. Then the workers: ~170-250 ms each alone, ~450 ms for two
-started together beside the busy master. Measured and removed on the way: picocli in the daemon
-(~100 ms), invokedynamic string concatenation (~40 ms of method-handle classes spun at a JVM's
-first concatenations; drover compiles them to StringBuilder calls), SHA-256 for archive keys
-(~30 ms of security providers), and in workers every walk through the class path's jars (Netty's
-search for SLF4J and Log4J, java.util.logging's and the selector provider's service lookups: the
-first miss opens every jar, 40-80 ms). And the classes a first request loads (~230 for HTTP: the
-epoll socket channel, the codec, pooled buffers) reached the workers' archive only when a request
-arrived before the master dumped it; the recording worker now has one exchange with itself before
-it is ready: `start -d` to the first answer 997 -> 893 ms p50 side by side against an archive
-without them. The JVM writes a lambda's line to its class list with the next class's, so the
-lambdas a worker links after its last class load (serving its listeners, the heartbeat) were not
-in the list the master dumps at READY, and every worker spun them again (6 classes and their
-method handles, ~3-4 ms of a start by `-Xlog:class+load`, within the spawn times' noise side by
-side); the recording worker now loads one class more (`ClassListEnd`) before it is ready.
-Measured on 2026-12-04 and not kept: the master's critical path to its first spawn (~310 ms from
-its fork, by `/proc/<pid>/stat` start times over 10 alternating starts) is the thread that loads
-jnr-ffi (~150 ms: its `LibC` proxy class, ~10 dynamic proxies for annotations, most of them
-jnr-ffi's own, and reflection); the log's clock through `java.util.TimeZone` instead of java.time
-(~20 ms less in a JVM alone, as its zone provider scans the class path) and `LibC` without
-annotations (4 proxies fewer) did not shorten that path (310 vs 310 ms, both changes), and the
-clock alone not the master's CPU at `start -d`'s return (420 vs 425 ms, 8 starts each).
-
-Java 25's AOT cache (JEP 483/514) needs a training run that exits, and workers exit only at a
-stop or reload. Tried: a training JVM that loads every class the first worker loaded
-(`Class.forName` over its class list, `-XX:AOTCacheOutput`), the workers started with
-`-XX:AOTCache`: spawn to READY 211-287 ms against 173-218 ms from the static archive, same
-machine, same minute (measured while workers still loaded jnr-ffi). So on 25 drover keeps the static archive (`-Xshare:dump` from the class
-list); `-XX:+AOTClassLinking` added to that dump did not change spawn times either. Tried again on
-2026-12-03 with a real training run: a Hello worker on Java 25 with `-XX:AOTMode=record` served
-requests and wrote its configuration when stopped, `-XX:AOTMode=create` made the cache (22 MB),
-and workers started with `-XX:AOTCache` beside workers started from drover's static archive, killed
-in turn: spawn to READY p50 226 ms against 192 ms (and 312 against 225 ms with
-`-XX:-AOTClassLinking`). The cache loads and links every class it holds at start, the request
-path's too, and its method profiles send C2 to work while the worker starts.
 """
-    with open(os.path.join(ROOT, "docs", "PERFORMANCE.md"), "w") as f:
+    report += kept
+    with open(REPORT, "w") as f:
         f.write(report)
     return report
 
