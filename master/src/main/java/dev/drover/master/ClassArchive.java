@@ -184,19 +184,13 @@ final class ClassArchive {
                 // A killed process is gone in a few ms; one stuck in the kernel is left to init after 5 s.
                 long deadline = System.nanoTime() + 5_000_000_000L;
                 while (os.reap(entry.dumper).isEmpty() && os.isAlive(entry.dumper) && System.nanoTime() < deadline) {
-                    pauseMillisecond();
+                    if (!Pause.millis(1)) {
+                        break;
+                    }
                 }
                 deleteQuietly(temporary(e.getKey()));
                 deleteQuietly(dumpLog(e.getKey()));
             }
-        }
-    }
-
-    private static void pauseMillisecond() {
-        try {
-            Thread.sleep(1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

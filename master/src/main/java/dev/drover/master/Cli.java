@@ -133,7 +133,8 @@ public final class Cli {
         int code = Reply.relay(os(), pair[0], System.out, System.err, DaemonStart.STARTUP_TIMEOUT);
         os().close(pair[0]);
         return DaemonStart.outcome(app(), code, daemonPid,
-                () -> os().reap(daemonPid).map(s -> "exited with status " + s).orElse("closed its report"), logBefore);
+                () -> os().reap(daemonPid).map(s -> "exited with status " + s).orElse("closed its report"),
+                () -> os().reap(daemonPid).isPresent() || !os().isAlive(daemonPid), logBefore);
     }
 
     /**
@@ -343,11 +344,8 @@ public final class Cli {
     }
 
     private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+        if (!Pause.millis(millis)) {
+            throw new IllegalStateException("interrupted");
         }
     }
 }

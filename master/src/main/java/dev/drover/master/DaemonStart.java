@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -31,6 +32,8 @@ import java.util.function.Supplier;
 final class DaemonStart {
     /** How long {@code start -d} waits for every worker's READY (JVMs on a loaded machine start slowly). */
     static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+    /** How long a failed {@code start -d} waits for its master to exit: it has stopped its workers before it said so. */
+    private static final Duration FAILED_MASTER_EXIT = Duration.ofSeconds(10);
     private static final long SIGQUIT = 1L << (3 - 1);
     private static final long SIGPIPE = 1L << (13 - 1);
     /** Signals 1 to 31; the real-time ones above are glibc's own business. */
@@ -134,7 +137,7 @@ final class DaemonStart {
             return ExitCodes.FAILED;
         }
         int code = relay(process.getInputStream(), STARTUP_TIMEOUT);
-        return outcome(app, code, (int) process.pid(), () -> exitOf(process), logBefore);
+        return outcome(app, code, (int) process.pid(), () -> exitOf(process), () -> !process.isAlive(), logBefore);
     }
 
     /** The size of the file at {@code path}; 0 when there is none (yet). */
@@ -165,9 +168,11 @@ final class DaemonStart {
     /**
      * The exit code of {@code start -d} once the daemon's report ended with {@code code} (see
      * {@link Reply#relay}), saying why when it did not say it itself ({@code logSizeBefore}: the
-     * log's size before the daemon started, see {@link #whereToLook}).
+     * log's size before the daemon started, see {@link #whereToLook}). A failed start returns once
+     * the master is gone ({@code gone}, which reaps it): a script that starts again at once must not
+     * find the failed one still holding its pid file and ports.
      */
-    static int outcome(AppSpec app, int code, int daemonPid, Supplier<String> how, long logSizeBefore) {
+    static int outcome(AppSpec app, int code, int daemonPid, Supplier<String> how, BooleanSupplier gone, long logSizeBefore) {
         if (code == Reply.TIMED_OUT) {
             System.err.println(tag(app) + " start failed: the master (pid " + daemonPid + ") did not report its workers ready within "
                     + STARTUP_TIMEOUT.toSeconds() + " s; it keeps trying: see " + app.logFileOrDefault() + ", or stop it");
@@ -176,9 +181,26 @@ final class DaemonStart {
         if (code < 0) {
             System.err.println(tag(app) + " start failed: the master (pid " + daemonPid + ") " + how.get()
                     + " before its workers were ready; " + whereToLook(app.logFileOrDefault(), logSizeBefore, app.stdoutFileOrDevNull()));
-            return ExitCodes.FAILED;
         }
-        return code;
+        if (code != ExitCodes.OK && !awaitGone(gone, FAILED_MASTER_EXIT)) {
+            System.err.println(tag(app) + " warning: the master (pid " + daemonPid + ") that failed to start is still running "
+                    + FAILED_MASTER_EXIT.toSeconds() + " s later; see " + app.logFileOrDefault() + ", or kill it");
+        }
+        return code < 0 ? ExitCodes.FAILED : code;
+    }
+
+    /** Whether {@code gone} held within {@code patience}, asked every 10 ms. */
+    private static boolean awaitGone(BooleanSupplier gone, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!gone.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            if (!Pause.millis(10)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String exitOf(Process process) {

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +63,18 @@ class DaemonStartTest {
         assertEquals("it wrote nothing to " + log + ": its JVM's own output is in " + stdout, DaemonStart.whereToLook(log, before, stdout));
         Files.writeString(log, "this start\n", StandardOpenOption.APPEND);
         assertEquals("see " + log, DaemonStart.whereToLook(log, before, stdout));
+    }
+
+    @Test
+    void aFailedStartReturnsOnceItsMasterIsGoneAndASuccessfulOneAtOnce(@TempDir Path dir) {
+        AppSpec app = new AppSpec("App", List.of(), null, dir.resolve("App.log"), 0, null, Duration.ofSeconds(2), null, null);
+        AtomicInteger polls = new AtomicInteger();
+        assertEquals(ExitCodes.FAILED, DaemonStart.outcome(app, ExitCodes.FAILED, 4242, () -> "exited", () -> polls.incrementAndGet() >= 3, 0));
+        assertEquals(3, polls.get(), "asked until the master was gone");
+        assertEquals(ExitCodes.FAILED, DaemonStart.outcome(app, -1, 4242, () -> "closed its report", () -> polls.incrementAndGet() >= 4, 0));
+        assertEquals(4, polls.get(), "a master that closed its report is waited for too");
+        assertEquals(ExitCodes.OK, DaemonStart.outcome(app, ExitCodes.OK, 4242, () -> "", () -> polls.incrementAndGet() < 0, 0));
+        assertEquals(4, polls.get(), "a started master is not waited for");
     }
 
     @Test
