@@ -66,13 +66,15 @@ class LeakIT {
     /**
      * The master's descriptors, threads (their names, sorted), and RSS. The JIT's compiler
      * threads are not counted: the JVM starts and ends them with its compile queue
-     * (UseDynamicNumberOfCompilerThreads), one or two C1 threads in the same master.
+     * (UseDynamicNumberOfCompilerThreads), one or two C1 threads in the same master. Nor are
+     * the JDK's signal threads ("SIGCHLD handler"): one runs for each signal delivered, and the
+     * one that woke the loop for the reload's last exit may still be ending as the log says done.
      */
     private record Snapshot(long descriptors, List<String> threads, long rssKib) {
         static Snapshot of(long pid) {
             try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd")); Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
                 long rss = Long.parseLong(Processes.status(pid, "VmRSS").orElseThrow().replace("kB", "").trim());
-                List<String> threads = tasks.map(LeakIT::threadName).filter(n -> !n.matches("C[12] CompilerThre.*")).sorted().toList();
+                List<String> threads = tasks.map(LeakIT::threadName).filter(n -> !n.matches("C[12] CompilerThre.*|SIG[A-Z0-9]+ handl.*")).sorted().toList();
                 return new Snapshot(fds.count(), threads, rss);
             } catch (IOException e) {
                 throw new AssertionError("cannot read /proc/" + pid + ": " + e, e);
