@@ -35,6 +35,13 @@ import sun.misc.Signal;
 public final class Arbiter {
     private static final List<String> STOP_SIGNALS = List.of("INT", "TERM", "HUP", "TSTP");
     private static final List<String> OTHER_SIGNALS = List.of("WINCH", "USR1", "USR2", "IO", "TTIN", "TTOU", "CHLD");
+    /**
+     * Stop signals a master in the foreground takes back when it inherited them ignored: a shell
+     * without job control ignores SIGINT in its background jobs ({@code app start &} in a script),
+     * and an operator's {@code kill -INT} must stop it as it stops Workerman, nginx or gunicorn.
+     * SIGHUP stays as inherited: ignored, it is {@code nohup}'s request to outlive the terminal.
+     */
+    private static final List<String> TAKEN_BACK = List.of("INT", "TERM");
     private static final Duration KILL_GRACE = Duration.ofSeconds(3);
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
     /** A worker that has not reported READY this long after its spawn is killed (and respawned with backoff). */
@@ -202,6 +209,9 @@ public final class Arbiter {
     // ---- signals ----
 
     private void installSignals() {
+        for (String name : TAKEN_BACK) {
+            os.defaultIfIgnored(Signals.number(name)); // else HotSpot installs no handler for it
+        }
         for (String name : STOP_SIGNALS) {
             Signal.handle(new Signal(name), s -> enqueue(name));
         }

@@ -156,9 +156,14 @@ final class App implements AutoCloseable {
 
     /** Runs a CLI command to its end from a shell that ignores {@code signals} (e.g. {@code "INT HUP"}), as nohup or a background job would. */
     Result runIgnoring(String signals, String... args) {
-        List<String> command = new ArrayList<>(List.of("bash", "-c", "trap '' " + signals + "; exec \"$@\"", "bash"));
-        command.addAll(commandLine(args));
-        return run(command, args);
+        return run(ignoring(signals, commandLine(args)), args);
+    }
+
+    /** {@code command} run by a shell that ignores {@code signals} and then execs it (the pid stays). */
+    private static List<String> ignoring(String signals, List<String> command) {
+        List<String> ignoring = new ArrayList<>(List.of("bash", "-c", "trap '' " + signals + "; exec \"$@\"", "bash"));
+        ignoring.addAll(command);
+        return ignoring;
     }
 
     private Result run(List<String> command, String... args) {
@@ -186,7 +191,16 @@ final class App implements AutoCloseable {
 
     /** Starts a process that runs the given command in the foreground, output to files in the temp dir. */
     Process launch(String... args) {
-        ProcessBuilder builder = new ProcessBuilder(commandLine(args)).directory(dir.toFile())
+        return launch(commandLine(args));
+    }
+
+    /** {@link #launch} from a shell that ignores {@code signals}, as a script's background job ignores INT. */
+    Process launchIgnoring(String signals, String... args) {
+        return launch(ignoring(signals, commandLine(args)));
+    }
+
+    private Process launch(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(dir.resolve("foreground.out").toFile()).redirectError(dir.resolve("foreground.err").toFile());
         builder.environment().put("_JAVA_SR_SIGNUM", "39");
         builder.environment().putAll(env);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,6 +35,22 @@ class SignalsIT {
             assertFalse(Processes.alive(worker));
             assertFalse(Files.exists(app.pidFile()));
             assertTrue(app.log().contains("received SIG" + signal), app.log());
+        }
+    }
+
+    @Test
+    void aForegroundMasterThatInheritedIntIgnoredStopsOnItAndKeepsHupIgnored(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            Process master = app.launchIgnoring("INT TERM HUP", "start"); // `app start &` in a script, under nohup
+            app.track(master.pid());
+            Await.until("the master is up", Duration.ofSeconds(60), () -> app.log().contains("started: 1 workers ready"));
+            long worker = app.workers().get(0).pid();
+            Processes.kill(master.pid(), "HUP"); // ignored: discarded by the kernel as it is sent
+            Processes.kill(master.pid(), "INT");
+            assertTrue(master.waitFor(30, TimeUnit.SECONDS), "the master stopped on SIGINT:\n" + app.log());
+            assertEquals(0, master.exitValue(), app.log());
+            assertFalse(Processes.alive(worker));
+            assertTrue(app.log().contains("received SIGINT") && !app.log().contains("received SIGHUP"), app.log());
         }
     }
 

@@ -48,6 +48,8 @@ public interface LibC {
 
     int sigemptyset(Pointer set);
 
+    int sigaction(int signal, Pointer action, Pointer oldAction);
+
     int sigfillset(Pointer set);
 
     int socket(int domain, int type, int protocol);

@@ -62,6 +62,12 @@ public interface Os {
     /** Whether the descriptor is a terminal. */
     boolean isTerminal(int fd);
 
+    /**
+     * Sets {@code signal} back to its default action when it is ignored (SIG_IGN, inherited from
+     * whoever started this process), so that a handler can be installed; true when it was ignored.
+     */
+    boolean defaultIfIgnored(int signal);
+
     // ---- descriptors ----
 
     /** A connected pair of Unix stream sockets, close-on-exec and blocking. */
