@@ -503,6 +503,7 @@ def analysis(report):
         with open(report) as f:
             text = f.read()
     except FileNotFoundError:
+        print(f"bench: no {report}: the report will hold the figures only (git checkout {report} restores its sections)", file=sys.stderr)
         return ""
     start = text.find("\n" + ANALYSIS + "\n")
     if start < 0:

@@ -36,10 +36,11 @@ public final class Arbiter {
     private static final List<String> STOP_SIGNALS = List.of("INT", "TERM", "HUP", "TSTP");
     private static final List<String> OTHER_SIGNALS = List.of("WINCH", "USR1", "USR2", "IO", "TTIN", "TTOU", "CHLD");
     /**
-     * Stop signals a master in the foreground takes back when it inherited them ignored: a shell
-     * without job control ignores SIGINT in its background jobs ({@code app start &} in a script),
-     * and an operator's {@code kill -INT} must stop it as it stops Workerman, nginx or gunicorn.
-     * SIGHUP stays as inherited: ignored, it is {@code nohup}'s request to outlive the terminal.
+     * Stop signals a master takes back when it inherited them ignored, which only one started in the
+     * foreground can (drover starts daemons and successors with every signal at its default): a
+     * shell without job control ignores SIGINT in its background jobs ({@code app start &} in a
+     * script), and an operator's {@code kill -INT} must stop it as it stops Workerman, nginx or
+     * gunicorn. SIGHUP stays as inherited: ignored, it is {@code nohup}'s request to outlive the terminal.
      */
     private static final List<String> TAKEN_BACK = List.of("INT", "TERM");
     private static final Duration KILL_GRACE = Duration.ofSeconds(3);
@@ -210,7 +211,11 @@ public final class Arbiter {
 
     private void installSignals() {
         for (String name : TAKEN_BACK) {
-            os.defaultIfIgnored(Signals.number(name)); // else HotSpot installs no handler for it
+            // HotSpot installs no handler for an ignored signal. Until Signal.handle below, this one
+            // would end the master at once; its workers follow, their control sockets closed.
+            if (os.defaultIfIgnored(Signals.number(name))) {
+                log("SIG" + name + " was ignored when the master started (a background job of a script?); it stops the master");
+            }
         }
         for (String name : STOP_SIGNALS) {
             Signal.handle(new Signal(name), s -> enqueue(name));

@@ -134,7 +134,7 @@ public final class Cli {
         os().close(pair[0]);
         return DaemonStart.outcome(app(), code, daemonPid,
                 () -> os().reap(daemonPid).map(s -> "exited with status " + s).orElse("closed its report"),
-                () -> os().reap(daemonPid).isPresent() || !os().isAlive(daemonPid), logBefore);
+                () -> !os().isAlive(daemonPid), logBefore); // a zombie is gone: its pid file and ports are released
     }
 
     /**

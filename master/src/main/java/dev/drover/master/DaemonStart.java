@@ -168,9 +168,10 @@ final class DaemonStart {
     /**
      * The exit code of {@code start -d} once the daemon's report ended with {@code code} (see
      * {@link Reply#relay}), saying why when it did not say it itself ({@code logSizeBefore}: the
-     * log's size before the daemon started, see {@link #whereToLook}). A failed start returns once
-     * the master is gone ({@code gone}, which reaps it): a script that starts again at once must not
-     * find the failed one still holding its pid file and ports.
+     * log's size before the daemon started, see {@link #whereToLook}). When the master said it
+     * failed, this returns once it is gone ({@code gone}): it has stopped its workers and is ending
+     * its JVM, and a script that starts again at once must not find it still holding its pid file
+     * and ports. A master that only closed its report has either died or, alive, keeps running.
      */
     static int outcome(AppSpec app, int code, int daemonPid, Supplier<String> how, BooleanSupplier gone, long logSizeBefore) {
         if (code == Reply.TIMED_OUT) {
@@ -182,14 +183,14 @@ final class DaemonStart {
             System.err.println(tag(app) + " start failed: the master (pid " + daemonPid + ") " + how.get()
                     + " before its workers were ready; " + whereToLook(app.logFileOrDefault(), logSizeBefore, app.stdoutFileOrDevNull()));
         }
-        if (code != ExitCodes.OK && !awaitGone(gone, FAILED_MASTER_EXIT)) {
+        if (code > ExitCodes.OK && !awaitGone(gone, FAILED_MASTER_EXIT)) {
             System.err.println(tag(app) + " warning: the master (pid " + daemonPid + ") that failed to start is still running "
                     + FAILED_MASTER_EXIT.toSeconds() + " s later; see " + app.logFileOrDefault() + ", or kill it");
         }
         return code < 0 ? ExitCodes.FAILED : code;
     }
 
-    /** Whether {@code gone} held within {@code patience}, asked every 10 ms. */
+    /** False when {@code gone} did not hold within {@code patience} (asked every 10 ms); an interrupt ends the wait quietly. */
     private static boolean awaitGone(BooleanSupplier gone, Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
         while (!gone.getAsBoolean()) {
@@ -197,7 +198,7 @@ final class DaemonStart {
                 return false;
             }
             if (!Pause.millis(10)) {
-                return false;
+                return true;
             }
         }
         return true;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.it.apps.PidApp;
+import dev.drover.master.os.Signals;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,10 @@ class SignalsIT {
             app.track(master.pid());
             Await.until("the master is up", Duration.ofSeconds(60), () -> app.log().contains("started: 1 workers ready"));
             long worker = app.workers().get(0).pid();
+            long ignored = Long.parseUnsignedLong(Processes.status(master.pid(), "SigIgn").orElseThrow().trim(), 16);
+            assertEquals(List.of(false, false, true), List.of("INT", "TERM", "HUP").stream()
+                    .map(name -> (ignored & 1L << Signals.number(name) - 1) != 0).toList(), "INT, TERM, HUP ignored: " + Long.toHexString(ignored));
+            assertTrue(app.log().contains("SIGINT was ignored when the master started") && app.log().contains("SIGTERM was ignored"), app.log());
             Processes.kill(master.pid(), "HUP"); // ignored: discarded by the kernel as it is sent
             Processes.kill(master.pid(), "INT");
             assertTrue(master.waitFor(30, TimeUnit.SECONDS), "the master stopped on SIGINT:\n" + app.log());

@@ -36,8 +36,10 @@ final class LinuxOs implements Os {
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
     private static final short POSIX_SPAWN_SETSID = 0x80;
-    /** glibc's opaque spawn structures (and its struct sigaction, 152 bytes) are far smaller than this; never assume their size. */
+    /** glibc's opaque spawn structures are far smaller than this; never assume their size. */
     private static final int OPAQUE_SIZE = 1024;
+    /** glibc's struct sigaction (152 bytes on x86_64 and aarch64), with room to spare; its handler comes first. */
+    private static final int SIGACTION_SIZE = 256;
     /** The handler value of an ignored signal. */
     private static final long SIG_IGN = 1;
     private static final int SUN_PATH_MAX = 107;
@@ -320,13 +322,13 @@ final class LinuxOs implements Os {
 
     @Override
     public boolean defaultIfIgnored(int signal) {
-        // struct sigaction begins with its handler on both architectures; zeroed it is SIG_DFL, no mask, no flags
-        Pointer current = Memory.allocateDirect(runtime, OPAQUE_SIZE, true);
+        // zeroed, a struct sigaction is SIG_DFL with no mask and no flags
+        Pointer current = Memory.allocateDirect(runtime, SIGACTION_SIZE, true);
         check(libc.sigaction(signal, null, current), "sigaction", Signals.name(signal));
         if (current.getAddress(0) != SIG_IGN) {
             return false;
         }
-        check(libc.sigaction(signal, Memory.allocateDirect(runtime, OPAQUE_SIZE, true), null), "sigaction", Signals.name(signal));
+        check(libc.sigaction(signal, Memory.allocateDirect(runtime, SIGACTION_SIZE, true), null), "sigaction", Signals.name(signal));
         return true;
     }
 
