@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -182,12 +183,7 @@ final class ClassArchive {
             if (entry.state == State.DUMPING) {
                 os.kill(entry.dumper, Signals.number("KILL"));
                 // A killed process is gone in a few ms; one stuck in the kernel is left to init after 5 s.
-                long deadline = System.nanoTime() + 5_000_000_000L;
-                while (os.reap(entry.dumper).isEmpty() && os.isAlive(entry.dumper) && System.nanoTime() < deadline) {
-                    if (!Pause.millis(1)) {
-                        break;
-                    }
-                }
+                Pause.until(() -> os.reap(entry.dumper).isPresent() || !os.isAlive(entry.dumper), Duration.ofSeconds(5), 1);
                 deleteQuietly(temporary(e.getKey()));
                 deleteQuietly(dumpLog(e.getKey()));
             }

@@ -190,13 +190,12 @@ public final class Cli {
             }
             return ExitCodes.OK;
         });
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (pidFile.isLocked() || pid > 0 && os().isAlive(pid)) {
-            if (System.nanoTime() - deadline > 0) {
-                System.err.println(tag() + " stop fail: master pid " + pid + " is still running; see " + app().logFileOrDefault());
-                return ExitCodes.FAILED;
-            }
-            pause(20);
+        if (!Pause.until(() -> !pidFile.isLocked() && !(pid > 0 && os().isAlive(pid)), patience, 20)) {
+            System.err.println(tag() + " stop fail: master pid " + pid + " is still running; see " + app().logFileOrDefault());
+            return ExitCodes.FAILED;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new IllegalStateException("interrupted");
         }
         if (code > ExitCodes.OK) {
             return code; // the master said why (stop fail)

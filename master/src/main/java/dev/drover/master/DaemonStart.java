@@ -183,25 +183,11 @@ final class DaemonStart {
             System.err.println(tag(app) + " start failed: the master (pid " + daemonPid + ") " + how.get()
                     + " before its workers were ready; " + whereToLook(app.logFileOrDefault(), logSizeBefore, app.stdoutFileOrDevNull()));
         }
-        if (code > ExitCodes.OK && !awaitGone(gone, FAILED_MASTER_EXIT)) {
+        if (code > ExitCodes.OK && !Pause.until(gone, FAILED_MASTER_EXIT, 10)) {
             System.err.println(tag(app) + " warning: the master (pid " + daemonPid + ") that failed to start is still running "
                     + FAILED_MASTER_EXIT.toSeconds() + " s later; see " + app.logFileOrDefault() + ", or kill it");
         }
         return code < 0 ? ExitCodes.FAILED : code;
-    }
-
-    /** False when {@code gone} did not hold within {@code patience} (asked every 10 ms); an interrupt ends the wait quietly. */
-    private static boolean awaitGone(BooleanSupplier gone, Duration patience) {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (!gone.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            if (!Pause.millis(10)) {
-                return true;
-            }
-        }
-        return true;
     }
 
     private static String exitOf(Process process) {

@@ -1,8 +1,28 @@
 package dev.drover.master;
 
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
 /** A polling loop's wait, where there is no descriptor to wait on (another process's exit, a dump's end). */
 final class Pause {
     private Pause() {
+    }
+
+    /**
+     * Asks {@code done} every {@code everyMillis} until it holds; false when {@code patience} ran out
+     * first. An interrupt ends the wait as if it held (the flag set again, for the caller to see).
+     */
+    static boolean until(BooleanSupplier done, Duration patience, long everyMillis) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            if (!millis(everyMillis)) {
+                return true;
+            }
+        }
+        return true;
     }
 
     /** Sleeps {@code millis}; false when interrupted (the flag set again), so that the caller can stop polling. */
