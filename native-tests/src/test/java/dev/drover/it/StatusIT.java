@@ -66,6 +66,7 @@ class StatusIT {
                 assertEquals("127.0.0.1:" + client.getLocalPort(), c.get("remote").asText());
                 assertEquals("http", c.get("protocol").asText());
                 assertTrue(c.get("bytes_read").asLong() >= 7 * 25, c.toString());
+                assertTrue(c.get("bytes_written").asLong() >= 7 * "HTTP/1.1 200 OK\r\n\r\n".length(), c.toString());
                 App.Result connectionsTable = app.run("connections");
                 assertTrue(connectionsTable.out().contains("127.0.0.1:" + client.getLocalPort()), connectionsTable.out());
                 assertTrue(connectionsTable.out().contains("Foreign Address"), connectionsTable.out());

@@ -12,6 +12,15 @@ import java.nio.charset.StandardCharsets;
 interface Codec {
     String name();
 
+    /**
+     * The handler at the head of a connection's pipeline (after TLS): its {@link Traffic}, counted
+     * and flushed. A codec whose own handler can be that one (HTTP's) returns it.
+     */
+    default Traffic traffic(FlushBatch batch, dev.drover.Connection connection) {
+        return new Traffic(batch);
+    }
+
+    /** Adds the codec's handlers behind its {@link #traffic}. */
     void install(ChannelPipeline pipeline, dev.drover.Connection connection);
 
     /** The data {@code onMessage} receives for one decoded message. */

@@ -41,14 +41,13 @@ public final class Dialer {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        Traffic traffic = new Traffic(runtime.flushBatch());
                         NettyConnection connection = new NettyConnection(channel, runtime.worker(), codec, runtime.nextConnectionId(),
-                                traffic, runtime, facade);
+                                runtime, facade);
                         connected.accept(connection);
                         if (context != null) {
                             channel.pipeline().addLast(context.newHandler(channel.alloc(), uri.getHost(), port(uri)));
                         }
-                        runtime.installConnection(channel.pipeline(), traffic, codec, connection);
+                        runtime.installConnection(channel.pipeline(), codec, connection);
                     }
                 });
         ChannelFuture future = bootstrap.connect(uri.getHost(), port(uri));

@@ -11,7 +11,9 @@ import io.netty.channel.ChannelPromise;
  * its loop's {@link FlushBatch}, which flushes every connection written to in one task, where
  * Netty's handler submitted a task (and a future) of its own for each. At most
  * {@link #MAX_PENDING} flushes wait; a connection turning unwritable, closing or failing flushes
- * at once. Workers install it as {@link Traffic}, which counts the bytes too.
+ * at once. Workers install it as {@link Traffic}, which counts the bytes too (as
+ * {@link HttpServerSide} on an {@code http://} connection, which also reads its requests and writes
+ * its answers).
  */
 class Flushes extends ChannelDuplexHandler {
     /** Flushes that may wait before one goes through anyway. */
@@ -43,14 +45,23 @@ class Flushes extends ChannelDuplexHandler {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object message) {
+    public void channelRead(ChannelHandlerContext ctx, Object message) throws Exception {
         reading = true;
-        ctx.fireChannelRead(message);
+        passRead(ctx, message);
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         endReadAndFlush();
+        passReadComplete(ctx);
+    }
+
+    /** What was read goes on: to the next handler, or through a subclass's own decoder ({@link HttpServerSide}). */
+    void passRead(ChannelHandlerContext ctx, Object message) throws Exception {
+        ctx.fireChannelRead(message);
+    }
+
+    void passReadComplete(ChannelHandlerContext ctx) throws Exception {
         ctx.fireChannelReadComplete();
     }
 
@@ -81,7 +92,7 @@ class Flushes extends ChannelDuplexHandler {
     }
 
     @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
+    public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
         if (pending > 0) {
             flushNow();
         }

@@ -57,10 +57,14 @@ final class HttpCodec implements Codec {
         return "http";
     }
 
+    /** BodilessRequests and the aggregator join behind it when Netty's decoder first reads a request. */
+    @Override
+    public Traffic traffic(FlushBatch batch, Connection connection) {
+        return new HttpServerSide(batch, connection::getMaxPackageSize);
+    }
+
     @Override
     public void install(ChannelPipeline pipeline, Connection connection) {
-        // BodilessRequests and the aggregator join behind it when Netty's decoder first reads a request.
-        pipeline.addLast(new HttpServerSide(connection::getMaxPackageSize));
         if (pipeline.get(io.netty.handler.ssl.SslHandler.class) != null) {
             // Files go out as chunks only under TLS (FileBody); plain connections send them zero-copy,
             // and every other write skips the handler's queue.

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -31,8 +30,13 @@ import java.util.function.IntSupplier;
  * gets {@code Connection: keep-alive} in its answer; HEAD gets the head only; at most
  * {@link #MAX_PIPELINE_DEPTH} requests wait for answers), so that a {@link PlainAnswer} goes out as
  * one buffer written here, without a Netty response object, its header map and its encoder.
+ * It is the connection's {@link Traffic} too: a request and its answer pass one handler between the
+ * socket and the callbacks, where the traffic's, Netty's combined handler and its two inner contexts
+ * were four hops (at 1,000 connections, each a cache miss: PERFORMANCE.md). Its decoder and encoder
+ * use its own context, as they would in a pipeline of their own: what the decoder reads goes to
+ * the next handler, what the encoder writes to the socket's side, counted.
  */
-final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.Requests, HttpServerSide.Answers> {
+final class HttpServerSide extends Traffic {
     /** Requests read ahead of their answers, as HttpServerCodec allows. */
     static final int MAX_PIPELINE_DEPTH = 128;
     private static final byte HEAD = 1;
@@ -47,10 +51,45 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
 
     /** The connection's maxPackageSize, for the aggregator of requests with a body. */
     private final IntSupplier maxPackageSize;
+    private final Requests requests = new Requests();
+    private final Answers answers = new Answers();
 
-    HttpServerSide(IntSupplier maxPackageSize) {
+    HttpServerSide(FlushBatch batch, IntSupplier maxPackageSize) {
+        super(batch);
         this.maxPackageSize = maxPackageSize;
-        init(new Requests(), new Answers());
+    }
+
+    @Override
+    void passRead(ChannelHandlerContext ctx, Object message) throws Exception {
+        requests.channelRead(ctx, message);
+    }
+
+    @Override
+    void passReadComplete(ChannelHandlerContext ctx) throws Exception {
+        requests.channelReadComplete(ctx);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) throws Exception {
+        answers.write(ctx, message, promise);
+    }
+
+    /** A request cut short by the close reaches the decoder's end: it fails, or ends a body read to the close. */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        requests.channelInactive(ctx);
+    }
+
+    /** The peer's half close is the decoder's to see, as the close is. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        requests.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
+        super.handlerRemoved(ctx);
+        requests.handlerRemoved(ctx);
     }
 
     /** Notes an answer owed to a request (HEAD or not, keep-alive or not, HTTP/1.0 or not); false past the pipeline depth. */
@@ -149,7 +188,7 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
                 ReferenceCountUtil.release(out.get(j));
             }
             out.subList(from, out.size()).clear();
-            ctx.close();
+            HttpServerSide.this.close(ctx, ctx.newPromise()); // as the traffic: what the batch answered goes out first
             throw new IllegalStateException("more than " + MAX_PIPELINE_DEPTH + " requests without answers");
         }
     }
@@ -172,7 +211,7 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
                 }
                 byte flags = answered();
                 boolean close = (flags & CLOSE) != 0 || answer.closes();
-                ctx.write(answer.encode((flags & HEAD) != 0, close, (flags & SAY_KEEP_ALIVE) != 0),
+                ctx.write(written(answer.encode((flags & HEAD) != 0, close, (flags & SAY_KEEP_ALIVE) != 0)),
                         close ? promise.unvoid().addListener(ChannelFutureListener.CLOSE) : promise);
                 return;
             }
@@ -196,6 +235,16 @@ final class HttpServerSide extends CombinedChannelDuplexHandler<HttpServerSide.R
                 promise = promise.unvoid().addListener(ChannelFutureListener.CLOSE);
             }
             super.write(ctx, msg, promise);
+        }
+
+        /** Counts what Netty's encoder makes of {@code message}. */
+        @Override
+        protected void encode(ChannelHandlerContext ctx, Object message, List<Object> out) throws Exception {
+            int before = out.size();
+            super.encode(ctx, message, out);
+            for (int i = before; i < out.size(); i++) {
+                written(out.get(i));
+            }
         }
 
         @Override

@@ -58,19 +58,19 @@ final class NettyConnection implements Connection {
     /** onBufferFull fired and onBufferDrain did not yet. */
     private boolean bufferFull;
 
-    NettyConnection(Channel channel, Worker worker, Codec codec, long id, Traffic traffic, WorkerRuntime runtime) {
-        this(channel, worker, codec, id, traffic, runtime, null);
+    NettyConnection(Channel channel, Worker worker, Codec codec, long id, WorkerRuntime runtime) {
+        this(channel, worker, codec, id, runtime, null);
     }
 
     /** @param facade the AsyncTcpConnection this process opened this connection for, or null */
-    NettyConnection(Channel channel, Worker worker, Codec codec, long id, Traffic traffic, WorkerRuntime runtime, AsyncTcpConnection facade) {
+    NettyConnection(Channel channel, Worker worker, Codec codec, long id, WorkerRuntime runtime, AsyncTcpConnection facade) {
         this.facade = facade;
         this.outgoing = facade != null;
         this.channel = channel;
         this.worker = worker;
         this.codec = codec;
         this.id = id;
-        this.traffic = traffic;
+        this.traffic = codec.traffic(runtime.flushBatch(), this);
         this.runtime = runtime;
         if (!outgoing) {
             this.onConnect = worker.getOnConnect();
@@ -407,6 +407,11 @@ final class NettyConnection implements Connection {
     public Connection setMaxPackageSize(int bytes) {
         maxPackageSize = ConnectionDefaults.positive(bytes, "maxPackageSize");
         return this;
+    }
+
+    /** The handler at the head of this connection's pipeline (after TLS), made by its codec. */
+    Traffic traffic() {
+        return traffic;
     }
 
     /** One row of {@code connections}: id, transport, protocol, local, remote, recv-q, send-q, bytes read, written, state. */

@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * request passes one object fewer on its way in and its answer on its way out (at 1,000
  * connections, a cache miss each). Written on the event loop, read by the control thread: stored
  * lazily (a release), not as a volatile write, which would fence the loop at every read and write.
+ * A codec whose handler can stand here (one object and one hop fewer again) extends it:
+ * {@link Codec#traffic}.
  */
-final class Traffic extends Flushes {
+class Traffic extends Flushes {
     private static final AtomicLongFieldUpdater<Traffic> BYTES_READ = AtomicLongFieldUpdater.newUpdater(Traffic.class, "bytesRead");
     private static final AtomicLongFieldUpdater<Traffic> BYTES_WRITTEN = AtomicLongFieldUpdater.newUpdater(Traffic.class, "bytesWritten");
 
@@ -25,15 +27,20 @@ final class Traffic extends Flushes {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object message) {
+    public void channelRead(ChannelHandlerContext ctx, Object message) throws Exception {
         BYTES_READ.lazySet(this, bytesRead + size(message));
         super.channelRead(ctx, message);
     }
 
     @Override
-    public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
+    public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) throws Exception {
+        ctx.write(written(message), promise);
+    }
+
+    /** Counts {@code message} as written; for a subclass, what its encoder sends to the next handler. */
+    final Object written(Object message) {
         BYTES_WRITTEN.lazySet(this, bytesWritten + size(message));
-        ctx.write(message, promise);
+        return message;
     }
 
     private static long size(Object message) {

@@ -118,12 +118,12 @@ public final class WorkerRuntime {
 
     /**
      * The handlers of a new connection of this process, after its TLS handler: its traffic (counted,
-     * flushes batched with every other connection's, see {@link Flushes}), its codec's, and the
-     * callbacks'.
+     * flushes batched with every other connection's, see {@link Flushes}; its codec's own handler for
+     * HTTP), its codec's, and the callbacks'.
      */
-    void installConnection(ChannelPipeline pipeline, Traffic traffic, Codec codec, NettyConnection connection) {
+    void installConnection(ChannelPipeline pipeline, Codec codec, NettyConnection connection) {
         pipeline.channel().config().setRecvByteBufAllocator(LoopBuffers.READS);
-        pipeline.addLast(traffic);
+        pipeline.addLast(connection.traffic());
         codec.install(pipeline, connection);
         pipeline.addLast(new ConnectionHandler(this, connection));
     }
@@ -295,13 +295,12 @@ public final class WorkerRuntime {
                         if (!unix) {
                             channel.config().setOption(ChannelOption.TCP_NODELAY, true);
                         }
-                        Traffic traffic = new Traffic(flushBatch);
-                        NettyConnection connection = new NettyConnection(channel, listener, codec, nextConnectionId(), traffic,
+                        NettyConnection connection = new NettyConnection(channel, listener, codec, nextConnectionId(),
                                 WorkerRuntime.this);
                         if (tls != null) {
                             channel.pipeline().addLast(tls.newHandler(channel.alloc()));
                         }
-                        installConnection(channel.pipeline(), traffic, codec, connection);
+                        installConnection(channel.pipeline(), codec, connection);
                     }
                 });
     }

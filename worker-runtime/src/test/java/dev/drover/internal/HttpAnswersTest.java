@@ -12,6 +12,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.ReferenceCountUtil;
@@ -31,11 +33,7 @@ import org.junit.jupiter.api.Test;
 class HttpAnswersTest {
     private static final String GET = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
 
-    private final EmbeddedChannel channel = new EmbeddedChannel();
-
-    HttpAnswersTest() {
-        HttpCodec.INSTANCE.install(channel.pipeline(), StubConnection.withMaxPackageSize(1024));
-    }
+    private final EmbeddedChannel channel = HttpCodecTest.channel(1024);
 
     /** Sends {@code requests} in one segment and answers each request that came through with {@code answer}. */
     private String exchange(String requests, Object... answers) {
@@ -98,6 +96,17 @@ class HttpAnswersTest {
         out = exchange("GET / HTTP/1.0\r\n\r\n", "closed");
         assertTrue(out.contains("\r\nconnection: close\r\n"), out);
         assertFalse(channel.isOpen());
+    }
+
+    /** The handler that answers is the connection's traffic: it counts what crossed the socket, whichever encoder wrote it. */
+    @Test
+    void theBytesInAndOutAreCountedWhoeverEncodedTheAnswer() {
+        String requests = GET + "DELETE /x HTTP/1.1\r\nHost: h\r\n\r\n";
+        String out = exchange(requests, "drover's", new Response(201, Map.of(), "Netty's"));
+        Traffic traffic = channel.pipeline().get(Traffic.class);
+        assertTrue(out.contains("drover's") && out.contains("netty's"), out);
+        assertEquals(requests.length(), traffic.bytesRead());
+        assertEquals(out.length(), traffic.bytesWritten());
     }
 
     @Test
@@ -193,6 +202,34 @@ class HttpAnswersTest {
             through++;
         }
         assertEquals(HttpServerSide.MAX_PIPELINE_DEPTH, through);
+        assertFalse(channel.isOpen());
+    }
+
+    /** The connection's traffic closes it: an answer written in the same read goes out first. */
+    @Test
+    void anAnswerWrittenBeforeThePipelineOverflowedGoesOutBeforeTheClose() {
+        channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            private boolean answered;
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object request) {
+                if (answered) {
+                    ctx.fireChannelRead(request);
+                    return;
+                }
+                answered = true;
+                ReferenceCountUtil.release(request);
+                ctx.writeAndFlush(HttpCodec.INSTANCE.encode("first", ctx.alloc(), null));
+            }
+        });
+        String batch = GET.repeat(HttpServerSide.MAX_PIPELINE_DEPTH + 2);
+        assertThrows(Exception.class, () -> channel.writeInbound(Unpooled.copiedBuffer(batch, StandardCharsets.US_ASCII)));
+        Object request;
+        while ((request = channel.readInbound()) != null) {
+            ReferenceCountUtil.release(request);
+        }
+        String out = written();
+        assertTrue(out.startsWith("http/1.1 200 ok\r\n") && out.endsWith("\r\n\r\nfirst"), out);
         assertFalse(channel.isOpen());
     }
 

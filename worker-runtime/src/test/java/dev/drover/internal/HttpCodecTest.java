@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.drover.Connection;
 import dev.drover.http.Request;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -20,9 +21,12 @@ class HttpCodecTest {
     private static final String TWO_REQUESTS = "GET /a?x=1&y=two%20words HTTP/1.1\r\nHost: h\r\nCookie: k=v\r\n\r\n"
             + "POST /b HTTP/1.1\r\nHost: h\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\nname=jo";
 
-    private static EmbeddedChannel channel(int max) {
+    /** An {@code http://} connection's handlers, as a worker installs them, with flushes batched on the channel's own loop. */
+    static EmbeddedChannel channel(int max) {
         EmbeddedChannel channel = new EmbeddedChannel();
-        HttpCodec.INSTANCE.install(channel.pipeline(), StubConnection.withMaxPackageSize(max));
+        Connection connection = StubConnection.withMaxPackageSize(max);
+        channel.pipeline().addLast(HttpCodec.INSTANCE.traffic(new FlushBatch(channel.eventLoop()), connection));
+        HttpCodec.INSTANCE.install(channel.pipeline(), connection);
         return channel;
     }
 
