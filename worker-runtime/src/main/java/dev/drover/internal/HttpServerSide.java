@@ -234,6 +234,10 @@ final class HttpServerSide extends Traffic {
                 closeAtEnd = false;
                 promise = promise.unvoid().addListener(ChannelFutureListener.CLOSE);
             }
+            if (!acceptOutboundMessage(msg)) {
+                ctx.write(written(msg), promise); // not the encoder's to encode (nor to count)
+                return;
+            }
             super.write(ctx, msg, promise);
         }
 

@@ -70,7 +70,6 @@ final class NettyConnection implements Connection {
         this.worker = worker;
         this.codec = codec;
         this.id = id;
-        this.traffic = codec.traffic(runtime.flushBatch(), this);
         this.runtime = runtime;
         if (!outgoing) {
             this.onConnect = worker.getOnConnect();
@@ -81,6 +80,7 @@ final class NettyConnection implements Connection {
             this.onError = worker.getOnError();
         }
         applyWaterMark();
+        this.traffic = codec.traffic(runtime.flushBatch(), this); // last: the codec's handler may keep this connection
     }
 
     /** Netty turns unwritable past maxSendBufferSize queued bytes, and writable again once all went out. */

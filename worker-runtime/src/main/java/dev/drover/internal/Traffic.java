@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.FileRegion;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
@@ -46,6 +47,9 @@ class Traffic extends Flushes {
     private static long size(Object message) {
         if (message instanceof ByteBuf buffer) {
             return buffer.readableBytes();
+        }
+        if (message instanceof FileRegion file) {
+            return file.count() - file.transferred(); // a file sent as it is, from the page cache (FileBody)
         }
         return message instanceof ByteBufHolder holder ? holder.content().readableBytes() : 0;
     }

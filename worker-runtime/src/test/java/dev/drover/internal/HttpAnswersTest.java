@@ -17,11 +17,15 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What goes out for what came in: keep-alive and close (HTTP/1.1, HTTP/1.0, {@code Connection}),
@@ -107,6 +111,25 @@ class HttpAnswersTest {
         assertTrue(out.contains("drover's") && out.contains("netty's"), out);
         assertEquals(requests.length(), traffic.bytesRead());
         assertEquals(out.length(), traffic.bytesWritten());
+    }
+
+    /** A file goes out as it is (a FileRegion, zero-copy): counted at its length. */
+    @Test
+    void aFileBodyIsCountedAtItsLength(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("body"), "twelve bytes");
+        channel.writeInbound(Unpooled.copiedBuffer(GET, StandardCharsets.US_ASCII));
+        ReferenceCountUtil.release(channel.readInbound());
+        Traffic traffic = channel.pipeline().get(Traffic.class);
+        FileBody body = (FileBody) HttpCodec.INSTANCE.encode(new Response(200).file(file), ByteBufAllocator.DEFAULT, null);
+        body.writeTo(channel);
+        long head = 0;
+        Object out;
+        while ((out = channel.readOutbound()) != null) {
+            head += out instanceof ByteBuf buffer ? buffer.readableBytes() : 0;
+            ReferenceCountUtil.release(out);
+        }
+        assertTrue(head > 0);
+        assertEquals(head + 12, traffic.bytesWritten());
     }
 
     @Test
