@@ -32,9 +32,9 @@ import java.util.function.IntSupplier;
  * one buffer written here, without a Netty response object, its header map and its encoder.
  * It is the connection's {@link Traffic} too: a request and its answer pass one handler between the
  * socket and the callbacks, where the traffic's, Netty's combined handler and its two inner contexts
- * were four hops (at 1,000 connections, each a cache miss: PERFORMANCE.md). Its decoder and encoder
- * use its own context, as they would in a pipeline of their own: what the decoder reads goes to
- * the next handler, what the encoder writes to the socket's side, counted.
+ * were four hops, and a connection holds four objects fewer (PERFORMANCE.md, "Where the CPU goes").
+ * Its decoder and encoder use its own context, as they would in a pipeline of their own: what the
+ * decoder reads goes to the next handler, what the encoder writes to the socket's side, counted.
  */
 final class HttpServerSide extends Traffic {
     /** Requests read ahead of their answers, as HttpServerCodec allows. */
