@@ -445,6 +445,7 @@ def main():
                     print(f"round {rnd} c={c:<5} {s.name:<7} {r['rps']:>10.0f} req/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:7.2f} ms"
                           f"  errors {r['errors']}  user {r['user_us']:.2f} us/req  sys {r['sys_us']:.2f} us/req"
                           f"  RSS {r['rss_kib'] // 1024} MiB", flush=True)
+        print(against_nginx(results), flush=True)
         allocated = allocation_per_request(drover)
         print(f"drover workers allocate {allocated:.0f} bytes per request (wrk -c64)")
         after = {"master": memory(drover.master()), "workers": [memory(p) for p in children(drover.master())]}
@@ -511,6 +512,22 @@ def analysis(report):
     return text[start + 1:]
 
 
+def against_nginx(results):
+    """The CPU and p99 targets as ratios to nginx, round by round (each round ran the servers one after another) and their median."""
+    lines = ["| connections | server | user CPU/req vs nginx | user + sys vs nginx | p99 vs nginx |", "|---|---|---|---|---|"]
+    for c in CONNECTIONS:
+        nginx = results[("nginx", c)]
+        for name in ("drover", "netty"):
+            cells = []
+            for ratio in (lambda r, n: r["user_us"] / n["user_us"],
+                          lambda r, n: (r["user_us"] + r["sys_us"]) / (n["user_us"] + n["sys_us"]),
+                          lambda r, n: r["p99"] / n["p99"]):
+                rounds = [ratio(r, n) for r, n in zip(results[(name, c)], nginx)]
+                cells.append(" / ".join(f"{x:.2f}" for x in rounds) + f", median **{statistics.median(rounds):.2f}x**")
+            lines.append(f"| {c} | {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster, allocated, kept):
     lines = ["| connections | server | req/s | p50 ms | p99 ms | errors | user µs/req | sys µs/req | RSS MiB | req/s vs nginx | vs netty |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -558,6 +575,11 @@ CPU per request is the CPU time all of a server's processes spent during the run
 ![requests/s and CPU per request](performance.png)
 
 {table}
+
+The targets against nginx, as ratios in each round (user CPU per request ≤ 1.00x, user + sys ≤ 1.05x,
+p99 ≤ 1.00x); a round ran the three servers one after another, so its ratios share the machine's minute:
+
+{against_nginx(results)}
 
 drover, workers and master (Hello example, count 2, `start -d`):
 
