@@ -47,7 +47,7 @@ public final class Dialer {
                         if (context != null) {
                             channel.pipeline().addLast(context.newHandler(channel.alloc(), uri.getHost(), port(uri)));
                         }
-                        runtime.installConnection(channel.pipeline(), codec, connection);
+                        runtime.installConnection(channel.pipeline(), connection);
                     }
                 });
         ChannelFuture future = bootstrap.connect(uri.getHost(), port(uri));

@@ -121,10 +121,10 @@ public final class WorkerRuntime {
      * flushes batched with every other connection's, see {@link Flushes}; its codec's own handler for
      * HTTP), its codec's, and the callbacks'.
      */
-    void installConnection(ChannelPipeline pipeline, Codec codec, NettyConnection connection) {
+    void installConnection(ChannelPipeline pipeline, NettyConnection connection) {
         pipeline.channel().config().setRecvByteBufAllocator(LoopBuffers.READS);
         pipeline.addLast(connection.traffic());
-        codec.install(pipeline, connection);
+        connection.codec().install(pipeline, connection);
         pipeline.addLast(new ConnectionHandler(this, connection));
     }
 
@@ -300,7 +300,7 @@ public final class WorkerRuntime {
                         if (tls != null) {
                             channel.pipeline().addLast(tls.newHandler(channel.alloc()));
                         }
-                        installConnection(channel.pipeline(), codec, connection);
+                        installConnection(channel.pipeline(), connection);
                     }
                 });
     }
