@@ -13,7 +13,7 @@ import java.util.jar.JarFile;
  * and arguments. The JVM cannot fork, so daemons and workers are new JVMs of the same program.
  *
  * @param java the {@code java} executable of this JVM
- * @param jvmOptions this JVM's options (debugger agents left out: a second one could not bind)
+ * @param jvmOptions this JVM's options from its command line (debugger agents left out: a second one could not bind)
  * @param classPath this JVM's class path (the jar itself when started with {@code -jar})
  * @param mainClass the application's main class
  * @param args the application's arguments
@@ -41,7 +41,7 @@ public record JvmCommand(String java, List<String> jvmOptions, String classPath,
     /** This JVM's command (without {@link #MASTER_OPTIONS}: those are the master's alone). */
     public static JvmCommand current(List<String> args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> input = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        List<String> input = inputArguments();
         List<String> options = input.subList(input.indexOf(MASTER_OPTIONS_END) + 1, input.size()).stream()
                 .filter(o -> !o.startsWith("-agentlib:jdwp") && !o.startsWith("-Xrunjdwp") && !o.startsWith("-Xdebug"))
                 .toList();
@@ -51,8 +51,13 @@ public record JvmCommand(String java, List<String> jvmOptions, String classPath,
 
     /** The options before {@link #MASTER_OPTIONS_END} on this JVM's command line: none unless drover started this master. */
     public static List<String> ownMasterOptions() {
-        List<String> input = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        List<String> input = inputArguments();
         return List.copyOf(input.subList(0, Math.max(0, input.indexOf(MASTER_OPTIONS_END))));
+    }
+
+    /** This JVM's options from its command line: those from its environment reach the JVMs it starts through their environment. */
+    private static List<String> inputArguments() {
+        return EnvironmentOptions.without(ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getenv());
     }
 
     /** The application's main class: from the launcher's command, a jar's manifest, or the main thread's stack. */

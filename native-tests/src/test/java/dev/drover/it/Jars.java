@@ -5,8 +5,10 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -48,6 +50,16 @@ final class Jars {
         }
         Path jar = work.resolve(type.getSimpleName().toLowerCase(java.util.Locale.ROOT) + ".jar");
         pack(classes, jar);
+        return jar;
+    }
+
+    /** A Java agent's jar: a manifest alone, naming {@code premainClass} (found on the class path the tests start JVMs with). */
+    static Path agent(Path work, Class<?> premainClass) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", premainClass.getName());
+        Path jar = work.resolve("agent.jar");
+        new JarOutputStream(Files.newOutputStream(jar), manifest).close(); // the manifest is all it holds
         return jar;
     }
 

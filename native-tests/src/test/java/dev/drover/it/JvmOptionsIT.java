@@ -3,8 +3,12 @@ package dev.drover.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.drover.it.apps.CountingAgent;
 import dev.drover.it.apps.PidApp;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +33,26 @@ class JvmOptionsIT {
             String jvm = Http.get(app.port(), "/jvm");
             assertTrue(jvm.startsWith("gc=Copy,MarkSweepCompact "), "the group's serial collector, not the operator's parallel one: " + jvm);
             assertEquals("heap=" + (300L << 20), jvm.substring(jvm.indexOf(' ') + 1), "the group's initial heap: " + jvm);
+            assertEquals(0, app.run("stop").code());
+        }
+    }
+
+    @Test
+    void anAgentInJavaToolOptionsLoadsOnceInEveryJvm(@TempDir Path dir) throws Exception {
+        // Every JVM drover starts inherits JAVA_TOOL_OPTIONS and takes its agent from there; the
+        // option must not also come on its command line (the JVM lists it among its input arguments).
+        Path loads = dir.resolve("agent-loads");
+        String agent = "-javaagent:" + Jars.agent(dir, CountingAgent.class) + "=" + loads;
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=2").withEnv("JAVA_TOOL_OPTIONS", agent)) {
+            app.start();
+            List<Long> drovers = new ArrayList<>(List.of(app.masterPid()));
+            app.workers().forEach(w -> drovers.add(w.pid()));
+            List<Long> loaded = Files.readAllLines(loads).stream().map(Long::parseLong).toList();
+            for (long pid : drovers) {
+                assertEquals(1, loaded.stream().filter(p -> p == pid).count(), "loads of the agent in pid " + pid + " (master, then workers: "
+                        + drovers + "): " + loaded + "\nlog:\n" + app.log());
+            }
+            assertEquals(loaded.size(), loaded.stream().distinct().count(), "no JVM loaded the agent twice: " + loaded);
             assertEquals(0, app.run("stop").code());
         }
     }
