@@ -2,7 +2,6 @@ package dev.drover.internal;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -17,7 +16,7 @@ import io.netty.util.ReferenceCountUtil;
  * one {@link FullHttpRequest} here, without the aggregator's composite buffer; requests with a body
  * (or a broken head) go on to the aggregator as they came.
  */
-final class BodilessRequests extends ChannelInboundHandlerAdapter {
+final class BodilessRequests extends ForwardingInbound {
     private HttpRequest pending;
 
     @Override

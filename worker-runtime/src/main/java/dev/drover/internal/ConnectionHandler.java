@@ -4,7 +4,6 @@ import dev.drover.WebSocketConnectCallback;
 import dev.drover.http.Request;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -21,7 +20,7 @@ import java.util.Map;
  * {@code onBufferFull}, {@code onBufferDrain}). An exception escaping a callback ends the worker
  * (status 250); bad input only ends its own connection.
  */
-final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+final class ConnectionHandler extends ForwardingInbound {
     private final WorkerRuntime runtime;
     private final NettyConnection connection;
 

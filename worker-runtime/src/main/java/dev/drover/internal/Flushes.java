@@ -1,6 +1,5 @@
 package dev.drover.internal;
 
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 
@@ -15,7 +14,7 @@ import io.netty.channel.ChannelPromise;
  * {@link HttpServerSide} on an {@code http://} connection, which also reads its requests and writes
  * its answers).
  */
-class Flushes extends ChannelDuplexHandler {
+class Flushes extends ForwardingDuplex {
     /** Flushes that may wait before one goes through anyway. */
     static final int MAX_PENDING = 256;
 

@@ -8,19 +8,16 @@ import dev.drover.master.ListenAddress;
 import dev.drover.master.Listeners;
 import dev.drover.master.os.Os;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -29,6 +26,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import dev.drover.master.Environment;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -274,35 +272,26 @@ public final class WorkerRuntime {
             return serveDatagrams(listener, fd);
         }
         boolean unix = listener.getListenAddress().isUnix();
-        ChannelFuture future = bootstrap(listener, () -> unix ? new EpollServerDomainSocketChannel(fd, true) : new EpollServerSocketChannel(fd))
-                .register();
+        ChannelFuture future = accept(listener, unix ? new EpollServerDomainSocketChannel(fd, true) : new EpollServerSocketChannel(fd));
         servers.add(future.channel());
         return future;
     }
 
-    /** A server for {@code listener}'s connections on the channel {@code factory} makes (registered or bound by the caller). */
-    private ServerBootstrap bootstrap(Worker listener, ChannelFactory<ServerChannel> factory) {
+    /** Registers {@code server}, whose connections are {@code listener}'s. */
+    private ChannelFuture accept(Worker listener, ServerChannel server) {
         boolean unix = listener.getListenAddress().isUnix();
         Codec codec = Codec.forScheme(unix ? "tcp" : listener.getListenAddress().protocol());
         SslContext tls = listener.getTransport().equals("ssl") ? Tls.server(listener) : null;
-        return new ServerBootstrap()
-                .group(loop)
-                .channelFactory(factory)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, AcceptBatch.allocator())
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        if (!unix) {
-                            channel.config().setOption(ChannelOption.TCP_NODELAY, true);
-                        }
-                        NettyConnection connection = new NettyConnection(channel, listener, codec, nextConnectionId(),
-                                WorkerRuntime.this);
-                        if (tls != null) {
-                            channel.pipeline().addLast(tls.newHandler(channel.alloc()));
-                        }
-                        installConnection(channel.pipeline(), connection);
-                    }
-                });
+        return Acceptor.register(server, loop, channel -> {
+            if (!unix) {
+                channel.config().setOption(ChannelOption.TCP_NODELAY, true);
+            }
+            NettyConnection connection = new NettyConnection(channel, listener, codec, nextConnectionId(), this);
+            if (tls != null) {
+                channel.pipeline().addLast(tls.newHandler(channel.alloc()));
+            }
+            installConnection(channel.pipeline(), connection);
+        });
     }
 
     /**
@@ -320,13 +309,21 @@ public final class WorkerRuntime {
             lastConnectionId = 0;
             then.run();
         });
-        ChannelFuture bound = bootstrap(stand, EpollServerSocketChannel::new).bind("127.0.0.1", 0);
+        ChannelFuture registered = accept(stand, new EpollServerSocketChannel());
+        ChannelPromise bound = registered.channel().newPromise();
+        registered.addListener(result -> {
+            if (result.isSuccess()) {
+                registered.channel().bind(new InetSocketAddress("127.0.0.1", 0), bound);
+            } else {
+                bound.setFailure(result.cause());
+            }
+        });
         bound.addListener(result -> {
             if (!result.isSuccess()) {
                 done.run();
                 return;
             }
-            int port = ((java.net.InetSocketAddress) bound.channel().localAddress()).getPort();
+            int port = ((InetSocketAddress) bound.channel().localAddress()).getPort();
             Rehearsal.client(protocol, port, () -> bound.channel().close().addListener(closed -> done.run()));
         });
     }
@@ -336,11 +333,17 @@ public final class WorkerRuntime {
         ChannelFuture future = new Bootstrap()
                 .group(loop)
                 .channelFactory(() -> new EpollDatagramChannel(fd))
-                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                .handler(new ForwardingInbound() {
                     @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                    public void channelRead(ChannelHandlerContext ctx, Object message) {
+                        DatagramPacket packet = (DatagramPacket) message;
+                        byte[] data;
+                        try {
+                            data = ByteBufUtil.getBytes(packet.content());
+                        } finally {
+                            packet.release();
+                        }
                         UdpConnection sender = new UdpConnection(ctx.channel(), packet.sender(), listener, nextConnectionId());
-                        byte[] data = ByteBufUtil.getBytes(packet.content());
                         requestArrived();
                         if (listener.getOnMessage() != null) {
                             call("onMessage", () -> listener.getOnMessage().call(sender, data));
