@@ -15,6 +15,7 @@ import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
@@ -313,7 +314,7 @@ public final class WorkerRuntime {
         ChannelPromise bound = registered.channel().newPromise();
         registered.addListener(result -> {
             if (result.isSuccess()) {
-                registered.channel().bind(new InetSocketAddress("127.0.0.1", 0), bound);
+                registered.channel().bind(new InetSocketAddress("127.0.0.1", 0), bound).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             } else {
                 bound.setFailure(result.cause());
             }
