@@ -52,4 +52,32 @@ final class ProtocolDecoder extends ByteToMessageDecoder {
             out.add(protocol.decode(packet, connection));
         }
     }
+
+    // The events ByteToMessageDecoder inherits from Netty's adapter, declared here so that the
+    // pipeline finds no @Skip to read on them (see ForwardingInbound).
+
+    @Override
+    public void channelRegistered(ChannelHandlerContext ctx) {
+        ctx.fireChannelRegistered();
+    }
+
+    @Override
+    public void channelUnregistered(ChannelHandlerContext ctx) {
+        ctx.fireChannelUnregistered();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.fireExceptionCaught(cause);
+    }
 }

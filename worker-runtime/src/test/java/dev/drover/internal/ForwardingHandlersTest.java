@@ -10,22 +10,27 @@ import io.netty.channel.ChannelOutboundHandler;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * A pipeline asks each handler's class for {@code @Sharable} (adapters only) and each of its
  * event methods for {@code @Skip}; the first annotation the JDK finds there becomes a proxy class
- * (see {@link ForwardingInbound}). On the handlers a worker's listeners and plain HTTP connections
- * use, there must be none to find.
+ * (see {@link ForwardingInbound}). On the handlers of a worker's listeners and of its plain
+ * connections (HTTP, and the protocols {@link ProtocolDecoder} reads) there must be none to find.
  */
 class ForwardingHandlersTest {
     private static final List<Class<? extends ChannelHandler>> HANDLERS = List.of(Acceptor.class, Traffic.class, HttpServerSide.class,
             ConnectionHandler.class, BodilessRequests.class);
+    /** Netty's ByteToMessageDecoder underneath: an adapter, without an annotation on its class. */
+    private static final List<Class<? extends ChannelHandler>> DECODERS = List.of(ProtocolDecoder.class);
 
     @Test
-    void noHandlerOfAListenerOrAPlainConnectionCarriesAnAnnotationForTheirPipelineToRead() {
+    void noHandlerOfAListenerOrAPlainConnectionCarriesAnAnnotationForItsPipelineToRead() {
         for (Class<? extends ChannelHandler> handler : HANDLERS) {
             assertFalse(ChannelHandlerAdapter.class.isAssignableFrom(handler), handler + " is a Netty adapter");
+        }
+        for (Class<? extends ChannelHandler> handler : Stream.concat(HANDLERS.stream(), DECODERS.stream()).toList()) {
             assertEquals(0, handler.getAnnotations().length, handler + ": " + Arrays.toString(handler.getAnnotations()));
             for (Class<?> events : List.of(ChannelHandler.class, ChannelInboundHandler.class, ChannelOutboundHandler.class)) {
                 if (!events.isAssignableFrom(handler)) {
