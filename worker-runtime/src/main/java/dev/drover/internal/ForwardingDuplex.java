@@ -1,12 +1,63 @@
 package dev.drover.internal;
 
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelPromise;
 import java.net.SocketAddress;
 
-/** A {@link ForwardingInbound} that passes every outbound operation on too: Netty's {@code ChannelDuplexHandler} without its annotations. */
-class ForwardingDuplex extends ForwardingInbound implements ChannelOutboundHandler {
+/**
+ * Netty's duplex handler with every event and operation declared, passing it on: what
+ * {@link ForwardingInbound} is for inbound handlers (why: there). Netty's dispatch has a path of
+ * its own for a {@code ChannelDuplexHandler}, so this one cannot extend {@link ForwardingInbound}
+ * and declares the inbound events again.
+ */
+class ForwardingDuplex extends ChannelDuplexHandler {
+    @Override
+    public void channelRegistered(ChannelHandlerContext ctx) throws Exception {
+        ctx.fireChannelRegistered();
+    }
+
+    @Override
+    public void channelUnregistered(ChannelHandlerContext ctx) throws Exception {
+        ctx.fireChannelUnregistered();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) throws Exception {
+        ctx.fireChannelRead(message);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    @SuppressWarnings("deprecation") // ChannelHandler's is deprecated, ChannelInboundHandler's is not
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+        ctx.fireExceptionCaught(cause);
+    }
+
     @Override
     public void bind(ChannelHandlerContext ctx, SocketAddress local, ChannelPromise promise) throws Exception {
         ctx.bind(local, promise);
