@@ -4,10 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LogFileTest {
+
+    @Test
+    void linesCarryTheLocalTimeOfTheDefaultZoneAsJavaTimeGivesIt() {
+        TimeZone before = TimeZone.getDefault();
+        DateTimeFormatter format = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+        try {
+            for (String zone : List.of("UTC", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham")) {
+                TimeZone.setDefault(TimeZone.getTimeZone(zone));
+                String expected = ZonedDateTime.now().format(format);
+                String logged = LogFile.now();
+                String after = ZonedDateTime.now().format(format);
+                assertTrue(logged.equals(expected) || logged.equals(after), zone + ": logged " + logged + ", java.time " + expected);
+            }
+        } finally {
+            TimeZone.setDefault(before);
+        }
+    }
 
     @Test
     void writesWorkermanLinesAndRotatesAtTheCap(@TempDir Path dir) throws Exception {
