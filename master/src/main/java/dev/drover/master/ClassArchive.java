@@ -139,7 +139,7 @@ final class ClassArchive {
 
     /**
      * A worker is ready: if it recorded a class list, dump the archive from it. The first also has
-     * jnr-ffi's stub copied for the masters and commands started later ({@link NativeCopies#useJffiCopy}).
+     * jffi's stub copied for the masters and commands started later ({@link NativeCopies#useJffiCopy}).
      */
     void ready(int pid) {
         nativeCopy(System.getProperty("java.class.path"), NativeCopies.jffi(System.getProperty("os.arch")));

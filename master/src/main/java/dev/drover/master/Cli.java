@@ -34,7 +34,7 @@ public final class Cli {
 
     private final AppSpec spec;
     private final String[] args;
-    /** The OS seam, loading (jnr-ffi, ~100 ms) on another core while picocli reads the command. */
+    /** The OS seam, loading (jffi and libc's functions, ~40 ms) on another core while picocli reads the command. */
     private final CompletableFuture<Os> nativeOs;
 
     @Option(names = "--pid-file", scope = ScopeType.INHERIT, paramLabel = "FILE",

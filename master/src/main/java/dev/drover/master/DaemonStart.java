@@ -20,7 +20,7 @@ import java.util.function.Supplier;
 /**
  * {@code start -d} in its plain forms, without picocli or the native library: the operator waits
  * for this JVM to start the daemon master, and in a JVM without a class archive picocli's model
- * and jnr-ffi's start took some 500 ms of it. The daemon is started with {@link ProcessBuilder},
+ * and jnr-ffi's start (before the OS seam called libc through jffi alone) took some 500 ms of it. The daemon is started with {@link ProcessBuilder},
  * reports on its stdout (a pipe to here) and calls {@code setsid} itself.
  *
  * <p>{@code posix_spawn} also resets the daemon's signals; a process started from Java inherits

@@ -15,7 +15,7 @@ import java.util.zip.ZipFile;
  * loads them from a file. From its jar a library is found by walking the class path (the first
  * miss opens every jar) and copied to a new temporary file (named from SecureRandom, whose
  * providers load too): ~45 ms of a worker's start for Netty's epoll library, ~70 ms of a master's
- * for jnr-ffi's stub (jffi). Netty looks on {@code java.library.path} first, jffi in
+ * for jffi's stub (the OS seam's). Netty looks on {@code java.library.path} first, jffi in
  * {@code jffi.boot.library.path}. The master only reads the jars: it never loads a Netty class.
  *
  * <p>Only a class path entry named as the library's own jar is looked into; with a shaded or fat
@@ -45,7 +45,7 @@ final class NativeCopies {
                 "META-INF/native/libnetty_transport_native_epoll_" + a + ".so"));
     }
 
-    /** jnr-ffi's stub ({@code jffi-*-native.jar}), for {@code osArch}. */
+    /** jffi's stub ({@code jffi-*-native.jar}), for {@code osArch}. */
     static Optional<Library> jffi(String osArch) {
         String platform = switch (osArch) {
             case "amd64", "x86_64" -> "x86_64-Linux";

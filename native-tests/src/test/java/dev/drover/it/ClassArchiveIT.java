@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 8: worker JVMs start from an AppCDS archive the master builds once per program, and without jnr-ffi. */
+/** Issue 8: worker JVMs start from an AppCDS archive the master builds once per program, and without jffi. */
 @Timeout(180)
 class ClassArchiveIT {
 
@@ -31,10 +31,10 @@ class ClassArchiveIT {
                     .map(App.WorkerRow::pid).orElse(null));
             String maps = Files.readString(Path.of("/proc/" + replacement + "/maps"));
             assertTrue(maps.contains(".drover-cache/VersionApp-") && maps.contains(".jsa"), "the new worker maps the archive:\n" + maps);
-            // Its sockets came through Netty's recvFd: a worker with no user to switch to never loads jnr-ffi.
+            // Its sockets came through Netty's recvFd: a worker with no user to switch to never loads jffi.
             assertTrue(maps.contains(".drover-cache/netty-native-") && maps.contains("libnetty_transport_native_epoll"),
                     "Netty's library comes from the copy in the cache, not a temporary file of its own:\n" + maps);
-            assertFalse(maps.contains("jffi"), "the worker loaded jnr-ffi's native library:\n" + maps);
+            assertFalse(maps.contains("jffi"), "the worker loaded jffi's native library:\n" + maps);
             assertEquals("v1", Http.get(app.port(), "/"));
 
             // A deploy changes the jar: the next workers record and build a new archive, the old one goes.
@@ -113,7 +113,7 @@ class ClassArchiveIT {
             });
             String maps = Files.readString(Path.of("/proc/" + successor + "/maps"));
             assertTrue(maps.contains(".drover-cache/VersionApp-") && maps.contains(".jsa"), "the successor maps the master's archive:\n" + maps);
-            assertTrue(maps.contains(".drover-cache/jffi-native-"), "the successor loads jnr-ffi's stub from the copy in the cache:\n" + maps);
+            assertTrue(maps.contains(".drover-cache/jffi-native-"), "the successor loads jffi's stub from the copy in the cache:\n" + maps);
             assertEquals("v1", Http.get(app.port(), "/"));
         }
     }

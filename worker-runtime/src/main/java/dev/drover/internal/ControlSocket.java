@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
 /**
  * The worker's end of its control channel (fd 3, a blocking Unix stream socket), read and written
  * with the native calls Netty's epoll transport already brings. The worker's start path needs
- * nothing else native, so it does not load jnr-ffi (about 85 ms of a ~200 ms start) unless the
+ * nothing else native, so it does not load the OS seam's jffi and libc functions unless the
  * group's {@code user} or a {@code listen()} in {@code onWorkerStart} asks for it.
  *
  * <p>Reading is for one thread at a time (the handoff, then {@link ControlReader}); writes are

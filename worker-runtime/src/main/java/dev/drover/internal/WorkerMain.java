@@ -21,7 +21,7 @@ public final class WorkerMain {
 
     public static void main(String[] args) {
         NettyLog.install();
-        Supplier<Os> os = Os::linux; // jnr-ffi loads on the first use: not at all in most workers
+        Supplier<Os> os = Os::linux; // jffi loads on the first use: not at all in most workers
         ControlClient control = new ControlClient(new ControlSocket(Environment.CHANNEL_FD));
         int group = Integer.parseInt(System.getenv(Environment.GROUP));
         int id = Integer.parseInt(System.getenv(Environment.WORKER_ID));

@@ -48,7 +48,7 @@ import sun.misc.Signal;
 public final class WorkerRuntime {
     private static volatile WorkerRuntime current;
 
-    /** The OS seam, loaded (jnr-ffi) only when this worker binds a socket itself. */
+    /** The OS seam, loaded (jffi) only when this worker binds a socket itself. */
     private final Supplier<Os> os;
     private final ControlClient control;
     private final int groupIndex;
@@ -297,7 +297,7 @@ public final class WorkerRuntime {
 
     /**
      * The worker recording its command's class list has one exchange with itself before it serves
-     * (see {@link Rehearsal}), on a loopback port of its own that Netty binds (not jnr-ffi, whose
+     * (see {@link Rehearsal}), on a loopback port of its own that Netty binds (not jffi, whose
      * classes would then fill every worker's archive), with nothing counted; then {@code then}.
      */
     private void rehearse(Runnable then) {

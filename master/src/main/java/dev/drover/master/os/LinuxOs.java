@@ -18,13 +18,12 @@ import jnr.constants.platform.Sock;
 import jnr.constants.platform.SocketLevel;
 import jnr.constants.platform.SocketOption;
 import jnr.constants.platform.WaitFlags;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
-import jnr.ffi.byref.IntByReference;
 
-/** {@link Os} on Linux through jnr-ffi. */
+/**
+ * {@link Os} on Linux, calling libc through jffi ({@link LibC}): jnr-ffi's library loader, on top of
+ * jffi, cost a starting master ~100 ms of its critical path (a miss walking the class path, a proxy
+ * class, annotation proxies and reflection for each function's first call) and ~300 classes.
+ */
 final class LinuxOs implements Os {
     // Values that jnr-constants does not carry. Each is the same on every Linux architecture
     // (asm-generic or glibc's own definitions), so nothing here differs between x86_64 and arm64.
@@ -47,17 +46,10 @@ final class LinuxOs implements Os {
     private static volatile LinuxOs instance;
 
     private final LibC libc;
-    private final Runtime runtime;
     private final boolean hasCloseFrom;
 
     private LinuxOs() {
-        // jnr-ffi's ASM-generated stubs cost every JVM about 15 MB of RSS and 100 ms at start; drover's
-        // native calls are few and off the hot path, so its reflection stubs do (the operator's setting wins).
-        if (System.getProperty("jnr.ffi.asm.enabled") == null) {
-            System.setProperty("jnr.ffi.asm.enabled", "false");
-        }
-        libc = LibraryLoader.create(LibC.class).load("c");
-        runtime = Runtime.getRuntime(libc);
+        libc = new LibC();
         hasCloseFrom = probeCloseFrom();
     }
 
@@ -75,7 +67,7 @@ final class LinuxOs implements Os {
     }
 
     private OsException fail(String call, String argument) {
-        return fail(call, argument, runtime.getLastError());
+        return fail(call, argument, libc.errno());
     }
 
     private OsException fail(String call, String argument, int errno) {
@@ -90,7 +82,7 @@ final class LinuxOs implements Os {
     }
 
     private boolean lastErrorIs(Errno errno) {
-        return runtime.getLastError() == errno.intValue();
+        return libc.errno() == errno.intValue();
     }
 
     // ---- processes ----
@@ -108,12 +100,28 @@ final class LinuxOs implements Os {
     @Override
     public int spawn(SpawnRequest request) {
         String what = request.program();
-        Pointer actions = Memory.allocateDirect(runtime, OPAQUE_SIZE, true);
-        Pointer attr = Memory.allocateDirect(runtime, OPAQUE_SIZE, true);
-        Pointer signals = Memory.allocateDirect(runtime, OPAQUE_SIZE, true);
+        try (NativeMemory actionsMemory = NativeMemory.allocate(OPAQUE_SIZE);
+                NativeMemory attrMemory = NativeMemory.allocate(OPAQUE_SIZE);
+                NativeMemory signalsMemory = NativeMemory.allocate(OPAQUE_SIZE)) {
+            long actions = actionsMemory.address();
+            long attr = attrMemory.address();
+            spawnCheck(libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init", what);
+            try {
+                spawnCheck(libc.posix_spawnattr_init(attr), "posix_spawnattr_init", what);
+                try {
+                    return spawn(request, actions, attr, signalsMemory.address());
+                } finally {
+                    libc.posix_spawnattr_destroy(attr);
+                }
+            } finally {
+                libc.posix_spawn_file_actions_destroy(actions);
+            }
+        }
+    }
+
+    private int spawn(SpawnRequest request, long actions, long attr, long signals) {
+        String what = request.program();
         List<Integer> sources = new ArrayList<>();
-        spawnCheck(libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init", what);
-        spawnCheck(libc.posix_spawnattr_init(attr), "posix_spawnattr_init", what);
         try {
             int firstFree = 3 + request.passFds().size();
             // Move every source above the target range first, so dup2 never overwrites one it still needs.
@@ -141,18 +149,14 @@ final class LinuxOs implements Os {
             spawnCheck(libc.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags", what);
             spawnCheck(libc.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup", what);
 
-            NativeStrings argv = new NativeStrings(runtime, request.argv());
-            NativeStrings envp = new NativeStrings(runtime, request.env().entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()).toList());
-            IntByReference pid = new IntByReference();
-            spawnCheck(libc.posix_spawn(pid, request.program(), actions, attr, argv.pointer(), envp.pointer()), "posix_spawn", what);
-            java.lang.ref.Reference.reachabilityFence(argv);
-            java.lang.ref.Reference.reachabilityFence(envp);
-            return pid.getValue();
+            try (NativeStrings argv = new NativeStrings(request.argv());
+                    NativeStrings envp = new NativeStrings(request.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+                    NativeMemory pid = NativeMemory.allocate(4)) {
+                spawnCheck(libc.posix_spawn(pid.address(), request.program(), actions, attr, argv.address(), envp.address()), "posix_spawn", what);
+                return pid.getInt(0);
+            }
         } finally {
             sources.forEach(libc::close);
-            libc.posix_spawn_file_actions_destroy(actions);
-            libc.posix_spawnattr_destroy(attr);
         }
     }
 
@@ -164,19 +168,21 @@ final class LinuxOs implements Os {
     }
 
     private boolean probeCloseFrom() {
-        Pointer actions = Memory.allocateDirect(runtime, OPAQUE_SIZE, true);
-        libc.posix_spawn_file_actions_init(actions);
-        try {
-            return libc.posix_spawn_file_actions_addclosefrom_np(actions, 3) == 0;
-        } catch (UnsatisfiedLinkError missing) {
+        if (!libc.hasCloseFrom()) {
             return false; // glibc older than 2.34
-        } finally {
-            libc.posix_spawn_file_actions_destroy(actions);
+        }
+        try (NativeMemory actions = NativeMemory.allocate(OPAQUE_SIZE)) {
+            libc.posix_spawn_file_actions_init(actions.address());
+            try {
+                return libc.posix_spawn_file_actions_addclosefrom_np(actions.address(), 3) == 0;
+            } finally {
+                libc.posix_spawn_file_actions_destroy(actions.address());
+            }
         }
     }
 
     /** Closes every descriptor from {@code first} up in the child. */
-    private void closeFrom(Pointer actions, int first) {
+    private void closeFrom(long actions, int first) {
         if (hasCloseFrom) {
             spawnCheck(libc.posix_spawn_file_actions_addclosefrom_np(actions, first), "posix_spawn_file_actions_addclosefrom_np", "fd " + first);
             return;
@@ -195,9 +201,10 @@ final class LinuxOs implements Os {
 
     @Override
     public Optional<ExitStatus> reap(int pid) {
-        IntByReference status = new IntByReference();
-        int result = check(libc.waitpid(pid, status, WaitFlags.WNOHANG.intValue()), "waitpid", "pid " + pid);
-        return result == 0 ? Optional.empty() : Optional.of(ExitStatus.fromWaitStatus(status.getValue()));
+        try (NativeMemory status = NativeMemory.allocate(4)) {
+            int result = check(libc.waitpid(pid, status.address(), WaitFlags.WNOHANG.intValue()), "waitpid", "pid " + pid);
+            return result == 0 ? Optional.empty() : Optional.of(ExitStatus.fromWaitStatus(status.getInt(0)));
+        }
     }
 
     @Override
@@ -323,13 +330,14 @@ final class LinuxOs implements Os {
     @Override
     public boolean defaultIfIgnored(int signal) {
         // zeroed, a struct sigaction is SIG_DFL with no mask and no flags
-        Pointer current = Memory.allocateDirect(runtime, SIGACTION_SIZE, true);
-        check(libc.sigaction(signal, null, current), "sigaction", Signals.name(signal));
-        if (current.getAddress(0) != SIG_IGN) {
-            return false;
+        try (NativeMemory current = NativeMemory.allocate(SIGACTION_SIZE); NativeMemory defaults = NativeMemory.allocate(SIGACTION_SIZE)) {
+            check(libc.sigaction(signal, 0, current.address()), "sigaction", Signals.name(signal));
+            if (current.getLong(0) != SIG_IGN) {
+                return false;
+            }
+            check(libc.sigaction(signal, defaults.address(), 0), "sigaction", Signals.name(signal));
+            return true;
         }
-        check(libc.sigaction(signal, Memory.allocateDirect(runtime, SIGACTION_SIZE, true), null), "sigaction", Signals.name(signal));
-        return true;
     }
 
     // ---- descriptors ----
@@ -344,8 +352,10 @@ final class LinuxOs implements Os {
 
     @Override
     public void sendWithFds(int socket, byte[] data, int[] fds) {
-        SocketMessages.Message message = SocketMessages.sending(runtime, data, fds);
-        long sent = libc.sendmsg(socket, message.header, 0);
+        long sent;
+        try (SocketMessages.Message message = SocketMessages.sending(data, fds)) {
+            sent = libc.sendmsg(socket, message.address(), 0);
+        }
         if (sent < 0) {
             throw fail("sendmsg", "fd " + socket);
         }
@@ -356,14 +366,17 @@ final class LinuxOs implements Os {
 
     @Override
     public Received receiveWithFds(int socket, int maxBytes, int maxFds) {
-        SocketMessages.Message message = SocketMessages.receiving(runtime, maxBytes, maxFds);
-        long count = libc.recvmsg(socket, message.header, 0);
-        if (count < 0) {
-            throw fail("recvmsg", "fd " + socket);
+        byte[] data;
+        List<Integer> fds;
+        try (SocketMessages.Message message = SocketMessages.receiving(maxBytes, maxFds)) {
+            long count = libc.recvmsg(socket, message.address(), 0);
+            if (count < 0) {
+                throw fail("recvmsg", "fd " + socket);
+            }
+            data = new byte[(int) count];
+            message.data.get(0, data, 0, data.length);
+            fds = message.receivedFds();
         }
-        byte[] data = new byte[(int) count];
-        message.data.get(0, data, 0, data.length);
-        List<Integer> fds = message.receivedFds();
         for (int fd : fds) {
             libc.fcntl(fd, Fcntl.F_SETFD.intValue(), 1); // FD_CLOEXEC
         }
@@ -384,8 +397,8 @@ final class LinuxOs implements Os {
 
     @Override
     public int write(int fd, byte[] data, int offset, int length) {
-        byte[] bytes = offset == 0 ? data : java.util.Arrays.copyOfRange(data, offset, offset + length);
-        long count = libc.write(fd, bytes, length);
+        java.util.Objects.checkFromIndexSize(offset, length, data.length);
+        long count = libc.write(fd, data, offset, length);
         if (count < 0) {
             if (lastErrorIs(Errno.EAGAIN) || lastErrorIs(Errno.EINTR)) {
                 return -1;
@@ -469,34 +482,37 @@ final class LinuxOs implements Os {
     /** A non-blocking, close-on-exec socket of {@code type} bound to {@code address} with SO_REUSEADDR. */
     private int boundInet(InetSocketAddress address, Sock type, boolean reusePort) {
         String where = SocketAddresses.format(address);
-        SocketAddresses.Native sockaddr = SocketAddresses.encode(runtime, address);
-        int flags = type.intValue() | Sock.SOCK_NONBLOCK.intValue() | Sock.SOCK_CLOEXEC.intValue();
-        int fd = check(libc.socket(sockaddr.family(), flags, 0), "socket", where);
-        try {
-            setIntOption(fd, SocketOption.SO_REUSEADDR.intValue(), 1, where);
-            if (reusePort) {
-                setIntOption(fd, SocketOption.SO_REUSEPORT.intValue(), 1, where);
+        try (SocketAddresses.Native sockaddr = SocketAddresses.encode(address)) {
+            int flags = type.intValue() | Sock.SOCK_NONBLOCK.intValue() | Sock.SOCK_CLOEXEC.intValue();
+            int fd = check(libc.socket(sockaddr.family(), flags, 0), "socket", where);
+            try {
+                setIntOption(fd, SocketOption.SO_REUSEADDR.intValue(), 1, where);
+                if (reusePort) {
+                    setIntOption(fd, SocketOption.SO_REUSEPORT.intValue(), 1, where);
+                }
+                check(libc.bind(fd, sockaddr.address(), sockaddr.length()), "bind", where);
+                return fd;
+            } catch (OsException e) {
+                libc.close(fd);
+                throw e;
             }
-            check(libc.bind(fd, sockaddr.pointer(), sockaddr.length()), "bind", where);
-            return fd;
-        } catch (OsException e) {
-            libc.close(fd);
-            throw e;
         }
     }
 
     private void setIntOption(int fd, int option, int value, String where) {
-        Pointer memory = Memory.allocateDirect(runtime, 4);
-        memory.putInt(0, value);
-        check(libc.setsockopt(fd, SocketLevel.SOL_SOCKET.intValue(), option, memory, 4), "setsockopt", where);
+        try (NativeMemory memory = NativeMemory.allocate(4)) {
+            memory.putInt(0, value);
+            check(libc.setsockopt(fd, SocketLevel.SOL_SOCKET.intValue(), option, memory.address(), 4), "setsockopt", where);
+        }
     }
 
     @Override
     public InetSocketAddress localAddress(int fd) {
-        Pointer memory = Memory.allocateDirect(runtime, 128, true);
-        IntByReference length = new IntByReference(128);
-        check(libc.getsockname(fd, memory, length), "getsockname", "fd " + fd);
-        return SocketAddresses.decode(memory);
+        try (NativeMemory memory = NativeMemory.allocate(128); NativeMemory length = NativeMemory.allocate(4)) {
+            length.putInt(0, 128);
+            check(libc.getsockname(fd, memory.address(), length.address()), "getsockname", "fd " + fd);
+            return SocketAddresses.decode(memory);
+        }
     }
 
     @Override
@@ -527,14 +543,16 @@ final class LinuxOs implements Os {
     }
 
     private interface AddressUser {
-        void use(Pointer address, int length);
+        void use(long address, int length);
     }
 
     /** Runs {@code user} with a sockaddr_un for {@code path}, going through /proc/self/fd when it is too long. */
     private void withUnixAddress(Path path, AddressUser user) {
         byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= SUN_PATH_MAX) {
-            user.use(SocketAddresses.unix(runtime, bytes), 2 + bytes.length + 1);
+            try (NativeMemory address = SocketAddresses.unix(bytes)) {
+                user.use(address.address(), 2 + bytes.length + 1);
+            }
             return;
         }
         Path dir = path.toAbsolutePath().getParent();
@@ -546,7 +564,9 @@ final class LinuxOs implements Os {
                 throw new OsException("bind", path.toString(), Errno.ENAMETOOLONG.intValue(),
                         "socket file name too long for sun_path even through /proc/self/fd; use a shorter pid file name");
             }
-            user.use(SocketAddresses.unix(runtime, shortPath), 2 + shortPath.length + 1);
+            try (NativeMemory address = SocketAddresses.unix(shortPath)) {
+                user.use(address.address(), 2 + shortPath.length + 1);
+            }
         } finally {
             libc.close(dirFd);
         }
@@ -564,11 +584,9 @@ final class LinuxOs implements Os {
         }
         int type = Sock.SOCK_DGRAM.intValue() | Sock.SOCK_CLOEXEC.intValue();
         int fd = check(libc.socket(AddressFamily.AF_UNIX.intValue(), type, 0), "socket", path);
-        try {
-            Pointer memory = Memory.allocateDirect(runtime, Math.max(1, data.length));
-            memory.put(0, data, 0, data.length);
+        try (NativeMemory memory = NativeMemory.bytes(data, 0); NativeMemory address = SocketAddresses.unix(name)) {
             int length = 2 + name.length + (isAbstract ? 0 : 1);
-            if (libc.sendto(fd, memory, data.length, 0, SocketAddresses.unix(runtime, name), length) < 0) {
+            if (libc.sendto(fd, memory.address(), data.length, 0, address.address(), length) < 0) {
                 throw fail("sendto", path);
             }
         } finally {
@@ -579,7 +597,7 @@ final class LinuxOs implements Os {
     @Override
     public int accept(int listener) {
         int flags = Sock.SOCK_NONBLOCK.intValue() | Sock.SOCK_CLOEXEC.intValue();
-        int fd = libc.accept4(listener, null, null, flags);
+        int fd = libc.accept4(listener, 0, 0, flags);
         if (fd < 0) {
             if (lastErrorIs(Errno.EAGAIN) || lastErrorIs(Errno.EINTR) || lastErrorIs(Errno.ECONNABORTED)) {
                 return -1;
@@ -591,20 +609,22 @@ final class LinuxOs implements Os {
 
     @Override
     public void setSendTimeout(int socket, int millis) {
-        Pointer timeval = Memory.allocateDirect(runtime, 2L * runtime.longSize(), true); // struct timeval {long; long}
-        timeval.putNativeLong(0, millis / 1000);
-        timeval.putNativeLong(runtime.longSize(), (millis % 1000) * 1000L);
-        check(libc.setsockopt(socket, SocketLevel.SOL_SOCKET.intValue(), SocketOption.SO_SNDTIMEO.intValue(), timeval,
-                2 * runtime.longSize()), "setsockopt(SO_SNDTIMEO)", "fd " + socket);
+        try (NativeMemory timeval = NativeMemory.allocate(16)) { // struct timeval {long; long} on LP64
+            timeval.putLong(0, millis / 1000);
+            timeval.putLong(8, (millis % 1000) * 1000L);
+            check(libc.setsockopt(socket, SocketLevel.SOL_SOCKET.intValue(), SocketOption.SO_SNDTIMEO.intValue(), timeval.address(), 16),
+                    "setsockopt(SO_SNDTIMEO)", "fd " + socket);
+        }
     }
 
     @Override
     public int peerUid(int socket) {
-        Pointer ucred = Memory.allocateDirect(runtime, 12, true); // struct ucred {pid_t; uid_t; gid_t}
-        IntByReference length = new IntByReference(12);
-        check(libc.getsockopt(socket, SocketLevel.SOL_SOCKET.intValue(), SocketOption.SO_PEERCRED.intValue(), ucred, length),
-                "getsockopt(SO_PEERCRED)", "fd " + socket);
-        return ucred.getInt(4);
+        try (NativeMemory ucred = NativeMemory.allocate(12); NativeMemory length = NativeMemory.allocate(4)) { // struct ucred {pid_t; uid_t; gid_t}
+            length.putInt(0, 12);
+            check(libc.getsockopt(socket, SocketLevel.SOL_SOCKET.intValue(), SocketOption.SO_PEERCRED.intValue(), ucred.address(),
+                    length.address()), "getsockopt(SO_PEERCRED)", "fd " + socket);
+            return ucred.getInt(4);
+        }
     }
 
     // ---- files ----
@@ -631,15 +651,15 @@ final class LinuxOs implements Os {
 
     @Override
     public Optional<UserIds> user(String name) {
-        Pointer entry = libc.getpwnam(name);
-        return entry == null || entry.address() == 0 ? Optional.empty()
-                : Optional.of(new UserIds(entry.getPointer(0).getString(0), entry.getInt(16), entry.getInt(20)));
+        long entry = libc.getpwnam(name);
+        return entry == 0 ? Optional.empty() : Optional.of(new UserIds(NativeMemory.stringAt(NativeMemory.IO.getAddress(entry)),
+                NativeMemory.IO.getInt(entry + 16), NativeMemory.IO.getInt(entry + 20)));
     }
 
     @Override
     public Optional<Integer> group(String name) {
-        Pointer entry = libc.getgrnam(name);
-        return entry == null || entry.address() == 0 ? Optional.empty() : Optional.of(entry.getInt(16));
+        long entry = libc.getgrnam(name);
+        return entry == 0 ? Optional.empty() : Optional.of(NativeMemory.IO.getInt(entry + 16));
     }
 
     @Override

@@ -3,21 +3,18 @@ package dev.drover.master.os;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 
 /**
- * A NULL-terminated {@code char *[]} (argv, envp) that keeps its strings alive while it is
- * reachable. Two native blocks whatever the count: the pointer array and every string packed into
- * one, so a spawn does not leave a hundred small blocks for the garbage collector to free.
+ * A NULL-terminated {@code char *[]} (argv, envp) in C memory until {@link #close}. Two blocks
+ * whatever the count: the pointer array and every string packed into one.
  */
-final class NativeStrings {
-    private final Pointer array;
-    private final Pointer block;
+final class NativeStrings implements AutoCloseable {
+    private static final int SLOT = 8; // a pointer on LP64
 
-    NativeStrings(Runtime runtime, List<String> values) {
-        int slot = runtime.addressSize();
+    private final NativeMemory array;
+    private final NativeMemory block;
+
+    NativeStrings(List<String> values) {
         List<byte[]> encoded = new ArrayList<>(values.size());
         long total = 0;
         for (String value : values) {
@@ -25,18 +22,24 @@ final class NativeStrings {
             encoded.add(bytes);
             total += bytes.length + 1;
         }
-        array = Memory.allocateDirect(runtime, (long) slot * (values.size() + 1), true);
-        block = Memory.allocateDirect(runtime, Math.max(1, total), true);
+        block = NativeMemory.allocate(total);
+        array = NativeMemory.allocate((long) SLOT * (values.size() + 1));
         long at = 0;
         for (int i = 0; i < encoded.size(); i++) {
             byte[] bytes = encoded.get(i);
             block.put(at, bytes, 0, bytes.length); // the zeroed block ends each string with NUL
-            array.putPointer((long) slot * i, block.slice(at));
+            array.putLong((long) SLOT * i, block.address() + at);
             at += bytes.length + 1;
         }
     }
 
-    Pointer pointer() {
-        return array;
+    long address() {
+        return array.address();
+    }
+
+    @Override
+    public void close() {
+        array.close();
+        block.close();
     }
 }

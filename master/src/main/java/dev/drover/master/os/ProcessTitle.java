@@ -10,7 +10,7 @@ import java.util.Arrays;
 /**
  * The process title {@code ps} shows, set through /proc alone (no native library): the argv area
  * ({@code /proc/self/mem} between arg_start and arg_end of {@code /proc/self/stat}) and
- * {@code /proc/self/comm}. A worker sets it before jnr-ffi is loaded, if it ever is.
+ * {@code /proc/self/comm}. A worker sets it before jffi is loaded, if it ever is.
  */
 public final class ProcessTitle {
     private ProcessTitle() {}

@@ -7,9 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 import jnr.constants.platform.AddressFamily;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 
 /**
  * sockaddr_in, sockaddr_in6 and sockaddr_un in native memory. Their layouts are fixed by the Linux
@@ -19,7 +16,17 @@ import jnr.ffi.Runtime;
 final class SocketAddresses {
     private SocketAddresses() {}
 
-    record Native(int family, Pointer pointer, int length) {}
+    /** An encoded address in C memory, freed by {@link #close}. */
+    record Native(int family, NativeMemory memory, int length) implements AutoCloseable {
+        long address() {
+            return memory.address();
+        }
+
+        @Override
+        public void close() {
+            memory.close();
+        }
+    }
 
     /** {@code 0.0.0.0:80} or {@code [::1]:80}, as messages show addresses. */
     static String format(InetSocketAddress address) {
@@ -28,20 +35,20 @@ final class SocketAddresses {
         return (ip instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
-    static Native encode(Runtime runtime, InetSocketAddress address) {
+    static Native encode(InetSocketAddress address) {
         InetAddress ip = address.getAddress();
         if (ip == null) {
             throw new IllegalArgumentException("unresolved address: " + address.getHostString());
         }
         int port = address.getPort();
         if (ip instanceof Inet4Address) {
-            Pointer memory = Memory.allocateDirect(runtime, 16, true);
+            NativeMemory memory = NativeMemory.allocate(16);
             memory.putShort(0, (short) AddressFamily.AF_INET.intValue());
             memory.putShort(2, networkOrder(port));
             memory.put(4, ip.getAddress(), 0, 4);
             return new Native(AddressFamily.AF_INET.intValue(), memory, 16);
         }
-        Pointer memory = Memory.allocateDirect(runtime, 28, true);
+        NativeMemory memory = NativeMemory.allocate(28);
         memory.putShort(0, (short) AddressFamily.AF_INET6.intValue());
         memory.putShort(2, networkOrder(port));
         memory.put(8, ip.getAddress(), 0, 16);
@@ -49,7 +56,7 @@ final class SocketAddresses {
         return new Native(AddressFamily.AF_INET6.intValue(), memory, 28);
     }
 
-    static InetSocketAddress decode(Pointer memory) {
+    static InetSocketAddress decode(NativeMemory memory) {
         int family = memory.getShort(0) & 0xffff;
         if (family != AddressFamily.AF_INET.intValue() && family != AddressFamily.AF_INET6.intValue()) {
             throw new IllegalArgumentException("not an internet socket address (family " + family + ")");
@@ -64,8 +71,9 @@ final class SocketAddresses {
         }
     }
 
-    static Pointer unix(Runtime runtime, byte[] path) {
-        Pointer memory = Memory.allocateDirect(runtime, 110, true);
+    /** A sockaddr_un for {@code path} (at most 107 bytes: sun_path keeps a NUL), in C memory the caller closes. */
+    static NativeMemory unix(byte[] path) {
+        NativeMemory memory = NativeMemory.allocate(110);
         memory.putShort(0, (short) AddressFamily.AF_UNIX.intValue());
         memory.put(2, path, 0, path.length);
         return memory;

@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import jnr.constants.platform.SocketControlMessage;
 import jnr.constants.platform.SocketLevel;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 
 /**
  * {@code struct msghdr} with one {@code iovec} and {@code SCM_RIGHTS} control data, in native
@@ -26,27 +23,31 @@ final class SocketMessages {
 
     private SocketMessages() {}
 
-    /** One message in native memory: the msghdr and the buffers it points to (kept reachable here). */
-    static final class Message {
-        final Pointer header;
-        final Pointer data;
-        final Pointer control;
+    /** One message in C memory: the msghdr (with its iovec) and the buffers it points to, freed by {@link #close}. */
+    static final class Message implements AutoCloseable {
+        final NativeMemory header;
+        final NativeMemory data;
+        final NativeMemory control;
 
-        private Message(Pointer header, Pointer data, Pointer control) {
+        private Message(NativeMemory header, NativeMemory data, NativeMemory control) {
             this.header = header;
             this.data = data;
             this.control = control;
         }
 
+        long address() {
+            return header.address();
+        }
+
         /** The descriptors of the SCM_RIGHTS messages a {@code recvmsg} filled in. */
         List<Integer> receivedFds() {
-            long filled = header.getLong(MSG_CONTROLLEN);
+            long filled = Math.min(header.getLong(MSG_CONTROLLEN), control == null ? 0 : control.size());
             List<Integer> fds = new ArrayList<>();
             int level = SocketLevel.SOL_SOCKET.intValue();
             int rights = SocketControlMessage.SCM_RIGHTS.intValue();
             for (long at = 0; at + CMSG_HEADER <= filled; ) {
                 long length = control.getLong(at);
-                if (length < CMSG_HEADER) {
+                if (length < CMSG_HEADER || at + length > filled) {
                     break;
                 }
                 if (control.getInt(at + 8) == level && control.getInt(at + 12) == rights) {
@@ -58,11 +59,20 @@ final class SocketMessages {
             }
             return fds;
         }
+
+        @Override
+        public void close() {
+            header.close();
+            data.close();
+            if (control != null) {
+                control.close();
+            }
+        }
     }
 
     /** A message carrying {@code data} and, as SCM_RIGHTS, {@code fds}. */
-    static Message sending(Runtime runtime, byte[] data, int[] fds) {
-        Message message = allocate(runtime, Math.max(1, data.length), fds.length);
+    static Message sending(byte[] data, int[] fds) {
+        Message message = allocate(Math.max(1, data.length), fds.length);
         message.data.put(0, data, 0, data.length);
         message.header.putLong(MSGHDR_SIZE + 8, data.length); // the iovec's length: the bytes to send
         if (fds.length > 0) {
@@ -77,22 +87,21 @@ final class SocketMessages {
     }
 
     /** Room for {@code maxBytes} and {@code maxFds} descriptors. */
-    static Message receiving(Runtime runtime, int maxBytes, int maxFds) {
-        return allocate(runtime, maxBytes, maxFds);
+    static Message receiving(int maxBytes, int maxFds) {
+        return allocate(maxBytes, maxFds);
     }
 
-    private static Message allocate(Runtime runtime, int bytes, int fds) {
+    private static Message allocate(int bytes, int fds) {
         // msghdr, then its iovec, in one block; the data and control buffers apart.
-        Pointer header = Memory.allocateDirect(runtime, MSGHDR_SIZE + IOVEC_SIZE, true);
-        Pointer data = Memory.allocateDirect(runtime, bytes, true);
+        NativeMemory header = NativeMemory.allocate(MSGHDR_SIZE + IOVEC_SIZE);
+        NativeMemory data = NativeMemory.allocate(bytes);
         int controlLength = fds == 0 ? 0 : (int) align(CMSG_HEADER + 4L * fds);
-        Pointer control = controlLength == 0 ? null : Memory.allocateDirect(runtime, controlLength, true);
-        Pointer iovec = header.slice(MSGHDR_SIZE);
-        iovec.putAddress(0, data.address());
-        iovec.putLong(8, bytes);
-        header.putAddress(MSG_IOV, iovec.address());
+        NativeMemory control = controlLength == 0 ? null : NativeMemory.allocate(controlLength);
+        header.putLong(MSGHDR_SIZE, data.address()); // iov_base
+        header.putLong(MSGHDR_SIZE + 8, bytes); // iov_len
+        header.putLong(MSG_IOV, header.address() + MSGHDR_SIZE);
         header.putLong(MSG_IOVLEN, 1);
-        header.putAddress(MSG_CONTROL, control == null ? 0 : control.address());
+        header.putLong(MSG_CONTROL, control == null ? 0 : control.address());
         header.putLong(MSG_CONTROLLEN, controlLength);
         return new Message(header, data, control);
     }
