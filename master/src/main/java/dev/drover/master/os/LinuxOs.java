@@ -1,5 +1,7 @@
 package dev.drover.master.os;
 
+import static dev.drover.master.os.LinuxAbi.*;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -10,14 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import jnr.constants.platform.AddressFamily;
-import jnr.constants.platform.Errno;
-import jnr.constants.platform.Fcntl;
-import jnr.constants.platform.OpenFlags;
-import jnr.constants.platform.Sock;
-import jnr.constants.platform.SocketLevel;
-import jnr.constants.platform.SocketOption;
-import jnr.constants.platform.WaitFlags;
 
 /**
  * {@link Os} on Linux, calling libc through jffi ({@link LibC}): jnr-ffi's library loader, on top of
@@ -25,16 +19,6 @@ import jnr.constants.platform.WaitFlags;
  * class, annotation proxies and reflection for each function's first call) and ~300 classes.
  */
 final class LinuxOs implements Os {
-    // Values that jnr-constants does not carry. Each is the same on every Linux architecture
-    // (asm-generic or glibc's own definitions), so nothing here differs between x86_64 and arm64.
-    private static final int F_DUPFD_CLOEXEC = 1030;
-    private static final short POLLIN = 0x1;
-    private static final int LOCK_EX = 2;
-    private static final int LOCK_NB = 4;
-    private static final short POSIX_SPAWN_SETPGROUP = 0x02;
-    private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
-    private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
-    private static final short POSIX_SPAWN_SETSID = 0x80;
     /** glibc's opaque spawn structures are far smaller than this; never assume their size. */
     private static final int OPAQUE_SIZE = 1024;
     /** glibc's struct sigaction (152 bytes on x86_64 and aarch64), with room to spare; its handler comes first. */
@@ -81,8 +65,8 @@ final class LinuxOs implements Os {
         return result;
     }
 
-    private boolean lastErrorIs(Errno errno) {
-        return libc.errno() == errno.intValue();
+    private boolean lastErrorIs(int errno) {
+        return libc.errno() == errno;
     }
 
     // ---- processes ----
@@ -133,9 +117,9 @@ final class LinuxOs implements Os {
             }
             if (request.stdio() != null) {
                 String out = request.stdio().toString();
-                spawnCheck(libc.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", OpenFlags.O_RDONLY.intValue(), 0),
+                spawnCheck(libc.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", O_RDONLY, 0),
                         "posix_spawn_file_actions_addopen", "/dev/null");
-                int flags = OpenFlags.O_WRONLY.intValue() | OpenFlags.O_CREAT.intValue() | OpenFlags.O_APPEND.intValue();
+                int flags = O_WRONLY | O_CREAT | O_APPEND;
                 spawnCheck(libc.posix_spawn_file_actions_addopen(actions, 1, out, flags, 0644), "posix_spawn_file_actions_addopen", out);
                 spawnCheck(libc.posix_spawn_file_actions_adddup2(actions, 1, 2), "posix_spawn_file_actions_adddup2", "fd 1");
             }
@@ -195,14 +179,14 @@ final class LinuxOs implements Os {
                 }
             }
         } catch (IOException e) {
-            throw new OsException("opendir", "/proc/self/fd", Errno.EIO.intValue(), e.getMessage());
+            throw new OsException("opendir", "/proc/self/fd", EIO, e.getMessage());
         }
     }
 
     @Override
     public Optional<ExitStatus> reap(int pid) {
         try (NativeMemory status = NativeMemory.allocate(4)) {
-            int result = check(libc.waitpid(pid, status.address(), WaitFlags.WNOHANG.intValue()), "waitpid", "pid " + pid);
+            int result = check(libc.waitpid(pid, status.address(), WNOHANG), "waitpid", "pid " + pid);
             return result == 0 ? Optional.empty() : Optional.of(ExitStatus.fromWaitStatus(status.getInt(0)));
         }
     }
@@ -215,7 +199,7 @@ final class LinuxOs implements Os {
         if (libc.kill(pid, signal) == 0) {
             return true;
         }
-        if (lastErrorIs(Errno.ESRCH)) {
+        if (lastErrorIs(ESRCH)) {
             return false;
         }
         throw fail("kill", "pid " + pid + " " + Signals.name(signal));
@@ -223,7 +207,7 @@ final class LinuxOs implements Os {
 
     @Override
     public boolean isAlive(int pid) {
-        if (pid <= 0 || libc.kill(pid, 0) != 0 && lastErrorIs(Errno.ESRCH)) {
+        if (pid <= 0 || libc.kill(pid, 0) != 0 && lastErrorIs(ESRCH)) {
             return false;
         }
         try {
@@ -266,9 +250,9 @@ final class LinuxOs implements Os {
         try {
             Files.writeString(path, value);
         } catch (IOException e) {
-            Errno errno = e instanceof java.nio.file.AccessDeniedException ? Errno.EACCES
-                    : e.getMessage() != null && e.getMessage().contains("Read-only") ? Errno.EROFS : Errno.EPERM;
-            throw new OsException("write", path.toString(), errno.intValue(), errno.description());
+            int errno = e instanceof java.nio.file.AccessDeniedException ? EACCES
+                    : e.getMessage() != null && e.getMessage().contains("Read-only") ? EROFS : EPERM;
+            throw new OsException("write", path.toString(), errno, libc.strerror(errno));
         }
     }
 
@@ -345,8 +329,8 @@ final class LinuxOs implements Os {
     @Override
     public int[] socketPair() {
         int[] fds = new int[2];
-        int type = Sock.SOCK_STREAM.intValue() | Sock.SOCK_CLOEXEC.intValue();
-        check(libc.socketpair(AddressFamily.AF_UNIX.intValue(), type, 0, fds), "socketpair", "AF_UNIX");
+        int type = SOCK_STREAM | SOCK_CLOEXEC;
+        check(libc.socketpair(AF_UNIX, type, 0, fds), "socketpair", "AF_UNIX");
         return fds;
     }
 
@@ -360,7 +344,7 @@ final class LinuxOs implements Os {
             throw fail("sendmsg", "fd " + socket);
         }
         if (sent != data.length) {
-            throw new OsException("sendmsg", "fd " + socket, Errno.EMSGSIZE.intValue(), "short write of " + sent + " of " + data.length + " bytes");
+            throw new OsException("sendmsg", "fd " + socket, EMSGSIZE, "short write of " + sent + " of " + data.length + " bytes");
         }
     }
 
@@ -378,7 +362,7 @@ final class LinuxOs implements Os {
             fds = message.receivedFds();
         }
         for (int fd : fds) {
-            libc.fcntl(fd, Fcntl.F_SETFD.intValue(), 1); // FD_CLOEXEC
+            libc.fcntl(fd, F_SETFD, 1); // FD_CLOEXEC
         }
         return new Received(data, fds.stream().mapToInt(Integer::intValue).toArray());
     }
@@ -387,7 +371,7 @@ final class LinuxOs implements Os {
     public int read(int fd, byte[] buffer) {
         long count = libc.read(fd, buffer, buffer.length);
         if (count < 0) {
-            if (lastErrorIs(Errno.EAGAIN) || lastErrorIs(Errno.EINTR)) {
+            if (lastErrorIs(EAGAIN) || lastErrorIs(EINTR)) {
                 return -1;
             }
             throw fail("read", "fd " + fd);
@@ -400,7 +384,7 @@ final class LinuxOs implements Os {
         java.util.Objects.checkFromIndexSize(offset, length, data.length);
         long count = libc.write(fd, data, offset, length);
         if (count < 0) {
-            if (lastErrorIs(Errno.EAGAIN) || lastErrorIs(Errno.EINTR)) {
+            if (lastErrorIs(EAGAIN) || lastErrorIs(EINTR)) {
                 return -1;
             }
             throw fail("write", "fd " + fd);
@@ -425,16 +409,16 @@ final class LinuxOs implements Os {
 
     @Override
     public void close(int fd) {
-        if (libc.close(fd) != 0 && !lastErrorIs(Errno.EINTR)) {
+        if (libc.close(fd) != 0 && !lastErrorIs(EINTR)) {
             throw fail("close", "fd " + fd);
         }
     }
 
     @Override
     public void setNonBlocking(int fd, boolean nonBlocking) {
-        int flags = check(libc.fcntl(fd, Fcntl.F_GETFL.intValue(), 0), "fcntl(F_GETFL)", "fd " + fd);
-        int bit = OpenFlags.O_NONBLOCK.intValue();
-        check(libc.fcntl(fd, Fcntl.F_SETFL.intValue(), nonBlocking ? flags | bit : flags & ~bit), "fcntl(F_SETFL)", "fd " + fd);
+        int flags = check(libc.fcntl(fd, F_GETFL, 0), "fcntl(F_GETFL)", "fd " + fd);
+        int bit = O_NONBLOCK;
+        check(libc.fcntl(fd, F_SETFL, nonBlocking ? flags | bit : flags & ~bit), "fcntl(F_SETFL)", "fd " + fd);
     }
 
     @Override
@@ -448,7 +432,7 @@ final class LinuxOs implements Os {
         }
         int count = libc.poll(pollFds, fds.length, timeoutMillis);
         if (count < 0) {
-            if (lastErrorIs(Errno.EINTR)) {
+            if (lastErrorIs(EINTR)) {
                 return 0;
             }
             throw fail("poll", fds.length + " fds");
@@ -463,7 +447,7 @@ final class LinuxOs implements Os {
 
     @Override
     public int listenTcp(InetSocketAddress address, boolean reusePort, int backlog) {
-        int fd = boundInet(address, Sock.SOCK_STREAM, reusePort);
+        int fd = boundInet(address, SOCK_STREAM, reusePort);
         String where = SocketAddresses.format(address);
         try {
             check(libc.listen(fd, backlog), "listen", where);
@@ -476,19 +460,19 @@ final class LinuxOs implements Os {
 
     @Override
     public int bindUdp(InetSocketAddress address, boolean reusePort) {
-        return boundInet(address, Sock.SOCK_DGRAM, reusePort);
+        return boundInet(address, SOCK_DGRAM, reusePort);
     }
 
     /** A non-blocking, close-on-exec socket of {@code type} bound to {@code address} with SO_REUSEADDR. */
-    private int boundInet(InetSocketAddress address, Sock type, boolean reusePort) {
+    private int boundInet(InetSocketAddress address, int type, boolean reusePort) {
         String where = SocketAddresses.format(address);
         try (SocketAddresses.Native sockaddr = SocketAddresses.encode(address)) {
-            int flags = type.intValue() | Sock.SOCK_NONBLOCK.intValue() | Sock.SOCK_CLOEXEC.intValue();
+            int flags = type | SOCK_NONBLOCK | SOCK_CLOEXEC;
             int fd = check(libc.socket(sockaddr.family(), flags, 0), "socket", where);
             try {
-                setIntOption(fd, SocketOption.SO_REUSEADDR.intValue(), 1, where);
+                setIntOption(fd, SO_REUSEADDR, 1, where);
                 if (reusePort) {
-                    setIntOption(fd, SocketOption.SO_REUSEPORT.intValue(), 1, where);
+                    setIntOption(fd, SO_REUSEPORT, 1, where);
                 }
                 check(libc.bind(fd, sockaddr.address(), sockaddr.length()), "bind", where);
                 return fd;
@@ -502,7 +486,7 @@ final class LinuxOs implements Os {
     private void setIntOption(int fd, int option, int value, String where) {
         try (NativeMemory memory = NativeMemory.allocate(4)) {
             memory.putInt(0, value);
-            check(libc.setsockopt(fd, SocketLevel.SOL_SOCKET.intValue(), option, memory.address(), 4), "setsockopt", where);
+            check(libc.setsockopt(fd, SOL_SOCKET, option, memory.address(), 4), "setsockopt", where);
         }
     }
 
@@ -517,8 +501,8 @@ final class LinuxOs implements Os {
 
     @Override
     public int listenUnix(Path path, int backlog) {
-        int type = Sock.SOCK_STREAM.intValue() | Sock.SOCK_NONBLOCK.intValue() | Sock.SOCK_CLOEXEC.intValue();
-        int fd = check(libc.socket(AddressFamily.AF_UNIX.intValue(), type, 0), "socket", path.toString());
+        int type = SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
+        int fd = check(libc.socket(AF_UNIX, type, 0), "socket", path.toString());
         try {
             withUnixAddress(path, (address, length) -> check(libc.bind(fd, address, length), "bind", path.toString()));
             check(libc.listen(fd, backlog), "listen", path.toString());
@@ -531,8 +515,8 @@ final class LinuxOs implements Os {
 
     @Override
     public int connectUnix(Path path) {
-        int type = Sock.SOCK_STREAM.intValue() | Sock.SOCK_CLOEXEC.intValue();
-        int fd = check(libc.socket(AddressFamily.AF_UNIX.intValue(), type, 0), "socket", path.toString());
+        int type = SOCK_STREAM | SOCK_CLOEXEC;
+        int fd = check(libc.socket(AF_UNIX, type, 0), "socket", path.toString());
         try {
             withUnixAddress(path, (address, length) -> check(libc.connect(fd, address, length), "connect", path.toString()));
             return fd;
@@ -556,12 +540,12 @@ final class LinuxOs implements Os {
             return;
         }
         Path dir = path.toAbsolutePath().getParent();
-        int dirFd = check(libc.open(dir.toString(), OpenFlags.O_RDONLY.intValue() | OpenFlags.O_DIRECTORY.intValue()
-                | OpenFlags.O_CLOEXEC.intValue(), 0), "open", dir.toString());
+        int dirFd = check(libc.open(dir.toString(), O_RDONLY | O_DIRECTORY
+                | O_CLOEXEC, 0), "open", dir.toString());
         try {
             byte[] shortPath = ("/proc/self/fd/" + dirFd + "/" + path.getFileName()).getBytes(StandardCharsets.UTF_8);
             if (shortPath.length > SUN_PATH_MAX) {
-                throw new OsException("bind", path.toString(), Errno.ENAMETOOLONG.intValue(),
+                throw new OsException("bind", path.toString(), ENAMETOOLONG,
                         "socket file name too long for sun_path even through /proc/self/fd; use a shorter pid file name");
             }
             try (NativeMemory address = SocketAddresses.unix(shortPath)) {
@@ -580,10 +564,10 @@ final class LinuxOs implements Os {
             name[0] = 0;
         }
         if (name.length > SUN_PATH_MAX) {
-            throw new OsException("sendto", path, Errno.ENAMETOOLONG.intValue(), "socket path too long");
+            throw new OsException("sendto", path, ENAMETOOLONG, "socket path too long");
         }
-        int type = Sock.SOCK_DGRAM.intValue() | Sock.SOCK_CLOEXEC.intValue();
-        int fd = check(libc.socket(AddressFamily.AF_UNIX.intValue(), type, 0), "socket", path);
+        int type = SOCK_DGRAM | SOCK_CLOEXEC;
+        int fd = check(libc.socket(AF_UNIX, type, 0), "socket", path);
         try (NativeMemory memory = NativeMemory.bytes(data, 0); NativeMemory address = SocketAddresses.unix(name)) {
             int length = 2 + name.length + (isAbstract ? 0 : 1);
             if (libc.sendto(fd, memory.address(), data.length, 0, address.address(), length) < 0) {
@@ -596,10 +580,10 @@ final class LinuxOs implements Os {
 
     @Override
     public int accept(int listener) {
-        int flags = Sock.SOCK_NONBLOCK.intValue() | Sock.SOCK_CLOEXEC.intValue();
+        int flags = SOCK_NONBLOCK | SOCK_CLOEXEC;
         int fd = libc.accept4(listener, 0, 0, flags);
         if (fd < 0) {
-            if (lastErrorIs(Errno.EAGAIN) || lastErrorIs(Errno.EINTR) || lastErrorIs(Errno.ECONNABORTED)) {
+            if (lastErrorIs(EAGAIN) || lastErrorIs(EINTR) || lastErrorIs(ECONNABORTED)) {
                 return -1;
             }
             throw fail("accept4", "fd " + listener);
@@ -612,7 +596,7 @@ final class LinuxOs implements Os {
         try (NativeMemory timeval = NativeMemory.allocate(16)) { // struct timeval {long; long} on LP64
             timeval.putLong(0, millis / 1000);
             timeval.putLong(8, (millis % 1000) * 1000L);
-            check(libc.setsockopt(socket, SocketLevel.SOL_SOCKET.intValue(), SocketOption.SO_SNDTIMEO.intValue(), timeval.address(), 16),
+            check(libc.setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, timeval.address(), 16),
                     "setsockopt(SO_SNDTIMEO)", "fd " + socket);
         }
     }
@@ -621,7 +605,7 @@ final class LinuxOs implements Os {
     public int peerUid(int socket) {
         try (NativeMemory ucred = NativeMemory.allocate(12); NativeMemory length = NativeMemory.allocate(4)) { // struct ucred {pid_t; uid_t; gid_t}
             length.putInt(0, 12);
-            check(libc.getsockopt(socket, SocketLevel.SOL_SOCKET.intValue(), SocketOption.SO_PEERCRED.intValue(), ucred.address(),
+            check(libc.getsockopt(socket, SOL_SOCKET, SO_PEERCRED, ucred.address(),
                     length.address()), "getsockopt(SO_PEERCRED)", "fd " + socket);
             return ucred.getInt(4);
         }
@@ -631,12 +615,12 @@ final class LinuxOs implements Os {
 
     @Override
     public int tryLock(Path path) {
-        int flags = OpenFlags.O_RDWR.intValue() | OpenFlags.O_CREAT.intValue() | OpenFlags.O_CLOEXEC.intValue();
+        int flags = O_RDWR | O_CREAT | O_CLOEXEC;
         int fd = check(libc.open(path.toString(), flags, 0644), "open", path.toString());
         if (libc.flock(fd, LOCK_EX | LOCK_NB) == 0) {
             return fd;
         }
-        OsException failure = lastErrorIs(Errno.EWOULDBLOCK) ? null : fail("flock", path.toString());
+        OsException failure = lastErrorIs(EWOULDBLOCK) ? null : fail("flock", path.toString());
         libc.close(fd);
         if (failure != null) {
             throw failure;

@@ -21,18 +21,18 @@ public final class OsException extends RuntimeException {
 
     /** {@code EADDRINUSE} found without a system call failing (a Unix socket someone accepts on). */
     public static OsException addressInUse(String call, String argument) {
-        int errno = jnr.constants.platform.Errno.EADDRINUSE.intValue();
+        int errno = LinuxAbi.EADDRINUSE;
         return new OsException(call, argument, errno, "Address already in use");
     }
 
     /** Whether the call failed because the address is taken ({@code EADDRINUSE}). */
     public boolean addressInUse() {
-        return errno == jnr.constants.platform.Errno.EADDRINUSE.intValue();
+        return errno == LinuxAbi.EADDRINUSE;
     }
 
     /** Whether the call was refused for want of permission ({@code EACCES}, {@code EPERM}). */
     public boolean permissionDenied() {
-        return errno == jnr.constants.platform.Errno.EACCES.intValue() || errno == jnr.constants.platform.Errno.EPERM.intValue();
+        return errno == LinuxAbi.EACCES || errno == LinuxAbi.EPERM;
     }
 
     /** The errno the call set. */

@@ -1,17 +1,20 @@
 package dev.drover.master.os;
 
+import static dev.drover.master.os.LinuxAbi.AF_INET;
+import static dev.drover.master.os.LinuxAbi.AF_INET6;
+import static dev.drover.master.os.LinuxAbi.AF_UNIX;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
-import jnr.constants.platform.AddressFamily;
 
 /**
  * sockaddr_in, sockaddr_in6 and sockaddr_un in native memory. Their layouts are fixed by the Linux
- * ABI (sa_family_t is a native-order u16 on every architecture); the family numbers come from the
- * running platform.
+ * ABI (sa_family_t is a native-order u16 on every architecture); the family numbers are
+ * {@link LinuxAbi}'s.
  */
 final class SocketAddresses {
     private SocketAddresses() {}
@@ -43,27 +46,27 @@ final class SocketAddresses {
         int port = address.getPort();
         if (ip instanceof Inet4Address) {
             NativeMemory memory = NativeMemory.allocate(16);
-            memory.putShort(0, (short) AddressFamily.AF_INET.intValue());
+            memory.putShort(0, (short) AF_INET);
             memory.putShort(2, networkOrder(port));
             memory.put(4, ip.getAddress(), 0, 4);
-            return new Native(AddressFamily.AF_INET.intValue(), memory, 16);
+            return new Native(AF_INET, memory, 16);
         }
         NativeMemory memory = NativeMemory.allocate(28);
-        memory.putShort(0, (short) AddressFamily.AF_INET6.intValue());
+        memory.putShort(0, (short) AF_INET6);
         memory.putShort(2, networkOrder(port));
         memory.put(8, ip.getAddress(), 0, 16);
         memory.putInt(24, ((Inet6Address) ip).getScopeId());
-        return new Native(AddressFamily.AF_INET6.intValue(), memory, 28);
+        return new Native(AF_INET6, memory, 28);
     }
 
     static InetSocketAddress decode(NativeMemory memory) {
         int family = memory.getShort(0) & 0xffff;
-        if (family != AddressFamily.AF_INET.intValue() && family != AddressFamily.AF_INET6.intValue()) {
+        if (family != AF_INET && family != AF_INET6) {
             throw new IllegalArgumentException("not an internet socket address (family " + family + ")");
         }
         int port = hostOrder(memory.getShort(2));
-        byte[] ip = new byte[family == AddressFamily.AF_INET6.intValue() ? 16 : 4];
-        memory.get(family == AddressFamily.AF_INET6.intValue() ? 8 : 4, ip, 0, ip.length);
+        byte[] ip = new byte[family == AF_INET6 ? 16 : 4];
+        memory.get(family == AF_INET6 ? 8 : 4, ip, 0, ip.length);
         try {
             return new InetSocketAddress(InetAddress.getByAddress(ip), port);
         } catch (UnknownHostException impossible) {
@@ -74,7 +77,7 @@ final class SocketAddresses {
     /** A sockaddr_un for {@code path} (at most 107 bytes: sun_path keeps a NUL), in C memory the caller closes. */
     static NativeMemory unix(byte[] path) {
         NativeMemory memory = NativeMemory.allocate(110);
-        memory.putShort(0, (short) AddressFamily.AF_UNIX.intValue());
+        memory.putShort(0, (short) AF_UNIX);
         memory.put(2, path, 0, path.length);
         return memory;
     }

@@ -1,9 +1,10 @@
 package dev.drover.master.os;
 
+import static dev.drover.master.os.LinuxAbi.SCM_RIGHTS;
+import static dev.drover.master.os.LinuxAbi.SOL_SOCKET;
+
 import java.util.ArrayList;
 import java.util.List;
-import jnr.constants.platform.SocketControlMessage;
-import jnr.constants.platform.SocketLevel;
 
 /**
  * {@code struct msghdr} with one {@code iovec} and {@code SCM_RIGHTS} control data, in native
@@ -43,8 +44,8 @@ final class SocketMessages {
         List<Integer> receivedFds() {
             long filled = Math.min(header.getLong(MSG_CONTROLLEN), control == null ? 0 : control.size());
             List<Integer> fds = new ArrayList<>();
-            int level = SocketLevel.SOL_SOCKET.intValue();
-            int rights = SocketControlMessage.SCM_RIGHTS.intValue();
+            int level = SOL_SOCKET;
+            int rights = SCM_RIGHTS;
             for (long at = 0; at + CMSG_HEADER <= filled; ) {
                 long length = control.getLong(at);
                 if (length < CMSG_HEADER || at + length > filled) {
@@ -77,8 +78,8 @@ final class SocketMessages {
         message.header.putLong(MSGHDR_SIZE + 8, data.length); // the iovec's length: the bytes to send
         if (fds.length > 0) {
             message.control.putLong(0, CMSG_HEADER + 4L * fds.length);
-            message.control.putInt(8, SocketLevel.SOL_SOCKET.intValue());
-            message.control.putInt(12, SocketControlMessage.SCM_RIGHTS.intValue());
+            message.control.putInt(8, SOL_SOCKET);
+            message.control.putInt(12, SCM_RIGHTS);
             for (int i = 0; i < fds.length; i++) {
                 message.control.putInt(CMSG_HEADER + 4L * i, fds[i]);
             }
