@@ -2,10 +2,8 @@ package dev.drover.master;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
  * Makes "later options win" true for the JVM options a worker or a master starts with (drover's
@@ -16,8 +14,8 @@ import java.util.regex.Pattern;
  * for. So an earlier option of those kinds is left out when a later one chooses the same thing.
  */
 public final class JvmOptions {
-    private static final Pattern COLLECTOR = Pattern.compile("-XX:[+-]Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgGtT]?)");
+    /** The collectors HotSpot has had, as in {@code -XX:+UseG1GC} (read without java.util.regex, which a starting JVM loads only for this). */
+    private static final Set<String> COLLECTORS = Set.of("Serial", "Parallel", "ParallelOld", "G1", "Z", "Shenandoah", "Epsilon", "ConcMarkSweep");
     private static final List<String> EXPLICIT_MAX = List.of("-Xmx", "-XX:MaxHeapSize=");
     private static final List<String> OTHER_MAX = List.of("-XX:MaxRAM=", "-XX:MaxRAMPercentage=", "-XX:MaxRAMFraction=",
             "-XX:MinRAMPercentage=", "-XX:MinRAMFraction=");
@@ -95,19 +93,15 @@ public final class JvmOptions {
     static OptionalLong bytes(String option, List<String> prefixes) {
         for (String prefix : prefixes) {
             if (option.startsWith(prefix)) {
-                Matcher size = SIZE.matcher(option.substring(prefix.length()));
-                if (!size.matches()) {
+                String value = option.substring(prefix.length());
+                int unit = value.isEmpty() ? 0 : "kmgt".indexOf(Character.toLowerCase(value.charAt(value.length() - 1))) + 1;
+                String digits = unit > 0 ? value.substring(0, value.length() - 1) : value;
+                if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
                     return OptionalLong.empty();
                 }
-                int shift = switch (size.group(2).toLowerCase(Locale.ROOT)) {
-                    case "k" -> 10;
-                    case "m" -> 20;
-                    case "g" -> 30;
-                    case "t" -> 40;
-                    default -> 0;
-                };
+                int shift = 10 * unit;
                 try {
-                    return OptionalLong.of(Math.multiplyExact(Long.parseLong(size.group(1)), 1L << shift));
+                    return OptionalLong.of(Math.multiplyExact(Long.parseLong(digits), 1L << shift));
                 } catch (ArithmeticException | NumberFormatException tooLarge) {
                     return OptionalLong.empty();
                 }
@@ -117,7 +111,8 @@ public final class JvmOptions {
     }
 
     private static boolean isCollector(String option) {
-        return COLLECTOR.matcher(option).matches();
+        return (option.startsWith("-XX:+Use") || option.startsWith("-XX:-Use")) && option.endsWith("GC")
+                && COLLECTORS.contains(option.substring("-XX:+Use".length(), Math.max("-XX:+Use".length(), option.length() - 2)));
     }
 
     private static boolean startsWithAny(String option, List<String> prefixes) {
