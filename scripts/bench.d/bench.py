@@ -18,6 +18,7 @@ import os
 import shutil
 import re
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -100,10 +101,21 @@ def children(pid):
     return [int(p) for p in out.split()]
 
 
+def answers(port):
+    """Whether an HTTP GET on 127.0.0.1:`port` gets an answer, asked from this process: a curl per try
+    took a share of the two cores from the JVMs whose start it timed."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as connection:
+            connection.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            return connection.recv(16).startswith(b"HTTP/1.")
+    except OSError:
+        return False
+
+
 def wait_port(port, timeout=60):
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}/"]).returncode == 0:
+        if answers(port):
             return
         time.sleep(0.1)
     raise SystemExit(f"nothing answers on 127.0.0.1:{port} after {timeout} s")
@@ -262,20 +274,25 @@ def java_app(main, work, *options_and_args):
 
 
 def start_to_answer(work, port, times=3):
-    """`start -d` of Hello (count 2) to the first answered request, in ms: the first start (no class archive yet), then later ones."""
+    """`start -d` of Hello (count 2) to the first answered request, in ms: the first start (no class archive yet), then later ones;
+    and the memory of the last one's master, idle 3 s after it answered, from its own class archive (a first master has none)."""
     results = []
+    master = None
     for i in range(times):
         since = log_size(work)
         started = time.time()
         subprocess.Popen(java_app("Hello", work, f"-Dhello.listen=http://127.0.0.1:{port}", "-Dhello.count=2", "start", "-d"),
                          cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}/"]).returncode != 0:
+        while not answers(port):
             time.sleep(0.005)
         results.append((time.time() - started) * 1000)
         if i == 0:
             wait_for_archives(work, since)  # the first start records, then dumps, the workers' and the master's archives
+        if i == times - 1:
+            time.sleep(3)
+            master = memory(int(open(os.path.join(work, "Hello.pid")).read()))
         subprocess.run(java_app("Hello", work, "stop"), cwd=work, capture_output=True, check=True)
-    return results
+    return results, master
 
 
 def log_size(work):
@@ -457,8 +474,8 @@ def main():
         for s in servers:
             s.stop()
         servers = []
-        starts = start_to_answer(work, 18094)
-        print("start -d to the first answer: " + ", ".join(f"{t:.0f} ms" for t in starts))
+        starts, archived_master = start_to_answer(work, 18094)
+        print("start -d to the first answer: " + ", ".join(f"{t:.0f} ms" for t in starts) + f"; that master's RSS: {archived_master}")
         ws = websockets(work, 18093)
         print(f"websocket echo: {ws['rate']:.0f} round trips/s, {ws['cpu_us']:.1f} us CPU each; 20,000 idle connections: "
               f"{ws['per_connection_kib']:.1f} KiB each, {ws['idle_cpu_ms']:.0f} ms CPU in 10 s")
@@ -478,7 +495,8 @@ def main():
         print(f"push service on 2+2 workers and the ChannelServer: {cluster['rate']:.0f} pushes/s delivered, "
               f"{cluster['cpu_us']:.1f} us of server CPU each, delivery p50 {cluster['p50']:.2f} ms, p99 {cluster['p99']:.2f} ms, "
               f"{cluster['fails']} fail answers")
-        report = write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster, allocated, kept)
+        report = write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster, allocated, kept,
+                              archived_master)
         print(report)
     finally:
         for s in servers:
@@ -531,7 +549,7 @@ def against_nginx(results):
     return "\n".join(lines)
 
 
-def write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster, allocated, kept):
+def write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster, allocated, kept, archived_master):
     lines = ["| connections | server | req/s | p50 ms | p99 ms | errors | user µs/req | sys µs/req | RSS MiB | req/s vs nginx | vs netty |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     data = []
@@ -588,7 +606,8 @@ drover, workers and master (Hello example, count 2, `start -d`):
 
 | | measured |
 |---|---|
-| master RSS idle / after the load | {idle['master']} / {after['master']} |
+| master RSS idle / after the load (the first start of a deploy: no class archive yet) | {idle['master']} / {after['master']} |
+| master RSS idle, started from its class archive (a later `start -d` below, 3 s after its first answer) | {archived_master} |
 | worker RSS idle (first start) | {', '.join(idle['workers'])} |
 | worker RSS idle (respawned, class archive mapped) | {', '.join(idle['workers_after_respawn'])} |
 | worker RSS right after the load | {', '.join(after['workers'])} |
