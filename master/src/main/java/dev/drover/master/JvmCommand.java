@@ -41,7 +41,7 @@ public record JvmCommand(String java, List<String> jvmOptions, String classPath,
     /** This JVM's command (without {@link #MASTER_OPTIONS}: those are the master's alone). */
     public static JvmCommand current(List<String> args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> input = inputArguments();
+        List<String> input = inputArguments(args);
         List<String> options = input.subList(input.indexOf(MASTER_OPTIONS_END) + 1, input.size()).stream()
                 .filter(o -> !o.startsWith("-agentlib:jdwp") && !o.startsWith("-Xrunjdwp") && !o.startsWith("-Xdebug"))
                 .toList();
@@ -51,12 +51,22 @@ public record JvmCommand(String java, List<String> jvmOptions, String classPath,
 
     /** The options before {@link #MASTER_OPTIONS_END} on this JVM's command line: none unless drover started this master. */
     public static List<String> ownMasterOptions() {
-        List<String> input = inputArguments();
+        // drover puts them first on a master's command line, so the words before the mark are they
+        List<String> input = LauncherArguments.commandLine().filter(words -> words.contains(MASTER_OPTIONS_END))
+                .map(words -> words.subList(1, words.size())).orElseGet(JvmCommand::jvmInputArguments);
         return List.copyOf(input.subList(0, Math.max(0, input.indexOf(MASTER_OPTIONS_END))));
     }
 
-    /** This JVM's options from its command line: those from its environment reach the JVMs it starts through their environment. */
-    private static List<String> inputArguments() {
+    /**
+     * This JVM's options from its command line (program arguments {@code args}), as its launcher
+     * read them ({@link LauncherArguments}) or else as the JVM lists them: those from its
+     * environment reach the JVMs it starts through their environment.
+     */
+    private static List<String> inputArguments(List<String> args) {
+        return LauncherArguments.current(args).orElseGet(JvmCommand::jvmInputArguments);
+    }
+
+    private static List<String> jvmInputArguments() {
         return EnvironmentOptions.without(ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getenv());
     }
 
