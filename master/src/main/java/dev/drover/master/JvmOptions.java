@@ -96,8 +96,13 @@ public final class JvmOptions {
                 String value = option.substring(prefix.length());
                 int unit = value.isEmpty() ? 0 : "kmgt".indexOf(Character.toLowerCase(value.charAt(value.length() - 1))) + 1;
                 String digits = unit > 0 ? value.substring(0, value.length() - 1) : value;
-                if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                if (digits.isEmpty()) {
                     return OptionalLong.empty();
+                }
+                for (int i = 0; i < digits.length(); i++) {
+                    if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+                        return OptionalLong.empty();
+                    }
                 }
                 int shift = 10 * unit;
                 try {
