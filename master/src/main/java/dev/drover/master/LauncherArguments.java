@@ -12,9 +12,10 @@ import java.util.Set;
  * This JVM's options as the {@code java} launcher was given them, read from
  * {@code /proc/self/cmdline}: the JVM's own list ({@code RuntimeMXBean}) costs a starting JVM
  * java.management, ~20 ms of the {@code start -d} command's path to its master and ~10 ms of the
- * master's to its workers. Only a command line it understands for certain is read; anything else
- * (an {@code @}argument file, a module's main class, another launcher) leaves the answer to the
- * JVM. The options of {@code JDK_JAVA_OPTIONS} and {@code JAVA_TOOL_OPTIONS}, which are not on the
+ * master's to its workers. Only a command line it understands for certain is read, with options
+ * the launcher passes to the JVM as they are; anything else (an {@code @}argument file, a module's
+ * main class, a spelling the launcher rewrites such as {@code -ms64m}, {@code -XX:VMOptionsFile},
+ * another launcher) leaves the answer to the JVM. The options of {@code JDK_JAVA_OPTIONS} and {@code JAVA_TOOL_OPTIONS}, which are not on the
  * command line, reach the JVMs drover starts through their environment.
  */
 final class LauncherArguments {
@@ -22,6 +23,9 @@ final class LauncherArguments {
     private static final Set<String> JOINABLE = Set.of("--add-opens", "--add-exports", "--add-reads", "--add-modules", "--limit-modules",
             "--patch-module", "--module-path", "--upgrade-module-path", "--enable-native-access");
     private static final Set<String> CLASS_PATH = Set.of("-cp", "-classpath", "--class-path");
+    /** Assertion switches, alone or with {@code :package...} or {@code :Class}. */
+    private static final Set<String> ASSERTIONS = Set.of("-ea", "-da", "-esa", "-dsa", "-enableassertions", "-disableassertions",
+            "-enablesystemassertions", "-disablesystemassertions");
     /** Options the launcher acts on itself, which the JVM never sees. */
     private static final Set<String> LAUNCHER_ONLY = Set.of("-showversion", "--show-version", "--dry-run", "--validate-modules", "-client",
             "-server");
@@ -82,10 +86,6 @@ final class LauncherArguments {
         List<String> options = new ArrayList<>();
         for (int i = 0; i < words.size(); i++) {
             String word = words.get(i);
-            if (word.startsWith("@") || word.equals("-jar") || word.equals("-m") || word.startsWith("--module=") || word.equals("--module")
-                    || word.equals("-p") || word.equals("--source") || word.equals("--disable-@files") || !word.startsWith("-")) {
-                return Optional.empty(); // an argument file, a module, or a word the JVM may read otherwise: ask the JVM
-            }
             if (CLASS_PATH.contains(word)) {
                 i++;
             } else if (JOINABLE.contains(word)) {
@@ -93,11 +93,36 @@ final class LauncherArguments {
                     return Optional.empty();
                 }
                 options.add(word + "=" + words.get(i));
+            } else if (passesThrough(word)) {
+                options.add(word);
             } else if (!word.startsWith("--class-path=") && !LAUNCHER_ONLY.contains(word) && !word.startsWith("-XshowSettings")
                     && !word.startsWith("-splash:")) {
-                options.add(word);
+                // an argument file, a module, a spelling the launcher rewrites (-ms64m, -verbosegc), an options
+                // file the JVM expands (-XX:VMOptionsFile), or a word not known here: the JVM's own list is right
+                return Optional.empty();
             }
         }
         return Optional.of(options);
+    }
+
+    /** Whether the launcher hands {@code word} to the JVM as it is, which then lists it so. */
+    static boolean passesThrough(String word) {
+        if (word.startsWith("-XX:")) {
+            return !word.startsWith("-XX:VMOptionsFile=");
+        }
+        if (word.startsWith("-X")) {
+            return word.length() > 2 && !word.startsWith("-XshowSettings") && !word.startsWith("-Xdiag");
+        }
+        if (word.startsWith("-D") && word.length() > 2 || word.startsWith("-agentlib:") || word.startsWith("-agentpath:")
+                || word.startsWith("-javaagent:") || word.equals("-verbose") || word.startsWith("-verbose:") || word.equals("--enable-preview")
+                || word.startsWith("--sun-misc-unsafe-memory-access=")) {
+            return true;
+        }
+        int colon = word.indexOf(':');
+        if (ASSERTIONS.contains(colon < 0 ? word : word.substring(0, colon))) {
+            return true;
+        }
+        int equals = word.indexOf('=');
+        return equals > 0 && JOINABLE.contains(word.substring(0, equals));
     }
 }

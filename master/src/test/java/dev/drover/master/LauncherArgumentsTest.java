@@ -42,6 +42,23 @@ class LauncherArgumentsTest {
                 "a word that is not an option");
         assertEquals(Optional.empty(), LauncherArguments.options(List.of("java", "--add-opens", "dev.App", "start"), args, "dev.App start"),
                 "an option without its value");
+        for (String rewritten : List.of("-ms64m", "-mx1g", "-ss512k", "-verbosegc", "-noverify", "-XX:VMOptionsFile=opts", "-Xdiag",
+                "--unknown-option")) {
+            assertEquals(Optional.empty(), LauncherArguments.options(List.of("java", rewritten, "dev.App", "start"), args, "dev.App start"),
+                    rewritten + ": the launcher or the JVM rewrites it, or it is not known here");
+        }
+    }
+
+    @Test
+    void takesTheFormsTheLauncherPassesOnAsTheyAre() {
+        List<String> options = List.of("-Xss1m", "-XX:+UseG1GC", "-XX:Flags=.hotspotrc", "-Dx=1", "-ea", "-da:com.example...", "-esa",
+                "-enableassertions:Foo", "-agentlib:jdwp=transport=dt_socket", "-agentpath:/a.so", "-javaagent:a.jar=x", "-verbose:gc",
+                "-verbose", "--enable-preview", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
+        List<String> cmdline = new java.util.ArrayList<>(List.of("java"));
+        cmdline.addAll(options);
+        cmdline.addAll(List.of("dev.App", "start"));
+        assertEquals(Optional.of(options), LauncherArguments.options(cmdline, List.of("start"), "dev.App start"));
     }
 
     @Test

@@ -23,7 +23,12 @@ final class NativeStrings implements AutoCloseable {
             total += bytes.length + 1;
         }
         block = NativeMemory.allocate(total);
-        array = NativeMemory.allocate((long) SLOT * (values.size() + 1));
+        try {
+            array = NativeMemory.allocate((long) SLOT * (values.size() + 1));
+        } catch (OutOfMemoryError e) {
+            block.close();
+            throw e;
+        }
         long at = 0;
         for (int i = 0; i < encoded.size(); i++) {
             byte[] bytes = encoded.get(i);

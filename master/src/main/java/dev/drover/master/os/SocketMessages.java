@@ -94,10 +94,20 @@ final class SocketMessages {
 
     private static Message allocate(int bytes, int fds) {
         // msghdr, then its iovec, in one block; the data and control buffers apart.
-        NativeMemory header = NativeMemory.allocate(MSGHDR_SIZE + IOVEC_SIZE);
-        NativeMemory data = NativeMemory.allocate(bytes);
         int controlLength = fds == 0 ? 0 : (int) align(CMSG_HEADER + 4L * fds);
-        NativeMemory control = controlLength == 0 ? null : NativeMemory.allocate(controlLength);
+        NativeMemory header = NativeMemory.allocate(MSGHDR_SIZE + IOVEC_SIZE);
+        NativeMemory data = null;
+        NativeMemory control = null;
+        try {
+            data = NativeMemory.allocate(bytes);
+            control = controlLength == 0 ? null : NativeMemory.allocate(controlLength);
+        } catch (OutOfMemoryError e) {
+            header.close();
+            if (data != null) {
+                data.close();
+            }
+            throw e;
+        }
         header.putLong(MSGHDR_SIZE, data.address()); // iov_base
         header.putLong(MSGHDR_SIZE + 8, bytes); // iov_len
         header.putLong(MSG_IOV, header.address() + MSGHDR_SIZE);
