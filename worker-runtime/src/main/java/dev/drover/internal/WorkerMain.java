@@ -17,10 +17,24 @@ import java.util.function.Supplier;
  * <p>Arguments: the application's main class, then the application's arguments.
  */
 public final class WorkerMain {
+    /**
+     * Netty's channel ids read this process's id through reflection and {@code ProcessHandle} unless
+     * given it (it runs on Java 8 as well): ~3 ms of a worker's start by async-profiler. /proc/self
+     * names it without either.
+     */
+    private static final String NETTY_PROCESS_ID = "io.netty.processId";
+
     private WorkerMain() {}
 
     public static void main(String[] args) {
         NettyLog.install();
+        if (System.getProperty(NETTY_PROCESS_ID) == null) {
+            try {
+                System.setProperty(NETTY_PROCESS_ID, java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self")).toString());
+            } catch (java.io.IOException | RuntimeException unreadable) {
+                // Netty finds it itself
+            }
+        }
         Supplier<Os> os = Os::linux; // jffi loads on the first use: not at all in most workers
         ControlClient control = new ControlClient(new ControlSocket(Environment.CHANNEL_FD));
         int group = Integer.parseInt(System.getenv(Environment.GROUP));
