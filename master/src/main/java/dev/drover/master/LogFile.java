@@ -65,7 +65,11 @@ public final class LogFile implements AutoCloseable {
      * {@code DateTimeFormatter} brings ~40 classes into every master for this one pattern.
      */
     static String now() {
-        long millis = System.currentTimeMillis();
+        return localTime(System.currentTimeMillis());
+    }
+
+    /** The local time at {@code millis} since the epoch as {@link #now} writes it (status reports show times so too). */
+    static String localTime(long millis) {
         ZoneOffset offset = ZoneOffset.ofTotalSeconds(TimeZone.getDefault().getOffset(millis) / 1000);
         LocalDateTime time = LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000L), 0, offset);
         StringBuilder line = new StringBuilder(19).append(time.getYear()).append('-');

@@ -2,9 +2,6 @@ package dev.drover.master;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +27,6 @@ final class StatusReport {
     /** One group: name, listen address, count, and how often its workers exited with each status. */
     record GroupRow(String name, String listen, int count, Map<String, Integer> exitCounts) {}
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final String[] COUNTERS = {"connections", "send_fail", "timers", "total_request"};
 
     private final String app;
@@ -99,7 +95,7 @@ final class StatusReport {
     }
 
     private static String time(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneId.systemDefault()).format(TIME);
+        return LogFile.localTime(instant.toEpochMilli());
     }
 
     /** The status as JSON (docs/status.schema.json). */

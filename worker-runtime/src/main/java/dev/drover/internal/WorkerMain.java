@@ -4,8 +4,11 @@ import dev.drover.master.Environment;
 import dev.drover.master.os.Os;
 import dev.drover.master.os.ProcessTitle;
 import dev.drover.master.os.UserIds;
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
@@ -30,8 +33,8 @@ public final class WorkerMain {
         NettyLog.install();
         if (System.getProperty(NETTY_PROCESS_ID) == null) {
             try {
-                System.setProperty(NETTY_PROCESS_ID, java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self")).toString());
-            } catch (java.io.IOException | RuntimeException unreadable) {
+                System.setProperty(NETTY_PROCESS_ID, Files.readSymbolicLink(Path.of("/proc/self")).toString());
+            } catch (IOException | RuntimeException unreadable) {
                 // Netty finds it itself
             }
         }

@@ -362,7 +362,7 @@ final class LinuxOs implements Os {
             fds = message.receivedFds();
         }
         for (int fd : fds) {
-            libc.fcntl(fd, F_SETFD, 1); // FD_CLOEXEC
+            libc.fcntl(fd, F_SETFD, FD_CLOEXEC);
         }
         return new Received(data, fds.stream().mapToInt(Integer::intValue).toArray());
     }
@@ -417,8 +417,7 @@ final class LinuxOs implements Os {
     @Override
     public void setNonBlocking(int fd, boolean nonBlocking) {
         int flags = check(libc.fcntl(fd, F_GETFL, 0), "fcntl(F_GETFL)", "fd " + fd);
-        int bit = O_NONBLOCK;
-        check(libc.fcntl(fd, F_SETFL, nonBlocking ? flags | bit : flags & ~bit), "fcntl(F_SETFL)", "fd " + fd);
+        check(libc.fcntl(fd, F_SETFL, nonBlocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK), "fcntl(F_SETFL)", "fd " + fd);
     }
 
     @Override
