@@ -35,6 +35,28 @@ class SmokeIT {
         smoke(dir, java);
     }
 
+    /** The java launcher runs a main class that is not public; so do the workers (they failed with IllegalAccessException). */
+    @Test
+    void workersRunAMainClassThatIsNotPublic(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, "dev.drover.it.apps.HiddenMainApp")) {
+            app.start();
+            assertEquals("hidden", Http.get(app.port(), "/"));
+            assertEquals(0, app.run("stop").code());
+        }
+    }
+
+    /** Java 25 launches an instance main (JEP 512), in the master; the workers find it the same way. */
+    @Test
+    void workersRunAnInstanceMainOnTemurin25(@TempDir Path dir) throws Exception {
+        String java = JavaVersions.temurin25().orElse(null);
+        Assumptions.assumeTrue(java != null, "no Temurin 25 JDK under /usr/lib/jvm");
+        try (App app = new App(dir, "dev.drover.it.apps.InstanceMainApp").onJava(java)) {
+            app.start();
+            assertEquals("instance", Http.get(app.port(), "/"));
+            assertEquals(0, app.run("stop").code());
+        }
+    }
+
     private void smoke(Path dir, String java) throws Exception {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=4").onJava(java)) {
             app.start();

@@ -5,8 +5,6 @@ import dev.drover.master.os.Os;
 import dev.drover.master.os.ProcessTitle;
 import dev.drover.master.os.UserIds;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -59,20 +57,27 @@ public final class WorkerMain {
         if (title != null) {
             ProcessTitle.set(title);
         }
-        Method main;
+        MainMethod main;
         try {
-            main = Class.forName(args[0]).getMethod("main", String[].class);
+            main = MainMethod.of(Class.forName(args[0]));
+        } catch (ExceptionInInitializerError e) {
+            Fatal.exit(control, "the main class " + args[0] + " failed to initialise in worker " + id, e.getCause(), Fatal.STATUS);
+            return;
+        } catch (ClassNotFoundException | LinkageError e) {
+            Fatal.exit(control, "cannot load the main class " + args[0], e, 1);
+            return;
+        } catch (NoSuchMethodException e) {
+            Fatal.exit(control, "cannot find main(String[]) or main() of " + args[0], e, 1);
+            return;
         } catch (ReflectiveOperationException e) {
-            Fatal.exit(control, "cannot find main(String[]) of " + args[0], e, 1);
+            Fatal.exit(control, "cannot call main() of " + args[0], e, 1);
             return;
         }
         try {
-            main.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
-        } catch (InvocationTargetException e) {
+            main.run(Arrays.copyOfRange(args, 1, args.length));
+        } catch (Throwable e) {
             // an exception escaped main() or a callback it ran
-            Fatal.exit(control, "main() of " + args[0] + " failed in worker " + id, e.getCause(), Fatal.STATUS);
-        } catch (IllegalAccessException e) {
-            Fatal.exit(control, "cannot call main() of " + args[0], e, 1);
+            Fatal.exit(control, "main() of " + args[0] + " failed in worker " + id, e, Fatal.STATUS);
         }
         Fatal.exit(control, "main() of " + args[0] + " returned without calling Worker.runAll",
                 new IllegalStateException("Worker.runAll was not called"), 1);
