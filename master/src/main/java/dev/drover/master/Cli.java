@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
@@ -65,13 +66,50 @@ public final class Cli {
         if (Environment.ROLE_DAEMON.equals(Environment.role()) || Environment.ROLE_SUCCESSOR.equals(Environment.role())) {
             return cli.daemonMaster();
         }
+        Optional<PlainCommand> plain = PlainCommand.of(args);
+        if (plain.isPresent()) {
+            OptionalInt code = cli.run(plain.get());
+            if (code.isPresent()) {
+                return code.getAsInt();
+            }
+        }
         CommandLine commandLine = new CommandLine(cli);
         commandLine.setCommandName(spec.name());
-        commandLine.setExecutionExceptionHandler((e, line, result) -> {
-            System.err.println("drover[" + spec.name() + "]: " + e.getMessage() + cli.permissionHint(e));
-            return ExitCodes.FAILED;
-        });
+        commandLine.setExecutionExceptionHandler((e, line, result) -> cli.failed(e));
         return commandLine.execute(args);
+    }
+
+    /** A command in its plain form, as picocli would run it (see {@link PlainCommand}); empty when picocli must read it after all. */
+    private OptionalInt run(PlainCommand command) {
+        pidFileOption = command.pidFile().orElse(null);
+        int count = 0;
+        if (command.name().equals("scale")) {
+            try {
+                count = Integer.parseInt(command.words().get(1));
+            } catch (NumberFormatException e) {
+                return OptionalInt.empty(); // picocli says what COUNT must be
+            }
+        }
+        try {
+            return OptionalInt.of(switch (command.name()) {
+                case "start" -> start(command.has("--daemon"), command.has("--watch"));
+                case "stop" -> stop(command.has("--graceful"));
+                case "restart" -> restart(command.has("--daemon"), command.has("--graceful"), command.has("--cold"));
+                case "reload" -> reload(command.has("--graceful"));
+                case "scale" -> scale(command.words().get(0), count);
+                case "status" -> status(command.has("--live"), command.has("--json"));
+                case "connections" -> connections(command.has("--json"));
+                default -> throw new IllegalArgumentException("no plain form of " + command.name());
+            });
+        } catch (RuntimeException e) {
+            return OptionalInt.of(failed(e));
+        }
+    }
+
+    /** A command that threw {@code e}: says why, and what to do when it lacked permission. */
+    private int failed(Exception e) {
+        System.err.println(tag() + ": " + e.getMessage() + permissionHint(e));
+        return ExitCodes.FAILED;
     }
 
     private Os os() {
