@@ -6,7 +6,8 @@ import java.util.function.Consumer;
 
 /**
  * Reads the master's messages on a thread of its own (blocking reads of fd 3) and hands each to
- * the event loop. End of stream means the master is gone: the worker stops at once.
+ * the event loop. End of stream means the master is gone: the worker stops at once (unless the
+ * worker itself ended the reading as it exits, {@link ControlSocket#shutdownInput}).
  */
 final class ControlReader implements Runnable {
     private final ControlSocket channel;
@@ -37,6 +38,8 @@ final class ControlReader implements Runnable {
         } catch (RuntimeException broken) {
             // a broken channel is as good as a closed one
         }
-        onMasterGone.run();
+        if (!channel.inputShut()) {
+            onMasterGone.run();
+        }
     }
 }

@@ -20,6 +20,7 @@ final class ControlSocket {
     private final Socket socket;
     private final ByteBuffer in = ByteBuffer.allocateDirect(4096);
     private ByteBuffer out = ByteBuffer.allocateDirect(1024);
+    private volatile boolean inputShut;
 
     ControlSocket(int fd) {
         Epoll.ensureAvailability();
@@ -59,6 +60,25 @@ final class ControlSocket {
         } catch (IOException e) {
             throw new UncheckedIOException("recvmsg on the control channel (fd " + fd + ") failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Ends reading: a read blocked in the kernel returns the end of the stream. A JVM exits only
+     * once no thread is in a native call, or after 300 ms of waiting for them: a worker whose
+     * control reader still sat in its read took that much longer to exit on every stop.
+     */
+    void shutdownInput() {
+        inputShut = true;
+        try {
+            socket.shutdown(true, false);
+        } catch (IOException e) {
+            // the master closed it already: the read has ended
+        }
+    }
+
+    /** Whether {@link #shutdownInput} ended the reading (not the master). */
+    boolean inputShut() {
+        return inputShut;
     }
 
     /** Writes all of {@code bytes}, blocking. */

@@ -144,6 +144,7 @@ public final class WorkerRuntime {
         new ControlReader(control.channel(), this::onControl, this::masterGone).start();
         loop.execute(this::start);
         loop.terminationFuture().syncUninterruptibly();
+        control.channel().shutdownInput(); // no thread left in a native read to hold up the JVM's exit
         return 0;
     }
 
