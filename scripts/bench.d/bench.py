@@ -454,8 +454,12 @@ def main():
             [(spawn_p50, spawn_p95)], spawn25 = spawn_times([drover]), None
         print(f"drover worker spawn to READY: p50 {spawn_p50} ms, p95 {spawn_p95} ms")
         idle["workers_after_respawn"] = [memory(p) for p in children(drover.master())]
-        for s in servers:  # warm-up: JIT, pools
-            wrk(s.port, 64, "3s")
+        # Warm-up, unmeasured, as long as a measured run at each connection count: drover's workers were
+        # just respawned by the spawn test, and a JVM's C2 still compiles the request path 10-20 s into
+        # its load (3 s here left round 1's p99 at 2.3-2.8x nginx's, the later rounds' at 0.8-1.2x).
+        for s in servers:
+            for c in CONNECTIONS:
+                wrk(s.port, c)
         results = {(s.name, c): [] for s in servers for c in CONNECTIONS}
         for rnd in range(1, ROUNDS + 1):
             for c in CONNECTIONS:
