@@ -592,7 +592,8 @@ unset multiplot
 Measured by `scripts/bench` on {time.strftime("%Y-%m-%d")} on this project's 2-core x86_64 machine ({java}); wrk runs on the same
 two cores, so requests/s are capped by wrk and swing between runs, and the machine's speed varies from
 day to day (nginx's own CPU per request with it): compare the ratios, measured side by side.
-Every figure is the median of {ROUNDS} interleaved rounds of `wrk -t2 -cN -d{DURATION} --latency`.
+Every figure is the median of {ROUNDS} interleaved rounds of `wrk -t2 -cN -d{DURATION} --latency`, after one unmeasured run
+of each server at each connection count (a JVM's JIT is still compiling for several seconds into its load).
 RSS is VmRSS; PSS (in brackets) counts pages shared with other processes (libjvm's code) in shares.
 CPU per request is the CPU time all of a server's processes spent during the run (from
 `/proc/<pid>/stat`) divided by the requests served.
