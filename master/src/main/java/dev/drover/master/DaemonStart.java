@@ -22,8 +22,12 @@ import java.util.function.Supplier;
 /**
  * {@code start -d} in its plain forms, without picocli or the native library: the operator waits
  * for this JVM to start the daemon master, and in a JVM without a class archive picocli's model
- * and jnr-ffi's start (before the OS seam called libc through jffi alone) took some 500 ms of it. The daemon is started with {@link ProcessBuilder},
- * reports on its stdout (a pipe to here) and calls {@code setsid} itself.
+ * and jnr-ffi's start (before the OS seam called libc through jffi alone) took some 500 ms of it.
+ * The daemon is started with {@link ProcessBuilder}, reports on its stdout (a pipe to here) and
+ * calls {@code setsid} itself. The price: the JDK's process reaper waits for the daemon in a native
+ * {@code waitpid}, and a JVM's exit waits up to 300 ms for threads in native calls, so this JVM
+ * returns ~300 ms after the report's end. Through the OS seam it returned that much sooner but the
+ * first request was answered 34-63 ms later (jffi's load comes before the spawn; PERFORMANCE.md).
  *
  * <p>{@code posix_spawn} also resets the daemon's signals; a process started from Java inherits
  * this thread's mask and the ignored signals. So this path is taken only when nothing but SIGQUIT
