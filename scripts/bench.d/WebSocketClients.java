@@ -120,6 +120,8 @@ public final class WebSocketClients {
 /** The push workload: one selector thread reads every browser, one thread per pusher. */
 final class PushLoad {
     private static final int WARM_UP_SECONDS = 3;
+    /** Deliveries per second the latency record is sized for (drover delivers ~120,000 here). */
+    private static final int MAX_RATE = 500_000;
 
     static void run(int wsPort, int textPort, int browsers, int pushers, int inFlight, int seconds) throws Exception {
         Selector selector = Selector.open();
@@ -144,22 +146,25 @@ final class PushLoad {
             pusher.socket().setTcpNoDelay(true);
             threads.add(new Thread(() -> push(pusher, browsers, inFlight, next, failed, running), "pusher"));
         }
-        Deliveries deliveries = new Deliveries();
+        Deliveries deliveries = new Deliveries((WARM_UP_SECONDS + seconds + 5) * MAX_RATE);
         Thread reader = new Thread(() -> read(selector, deliveries, running), "browsers");
         reader.start();
         threads.forEach(Thread::start);
         Thread.sleep(WARM_UP_SECONDS * 1000L);
-        deliveries.measuring = true;
+        int from = deliveries.count();
         long failedBefore = failed.get();
         System.out.println("measuring");
         System.out.flush();
         Thread.sleep(seconds * 1000L);
-        deliveries.measuring = false;
+        int to = deliveries.count();
         System.out.println("done");
         long failures = failed.get() - failedBefore;
         running.set(false);
         reader.join();
-        long[] latencies = deliveries.sorted();
+        if (deliveries.overflowed()) {
+            throw new IllegalStateException("more than " + MAX_RATE + " deliveries per second: raise PushLoad.MAX_RATE");
+        }
+        long[] latencies = deliveries.sorted(from, to);
         System.out.printf("pushes delivered per second: %.0f%n", latencies.length / (double) seconds);
         System.out.printf("delivered: %d%n", latencies.length);
         System.out.printf("fail answers: %d%n", failures);
@@ -245,24 +250,39 @@ final class PushLoad {
         }
     }
 
-    /** Delivery latencies in ns, kept only while measuring; written by the reader thread alone. */
+    /**
+     * Delivery latencies in ns, every one from the first, in an array allocated (and so zeroed, its
+     * pages touched) before the pushing starts: the reader thread neither grows an array nor takes a
+     * branch it has not taken before when the measuring starts (either stalled it for milliseconds,
+     * and every delivery waiting behind it counted the stall). Written by the reader thread alone;
+     * the main thread reads the count to mark the measured part.
+     */
     private static final class Deliveries {
-        volatile boolean measuring;
-        private long[] latencies = new long[1 << 20];
-        private int count;
+        private final long[] latencies;
+        private volatile int count;
 
-        void add(long nanos) {
-            if (!measuring) {
-                return;
-            }
-            if (count == latencies.length) {
-                latencies = Arrays.copyOf(latencies, count * 2);
-            }
-            latencies[count++] = nanos;
+        Deliveries(int capacity) {
+            latencies = new long[capacity];
         }
 
-        long[] sorted() {
-            long[] copy = Arrays.copyOf(latencies, count);
+        void add(long nanos) {
+            int at = count;
+            if (at < latencies.length) {
+                latencies[at] = nanos;
+                count = at + 1;
+            }
+        }
+
+        int count() {
+            return count;
+        }
+
+        boolean overflowed() {
+            return count == latencies.length;
+        }
+
+        long[] sorted(int from, int to) {
+            long[] copy = Arrays.copyOfRange(latencies, from, to);
             Arrays.sort(copy);
             return copy;
         }
