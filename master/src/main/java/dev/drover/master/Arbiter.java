@@ -951,29 +951,24 @@ public final class Arbiter {
                 continue;
             }
             it.remove();
-            List<String> lines;
-            String json;
-            if (query.kind.equals(ControlMessage.STATUS)) {
-                StatusReport report = statusReport(query);
-                lines = report.lines();
-                json = report.json();
-            } else {
-                ConnectionsReport report = new ConnectionsReport();
-                query.answers.forEach((worker, rows) -> report.add(worker.pid, worker.group.name(), rows));
-                lines = report.lines();
-                json = report.json();
-            }
+            Report report = query.kind.equals(ControlMessage.STATUS) ? statusReport(query) : connectionsReport(query);
             if (query.reply == null) {
-                log("connections:\n" + String.join("\n", lines));
+                log("connections:\n" + String.join("\n", report.lines()));
             } else {
                 if (query.json) {
-                    query.reply.out(json);
+                    query.reply.out(report.json());
                 } else {
-                    lines.forEach(query.reply::out);
+                    report.lines().forEach(query.reply::out);
                 }
                 query.reply.exit(ExitCodes.OK);
             }
         }
+    }
+
+    private static ConnectionsReport connectionsReport(Query query) {
+        ConnectionsReport report = new ConnectionsReport();
+        query.answers.forEach((worker, rows) -> report.add(worker.pid, worker.group.name(), rows));
+        return report;
     }
 
     private StatusReport statusReport(Query query) {

@@ -9,7 +9,7 @@ import java.util.Map;
  * {@code connections}: every open connection of every worker, in Workerman's table or as JSON.
  * Each worker sends rows of tab-separated fields (see {@link ControlMessage}).
  */
-final class ConnectionsReport {
+final class ConnectionsReport implements Report {
     private static final String[] FIELDS = {"id", "transport", "protocol", "local", "remote", "recv_q", "send_q",
         "bytes_read", "bytes_written", "state"};
 
@@ -36,7 +36,8 @@ final class ConnectionsReport {
         }
     }
 
-    List<String> lines() {
+    @Override
+    public List<String> lines() {
         String format = "%-8s %-14s %-8s %-6s %-10s %-5s %-5s %-8s %-8s %-10s %-10s %-12s %-24s %s";
         List<String> lines = new ArrayList<>();
         lines.add(String.format(format, "PID", "Worker", "CID", "Trans", "Protocol", "ipv4", "ipv6", "Recv-Q", "Send-Q", "Bytes-R",
@@ -54,7 +55,8 @@ final class ConnectionsReport {
         return Boolean.TRUE.equals(flag) ? "1" : "0";
     }
 
-    String json() {
+    @Override
+    public String json() {
         return Json.write(Map.of("connections", connections));
     }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code status}: Workerman's table (global header, one line per process, a summary) and the
  * same as JSON, whose schema is {@code docs/status.schema.json}.
  */
-final class StatusReport {
+final class StatusReport implements Report {
     /** One worker process; {@code stats} is null when it did not answer in time (busy). */
     record Row(int id, int pid, String name, String listen, String state, long memoryBytes, Map<String, String> stats, double qps) {
         boolean busy() {
@@ -47,7 +47,8 @@ final class StatusReport {
         this.rows = List.copyOf(rows);
     }
 
-    List<String> lines() {
+    @Override
+    public List<String> lines() {
         List<String> lines = new ArrayList<>();
         Duration run = Duration.between(startedAt, Instant.now());
         lines.add("-------------------------------------------- GLOBAL STATUS --------------------------------------------");
@@ -99,7 +100,8 @@ final class StatusReport {
     }
 
     /** The status as JSON (docs/status.schema.json). */
-    String json() {
+    @Override
+    public String json() {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("app", app);
         root.put("version", Cli.VERSION);
