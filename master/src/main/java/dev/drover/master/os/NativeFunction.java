@@ -15,6 +15,12 @@ import com.kenai.jffi.Type;
  */
 final class NativeFunction {
     private static final Invoker INVOKER = Invoker.getInstance();
+    /**
+     * Loaded with this class, as a master starts: a master's class archive holds the classes it loaded
+     * while it started, and the first one it loads from a jar later opens the class path's jars again
+     * (~10 ms of its first command, which reads errno after its first {@code EAGAIN}).
+     */
+    private static final LastError LAST_ERROR = LastError.getInstance();
 
     private final String name;
     private final long address;
@@ -28,7 +34,7 @@ final class NativeFunction {
 
     /** The errno the calling thread's last call through jffi saved. */
     static int errno() {
-        return LastError.getInstance().get();
+        return LAST_ERROR.get();
     }
 
     /** Whether the library has this function (glibc adds some in later versions). */
