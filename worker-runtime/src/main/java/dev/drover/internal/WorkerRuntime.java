@@ -33,11 +33,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import sun.misc.Signal;
 
 /**
@@ -435,7 +435,11 @@ public final class WorkerRuntime {
     }
 
     private int openConnections() {
-        return connections.values().stream().mapToInt(Map::size).sum() + outgoing.size();
+        int open = outgoing.size();
+        for (Map<Long, Connection> accepted : connections.values()) {
+            open += accepted.size();
+        }
+        return open;
     }
 
     /** This process's open connections of {@code listener}. */
@@ -459,17 +463,43 @@ public final class WorkerRuntime {
         switch (message.type()) {
             case ControlMessage.STOP -> stop(ControlMessage.GRACEFUL.equals(message.argument()));
             case ControlMessage.RELOAD -> loop.execute(() -> call("onWorkerReload", worker.getOnWorkerReload()));
-            case ControlMessage.STATUS -> control.send(ControlMessage.of(ControlMessage.STATUS, String.format(
-                    "busy=%d connections=%d send_fail=%d timers=%d total_request=%d",
-                    busy ? 1 : 0, openConnections(), sendFailures.get(), timers.count(), totalRequests.get())));
+            case ControlMessage.STATUS -> control.send(ControlMessage.of(ControlMessage.STATUS, statusFields()));
             case ControlMessage.CONNECTIONS -> control.send(ControlMessage.of(ControlMessage.CONNECTIONS, connectionRows()));
             default -> control.log("worker " + id + " got an unknown control message: " + message.type());
         }
     }
 
+    // Status, connections and stop walk the connections with plain loops, and status builds its
+    // answer with a StringBuilder: a Formatter's first use loads the regex engine and the locale
+    // providers (~190 classes), a stream's its pipeline classes and lambdas, all interpreted the
+    // first time a worker answers, while the master waits for it.
+
+    private String statusFields() {
+        return new StringBuilder(96).append("busy=").append(busy ? 1 : 0).append(" connections=").append(openConnections())
+                .append(" send_fail=").append(sendFailures.get()).append(" timers=").append(timers.count())
+                .append(" total_request=").append(totalRequests.get()).toString();
+    }
+
     private String connectionRows() {
-        return java.util.stream.Stream.concat(connections.values().stream().flatMap(m -> m.values().stream()), outgoing.values().stream())
-                .map(c -> ((NettyConnection) c).row()).collect(Collectors.joining("\n"));
+        StringJoiner rows = new StringJoiner("\n");
+        for (NettyConnection connection : connectionsNow()) {
+            rows.add(connection.row());
+        }
+        return rows.toString();
+    }
+
+    /** This process's open connections, accepted and outgoing, as they are now. */
+    private List<NettyConnection> connectionsNow() {
+        List<NettyConnection> all = new ArrayList<>();
+        for (Map<Long, Connection> open : connections.values()) {
+            for (Connection connection : open.values()) {
+                all.add((NettyConnection) connection);
+            }
+        }
+        for (Connection connection : outgoing.values()) {
+            all.add((NettyConnection) connection);
+        }
+        return all;
     }
 
     /**
@@ -513,8 +543,9 @@ public final class WorkerRuntime {
                 timers.delAll();
                 tellMaster(ControlMessage.of(ControlMessage.DRAINING));
             }
-            java.util.stream.Stream.concat(connections.values().stream().flatMap(m -> m.values().stream()), outgoing.values().stream())
-                    .toList().forEach(c -> ((NettyConnection) c).drain(graceful));
+            for (NettyConnection connection : connectionsNow()) {
+                connection.drain(graceful);
+            }
             if (openConnections() == 0) {
                 finishStop();
             } else if (!graceful) {
