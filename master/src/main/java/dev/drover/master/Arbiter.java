@@ -754,8 +754,9 @@ public final class Arbiter {
             startupReport.out("drover[" + app.name() + "] master pid " + pid + ", pid file " + pidFile.path() + ", log " + log.path());
             for (Group group : groups) {
                 for (Slot slot : group.slots) {
-                    startupReport.out(String.format("worker[%s:%d] id %d ready, listening on %s", group.spec.name(), slot.process.pid,
-                            slot.id, listeners.addressOf(group.spec)));
+                    // Not String.format: a Formatter's first use costs the master ~15 ms before "start success".
+                    startupReport.out("worker[" + group.spec.name() + ":" + slot.process.pid + "] id " + slot.id + " ready, listening on "
+                            + listeners.addressOf(group.spec));
                 }
             }
             startupReport.out("drover[" + app.name() + "] start success; stop it with: stop");
