@@ -9,10 +9,16 @@ final class Await {
     private Await() {}
 
     static void until(String what, Duration timeout, BooleanSupplier condition) {
+        until(what, timeout, condition, () -> "");
+    }
+
+    /** {@link #until}, and a timeout's message ends with {@code detail} (an app's log, say). */
+    static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<String> detail) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting until " + what);
+                String more = detail.get();
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting until " + what + (more.isEmpty() ? "" : "\n" + more));
             }
             pause();
         }

@@ -53,7 +53,8 @@ class RecycleIT {
             app.start();
             long first = app.workers().get(0).pid();
             Await.until("the worker is replaced for its memory", Duration.ofSeconds(30),
-                    () -> app.log().contains("worker[web:" + first + "] id 0 uses ") && app.log().contains("drover[PidApp] recycled 1 worker"));
+                    () -> app.log().contains("worker[web:" + first + "] id 0 uses ") && app.log().contains("drover[PidApp] recycled 1 worker"),
+                    () -> "log:\n" + app.log());
             assertTrue(app.log().contains("over its maxMemory of 1 MiB; replacing it gracefully"), app.log());
             assertTrue(Http.tryGet(app.port(), "/") != null, "the group still answers");
         }
