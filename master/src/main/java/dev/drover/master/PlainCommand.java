@@ -59,16 +59,26 @@ record PlainCommand(String name, Set<String> flags, List<String> words, Optional
                 if (!flags.add(known.get(arg))) {
                     return Optional.empty();
                 }
-            } else if (!arg.startsWith("-") && words.size() < WORDS.getOrDefault(args[0], 0)) {
+            } else if (!arg.startsWith("-") && words.size() < wordCount(args[0])) {
                 words.add(arg);
             } else {
                 return Optional.empty();
             }
         }
-        if (words.size() != WORDS.getOrDefault(args[0], 0)) {
+        if (words.size() != wordCount(args[0])) {
             return Optional.empty();
         }
         return Optional.of(new PlainCommand(args[0], Set.copyOf(flags), List.copyOf(words), Optional.ofNullable(pidFile)));
+    }
+
+    /** The flags {@code command}'s plain form reads, in either spelling. */
+    static Set<String> flagNames(String command) {
+        return FLAGS.get(command).keySet();
+    }
+
+    /** How many positional arguments {@code command} takes. */
+    static int wordCount(String command) {
+        return WORDS.getOrDefault(command, 0);
     }
 
     boolean has(String flag) {

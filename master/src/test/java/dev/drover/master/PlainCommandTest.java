@@ -3,11 +3,16 @@ package dev.drover.master;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Method;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** The commands read without picocli, and everything left to it (help, typos, glued or repeated options). */
 class PlainCommandTest {
@@ -30,6 +35,19 @@ class PlainCommandTest {
         assertEquals(Set.of("--json"), plain("connections", "--json").flags());
         assertEquals(Set.of("--daemon", "--watch"), plain("start", "--watch", "-d").flags());
         assertTrue(plain("start", "-d").has("--daemon"));
+    }
+
+    /** The flags each plain form reads are the ones Cli declares to picocli: one may not drift from the other. */
+    @Test
+    void knowsEveryCommandsFlagsAsCliDeclaresThem() {
+        List<Method> commands = CommandLine.getCommandMethods(Cli.class, null);
+        assertEquals(7, commands.size(), commands.toString());
+        for (Method method : commands) {
+            CommandSpec spec = new CommandLine(method).getCommandSpec();
+            Set<String> declared = spec.options().stream().flatMap(o -> Arrays.stream(o.names())).collect(Collectors.toSet());
+            assertEquals(declared, PlainCommand.flagNames(spec.name()), spec.name());
+            assertEquals(spec.positionalParameters().size(), PlainCommand.wordCount(spec.name()), spec.name());
+        }
     }
 
     @Test
