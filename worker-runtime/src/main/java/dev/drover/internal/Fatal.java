@@ -21,6 +21,7 @@ final class Fatal {
         } finally {
             System.out.flush();
             System.err.flush();
+            control.channel().shutdownInput(); // as WorkerRuntime.run: halt too waits up to 300 ms for the reader's native read
             Runtime.getRuntime().halt(status);
         }
     }
