@@ -66,12 +66,26 @@ final class ClassArchive {
         this.directory = directory(logDirectory);
         this.appName = appName;
         this.log = log;
-        this.enabled = !"off".equals(System.getenv(SWITCH));
+        this.enabled = enabled();
     }
 
     /** The cache directory beside the log: class archives and {@link NativeCopies}. */
     static Path directory(Path logDirectory) {
         return logDirectory.resolve(".drover-cache");
+    }
+
+    /** Creates the cache {@code directory} if it is missing, writable by its owner alone; whether this process can write it. */
+    static boolean createDirectory(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory);
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+        }
+        return Files.isWritable(directory);
+    }
+
+    /** Whether the operator left the archives (and the native copies) on: {@link #SWITCH} is not {@code off}. */
+    static boolean enabled() {
+        return !"off".equals(System.getenv(SWITCH));
     }
 
     /** What a worker of one command starts with: {@code options} for its archive (maybe none). */
@@ -140,7 +154,8 @@ final class ClassArchive {
 
     /**
      * A worker is ready: if it recorded a class list, dump the archive from it. The first also has
-     * jffi's stub copied for the masters and commands started later ({@link NativeCopies#useJffiCopy}).
+     * jffi's stub copied for the masters and commands started later ({@link NativeCopies#useJffiCopy}),
+     * if this master could not copy it as it started (its log's directory did not exist yet).
      */
     void ready(int pid) {
         nativeCopy(System.getProperty("java.class.path"), NativeCopies.jffi(System.getProperty("os.arch")));
@@ -243,11 +258,7 @@ final class ClassArchive {
 
     private boolean prepareDirectory() {
         try {
-            if (!Files.isDirectory(directory)) {
-                Files.createDirectories(directory);
-                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
-            }
-            return Files.isWritable(directory);
+            return createDirectory(directory);
         } catch (IOException | UnsupportedOperationException e) {
             log.accept("warning: workers start without a class archive: cannot create " + directory + ": " + e.getMessage());
             return false;

@@ -56,8 +56,13 @@ public final class Cli {
                 return quick.get().run();
             }
         }
-        NativeCopies.useJffiCopy(ClassArchive.directory(spec.logFileOrDefault().getParent()));
-        CompletableFuture<Os> nativeOs = CompletableFuture.supplyAsync(Os::linux, task -> {
+        Path cache = ClassArchive.directory(spec.logFileOrDefault().getParent());
+        boolean master = Environment.ROLE_DAEMON.equals(Environment.role()) || Environment.ROLE_SUCCESSOR.equals(Environment.role())
+                || args.length > 0 && (args[0].equals("start") || args[0].equals("restart"));
+        CompletableFuture<Os> nativeOs = CompletableFuture.supplyAsync(() -> {
+            NativeCopies.useJffiCopy(cache, master);
+            return Os.linux();
+        }, task -> {
             Thread thread = new Thread(task, "drover-native-init");
             thread.setDaemon(true);
             thread.start();

@@ -57,14 +57,32 @@ final class NativeCopies {
 
     /**
      * In a starting JVM whose class path has jffi's jar: has jffi load its stub from the copy in
-     * {@code cacheDirectory}, if a master made one (and no {@code jffi.boot.library.path} is set).
+     * {@code cacheDirectory} (unless {@code jffi.boot.library.path} is set). A JVM that becomes a
+     * master makes the copy when there is none yet (a deploy's first start), so that it does not
+     * walk the class path for the stub either: that opened every jar (their central directories
+     * stayed in its heap). A command only uses a copy a master made.
      */
-    static void useJffiCopy(Path cacheDirectory) {
+    static void useJffiCopy(Path cacheDirectory, boolean master) {
         if (System.getProperty("jffi.boot.library.path") != null) {
             return;
         }
-        jffi(System.getProperty("os.arch")).flatMap(library -> existing(cacheDirectory, System.getProperty("java.class.path"), library))
+        String classPath = System.getProperty("java.class.path");
+        jffi(System.getProperty("os.arch"))
+                .flatMap(library -> existing(cacheDirectory, classPath, library)
+                        .or(() -> master ? firstCopy(cacheDirectory, classPath, library) : Optional.empty()))
                 .ifPresent(directory -> System.setProperty("jffi.boot.library.path", directory.toString()));
+    }
+
+    /** A master's copy of {@code library} before its log exists: quietly none if it cannot be made (its archives say why later). */
+    private static Optional<Path> firstCopy(Path cacheDirectory, String classPath, Library library) {
+        try {
+            if (!ClassArchive.enabled() || !Files.isDirectory(cacheDirectory.getParent()) || !ClassArchive.createDirectory(cacheDirectory)) {
+                return Optional.empty();
+            }
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        return copy(cacheDirectory, classPath, library, message -> { });
     }
 
     /** The directory of the copy of {@code library} for the jar on {@code classPath}, made now if needed; empty without one. */
