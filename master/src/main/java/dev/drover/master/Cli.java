@@ -57,8 +57,8 @@ public final class Cli {
             }
         }
         Path cache = ClassArchive.directory(spec.logFileOrDefault().getParent());
-        boolean master = Environment.ROLE_DAEMON.equals(Environment.role()) || Environment.ROLE_SUCCESSOR.equals(Environment.role())
-                || args.length > 0 && (args[0].equals("start") || args[0].equals("restart"));
+        boolean daemonOrSuccessor = Environment.ROLE_DAEMON.equals(Environment.role()) || Environment.ROLE_SUCCESSOR.equals(Environment.role());
+        boolean master = daemonOrSuccessor || args.length > 0 && (args[0].equals("start") || args[0].equals("restart"));
         CompletableFuture<Os> nativeOs = CompletableFuture.supplyAsync(() -> {
             NativeCopies.useJffiCopy(cache, master);
             return Os.linux();
@@ -68,7 +68,7 @@ public final class Cli {
             thread.start();
         });
         Cli cli = new Cli(spec, args, nativeOs);
-        if (Environment.ROLE_DAEMON.equals(Environment.role()) || Environment.ROLE_SUCCESSOR.equals(Environment.role())) {
+        if (daemonOrSuccessor) {
             return cli.daemonMaster();
         }
         Optional<PlainCommand> plain = PlainCommand.of(args);
