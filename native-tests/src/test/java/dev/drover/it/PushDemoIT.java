@@ -2,11 +2,8 @@ package dev.drover.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,8 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Issue 6, acceptance 1: the README's demo, started with the launcher, pushed to a real browser. */
 @Timeout(180)
 class PushDemoIT {
-    private static final Path ROOT = Path.of(System.getProperty("drover.root"));
-
     @Test
     void aPushReachesTheBrowserPage(@TempDir Path dir) throws Exception {
         int ws = Ports.free();
@@ -55,20 +50,8 @@ class PushDemoIT {
         }
     }
 
-    /** Runs scripts/drover with the demo's main class, as the README does. */
+    /** scripts/drover with the demo's main class and {@code javaOpts}; its exit code. */
     private static int launcher(Path dir, String javaOpts, String... args) throws Exception {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(ROOT.resolve("scripts/drover").toString(),
-                "dev.drover.examples.Push"));
-        command.addAll(java.util.List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("launcher.out").toFile()));
-        builder.environment().put("JAVA_OPTS", javaOpts);
-        Process process = builder.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("scripts/drover " + String.join(" ", args) + " did not finish: "
-                    + Files.readString(dir.resolve("launcher.out"), StandardCharsets.UTF_8));
-        }
-        return process.exitValue();
+        return Launcher.run(dir, "dev.drover.examples.Push", env -> env.put("JAVA_OPTS", javaOpts), args).code();
     }
 }
