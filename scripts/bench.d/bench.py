@@ -15,6 +15,7 @@ hand-written sections (measurements by hand, from ANALYSIS on) are kept as they 
 """
 import glob
 import os
+import platform
 import shutil
 import re
 import signal
@@ -261,6 +262,17 @@ def allocation_per_request(drover, connections=64, duration="5s"):
     served = wrk(drover.port, connections, duration)["requests"]
     after = sum(heap_allocated_kib(p) for p in workers)
     return (after - before) * 1024 / served
+
+
+def machine():
+    """This machine as the report names it: its cores, architecture and processor model (from /proc/cpuinfo)."""
+    model = "processor model unknown"
+    with open("/proc/cpuinfo") as info:
+        for line in info:
+            if line.startswith(("model name", "Model")):  # x86_64 names it "model name", arm64 (where known) "Model"
+                model = line.split(":", 1)[1].strip()
+                break
+    return f"{os.cpu_count()}-core {platform.machine()} machine ({model})"
 
 
 def java_app(main, work, *options_and_args):
@@ -589,9 +601,9 @@ unset multiplot
     java = subprocess.run([JAVA, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     report = f"""# Performance
 
-Measured by `scripts/bench` on {time.strftime("%Y-%m-%d")} on this project's 2-core x86_64 machine ({java}); wrk runs on the same
-two cores, so requests/s are capped by wrk and swing between runs, and the machine's speed varies from
-day to day (nginx's own CPU per request with it): compare the ratios, measured side by side.
+Measured by `scripts/bench` on {time.strftime("%Y-%m-%d")} on a {machine()} ({java}); wrk runs on the same
+cores, so requests/s are capped by wrk and swing between runs, and machines of the same size differ
+(nginx's own CPU per request with them; spawn and start times most): compare the ratios, measured side by side.
 Every figure is the median of {ROUNDS} interleaved rounds of `wrk -t2 -cN -d{DURATION} --latency`, after one unmeasured run
 of each server at each connection count (a JVM's JIT is still compiling for several seconds into its load).
 RSS is VmRSS; PSS (in brackets) counts pages shared with other processes (libjvm's code) in shares.
