@@ -601,7 +601,7 @@ unset multiplot
     java = subprocess.run([JAVA, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     report = f"""# Performance
 
-Measured by `scripts/bench` on {time.strftime("%Y-%m-%d")} on a {machine()} ({java}); wrk runs on the same
+Measured by `scripts/bench` on {time.strftime("%Y-%m-%d")} on a {machine()} with {java}; wrk runs on the same
 cores, so requests/s are capped by wrk and swing between runs, and machines of the same size differ
 (nginx's own CPU per request with them; spawn and start times most): compare the ratios, measured side by side.
 Every figure is the median of {ROUNDS} interleaved rounds of `wrk -t2 -cN -d{DURATION} --latency`, after one unmeasured run
