@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.http.Request;
@@ -104,6 +105,16 @@ class PlainRequestTest {
         assertEquals("v", request.header("X-Tabs").orElseThrow());
         assertTrue(request.headers().containsKey("Host"));
         assertNull(request.headers().get("accept"));
+    }
+
+    @Test
+    void anApplicationCannotChangeARequestsHeadersOrFiles() {
+        Request request = ((PlainRequest) plain(bytes(VALID.get(6)))).request();
+        assertThrows(UnsupportedOperationException.class, () -> request.headers().put("cookie", List.of("forged")));
+        assertThrows(UnsupportedOperationException.class, () -> request.headers().remove("cookie"));
+        assertThrows(UnsupportedOperationException.class, () -> request.headers().entrySet().clear());
+        assertThrows(UnsupportedOperationException.class, () -> request.files().put("f", null));
+        assertEquals(List.of("a=1; b=2", "c=3"), request.headers().get("cookie"));
     }
 
     @Test
