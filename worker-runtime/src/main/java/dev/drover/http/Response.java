@@ -90,7 +90,8 @@ public final class Response {
 
     /** Sets the body as UTF-8 text. */
     public Response body(String text) {
-        return body(text.getBytes(StandardCharsets.UTF_8));
+        this.body = text.getBytes(StandardCharsets.UTF_8); // a new array: nobody else holds it
+        return this;
     }
 
     public Response body(byte[] bytes) {
@@ -118,8 +119,12 @@ public final class Response {
 
     /** The first value of a header (name in any case), or null. */
     public String headerValue(String name) {
-        return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0))
-                .findFirst().orElse(null);
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            if (header.getKey().equalsIgnoreCase(name)) {
+                return header.getValue().get(0);
+            }
+        }
+        return null;
     }
 
     public byte[] bodyBytes() {

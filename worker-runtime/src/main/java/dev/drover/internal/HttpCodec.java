@@ -41,7 +41,8 @@ import java.util.Map;
 
 /**
  * {@code http://}: HTTP/1.1 on Netty's request decoder and {@link HttpServerSide}; {@code onMessage}
- * gets a {@link Request}, {@code send(text or bytes)} answers 200 with a {@link PlainAnswer}.
+ * gets a {@link Request}, {@code send(text or bytes)} answers 200 with a {@link PlainAnswer}, and so
+ * does a {@link Response} with a whole body unless Netty's encoder must shape it.
  */
 final class HttpCodec implements Codec {
     static final HttpCodec INSTANCE = new HttpCodec();
@@ -106,7 +107,8 @@ final class HttpCodec implements Codec {
     @Override
     public Object encode(Object data, ByteBufAllocator alloc, Connection connection) {
         if (data instanceof Response response) {
-            return encodeResponse(response, alloc);
+            PlainAnswer answer = PlainAnswer.of(response);
+            return answer != null ? answer : encodeResponse(response, alloc);
         }
         if (data instanceof Chunk chunk) {
             return chunk.isLast() ? LastHttpContent.EMPTY_LAST_CONTENT : new DefaultHttpContent(Codec.buffer(alloc, chunk.data()));
@@ -122,7 +124,7 @@ final class HttpCodec implements Codec {
      * A whole response; or its head, when the body follows as chunks or events (sent chunked) or
      * as a file (a head, the file as a region, and the end: see {@link FileBody}).
      */
-    private static Object encodeResponse(Response response, ByteBufAllocator alloc) {
+    static Object encodeResponse(Response response, ByteBufAllocator alloc) {
         HttpResponseStatus status = HttpResponseStatus.valueOf(response.status());
         if (response.isStreaming() || response.file() != null) {
             HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);

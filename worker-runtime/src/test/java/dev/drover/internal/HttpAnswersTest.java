@@ -160,6 +160,48 @@ class HttpAnswersTest {
         assertTrue(out.endsWith("\r\n\r\nmade"), out);
     }
 
+    /**
+     * A {@link Response} goes out as one buffer of drover's own ({@link PlainAnswer#of}) with the
+     * bytes Netty's encoder writes for it, after every kind of request (HEAD, HTTP/1.0 keeping the
+     * connection, one closing it); those it leaves to Netty are the ones Netty must shape.
+     */
+    @Test
+    void aResponseGoesOutAsNettysEncoderWritesIt() {
+        List<String> requests = List.of(GET, "HEAD / HTTP/1.1\r\nHost: h\r\n\r\n", "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", "GET / HTTP/1.0\r\n\r\n");
+        List<Response> plain = List.of(new Response(200), new Response(200).body("{\"a\":1}").header("Content-Type", "application/json"),
+                new Response(201, Map.of("Location", "/items/7"), "made").addHeader("Set-Cookie", "a=1").addHeader("Set-Cookie", "b=2"),
+                new Response(404).body("no such item: caf\u00e9").header("X-Latin", "caf\u00e9 \u20ac\ttab"), new Response(599).body("x"),
+                new Response(299), new Response(503).header("Retry-After", "5").header("retry-after", "7").cookie("s", "v"));
+        List<Response> netty = List.of(new Response(204), new Response(205), new Response(304).header("ETag", "\"x\""), new Response(101),
+                new Response(200).header("Content-Length", "99").body("abc"), new Response(200).header("Connection", "close").body("abc"),
+                new Response(200).addHeader("X-A", "1").addHeader("x-a", "2"), new Response(200).header("Transfer-Encoding", "chunked"));
+        for (String request : requests) {
+            for (Response response : plain) {
+                Object answer = HttpCodec.INSTANCE.encode(response, ByteBufAllocator.DEFAULT, null);
+                assertTrue(answer instanceof PlainAnswer, "drover's own answer for " + response.status() + " " + response.headers());
+                assertEquals(rawAnswer(request, HttpCodec.encodeResponse(response, ByteBufAllocator.DEFAULT)), rawAnswer(request, answer),
+                        "after " + request.trim());
+            }
+        }
+        for (Response response : netty) {
+            assertFalse(PlainAnswer.of(response) instanceof PlainAnswer, "Netty's to shape: " + response.status() + " " + response.headers());
+        }
+    }
+
+    /** The bytes that go out, as written, when {@code answer} answers {@code request} on a connection of its own. */
+    private static String rawAnswer(String request, Object answer) {
+        EmbeddedChannel own = HttpCodecTest.channel(1024);
+        own.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII));
+        ReferenceCountUtil.release(own.readInbound());
+        own.writeAndFlush(answer);
+        StringBuilder out = new StringBuilder();
+        for (ByteBuf buffer; (buffer = own.readOutbound()) != null; buffer.release()) {
+            out.append(buffer.toString(StandardCharsets.ISO_8859_1));
+        }
+        return out.append(own.isOpen() ? "" : "[closed]").toString();
+    }
+
     @Test
     void anApplicationsHeaderCannotSplitTheResponse() {
         channel.writeInbound(Unpooled.copiedBuffer(GET, StandardCharsets.US_ASCII));
