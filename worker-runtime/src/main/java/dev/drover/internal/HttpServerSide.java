@@ -143,7 +143,7 @@ final class HttpServerSide extends Traffic {
                 return;
             }
             if (!nettyMidMessage) {
-                Object plain = PlainRequest.read(buffer);
+                Object plain = PlainRequest.read(buffer, maxPackageSize.getAsInt());
                 if (plain == null) {
                     return; // the head is not all here yet
                 }

@@ -14,14 +14,15 @@ import java.util.Set;
 
 /**
  * The common HTTP request, read by drover itself instead of Netty's decoder (as {@link PlainAnswer}
- * is written): GET or HEAD, HTTP/1.1 or 1.0, no body, and a head in the strict grammar of RFC 9112
- * (CRLF line ends, a token right before each colon, visible ASCII in the values). Everything else
- * is left to Netty's decoder and answered as before: a body or anything that announces one
- * (Content-Length other than 0, Transfer-Encoding, Expect, Upgrade, the old WebSocket keys), folded
- * lines, bare LF, bytes outside visible ASCII, leading blank lines, a head past Netty's limits. So
- * this only takes requests that Netty reads the same way ({@code PlainRequestTest} checks both side
- * by side), and it saves a request Netty's message, header map, decoder result, the aggregator's
- * request and most of their work.
+ * is written): GET or HEAD without a body, POST or PUT with one framed by a single Content-Length
+ * (at most {@link #MAX_BODY} and maxPackageSize, not multipart), HTTP/1.1 or 1.0, and a head in the
+ * strict grammar of RFC 9112 (CRLF line ends, a token right before each colon, visible ASCII in the
+ * values). Everything else is left to Netty's decoder and answered as before: any other method, a
+ * body framed otherwise or announced (Transfer-Encoding, Expect, Upgrade, the old WebSocket keys, a
+ * Content-Length that is not one plain number), folded lines, bare LF, bytes outside visible ASCII,
+ * leading blank lines, a head past Netty's limits. So this only takes requests that Netty reads the
+ * same way ({@code PlainRequestTest} checks both side by side), and it saves a request Netty's
+ * message, header map, decoder result, the aggregator's request and most of their work.
  */
 final class PlainRequest {
     /** {@link #read}'s answer for a head this does not read: Netty's decoder does. */
@@ -32,6 +33,10 @@ final class PlainRequest {
     private static final byte[] EMPTY = new byte[0];
     private static final int GET = 'G' << 24 | 'E' << 16 | 'T' << 8 | ' ';
     private static final int HEAD = 'H' << 24 | 'E' << 16 | 'A' << 8 | 'D';
+    private static final int POST = 'P' << 24 | 'O' << 16 | 'S' << 8 | 'T';
+    private static final int PUT = 'P' << 24 | 'U' << 16 | 'T' << 8 | ' ';
+    /** The largest body read here; a larger one goes through Netty's decoder and aggregator, as one past maxPackageSize does. */
+    static final int MAX_BODY = 64 * 1024;
     private static final boolean[] TOKEN = new boolean[256];
 
     static {
@@ -76,12 +81,14 @@ final class PlainRequest {
     }
 
     /**
-     * The request at {@code in}'s reader index, which then moves past its head; {@link #DECLINED}
-     * for one Netty's decoder must read; null while the head is not all there yet.
+     * The request at {@code in}'s reader index, which then moves past its head and body; {@link #DECLINED}
+     * for one Netty's decoder must read (a body past {@code maxBody} too); null while the head or
+     * its body is not all there yet.
      */
-    static Object read(ByteBuf in) {
+    static Object read(ByteBuf in, int maxBody) {
         int start = in.readerIndex();
-        if (in.readableBytes() >= 5 && in.getInt(start) != GET && !(in.getInt(start) == HEAD && in.getByte(start + 4) == ' ')) {
+        if (in.readableBytes() >= 5 && in.getInt(start) != GET && !(in.getInt(start) == HEAD && in.getByte(start + 4) == ' ')
+                && in.getInt(start) != POST && in.getInt(start) != PUT) {
             return DECLINED; // another method, or blank lines first: not worth waiting for the whole head
         }
         int headEnd = headEnd(in, start, Math.min(in.writerIndex(), start + MAX_HEAD));
@@ -90,12 +97,7 @@ final class PlainRequest {
         }
         byte[] head = new byte[headEnd - start];
         in.getBytes(start, head);
-        PlainRequest request = parse(head);
-        if (request == null) {
-            return DECLINED;
-        }
-        in.readerIndex(headEnd);
-        return request;
+        return parse(head, in, Math.min(maxBody, MAX_BODY));
     }
 
     /** Where the head ends (past its blank line); -1 when not found before {@code limit}, -2 when its lines do not end in CRLF. */
@@ -116,8 +118,12 @@ final class PlainRequest {
         }
     }
 
-    /** The request in {@code head} (every line ends in CRLF, the last one is blank), or null when Netty must read it. */
-    private static PlainRequest parse(byte[] head) {
+    /**
+     * The request in {@code head} (every line ends in CRLF, the last one is blank) and its body from
+     * {@code in}, which then moves past both; {@link #DECLINED} when Netty must read it, null while
+     * a body of at most {@code maxBody} bytes is not all there yet.
+     */
+    private static Object parse(byte[] head, ByteBuf in, int maxBody) {
         int i;
         String method;
         if (startsWith(head, 0, "GET ")) {
@@ -126,8 +132,14 @@ final class PlainRequest {
         } else if (startsWith(head, 0, "HEAD ")) {
             method = "HEAD";
             i = 5;
+        } else if (startsWith(head, 0, "POST ")) {
+            method = "POST";
+            i = 5;
+        } else if (startsWith(head, 0, "PUT ")) {
+            method = "PUT";
+            i = 4;
         } else {
-            return null;
+            return DECLINED;
         }
         int uriStart = i;
         while (head[i] > 0x20 && head[i] < 0x7f) {
@@ -136,20 +148,21 @@ final class PlainRequest {
         int uriEnd = i;
         if (uriEnd == uriStart || head[i] != ' ' || i + 11 > head.length || !startsWith(head, i + 1, "HTTP/1.")
                 || head[i + 9] != '\r' || head[i + 10] != '\n') {
-            return null;
+            return DECLINED;
         }
         byte minor = head[i + 8];
         if (minor != '0' && minor != '1') {
-            return null;
+            return DECLINED;
         }
         i += 11;
         if (i > MAX_INITIAL_LINE) {
-            return null;
+            return DECLINED;
         }
         int headersStart = i;
         boolean close = false;
         boolean keepAliveAsked = false;
         boolean length = false;
+        int bodyLength = 0;
         while (head[i] != '\r') {
             int nameStart = i;
             while (TOKEN[head[i] & 0xff]) {
@@ -157,7 +170,7 @@ final class PlainRequest {
             }
             int nameEnd = i;
             if (nameEnd == nameStart || head[i] != ':') {
-                return null;
+                return DECLINED;
             }
             i++;
             while (head[i] == ' ' || head[i] == '\t') {
@@ -167,24 +180,30 @@ final class PlainRequest {
             while (head[i] != '\r') {
                 byte b = head[i];
                 if ((b < 0x20 || b > 0x7e) && b != '\t') {
-                    return null;
+                    return DECLINED;
                 }
                 i++;
             }
             int valueEnd = trimEnd(head, valueStart, i);
             if (head[i + 1] != '\n') {
-                return null;
+                return DECLINED;
             }
             i += 2;
             switch (special(head, nameStart, nameEnd)) {
                 case LENGTH -> {
-                    if (length || valueEnd - valueStart != 1 || head[valueStart] != '0') {
-                        return null;
+                    bodyLength = length ? -1 : digits(head, valueStart, valueEnd);
+                    if (bodyLength < 0 || bodyLength > 0 && (method.equals("GET") || method.equals("HEAD"))) {
+                        return DECLINED; // two lengths, or not a number; or a body where none is expected
                     }
                     length = true;
                 }
+                case MULTIPART -> {
+                    if (startsWithIgnoreCase(head, valueStart, valueEnd, "multipart/")) {
+                        return DECLINED; // its parts are Netty's to read
+                    }
+                }
                 case BODY -> {
-                    return null;
+                    return DECLINED;
                 }
                 case CONNECTION -> {
                     close |= hasToken(head, valueStart, valueEnd, "close");
@@ -194,20 +213,53 @@ final class PlainRequest {
             }
         }
         if (head[i + 1] != '\n' || i + 2 != head.length) {
+            return DECLINED;
+        }
+        if (bodyLength > maxBody) {
+            return DECLINED; // the aggregator's to refuse, or to take in parts
+        }
+        int bodyStart = in.readerIndex() + head.length;
+        if (in.writerIndex() - bodyStart < bodyLength) {
             return null;
         }
+        byte[] body = EMPTY;
+        if (bodyLength > 0) {
+            body = new byte[bodyLength];
+            in.getBytes(bodyStart, body);
+        }
+        in.readerIndex(bodyStart + bodyLength);
         String uri = new String(head, uriStart, uriEnd - uriStart, StandardCharsets.ISO_8859_1);
         boolean keepAlive = !close && (minor == '1' || keepAliveAsked);
-        return new PlainRequest(new Request(method, uri, new Headers(head, headersStart), EMPTY), method.equals("HEAD"), keepAlive, minor == '0');
+        return new PlainRequest(new Request(method, uri, new Headers(head, headersStart), body), method.equals("HEAD"), keepAlive, minor == '0');
     }
 
-    private enum Special { NONE, LENGTH, CONNECTION, BODY }
+    /** The decimal number in {@code head[start, end)}: 1 to 9 digits, nothing else (no sign, no list); -1 otherwise. */
+    private static int digits(byte[] head, int start, int end) {
+        if (end == start || end - start > 9) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = start; i < end; i++) {
+            if (head[i] < '0' || head[i] > '9') {
+                return -1;
+            }
+            value = value * 10 + head[i] - '0';
+        }
+        return value;
+    }
+
+    private static boolean startsWithIgnoreCase(byte[] head, int start, int end, String prefix) {
+        return end - start >= prefix.length() && equalsIgnoreCase(head, start, prefix);
+    }
+
+    private enum Special { NONE, LENGTH, CONNECTION, MULTIPART, BODY }
 
     /** What a header name means here: a length, connection options, the sign of a body or an upgrade, or nothing. */
     private static Special special(byte[] head, int start, int end) {
         return switch (end - start) {
             case 14 -> equalsIgnoreCase(head, start, "content-length") ? Special.LENGTH : Special.NONE;
             case 10 -> equalsIgnoreCase(head, start, "connection") ? Special.CONNECTION : Special.NONE;
+            case 12 -> equalsIgnoreCase(head, start, "content-type") ? Special.MULTIPART : Special.NONE;
             case 17 -> equalsIgnoreCase(head, start, "transfer-encoding") ? Special.BODY : Special.NONE;
             case 6 -> equalsIgnoreCase(head, start, "expect") ? Special.BODY : Special.NONE;
             case 7 -> equalsIgnoreCase(head, start, "upgrade") ? Special.BODY : Special.NONE;

@@ -11,6 +11,7 @@ import dev.drover.http.Request;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -30,8 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * drover's own reading of the common request against Netty's decoder: whatever {@link PlainRequest}
- * takes, Netty reads the same way (method, target, headers, keep-alive, no body, nothing left
- * over), for hand-picked heads and for 30,000 mutations of them; everything else it leaves to Netty.
+ * takes, Netty reads the same way (method, target, headers, keep-alive, body, nothing left over),
+ * for hand-picked requests and for 30,000 mutations of them; everything else it leaves to Netty.
  */
 class PlainRequestTest {
     private static final List<String> VALID = List.of(
@@ -43,11 +44,15 @@ class PlainRequestTest {
             "GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, close\r\n\r\n",
             "GET /a HTTP/1.1\r\nHost: h\r\nCookie: a=1; b=2\r\nCookie: c=3\r\nX-Empty:\r\nX-Tabs:\t v \t\r\n\r\n",
             "GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n",
-            "GET http://example.com/x HTTP/1.1\r\nHost: example.com\r\n\r\n");
+            "GET http://example.com/x HTTP/1.1\r\nHost: example.com\r\n\r\n",
+            "POST /items HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: 17\r\n\r\n{\"name\":\"drover\"}",
+            "PUT /items/7 HTTP/1.0\r\nContent-Length:  003 \r\nConnection: keep-alive\r\n\r\nabc",
+            "POST /form HTTP/1.1\r\nHost: h\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\na=1&b=2",
+            "POST / HTTP/1.1\r\nHost: h\r\n\r\n");
 
-    private record Read(String method, String uri, Map<String, List<String>> headers, boolean keepAlive, boolean http10) {}
+    private record Read(String method, String uri, Map<String, List<String>> headers, String body, boolean keepAlive, boolean http10) {}
 
-    /** What Netty's decoder makes of {@code head}: null unless it read one whole bodiless request and nothing else. */
+    /** What Netty's decoder makes of {@code head} (and the body after it): null unless it read one whole request and nothing else. */
     private static Read netty(byte[] head) {
         EmbeddedChannel channel = new EmbeddedChannel(new HttpRequestDecoder(new HttpDecoderConfig()));
         try {
@@ -57,11 +62,14 @@ class PlainRequestTest {
                 out.add(message);
             }
             Read read = null;
-            if (out.size() == 2 && out.get(0) instanceof HttpRequest request && request.decoderResult().isSuccess()
-                    && out.get(1) instanceof LastHttpContent last && last.decoderResult().isSuccess() && !last.content().isReadable()) {
+            if (out.size() >= 2 && out.get(0) instanceof HttpRequest request && request.decoderResult().isSuccess()
+                    && out.get(out.size() - 1) instanceof LastHttpContent last && last.decoderResult().isSuccess()
+                    && out.subList(1, out.size()).stream().allMatch(HttpContent.class::isInstance)) {
                 Map<String, List<String>> headers = new LinkedHashMap<>();
                 request.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue()));
-                read = new Read(request.method().name(), request.uri(), headers, HttpUtil.isKeepAlive(request),
+                StringBuilder body = new StringBuilder();
+                out.subList(1, out.size()).forEach(part -> body.append(((HttpContent) part).content().toString(StandardCharsets.ISO_8859_1)));
+                read = new Read(request.method().name(), request.uri(), headers, body.toString(), HttpUtil.isKeepAlive(request),
                         request.protocolVersion().equals(HttpVersion.HTTP_1_0));
             }
             out.forEach(ReferenceCountUtil::release);
@@ -72,13 +80,14 @@ class PlainRequestTest {
     }
 
     private static Object plain(byte[] head) {
-        return PlainRequest.read(Unpooled.wrappedBuffer(head));
+        return PlainRequest.read(Unpooled.wrappedBuffer(head), PlainRequest.MAX_BODY);
     }
 
     private static Read of(PlainRequest plain) {
         Request request = plain.request();
         assertEquals(request.method().equals("HEAD"), plain.head());
-        return new Read(request.method(), request.uri(), new LinkedHashMap<>(request.headers()), plain.keepAlive(), plain.http10());
+        return new Read(request.method(), request.uri(), new LinkedHashMap<>(request.headers()),
+                new String(request.bodyBytes(), StandardCharsets.ISO_8859_1), plain.keepAlive(), plain.http10());
     }
 
     private static byte[] bytes(String text) {
@@ -89,9 +98,9 @@ class PlainRequestTest {
     void theCommonRequestsAreReadAsNettyReadsThem() {
         for (String head : VALID) {
             ByteBuf buffer = Unpooled.wrappedBuffer(bytes(head));
-            Object plain = PlainRequest.read(buffer);
+            Object plain = PlainRequest.read(buffer, PlainRequest.MAX_BODY);
             assertTrue(plain instanceof PlainRequest, "read by drover: " + head);
-            assertEquals(head.length(), buffer.readerIndex(), "the whole head is taken: " + head);
+            assertEquals(head.length(), buffer.readerIndex(), "the whole request is taken: " + head);
             assertEquals(netty(bytes(head)), of((PlainRequest) plain), head);
         }
     }
@@ -120,8 +129,19 @@ class PlainRequestTest {
     @Test
     void anythingElseIsLeftToNetty() {
         for (String head : List.of(
-                "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nx",
-                "GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nabcde",
+                "HEAD / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nx",
+                "POST / HTTP/1.1\r\nContent-Length: +1\r\n\r\nx",
+                "POST / HTTP/1.1\r\nContent-Length: 1,1\r\n\r\nx",
+                "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx",
+                "POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\nx",
+                "POST / HTTP/1.1\r\nContent-Length: 1234567890\r\n\r\nx",
+                "POST / HTTP/1.1\r\nContent-Length: " + (PlainRequest.MAX_BODY + 1) + "\r\n\r\nx",
+                "POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                "POST / HTTP/1.1\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n",
+                "POST / HTTP/1.1\r\nContent-Type: Multipart/form-data; boundary=x\r\nContent-Length: 3\r\n\r\nabc",
+                "PATCH / HTTP/1.1\r\nContent-Length: 1\r\n\r\nx",
+                "DELETE / HTTP/1.1\r\n\r\n",
                 "GET / HTTP/1.1\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n",
                 "GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
                 "GET / HTTP/1.1\r\nExpect: 100-continue\r\n\r\n",
@@ -152,14 +172,28 @@ class PlainRequestTest {
         assertNull(plain(bytes("GET / HTTP/1.1\r\nHost: h\r\n")));
         assertNull(plain(bytes("GE")));
         assertNull(plain(bytes("GET /x HTTP/1.1\r\nHost")));
+        ByteBuf buffer = Unpooled.copiedBuffer("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nab", StandardCharsets.ISO_8859_1);
+        assertNull(PlainRequest.read(buffer, PlainRequest.MAX_BODY), "a body not all here yet");
+        assertEquals(0, buffer.readerIndex());
+        buffer.writeBytes(bytes("cdeGET"));
+        assertEquals("abcde", ((PlainRequest) PlainRequest.read(buffer, PlainRequest.MAX_BODY)).request().body());
+        assertEquals("GET", buffer.toString(StandardCharsets.ISO_8859_1), "the next request's start is left");
+    }
+
+    @Test
+    void aBodyPastTheConnectionsMaxPackageSizeIsLeftToNetty() {
+        String post = "POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nabcde";
+        assertSame(PlainRequest.DECLINED, PlainRequest.read(Unpooled.wrappedBuffer(bytes(post)), 4));
+        assertTrue(PlainRequest.read(Unpooled.wrappedBuffer(bytes(post)), 5) instanceof PlainRequest);
     }
 
     @Test
     void pipelinedRequestsAreTakenOneAtATime() {
-        ByteBuf buffer = Unpooled.copiedBuffer(VALID.get(0) + VALID.get(2) + "POST", StandardCharsets.ISO_8859_1);
-        assertEquals("GET", ((PlainRequest) PlainRequest.read(buffer)).request().method());
-        assertEquals("HEAD", ((PlainRequest) PlainRequest.read(buffer)).request().method());
-        assertNull(PlainRequest.read(buffer), "four bytes of a POST: not yet known");
+        ByteBuf buffer = Unpooled.copiedBuffer(VALID.get(0) + VALID.get(9) + VALID.get(2) + "POST", StandardCharsets.ISO_8859_1);
+        assertEquals("GET", ((PlainRequest) PlainRequest.read(buffer, PlainRequest.MAX_BODY)).request().method());
+        assertEquals("{\"name\":\"drover\"}", ((PlainRequest) PlainRequest.read(buffer, PlainRequest.MAX_BODY)).request().body());
+        assertEquals("HEAD", ((PlainRequest) PlainRequest.read(buffer, PlainRequest.MAX_BODY)).request().method());
+        assertNull(PlainRequest.read(buffer, PlainRequest.MAX_BODY), "four bytes of a POST: not yet known");
         assertEquals("POST", buffer.toString(StandardCharsets.ISO_8859_1));
     }
 
@@ -167,10 +201,12 @@ class PlainRequestTest {
     @Test
     void whateverDroverTakesNettyReadsTheSameWay() {
         String[] pieces = {" ", "\t", "\r", "\n", "\r\n", ":", ",", "a", "Z", "0", "5", "/", "?", "\u007f", "\u0080", "\u00ff", "\u0000",
-            "GET ", "HEAD ", " HTTP/1.1", "Content-Length: 0\r\n", "Content-Length: 7\r\n", "Transfer-Encoding: chunked\r\n",
+            "GET ", "HEAD ", "POST ", "PUT ", " HTTP/1.1", "Content-Length: 0\r\n", "Content-Length: 7\r\n", "Content-Length: 2\r\n",
+            "Transfer-Encoding: chunked\r\n", "Content-Type: multipart/form-data\r\n", "Content-Type: text/plain\r\n",
             "Connection: close\r\n", "Connection: keep-alive\r\n", "Host: x\r\n", "\r\n\r\n", "X-A: b\r\n"};
         Random random = new Random(20261203);
         int taken = 0;
+        int withBody = 0;
         for (int n = 0; n < 30_000; n++) {
             StringBuilder head = new StringBuilder(VALID.get(random.nextInt(VALID.size())));
             for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
@@ -182,14 +218,16 @@ class PlainRequestTest {
                 }
             }
             ByteBuf buffer = Unpooled.wrappedBuffer(bytes(head.toString()));
-            if (PlainRequest.read(buffer) instanceof PlainRequest plain) {
+            if (PlainRequest.read(buffer, PlainRequest.MAX_BODY) instanceof PlainRequest plain) {
                 taken++;
-                Read netty = netty(Arrays.copyOf(buffer.array(), buffer.readerIndex())); // what follows the head is the next request's
-                assertNotNull(netty, () -> "drover took what Netty does not read as one bodiless request: " + escape(head));
+                withBody += plain.request().bodyBytes().length > 0 ? 1 : 0;
+                Read netty = netty(Arrays.copyOf(buffer.array(), buffer.readerIndex())); // what follows the request is the next one's
+                assertNotNull(netty, () -> "drover took what Netty does not read as one whole request: " + escape(head));
                 assertEquals(netty, of(plain), () -> escape(head));
             }
         }
         assertTrue(taken > 3_000, "enough of the edits were taken to mean something: " + taken);
+        assertTrue(withBody > 300, "enough of them with a body: " + withBody);
     }
 
     private static String escape(CharSequence text) {
