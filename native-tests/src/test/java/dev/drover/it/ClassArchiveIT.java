@@ -69,7 +69,8 @@ class ClassArchiveIT {
             String classes = new String(listing.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(listing.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
             for (String loadedByARequest : List.of("io.netty.channel.epoll.EpollSocketChannel", "io.netty.handler.codec.http.HttpObjectDecoder",
-                    "io.netty.handler.codec.http.HttpObjectAggregator", "dev.drover.internal.ConnectionHandler", "dev.drover.internal.PlainAnswer")) {
+                    "io.netty.handler.codec.http.HttpObjectAggregator", "dev.drover.internal.ConnectionHandler", "dev.drover.internal.PlainAnswer",
+                    "dev.drover.http.Response", "io.netty.handler.codec.http.HttpHeaderValidationUtil", "io.netty.handler.codec.http.DefaultFullHttpResponse")) {
                 assertTrue(classes.contains(loadedByARequest + " "), loadedByARequest + " is in the archive " + archive + ":\n"
                         + classes.lines().filter(l -> l.contains("netty") || l.contains("drover")).limit(40).toList());
             }

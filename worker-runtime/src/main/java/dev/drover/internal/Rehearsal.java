@@ -1,6 +1,8 @@
 package dev.drover.internal;
 
 import dev.drover.Worker;
+import dev.drover.http.Request;
+import dev.drover.http.Response;
 import dev.drover.master.ListenAddress;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,8 +38,17 @@ final class Rehearsal {
     static Worker listener(String protocol) {
         Worker stand = new Worker(protocol + "://127.0.0.1:0");
         stand.setName("rehearsal");
-        stand.onMessage((connection, data) -> connection.send(protocol.equals("http") ? "" : data));
+        stand.onMessage((connection, data) -> connection.send(protocol.equals("http") ? httpAnswer((Request) data) : data));
         return stand;
+    }
+
+    /** An answer each of the ways HTTP answers go out: text and a Response as drover writes them, a 204 through Netty's encoder. */
+    private static Object httpAnswer(Request request) {
+        return switch (request.method()) {
+            case "GET" -> "";
+            case "POST" -> new Response(200).header("Content-Type", "text/plain");
+            default -> new Response(204);
+        };
     }
 
     /**
@@ -81,6 +92,7 @@ final class Rehearsal {
     private static Exchange exchange(String protocol) {
         return switch (protocol) {
             // A GET and a POST (drover reads them: PlainRequest) and a PATCH (Netty's decoder and aggregator do); three empty answers come back.
+            // (httpAnswer: text and a Response written by drover, a 204 by Netty's encoder.)
             case "http" -> new Exchange("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
                     + "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\n\r\nx"
                     + "PATCH / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\n\r\nx",
