@@ -465,6 +465,9 @@ def main():
         else:
             [(spawn_p50, spawn_p95)], spawn25 = spawn_times([drover]), None
         print(f"drover worker spawn to READY: p50 {spawn_p50} ms, p95 {spawn_p95} ms")
+        # Idle means settled: the last respawned worker was ready 0.5 s ago, its compilers' C heap not yet
+        # trimmed (every 5 s): one such worker read 48 MiB where it settles at 42-43.
+        time.sleep(6)
         idle["workers_after_respawn"] = [memory(p) for p in children(drover.master())]
         # Warm-up, unmeasured, as long as a measured run at each connection count: drover's workers were
         # just respawned by the spawn test, and a JVM's C2 still compiles the request path 10-20 s into
@@ -626,7 +629,7 @@ drover, workers and master (Hello example, count 2, `start -d`):
 | master RSS idle / after the load (the first start of a deploy: no class archive yet) | {idle['master']} / {after['master']} |
 | master RSS idle, started from its class archive (a later `start -d` below, 3 s after its first answer) | {archived_master} |
 | worker RSS idle (first start) | {', '.join(idle['workers'])} |
-| worker RSS idle (respawned, class archive mapped) | {', '.join(idle['workers_after_respawn'])} |
+| worker RSS idle (respawned, class archive mapped; 6 s after the last spawn) | {', '.join(idle['workers_after_respawn'])} |
 | worker RSS right after the load | {', '.join(after['workers'])} |
 | worker RSS 6 s after the load (C heap trimmed every 5 s) | {', '.join(after['workers_settled'])} |
 | Java heap allocated per hello request (both workers, from `jstat`, wrk -c64) | {allocated:.0f} bytes |
