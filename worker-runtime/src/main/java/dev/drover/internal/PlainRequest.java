@@ -218,19 +218,28 @@ final class PlainRequest {
         if (bodyLength > maxBody) {
             return DECLINED; // the aggregator's to refuse, or to take in parts
         }
-        int bodyStart = in.readerIndex() + head.length;
-        if (in.writerIndex() - bodyStart < bodyLength) {
+        byte[] body = body(in, head.length, bodyLength);
+        if (body == null) {
             return null;
         }
-        byte[] body = EMPTY;
-        if (bodyLength > 0) {
-            body = new byte[bodyLength];
-            in.getBytes(bodyStart, body);
-        }
-        in.readerIndex(bodyStart + bodyLength);
         String uri = new String(head, uriStart, uriEnd - uriStart, StandardCharsets.ISO_8859_1);
         boolean keepAlive = !close && (minor == '1' || keepAliveAsked);
         return new PlainRequest(new Request(method, uri, new Headers(head, headersStart), body), method.equals("HEAD"), keepAlive, minor == '0');
+    }
+
+    /** The {@code length} bytes past the head's {@code headLength} in {@code in}, which then moves past both; null while they are not all there. */
+    private static byte[] body(ByteBuf in, int headLength, int length) {
+        int start = in.readerIndex() + headLength;
+        if (in.writerIndex() - start < length) {
+            return null;
+        }
+        byte[] body = EMPTY;
+        if (length > 0) {
+            body = new byte[length];
+            in.getBytes(start, body);
+        }
+        in.readerIndex(start + length);
+        return body;
     }
 
     /** The decimal number in {@code head[start, end)}: 1 to 9 digits, nothing else (no sign, no list); -1 otherwise. */
