@@ -87,8 +87,7 @@ final class PlainRequest {
      */
     static Object read(ByteBuf in, int maxBody) {
         int start = in.readerIndex();
-        if (in.readableBytes() >= 5 && in.getInt(start) != GET && !(in.getInt(start) == HEAD && in.getByte(start + 4) == ' ')
-                && in.getInt(start) != POST && in.getInt(start) != PUT) {
+        if (in.readableBytes() >= 5 && !methodReadHere(in, start)) {
             return DECLINED; // another method, or blank lines first: not worth waiting for the whole head
         }
         int headEnd = headEnd(in, start, Math.min(in.writerIndex(), start + MAX_HEAD));
@@ -98,6 +97,12 @@ final class PlainRequest {
         byte[] head = new byte[headEnd - start];
         in.getBytes(start, head);
         return parse(head, in, Math.min(maxBody, MAX_BODY));
+    }
+
+    /** Whether the five bytes at {@code start} begin a method read here: "GET ", "HEAD ", "POST" or "PUT " (the parse checks the rest). */
+    private static boolean methodReadHere(ByteBuf in, int start) {
+        int first = in.getInt(start);
+        return first == GET || first == POST || first == PUT || first == HEAD && in.getByte(start + 4) == ' ';
     }
 
     /** Where the head ends (past its blank line); -1 when not found before {@code limit}, -2 when its lines do not end in CRLF. */
