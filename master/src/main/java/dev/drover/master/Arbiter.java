@@ -159,7 +159,7 @@ public final class Arbiter {
     /** Runs until the master stopped; returns the master's exit code. */
     public int run() {
         current = this;
-        spawner.recordingMaster(JvmCommand.ownMasterOptions(), pid);
+        spawner.startedMaster(JvmCommand.ownMasterOptions(), pid);
         try {
             return loop();
         } catch (RuntimeException | Error bug) {
@@ -616,7 +616,11 @@ public final class Arbiter {
         for (WorkerProcess worker : List.copyOf(live)) {
             os.reap(worker.pid).ifPresent(status -> onExit(worker, status));
         }
-        otherChildren.removeIf(child -> os.reap(child).isPresent());
+        otherChildren.removeIf(child -> {
+            Optional<ExitStatus> status = os.reap(child);
+            status.ifPresent(s -> spawner.archive().exited(child, s)); // a new master that its class archive crashed: the archive goes
+            return status.isPresent();
+        });
         spawner.archive().reap();
         if (pid == 1) {
             reapOrphans();
@@ -658,7 +662,7 @@ public final class Arbiter {
             drainChannel(worker);
         }
         log(worker + " exit with status " + status);
-        spawner.archive().exited(worker.pid);
+        boolean archiveCrashedIt = spawner.archive().exited(worker.pid, status);
         if (worker.channelFd() >= 0) {
             os.close(worker.channelFd());
             worker.channelClosed();
@@ -675,6 +679,10 @@ public final class Arbiter {
         }
         callHook("onWorkerExit", () -> hooks.onWorkerExit(worker.group.index(), worker.pid, status));
         if (stopping || slot == null) {
+            return;
+        }
+        if (archiveCrashedIt) {
+            slot.notBeforeNanos = System.nanoTime(); // again at once, without the archive: no fault of the application's
             return;
         }
         if (!started && startupReport != null && !worker.everReady()) {

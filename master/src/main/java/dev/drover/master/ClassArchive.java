@@ -34,10 +34,17 @@ import java.util.function.Consumer;
  * choose their own ({@code -Xshare}, {@code -XX:SharedArchiveFile}, {@code -XX:AOTCache}), or when
  * {@code DROVER_CLASS_ARCHIVE=off}. The files live in {@code .drover-cache/} beside the log file,
  * a directory only its owner can write (an archive is code the workers run).
+ *
+ * <p>A damaged archive (cut short, overwritten) crashes the JVMs that map it as they start, or, with
+ * its header damaged, they run without it: a JVM started mapping one that crashes before it is
+ * ready, or is ready without it mapped, has the archive removed, and the next records a new one.
  */
 final class ClassArchive {
     /** {@code off} disables the archives. */
     static final String SWITCH = "DROVER_CLASS_ARCHIVE";
+    private static final String MAP_OPTION = "-XX:SharedArchiveFile=";
+    /** Signals a JVM dies of when it crashes (HotSpot's error handler ends in abort). */
+    private static final List<String> CRASH_SIGNALS = List.of("ABRT", "SEGV", "BUS", "ILL", "FPE");
 
     private enum State { RECORDING, DUMPING, READY, UNAVAILABLE }
 
@@ -51,6 +58,8 @@ final class ClassArchive {
         String jars;
         /** Whose archive: "workers" or "master". */
         String owner;
+        /** A JVM was seen ready with the archive mapped: no later one is checked. */
+        boolean seenMapped;
     }
 
     private final Os os;
@@ -60,6 +69,8 @@ final class ClassArchive {
     private final boolean enabled;
     private final Map<String, Entry> entries = new HashMap<>();
     private final Map<String, Optional<Path>> nativeCopies = new HashMap<>();
+    /** JVMs started mapping an archive and not ready yet, by pid: the archive's key. */
+    private final Map<Integer, String> mapping = new HashMap<>();
 
     ClassArchive(Os os, Path logDirectory, String appName, Consumer<String> log) {
         this.os = os;
@@ -93,6 +104,11 @@ final class ClassArchive {
         boolean records() {
             return !options.isEmpty() && options.get(0).startsWith("-XX:DumpLoadedClassList=");
         }
+
+        /** Whether a JVM started with this plan maps an archive. */
+        boolean maps() {
+            return !options.isEmpty() && options.get(0).startsWith(MAP_OPTION);
+        }
     }
 
     /**
@@ -121,7 +137,7 @@ final class ClassArchive {
             entry.state = State.READY;
         }
         if (entry.state == State.READY) {
-            return new Plan(key, List.of("-XX:SharedArchiveFile=" + archive(key), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+            return new Plan(key, List.of(MAP_OPTION + archive(key), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         }
         boolean recorderMissing = entry.state == State.RECORDING && entry.recorder == 0; // its spawn failed
         if ((entry.state == null || recorderMissing) && prepareDirectory()) {
@@ -154,6 +170,8 @@ final class ClassArchive {
     void spawned(Plan plan, int pid) {
         if (plan.records()) {
             entries.get(plan.key()).recorder = pid;
+        } else if (plan.maps()) {
+            mapping.put(pid, plan.key());
         }
     }
 
@@ -164,6 +182,10 @@ final class ClassArchive {
      */
     void ready(int pid) {
         nativeCopy(System.getProperty("java.class.path"), NativeCopies.jffi(System.getProperty("os.arch")));
+        String mapped = mapping.remove(pid);
+        if (mapped != null) {
+            checkMapped(mapped, pid);
+        }
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
             Entry entry = e.getValue();
             if (entry.state == State.RECORDING && entry.recorder == pid) {
@@ -172,14 +194,75 @@ final class ClassArchive {
         }
     }
 
-    /** A worker exited: one that was recording before it was ready leaves the recording to the next. */
-    void exited(int pid) {
+    /**
+     * A worker exited with {@code status}: one that was recording before it was ready leaves the
+     * recording to the next. Returns whether its archive crashed it (it was started mapping one and
+     * crashed before it was ready): that archive is gone, and the worker is to be started again at once.
+     */
+    boolean exited(int pid, ExitStatus status) {
         for (Entry entry : entries.values()) {
             if (entry.state == State.RECORDING && entry.recorder == pid) {
                 entry.state = null;
                 entry.recorder = 0;
             }
         }
+        String mapped = mapping.remove(pid);
+        if (mapped == null || !crashed(status)) {
+            return false;
+        }
+        Entry entry = entries.get(mapped);
+        if (entry != null && entry.state == State.READY) { // the first of the JVMs it crashed removes it
+            discard(mapped, entry, "crashed pid " + pid + " as its JVM started (exit status " + status + ")");
+        }
+        return true;
+    }
+
+    /**
+     * A master started with {@code plan} exited with {@code status} before it ran drover's code (the
+     * JVM itself failed): when its archive crashed it, that archive is removed, and returned so
+     * that the caller can say so and start the master again, without it.
+     */
+    Optional<Path> crashedAtStart(Plan plan, ExitStatus status) {
+        if (!plan.maps() || !crashed(status)) {
+            return Optional.empty();
+        }
+        Path archive = archive(plan.key());
+        deleteQuietly(archive);
+        Entry entry = entries.get(plan.key());
+        if (entry != null) {
+            entry.state = null;
+        }
+        return Optional.of(archive);
+    }
+
+    private static boolean crashed(ExitStatus status) {
+        return status.killedBySignal() && CRASH_SIGNALS.stream().anyMatch(name -> Signals.number(name) == status.signal());
+    }
+
+    /** {@code pid}, started mapping the archive of {@code key}, is ready: the first such JVM is checked for the mapping. */
+    private void checkMapped(String key, int pid) {
+        Entry entry = entries.get(key);
+        if (entry == null || entry.state != State.READY || entry.seenMapped) {
+            return;
+        }
+        Optional<Boolean> maps = os.mapsFileNamed(pid, archive(key).getFileName().toString());
+        if (maps.isEmpty()) {
+            return; // gone already: the next one tells
+        }
+        if (maps.get()) {
+            entry.seenMapped = true;
+        } else {
+            discard(key, entry, "was refused by pid " + pid + ", which started without it (a damaged header, or made by another build of java)");
+        }
+    }
+
+    /** The archive of {@code key} is damaged: removed, and the next JVM it was for records a new one. */
+    private void discard(String key, Entry entry, String what) {
+        deleteQuietly(archive(key));
+        entry.state = null;
+        entry.seenMapped = false;
+        log.accept("warning: the class archive " + archive(key) + " " + what + "; removed it: the next "
+                + (entry.owner.equals("master") ? "master" : "worker") + " records its classes again and a new one is built");
     }
 
     /** Whether {@code pid} is a dump this archive waits for. */

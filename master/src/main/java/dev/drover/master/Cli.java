@@ -1,5 +1,6 @@
 package dev.drover.master;
 
+import dev.drover.master.os.ExitStatus;
 import dev.drover.master.os.Os;
 import dev.drover.master.os.OsException;
 import dev.drover.master.os.Signals;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -161,12 +163,17 @@ public final class Cli {
 
     /** The CLI side of {@code start -d}: spawn the daemon master, relay its report until it is ready. */
     private int startDaemon() {
+        return startDaemon(false);
+    }
+
+    private int startDaemon(boolean again) {
         int[] pair = os().socketPair();
         long logBefore = DaemonStart.sizeOf(app().logFileOrDefault());
         int daemonPid;
+        Spawner spawner;
         try {
             Path logDirectory = app().logFileOrDefault().getParent();
-            Spawner spawner = new Spawner(os(), JvmCommand.current(Arrays.asList(args)), logDirectory, app().stopTimeout(),
+            spawner = new Spawner(os(), JvmCommand.current(Arrays.asList(args)), logDirectory, app().stopTimeout(),
                     new ClassArchive(os(), logDirectory, spec.name(), message -> { }));
             Path stdout = app().stdoutFileOrDevNull();
             daemonPid = spawner.spawnMaster(Environment.ROLE_DAEMON, spec.name(), pair[1], stdout);
@@ -175,9 +182,19 @@ public final class Cli {
         }
         int code = Reply.relay(os(), pair[0], System.out, System.err, DaemonStart.STARTUP_TIMEOUT);
         os().close(pair[0]);
-        return DaemonStart.outcome(app(), code, daemonPid,
-                () -> os().reap(daemonPid).map(s -> "exited with status " + s).orElse("closed its report"),
+        Optional<ExitStatus> status = code < 0 ? exitOf(daemonPid) : Optional.empty();
+        if (!again && code < 0 && DaemonStart.archiveCrashed(app(), spawner.archive(), spawner.masterPlan(), daemonPid, status, logBefore)) {
+            return startDaemon(true);
+        }
+        return DaemonStart.outcome(app(), code, daemonPid, () -> status.map(s -> "exited with status " + s).orElse("closed its report"),
                 () -> !os().isAlive(daemonPid), logBefore); // a zombie is gone: its pid file and ports are released
+    }
+
+    /** How the daemon that closed its report ended, once it has (within 2 s); empty while it runs. */
+    private Optional<ExitStatus> exitOf(int daemonPid) {
+        AtomicReference<Optional<ExitStatus>> status = new AtomicReference<>(Optional.empty());
+        Pause.until(() -> status.updateAndGet(none -> os().reap(daemonPid)).isPresent(), Duration.ofSeconds(2), 5);
+        return status.get();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.drover.master;
 
+import dev.drover.master.os.ExitStatus;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -124,6 +125,10 @@ final class DaemonStart {
     }
 
     int run() {
+        return run(false);
+    }
+
+    private int run(boolean again) {
         JvmCommand command = JvmCommand.current(Arrays.asList(args));
         Path logDirectory = app.logFileOrDefault().getParent();
         // Both only plan here (which archive the master maps or records); this JVM spawns and dumps nothing through them.
@@ -148,7 +153,12 @@ final class DaemonStart {
             return ExitCodes.FAILED;
         }
         int code = relay(process.getInputStream(), STARTUP_TIMEOUT);
-        return outcome(app, code, (int) process.pid(), () -> exitOf(process), () -> !process.isAlive(), logBefore);
+        Optional<ExitStatus> status = code < 0 ? statusOf(process) : Optional.empty();
+        if (!again && code < 0 && archiveCrashed(app, planner.archive(), master.plan(), (int) process.pid(), status, logBefore)) {
+            return run(true);
+        }
+        return outcome(app, code, (int) process.pid(), () -> status.map(s -> "exited with status " + s).orElse("closed its report"),
+                () -> !process.isAlive(), logBefore);
     }
 
     /** The size of the file at {@code path}; 0 when there is none (yet). */
@@ -201,13 +211,34 @@ final class DaemonStart {
         return code < 0 ? ExitCodes.FAILED : code;
     }
 
-    private static String exitOf(Process process) {
+    /**
+     * Whether a daemon master whose report ended early is to be started again: it crashed
+     * ({@code status}) as its JVM started, before it wrote to its log, mapping the class archive of
+     * {@code plan}, which is now removed (a damaged archive crashes every JVM that maps it). Says so.
+     */
+    static boolean archiveCrashed(AppSpec app, ClassArchive archive, ClassArchive.Plan plan, int pid, Optional<ExitStatus> status,
+                                  long logSizeBefore) {
+        if (status.isEmpty() || sizeOf(app.logFileOrDefault()) > logSizeBefore) {
+            return false;
+        }
+        Optional<Path> removed = archive.crashedAtStart(plan, status.get());
+        removed.ifPresent(file -> System.err.println(tag(app) + " warning: the master (pid " + pid + ") crashed as its JVM started (exit status "
+                + status.get() + "), mapping the class archive " + file + "; removed it, starting the master again without it"));
+        return removed.isPresent();
+    }
+
+    /** How the daemon ended (the JDK reports a signal's death as 128 + its number), waiting 2 s for it; empty while it runs. */
+    private static Optional<ExitStatus> statusOf(Process process) {
         try {
-            return process.waitFor(2, TimeUnit.SECONDS) ? "exited with status " + process.exitValue() : "closed its report";
+            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                return Optional.empty();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "closed its report";
+            return Optional.empty();
         }
+        int value = process.exitValue();
+        return Optional.of(value > 128 && value < 128 + 32 ? new ExitStatus(-1, value - 128) : new ExitStatus(value, 0));
     }
 
     /** {@link Reply#relay} over the daemon's stdout pipe: read on a thread of its own, as a pipe's read has no timeout. */

@@ -113,7 +113,7 @@ public final class Spawner {
     MasterCommand masterCommand(String role, String appName) {
         Map<String, String> env = baseEnvironment();
         env.put(Environment.ROLE, role);
-        ClassArchive.Plan plan = archive.planMaster(command.java(), masterCommandOptions(), command.classPath());
+        ClassArchive.Plan plan = masterPlan();
         // The archive's options go before the marker: a master's workers and successors do not inherit them.
         List<String> masterOptions = new ArrayList<>(plan.options());
         masterOptions.addAll(masterOptions());
@@ -122,13 +122,20 @@ public final class Spawner {
     }
 
     /**
-     * In a master drover started: when it was started recording its class list (no archive for
-     * its command yet), register it as that recording, so {@link ClassArchive#ready} dumps its archive.
+     * In a master drover started: register it as started with its archive's plan (when its own
+     * options are that plan's), so that {@link ClassArchive#ready} dumps the archive from the class
+     * list it recorded, or checks that it maps the archive it was given.
      */
-    public void recordingMaster(List<String> ownOptions, int ownPid) {
-        if (ownOptions.stream().anyMatch(o -> o.startsWith("-XX:DumpLoadedClassList="))) {
-            archive.spawned(archive.planMaster(command.java(), masterCommandOptions(), command.classPath()), ownPid);
+    public void startedMaster(List<String> ownOptions, int ownPid) {
+        ClassArchive.Plan plan = masterPlan();
+        if (!plan.options().isEmpty() && ownOptions.contains(plan.options().get(0))) {
+            archive.spawned(plan, ownPid);
         }
+    }
+
+    /** The class archive a master drover starts maps or records. */
+    ClassArchive.Plan masterPlan() {
+        return archive.planMaster(command.java(), masterCommandOptions(), command.classPath());
     }
 
     /** {@link JvmCommand#MASTER_OPTIONS} and the heap trim, less what the operator's own options choose instead ({@link JvmOptions}). */

@@ -121,6 +121,63 @@ class ClassArchiveIT {
     }
 
     @Test
+    void aDamagedArchiveIsRemovedAndBuiltAgainWhetherItCrashesTheJvmsThatMapItOrTheyRefuseIt(@TempDir Path dir) throws Exception {
+        Path jar = VersionedApp.jar(dir);
+        try (App app = VersionedApp.v1(dir, "-Dapp.count=2").fromJar(jar)) {
+            app.start();
+            Await.until("both archives are built", Duration.ofSeconds(60), () -> builtArchives(app, "master").size() == 1
+                    && builtArchives(app, "workers").size() == 1);
+            Path master = builtArchives(app, "master").get(0);
+            Path workers = builtArchives(app, "workers").get(0);
+            assertEquals(0, app.run("stop").code());
+
+            // Cut short (a copy that ran out of disk): every JVM that maps it crashes as it starts.
+            cutShort(master);
+            cutShort(workers);
+            App.Result start = app.runIgnoring("INT HUP", "start", "-d"); // the command spawns the master itself
+            assertEquals(0, start.code(), start.all() + "\n" + app.log());
+            assertTrue(start.err().contains("crashed as its JVM started (exit status 6 (SIGABRT)), mapping the class archive " + master
+                    + "; removed it, starting the master again without it"), start.all());
+            assertTrue(app.log().contains("warning: the class archive " + workers + " crashed pid "), app.log());
+            assertEquals("v1", Http.get(app.port(), "/"));
+            Await.until("both archives are built again", Duration.ofSeconds(60), () -> builtArchives(app, "master").size() == 2
+                    && builtArchives(app, "workers").size() == 2);
+            assertEquals(0, app.run("stop").code());
+
+            // A damaged header: the JVM starts without the archive, slower and larger, unless told.
+            damageHeader(master);
+            damageHeader(workers);
+            app.start(); // start -d through a JVM that starts the master with ProcessBuilder
+            assertTrue(app.log().contains("warning: the class archive " + master + " was refused by pid " + app.masterPid()
+                    + ", which started without it"), app.log());
+            assertTrue(app.log().contains("warning: the class archive " + workers + " was refused by pid "), app.log());
+            App.WorkerRow first = app.workers().get(0);
+            Processes.kill(first.pid(), "KILL"); // its replacement records the class list again
+            Await.until("the workers' archive is built a third time", Duration.ofSeconds(60), () -> builtArchives(app, "workers").size() == 3);
+            assertTrue(Files.size(workers) > 1 << 20, "a whole archive again");
+            assertEquals("v1", Http.get(app.port(), "/"));
+        }
+    }
+
+    /** The archives the log says were built for {@code owner} ("master" or "workers"), in order. */
+    private static List<Path> builtArchives(App app, String owner) {
+        return app.log().lines().filter(l -> l.contains("class archive for the " + owner + " ready in "))
+                .map(l -> Path.of(l.substring(l.indexOf(": ", l.indexOf(" ready in ")) + 2, l.indexOf(".jsa;") + 4))).toList();
+    }
+
+    private static void cutShort(Path archive) throws Exception {
+        try (var file = java.nio.channels.FileChannel.open(archive, java.nio.file.StandardOpenOption.WRITE)) {
+            file.truncate(file.size() / 2);
+        }
+    }
+
+    private static void damageHeader(Path archive) throws Exception {
+        try (var file = java.nio.channels.FileChannel.open(archive, java.nio.file.StandardOpenOption.WRITE)) {
+            file.write(java.nio.ByteBuffer.allocate(64), 0);
+        }
+    }
+
+    @Test
     void aClassDirectoryOnTheClassPathMeansNoArchive(@TempDir Path dir) throws Exception {
         try (App app = new App(dir, dev.drover.it.apps.PidApp.class, "-Dapp.count=1")) {
             app.start();

@@ -222,6 +222,21 @@ final class LinuxOs implements Os {
     }
 
     @Override
+    public Optional<Boolean> mapsFileNamed(int pid, String fileName) {
+        List<String> maps;
+        try {
+            maps = Files.readAllLines(Path.of("/proc/" + pid + "/maps"));
+        } catch (IOException gone) {
+            return Optional.empty();
+        }
+        if (maps.isEmpty()) {
+            return Optional.empty(); // a zombie's: its memory is gone
+        }
+        String name = "/" + fileName;
+        return Optional.of(maps.stream().anyMatch(line -> line.endsWith(name) || line.endsWith(name + " (deleted)")));
+    }
+
+    @Override
     public long residentBytes(int pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {

@@ -40,6 +40,12 @@ public interface Os {
     /** The process's resident memory in bytes (VmRSS), or 0 when it is gone. */
     long residentBytes(int pid);
 
+    /**
+     * Whether the process maps a file named {@code fileName} (/proc/PID/maps, which shows a path with
+     * its links resolved, so the name alone is matched); empty when that cannot be told (it is gone).
+     */
+    Optional<Boolean> mapsFileNamed(int pid, String fileName);
+
     /** A kernel setting such as {@code net.ipv4.tcp_migrate_req} (from /proc/sys), empty when this kernel has none. */
     Optional<String> sysctl(String name);
 
