@@ -195,9 +195,10 @@ final class ClassArchive {
     }
 
     /**
-     * A worker exited with {@code status}: one that was recording before it was ready leaves the
-     * recording to the next. Returns whether its archive crashed it (it was started mapping one and
-     * crashed before it was ready): that archive is gone, and the worker is to be started again at once.
+     * A worker (or a master this one started) exited with {@code status}: one that was recording
+     * before it was ready leaves the recording to the next. Returns whether its archive crashed it
+     * (it was started mapping one and crashed before it was ready): that archive is gone, and a
+     * worker is to be started again at once.
      */
     boolean exited(int pid, ExitStatus status) {
         for (Entry entry : entries.values()) {

@@ -2,13 +2,16 @@ package dev.drover.master.os;
 
 import static dev.drover.master.os.LinuxAbi.*;
 
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -223,17 +226,43 @@ final class LinuxOs implements Os {
 
     @Override
     public Optional<Boolean> mapsFileNamed(int pid, String fileName) {
-        List<String> maps;
-        try {
-            maps = Files.readAllLines(Path.of("/proc/" + pid + "/maps"));
+        // java.io, line by line in one buffer: no readers or decoders (a master started from its class
+        // archive would load them from the JDK's image) and no copy of a JVM's 100 KB of mappings.
+        try (FileInputStream in = new FileInputStream("/proc/" + pid + "/maps")) {
+            return listsFileNamed(in, fileName);
         } catch (IOException gone) {
             return Optional.empty();
         }
-        if (maps.isEmpty()) {
-            return Optional.empty(); // a zombie's: its memory is gone
+    }
+
+    /** Whether a line of {@code maps} (/proc/PID/maps) ends in a path named {@code fileName}; empty for no lines at all (a zombie's). */
+    static Optional<Boolean> listsFileNamed(InputStream maps, String fileName) throws IOException {
+        byte[] name = ("/" + fileName).getBytes(StandardCharsets.UTF_8);
+        byte[] deleted = ("/" + fileName + " (deleted)").getBytes(StandardCharsets.UTF_8);
+        byte[] buffer = new byte[8192];
+        int filled = 0;
+        boolean read = false;
+        for (int n; (n = maps.read(buffer, filled, buffer.length - filled)) > 0; ) {
+            read = true;
+            filled += n;
+            int line = 0;
+            for (int i = 0; i < filled; i++) {
+                if (buffer[i] == '\n') {
+                    if (endsWith(buffer, i, name) || endsWith(buffer, i, deleted)) {
+                        return Optional.of(true);
+                    }
+                    line = i + 1;
+                }
+            }
+            filled = line == 0 && filled == buffer.length ? 0 : filled - line; // a line longer than the buffer names no file of ours
+            System.arraycopy(buffer, line, buffer, 0, filled);
         }
-        String name = "/" + fileName;
-        return Optional.of(maps.stream().anyMatch(line -> line.endsWith(name) || line.endsWith(name + " (deleted)")));
+        return read ? Optional.of(false) : Optional.empty();
+    }
+
+    /** Whether the bytes of {@code buffer} before index {@code end} are {@code suffix}. */
+    private static boolean endsWith(byte[] buffer, int end, byte[] suffix) {
+        return end >= suffix.length && Arrays.equals(buffer, end - suffix.length, end, suffix, 0, suffix.length);
     }
 
     @Override

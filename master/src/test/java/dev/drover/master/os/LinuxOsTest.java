@@ -27,6 +27,50 @@ class LinuxOsTest {
     private final Os os = Os.linux();
 
     @Test
+    void tellsWhetherAProcessMapsAFileByItsName(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        int self = os.getpid();
+        List<String> files = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/maps")).stream()
+                .filter(line -> line.endsWith(".so") || line.endsWith(".jar") || line.endsWith("/modules"))
+                .map(line -> line.substring(line.lastIndexOf('/') + 1)).distinct().toList();
+        assertTrue(files.contains("libjvm.so") && files.size() > 5, files.toString());
+        for (String file : files) { // some of their lines cross the 8 KiB reads
+            assertEquals(java.util.Optional.of(true), os.mapsFileNamed(self, file), file);
+        }
+        assertEquals(java.util.Optional.of(false), os.mapsFileNamed(self, "libjvm.s"), "a name is matched whole");
+        assertEquals(java.util.Optional.of(false), os.mapsFileNamed(self, "App-0123456789abcdef.jsa"));
+        java.nio.file.Path archive = java.nio.file.Files.write(dir.resolve("App-0123456789abcdef.jsa"), new byte[4096]);
+        try (var channel = java.nio.channels.FileChannel.open(archive)) {
+            java.nio.MappedByteBuffer mapped = channel.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, 4096);
+            assertEquals(java.util.Optional.of(true), os.mapsFileNamed(self, "App-0123456789abcdef.jsa"));
+            java.nio.file.Files.delete(archive); // replaced by a new dump: still mapped, as "(deleted)"
+            assertEquals(java.util.Optional.of(true), os.mapsFileNamed(self, "App-0123456789abcdef.jsa"));
+            assertEquals(0, mapped.get(0));
+        }
+        assertEquals(java.util.Optional.empty(), os.mapsFileNamed(Integer.MAX_VALUE, "libjvm.so"), "no such process");
+    }
+
+    @Test
+    void findsAMappingWhoseLineCrossesTheEndOfARead() throws Exception {
+        String filler = "7f0000000000-7f0000001000 r--p 00000000 08:01 42 /usr/lib/x86_64-linux-gnu/libfiller.so\n";
+        for (int before = 7900; before < 8300; before += 3) { // the name crosses the end of a read (4,000 bytes, or the buffer's 8 KiB)
+            StringBuilder maps = new StringBuilder(filler.repeat(before / filler.length()));
+            maps.append("x".repeat(before % filler.length())).append('\n');
+            maps.append("7f1000000000-7f1001000000 r--p 00000000 08:01 43 /srv/app/.drover-cache/App-0123456789abcdef.jsa\n").append(filler);
+            byte[] bytes = maps.toString().getBytes(StandardCharsets.US_ASCII);
+            var trickle = new java.io.FilterInputStream(new java.io.ByteArrayInputStream(bytes)) {
+                @Override
+                public int read(byte[] b, int off, int len) throws java.io.IOException {
+                    return super.read(b, off, Math.min(len, 4000)); // /proc gives a page or so at a time
+                }
+            };
+            assertEquals(java.util.Optional.of(true), LinuxOs.listsFileNamed(trickle, "App-0123456789abcdef.jsa"), "at " + before);
+            assertEquals(java.util.Optional.of(true), LinuxOs.listsFileNamed(new java.io.ByteArrayInputStream(bytes), "App-0123456789abcdef.jsa"));
+            assertEquals(java.util.Optional.of(false), LinuxOs.listsFileNamed(new java.io.ByteArrayInputStream(bytes), "App-0123456789abcdef.js"));
+        }
+        assertEquals(java.util.Optional.empty(), LinuxOs.listsFileNamed(java.io.InputStream.nullInputStream(), "App.jsa"), "a zombie's");
+    }
+
+    @Test
     void passesDescriptorsOverSocketPair() {
         int[] pair = os.socketPair();
         int[] other = os.socketPair();
