@@ -93,8 +93,18 @@ final class NativeCopies {
         }
         try {
             Path directory = directory(cacheDirectory, jar.get(), library);
-            if (!Files.isRegularFile(directory.resolve(library.file())) && !extract(jar.get(), library, directory)) {
-                return Optional.empty();
+            Path file = directory.resolve(library.file());
+            long size = Files.isRegularFile(file) ? Files.size(file) : -1;
+            long whole = entrySize(jar.get(), library);
+            if (whole < 0) {
+                return Optional.empty(); // not in its jar: it loads however it can
+            }
+            if (size != whole) {
+                extract(jar.get(), library, directory);
+                if (size >= 0) {
+                    log.accept("warning: " + file + " was damaged (" + size + " bytes where " + jar.get() + " holds " + whole
+                            + ": a JVM loading it crashes); copied it again");
+                }
             }
             removeOthers(cacheDirectory, library, directory);
             return Optional.of(directory);
@@ -105,13 +115,14 @@ final class NativeCopies {
         }
     }
 
-    /** The directory of an existing copy of {@code library} for the jar on {@code classPath}. */
+    /** The directory of an existing, whole copy of {@code library} for the jar on {@code classPath}. */
     static Optional<Path> existing(Path cacheDirectory, String classPath, Library library) {
         try {
             Optional<Path> jar = jar(classPath, library);
             if (jar.isPresent()) {
                 Path directory = directory(cacheDirectory, jar.get(), library);
-                if (Files.isRegularFile(directory.resolve(library.file()))) {
+                Path file = directory.resolve(library.file());
+                if (Files.isRegularFile(file) && Files.size(file) == entrySize(jar.get(), library)) {
                     return Optional.of(directory);
                 }
             }
@@ -138,21 +149,28 @@ final class NativeCopies {
         return cacheDirectory.resolve(library.name() + "-" + version);
     }
 
-    private static boolean extract(Path jar, Library library, Path directory) throws IOException {
+    /**
+     * The size of {@code library} in {@code jar} (-1 without it): a copy of another size was cut short
+     * or overwritten, and the dynamic loader crashes on it. Reading the jar's directory costs ~0.5 ms.
+     */
+    private static long entrySize(Path jar, Library library) throws IOException {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             ZipEntry entry = zip.getEntry(library.entry());
-            if (entry == null) {
-                return false;
-            }
+            return entry == null ? -1 : entry.getSize();
+        }
+    }
+
+    private static void extract(Path jar, Library library, Path directory) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            ZipEntry entry = zip.getEntry(library.entry());
             Files.createDirectories(directory);
             Path temporary = directory.resolve(library.file() + "." + ProcessHandle.current().pid() + ".tmp");
             try (InputStream in = zip.getInputStream(entry)) {
                 Files.copy(in, temporary, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(temporary, directory.resolve(library.file()), StandardCopyOption.ATOMIC_MOVE);
+                Files.move(temporary, directory.resolve(library.file()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(temporary);
             }
-            return true;
         }
     }
 

@@ -41,6 +41,20 @@ class NativeCopiesTest {
     }
 
     @Test
+    void aCopyCutShortIsNotUsedAndIsCopiedAgain(@TempDir Path dir) throws IOException {
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        List<String> log = new ArrayList<>();
+        Path jar = jar(dir, "netty-transport-native-epoll-4.2.1.Final-linux-x86_64.jar", netty.entry(), "the whole library");
+        Path library = NativeCopies.copy(cache, jar.toString(), netty, log::add).orElseThrow().resolve("libnetty_transport_native_epoll_x86_64.so");
+        Files.writeString(library, "the whole");
+        assertEquals(Optional.empty(), NativeCopies.existing(cache, jar.toString(), netty), "a JVM loads it from its jar instead");
+        assertEquals(Optional.of(library.getParent()), NativeCopies.copy(cache, jar.toString(), netty, log::add));
+        assertEquals("the whole library", Files.readString(library));
+        assertEquals(List.of("warning: " + library + " was damaged (9 bytes where " + jar + " holds 17: a JVM loading it crashes); copied it again"), log);
+        assertEquals(Optional.of(library.getParent()), NativeCopies.existing(cache, jar.toString(), netty));
+    }
+
+    @Test
     void findsEachLibraryInItsOwnJarOnly(@TempDir Path dir) throws IOException {
         NativeCopies.Library jffi = NativeCopies.jffi("amd64").orElseThrow();
         assertEquals("jni/x86_64-Linux/libjffi-1.2.so", jffi.entry());
