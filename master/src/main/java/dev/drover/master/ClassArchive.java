@@ -135,6 +135,9 @@ final class ClassArchive {
         entry.owner = owner;
         if (entry.state == null && Files.isRegularFile(archive(key))) {
             entry.state = State.READY;
+        } else if (entry.state == State.READY && !Files.isRegularFile(archive(key))) {
+            entry.state = null; // deleted by someone (the whole cache, say): a JVM would start without it; record it again
+            entry.seenMapped = false;
         }
         if (entry.state == State.READY) {
             return new Plan(key, List.of(MAP_OPTION + archive(key), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));

@@ -100,6 +100,15 @@ class ClassArchiveTest {
     }
 
     @Test
+    void anArchiveDeletedWhileTheMasterRunsIsRecordedAgain() throws IOException {
+        ClassArchive archives = archive();
+        assertTrue(archives.plan("java", OPTIONS, classPath).maps());
+        Files.delete(archive);
+        ClassArchive.Plan next = archives.plan("java", OPTIONS, classPath);
+        assertTrue(next.records(), "not a JVM started without any archive: " + next);
+    }
+
+    @Test
     void aMasterItCrashesIsStartedAgainWithoutIt() {
         ClassArchive archives = archive();
         ClassArchive.Plan plan = archives.planMaster("java", OPTIONS, classPath);
