@@ -101,14 +101,17 @@ public final class Arbiter {
         final Reply reply;
         final boolean graceful;
         final long deadlineNanos;
+        /** The second try, after a class archive crashed the first. */
+        final boolean again;
         final LineBuffer lines = new LineBuffer(1 << 20);
 
-        Upgrade(int pid, int fd, Reply reply, boolean graceful, long deadlineNanos) {
+        Upgrade(int pid, int fd, Reply reply, boolean graceful, long deadlineNanos, boolean again) {
             this.pid = pid;
             this.fd = fd;
             this.reply = reply;
             this.graceful = graceful;
             this.deadlineNanos = deadlineNanos;
+            this.again = again;
         }
     }
     private long nextWatchdog;
@@ -381,7 +384,7 @@ public final class Arbiter {
                 beginStop(graceful);
             }
             case "reload" -> startReload(graceful, reply);
-            case "upgrade" -> startUpgrade(graceful, reply);
+            case "upgrade" -> startUpgrade(graceful, reply, false);
             case "scale" -> scale(words, reply);
             default -> {
                 reply.err("drover: the master does not know the command '" + line + "'");
@@ -1024,7 +1027,7 @@ public final class Arbiter {
      * and every listener, and once it reports its workers ready, stop this master's workers (the
      * sockets never close). If it fails, this master goes on serving.
      */
-    private void startUpgrade(boolean graceful, Reply reply) {
+    private void startUpgrade(boolean graceful, Reply reply, boolean again) {
         if (stopping || upgrade != null || reload != null || !ownsFiles) {
             reply.err("drover[" + app.name() + "] cannot restart now: " + (stopping ? "it is stopping"
                     : upgrade != null ? "a restart is in progress" : reload != null ? "a reload is in progress" : "it is handing over"));
@@ -1053,7 +1056,7 @@ public final class Arbiter {
         } finally {
             os.close(pair[1]);
         }
-        upgrade = new Upgrade(child, pair[0], reply, graceful, System.nanoTime() + UPGRADE_TIMEOUT.toNanos());
+        upgrade = new Upgrade(child, pair[0], reply, graceful, System.nanoTime() + UPGRADE_TIMEOUT.toNanos(), again);
         systemd.reloading(); // the successor's READY=1 (with its MAINPID) ends it; a failure, this master's
         log("drover[" + app.name() + "] restarting: new master pid " + child + " starts with the program now on disk");
         reply.out("drover[" + app.name() + "] restarting: new master pid " + child + " starts; the sockets stay open ...");
@@ -1087,7 +1090,19 @@ public final class Arbiter {
             }
         }
         if (count == 0) {
-            upgradeFailed("the new master (pid " + upgrade.pid + ") exited before its workers were ready; see " + log.path());
+            Upgrade failed = upgrade;
+            // It closed its end as it died: reaped at once, or it lives on and is reaped later.
+            Optional<ExitStatus> status = Pause.reap(os, failed.pid, Duration.ofMillis(500));
+            if (!failed.again && status.isPresent() && spawner.archive().exited(failed.pid, status.get())) {
+                upgrade = null;
+                os.close(failed.fd);
+                failed.reply.out("drover[" + app.name() + "] the new master (pid " + failed.pid + ") crashed as its JVM started (exit status "
+                        + status.get() + "), mapping its class archive, which is removed (see " + log.path() + "); starting it again without it");
+                startUpgrade(failed.graceful, failed.reply, true);
+                return;
+            }
+            upgradeFailed("the new master (pid " + failed.pid + ") " + status.map(s -> "exited with status " + s).orElse("closed its report")
+                    + " before its workers were ready; see " + log.path(), status.isEmpty());
         }
     }
 
@@ -1105,10 +1120,17 @@ public final class Arbiter {
     }
 
     private void upgradeFailed(String why) {
+        upgradeFailed(why, true);
+    }
+
+    /** The restart failed ({@code why}); {@code unreaped}: its new master is still to be waited for. */
+    private void upgradeFailed(String why, boolean unreaped) {
         Upgrade failed = upgrade;
         upgrade = null;
         os.close(failed.fd);
-        otherChildren.add(failed.pid);
+        if (unreaped) {
+            otherChildren.add(failed.pid);
+        }
         String message = "drover[" + app.name() + "] restart failed: " + why + "; this master (pid " + pid + ") goes on serving";
         log(message);
         systemd.ready("restart failed: " + why);

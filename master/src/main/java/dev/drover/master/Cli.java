@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -182,19 +181,12 @@ public final class Cli {
         }
         int code = Reply.relay(os(), pair[0], System.out, System.err, DaemonStart.STARTUP_TIMEOUT);
         os().close(pair[0]);
-        Optional<ExitStatus> status = code < 0 ? exitOf(daemonPid) : Optional.empty();
+        Optional<ExitStatus> status = code < 0 ? Pause.reap(os(), daemonPid, Duration.ofSeconds(2)) : Optional.empty();
         if (!again && code < 0 && DaemonStart.archiveCrashed(app(), spawner.archive(), spawner.masterPlan(), daemonPid, status, logBefore)) {
             return startDaemon(true);
         }
         return DaemonStart.outcome(app(), code, daemonPid, () -> status.map(s -> "exited with status " + s).orElse("closed its report"),
                 () -> !os().isAlive(daemonPid), logBefore); // a zombie is gone: its pid file and ports are released
-    }
-
-    /** How the daemon that closed its report ended, once it has (within 2 s); empty while it runs. */
-    private Optional<ExitStatus> exitOf(int daemonPid) {
-        AtomicReference<Optional<ExitStatus>> status = new AtomicReference<>(Optional.empty());
-        Pause.until(() -> status.updateAndGet(none -> os().reap(daemonPid)).isPresent(), Duration.ofSeconds(2), 5);
-        return status.get();
     }
 
     /**

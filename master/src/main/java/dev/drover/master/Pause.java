@@ -1,6 +1,10 @@
 package dev.drover.master;
 
+import dev.drover.master.os.ExitStatus;
+import dev.drover.master.os.Os;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /** A polling loop's wait, where there is no descriptor to wait on (another process's exit, a dump's end). */
@@ -23,6 +27,13 @@ final class Pause {
             }
         }
         return true;
+    }
+
+    /** How child {@code pid} ended, reaped within {@code patience}; empty while it runs on. */
+    static Optional<ExitStatus> reap(Os os, int pid, Duration patience) {
+        AtomicReference<Optional<ExitStatus>> status = new AtomicReference<>(Optional.empty());
+        until(() -> status.updateAndGet(none -> os.reap(pid)).isPresent(), patience, 1);
+        return status.get();
     }
 
     /** Sleeps {@code millis}; false when interrupted (the flag set again), so that the caller can stop polling. */

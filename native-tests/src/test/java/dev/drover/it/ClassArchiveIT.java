@@ -142,6 +142,20 @@ class ClassArchiveIT {
             assertEquals("v1", Http.get(app.port(), "/"));
             Await.until("both archives are built again", Duration.ofSeconds(60), () -> builtArchives(app, "master").size() == 2
                     && builtArchives(app, "workers").size() == 2);
+
+            // A restart's new master that its archive crashes is started again without it: the restart succeeds.
+            Path cut = master.resolveSibling("cut.tmp");
+            Files.copy(master, cut);
+            cutShort(cut);
+            Files.move(cut, master, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // the running master keeps its mapping
+            long before = app.masterPid();
+            App.Result restart = app.run("restart");
+            assertEquals(0, restart.code(), restart.all() + "\n" + app.log());
+            assertTrue(restart.out().contains("crashed as its JVM started (exit status 6 (SIGABRT)), mapping its class archive, which is removed"),
+                    restart.all());
+            Await.until("the new master took over", Duration.ofSeconds(30), () -> app.masterPid() != before);
+            Await.until("the master's archive is built a third time", Duration.ofSeconds(60), () -> builtArchives(app, "master").size() == 3);
+            assertEquals("v1", Http.get(app.port(), "/"));
             assertEquals(0, app.run("stop").code());
 
             // A damaged header: the JVM starts without the archive, slower and larger, unless told.
