@@ -181,7 +181,7 @@ public final class Cli {
         }
         int code = Reply.relay(os(), pair[0], System.out, System.err, DaemonStart.STARTUP_TIMEOUT);
         os().close(pair[0]);
-        Optional<ExitStatus> status = code < 0 ? Pause.reap(os(), daemonPid, Duration.ofSeconds(2)) : Optional.empty();
+        Optional<ExitStatus> status = code < 0 && code != Reply.TIMED_OUT ? Pause.reap(os(), daemonPid, Duration.ofSeconds(2)) : Optional.empty();
         if (!again && code < 0 && DaemonStart.archiveCrashed(app(), spawner.archive(), spawner.masterPlan(), daemonPid, status, logBefore)) {
             return startDaemon(true);
         }

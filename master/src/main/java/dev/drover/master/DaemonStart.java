@@ -153,7 +153,7 @@ final class DaemonStart {
             return ExitCodes.FAILED;
         }
         int code = relay(process.getInputStream(), STARTUP_TIMEOUT);
-        Optional<ExitStatus> status = code < 0 ? statusOf(process) : Optional.empty();
+        Optional<ExitStatus> status = code < 0 && code != Reply.TIMED_OUT ? statusOf(process) : Optional.empty();
         if (!again && code < 0 && archiveCrashed(app, planner.archive(), master.plan(), (int) process.pid(), status, logBefore)) {
             return run(true);
         }
