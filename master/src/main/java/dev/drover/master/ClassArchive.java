@@ -230,13 +230,8 @@ final class ClassArchive {
         if (!plan.maps() || !crashed(status)) {
             return Optional.empty();
         }
-        Path archive = archive(plan.key());
-        deleteQuietly(archive);
-        Entry entry = entries.get(plan.key());
-        if (entry != null) {
-            entry.state = null;
-        }
-        return Optional.of(archive);
+        discard(plan.key(), entries.get(plan.key()), "crashed a master as its JVM started (exit status " + status + ")");
+        return Optional.of(archive(plan.key()));
     }
 
     private static boolean crashed(ExitStatus status) {
