@@ -1093,7 +1093,8 @@ public final class Arbiter {
             Upgrade failed = upgrade;
             // It closed its end as it died: reaped at once, or it lives on and is reaped later.
             Optional<ExitStatus> status = Pause.reap(os, failed.pid, Duration.ofMillis(500));
-            if (!failed.again && status.isPresent() && spawner.archive().exited(failed.pid, status.get())) {
+            boolean archiveCrashedIt = status.isPresent() && spawner.archive().exited(failed.pid, status.get());
+            if (archiveCrashedIt && !failed.again) {
                 upgrade = null;
                 os.close(failed.fd);
                 failed.reply.out("drover[" + app.name() + "] the new master (pid " + failed.pid + ") crashed as its JVM started (exit status "
