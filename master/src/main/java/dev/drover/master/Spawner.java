@@ -49,6 +49,7 @@ public final class Spawner {
                 "-Dio.netty.allocator.type=pooled",
                 "-XX:ErrorFile=" + crashDirectory.resolve("hs_err_pid%p.log")));
         defaults.addAll(JvmCommand.versionOptions());
+        defaults.addAll(JvmCommand.tableOptions(Runtime.version().feature()));
         defaults.addAll(JvmCommand.nativeHeapTrim(Runtime.version()));
         // Netty looks here first; an operator's own -Djava.library.path comes later and wins.
         archive.nettyNative(command.classPath()).ifPresent(directory ->
@@ -138,9 +139,10 @@ public final class Spawner {
         return archive.planMaster(command.java(), masterCommandOptions(), command.classPath());
     }
 
-    /** {@link JvmCommand#MASTER_OPTIONS} and the heap trim, less what the operator's own options choose instead ({@link JvmOptions}). */
+    /** {@link JvmCommand#MASTER_OPTIONS}, the tables' and the heap trim, less what the operator's own options choose instead ({@link JvmOptions}). */
     private List<String> masterOptions() {
         List<String> options = new ArrayList<>(JvmCommand.MASTER_OPTIONS);
+        options.addAll(JvmCommand.tableOptions(Runtime.version().feature()));
         options.addAll(JvmCommand.nativeHeapTrim(Runtime.version()));
         return JvmOptions.yieldTo(options, command.jvmOptions());
     }

@@ -24,4 +24,14 @@ class JvmCommandTest {
         assertEquals(on, trim("25.0.3+9-LTS"));
         assertEquals(List.of(), trim("19.0.2"), "18 to 20 never had it");
     }
+
+    @Test
+    void smallerTablesWhereTheJvmHasTheirOptions() {
+        List<String> strings = List.of("-XX:StringTableSize=4096");
+        List<String> both = List.of("-XX:StringTableSize=4096", "-XX:+UnlockExperimentalVMOptions", "-XX:SymbolTableSize=4096");
+        assertEquals(both, JvmCommand.tableOptions(17));
+        assertEquals(both, JvmCommand.tableOptions(21));
+        assertEquals(both, JvmCommand.tableOptions(25));
+        assertEquals(strings, JvmCommand.tableOptions(26), "an experimental option may be gone in a release not known here");
+    }
 }
