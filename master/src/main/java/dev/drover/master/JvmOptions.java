@@ -10,8 +10,9 @@ import java.util.Set;
  * defaults, then the operator's, then the group's): for most options the JVM itself takes the
  * last, but it refuses to start with two collectors ("Multiple garbage collectors selected") or an
  * initial heap above the maximum, and an explicit {@code -Xmx} silently beats a later
- * {@code -XX:MaxRAMPercentage}; and a compiler thread count fits only the compilers it was chosen
- * for. So an earlier option of those kinds is left out when a later one chooses the same thing.
+ * {@code -XX:MaxRAMPercentage}; a compiler thread count fits only the compilers it was chosen for,
+ * and an initial young generation only the collector and heap it was sized for. So an earlier
+ * option of those kinds is left out when a later one chooses the same thing.
  */
 public final class JvmOptions {
     /** The collectors HotSpot has had, as in {@code -XX:+UseG1GC} (read without java.util.regex, which a starting JVM loads only for this). */
@@ -21,6 +22,10 @@ public final class JvmOptions {
             "-XX:MinRAMPercentage=", "-XX:MinRAMFraction=");
     private static final List<String> EXPLICIT_INITIAL = List.of("-Xms", "-XX:InitialHeapSize=");
     private static final List<String> OTHER_INITIAL = List.of("-XX:InitialRAMPercentage=", "-XX:InitialRAMFraction=");
+    /** An initial young generation (drover's is sized for its own small serial heap) goes with a later other collector, initial heap or young size. */
+    private static final String INITIAL_YOUNG = "-XX:NewSize=";
+    private static final String SERIAL = "-XX:+UseSerialGC";
+    private static final List<String> YOUNG = List.of(INITIAL_YOUNG, "-Xmn", "-XX:MaxNewSize=", "-XX:NewRatio=");
     /** A master's one compiler thread fits C1 alone: with C2 back the JVM refuses it ("CICompilerCount (1) must be at least 2"). */
     private static final String COMPILER_COUNT = "-XX:CICompilerCount=";
     private static final List<String> COMPILER_CHOICE = List.of(COMPILER_COUNT, "-XX:TieredStopAtLevel=", "-XX:+TieredCompilation",
@@ -28,7 +33,7 @@ public final class JvmOptions {
 
     private JvmOptions() {}
 
-    /** {@code options} in order, without the earlier of two that choose the collector, the maximum or the initial heap, or the compilers. */
+    /** {@code options} in order, without the earlier of two that choose the collector, the maximum or the initial heap, the young generation, or the compilers. */
     public static List<String> resolve(List<String> options) {
         return kept(options, dropped(options), options.size());
     }
@@ -59,6 +64,8 @@ public final class JvmOptions {
                 dropped[i] = isCollector(option) && isCollector(next)
                         || startsWithAny(option, EXPLICIT_MAX) && (startsWithAny(next, EXPLICIT_MAX) || startsWithAny(next, OTHER_MAX))
                         || startsWithAny(option, EXPLICIT_INITIAL) && (startsWithAny(next, EXPLICIT_INITIAL) || startsWithAny(next, OTHER_INITIAL))
+                        || option.startsWith(INITIAL_YOUNG) && (isCollector(next) && !next.equals(SERIAL) || startsWithAny(next, YOUNG)
+                                || startsWithAny(next, EXPLICIT_INITIAL) || startsWithAny(next, OTHER_INITIAL))
                         || option.startsWith(COMPILER_COUNT) && startsWithAny(next, COMPILER_CHOICE);
             }
         }

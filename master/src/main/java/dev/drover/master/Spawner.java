@@ -37,7 +37,9 @@ public final class Spawner {
     /** The options a worker JVM starts with before the master's own and the group's. */
     List<String> workerDefaults() {
         List<String> defaults = new ArrayList<>(List.of(
-                "-Xms8m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+                // A young generation of 512 KiB to start with: an idle worker touches no more of it than
+                // that, and the first full collection under load sizes it to the heap (NewRatio).
+                "-Xms8m", "-XX:NewSize=512k", "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
                 // Netty registers its JFR buffer events with the first allocation: ~100 classes and
                 // ~170 ms of a new worker's first request. A recording can turn them back on.
                 "-Dio.netty.jfr.enabled=false",

@@ -54,6 +54,23 @@ class JvmOptionsTest {
     }
 
     @Test
+    void theDefaultYoungGenerationGoesWithALaterCollectorInitialHeapOrYoungSize() {
+        List<String> defaults = List.of("-Xms8m", "-XX:NewSize=512k", "-XX:+UseSerialGC");
+        assertEquals(defaults, after(defaults, "-Xmx2g", "-XX:NewSizeThreadIncrease=8k"), "a larger maximum keeps the small start");
+        assertEquals(List.of("-Xms8m", "-XX:NewSize=512k"), after(defaults, "-XX:+UseSerialGC"), "the same collector again");
+        assertEquals(List.of("-Xms8m"), after(defaults, "-XX:-UseSerialGC"));
+        assertEquals(List.of("-Xms8m", "-XX:+UseG1GC"), JvmOptions.resolve(List.of("-Xms8m", "-XX:NewSize=512k", "-XX:+UseSerialGC", "-XX:+UseG1GC")),
+                "sized for the serial collector");
+        assertEquals(List.of("-XX:+UseSerialGC"), after(defaults, "-Xms512m"), "512 KiB of a 512 MiB heap would stay young until a full collection");
+        assertEquals(List.of("-XX:+UseSerialGC"), after(defaults, "-XX:InitialRAMPercentage=5"));
+        for (String young : List.of("-Xmn4m", "-XX:NewSize=2m", "-XX:MaxNewSize=256k", "-XX:NewRatio=1")) {
+            assertEquals(List.of("-Xms8m", "-XX:+UseSerialGC"), after(defaults, young), young);
+        }
+        List<String> operators = List.of("-XX:NewRatio=1", "-Xmn64m");
+        assertEquals(operators, JvmOptions.resolve(operators), "only an initial young size yields");
+    }
+
+    @Test
     void theMastersCompilerThreadCountGoesWithALaterCompilerChoice() {
         List<String> master = List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss512k");
         assertEquals(master, JvmOptions.resolve(master), "its own defaults stay together");
