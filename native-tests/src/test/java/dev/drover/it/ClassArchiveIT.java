@@ -74,6 +74,9 @@ class ClassArchiveIT {
                 assertTrue(classes.contains(loadedByARequest + " "), loadedByARequest + " is in the archive " + archive + ":\n"
                         + classes.lines().filter(l -> l.contains("netty") || l.contains("drover")).limit(40).toList());
             }
+            for (String rehearsalOnly : List.of("java.net.Socket", "java.util.regex.Pattern")) {
+                assertFalse(classes.contains(rehearsalOnly + " "), rehearsalOnly + " (the rehearsal's client, 0.4 MB of every worker) is in the archive " + archive);
+            }
             assertEquals("v1", Http.get(app.port(), "/"));
             assertTrue(app.run("status", "--json").out().contains("\"total_request\":1"), "the first request counts as the first");
         }

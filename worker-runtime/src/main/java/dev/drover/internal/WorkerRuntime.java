@@ -326,7 +326,7 @@ public final class WorkerRuntime {
                 return;
             }
             int port = ((InetSocketAddress) bound.channel().localAddress()).getPort();
-            Rehearsal.client(protocol, port, () -> bound.channel().close().addListener(closed -> done.run()));
+            Rehearsal.client(bound.channel().eventLoop(), protocol, port, () -> bound.channel().close().addListener(closed -> done.run()));
         });
     }
 
