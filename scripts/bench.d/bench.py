@@ -36,6 +36,7 @@ ROUNDS = int(os.environ.get("ROUNDS", "5"))
 PUSH_ROUNDS = int(os.environ.get("PUSH_ROUNDS", "3"))
 DURATION = os.environ.get("DURATION", "10s")
 CONNECTIONS = [int(c) for c in os.environ.get("CONNECTIONS", "64,1000").split(",")]
+SETTLE_S = 11  # after a spawn or a load, until a worker's C heap is trimmed with its compilers' chunks back in it
 TICK = os.sysconf("SC_CLK_TCK")
 LIB = os.path.join(ROOT, "examples", "target", "lib")
 # The JVM under test: $JAVA_HOME's when set (as scripts/drover does), else the java on PATH.
@@ -97,7 +98,7 @@ def pss_kib(pid):
 
 
 def memory(pid):
-    return f"{rss_kib(pid) / 1024:.0f} MiB (PSS {pss_kib(pid) / 1024:.0f})"
+    return f"{rss_kib(pid) / 1024:.1f} MiB (PSS {pss_kib(pid) / 1024:.1f})"
 
 
 def children(pid):
@@ -468,9 +469,10 @@ def main():
         else:
             [(spawn_p50, spawn_p95)], spawn25 = spawn_times([drover]), None
         print(f"drover worker spawn to READY: p50 {spawn_p50} ms, p95 {spawn_p95} ms")
-        # Idle means settled: the last respawned worker was ready 0.5 s ago, its compilers' C heap not yet
-        # trimmed (every 5 s): one such worker read 48 MiB where it settles at 42-43.
-        time.sleep(6)
+        # Idle means settled: the last respawned worker was ready 0.5 s ago. A JVM gives its compilers'
+        # pooled arena chunks back to malloc every 5 s and trims the C heap every 5 s, the first clean
+        # just after the first trim: ~0.9 MiB more until its second trim, 10 s after the JVM started.
+        time.sleep(SETTLE_S)
         idle["workers_after_respawn"] = [memory(p) for p in children(drover.master())]
         # Warm-up, unmeasured, as long as a measured run at each connection count: drover's workers were
         # just respawned by the spawn test, and a JVM's C2 still compiles the request path 10-20 s into
@@ -492,7 +494,7 @@ def main():
         allocated = allocation_per_request(drover)
         print(f"drover workers allocate {allocated:.0f} bytes per request (wrk -c64)")
         after = {"master": memory(drover.master()), "workers": [memory(p) for p in children(drover.master())]}
-        time.sleep(6)  # workers give the C heap the JIT freed back every 5 s
+        time.sleep(SETTLE_S)  # workers give the C heap the JIT freed back every 5 s
         after["workers_settled"] = [memory(p) for p in children(drover.master())]
         for s in servers:
             s.stop()
@@ -636,9 +638,9 @@ drover, workers and master (Hello example, count 2, `start -d`):
 | master RSS idle / after the load (the first start of a deploy: no class archive yet) | {idle['master']} / {after['master']} |
 | master RSS idle, started from its class archive (a later `start -d` below, 3 s after its first answer) | {archived_master} |
 | worker RSS idle (first start) | {', '.join(idle['workers'])} |
-| worker RSS idle (respawned, class archive mapped; 6 s after the last spawn) | {', '.join(idle['workers_after_respawn'])} |
+| worker RSS idle (respawned, class archive mapped; {SETTLE_S} s after the last spawn) | {', '.join(idle['workers_after_respawn'])} |
 | worker RSS right after the load | {', '.join(after['workers'])} |
-| worker RSS 6 s after the load (C heap trimmed every 5 s) | {', '.join(after['workers_settled'])} |
+| worker RSS {SETTLE_S} s after the load (C heap trimmed every 5 s) | {', '.join(after['workers_settled'])} |
 | Java heap allocated per hello request (both workers, from `jstat`, wrk -c64) | {allocated:.0f} bytes |
 | worker spawn to READY (kill -9, 12 times) | p50 {spawn_p50:.0f} ms, p95 {spawn_p95:.0f} ms |
 | the same on Java 25 (its workers killed in turn with those above) | {f"p50 {spawn25[0]:.0f} ms, p95 {spawn25[1]:.0f} ms" if spawn25 else "not measured: no Java 25 JDK found (JAVA25_HOME)"} |
