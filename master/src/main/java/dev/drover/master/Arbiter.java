@@ -69,7 +69,11 @@ public final class Arbiter {
     private final List<WorkerProcess> live = new ArrayList<>();
     private final Queue<String> pendingSignals = new ConcurrentLinkedQueue<>();
     private final Queue<String> pendingCommands = new ConcurrentLinkedQueue<>();
+    /** The loop's wake-up socket pair; signal handlers and other threads write to {@code wake[1]} while {@link #wakeOpen}. */
     private final int[] wake;
+    /** Guards {@link #wakeOpen}: a signal after the master closed the pair (a dumper's SIGCHLD, a second Ctrl-C) writes nothing, not into a reused descriptor. */
+    private final Object wakeLock = new Object();
+    private boolean wakeOpen = true;
     private final byte[] buffer = new byte[64 * 1024];
     private final List<Query> queries = new ArrayList<>();
     private final Map<Integer, long[]> lastTotals = new HashMap<>();
@@ -235,7 +239,11 @@ public final class Arbiter {
     }
 
     private void wakeUp() {
-        os.write(wake[1], new byte[] {1}, 0, 1);
+        synchronized (wakeLock) {
+            if (wakeOpen) {
+                os.write(wake[1], new byte[] {1}, 0, 1); // a full pair (-1) wakes the loop all the same
+            }
+        }
     }
 
     private void handleSignals() {
@@ -1219,8 +1227,11 @@ public final class Arbiter {
             }
             waiter.exit(code);
         }
-        os.close(wake[0]);
-        os.close(wake[1]);
+        synchronized (wakeLock) {
+            wakeOpen = false;
+            os.close(wake[0]);
+            os.close(wake[1]);
+        }
         log.close();
         return code;
     }
