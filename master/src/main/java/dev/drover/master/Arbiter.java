@@ -71,7 +71,10 @@ public final class Arbiter {
     private final Queue<String> pendingCommands = new ConcurrentLinkedQueue<>();
     /** The loop's wake-up socket pair; signal handlers and other threads write to {@code wake[1]} while {@link #wakeOpen}. */
     private final int[] wake;
-    /** Guards {@link #wakeOpen}: a signal after the master closed the pair (a dumper's SIGCHLD, a second Ctrl-C) writes nothing, not into a reused descriptor. */
+    /**
+     * Guards {@link #wakeOpen}: a signal after the master closed the pair (a dumper's SIGCHLD, a
+     * second Ctrl-C) writes nothing, and not into a descriptor reused by then.
+     */
     private final Object wakeLock = new Object();
     private boolean wakeOpen = true;
     private final byte[] buffer = new byte[64 * 1024];

@@ -32,8 +32,8 @@ public record JvmCommand(String java, List<String> jvmOptions, String classPath,
      * successor) runs with: a small heap and a quick compiler, for a supervisor that mostly waits.
      * They end with {@link #MASTER_OPTIONS_END}, and are not passed on to workers or successors.
      */
-    public static final List<String> MASTER_OPTIONS = List.of("-Xms8m", "-XX:NewSize=512k", "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=16m", "-Xss512k", "-XX:MaxMetaspaceSize=96m",
+    public static final List<String> MASTER_OPTIONS = List.of("-Xms8m", "-XX:NewSize=512k", "-Xmx32m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=16m", "-Xss512k", "-XX:MaxMetaspaceSize=96m",
             "-XX:+ExitOnOutOfMemoryError");
     /** Marks the end of {@link #MASTER_OPTIONS} on a master's command line; the operator's own options follow. */
     public static final String MASTER_OPTIONS_END = "-Ddrover.masterOptions=end";
