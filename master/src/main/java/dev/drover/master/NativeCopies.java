@@ -95,15 +95,17 @@ final class NativeCopies {
             Path directory = directory(cacheDirectory, jar.get(), library);
             Path file = directory.resolve(library.file());
             long size = Files.isRegularFile(file) ? Files.size(file) : -1;
-            long whole = entrySize(jar.get(), library);
-            if (whole < 0) {
-                return Optional.empty(); // not in its jar: it loads however it can
-            }
-            if (size != whole) {
-                extract(jar.get(), library, directory);
-                if (size >= 0) {
-                    log.accept("warning: " + file + " was damaged (" + size + " bytes where " + jar.get() + " holds " + whole
-                            + ": a JVM loading it crashes); copied it again");
+            try (ZipFile zip = new ZipFile(jar.get().toFile())) {
+                ZipEntry entry = zip.getEntry(library.entry());
+                if (entry == null) {
+                    return Optional.empty(); // not in its jar: it loads however it can
+                }
+                if (size != entry.getSize()) {
+                    extract(zip, entry, library, directory);
+                    if (size >= 0) {
+                        log.accept("warning: " + file + " was damaged (" + size + " bytes where " + jar.get() + " holds " + entry.getSize()
+                                + ": a JVM loading it crashes); copied it again");
+                    }
                 }
             }
             removeOthers(cacheDirectory, library, directory);
@@ -160,17 +162,14 @@ final class NativeCopies {
         }
     }
 
-    private static void extract(Path jar, Library library, Path directory) throws IOException {
-        try (ZipFile zip = new ZipFile(jar.toFile())) {
-            ZipEntry entry = zip.getEntry(library.entry());
-            Files.createDirectories(directory);
-            Path temporary = directory.resolve(library.file() + "." + ProcessHandle.current().pid() + ".tmp");
-            try (InputStream in = zip.getInputStream(entry)) {
-                Files.copy(in, temporary, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(temporary, directory.resolve(library.file()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temporary);
-            }
+    private static void extract(ZipFile zip, ZipEntry entry, Library library, Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Path temporary = directory.resolve(library.file() + "." + ProcessHandle.current().pid() + ".tmp");
+        try (InputStream in = zip.getInputStream(entry)) {
+            Files.copy(in, temporary, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temporary, directory.resolve(library.file()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temporary);
         }
     }
 
