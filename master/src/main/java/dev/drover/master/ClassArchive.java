@@ -60,6 +60,12 @@ final class ClassArchive {
         String owner;
         /** A JVM was seen ready with the archive mapped: no later one is checked. */
         boolean seenMapped;
+
+        /** The archive is gone: the next JVM records the class list again. */
+        void forget() {
+            state = null;
+            seenMapped = false;
+        }
     }
 
     private final Os os;
@@ -136,8 +142,7 @@ final class ClassArchive {
         if (entry.state == null && Files.isRegularFile(archive(key))) {
             entry.state = State.READY;
         } else if (entry.state == State.READY && !Files.isRegularFile(archive(key))) {
-            entry.state = null; // deleted by someone (the whole cache, say): a JVM would start without it; record it again
-            entry.seenMapped = false;
+            entry.forget(); // deleted by someone (the whole cache, say): a JVM would start without it; record it again
         }
         if (entry.state == State.READY) {
             return new Plan(key, List.of(MAP_OPTION + archive(key), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
@@ -258,8 +263,7 @@ final class ClassArchive {
     /** The archive of {@code key} is damaged: removed, and the next JVM it was for records a new one. */
     private void discard(String key, Entry entry, String what) {
         deleteQuietly(archive(key));
-        entry.state = null;
-        entry.seenMapped = false;
+        entry.forget();
         log.accept("warning: the class archive " + archive(key) + " " + what + "; removed it: the next "
                 + (entry.owner.equals("master") ? "master" : "worker") + " records its classes again and a new one is built");
     }
