@@ -455,7 +455,7 @@ public final class Arbiter {
         live.add(worker);
         int[] fds = listeners.fdsFor(slot.group);
         try {
-            handOver(pair[0], fds);
+            handOver(pair[0], fds, listeners.balanceFor(slot.group));
             os.setNonBlocking(pair[0], true);
         } catch (OsException e) {
             log(worker + " cannot be handed its sockets: " + e.getMessage() + "; killing it (SIGKILL)");
@@ -465,13 +465,18 @@ public final class Arbiter {
 
     /**
      * Hands a new worker its listening sockets on its (still blocking) channel: the line
-     * {@code listen N}, then each socket attached to a one-byte message of its own, which the worker
-     * receives with Netty's native recvFd, so its start needs no other native library.
+     * {@code listen N} (or {@code listen N balance}), then each socket, and the group's balance page
+     * if it has one, attached to a one-byte message of its own, which the worker receives with
+     * Netty's native recvFd, so its start needs no other native library.
      */
-    private void handOver(int channel, int[] fds) {
-        os.sendWithFds(channel, ControlMessage.of(ControlMessage.LISTEN, Integer.toString(fds.length)).encode(), new int[0]);
+    private void handOver(int channel, int[] fds, int balance) {
+        String count = Integer.toString(fds.length);
+        os.sendWithFds(channel, ControlMessage.of(ControlMessage.LISTEN, balance < 0 ? count : count + " " + ControlMessage.BALANCE).encode(), new int[0]);
         for (int fd : fds) {
             os.sendWithFds(channel, new byte[] {0}, new int[] {fd});
+        }
+        if (balance >= 0) {
+            os.sendWithFds(channel, new byte[] {0}, new int[] {balance});
         }
     }
 

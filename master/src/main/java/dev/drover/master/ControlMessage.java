@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>
  * master → worker   listen N        first message; N listening sockets attached, in group order
+ *                   listen N balance  the same, then the group's balance page (a memory file of
+ *                                   Listeners.BALANCE_SLOT_BYTES per worker) attached
  *                   stop            close the listeners and connections, run onWorkerStop, exit 0
  *                   stop graceful   stop accepting; exit 0 once the last connection closed
  *                   reload          (a reloadable = false worker) run onWorkerReload and go on
@@ -51,6 +53,8 @@ public record ControlMessage(String type, String argument) {
     public static final String COMMAND = "command";
     public static final String BEAT = "beat";
     public static final String RECYCLE = "recycle";
+    /** The word after {@code listen N} when the group's balance page follows the sockets. */
+    public static final String BALANCE = "balance";
     /** The argument of {@code stop} that makes it graceful. */
     public static final String GRACEFUL = "graceful";
 

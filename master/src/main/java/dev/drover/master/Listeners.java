@@ -18,10 +18,16 @@ import java.util.Map;
 public final class Listeners implements AutoCloseable {
     /** Passed to listen(2); the kernel caps it at net.core.somaxconn. */
     public static final int BACKLOG = 65535;
+    /**
+     * Bytes per worker in a group's balance page: its open connections (an int at 0) and when its
+     * acceptor last ran (a {@code System.nanoTime()} long at 8), written by the worker alone.
+     */
+    public static final int BALANCE_SLOT_BYTES = 16;
 
     private final Os os;
     private final Map<Integer, Integer> fdByGroup = new HashMap<>();
     private final Map<Integer, ListenAddress> boundByGroup = new HashMap<>();
+    private final Map<Integer, Integer> balanceByGroup = new HashMap<>();
 
     public Listeners(Os os) {
         this.os = os;
@@ -80,12 +86,26 @@ public final class Listeners implements AutoCloseable {
     public void closeHandedOver() {
         fdByGroup.values().forEach(os::close);
         fdByGroup.clear();
+        closeBalancePages();
     }
 
     /** The listening descriptors the group's workers get, in order (none when it has no socket here). */
     public int[] fdsFor(GroupSpec group) {
         Integer fd = fdByGroup.get(group.index());
         return fd == null ? new int[0] : new int[] {fd};
+    }
+
+    /**
+     * The group's balance page, made on the first ask: a memory file of a slot per worker, through
+     * which workers sharing a listening socket take turns at a burst of connections. -1 when the
+     * group has one worker or no socket here (with {@code reusePort} the kernel spreads them).
+     */
+    public int balanceFor(GroupSpec group) {
+        if (group.count() < 2 || !fdByGroup.containsKey(group.index())) {
+            return -1;
+        }
+        return balanceByGroup.computeIfAbsent(group.index(),
+                index -> os.sharedMemory("drover-balance-" + index, group.count() * BALANCE_SLOT_BYTES));
     }
 
     /** The address as bound: port 0 replaced by the kernel's choice. */
@@ -99,6 +119,7 @@ public final class Listeners implements AutoCloseable {
     public void close() {
         fdByGroup.values().forEach(os::close);
         fdByGroup.clear();
+        closeBalancePages();
         for (ListenAddress bound : boundByGroup.values()) {
             if (bound.isUnix()) {
                 try {
@@ -108,5 +129,10 @@ public final class Listeners implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private void closeBalancePages() {
+        balanceByGroup.values().forEach(os::close);
+        balanceByGroup.clear();
     }
 }

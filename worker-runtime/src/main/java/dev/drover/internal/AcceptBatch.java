@@ -1,7 +1,9 @@
 package dev.drover.internal;
 
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
-import io.netty.channel.ServerChannelRecvByteBufAllocator;
+import io.netty.util.UncheckedBooleanSupplier;
 
 /**
  * How many queued connections a listening socket accepts each time the loop finds it readable.
@@ -18,11 +20,37 @@ import io.netty.channel.ServerChannelRecvByteBufAllocator;
 final class AcceptBatch {
     /** At most this many accepts per wake-up, so the connections already open get their turn too. */
     static final int SIZE = 64;
+    /** The buffer size a handle guesses, unused by a listening channel: Netty's {@code ServerChannelRecvByteBufAllocator}'s. */
+    private static final int GUESS = 128;
 
     private AcceptBatch() {}
 
-    /** The allocator for a listening channel: up to {@link #SIZE} accepts, until one finds the queue empty. */
-    static RecvByteBufAllocator allocator() {
-        return new ServerChannelRecvByteBufAllocator().respectMaybeMoreData(false).maxMessagesPerRead(SIZE);
+    /**
+     * The allocator for a listening channel: up to {@link #SIZE} accepts, until one finds the queue
+     * empty or {@code balance} leaves the rest to a sibling; at least one.
+     */
+    static RecvByteBufAllocator allocator(AcceptBalance balance) {
+        return new DefaultMaxMessagesRecvByteBufAllocator(SIZE) {
+            @Override
+            public Handle newHandle() {
+                return new MaxMessageHandle() {
+                    @Override
+                    public int guess() {
+                        return GUESS;
+                    }
+
+                    @Override
+                    public void reset(ChannelConfig config) {
+                        super.reset(config);
+                        balance.awake();
+                    }
+
+                    @Override
+                    public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
+                        return super.continueReading(maybeMoreDataSupplier) && balance.mayTakeMore();
+                    }
+                };
+            }
+        }.respectMaybeMoreData(false);
     }
 }

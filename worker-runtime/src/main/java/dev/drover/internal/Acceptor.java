@@ -3,6 +3,7 @@ package dev.drover.internal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -22,20 +23,30 @@ final class Acceptor extends ForwardingInbound {
 
     private final EventLoopGroup loop;
     private final Consumer<Channel> install;
+    private final AcceptBalance balance;
+    /** Counts a connection out of the balance when it closes. */
+    private final ChannelFutureListener closed;
 
     /** @param install puts an accepted connection's handlers in its pipeline, before it is registered */
-    private Acceptor(EventLoopGroup loop, Consumer<Channel> install) {
+    private Acceptor(EventLoopGroup loop, Consumer<Channel> install, AcceptBalance balance) {
         this.loop = loop;
         this.install = install;
+        this.balance = balance;
+        this.closed = done -> balance.closed();
     }
 
-    /** Registers {@code server} with {@code loop}, accepting {@link AcceptBatch#SIZE} connections per wake-up at most. */
-    static ChannelFuture register(ServerChannel server, EventLoopGroup loop, Consumer<Channel> install) {
-        server.config().setOption(ChannelOption.RCVBUF_ALLOCATOR, AcceptBatch.allocator());
-        server.pipeline().addLast(new Acceptor(loop, install));
+    /**
+     * Registers {@code server} with {@code loop}, accepting {@link AcceptBatch#SIZE} connections per
+     * wake-up at most, fewer when {@code balance} leaves them to a sibling worker on the same socket.
+     */
+    static ChannelFuture register(ServerChannel server, EventLoopGroup loop, Consumer<Channel> install, AcceptBalance balance) {
+        server.config().setOption(ChannelOption.RCVBUF_ALLOCATOR, AcceptBatch.allocator(balance));
+        server.pipeline().addLast(new Acceptor(loop, install, balance));
         ChannelFuture registered = loop.register(server);
         registered.addListener(done -> {
-            if (!done.isSuccess()) {
+            if (done.isSuccess()) {
+                balance.join();
+            } else {
                 server.unsafe().closeForcibly();
             }
         });
@@ -48,7 +59,10 @@ final class Acceptor extends ForwardingInbound {
         try {
             install.accept(child);
             loop.register(child).addListener(done -> {
-                if (!done.isSuccess()) {
+                if (done.isSuccess()) {
+                    balance.opened();
+                    child.closeFuture().addListener(closed);
+                } else {
                     child.unsafe().closeForcibly();
                 }
             });
@@ -56,6 +70,33 @@ final class Acceptor extends ForwardingInbound {
             child.unsafe().closeForcibly();
             ctx.fireExceptionCaught(e);
         }
+    }
+
+    /**
+     * A wake-up that left connections to a sibling: stop accepting (not even the one accept each
+     * wake-up makes) until the sibling caught up or stopped taking them.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ChannelConfig config = ctx.channel().config();
+        if (balance.yielded() && config.isAutoRead()) {
+            config.setAutoRead(false);
+            resumeLater(ctx.channel());
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    private void resumeLater(Channel server) {
+        server.eventLoop().schedule(() -> {
+            if (!server.isOpen()) {
+                return;
+            }
+            if (balance.mayResume()) {
+                server.config().setAutoRead(true);
+            } else {
+                resumeLater(server);
+            }
+        }, AcceptBalance.YIELD_NANOS, TimeUnit.NANOSECONDS);
     }
 
     /** An accept failed: stop accepting for a second, so the loop does not spin on it, and let the pipeline log it. */

@@ -4,10 +4,13 @@ import dev.drover.master.ControlMessage;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The master's first message on the control channel: the line {@code listen N}, then N one-byte
- * messages with one listening socket attached to each (SCM_RIGHTS).
+ * The master's first message on the control channel: the line {@code listen N} or {@code listen N
+ * balance}, then N one-byte messages with one listening socket attached to each (SCM_RIGHTS), and
+ * after {@code balance} one more with the group's balance page ({@link AcceptBalance}).
+ *
+ * @param balanceFd the balance page's descriptor, -1 without one
  */
-record Handoff(int[] listenFds) {
+record Handoff(int[] listenFds, int balanceFd) {
     /** Longer than any {@code listen N} line. */
     private static final int MAX_LINE = 64;
 
@@ -18,14 +21,24 @@ record Handoff(int[] listenFds) {
         if (!first.type().equals(ControlMessage.LISTEN)) {
             throw new IllegalStateException("unexpected handoff from the master: '" + line + "'");
         }
-        int[] fds = new int[Integer.parseInt(first.argument())];
-        for (int i = 0; i < fds.length; i++) {
-            fds[i] = channel.receiveFd();
-            if (fds[i] < 0) {
-                throw closedEarly();
-            }
+        String[] words = first.argument().split(" ");
+        boolean balanced = words.length == 2 && words[1].equals(ControlMessage.BALANCE);
+        if (words.length > 2 || words.length == 2 && !balanced) {
+            throw new IllegalStateException("unexpected handoff from the master: '" + line + "'");
         }
-        return new Handoff(fds);
+        int[] fds = new int[Integer.parseInt(words[0])];
+        for (int i = 0; i < fds.length; i++) {
+            fds[i] = receiveFd(channel);
+        }
+        return new Handoff(fds, balanced ? receiveFd(channel) : -1);
+    }
+
+    private static int receiveFd(ControlSocket channel) {
+        int fd = channel.receiveFd();
+        if (fd < 0) {
+            throw closedEarly();
+        }
+        return fd;
     }
 
     /** The line, read a byte at a time: a longer read could swallow a descriptor's message (and close the descriptor). */

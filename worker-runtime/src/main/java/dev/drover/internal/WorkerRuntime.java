@@ -57,6 +57,8 @@ public final class WorkerRuntime {
     private final EventLoopGroup loop;
     private final Timers timers;
     private final FlushBatch flushBatch;
+    /** Shared with the group's other workers on the handed-over listener: see {@link AcceptBalance}. */
+    private final AcceptBalance balance;
     private final List<Channel> servers = new ArrayList<>();
     private final Map<Worker, Map<Long, Connection>> connections = new ConcurrentHashMap<>();
     /** Connections this process opened (AsyncTcpConnection), by id. */
@@ -82,6 +84,20 @@ public final class WorkerRuntime {
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("drover-loop"), EpollIoHandler.newFactory());
         this.timers = new Timers(loop.next(), this);
         this.flushBatch = new FlushBatch(loop.next());
+        this.balance = balance(handoff.balanceFd());
+    }
+
+    /** The group's balance page, or none: a worker that cannot map it takes its batches whole, as if alone. */
+    private AcceptBalance balance(int fd) {
+        if (fd < 0) {
+            return AcceptBalance.NONE;
+        }
+        try {
+            return AcceptBalance.map(fd, id);
+        } catch (RuntimeException e) {
+            control.log("warning: worker " + id + " takes its connections without regard to its siblings': " + e.getMessage());
+            return AcceptBalance.NONE;
+        }
     }
 
     /** This process's timers ({@link dev.drover.Timer}). */
@@ -206,7 +222,7 @@ public final class WorkerRuntime {
         if (worker.getListenAddress() != null) {
             int[] fds = handoff.listenFds();
             try {
-                registered.add(serve(worker, fds.length > 0 ? fds[0] : bind(worker)));
+                registered.add(fds.length > 0 ? serve(worker, fds[0], balance) : serve(worker, bind(worker), AcceptBalance.NONE));
             } catch (RuntimeException e) {
                 Fatal.exit(control, "worker " + worker.getName() + " cannot listen on " + worker.getListen(), e, 1);
             }
@@ -259,7 +275,7 @@ public final class WorkerRuntime {
 
     /** {@code Worker.listen()}: bind the Worker's address in this process and serve it here. */
     public void listen(Worker listener) {
-        ChannelFuture registered = serve(listener, bind(listener));
+        ChannelFuture registered = serve(listener, bind(listener), AcceptBalance.NONE);
         if (registered.isDone() && !registered.isSuccess()) {
             throw new IllegalStateException("cannot serve " + listener.getListen() + ": " + registered.cause(), registered.cause());
         }
@@ -269,18 +285,18 @@ public final class WorkerRuntime {
         return Listeners.open(os.get(), listener.getListenAddress(), listener.isReusePort());
     }
 
-    private ChannelFuture serve(Worker listener, int fd) {
+    private ChannelFuture serve(Worker listener, int fd, AcceptBalance balance) {
         if (listener.getListenAddress().isUdp()) {
             return serveDatagrams(listener, fd);
         }
         boolean unix = listener.getListenAddress().isUnix();
-        ChannelFuture future = accept(listener, unix ? new EpollServerDomainSocketChannel(fd, true) : new EpollServerSocketChannel(fd));
+        ChannelFuture future = accept(listener, unix ? new EpollServerDomainSocketChannel(fd, true) : new EpollServerSocketChannel(fd), balance);
         servers.add(future.channel());
         return future;
     }
 
     /** Registers {@code server}, whose connections are {@code listener}'s. */
-    private ChannelFuture accept(Worker listener, ServerChannel server) {
+    private ChannelFuture accept(Worker listener, ServerChannel server, AcceptBalance balance) {
         boolean unix = listener.getListenAddress().isUnix();
         Codec codec = Codec.forScheme(unix ? "tcp" : listener.getListenAddress().protocol());
         SslContext tls = listener.getTransport().equals("ssl") ? Tls.server(listener) : null;
@@ -293,7 +309,7 @@ public final class WorkerRuntime {
                 channel.pipeline().addLast(tls.newHandler(channel.alloc()));
             }
             installConnection(channel.pipeline(), connection);
-        });
+        }, balance);
     }
 
     /**
@@ -311,7 +327,7 @@ public final class WorkerRuntime {
             lastConnectionId = 0;
             then.run();
         });
-        ChannelFuture registered = accept(stand, new EpollServerSocketChannel());
+        ChannelFuture registered = accept(stand, new EpollServerSocketChannel(), AcceptBalance.NONE);
         ChannelPromise bound = registered.channel().newPromise();
         registered.addListener(result -> {
             if (result.isSuccess()) {
@@ -540,6 +556,7 @@ public final class WorkerRuntime {
             stopping = true;
             if (first) {
                 servers.forEach(Channel::close);
+                balance.leave();
                 timers.delAll();
                 tellMaster(ControlMessage.of(ControlMessage.DRAINING));
             }

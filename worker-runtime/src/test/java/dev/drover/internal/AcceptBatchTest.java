@@ -2,6 +2,7 @@ package dev.drover.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.drover.master.Listeners;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,6 +17,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -36,13 +38,41 @@ class AcceptBatchTest {
 
     @Test
     void aWakeUpAcceptsEveryQueuedConnection() throws Exception {
-        assertEquals(List.of(QUEUED), acceptedPerWakeUp(AcceptBatch.allocator(), QUEUED));
+        assertEquals(List.of(QUEUED), acceptedPerWakeUp(AcceptBatch.allocator(AcceptBalance.NONE), QUEUED));
     }
 
     @Test
     void aWakeUpAcceptsAtMostTheBatch() throws Exception {
         int queued = AcceptBatch.SIZE + 3;
-        assertEquals(List.of(AcceptBatch.SIZE, 3), acceptedPerWakeUp(AcceptBatch.allocator(), queued));
+        assertEquals(List.of(AcceptBatch.SIZE, 3), acceptedPerWakeUp(AcceptBatch.allocator(AcceptBalance.NONE), queued));
+    }
+
+    /** A worker far ahead of a sibling that takes connections too leaves the queue to it: one per wake-up. */
+    @Test
+    void aWorkerAheadOfATakingSiblingAcceptsOnePerWakeUp() throws Exception {
+        ByteBuffer page = ByteBuffer.allocateDirect(2 * Listeners.BALANCE_SLOT_BYTES);
+        AcceptBalance mine = new AcceptBalance(page, 0);
+        new AcceptBalance(page, 1).join();
+        mine.join();
+        for (int i = 0; i <= AcceptBalance.SLACK; i++) {
+            mine.opened();
+        }
+        assertEquals(List.of(1, 1, 1), acceptedPerWakeUp(AcceptBatch.allocator(mine), 3));
+    }
+
+    /** A sibling that left (its listener closed) is not waited for. */
+    @Test
+    void aWorkerAheadOfALeftSiblingAcceptsWholeBatches() throws Exception {
+        ByteBuffer page = ByteBuffer.allocateDirect(2 * Listeners.BALANCE_SLOT_BYTES);
+        AcceptBalance mine = new AcceptBalance(page, 0);
+        AcceptBalance sibling = new AcceptBalance(page, 1);
+        sibling.join();
+        mine.join();
+        for (int i = 0; i <= AcceptBalance.SLACK; i++) {
+            mine.opened();
+        }
+        sibling.leave();
+        assertEquals(List.of(3), acceptedPerWakeUp(AcceptBatch.allocator(mine), 3));
     }
 
     /** Netty's own default, which this class exists for: one accept per wake-up. */

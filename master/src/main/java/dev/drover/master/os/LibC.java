@@ -57,6 +57,8 @@ final class LibC {
     private final NativeFunction fcntl;
     private final NativeFunction open;
     private final NativeFunction flock;
+    private final NativeFunction memfdCreate;
+    private final NativeFunction ftruncate;
     private final NativeFunction initgroups;
     private final NativeFunction sendmsg;
     private final NativeFunction recvmsg;
@@ -111,6 +113,8 @@ final class LibC {
         fcntl = function("fcntl", SINT32, SINT32, SINT32, SINT32);
         open = function("open", SINT32, POINTER, SINT32, UINT32);
         flock = function("flock", SINT32, SINT32, SINT32);
+        memfdCreate = function("memfd_create", SINT32, POINTER, UINT32);
+        ftruncate = function("ftruncate", SINT32, SINT32, SLONG);
         initgroups = function("initgroups", SINT32, POINTER, UINT32);
         sendmsg = function("sendmsg", SLONG, SINT32, POINTER, SINT32);
         recvmsg = function("recvmsg", SLONG, SINT32, POINTER, SINT32);
@@ -317,6 +321,16 @@ final class LibC {
 
     int flock(int fd, int operation) {
         return (int) flock.call(fd, operation);
+    }
+
+    int memfdCreate(String name, int flags) {
+        try (NativeMemory text = NativeMemory.string(name)) {
+            return (int) memfdCreate.call(text.address(), flags);
+        }
+    }
+
+    int ftruncate(int fd, long length) {
+        return (int) ftruncate.call(fd, length);
     }
 
     int initgroups(String user, int gid) {

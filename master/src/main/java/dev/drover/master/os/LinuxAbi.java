@@ -42,6 +42,7 @@ final class LinuxAbi {
     static final int F_DUPFD_CLOEXEC = 1030;
     static final int LOCK_EX = 2;
     static final int LOCK_NB = 4;
+    static final int MFD_CLOEXEC = 1;
 
     // waitpid(2), poll(2)
     static final int WNOHANG = 1;

@@ -657,6 +657,17 @@ final class LinuxOs implements Os {
     // ---- files ----
 
     @Override
+    public int sharedMemory(String name, int bytes) {
+        int fd = check(libc.memfdCreate(name, MFD_CLOEXEC), "memfd_create", name);
+        if (libc.ftruncate(fd, bytes) != 0) {
+            OsException failure = fail("ftruncate", name + " (fd " + fd + ", " + bytes + " bytes)");
+            libc.close(fd);
+            throw failure;
+        }
+        return fd;
+    }
+
+    @Override
     public int tryLock(Path path) {
         int flags = O_RDWR | O_CREAT | O_CLOEXEC;
         int fd = check(libc.open(path.toString(), flags, 0644), "open", path.toString());

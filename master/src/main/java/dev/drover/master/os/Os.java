@@ -159,6 +159,12 @@ public interface Os {
      */
     int tryLock(Path path);
 
+    /**
+     * A file of {@code bytes} zeros in memory only ({@code memfd_create}, close-on-exec), named
+     * {@code name} in {@code /proc/<pid>/fd}: its descriptor, to share among processes.
+     */
+    int sharedMemory(String name, int bytes);
+
     // ---- users ----
 
     /** The user's uid and primary gid; empty when the system knows no such user. */

@@ -1,0 +1,144 @@
+package dev.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.it.apps.PidApp;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two workers on one shared socket: a burst of connections goes to the worker holding fewer, and a
+ * frozen sibling keeps no connection waiting. Alone, so the workers get their cores when they
+ * are woken (the balance leaves connections to a sibling that is running).
+ */
+@Tag("alone")
+@Timeout(120)
+class AcceptBalanceIT {
+    private static final int BURST = 40;
+
+    @Test
+    void aBurstGoesToTheWorkerHoldingFewerAndAFrozenOneHoldsNothingUp(@TempDir Path dir) {
+        int port = Ports.free();
+        List<Client> clients = new ArrayList<>();
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=2", "-Dapp.listen=http://127.0.0.1:" + port)) {
+            app.start();
+            App.WorkerRow first = app.workers().get(0);
+            Processes.kill(first.pid(), "STOP");
+            List<Client> before;
+            try {
+                before = connect(port, BURST, clients);
+            } finally {
+                Processes.kill(first.pid(), "CONT");
+            }
+            assertEquals(0, held(before, first.id()), "worker " + first.id() + " was frozen: its sibling took every connection");
+
+            List<Client> burst = connect(port, BURST, clients);
+            long taken = held(burst, first.id());
+            assertTrue(taken >= BURST * 3 / 4, "worker " + first.id() + " held none of " + BURST + " and took " + taken
+                    + " of the next " + BURST + " (its sibling, holding " + BURST + ", left them to it)");
+
+            List<Client> firsts = burst.stream().filter(c -> c.worker == first.id()).toList();
+            firsts.stream().skip(BURST / 4).forEach(Client::close);
+            int left = Math.min(firsts.size(), BURST / 4);
+            Await.until("worker " + first.id() + " counted its closed connections out", Duration.ofSeconds(30),
+                    () -> connectionsOf(app, first.id()) == left);
+            Processes.kill(first.pid(), "STOP");
+            try {
+                List<Client> late = connect(port, BURST / 2, clients);
+                assertEquals(0, held(late, first.id()), "worker " + first.id() + " holds fewer but is frozen: its sibling took them all");
+            } finally {
+                Processes.kill(first.pid(), "CONT");
+            }
+        } finally {
+            clients.forEach(Client::close);
+        }
+    }
+
+    /** Opens {@code count} connections at once, then asks on each which worker holds it. */
+    private static List<Client> connect(int port, int count, List<Client> all) {
+        List<Client> opened = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Client client = new Client(port);
+            opened.add(client);
+            all.add(client);
+        }
+        opened.forEach(Client::askWorker);
+        return opened;
+    }
+
+    private static long held(List<Client> clients, int worker) {
+        return clients.stream().filter(c -> c.worker == worker).count();
+    }
+
+    private static int connectionsOf(App app, int worker) {
+        for (var process : app.status().get("processes")) {
+            if (process.get("id").asInt() == worker) {
+                return process.get("connections").asInt();
+            }
+        }
+        throw new AssertionError("no worker " + worker + " in status");
+    }
+
+    /** A keep-alive HTTP connection to PidApp, which answers "pid id". */
+    private static final class Client {
+        private final Socket socket = new Socket();
+        private int worker = -1;
+
+        Client(int port) {
+            try {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+                socket.setSoTimeout(30_000);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot connect to 127.0.0.1:" + port, e);
+            }
+        }
+
+        void askWorker() {
+            try {
+                socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String body = body(socket.getInputStream());
+                worker = Integer.parseInt(body.split(" ")[1]);
+            } catch (IOException e) {
+                throw new UncheckedIOException("no answer on " + socket, e);
+            }
+        }
+
+        /** Reads one response's head, then its Content-Length bytes of body. */
+        private static String body(InputStream in) throws IOException {
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("closed after " + head);
+                }
+                head.write(b);
+            }
+            String text = head.toString(StandardCharsets.US_ASCII).toLowerCase();
+            int at = text.indexOf("content-length:");
+            int length = Integer.parseInt(text.substring(at + 15, text.indexOf("\r\n", at)).trim());
+            return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.drover.internal;
+
+import dev.drover.master.Listeners;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.unix.FileDescriptor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * How the workers of a group that share one listening socket spread a burst of connections evenly.
+ *
+ * <p>Every worker of the group is woken for a new connection, and each accepts up to
+ * {@link AcceptBatch#SIZE} per wake-up: when 1,000 clients connect at once, whichever worker is
+ * awake first takes batch after batch, and a split of 330 / 670 stays for the connections' whole
+ * life (with {@code wrk -c1000} the larger worker's share ranged 0.51-0.68 from round to round,
+ * and its p99 latency with it, 8.5 ms at an even split, 11-17 ms past 0.6). Here each worker
+ * publishes its open connections and when its acceptor last ran in its slot of the group's balance
+ * page (a memory file the master shares among the group's workers), and a worker holding more than
+ * {@link #SLACK} connections above a sibling that is taking connections too accepts one per
+ * wake-up, leaving the rest of the queue to that sibling. One accept per wake-up is still an
+ * accept: a sibling that hangs or dies cannot keep connections waiting, and one whose acceptor has
+ * not run for {@link #LIVE_NANOS} (stopped, hung, gone) is not counted on at all.
+ *
+ * <p>Each slot is written by its worker only, with plain accesses of aligned ints and longs (single
+ * loads and stores on x86_64 and arm64): a sibling reads a count a few microseconds old at worst,
+ * which moves a decision by a connection or two.
+ */
+final class AcceptBalance {
+    /** How many connections a worker may hold above a taking sibling before it takes one per wake-up. */
+    static final int SLACK = 8;
+    /** A sibling whose acceptor has not run for this long is not waited for. */
+    static final long LIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How often a worker that left connections to a sibling asks whether it may accept again. */
+    static final long YIELD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The balance for a worker without siblings on its socket: it takes every batch whole. */
+    static final AcceptBalance NONE = new AcceptBalance(null, 0);
+
+    private static final int COUNT = 0;
+    private static final int AWAKE = 8;
+    /** A slot's count while its worker is not accepting (left, or never started). */
+    private static final int ABSENT = -1;
+
+    private final ByteBuffer page;
+    private final int mine;
+    private final LongSupplier clock;
+    private int open;
+    private boolean left;
+    private boolean yielding;
+
+    /** @param page a direct buffer of {@link Listeners#BALANCE_SLOT_BYTES} per worker; {@code mine} is this worker's slot */
+    AcceptBalance(ByteBuffer page, int mine) {
+        this(page, mine, null);
+    }
+
+    /** @param clock in place of {@code System.nanoTime()} (the same clock in every process of a machine), for tests */
+    AcceptBalance(ByteBuffer page, int mine, LongSupplier clock) {
+        this.page = page == null ? null : page.order(ByteOrder.nativeOrder());
+        this.clock = clock;
+        this.mine = mine * Listeners.BALANCE_SLOT_BYTES;
+        if (page != null && this.mine + Listeners.BALANCE_SLOT_BYTES > page.capacity()) {
+            throw new IllegalArgumentException("no slot for worker " + mine + " in a balance page of " + page.capacity() + " bytes");
+        }
+    }
+
+    /** Maps the page the master handed over as {@code fd} (closed here) for worker {@code id}. */
+    static AcceptBalance map(int fd, int id) {
+        Epoll.ensureAvailability(); // its library closes the descriptor
+        try (FileChannel file = FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            return new AcceptBalance(file.map(FileChannel.MapMode.READ_WRITE, 0, file.size()), id);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot map the group's balance page (fd " + fd + "): " + e.getMessage(), e);
+        } finally {
+            try {
+                new FileDescriptor(fd).close();
+            } catch (IOException ignored) {
+                // mapped or not, the descriptor is of no further use
+            }
+        }
+    }
+
+    /** This worker's listener is registered: its slot (a predecessor's, maybe) counts from none. */
+    void join() {
+        awake();
+        publish(0);
+    }
+
+    /** This worker's acceptor runs: it is taking connections. */
+    void awake() {
+        if (page != null && !left) {
+            page.putLong(mine + AWAKE, now());
+        }
+    }
+
+    void opened() {
+        open++;
+        publish(open);
+    }
+
+    void closed() {
+        open--;
+        publish(open);
+    }
+
+    /** This worker closed its listener: its slot is free for its replacement, and no sibling waits for it. */
+    void leave() {
+        publish(ABSENT);
+        left = true;
+    }
+
+    /** Whether this worker should accept another connection in this wake-up. */
+    boolean mayTakeMore() {
+        if (aheadOfATakingSibling()) {
+            yielding = true;
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Whether this wake-up left connections to a sibling (and forgets it): the acceptor then stops
+     * until {@link #mayResume}. Stopping at the batch alone is not enough: on two busy cores the
+     * sibling may not run for milliseconds while this worker's loop comes back to the socket every
+     * few microseconds, and a worker woken for each new connection takes one each time.
+     */
+    boolean yielded() {
+        boolean yielded = yielding;
+        yielding = false;
+        return yielded;
+    }
+
+    /** Whether a worker that yielded accepts again: its sibling caught up, or stopped taking connections. */
+    boolean mayResume() {
+        return !aheadOfATakingSibling();
+    }
+
+    /** More than {@link #SLACK} connections above a sibling whose acceptor ran in the last {@link #LIVE_NANOS}. */
+    private boolean aheadOfATakingSibling() {
+        if (page == null) {
+            return false;
+        }
+        long now = now();
+        for (int slot = 0; slot < page.capacity(); slot += Listeners.BALANCE_SLOT_BYTES) {
+            if (slot == mine) {
+                continue;
+            }
+            int theirs = page.getInt(slot + COUNT);
+            if (theirs != ABSENT && theirs < open - SLACK && now - page.getLong(slot + AWAKE) < LIVE_NANOS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private long now() {
+        return clock == null ? System.nanoTime() : clock.getAsLong();
+    }
+
+    private void publish(int count) {
+        if (page != null && !left) {
+            page.putInt(mine + COUNT, count);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.drover.internal;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.master.Listeners;
+import dev.drover.master.os.Os;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Two workers' views of one balance page, on a clock the test moves. */
+class AcceptBalanceTest {
+    private final long[] now = {TimeUnit.SECONDS.toNanos(1000)};
+    private final ByteBuffer page = ByteBuffer.allocateDirect(2 * Listeners.BALANCE_SLOT_BYTES);
+    private final AcceptBalance mine = new AcceptBalance(page, 0, () -> now[0]);
+    private final AcceptBalance sibling = new AcceptBalance(page, 1, () -> now[0]);
+
+    @Test
+    void aWorkerWithinTheSlackOfItsSiblingTakesMore() {
+        join();
+        open(mine, AcceptBalance.SLACK);
+        assertTrue(mine.mayTakeMore());
+    }
+
+    @Test
+    void aWorkerPastTheSlackLeavesTheRestToItsSibling() {
+        join();
+        open(mine, AcceptBalance.SLACK + 1);
+        assertFalse(mine.mayTakeMore());
+        assertTrue(sibling.mayTakeMore());
+        sibling.opened();
+        assertTrue(mine.mayTakeMore(), "one connection more on the sibling brings the two within the slack");
+    }
+
+    @Test
+    void connectionsThatCloseCountOut() {
+        join();
+        open(mine, AcceptBalance.SLACK + 1);
+        mine.closed();
+        assertTrue(mine.mayTakeMore());
+    }
+
+    @Test
+    void aSiblingWhoseAcceptorHasNotRunForAWhileIsNotWaitedFor() {
+        join();
+        open(mine, AcceptBalance.SLACK + 1);
+        now[0] += AcceptBalance.LIVE_NANOS;
+        assertTrue(mine.mayTakeMore(), "a sibling stopped, hung or gone takes no connections");
+        sibling.awake();
+        assertFalse(mine.mayTakeMore(), "its acceptor ran again");
+    }
+
+    @Test
+    void aSiblingThatLeftOrNeverJoinedIsNotWaitedFor() {
+        mine.join();
+        open(mine, AcceptBalance.SLACK + 1);
+        assertTrue(mine.mayTakeMore(), "never joined");
+        sibling.join();
+        assertFalse(mine.mayTakeMore());
+        sibling.leave();
+        assertTrue(mine.mayTakeMore(), "left");
+        sibling.opened();
+        sibling.awake();
+        assertTrue(mine.mayTakeMore(), "a worker that left writes nothing more: its replacement has the slot");
+    }
+
+    @Test
+    void aReplacementCountsFromNoneWhateverItsPredecessorLeft() {
+        join();
+        open(sibling, 50);
+        AcceptBalance replacement = new AcceptBalance(page, 1, () -> now[0]);
+        replacement.join();
+        open(mine, AcceptBalance.SLACK + 1);
+        assertFalse(mine.mayTakeMore());
+    }
+
+    @Test
+    void aWorkerThatYieldedResumesOnceItsSiblingCaughtUp() {
+        join();
+        open(mine, AcceptBalance.SLACK + 2);
+        assertTrue(mine.mayResume() == mine.mayTakeMore());
+        assertTrue(mine.yielded(), "it left connections to its sibling");
+        assertFalse(mine.yielded(), "once");
+        assertFalse(mine.mayResume());
+        sibling.opened();
+        assertFalse(mine.mayResume());
+        sibling.opened();
+        assertTrue(mine.mayResume());
+        assertFalse(mine.yielded(), "asking whether it may resume is not yielding");
+    }
+
+    @Test
+    void aWorkerThatYieldedResumesOnceItsSiblingStoppedTaking() {
+        join();
+        open(mine, AcceptBalance.SLACK + 1);
+        assertFalse(mine.mayTakeMore());
+        now[0] += AcceptBalance.LIVE_NANOS;
+        assertTrue(mine.mayResume(), "a sibling whose acceptor has not run since does not hold it back");
+    }
+
+    @Test
+    void aWorkerAloneAlwaysTakesMore() {
+        AcceptBalance alone = new AcceptBalance(null, 0);
+        open(alone, 100);
+        assertTrue(alone.mayTakeMore());
+    }
+
+    @Test
+    void aSlotPastThePageIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new AcceptBalance(page, 2));
+    }
+
+    /** The master's memory file, mapped by two workers: what one publishes the other reads. */
+    @Test
+    void workersMappingTheMastersPageShareIt() {
+        Os os = Os.linux();
+        int fd = os.sharedMemory("drover-balance-test", 2 * Listeners.BALANCE_SLOT_BYTES);
+        AcceptBalance first = AcceptBalance.map(os.duplicate(fd), 0);
+        AcceptBalance second = AcceptBalance.map(fd, 1);
+        first.join();
+        second.join();
+        open(first, AcceptBalance.SLACK + 1);
+        assertFalse(first.mayTakeMore());
+        assertTrue(second.mayTakeMore());
+    }
+
+    private void join() {
+        mine.join();
+        sibling.join();
+    }
+
+    private static void open(AcceptBalance balance, int connections) {
+        for (int i = 0; i < connections; i++) {
+            balance.opened();
+        }
+    }
+}
