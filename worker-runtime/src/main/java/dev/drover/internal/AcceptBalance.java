@@ -23,20 +23,24 @@ import java.util.function.LongSupplier;
  * and its p99 latency with it, 8.5 ms at an even split, 11-17 ms past 0.6). Here each worker
  * publishes its open connections and when its acceptor last ran in its slot of the group's balance
  * page (a memory file the master shares among the group's workers), and a worker holding more than
- * {@link #SLACK} connections above a sibling that is taking connections too accepts one per
- * wake-up, leaving the rest of the queue to that sibling. One accept per wake-up is still an
- * accept: a sibling that hangs or dies cannot keep connections waiting, and one whose acceptor has
- * not run for {@link #LIVE_NANOS} (stopped, hung, gone) is not counted on at all.
- *
+ * {@link #SLACK} connections above a sibling that is taking connections too stops accepting (see
+ * {@link #yielded}) until the sibling caught up. "Taking" means its acceptor ran in the last
+ * {@link #LIVE_NANOS}: a sibling woken for the queue runs its acceptor every loop turn, and one
+ * that does not (stopped, hung, gone, or a cold JVM whose turns are slow) is not waited for. With
+ * 100 ms instead of 20, workers just started under a 1,000-connection burst answered with a p99 of
+ * 146-279 ms in their first 8 s against 44-100 without the balance (79-135 against 51-88 with 20);
+ * with 5, a sibling merely waiting for a core on two busy ones was passed over and splits at
+ * {@code wrk -c1000} ranged to 0.61 again.
+
  * <p>Each slot is written by its worker only, with plain accesses of aligned ints and longs (single
  * loads and stores on x86_64 and arm64): a sibling reads a count a few microseconds old at worst,
  * which moves a decision by a connection or two.
  */
 final class AcceptBalance {
-    /** How many connections a worker may hold above a taking sibling before it takes one per wake-up. */
+    /** How many connections a worker may hold above a taking sibling before it stops accepting. */
     static final int SLACK = 8;
     /** A sibling whose acceptor has not run for this long is not waited for. */
-    static final long LIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    static final long LIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** How often a worker that left connections to a sibling asks whether it may accept again. */
     static final long YIELD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** The balance for a worker without siblings on its socket: it takes every batch whole. */
