@@ -455,11 +455,22 @@ public final class Arbiter {
         live.add(worker);
         int[] fds = listeners.fdsFor(slot.group);
         try {
-            handOver(pair[0], fds, listeners.balanceFor(slot.group));
+            handOver(pair[0], fds, balancePage(slot.group));
             os.setNonBlocking(pair[0], true);
         } catch (OsException e) {
             log(worker + " cannot be handed its sockets: " + e.getMessage() + "; killing it (SIGKILL)");
             os.kill(child, Signals.number("KILL"));
+        }
+    }
+
+    /** The group's balance page, or -1 (logged) when the kernel would not make one: its workers then accept as they come. */
+    private int balancePage(GroupSpec group) {
+        try {
+            return listeners.balanceFor(group);
+        } catch (OsException e) {
+            log("group " + group.name() + " gets no balance page: " + e.getMessage()
+                    + "; its workers take connections without regard to each other's until a respawn gets one");
+            return -1;
         }
     }
 

@@ -31,7 +31,7 @@ import java.util.function.LongSupplier;
  * 146-279 ms in their first 8 s against 44-100 without the balance (79-135 against 51-88 with 20);
  * with 5, a sibling merely waiting for a core on two busy ones was passed over and splits at
  * {@code wrk -c1000} ranged to 0.61 again.
-
+ *
  * <p>Each slot is written by its worker only, with plain accesses of aligned ints and longs (single
  * loads and stores on x86_64 and arm64): a sibling reads a count a few microseconds old at worst,
  * which moves a decision by a connection or two.
