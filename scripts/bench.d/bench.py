@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -36,6 +37,7 @@ ROUNDS = int(os.environ.get("ROUNDS", "5"))
 PUSH_ROUNDS = int(os.environ.get("PUSH_ROUNDS", "3"))
 DURATION = os.environ.get("DURATION", "10s")
 CONNECTIONS = [int(c) for c in os.environ.get("CONNECTIONS", "64,1000").split(",")]
+SPLIT_AT_S = 3  # into a round, when the connections each worker holds are counted
 SETTLE_S = 11  # after a spawn or a load, until a worker's C heap is trimmed with its compilers' chunks back in it
 TICK = os.sysconf("SC_CLK_TCK")
 LIB = os.path.join(ROOT, "examples", "target", "lib")
@@ -148,6 +150,19 @@ def wrk(port, connections, duration=DURATION):
     return result
 
 
+def established_by_process(port):
+    """How many established connections to `port` each process holds (ss -p), fewest first."""
+    out = subprocess.run(["ss", "-tnpH", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True).stdout
+    counts = {}
+    for pid in re.findall(r"pid=(\d+)", out):
+        counts[pid] = counts.get(pid, 0) + 1
+    return list(counts.values())
+
+
+def larger_share(split):
+    return max(split) / sum(split) if split else float("nan")
+
+
 class Server:
     def __init__(self, name, port):
         self.name, self.port = name, port
@@ -155,8 +170,13 @@ class Server:
     def measure(self, connections):
         pids = self.pids()
         before = cpu_ticks(pids)
+        split = []
+        sample = threading.Timer(SPLIT_AT_S, lambda: split.extend(established_by_process(self.port)))
+        sample.start()
         result = wrk(self.port, connections)
+        sample.join()
         after = cpu_ticks(pids)
+        result["split"] = sorted(split)
         result["user_us"] = (after[0] - before[0]) * 1e6 / TICK / result["requests"]
         result["sys_us"] = (after[1] - before[1]) * 1e6 / TICK / result["requests"]
         result["rss_kib"] = sum(rss_kib(p) for p in pids)
@@ -489,7 +509,7 @@ def main():
                     results[(s.name, c)].append(r)
                     print(f"round {rnd} c={c:<5} {s.name:<7} {r['rps']:>10.0f} req/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:7.2f} ms"
                           f"  errors {r['errors']}  user {r['user_us']:.2f} us/req  sys {r['sys_us']:.2f} us/req"
-                          f"  RSS {r['rss_kib'] // 1024} MiB", flush=True)
+                          f"  RSS {r['rss_kib'] // 1024} MiB  connections {'/'.join(map(str, r['split']))}", flush=True)
         print(against_nginx(results), flush=True)
         allocated = allocation_per_request(drover)
         print(f"drover workers allocate {allocated:.0f} bytes per request (wrk -c64)")
@@ -573,6 +593,12 @@ def against_nginx(results):
                 rounds = [ratio(r, n) for r, n in zip(results[(name, c)], nginx)]
                 cells.append(" / ".join(f"{x:.2f}" for x in rounds) + f", median **{statistics.median(rounds):.2f}x**")
             lines.append(f"| {c} | {name} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(f"The larger worker's share of the connections {SPLIT_AT_S:g} s into each round (`ss -tnp`), as each round ran:")
+    for c in CONNECTIONS:
+        for name in ("drover", "nginx"):
+            shares = [larger_share(r["split"]) for r in results[(name, c)]]
+            lines.append(f"- {name} at {c}: " + " / ".join(f"{x:.2f}" for x in shares) + f", median {statistics.median(shares):.2f}.")
     return "\n".join(lines)
 
 
