@@ -44,16 +44,18 @@ final class AcceptBalance {
     /** How often a worker that left connections to a sibling asks whether it may accept again. */
     static final long YIELD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** The balance for a worker without siblings on its socket: it takes every batch whole. */
-    static final AcceptBalance NONE = new AcceptBalance(null, 0);
+    static final AcceptBalance NONE = new AcceptBalance((ByteBuffer) null, 0);
 
     private static final int COUNT = 0;
     private static final int AWAKE = 8;
     /** A slot's count while its worker is not accepting (left, or never started). */
     private static final int ABSENT = -1;
 
-    private final ByteBuffer page;
     private final int mine;
     private final LongSupplier clock;
+    /** The page's file until its first use maps it (an idle worker never does); then null. */
+    private FileChannel file;
+    private ByteBuffer page;
     private int open;
     private boolean left;
     private boolean yielding;
@@ -68,37 +70,88 @@ final class AcceptBalance {
         this.page = page == null ? null : page.order(ByteOrder.nativeOrder());
         this.clock = clock;
         this.mine = mine * Listeners.BALANCE_SLOT_BYTES;
-        if (page != null && this.mine + Listeners.BALANCE_SLOT_BYTES > page.capacity()) {
-            throw new IllegalArgumentException("no slot for worker " + mine + " in a balance page of " + page.capacity() + " bytes");
+        if (page != null) {
+            checkSlot(page.capacity());
         }
     }
 
-    /** Maps the page the master handed over as {@code fd} (closed here) for worker {@code id}. */
-    static AcceptBalance map(int fd, int id) {
+    private AcceptBalance(FileChannel file, int mine) throws IOException {
+        this((ByteBuffer) null, mine, null);
+        checkSlot(file.size());
+        this.file = file;
+    }
+
+    private void checkSlot(long pageBytes) {
+        if (mine + Listeners.BALANCE_SLOT_BYTES > pageBytes) {
+            throw new IllegalArgumentException("no slot for worker " + mine / Listeners.BALANCE_SLOT_BYTES + " in a balance page of " + pageBytes + " bytes");
+        }
+    }
+
+    /**
+     * Opens the page the master handed over as {@code fd} (closed here) for worker {@code id}, while
+     * the worker may still open {@code /proc/self/fd} (before a switch of user); it is mapped when
+     * this worker's acceptor first runs, so an idle worker maps nothing.
+     */
+    static AcceptBalance open(int fd, int id) {
         Epoll.ensureAvailability(); // its library closes the descriptor
-        try (FileChannel file = FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            return new AcceptBalance(file.map(FileChannel.MapMode.READ_WRITE, 0, file.size()), id);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot map the group's balance page (fd " + fd + "): " + e.getMessage(), e);
+        FileChannel file = null;
+        try {
+            file = FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            return new AcceptBalance(file, id);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(file);
+            throw e instanceof IOException io ? new UncheckedIOException("cannot open the group's balance page (fd " + fd + "): " + io.getMessage(), io)
+                    : (RuntimeException) e;
         } finally {
             try {
                 new FileDescriptor(fd).close();
             } catch (IOException ignored) {
-                // mapped or not, the descriptor is of no further use
+                // opened or not, the descriptor is of no further use
             }
         }
     }
 
-    /** This worker's listener is registered: its slot (a predecessor's, maybe) counts from none. */
+    /** This worker's listener is registered: its slot (a predecessor's, maybe) counts from none once mapped. */
     void join() {
-        awake();
-        publish(0);
+        if (page != null) {
+            awake();
+            publish(open);
+        }
     }
 
     /** This worker's acceptor runs: it is taking connections. */
     void awake() {
-        if (page != null && !left) {
+        if (left) {
+            return;
+        }
+        if (file != null) {
+            mapNow();
+        }
+        if (page != null) {
             page.putLong(mine + AWAKE, now());
+        }
+    }
+
+    /** The first acceptor run: a page that cannot be mapped (out of memory) leaves this worker taking batches whole. */
+    private void mapNow() {
+        try {
+            page = file.map(FileChannel.MapMode.READ_WRITE, 0, file.size()).order(ByteOrder.nativeOrder());
+            publish(open);
+        } catch (IOException | RuntimeException e) {
+            page = null;
+        } finally {
+            closeQuietly(file);
+            file = null;
+        }
+    }
+
+    private static void closeQuietly(FileChannel file) {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException ignored) {
+                // a mapping outlives its file; nothing else holds it
+            }
         }
     }
 

@@ -93,7 +93,7 @@ public final class WorkerRuntime {
             return AcceptBalance.NONE;
         }
         try {
-            return AcceptBalance.map(fd, id);
+            return AcceptBalance.open(fd, id);
         } catch (RuntimeException e) {
             control.log("warning: worker " + id + " takes its connections without regard to its siblings': " + e.getMessage());
             return AcceptBalance.NONE;

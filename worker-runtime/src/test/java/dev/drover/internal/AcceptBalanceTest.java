@@ -112,18 +112,28 @@ class AcceptBalanceTest {
         assertThrows(IllegalArgumentException.class, () -> new AcceptBalance(page, 2));
     }
 
-    /** The master's memory file, mapped by two workers: what one publishes the other reads. */
+    /** The master's memory file, mapped by two workers as their acceptors first run: what one publishes the other reads. */
     @Test
     void workersMappingTheMastersPageShareIt() {
         Os os = Os.linux();
         int fd = os.sharedMemory("drover-balance-test", 2 * Listeners.BALANCE_SLOT_BYTES);
-        AcceptBalance first = AcceptBalance.map(os.duplicate(fd), 0);
-        AcceptBalance second = AcceptBalance.map(fd, 1);
+        AcceptBalance first = AcceptBalance.open(os.duplicate(fd), 0);
+        AcceptBalance second = AcceptBalance.open(fd, 1);
         first.join();
         second.join();
+        assertTrue(first.mayTakeMore(), "nothing mapped yet: no sibling to wait for");
+        first.awake();
+        second.awake();
         open(first, AcceptBalance.SLACK + 1);
         assertFalse(first.mayTakeMore());
         assertTrue(second.mayTakeMore());
+    }
+
+    @Test
+    void aSlotPastTheMastersPageIsRefused() {
+        Os os = Os.linux();
+        int fd = os.sharedMemory("drover-balance-test", 2 * Listeners.BALANCE_SLOT_BYTES);
+        assertThrows(IllegalArgumentException.class, () -> AcceptBalance.open(fd, 2));
     }
 
     private void join() {
