@@ -98,10 +98,12 @@ final class AcceptBalance {
         try {
             file = FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.READ, StandardOpenOption.WRITE);
             return new AcceptBalance(file, id);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             closeQuietly(file);
-            throw e instanceof IOException io ? new UncheckedIOException("cannot open the group's balance page (fd " + fd + "): " + io.getMessage(), io)
-                    : (RuntimeException) e;
+            throw new UncheckedIOException("cannot open the group's balance page (fd " + fd + "): " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(file);
+            throw e;
         } finally {
             try {
                 new FileDescriptor(fd).close();
@@ -111,15 +113,10 @@ final class AcceptBalance {
         }
     }
 
-    /** This worker's listener is registered: its slot (a predecessor's, maybe) counts from none once mapped. */
-    void join() {
-        if (page != null) {
-            awake();
-            publish(open);
-        }
-    }
-
-    /** This worker's acceptor runs: it is taking connections. */
+    /**
+     * This worker's acceptor runs: it is taking connections, and its slot holds its count (from its
+     * first run on, whatever a predecessor left there).
+     */
     void awake() {
         if (left) {
             return;
@@ -129,6 +126,7 @@ final class AcceptBalance {
         }
         if (page != null) {
             page.putLong(mine + AWAKE, now());
+            publish(open);
         }
     }
 
@@ -136,7 +134,6 @@ final class AcceptBalance {
     private void mapNow() {
         try {
             page = file.map(FileChannel.MapMode.READ_WRITE, 0, file.size()).order(ByteOrder.nativeOrder());
-            publish(open);
         } catch (IOException | RuntimeException e) {
             page = null;
         } finally {

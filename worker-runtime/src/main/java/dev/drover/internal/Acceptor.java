@@ -44,9 +44,7 @@ final class Acceptor extends ForwardingInbound {
         server.pipeline().addLast(new Acceptor(loop, install, balance));
         ChannelFuture registered = loop.register(server);
         registered.addListener(done -> {
-            if (done.isSuccess()) {
-                balance.join();
-            } else {
+            if (!done.isSuccess()) {
                 server.unsafe().closeForcibly();
             }
         });

@@ -19,14 +19,14 @@ class AcceptBalanceTest {
 
     @Test
     void aWorkerWithinTheSlackOfItsSiblingTakesMore() {
-        join();
+        bothAwake();
         open(mine, AcceptBalance.SLACK);
         assertTrue(mine.mayTakeMore());
     }
 
     @Test
     void aWorkerPastTheSlackLeavesTheRestToItsSibling() {
-        join();
+        bothAwake();
         open(mine, AcceptBalance.SLACK + 1);
         assertFalse(mine.mayTakeMore());
         assertTrue(sibling.mayTakeMore());
@@ -36,7 +36,7 @@ class AcceptBalanceTest {
 
     @Test
     void connectionsThatCloseCountOut() {
-        join();
+        bothAwake();
         open(mine, AcceptBalance.SLACK + 1);
         mine.closed();
         assertTrue(mine.mayTakeMore());
@@ -44,7 +44,7 @@ class AcceptBalanceTest {
 
     @Test
     void aSiblingWhoseAcceptorHasNotRunForAWhileIsNotWaitedFor() {
-        join();
+        bothAwake();
         open(mine, AcceptBalance.SLACK + 1);
         now[0] += AcceptBalance.LIVE_NANOS;
         assertTrue(mine.mayTakeMore(), "a sibling stopped, hung or gone takes no connections");
@@ -53,11 +53,11 @@ class AcceptBalanceTest {
     }
 
     @Test
-    void aSiblingThatLeftOrNeverJoinedIsNotWaitedFor() {
-        mine.join();
+    void aSiblingThatLeftOrNeverRanItsAcceptorIsNotWaitedFor() {
+        mine.awake();
         open(mine, AcceptBalance.SLACK + 1);
-        assertTrue(mine.mayTakeMore(), "never joined");
-        sibling.join();
+        assertTrue(mine.mayTakeMore(), "its acceptor never ran");
+        sibling.awake();
         assertFalse(mine.mayTakeMore());
         sibling.leave();
         assertTrue(mine.mayTakeMore(), "left");
@@ -68,17 +68,17 @@ class AcceptBalanceTest {
 
     @Test
     void aReplacementCountsFromNoneWhateverItsPredecessorLeft() {
-        join();
+        bothAwake();
         open(sibling, 50);
         AcceptBalance replacement = new AcceptBalance(page, 1, () -> now[0]);
-        replacement.join();
+        replacement.awake();
         open(mine, AcceptBalance.SLACK + 1);
         assertFalse(mine.mayTakeMore());
     }
 
     @Test
     void aWorkerThatYieldedResumesOnceItsSiblingCaughtUp() {
-        join();
+        bothAwake();
         open(mine, AcceptBalance.SLACK + 2);
         assertTrue(mine.mayResume() == mine.mayTakeMore());
         assertTrue(mine.yielded(), "it left connections to its sibling");
@@ -93,7 +93,7 @@ class AcceptBalanceTest {
 
     @Test
     void aWorkerThatYieldedResumesOnceItsSiblingStoppedTaking() {
-        join();
+        bothAwake();
         open(mine, AcceptBalance.SLACK + 1);
         assertFalse(mine.mayTakeMore());
         now[0] += AcceptBalance.LIVE_NANOS;
@@ -119,8 +119,6 @@ class AcceptBalanceTest {
         int fd = os.sharedMemory("drover-balance-test", 2 * Listeners.BALANCE_SLOT_BYTES);
         AcceptBalance first = AcceptBalance.open(os.duplicate(fd), 0);
         AcceptBalance second = AcceptBalance.open(fd, 1);
-        first.join();
-        second.join();
         assertTrue(first.mayTakeMore(), "nothing mapped yet: no sibling to wait for");
         first.awake();
         second.awake();
@@ -136,9 +134,10 @@ class AcceptBalanceTest {
         assertThrows(IllegalArgumentException.class, () -> AcceptBalance.open(fd, 2));
     }
 
-    private void join() {
-        mine.join();
-        sibling.join();
+    /** Both acceptors ran. */
+    private void bothAwake() {
+        mine.awake();
+        sibling.awake();
     }
 
     private static void open(AcceptBalance balance, int connections) {

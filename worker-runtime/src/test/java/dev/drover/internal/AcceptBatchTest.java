@@ -52,8 +52,8 @@ class AcceptBatchTest {
     void aWorkerAheadOfATakingSiblingAcceptsOnePerWakeUp() throws Exception {
         ByteBuffer page = ByteBuffer.allocateDirect(2 * Listeners.BALANCE_SLOT_BYTES);
         AcceptBalance mine = new AcceptBalance(page, 0);
-        new AcceptBalance(page, 1).join();
-        mine.join();
+        new AcceptBalance(page, 1).awake();
+        mine.awake();
         for (int i = 0; i <= AcceptBalance.SLACK; i++) {
             mine.opened();
         }
@@ -66,8 +66,8 @@ class AcceptBatchTest {
         ByteBuffer page = ByteBuffer.allocateDirect(2 * Listeners.BALANCE_SLOT_BYTES);
         AcceptBalance mine = new AcceptBalance(page, 0);
         AcceptBalance sibling = new AcceptBalance(page, 1);
-        sibling.join();
-        mine.join();
+        sibling.awake();
+        mine.awake();
         for (int i = 0; i <= AcceptBalance.SLACK; i++) {
             mine.opened();
         }
