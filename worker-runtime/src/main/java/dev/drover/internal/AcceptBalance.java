@@ -43,8 +43,6 @@ final class AcceptBalance {
     static final long LIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** How often a worker that left connections to a sibling asks whether it may accept again. */
     static final long YIELD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    /** The balance for a worker without siblings on its socket: it takes every batch whole. */
-    static final AcceptBalance NONE = new AcceptBalance((ByteBuffer) null, 0);
 
     private static final int COUNT = 0;
     private static final int AWAKE = 8;
@@ -75,8 +73,8 @@ final class AcceptBalance {
         }
     }
 
-    private AcceptBalance(FileChannel file, int mine) throws IOException {
-        this((ByteBuffer) null, mine, null);
+    private AcceptBalance(int mine, FileChannel file) throws IOException {
+        this(null, mine, null);
         checkSlot(file.size());
         this.file = file;
     }
@@ -85,6 +83,11 @@ final class AcceptBalance {
         if (mine + Listeners.BALANCE_SLOT_BYTES > pageBytes) {
             throw new IllegalArgumentException("no slot for worker " + mine / Listeners.BALANCE_SLOT_BYTES + " in a balance page of " + pageBytes + " bytes");
         }
+    }
+
+    /** The balance of a listener without siblings on its socket (each its own): it takes every batch whole. */
+    static AcceptBalance none() {
+        return new AcceptBalance(null, 0);
     }
 
     /**
@@ -97,7 +100,7 @@ final class AcceptBalance {
         FileChannel file = null;
         try {
             file = FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.READ, StandardOpenOption.WRITE);
-            return new AcceptBalance(file, id);
+            return new AcceptBalance(id, file);
         } catch (IOException e) {
             closeQuietly(file);
             throw new UncheckedIOException("cannot open the group's balance page (fd " + fd + "): " + e.getMessage(), e);

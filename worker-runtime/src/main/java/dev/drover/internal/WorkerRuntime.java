@@ -90,13 +90,13 @@ public final class WorkerRuntime {
     /** The group's balance page, or none: a worker that cannot map it takes its batches whole, as if alone. */
     private AcceptBalance balance(int fd) {
         if (fd < 0) {
-            return AcceptBalance.NONE;
+            return AcceptBalance.none();
         }
         try {
             return AcceptBalance.open(fd, id);
         } catch (RuntimeException e) {
             control.log("warning: worker " + id + " takes its connections without regard to its siblings': " + e.getMessage());
-            return AcceptBalance.NONE;
+            return AcceptBalance.none();
         }
     }
 
@@ -222,7 +222,7 @@ public final class WorkerRuntime {
         if (worker.getListenAddress() != null) {
             int[] fds = handoff.listenFds();
             try {
-                registered.add(fds.length > 0 ? serve(worker, fds[0], balance) : serve(worker, bind(worker), AcceptBalance.NONE));
+                registered.add(fds.length > 0 ? serve(worker, fds[0], balance) : serve(worker, bind(worker), AcceptBalance.none()));
             } catch (RuntimeException e) {
                 Fatal.exit(control, "worker " + worker.getName() + " cannot listen on " + worker.getListen(), e, 1);
             }
@@ -275,7 +275,7 @@ public final class WorkerRuntime {
 
     /** {@code Worker.listen()}: bind the Worker's address in this process and serve it here. */
     public void listen(Worker listener) {
-        ChannelFuture registered = serve(listener, bind(listener), AcceptBalance.NONE);
+        ChannelFuture registered = serve(listener, bind(listener), AcceptBalance.none());
         if (registered.isDone() && !registered.isSuccess()) {
             throw new IllegalStateException("cannot serve " + listener.getListen() + ": " + registered.cause(), registered.cause());
         }
@@ -327,7 +327,7 @@ public final class WorkerRuntime {
             lastConnectionId = 0;
             then.run();
         });
-        ChannelFuture registered = accept(stand, new EpollServerSocketChannel(), AcceptBalance.NONE);
+        ChannelFuture registered = accept(stand, new EpollServerSocketChannel(), AcceptBalance.none());
         ChannelPromise bound = registered.channel().newPromise();
         registered.addListener(result -> {
             if (result.isSuccess()) {

@@ -38,13 +38,13 @@ class AcceptBatchTest {
 
     @Test
     void aWakeUpAcceptsEveryQueuedConnection() throws Exception {
-        assertEquals(List.of(QUEUED), acceptedPerWakeUp(AcceptBatch.allocator(AcceptBalance.NONE), QUEUED));
+        assertEquals(List.of(QUEUED), acceptedPerWakeUp(AcceptBatch.allocator(AcceptBalance.none()), QUEUED));
     }
 
     @Test
     void aWakeUpAcceptsAtMostTheBatch() throws Exception {
         int queued = AcceptBatch.SIZE + 3;
-        assertEquals(List.of(AcceptBatch.SIZE, 3), acceptedPerWakeUp(AcceptBatch.allocator(AcceptBalance.NONE), queued));
+        assertEquals(List.of(AcceptBatch.SIZE, 3), acceptedPerWakeUp(AcceptBatch.allocator(AcceptBalance.none()), queued));
     }
 
     /** A worker far ahead of a sibling that takes connections too leaves the queue to it: one per wake-up. */
