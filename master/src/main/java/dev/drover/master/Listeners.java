@@ -82,11 +82,12 @@ public final class Listeners implements AutoCloseable {
         return new java.util.TreeMap<>(fdByGroup);
     }
 
-    /** Closes the listeners but leaves socket files to the successor that took them over. */
+    /** Closes the listeners and the balance pages but leaves socket files to the successor that took them over. */
     public void closeHandedOver() {
         fdByGroup.values().forEach(os::close);
         fdByGroup.clear();
-        closeBalancePages();
+        balanceByGroup.values().forEach(os::close);
+        balanceByGroup.clear();
     }
 
     /** The listening descriptors the group's workers get, in order (none when it has no socket here). */
@@ -117,9 +118,7 @@ public final class Listeners implements AutoCloseable {
     /** Closes every listener and removes the Unix socket files this master made. */
     @Override
     public void close() {
-        fdByGroup.values().forEach(os::close);
-        fdByGroup.clear();
-        closeBalancePages();
+        closeHandedOver();
         for (ListenAddress bound : boundByGroup.values()) {
             if (bound.isUnix()) {
                 try {
@@ -129,10 +128,5 @@ public final class Listeners implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private void closeBalancePages() {
-        balanceByGroup.values().forEach(os::close);
-        balanceByGroup.clear();
     }
 }
