@@ -19,10 +19,18 @@ public final class Listeners implements AutoCloseable {
     /** Passed to listen(2); the kernel caps it at net.core.somaxconn. */
     public static final int BACKLOG = 65535;
     /**
-     * Bytes per worker in a group's balance page: its open connections (an int at 0) and when its
-     * acceptor last ran (a {@code System.nanoTime()} long at 8), written by the worker alone.
+     * Bytes per slot of a group's balance page. The first slot is the page's header: how many
+     * worker slots follow that a worker has claimed (an int at 0, raised by each worker as it maps
+     * the page). Worker {@code id}'s slot is the {@code id + 1}th: its open connections (an int at 0)
+     * and when its acceptor last ran (a {@code System.nanoTime()} long at 8), written by it alone.
      */
     public static final int BALANCE_SLOT_BYTES = 16;
+    /**
+     * Workers a balance page has room for at least, so a group that {@code scale}, TTIN or the
+     * application grows keeps balancing: 64 KiB of address space, of which the kernel backs only
+     * the pages workers touch (the first 4 KiB hold the header and 255 workers).
+     */
+    public static final int BALANCE_MIN_WORKERS = 4095;
 
     private final Os os;
     private final Map<Integer, Integer> fdByGroup = new HashMap<>();
@@ -98,15 +106,21 @@ public final class Listeners implements AutoCloseable {
 
     /**
      * The group's balance page, made on the first ask: a memory file of a slot per worker, through
-     * which workers sharing a listening socket take turns at a burst of connections. -1 when the
-     * group has one worker or no socket here (with {@code reusePort} the kernel spreads them).
+     * which workers sharing a listening socket take turns at a burst of connections; a group of one
+     * gets one too, for the workers {@code scale} may add. -1 when the group has no socket here
+     * (with {@code reusePort} the kernel spreads connections).
      */
     public int balanceFor(GroupSpec group) {
-        if (group.count() < 2 || !fdByGroup.containsKey(group.index())) {
+        if (!fdByGroup.containsKey(group.index())) {
             return -1;
         }
         return balanceByGroup.computeIfAbsent(group.index(),
-                index -> os.sharedMemory("drover-balance-" + index, group.count() * BALANCE_SLOT_BYTES));
+                index -> os.sharedMemory("drover-balance-" + index, balanceBytes(group.count())));
+    }
+
+    /** A balance page's size for a group of {@code count}: the header and {@link #BALANCE_MIN_WORKERS} slots, or twice the count. */
+    public static int balanceBytes(int count) {
+        return (1 + (int) Math.max(BALANCE_MIN_WORKERS, Math.min(2L * count, Integer.MAX_VALUE / BALANCE_SLOT_BYTES - 1))) * BALANCE_SLOT_BYTES;
     }
 
     /** The address as bound: port 0 replaced by the kernel's choice. */

@@ -1,6 +1,7 @@
 package dev.drover.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.it.apps.PidApp;
@@ -38,20 +39,7 @@ class AcceptBalanceIT {
         List<Client> clients = new ArrayList<>();
         try (App app = new App(dir, PidApp.class, "-Dapp.count=2", "-Dapp.listen=http://127.0.0.1:" + port)) {
             app.start();
-            List<Client> first = connect(port, 2 * BURST, clients);
-            int fewer = held(first, 0) <= held(first, 1) ? 0 : 1;
-            long other = held(first, 1 - fewer);
-            assertTrue(other >= BURST, "the other worker holds at least half");
-            List<Client> theirs = first.stream().filter(c -> c.worker == fewer).toList();
-            theirs.stream().skip(KEPT).forEach(Client::close);
-            int left = Math.min(theirs.size(), KEPT);
-            Await.until("worker " + fewer + " counted its closed connections out", Duration.ofSeconds(30),
-                    () -> connectionsOf(app, fewer) == left);
-
-            List<Client> burst = connect(port, BURST, clients);
-            long taken = held(burst, fewer);
-            assertTrue(taken >= BURST / 2 + 5, "worker " + fewer + " held " + left + " connections, its sibling " + other
-                    + ", and it took " + taken + " of the next " + BURST + " (its sibling leaves them to it)");
+            int fewer = aBurstGoesToTheWorkerHoldingFewer(app, port, clients);
 
             long frozen = app.workers().stream().filter(w -> w.id() == fewer).findFirst().orElseThrow().pid();
             Processes.kill(frozen, "STOP");
@@ -64,6 +52,46 @@ class AcceptBalanceIT {
         } finally {
             clients.forEach(Client::close);
         }
+    }
+
+    /** A worker added by {@code scale} to a group started with one takes its turns like the first ones. */
+    @Test
+    void aWorkerAddedByScaleBalancesWithItsSibling(@TempDir Path dir) {
+        int port = Ports.free();
+        List<Client> clients = new ArrayList<>();
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.listen=http://127.0.0.1:" + port)) {
+            app.start();
+            App.Result scale = app.run("scale", "web", "2");
+            assertEquals(0, scale.code(), scale.all());
+            Await.until("workers 0 and 1 ready", Duration.ofSeconds(30), () -> app.workers().stream()
+                    .filter(w -> w.pid() > 0 && "ready".equals(w.state())).count() == 2);
+            aBurstGoesToTheWorkerHoldingFewer(app, port, clients);
+            assertFalse(app.log().contains("without regard to its siblings'"), app.log());
+        } finally {
+            clients.forEach(Client::close);
+        }
+    }
+
+    /**
+     * Opens two bursts: after the first, the worker holding fewer keeps {@link #KEPT} of its
+     * connections, and of the second it takes most. Returns that worker's id.
+     */
+    private static int aBurstGoesToTheWorkerHoldingFewer(App app, int port, List<Client> clients) {
+        List<Client> first = connect(port, 2 * BURST, clients);
+        int fewer = held(first, 0) <= held(first, 1) ? 0 : 1;
+        long other = held(first, 1 - fewer);
+        assertTrue(other >= BURST, "the other worker holds at least half");
+        List<Client> theirs = first.stream().filter(c -> c.worker == fewer).toList();
+        theirs.stream().skip(KEPT).forEach(Client::close);
+        int left = Math.min(theirs.size(), KEPT);
+        Await.until("worker " + fewer + " counted its closed connections out", Duration.ofSeconds(30),
+                () -> connectionsOf(app, fewer) == left);
+
+        List<Client> burst = connect(port, BURST, clients);
+        long taken = held(burst, fewer);
+        assertTrue(taken >= BURST / 2 + 5, "worker " + fewer + " held " + left + " connections, its sibling " + other
+                + ", and it took " + taken + " of the next " + BURST + " (its sibling leaves them to it)");
+        return fewer;
     }
 
     /** Opens {@code count} connections at once, then asks on each which worker holds it. */

@@ -5,6 +5,8 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -34,7 +36,10 @@ import java.util.function.LongSupplier;
  *
  * <p>Each slot is written by its worker only, with plain accesses of aligned ints and longs (single
  * loads and stores on x86_64 and arm64): a sibling reads a count a few microseconds old at worst,
- * which moves a decision by a connection or two.
+ * which moves a decision by a connection or two. The page has room for more workers than the group
+ * was started with (see {@link Listeners#balanceBytes}), so workers {@code scale} adds take turns
+ * too; its header holds how many slots workers have claimed, raised with a compare-and-set as each
+ * maps the page, and a worker looks at those slots only.
  */
 final class AcceptBalance {
     /** How many connections a worker may hold above a taking sibling before it stops accepting. */
@@ -44,11 +49,16 @@ final class AcceptBalance {
     /** How often a worker that left connections to a sibling asks whether it may accept again. */
     static final long YIELD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
+    /** The header's int: how many worker slots follow it that a worker has claimed. */
+    private static final int CLAIMED = 0;
+    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final int COUNT = 0;
     private static final int AWAKE = 8;
     /** A slot's count while its worker is not accepting (left, or never started). */
     private static final int ABSENT = -1;
 
+    /** This worker's id, and the offset of its slot in the page. */
+    private final int id;
     private final int mine;
     private final LongSupplier clock;
     /** The page's file until its first use maps it (an idle worker never does); then null. */
@@ -58,30 +68,41 @@ final class AcceptBalance {
     private boolean left;
     private boolean yielding;
 
-    /** @param page a direct buffer of {@link Listeners#BALANCE_SLOT_BYTES} per worker; {@code mine} is this worker's slot */
-    AcceptBalance(ByteBuffer page, int mine) {
-        this(page, mine, null);
+    /** @param page a direct buffer: the header, then {@link Listeners#BALANCE_SLOT_BYTES} per worker; {@code id} is this worker's */
+    AcceptBalance(ByteBuffer page, int id) {
+        this(page, id, null);
     }
 
     /** @param clock in place of {@code System.nanoTime()} (the same clock in every process of a machine), for tests */
-    AcceptBalance(ByteBuffer page, int mine, LongSupplier clock) {
-        this.page = page == null ? null : page.order(ByteOrder.nativeOrder());
+    AcceptBalance(ByteBuffer page, int id, LongSupplier clock) {
         this.clock = clock;
-        this.mine = mine * Listeners.BALANCE_SLOT_BYTES;
+        this.id = id;
+        this.mine = (id + 1) * Listeners.BALANCE_SLOT_BYTES;
         if (page != null) {
             checkSlot(page.capacity());
+            use(page);
         }
     }
 
-    private AcceptBalance(int mine, FileChannel file) throws IOException {
-        this(null, mine, null);
+    private AcceptBalance(int id, FileChannel file) throws IOException {
+        this(null, id, null);
         checkSlot(file.size());
         this.file = file;
     }
 
     private void checkSlot(long pageBytes) {
         if (mine + Listeners.BALANCE_SLOT_BYTES > pageBytes) {
-            throw new IllegalArgumentException("no slot for worker " + mine / Listeners.BALANCE_SLOT_BYTES + " in a balance page of " + pageBytes + " bytes");
+            throw new IllegalArgumentException("no slot for worker " + id + " in a balance page of " + pageBytes + " bytes (room for "
+                    + (pageBytes / Listeners.BALANCE_SLOT_BYTES - 1) + " workers)");
+        }
+    }
+
+    /** Takes the page and claims this worker's slot in its header, so its siblings look at it. */
+    private void use(ByteBuffer mapped) {
+        page = mapped.order(ByteOrder.nativeOrder());
+        int claimed = (int) INTS.getVolatile(page, CLAIMED);
+        while (claimed <= id && !INTS.compareAndSet(page, CLAIMED, claimed, id + 1)) {
+            claimed = (int) INTS.getVolatile(page, CLAIMED);
         }
     }
 
@@ -136,7 +157,7 @@ final class AcceptBalance {
     /** The first acceptor run: a page that cannot be mapped (out of memory) leaves this worker taking batches whole. */
     private void mapNow() {
         try {
-            page = file.map(FileChannel.MapMode.READ_WRITE, 0, file.size()).order(ByteOrder.nativeOrder());
+            use(file.map(FileChannel.MapMode.READ_WRITE, 0, file.size()));
         } catch (IOException | RuntimeException e) {
             page = null;
         } finally {
@@ -203,7 +224,8 @@ final class AcceptBalance {
             return false;
         }
         long now = now();
-        for (int slot = 0; slot < page.capacity(); slot += Listeners.BALANCE_SLOT_BYTES) {
+        long end = Math.min(page.capacity(), (1L + page.getInt(CLAIMED)) * Listeners.BALANCE_SLOT_BYTES);
+        for (int slot = Listeners.BALANCE_SLOT_BYTES; slot < end; slot += Listeners.BALANCE_SLOT_BYTES) {
             if (slot == mine) {
                 continue;
             }

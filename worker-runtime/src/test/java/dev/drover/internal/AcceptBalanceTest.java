@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Two workers' views of one balance page, on a clock the test moves. */
 class AcceptBalanceTest {
     private final long[] now = {TimeUnit.SECONDS.toNanos(1000)};
-    private final ByteBuffer page = ByteBuffer.allocateDirect(2 * Listeners.BALANCE_SLOT_BYTES);
+    private final ByteBuffer page = ByteBuffer.allocateDirect(3 * Listeners.BALANCE_SLOT_BYTES);
     private final AcceptBalance mine = new AcceptBalance(page, 0, () -> now[0]);
     private final AcceptBalance sibling = new AcceptBalance(page, 1, () -> now[0]);
 
@@ -107,6 +107,28 @@ class AcceptBalanceTest {
         assertTrue(alone.mayTakeMore());
     }
 
+    /** A worker {@code scale} added, past the group's count, claims its slot as it maps the page; the claim only grows. */
+    @Test
+    void aWorkerAddedPastTheCountIsWaitedForOnceItsAcceptorRan() {
+        ByteBuffer grown = ByteBuffer.allocateDirect(Listeners.balanceBytes(1));
+        AcceptBalance first = new AcceptBalance(grown, 0, () -> now[0]);
+        first.awake();
+        open(first, AcceptBalance.SLACK + 1);
+        assertTrue(first.mayTakeMore(), "alone");
+        AcceptBalance added = new AcceptBalance(grown, 40, () -> now[0]);
+        new AcceptBalance(grown, 2, () -> now[0]);
+        assertTrue(first.mayTakeMore(), "neither acceptor ran yet");
+        added.awake();
+        assertFalse(first.mayTakeMore(), "worker 40's acceptor ran, and worker 2's claim did not lower worker 40's");
+    }
+
+    @Test
+    void aPageHasRoomForAGroupScaledPastItsCount() {
+        assertTrue(Listeners.balanceBytes(1) >= (1 + Listeners.BALANCE_MIN_WORKERS) * Listeners.BALANCE_SLOT_BYTES);
+        assertTrue(Listeners.balanceBytes(5000) >= (1 + 10_000) * Listeners.BALANCE_SLOT_BYTES, "twice a large count");
+        assertTrue(Listeners.balanceBytes(Integer.MAX_VALUE) > 0, "no overflow");
+    }
+
     @Test
     void aSlotPastThePageIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new AcceptBalance(page, 2));
@@ -116,7 +138,7 @@ class AcceptBalanceTest {
     @Test
     void workersMappingTheMastersPageShareIt() {
         Os os = Os.linux();
-        int fd = os.sharedMemory("drover-balance-test", 2 * Listeners.BALANCE_SLOT_BYTES);
+        int fd = os.sharedMemory("drover-balance-test", 3 * Listeners.BALANCE_SLOT_BYTES);
         AcceptBalance first = AcceptBalance.open(os.duplicate(fd), 0);
         AcceptBalance second = AcceptBalance.open(fd, 1);
         assertTrue(first.mayTakeMore(), "nothing mapped yet: no sibling to wait for");
@@ -130,7 +152,7 @@ class AcceptBalanceTest {
     @Test
     void aSlotPastTheMastersPageIsRefused() {
         Os os = Os.linux();
-        int fd = os.sharedMemory("drover-balance-test", 2 * Listeners.BALANCE_SLOT_BYTES);
+        int fd = os.sharedMemory("drover-balance-test", 3 * Listeners.BALANCE_SLOT_BYTES);
         assertThrows(IllegalArgumentException.class, () -> AcceptBalance.open(fd, 2));
     }
 

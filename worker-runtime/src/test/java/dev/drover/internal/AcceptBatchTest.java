@@ -50,7 +50,7 @@ class AcceptBatchTest {
     /** A worker far ahead of a sibling that takes connections too leaves the queue to it: one per wake-up. */
     @Test
     void aWorkerAheadOfATakingSiblingAcceptsOnePerWakeUp() throws Exception {
-        ByteBuffer page = ByteBuffer.allocateDirect(2 * Listeners.BALANCE_SLOT_BYTES);
+        ByteBuffer page = ByteBuffer.allocateDirect(Listeners.balanceBytes(2));
         AcceptBalance mine = new AcceptBalance(page, 0);
         new AcceptBalance(page, 1).awake();
         mine.awake();
@@ -63,7 +63,7 @@ class AcceptBatchTest {
     /** A sibling that left (its listener closed) is not waited for. */
     @Test
     void aWorkerAheadOfALeftSiblingAcceptsWholeBatches() throws Exception {
-        ByteBuffer page = ByteBuffer.allocateDirect(2 * Listeners.BALANCE_SLOT_BYTES);
+        ByteBuffer page = ByteBuffer.allocateDirect(Listeners.balanceBytes(2));
         AcceptBalance mine = new AcceptBalance(page, 0);
         AcceptBalance sibling = new AcceptBalance(page, 1);
         sibling.awake();
