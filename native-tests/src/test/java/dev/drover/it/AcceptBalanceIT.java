@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("alone")
 @Timeout(120)
 class AcceptBalanceIT {
-    private static final int BURST = 30;
+    private static final int BURST = 40;
     /** The connections the worker holding fewer keeps before the second burst. */
     private static final int KEPT = 10;
 
@@ -54,7 +54,11 @@ class AcceptBalanceIT {
         }
     }
 
-    /** A worker added by {@code scale} to a group started with one takes its turns like the first ones. */
+    /**
+     * A worker added by {@code scale} to a group started with one takes its turns like the first
+     * ones. A burst of connections warms it first: a worker whose loop stalls for 20 ms (a cold
+     * JVM's first connections) is passed over by design.
+     */
     @Test
     void aWorkerAddedByScaleBalancesWithItsSibling(@TempDir Path dir) {
         int port = Ports.free();
@@ -65,6 +69,10 @@ class AcceptBalanceIT {
             assertEquals(0, scale.code(), scale.all());
             Await.until("workers 0 and 1 ready", Duration.ofSeconds(30), () -> app.workers().stream()
                     .filter(w -> w.pid() > 0 && "ready".equals(w.state())).count() == 2);
+            List<Client> warmUp = connect(port, 2 * BURST, new ArrayList<>());
+            warmUp.forEach(Client::close);
+            Await.until("the warm-up's connections counted out", Duration.ofSeconds(30),
+                    () -> connectionsOf(app, 0) == 0 && connectionsOf(app, 1) == 0);
             aBurstGoesToTheWorkerHoldingFewer(app, port, clients);
             assertFalse(app.log().contains("without regard to its siblings'"), app.log());
         } finally {
@@ -89,7 +97,7 @@ class AcceptBalanceIT {
 
         List<Client> burst = connect(port, BURST, clients);
         long taken = held(burst, fewer);
-        assertTrue(taken >= BURST / 2 + 5, "worker " + fewer + " held " + left + " connections, its sibling " + other
+        assertTrue(taken >= 2 * BURST / 3, "worker " + fewer + " held " + left + " connections, its sibling " + other
                 + ", and it took " + taken + " of the next " + BURST + " (its sibling leaves them to it)");
         return fewer;
     }
