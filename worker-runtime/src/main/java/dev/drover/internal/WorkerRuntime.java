@@ -26,6 +26,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.internal.PlatformDependent;
 import dev.drover.master.Environment;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -301,7 +302,8 @@ public final class WorkerRuntime {
         Codec codec = Codec.forScheme(unix ? "tcp" : listener.getListenAddress().protocol());
         SslContext tls = listener.getTransport().equals("ssl") ? Tls.server(listener) : null;
         return Acceptor.register(server, loop, channel -> {
-            if (!unix) {
+            if (!unix && !PlatformDependent.canEnableTcpNoDelayByDefault()) {
+                // Netty's epoll channels set TCP_NODELAY as they are made where it can; once is one system call per connection
                 channel.config().setOption(ChannelOption.TCP_NODELAY, true);
             }
             NettyConnection connection = new NettyConnection(channel, listener, codec, nextConnectionId(), this);
