@@ -3,7 +3,8 @@
 
 Interleaves three hello-world HTTP servers on 127.0.0.1: drover's Hello example (count 2), a raw
 Netty server (one JVM, 2 event loops: NettyHello.java) and nginx (worker_processes 2, return 200).
-Each round runs wrk against each of them in turn, at 64 and at 1,000 connections, and reads the
+Each round runs wrk against each of them in turn, at 64 and at 1,000 connections (then, in rounds of
+their own, 64 clients that open a connection per request: Connection: close), and reads the
 CPU every server process spent (/proc/<pid>/stat) before and after, so the figures that do not
 depend on wrk sharing the two cores come out: CPU per request (user and sys) and RSS. Then it
 measures drover's worker spawn-to-READY (kill -9, read "ready in N ms" from the log; on Java 25
@@ -38,6 +39,8 @@ PUSH_ROUNDS = int(os.environ.get("PUSH_ROUNDS", "3"))
 DURATION = os.environ.get("DURATION", "10s")
 CONNECTIONS = [int(c) for c in os.environ.get("CONNECTIONS", "64,1000").split(",")]
 SPLIT_AT_S = 3  # into a round, when the connections each worker holds are counted
+CLOSE_CONNECTIONS = 64  # clients opening a connection per request, in rounds of their own
+CLOSE_ROUNDS = int(os.environ.get("CLOSE_ROUNDS", "3"))
 SETTLE_S = 11  # after a spawn or a load, until a worker's C heap is trimmed with its compilers' chunks back in it
 TICK = os.sysconf("SC_CLK_TCK")
 LIB = os.path.join(ROOT, "examples", "target", "lib")
@@ -133,8 +136,10 @@ def unit_ms(value):
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def wrk(port, connections, duration=DURATION):
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}", "--latency", f"http://127.0.0.1:{port}/"],
+def wrk(port, connections, duration=DURATION, close=False):
+    """wrk's figures; with `close`, every request asks the server to close its connection (a new one each time)."""
+    header = ["-H", "Connection: close"] if close else []
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}", "--latency", *header, f"http://127.0.0.1:{port}/"],
                          capture_output=True, text=True).stdout
     result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
               "requests": int(re.search(r"(\d+) requests in", out).group(1)),
@@ -167,13 +172,13 @@ class Server:
     def __init__(self, name, port):
         self.name, self.port = name, port
 
-    def measure(self, connections):
+    def measure(self, connections, close=False):
         pids = self.pids()
         before = cpu_ticks(pids)
         split = []
         sample = threading.Timer(SPLIT_AT_S, lambda: split.extend(established_by_process(self.port)))
         sample.start()
-        result = wrk(self.port, connections)
+        result = wrk(self.port, connections, close=close)
         sample.join()
         after = cpu_ticks(pids)
         result["split"] = sorted(split)
@@ -519,6 +524,7 @@ def main():
         after = {"master": memory(drover.master()), "workers": [memory(p) for p in children(drover.master())]}
         time.sleep(SETTLE_S)  # workers give the C heap the JIT freed back every 5 s
         after["workers_settled"] = [memory(p) for p in children(drover.master())]
+        closing = connection_per_request(servers)
         for s in servers:
             s.stop()
         servers = []
@@ -544,7 +550,7 @@ def main():
               f"{cluster['cpu_us']:.1f} us of server CPU each, delivery p50 {cluster['p50']:.2f} ms, p99 {cluster['p99']:.2f} ms, "
               f"{cluster['fails']} fail answers")
         report = write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster, allocated, kept,
-                              archived_master)
+                              archived_master, closing)
         print(report)
     finally:
         for s in servers:
@@ -552,6 +558,36 @@ def main():
                 s.stop()
             except Exception as e:  # noqa: BLE001 - cleanup goes on
                 print(f"cannot stop {s.name}: {e}", file=sys.stderr)
+
+
+def connection_per_request(servers):
+    """CLOSE_ROUNDS interleaved rounds of CLOSE_CONNECTIONS clients that open a connection per request, after one unmeasured run each."""
+    for s in servers:
+        wrk(s.port, CLOSE_CONNECTIONS, close=True)
+    results = {s.name: [] for s in servers}
+    for rnd in range(1, CLOSE_ROUNDS + 1):
+        for s in servers[rnd % len(servers):] + servers[:rnd % len(servers)]:
+            r = s.measure(CLOSE_CONNECTIONS, close=True)
+            results[s.name].append(r)
+            print(f"round {rnd} c={CLOSE_CONNECTIONS} Connection: close {s.name:<7} {r['rps']:>10.0f} req/s  p99 {r['p99']:7.2f} ms"
+                  f"  errors {r['errors']}  user {r['user_us']:.2f} us/req  sys {r['sys_us']:.2f} us/req", flush=True)
+    return results
+
+
+def closing_table(closing):
+    """The report's table for the clients opening a connection per request, with each round's ratios to nginx."""
+    lines = ["| server | req/s | p50 ms | p99 ms | errors | user µs/req | sys µs/req | req/s vs nginx, by round | p99 vs nginx, by round |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    nginx = closing["nginx"]
+    for name in ("drover", "netty", "nginx"):
+        r = closing[name]
+        cells = []
+        for key in ("rps", "p99"):
+            rounds = [x[key] / n[key] for x, n in zip(r, nginx)]
+            cells.append(" / ".join(f"{x:.2f}" for x in rounds) + f", median **{statistics.median(rounds):.2f}x**")
+        lines.append(f"| {name} | {median(r, 'rps'):,.0f} | {median(r, 'p50'):.2f} | {median(r, 'p99'):.2f} | {sum(x['errors'] for x in r)} "
+                     f"| {median(r, 'user_us'):.2f} | {median(r, 'sys_us'):.2f} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def peer_row(push):
@@ -605,7 +641,8 @@ def against_nginx(results):
     return "\n".join(lines)
 
 
-def write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster, allocated, kept, archived_master):
+def write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster, allocated, kept, archived_master,
+                 closing):
     lines = ["| connections | server | req/s | p50 ms | p99 ms | errors | user µs/req | sys µs/req | RSS MiB | req/s vs nginx | vs netty |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     data = []
@@ -659,6 +696,11 @@ user + sys ≤ 1.05x, p99 ≤ 1.00x); a round ran the three servers one after an
 by one each round), so its ratios share the machine's minute:
 
 {against_nginx(results)}
+
+Clients that open a connection per request (`wrk -t2 -c{CLOSE_CONNECTIONS} -d{DURATION} -H 'Connection: close'`: each
+answer closes its connection), median of {CLOSE_ROUNDS} interleaved rounds after one unmeasured run of each server:
+
+{closing_table(closing)}
 
 drover, workers and master (Hello example, count 2, `start -d`):
 
