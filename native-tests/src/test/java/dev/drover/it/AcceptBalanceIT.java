@@ -69,7 +69,7 @@ class AcceptBalanceIT {
             assertEquals(0, scale.code(), scale.all());
             Await.until("workers 0 and 1 ready", Duration.ofSeconds(30), () -> app.workers().stream()
                     .filter(w -> w.pid() > 0 && "ready".equals(w.state())).count() == 2);
-            List<Client> warmUp = connect(port, 2 * BURST, new ArrayList<>());
+            List<Client> warmUp = connect(port, 2 * BURST, clients);
             warmUp.forEach(Client::close);
             Await.until("the warm-up's connections counted out", Duration.ofSeconds(30),
                     () -> connectionsOf(app, 0) == 0 && connectionsOf(app, 1) == 0);
