@@ -13,8 +13,8 @@ import java.util.Set;
  * {@code -XX:MaxRAMPercentage}; a compiler thread count fits only the compilers it was chosen for,
  * an initial young generation only the collector and heap it was sized for, and a young
  * generation's ratio only its collector (G1 stops sizing its young generation to its pause goal
- * when given one). So an earlier option of those kinds is left out when a later one chooses the
- * same thing.
+ * when given one). So an earlier
+ * option of those kinds is left out when a later one chooses the same thing.
  */
 public final class JvmOptions {
     /** The collectors HotSpot has had, as in {@code -XX:+UseG1GC} (read without java.util.regex, which a starting JVM loads only for this). */
@@ -26,7 +26,6 @@ public final class JvmOptions {
     private static final List<String> OTHER_INITIAL = List.of("-XX:InitialRAMPercentage=", "-XX:InitialRAMFraction=");
     /** An initial young generation (drover's is sized for its own small serial heap) goes with a later other collector, initial heap or young size. */
     private static final String INITIAL_YOUNG = "-XX:NewSize=";
-    /** A young generation's share of the heap (drover's is the serial collector's) goes with a later other collector. */
     private static final String YOUNG_RATIO = "-XX:NewRatio=";
     private static final String SERIAL = "-XX:+UseSerialGC";
     private static final List<String> YOUNG = List.of(INITIAL_YOUNG, "-Xmn", "-XX:MaxNewSize=", YOUNG_RATIO);
