@@ -11,9 +11,7 @@ import java.util.Set;
  * last, but it refuses to start with two collectors ("Multiple garbage collectors selected") or an
  * initial heap above the maximum, and an explicit {@code -Xmx} silently beats a later
  * {@code -XX:MaxRAMPercentage}; a compiler thread count fits only the compilers it was chosen for,
- * an initial young generation only the collector and heap it was sized for, and a young
- * generation's ratio only its collector (G1 stops sizing its young generation to its pause goal
- * when given one). So an earlier
+ * and an initial young generation only the collector and heap it was sized for. So an earlier
  * option of those kinds is left out when a later one chooses the same thing.
  */
 public final class JvmOptions {
@@ -26,9 +24,8 @@ public final class JvmOptions {
     private static final List<String> OTHER_INITIAL = List.of("-XX:InitialRAMPercentage=", "-XX:InitialRAMFraction=");
     /** An initial young generation (drover's is sized for its own small serial heap) goes with a later other collector, initial heap or young size. */
     private static final String INITIAL_YOUNG = "-XX:NewSize=";
-    private static final String YOUNG_RATIO = "-XX:NewRatio=";
     private static final String SERIAL = "-XX:+UseSerialGC";
-    private static final List<String> YOUNG = List.of(INITIAL_YOUNG, "-Xmn", "-XX:MaxNewSize=", YOUNG_RATIO);
+    private static final List<String> YOUNG = List.of(INITIAL_YOUNG, "-Xmn", "-XX:MaxNewSize=", "-XX:NewRatio=");
     /** A master's one compiler thread fits C1 alone: with C2 back the JVM refuses it ("CICompilerCount (1) must be at least 2"). */
     private static final String COMPILER_COUNT = "-XX:CICompilerCount=";
     private static final List<String> COMPILER_CHOICE = List.of(COMPILER_COUNT, "-XX:TieredStopAtLevel=", "-XX:+TieredCompilation",
@@ -69,7 +66,6 @@ public final class JvmOptions {
                         || startsWithAny(option, EXPLICIT_INITIAL) && (startsWithAny(next, EXPLICIT_INITIAL) || startsWithAny(next, OTHER_INITIAL))
                         || option.startsWith(INITIAL_YOUNG) && (isCollector(next) && !next.equals(SERIAL) || startsWithAny(next, YOUNG)
                                 || startsWithAny(next, EXPLICIT_INITIAL) || startsWithAny(next, OTHER_INITIAL))
-                        || option.startsWith(YOUNG_RATIO) && isCollector(next) && !next.equals(SERIAL)
                         || option.startsWith(COMPILER_COUNT) && startsWithAny(next, COMPILER_CHOICE);
             }
         }

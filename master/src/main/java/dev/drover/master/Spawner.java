@@ -37,11 +37,9 @@ public final class Spawner {
     /** The options a worker JVM starts with before the master's own and the group's. */
     List<String> workerDefaults() {
         List<String> defaults = new ArrayList<>(List.of(
-                // Under load the young generation is half the heap, not a third: clients opening a
-                // connection per request made a worker collect ~105 times a second with the JVM's ratio
-                // and ~14 with this one, and got 17% more requests/s (docs/PERFORMANCE.md). A young
-                // generation of 512 KiB to start with: an idle worker touches no more of it than that.
-                "-XX:NewRatio=1", "-Xms8m", "-XX:NewSize=512k", "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+                // A young generation of 512 KiB to start with: an idle worker touches no more of it than
+                // that, and the first full collection under load sizes it to the heap (NewRatio).
+                "-Xms8m", "-XX:NewSize=512k", "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
                 // Netty registers its JFR buffer events with the first allocation: ~100 classes and
                 // ~170 ms of a new worker's first request. A recording can turn them back on.
                 "-Dio.netty.jfr.enabled=false",

@@ -71,17 +71,6 @@ class JvmOptionsTest {
     }
 
     @Test
-    void theDefaultYoungRatioGoesWithALaterCollectorOnly() {
-        List<String> defaults = List.of("-XX:NewRatio=1", "-Xms8m", "-XX:NewSize=512k", "-XX:+UseSerialGC");
-        assertEquals(defaults, JvmOptions.resolve(defaults), "drover's own defaults stay together");
-        assertEquals(List.of("-Xms8m"), after(defaults, "-XX:+UseG1GC"), "G1 sizes its young generation to its pause goal");
-        assertEquals(List.of("-Xms8m"), after(defaults, "-XX:-UseSerialGC"));
-        assertEquals(List.of("-XX:NewRatio=1", "-Xms8m", "-XX:NewSize=512k"), after(defaults, "-XX:+UseSerialGC"));
-        assertEquals(List.of("-XX:NewRatio=1", "-Xms8m", "-XX:+UseSerialGC"), after(defaults, "-XX:NewRatio=3"),
-                "the JVM takes the last ratio; the initial young size goes as before");
-    }
-
-    @Test
     void theMastersCompilerThreadCountGoesWithALaterCompilerChoice() {
         List<String> master = List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss512k");
         assertEquals(master, JvmOptions.resolve(master), "its own defaults stay together");
