@@ -511,8 +511,7 @@ def main():
         results = {(s.name, c): [] for s in servers for c in CONNECTIONS}
         for rnd in range(1, ROUNDS + 1):
             for c in CONNECTIONS:
-                # The order turns by one each round, so that no server always runs first (or last) in a round.
-                for s in servers[rnd % len(servers):] + servers[:rnd % len(servers)]:
+                for s in turned(servers, rnd):
                     r = s.measure(c)
                     results[(s.name, c)].append(r)
                     print(f"round {rnd} c={c:<5} {s.name:<7} {r['rps']:>10.0f} req/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:7.2f} ms"
@@ -560,13 +559,23 @@ def main():
                 print(f"cannot stop {s.name}: {e}", file=sys.stderr)
 
 
+def turned(servers, rnd):
+    """The servers in round `rnd`'s order: turned by one each round, so that none always runs first (or last)."""
+    return servers[rnd % len(servers):] + servers[:rnd % len(servers)]
+
+
+def ratio_cell(rounds):
+    """A report cell: each round's ratio, then their median."""
+    return " / ".join(f"{x:.2f}" for x in rounds) + f", median **{statistics.median(rounds):.2f}x**"
+
+
 def connection_per_request(servers):
     """CLOSE_ROUNDS interleaved rounds of CLOSE_CONNECTIONS clients that open a connection per request, after one unmeasured run each."""
     for s in servers:
         wrk(s.port, CLOSE_CONNECTIONS, close=True)
     results = {s.name: [] for s in servers}
     for rnd in range(1, CLOSE_ROUNDS + 1):
-        for s in servers[rnd % len(servers):] + servers[:rnd % len(servers)]:
+        for s in turned(servers, rnd):
             r = s.measure(CLOSE_CONNECTIONS, close=True)
             results[s.name].append(r)
             print(f"round {rnd} c={CLOSE_CONNECTIONS} Connection: close {s.name:<7} {r['rps']:>10.0f} req/s  p99 {r['p99']:7.2f} ms"
@@ -584,7 +593,7 @@ def closing_table(closing):
         cells = []
         for key in ("rps", "p99"):
             rounds = [x[key] / n[key] for x, n in zip(r, nginx)]
-            cells.append(" / ".join(f"{x:.2f}" for x in rounds) + f", median **{statistics.median(rounds):.2f}x**")
+            cells.append(ratio_cell(rounds))
         lines.append(f"| {name} | {median(r, 'rps'):,.0f} | {median(r, 'p50'):.2f} | {median(r, 'p99'):.2f} | {sum(x['errors'] for x in r)} "
                      f"| {median(r, 'user_us'):.2f} | {median(r, 'sys_us'):.2f} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -630,7 +639,7 @@ def against_nginx(results):
                           lambda r, n: (r["user_us"] + r["sys_us"]) / (n["user_us"] + n["sys_us"]),
                           lambda r, n: r["p99"] / n["p99"]):
                 rounds = [ratio(r, n) for r, n in zip(results[(name, c)], nginx)]
-                cells.append(" / ".join(f"{x:.2f}" for x in rounds) + f", median **{statistics.median(rounds):.2f}x**")
+                cells.append(ratio_cell(rounds))
             lines.append(f"| {c} | {name} | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(f"The larger worker's share of the connections {SPLIT_AT_S:g} s into each round (`ss -tnp`), as each round ran:")
