@@ -5,13 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.it.apps.PidApp;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -129,52 +123,21 @@ class AcceptBalanceIT {
         throw new AssertionError("no worker " + worker + " in status");
     }
 
-    /** A keep-alive HTTP connection to PidApp, which answers "pid id". */
+    /** A keep-alive HTTP connection to PidApp, which answers "pid id": the worker id that holds it. */
     private static final class Client {
-        private final Socket socket = new Socket();
+        private final KeepAlive connection;
         private int worker = -1;
 
         Client(int port) {
-            try {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-                socket.setSoTimeout(30_000);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot connect to 127.0.0.1:" + port, e);
-            }
+            connection = new KeepAlive(port);
         }
 
         void askWorker() {
-            try {
-                socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                String body = body(socket.getInputStream());
-                worker = Integer.parseInt(body.split(" ")[1]);
-            } catch (IOException e) {
-                throw new UncheckedIOException("no answer on " + socket, e);
-            }
-        }
-
-        /** Reads one response's head, then its Content-Length bytes of body. */
-        private static String body(InputStream in) throws IOException {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("closed after " + head);
-                }
-                head.write(b);
-            }
-            String text = head.toString(StandardCharsets.US_ASCII).toLowerCase();
-            int at = text.indexOf("content-length:");
-            int length = Integer.parseInt(text.substring(at + 15, text.indexOf("\r\n", at)).trim());
-            return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+            worker = Integer.parseInt(connection.get("/").body().split(" ")[1]);
         }
 
         void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
+            connection.close();
         }
     }
 }
