@@ -574,8 +574,8 @@ public final class Arbiter {
 
     /**
      * A worker that a reload replaces has closed its listeners: its replacement starts now, while it
-     * finishes its connections, so a reload costs one worker start per worker, not a start and a
-     * drain. (An older worker that never says so is replaced when it exits.)
+     * serves its connections (and then finishes them), so a reload costs one worker start per
+     * worker, not a start and a drain. (An older worker that never says so is replaced when it exits.)
      */
     private void onDraining(WorkerProcess worker) {
         Slot slot = reload == null ? null : reload.current;
@@ -600,7 +600,9 @@ public final class Arbiter {
 
     /** Asks a worker to stop; SIGKILL follows after stopTimeout (graceful: gracefulTimeout, if any). */
     private void stopWorker(WorkerProcess worker, boolean graceful) {
-        if (worker.state() == WorkerProcess.State.STOPPING && (graceful || !worker.graceful)) {
+        boolean handingOver = worker.handingOver;
+        worker.handingOver = false;
+        if (!handingOver && worker.state() == WorkerProcess.State.STOPPING && (graceful || !worker.graceful)) {
             return; // already stopping at least as hard as asked
         }
         if (worker.state() != WorkerProcess.State.STOPPING) {
@@ -617,6 +619,27 @@ public final class Arbiter {
         } else if (app.gracefulTimeout() != null) {
             worker.killAtNanos = now + app.gracefulTimeout().toNanos();
         }
+    }
+
+    /**
+     * A reload replaces {@code worker}: it closes its listeners (its replacement starts on its
+     * {@code draining}) and serves its open connections until {@link #stopWorker}, once the
+     * replacement is ready, the reload ends, or the master stops. No kill deadline runs meanwhile:
+     * a replacement that never gets ready is killed after READY_TIMEOUT, which ends the reload.
+     */
+    private void handOver(WorkerProcess worker, boolean graceful) {
+        if (!send(worker, ControlMessage.of(ControlMessage.HANDOVER))) {
+            stopWorker(worker, graceful);
+            return;
+        }
+        worker.moveTo(WorkerProcess.State.STOPPING);
+        worker.graceful = graceful;
+        worker.handingOver = true;
+    }
+
+    /** The worker {@code pid} (every one, for 0) that a reload replaced and still serves its connections is told to stop now. */
+    private void endHandOvers(int pid, boolean graceful) {
+        List.copyOf(live).stream().filter(w -> w.handingOver && (pid == 0 || w.pid == pid)).forEach(w -> stopWorker(w, graceful));
     }
 
     /**
@@ -909,6 +932,7 @@ public final class Arbiter {
         }
         Slot slot = reload.current;
         if (slot != null && !groups.get(slot.group.index()).wanted(slot)) {
+            endHandOvers(slot.replacing, reload.graceful);
             slot.replacing = 0; // scaled away (TTOU) while being replaced: nothing to wait for
             reload.current = null;
             slot = null;
@@ -918,6 +942,7 @@ public final class Arbiter {
             if (replacement == null || replacement.pid == slot.replacing || replacement.state() != WorkerProcess.State.READY) {
                 return;
             }
+            endHandOvers(slot.replacing, reload.graceful);
             reload.replaced++;
             slot.replacing = 0;
             reload.current = null;
@@ -928,7 +953,7 @@ public final class Arbiter {
             if (old != null && old.state() == WorkerProcess.State.READY) {
                 next.replacing = old.pid;
                 reload.current = next;
-                stopWorker(old, reload.graceful);
+                handOver(old, reload.graceful);
             }
         }
         reload.draining.removeIf(w -> w.state() == WorkerProcess.State.EXITED);
@@ -959,6 +984,7 @@ public final class Arbiter {
         if (reload.current != null) {
             reload.current.replacing = 0;
         }
+        endHandOvers(0, reload.graceful);
         reload = null;
     }
 

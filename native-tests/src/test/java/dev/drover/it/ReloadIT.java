@@ -1,6 +1,7 @@
 package dev.drover.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.it.apps.PidApp;
@@ -11,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,6 +123,55 @@ class ReloadIT {
             assertEquals(old + " 0", slow.get(), "the old worker answered the slow request in full");
             assertTrue(!Processes.alive(old), "and then exited");
             assertTrue(app.workers().get(0).pid() != old);
+        }
+    }
+
+    /**
+     * While its replacement starts, the old worker serves its open connections as before (closing
+     * nothing); once the replacement is ready it ends them: a client never waits on a worker that
+     * is not there yet, nor does a whole worker's worth of clients land on its siblings meanwhile.
+     */
+    @Test
+    void theOldWorkerServesItsConnectionsUntilItsReplacementIsReady(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir); KeepAlive kept = new KeepAlive(app.start().port())) {
+            long old = app.workers().get(0).pid();
+            assertEquals(old + " 0", kept.get("/").body());
+            Path hold = Files.createFile(dir.resolve("hold-start"));
+            Process reload = app.launch("reload");
+            try {
+                Await.until("the replacement runs onWorkerStart", Duration.ofSeconds(30), () -> !App.markers(dir, "starting-").isEmpty());
+                for (int i = 0; i < 3; i++) {
+                    KeepAlive.Answer answer = kept.get("/");
+                    assertEquals(old + " 0", answer.body());
+                    assertFalse(answer.closes(), "the old worker keeps its connection while its replacement starts:\n" + answer.head());
+                }
+            } finally {
+                Files.deleteIfExists(hold);
+            }
+            assertTrue(reload.waitFor(60, TimeUnit.SECONDS), "reload returned");
+            assertEquals(0, reload.exitValue(), app.log());
+            assertTrue(kept.closedByServer(), "the old worker closed its idle connection once its replacement was ready");
+            String log = app.log().substring(app.log().indexOf("reloading"));
+            assertTrue(log.indexOf(" ready in ") < log.indexOf("worker[web:" + old + "] exit with status 0"), log);
+            assertTrue(app.workers().get(0).pid() != old);
+        }
+    }
+
+    /** A replacement that dies before it is ready ends the reload, and the old worker it would have replaced stops. */
+    @Test
+    void theOldWorkerStopsWhenItsReplacementFails(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir); KeepAlive kept = new KeepAlive(app.start().port())) {
+            long old = app.workers().get(0).pid();
+            assertEquals(old + " 0", kept.get("/").body());
+            Files.createFile(dir.resolve("fail-start"));
+            App.Result reload = app.run("reload");
+            assertEquals(1, reload.code(), reload.all());
+            assertTrue(reload.err().contains("reload stopped: the new worker[web:"), reload.err());
+            Files.delete(dir.resolve("fail-start"));
+            assertTrue(kept.closedByServer(), "the old worker ended its connection");
+            Await.until("the old worker exited", Duration.ofSeconds(30), () -> !Processes.alive(old));
+            Await.until("a new worker is ready", Duration.ofSeconds(60), () -> app.workers().stream()
+                    .anyMatch(w -> w.pid() > 0 && w.pid() != old && "ready".equals(w.state())));
         }
     }
 

@@ -74,6 +74,8 @@ public final class WorkerRuntime {
     private boolean rehearsing;
     private Worker worker;
     private boolean stopping;
+    /** Whether its connections were told to end (a stop; a worker handing over keeps serving them until then). */
+    private boolean draining;
     private boolean finished;
 
     WorkerRuntime(Supplier<Os> os, ControlClient control, int groupIndex, int id, Handoff handoff) {
@@ -401,7 +403,7 @@ public final class WorkerRuntime {
         }
     }
 
-    /** Whether this worker is on its way out (its listeners closed, its connections draining). */
+    /** Whether this worker is on its way out (its listeners closed, its connections draining or handed over). */
     public boolean isStopping() {
         return stopping;
     }
@@ -480,6 +482,7 @@ public final class WorkerRuntime {
     private void onControl(ControlMessage message) {
         switch (message.type()) {
             case ControlMessage.STOP -> stop(ControlMessage.GRACEFUL.equals(message.argument()));
+            case ControlMessage.HANDOVER -> handOver();
             case ControlMessage.RELOAD -> loop.execute(() -> call("onWorkerReload", worker.getOnWorkerReload()));
             case ControlMessage.STATUS -> control.send(ControlMessage.of(ControlMessage.STATUS, statusFields()));
             case ControlMessage.CONNECTIONS -> control.send(ControlMessage.of(ControlMessage.CONNECTIONS, connectionRows()));
@@ -551,17 +554,11 @@ public final class WorkerRuntime {
      */
     private void stop(boolean graceful) {
         loop.execute(() -> {
-            if (stopping && graceful) {
+            if (draining && graceful) {
                 return;
             }
-            boolean first = !stopping;
-            stopping = true;
-            if (first) {
-                servers.forEach(Channel::close);
-                balance.leave();
-                timers.delAll();
-                tellMaster(ControlMessage.of(ControlMessage.DRAINING));
-            }
+            draining = true;
+            stopAccepting();
             for (NettyConnection connection : connectionsNow()) {
                 connection.drain(graceful);
             }
@@ -572,6 +569,32 @@ public final class WorkerRuntime {
                 loop.schedule(this::finishStop, Math.max(100, stopTimeout().toMillis() - 200), TimeUnit.MILLISECONDS);
             }
         });
+    }
+
+    /**
+     * A reload replaces this worker: it closes its listeners at once (its replacement starts now)
+     * and goes on serving the connections it has, as if nothing happened, until the master's
+     * {@code stop} once the replacement is ready. Its clients are sent to a worker that answers,
+     * not to the siblings alone while the replacement starts, nor all at once to a new worker.
+     */
+    private void handOver() {
+        loop.execute(() -> {
+            stopAccepting();
+            if (openConnections() == 0) {
+                finishStop();
+            }
+        });
+    }
+
+    private void stopAccepting() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        servers.forEach(Channel::close);
+        balance.leave();
+        timers.delAll();
+        tellMaster(ControlMessage.of(ControlMessage.DRAINING));
     }
 
     private void finishStop() {

@@ -15,7 +15,9 @@ import java.nio.file.Path;
  * System properties: app.listen, app.count, app.reusePort, app.reloadable, app.hangTimeout (seconds),
  * app.maxRequests, app.maxRequestsJitter, app.maxMemory (bytes), app.jvmOptions (the group's, comma-separated), and app.dir, where
  * onWorkerReload and onWorkerStop leave marker files "reloaded-PID" and "stopped-PID", and the
- * master's hooks "master-reload-PID", "master-stop-PID" and "exit-WORKERPID-STATUS-PID".
+ * master's hooks "master-reload-PID", "master-stop-PID" and "exit-WORKERPID-STATUS-PID"; a worker
+ * that starts while "hold-start" exists there leaves "starting-PID" and waits in onWorkerStart
+ * until the file is gone; one that starts while "fail-start" exists there throws in onWorkerStart.
  * GET /stopall and /reloadall call Worker.stopAll() and Worker.reloadAll(); /garbage and /flood
  * write garbage or 20,000 log lines straight onto the worker's control channel (fd 3); /orphan
  * leaves an orphan behind (a shell that exits before its background sleep).
@@ -41,7 +43,13 @@ public final class PidApp {
         if (System.getProperty("app.stdout") != null) {
             Worker.setStdoutFile(System.getProperty("app.stdout"));
         }
-        web.onWorkerStart(w -> System.out.println("worker " + w.getId() + " says hello on stdout"));
+        web.onWorkerStart(w -> {
+            System.out.println("worker " + w.getId() + " says hello on stdout");
+            holdWhile(dir, "hold-start");
+            if (dir != null && Files.exists(Path.of(dir, "fail-start"))) {
+                throw new IllegalStateException("fail-start exists in " + dir);
+            }
+        });
         web.onWorkerReload(w -> mark(dir, "reloaded-"));
         web.onWorkerStop(w -> mark(dir, "stopped-"));
         web.onMasterReload(() -> mark(dir, "master-reload-"));
@@ -83,6 +91,17 @@ public final class PidApp {
         dev.drover.master.os.Os os = dev.drover.master.os.Os.linux();
         for (int at = 0; at < bytes.length; ) {
             at += os.write(3, bytes, at, bytes.length - at);
+        }
+    }
+
+    /** While {@code dir/file} exists (60 s at most), after leaving "starting-PID" in {@code dir}. */
+    private static void holdWhile(String dir, String file) throws Exception {
+        if (dir == null || !Files.exists(Path.of(dir, file))) {
+            return;
+        }
+        mark(dir, "starting-");
+        for (long end = System.nanoTime() + 60_000_000_000L; Files.exists(Path.of(dir, file)) && System.nanoTime() < end; ) {
+            Thread.sleep(10);
         }
     }
 
