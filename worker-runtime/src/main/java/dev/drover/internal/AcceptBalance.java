@@ -74,6 +74,11 @@ final class AcceptBalance {
     private int open;
     private boolean left;
     private boolean yielding;
+    /** When this worker's acceptor last ran or asked to resume ({@code engaged}: ever). */
+    private long lastActive;
+    private boolean engaged;
+    /** When its acceptor began taking the connections now arriving: see {@link #taking}. */
+    private long burstStart;
 
     /** @param page a direct buffer: the header, then {@link Listeners#BALANCE_SLOT_BYTES} per worker; {@code id} is this worker's */
     AcceptBalance(ByteBuffer page, int id) {
@@ -156,7 +161,13 @@ final class AcceptBalance {
             mapNow();
         }
         if (page != null) {
-            page.putLong(mine + AWAKE, now());
+            long now = now();
+            if (!engaged || now - lastActive >= LIVE_NANOS) {
+                burstStart = now;
+            }
+            engaged = true;
+            lastActive = now;
+            page.putLong(mine + AWAKE, now);
             publish(open);
         }
     }
@@ -222,10 +233,11 @@ final class AcceptBalance {
 
     /** Whether a worker that yielded accepts again: its sibling caught up, or stopped taking connections. */
     boolean mayResume() {
+        lastActive = now(); // still the same burst
         return !aheadOfATakingSibling();
     }
 
-    /** More than {@link #SLACK} connections above a sibling whose acceptor ran in the last {@link #LIVE_NANOS}. */
+    /** More than {@link #SLACK} connections above a sibling that is {@link #taking} connections. */
     private boolean aheadOfATakingSibling() {
         if (page == null) {
             return false;
@@ -237,11 +249,23 @@ final class AcceptBalance {
                 continue;
             }
             int theirs = page.getInt(slot + COUNT);
-            if (theirs != ABSENT && theirs < open - SLACK && now - page.getLong(slot + AWAKE) < LIVE_NANOS) {
+            if (theirs != ABSENT && theirs < open - SLACK && taking(page.getLong(slot + AWAKE), now)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a sibling whose acceptor last ran at {@code awake} (0: never; the page starts zeroed)
+     * takes connections: it ran in the last {@link #LIVE_NANOS}, or this burst began less than that
+     * ago. Idle workers' acceptors do not run, and every worker on the socket is woken for a burst:
+     * a sibling idle until now gets the same time to show up as one that stops mid-burst. (Without
+     * it, whichever worker ran first took connections until its sibling's first turn: 19 of a
+     * burst of 40 at times, in AcceptBalanceIT on a loaded machine.)
+     */
+    private boolean taking(long awake, long now) {
+        return awake != 0 && now - Math.max(awake, burstStart) < LIVE_NANOS;
     }
 
     private long now() {

@@ -53,6 +53,22 @@ class AcceptBalanceTest {
     }
 
     @Test
+    void aSiblingIdleUntilABurstIsWaitedForFromTheBurstsStart() {
+        bothAwake();
+        open(mine, AcceptBalance.SLACK + 1);
+        now[0] += TimeUnit.SECONDS.toNanos(5); // both idle since
+        mine.awake();
+        assertFalse(mine.mayTakeMore(), "its sibling was woken for the same connections");
+        assertTrue(mine.yielded());
+        now[0] += AcceptBalance.LIVE_NANOS - 1;
+        assertFalse(mine.mayResume());
+        now[0] += 1;
+        assertTrue(mine.mayResume(), "a sibling that has not run since the burst began is not waited for longer");
+        mine.awake();
+        assertTrue(mine.mayTakeMore(), "resuming goes on with the same burst");
+    }
+
+    @Test
     void aSiblingThatLeftOrNeverRanItsAcceptorIsNotWaitedFor() {
         mine.awake();
         open(mine, AcceptBalance.SLACK + 1);
