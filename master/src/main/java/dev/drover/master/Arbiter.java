@@ -47,6 +47,11 @@ public final class Arbiter {
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
     /** A worker that has not reported READY this long after its spawn is killed (and respawned with backoff). */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * A retired worker's connections are told to end over this long (2 ms apart at most), not at
+     * once: its replacement's cold JVM then takes its clients over a second rather than in one burst.
+     */
+    static final Duration RETIRE_SPREAD = Duration.ofSeconds(1);
     /** How long a restart waits for the new master's workers. */
     static final Duration UPGRADE_TIMEOUT = Duration.ofSeconds(180);
     private static final long SECOND = 1_000_000_000L;
@@ -600,9 +605,9 @@ public final class Arbiter {
 
     /** Asks a worker to stop; SIGKILL follows after stopTimeout (graceful: gracefulTimeout, if any). */
     private void stopWorker(WorkerProcess worker, boolean graceful) {
-        boolean handingOver = worker.handingOver;
-        worker.handingOver = false;
-        if (!handingOver && worker.state() == WorkerProcess.State.STOPPING && (graceful || !worker.graceful)) {
+        boolean retiring = worker.retiring;
+        worker.retiring = false;
+        if (!retiring && worker.state() == WorkerProcess.State.STOPPING && (graceful || !worker.graceful)) {
             return; // already stopping at least as hard as asked
         }
         if (worker.state() != WorkerProcess.State.STOPPING) {
@@ -622,24 +627,33 @@ public final class Arbiter {
     }
 
     /**
-     * A reload replaces {@code worker}: it closes its listeners (its replacement starts on its
-     * {@code draining}) and serves its open connections until {@link #stopWorker}, once the
+     * A reload replaces {@code worker}: it retires, closing its listeners (its replacement starts on
+     * its {@code draining}) and serving its open connections until {@link #stopWorker}, once the
      * replacement is ready, the reload ends, or the master stops. No kill deadline runs meanwhile:
      * a replacement that never gets ready is killed after READY_TIMEOUT, which ends the reload.
      */
-    private void handOver(WorkerProcess worker, boolean graceful) {
-        if (!send(worker, ControlMessage.of(ControlMessage.HANDOVER))) {
+    private void retire(WorkerProcess worker, boolean graceful) {
+        if (!send(worker, ControlMessage.of(ControlMessage.RETIRE, Long.toString(spreadMillis(graceful))))) {
             stopWorker(worker, graceful);
             return;
         }
         worker.moveTo(WorkerProcess.State.STOPPING);
         worker.graceful = graceful;
-        worker.handingOver = true;
+        worker.retiring = true;
     }
 
-    /** The worker {@code pid} (every one, for 0) that a reload replaced and still serves its connections is told to stop now. */
-    private void endHandOvers(int pid, boolean graceful) {
-        List.copyOf(live).stream().filter(w -> w.handingOver && (pid == 0 || w.pid == pid)).forEach(w -> stopWorker(w, graceful));
+    /**
+     * Over how long a retired worker's connections are told to end, once its replacement is ready:
+     * a second, or half the time its stop may take if that is shorter.
+     */
+    private long spreadMillis(boolean graceful) {
+        Duration limit = graceful ? app.gracefulTimeout() : app.stopTimeout();
+        return limit == null ? RETIRE_SPREAD.toMillis() : Math.min(RETIRE_SPREAD.toMillis(), limit.toMillis() / 2);
+    }
+
+    /** The retiring worker {@code pid} (every one, for 0) is told to stop: its replacement is ready, or the reload ended. */
+    private void endRetirements(int pid, boolean graceful) {
+        List.copyOf(live).stream().filter(w -> w.retiring && (pid == 0 || w.pid == pid)).forEach(w -> stopWorker(w, graceful));
     }
 
     /**
@@ -932,7 +946,7 @@ public final class Arbiter {
         }
         Slot slot = reload.current;
         if (slot != null && !groups.get(slot.group.index()).wanted(slot)) {
-            endHandOvers(slot.replacing, reload.graceful);
+            endRetirements(slot.replacing, reload.graceful);
             slot.replacing = 0; // scaled away (TTOU) while being replaced: nothing to wait for
             reload.current = null;
             slot = null;
@@ -942,7 +956,7 @@ public final class Arbiter {
             if (replacement == null || replacement.pid == slot.replacing || replacement.state() != WorkerProcess.State.READY) {
                 return;
             }
-            endHandOvers(slot.replacing, reload.graceful);
+            endRetirements(slot.replacing, reload.graceful);
             reload.replaced++;
             slot.replacing = 0;
             reload.current = null;
@@ -953,7 +967,7 @@ public final class Arbiter {
             if (old != null && old.state() == WorkerProcess.State.READY) {
                 next.replacing = old.pid;
                 reload.current = next;
-                handOver(old, reload.graceful);
+                retire(old, reload.graceful);
             }
         }
         reload.draining.removeIf(w -> w.state() == WorkerProcess.State.EXITED);
@@ -984,7 +998,7 @@ public final class Arbiter {
         if (reload.current != null) {
             reload.current.replacing = 0;
         }
-        endHandOvers(0, reload.graceful);
+        endRetirements(0, reload.graceful);
         reload = null;
     }
 

@@ -17,9 +17,10 @@ import java.nio.charset.StandardCharsets;
  *                                   Listeners.BALANCE_SLOT_BYTES per worker) attached
  *                   stop            close the listeners and connections, run onWorkerStop, exit 0
  *                   stop graceful   stop accepting; exit 0 once the last connection closed
- *                   handover        a reload replaces the worker: close the listeners (it answers
+ *                   retire MS       a reload replaces the worker: close the listeners (it answers
  *                                   draining) and serve the open connections on until a stop,
- *                                   which comes once the replacement is ready
+ *                                   which comes once the replacement is ready; then tell them to
+ *                                   end over MS milliseconds, 2 ms apart at most
  *                   reload          (a reloadable = false worker) run onWorkerReload and go on
  *                   status          answer with a status message
  *                   connections     answer with a connections message
@@ -27,7 +28,7 @@ import java.nio.charset.StandardCharsets;
  *                   log TEXT        a line for the log file (TEXT may hold escaped newlines)
  *                   fail TEXT       why the worker is about to exit abnormally
  *                   stopping        the worker exits on purpose (a signal sent to it directly)
- *                   draining        after a stop or handover: its listeners are closed, it
+ *                   draining        after a stop or retire: its listeners are closed, it
  *                                   finishes its connections and exits (a reload starts the
  *                                   replacement now)
  *                   status K=V ...  busy, connections, send_fail, timers, total_request
@@ -54,7 +55,7 @@ public record ControlMessage(String type, String argument) {
     public static final String CONNECTIONS = "connections";
     public static final String STOPPING = "stopping";
     public static final String DRAINING = "draining";
-    public static final String HANDOVER = "handover";
+    public static final String RETIRE = "retire";
     public static final String COMMAND = "command";
     public static final String BEAT = "beat";
     public static final String RECYCLE = "recycle";

@@ -26,7 +26,7 @@ final class WorkerProcess {
     /** Whether the stop was graceful (connections finish). */
     boolean graceful;
     /** Whether a reload replaces it and it serves its open connections until its stop (its replacement's READY). */
-    boolean handingOver;
+    boolean retiring;
     /** When its event loop last showed life: READY, then each heartbeat (System.nanoTime). */
     long lastBeatNanos;
     /** Whether it is to be replaced for maxRequests or maxMemory. */

@@ -74,8 +74,10 @@ public final class WorkerRuntime {
     private boolean rehearsing;
     private Worker worker;
     private boolean stopping;
-    /** Whether its connections were told to end (a stop; a worker handing over keeps serving them until then). */
+    /** Whether its connections were told to end (a stop; a retired worker serves them until then). */
     private boolean draining;
+    /** Over how long a retired worker's connections are told to end once it is stopped (0: at once). */
+    private long retiredSpreadNanos;
     private boolean finished;
 
     WorkerRuntime(Supplier<Os> os, ControlClient control, int groupIndex, int id, Handoff handoff) {
@@ -403,7 +405,7 @@ public final class WorkerRuntime {
         }
     }
 
-    /** Whether this worker is on its way out (its listeners closed, its connections draining or handed over). */
+    /** Whether this worker is on its way out (its listeners closed, its connections draining or retired). */
     public boolean isStopping() {
         return stopping;
     }
@@ -482,7 +484,7 @@ public final class WorkerRuntime {
     private void onControl(ControlMessage message) {
         switch (message.type()) {
             case ControlMessage.STOP -> stop(ControlMessage.GRACEFUL.equals(message.argument()));
-            case ControlMessage.HANDOVER -> handOver();
+            case ControlMessage.RETIRE -> retire(Long.parseLong(message.argument()));
             case ControlMessage.RELOAD -> loop.execute(() -> call("onWorkerReload", worker.getOnWorkerReload()));
             case ControlMessage.STATUS -> control.send(ControlMessage.of(ControlMessage.STATUS, statusFields()));
             case ControlMessage.CONNECTIONS -> control.send(ControlMessage.of(ControlMessage.CONNECTIONS, connectionRows()));
@@ -557,10 +559,18 @@ public final class WorkerRuntime {
             if (draining && graceful) {
                 return;
             }
+            long spread = draining ? 0 : retiredSpreadNanos;
             draining = true;
             stopAccepting();
-            for (NettyConnection connection : connectionsNow()) {
-                connection.drain(graceful);
+            List<NettyConnection> open = connectionsNow();
+            for (int i = 0; i < open.size(); i++) {
+                NettyConnection connection = open.get(i);
+                long delay = DrainPace.delayNanos(i, open.size(), spread);
+                if (delay == 0) {
+                    connection.drain(graceful);
+                } else {
+                    loop.schedule(() -> connection.drain(graceful), delay, TimeUnit.NANOSECONDS);
+                }
             }
             if (openConnections() == 0) {
                 finishStop();
@@ -574,11 +584,13 @@ public final class WorkerRuntime {
     /**
      * A reload replaces this worker: it closes its listeners at once (its replacement starts now)
      * and goes on serving the connections it has, as if nothing happened, until the master's
-     * {@code stop} once the replacement is ready. Its clients are sent to a worker that answers,
-     * not to the siblings alone while the replacement starts, nor all at once to a new worker.
+     * {@code stop} once the replacement is ready; then it tells them to end over
+     * {@code spreadMillis} ({@link DrainPace}). So its clients are neither sent to its siblings
+     * while the replacement starts nor to the replacement all at once.
      */
-    private void handOver() {
+    private void retire(long spreadMillis) {
         loop.execute(() -> {
+            retiredSpreadNanos = TimeUnit.MILLISECONDS.toNanos(spreadMillis);
             stopAccepting();
             if (openConnections() == 0) {
                 finishStop();
