@@ -1184,6 +1184,9 @@ public final class Arbiter {
         log(message);
         done.reply.out(message);
         stopWaiters.add(done.reply);
+        // The successor's workers, cold, take this master's workers' clients over a second, not in one burst.
+        String spread = Long.toString(spreadMillis(done.graceful));
+        live.stream().filter(w -> w.state() == WorkerProcess.State.READY).forEach(w -> send(w, ControlMessage.of(ControlMessage.RETIRE, spread)));
         beginStop(done.graceful);
     }
 
