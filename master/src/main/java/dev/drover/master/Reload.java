@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * One reload in progress: the slots whose reloadable workers are still to be replaced, strictly
- * one at a time (the old hands over: it closes its listeners and serves its open connections on;
- * once it has closed its listeners, or exited, start the new; once the new is READY, stop the old;
- * next). The reload is done when every replacement is READY and every old worker has exited.
+ * one at a time (the old retires: it closes its listeners and serves its open connections on;
+ * once it has closed its listeners, or exited, start the new; once the new is READY, stop the old,
+ * which lets its connections go over a second; next). The reload is done when every replacement is READY and every old worker has exited.
  */
 final class Reload {
     final boolean graceful;
