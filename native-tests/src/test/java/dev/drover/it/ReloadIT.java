@@ -141,9 +141,9 @@ class ReloadIT {
             try {
                 Await.until("the replacement runs onWorkerStart", Duration.ofSeconds(30), () -> !App.markers(dir, "starting-").isEmpty());
                 for (int i = 0; i < 3; i++) {
-                    KeepAlive.Answer answer = kept.get("/");
+                    LoadClients.Answer answer = kept.get("/");
                     assertEquals(old + " 0", answer.body());
-                    assertFalse(answer.closes(), "the old worker keeps its connection while its replacement starts:\n" + answer.head());
+                    assertFalse(answer.close(), "the old worker keeps its connection while its replacement starts: " + answer);
                 }
             } finally {
                 Files.deleteIfExists(hold);
