@@ -633,7 +633,7 @@ public final class Arbiter {
      * a replacement that never gets ready is killed after READY_TIMEOUT, which ends the reload.
      */
     private void retire(WorkerProcess worker, boolean graceful) {
-        if (!send(worker, ControlMessage.of(ControlMessage.RETIRE, Long.toString(spreadMillis(graceful))))) {
+        if (!send(worker, retirement(graceful))) {
             stopWorker(worker, graceful);
             return;
         }
@@ -643,12 +643,13 @@ public final class Arbiter {
     }
 
     /**
-     * Over how long a retired worker's connections are told to end, once its replacement is ready:
-     * a second, or half the time its stop may take if that is shorter.
+     * The {@code retire} message, with over how long the worker's connections are told to end once
+     * its replacement is ready: a second, or half the time its stop may take if that is shorter.
      */
-    private long spreadMillis(boolean graceful) {
+    private ControlMessage retirement(boolean graceful) {
         Duration limit = graceful ? app.gracefulTimeout() : app.stopTimeout();
-        return limit == null ? RETIRE_SPREAD.toMillis() : Math.min(RETIRE_SPREAD.toMillis(), limit.toMillis() / 2);
+        long spread = limit == null ? RETIRE_SPREAD.toMillis() : Math.min(RETIRE_SPREAD.toMillis(), limit.toMillis() / 2);
+        return ControlMessage.of(ControlMessage.RETIRE, Long.toString(spread));
     }
 
     /** The retiring worker {@code pid} (every one, for 0) is told to stop: its replacement is ready, or the reload ended. */
@@ -1185,8 +1186,8 @@ public final class Arbiter {
         done.reply.out(message);
         stopWaiters.add(done.reply);
         // The successor's workers, cold, take this master's workers' clients over a second, not in one burst.
-        String spread = Long.toString(spreadMillis(done.graceful));
-        live.stream().filter(w -> w.state() == WorkerProcess.State.READY).forEach(w -> send(w, ControlMessage.of(ControlMessage.RETIRE, spread)));
+        ControlMessage retirement = retirement(done.graceful);
+        live.stream().filter(w -> w.state() == WorkerProcess.State.READY).forEach(w -> send(w, retirement));
         beginStop(done.graceful);
     }
 
