@@ -627,10 +627,11 @@ public final class Arbiter {
     }
 
     /**
-     * A reload replaces {@code worker}: it retires, closing its listeners (its replacement starts on
+     * A reload replaces {@code worker}: it retires, no longer accepting (its replacement starts on
      * its {@code draining}) and serving its open connections until {@link #stopWorker}, once the
-     * replacement is ready, the reload ends, or the master stops. No kill deadline runs meanwhile:
-     * a replacement that never gets ready is killed after READY_TIMEOUT, which ends the reload.
+     * replacement is ready, the reload ends, or the master stops; or until {@link #resumeRetired},
+     * should the replacement fail. No kill deadline runs meanwhile: a replacement that never gets
+     * ready is killed after READY_TIMEOUT, which ends the reload.
      */
     private void retire(WorkerProcess worker, boolean graceful) {
         if (!send(worker, retirement(graceful))) {
@@ -650,6 +651,24 @@ public final class Arbiter {
         Duration limit = graceful ? app.gracefulTimeout() : app.stopTimeout();
         long spread = limit == null ? RETIRE_SPREAD.toMillis() : Math.min(RETIRE_SPREAD.toMillis(), limit.toMillis() / 2);
         return ControlMessage.of(ControlMessage.RETIRE, Long.toString(spread));
+    }
+
+    /**
+     * A reload's replacement in {@code slot} failed: the worker it replaced, retired but still
+     * serving, is told to accept again and takes the slot back (so a deploy of code that cannot
+     * start leaves every worker serving). Null when there is none to resume (it exited, or its
+     * channel is gone): the slot then starts the new code again, with backoff.
+     */
+    private WorkerProcess resumeRetired(Slot slot) {
+        WorkerProcess old = live.stream().filter(w -> w.pid == slot.replacing && w.retiring).findFirst().orElse(null);
+        if (old == null || !send(old, ControlMessage.of(ControlMessage.RESUME))) {
+            return null;
+        }
+        old.resume();
+        old.lastBeatNanos = System.nanoTime();
+        slot.process = old;
+        reload.draining.remove(old);
+        return old;
     }
 
     /** The retiring worker {@code pid} (every one, for 0) is told to stop: its replacement is ready, or the reload ended. */
@@ -762,7 +781,13 @@ public final class Arbiter {
             return;
         }
         if (reload != null && reload.current == slot && worker.pid != slot.replacing && !worker.everReady()) {
-            abortReload("the new " + worker + " exited with status " + status + " before it was ready");
+            String failed = "the new " + worker + " exited with status " + status + " before it was ready"
+                    + (worker.failure() != null ? ": " + worker.failure().lines().findFirst().orElse("") : "");
+            WorkerProcess old = resumeRetired(slot);
+            abortReload(old == null ? failed : failed + "; " + old + " serves on with the code it had");
+            if (old != null) {
+                return;
+            }
         }
         Duration lived = Duration.ofNanos(System.nanoTime() - worker.spawnedAtNanos);
         Duration delay = asked ? Duration.ZERO : slot.backoff.next(lived, worker.everReady(), status.killedBySignal());

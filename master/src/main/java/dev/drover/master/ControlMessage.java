@@ -17,10 +17,11 @@ import java.nio.charset.StandardCharsets;
  *                                   Listeners.BALANCE_SLOT_BYTES per worker) attached
  *                   stop            close the listeners and connections, run onWorkerStop, exit 0
  *                   stop graceful   stop accepting; exit 0 once the last connection closed
- *                   retire MS       a reload replaces the worker: close the listeners (it answers
- *                                   draining) and serve the open connections on until a stop,
- *                                   which comes once the replacement is ready; then tell them to
- *                                   end over MS milliseconds, 2 ms apart at most
+ *                   retire MS       a reload replaces the worker: stop accepting (it answers
+ *                                   draining) and serve the open connections on, timers and all,
+ *                                   until a stop, which comes once the replacement is ready; then
+ *                                   tell them to end over MS milliseconds, 2 ms apart at most
+ *                   resume          (a retired worker) the replacement failed: accept again
  *                   reload          (a reloadable = false worker) run onWorkerReload and go on
  *                   status          answer with a status message
  *                   connections     answer with a connections message
@@ -28,9 +29,8 @@ import java.nio.charset.StandardCharsets;
  *                   log TEXT        a line for the log file (TEXT may hold escaped newlines)
  *                   fail TEXT       why the worker is about to exit abnormally
  *                   stopping        the worker exits on purpose (a signal sent to it directly)
- *                   draining        after a stop or retire: its listeners are closed, it
- *                                   finishes its connections and exits (a reload starts the
- *                                   replacement now)
+ *                   draining        after a stop or retire: it accepts no more connections (a
+ *                                   reload starts the replacement now)
  *                   status K=V ...  busy, connections, send_fail, timers, total_request
  *                   connections ROWS  one row per connection, rows split by newlines, fields by
  *                                   tabs: id, transport, protocol, local, remote, recv-q, send-q,
@@ -56,6 +56,7 @@ public record ControlMessage(String type, String argument) {
     public static final String STOPPING = "stopping";
     public static final String DRAINING = "draining";
     public static final String RETIRE = "retire";
+    public static final String RESUME = "resume";
     public static final String COMMAND = "command";
     public static final String BEAT = "beat";
     public static final String RECYCLE = "recycle";

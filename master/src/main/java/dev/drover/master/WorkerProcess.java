@@ -1,8 +1,9 @@
 package dev.drover.master;
 
 /**
- * One worker JVM as the master tracks it, from spawn to reap. Its state only moves forward:
- * {@code SPAWNED → READY → STOPPING → EXITED} (a worker may also stop or exit before it was ready).
+ * One worker JVM as the master tracks it, from spawn to reap. Its state moves forward,
+ * {@code SPAWNED → READY → STOPPING → EXITED} (a worker may also stop or exit before it was ready),
+ * but for one step back: a retired worker whose replacement failed is READY again ({@link #resume}).
  */
 final class WorkerProcess {
     enum State { SPAWNED, READY, STOPPING, EXITED }
@@ -60,6 +61,17 @@ final class WorkerProcess {
         }
         everReady |= next == State.READY;
         state = next;
+    }
+
+    /** A retired worker (STOPPING, {@link #retiring}) accepts again: its replacement failed. */
+    void resume() {
+        if (state != State.STOPPING || !retiring) {
+            throw new IllegalStateException(this + ": only a retiring worker resumes, not one " + state);
+        }
+        state = State.READY;
+        retiring = false;
+        graceful = false;
+        killAtNanos = 0;
     }
 
     boolean everReady() {

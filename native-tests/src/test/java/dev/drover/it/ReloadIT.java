@@ -157,21 +157,60 @@ class ReloadIT {
         }
     }
 
-    /** A replacement that dies before it is ready ends the reload, and the old worker it would have replaced stops. */
+    /**
+     * A replacement that dies before it is ready ends the reload, and the old worker it would have
+     * replaced accepts again, on the master's socket and on what it bound itself: a deploy of code
+     * that cannot start leaves the service as it was. The next reload, of code that starts, goes on.
+     */
     @Test
-    void theOldWorkerStopsWhenItsReplacementFails(@TempDir Path dir) throws Exception {
-        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir); KeepAlive kept = new KeepAlive(app.start().port())) {
+    void theOldWorkerServesOnWhenItsReplacementFails(@TempDir Path dir) throws Exception {
+        int also = Ports.free();
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir, "-Dapp.alsoListen=http://127.0.0.1:" + also)) {
+            assertServesOnWhenItsReplacementFails(app, dir, also);
+        }
+    }
+
+    /** The same for a reusePort worker, whose listening socket is its own. */
+    @Test
+    void aReusePortWorkerServesOnWhenItsReplacementFails(@TempDir Path dir) throws Exception {
+        int port = Ports.free();
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir, "-Dapp.reusePort=true",
+                "-Dapp.listen=http://127.0.0.1:" + port)) {
+            assertServesOnWhenItsReplacementFails(app, dir, 0);
+        }
+    }
+
+    private static void assertServesOnWhenItsReplacementFails(App app, Path dir, int also) throws Exception {
+        try (KeepAlive kept = new KeepAlive(app.start().port())) {
+            int port = app.port();
             long old = app.workers().get(0).pid();
             assertEquals(old + " 0", kept.get("/").body());
             Files.createFile(dir.resolve("fail-start"));
             App.Result reload = app.run("reload");
             assertEquals(1, reload.code(), reload.all());
             assertTrue(reload.err().contains("reload stopped: the new worker[web:"), reload.err());
+            assertTrue(reload.err().contains("fail-start exists"), "the reason: " + reload.err());
+            assertTrue(reload.err().contains("worker[web:" + old + "] serves on"), reload.err());
+            LoadClients.Answer answer = kept.get("/");
+            assertEquals(old + " 0", answer.body());
+            assertFalse(answer.close(), "its connection kept: " + answer);
+            assertEquals(old + " 0", Http.get(port, "/"), "a new connection: it accepts again");
+            if (also != 0) {
+                assertEquals(old + " also", Http.get(also, "/"), "and on the address it bound itself");
+            }
+            App.WorkerRow row = app.workers().get(0);
+            assertEquals(List.of(old, "ready"), List.of(row.pid(), row.state()));
+
             Files.delete(dir.resolve("fail-start"));
-            assertTrue(kept.closedByServer(), "the old worker ended its connection");
-            Await.until("the old worker exited", Duration.ofSeconds(30), () -> !Processes.alive(old));
-            Await.until("a new worker is ready", Duration.ofSeconds(60), () -> app.workers().stream()
-                    .anyMatch(w -> w.pid() > 0 && w.pid() != old && "ready".equals(w.state())));
+            App.Result next = app.run("reload");
+            assertEquals(0, next.code(), next.all());
+            assertTrue(kept.closedByServer(), "the old worker ended its connection once replaced");
+            long now = app.workers().get(0).pid();
+            assertTrue(now != old && !Processes.alive(old), app.log());
+            assertEquals(now + " 0", Http.get(port, "/"));
+            if (also != 0) {
+                assertEquals(now + " also", Http.get(also, "/"));
+            }
         }
     }
 

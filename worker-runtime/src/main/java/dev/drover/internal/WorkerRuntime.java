@@ -60,7 +60,7 @@ public final class WorkerRuntime {
     private final FlushBatch flushBatch;
     /** Shared with the group's other workers on the handed-over listener: see {@link AcceptBalance}. */
     private final AcceptBalance balance;
-    private final List<Channel> servers = new ArrayList<>();
+    private final List<Server> servers = new ArrayList<>();
     private final Map<Worker, Map<Long, Connection>> connections = new ConcurrentHashMap<>();
     /** Connections this process opened (AsyncTcpConnection), by id. */
     private final Map<Long, Connection> outgoing = new ConcurrentHashMap<>();
@@ -227,7 +227,7 @@ public final class WorkerRuntime {
         if (worker.getListenAddress() != null) {
             int[] fds = handoff.listenFds();
             try {
-                registered.add(fds.length > 0 ? serve(worker, fds[0], balance) : serve(worker, bind(worker), AcceptBalance.none()));
+                registered.add(fds.length > 0 ? serve(worker, fds[0], true, balance) : serve(worker, bind(worker), false, AcceptBalance.none()));
             } catch (RuntimeException e) {
                 Fatal.exit(control, "worker " + worker.getName() + " cannot listen on " + worker.getListen(), e, 1);
             }
@@ -280,7 +280,7 @@ public final class WorkerRuntime {
 
     /** {@code Worker.listen()}: bind the Worker's address in this process and serve it here. */
     public void listen(Worker listener) {
-        ChannelFuture registered = serve(listener, bind(listener), AcceptBalance.none());
+        ChannelFuture registered = serve(listener, bind(listener), false, AcceptBalance.none());
         if (registered.isDone() && !registered.isSuccess()) {
             throw new IllegalStateException("cannot serve " + listener.getListen() + ": " + registered.cause(), registered.cause());
         }
@@ -290,15 +290,21 @@ public final class WorkerRuntime {
         return Listeners.open(os.get(), listener.getListenAddress(), listener.isReusePort());
     }
 
-    private ChannelFuture serve(Worker listener, int fd, AcceptBalance balance) {
-        if (listener.getListenAddress().isUdp()) {
-            return serveDatagrams(listener, fd);
-        }
+    /** @param handed whether {@code fd} is the master's socket (else this process bound it) */
+    private ChannelFuture serve(Worker listener, int fd, boolean handed, AcceptBalance balance) {
         boolean unix = listener.getListenAddress().isUnix();
-        ChannelFuture future = accept(listener, unix ? new EpollServerDomainSocketChannel(fd, true) : new EpollServerSocketChannel(fd), balance);
-        servers.add(future.channel());
+        ChannelFuture future = listener.getListenAddress().isUdp() ? serveDatagrams(listener, fd)
+                : accept(listener, unix ? new EpollServerDomainSocketChannel(fd, true) : new EpollServerSocketChannel(fd), balance);
+        servers.add(new Server(future.channel(), listener, handed));
         return future;
     }
+
+    /**
+     * A listening channel and whose connections it takes. A retired worker takes the master's
+     * sockets off its loop (they stay open: their queue is its siblings' and its replacement's) and
+     * closes those it bound itself (their addresses are its replacement's); a resume undoes that.
+     */
+    private record Server(Channel channel, Worker listener, boolean handed) {}
 
     /** Registers {@code server}, whose connections are {@code listener}'s. */
     private ChannelFuture accept(Worker listener, ServerChannel server, AcceptBalance balance) {
@@ -375,7 +381,6 @@ public final class WorkerRuntime {
                     }
                 })
                 .register();
-        servers.add(future.channel());
         return future;
     }
 
@@ -451,7 +456,7 @@ public final class WorkerRuntime {
         if (open != null) {
             open.remove(connection.getId());
         }
-        if (stopping && openConnections() == 0) {
+        if (draining && openConnections() == 0) { // not when retired: it waits for its stop or resume
             finishStop();
         }
     }
@@ -485,6 +490,7 @@ public final class WorkerRuntime {
         switch (message.type()) {
             case ControlMessage.STOP -> stop(ControlMessage.GRACEFUL.equals(message.argument()));
             case ControlMessage.RETIRE -> retire(Long.parseLong(message.argument()));
+            case ControlMessage.RESUME -> resume();
             case ControlMessage.RELOAD -> loop.execute(() -> call("onWorkerReload", worker.getOnWorkerReload()));
             case ControlMessage.STATUS -> control.send(ControlMessage.of(ControlMessage.STATUS, statusFields()));
             case ControlMessage.CONNECTIONS -> control.send(ControlMessage.of(ControlMessage.CONNECTIONS, connectionRows()));
@@ -561,7 +567,9 @@ public final class WorkerRuntime {
             }
             long spread = draining ? 0 : retiredSpreadNanos;
             draining = true;
+            servers.forEach(server -> server.channel().close()); // the master's sockets too, once a retire left them open
             stopAccepting();
+            timers.delAll();
             List<NettyConnection> open = connectionsNow();
             for (int i = 0; i < open.size(); i++) {
                 NettyConnection connection = open.get(i);
@@ -582,19 +590,55 @@ public final class WorkerRuntime {
     }
 
     /**
-     * A reload replaces this worker: it closes its listeners at once (its replacement starts now)
-     * and goes on serving the connections it has, as if nothing happened, until the master's
-     * {@code stop} once the replacement is ready; then it tells them to end over
+     * A reload replaces this worker: it stops accepting at once (its replacement starts now) and
+     * goes on serving the connections it has, timers and all, as if nothing happened, until the
+     * master's {@code stop} once the replacement is ready; then it tells them to end over
      * {@code spreadMillis} ({@link DrainPace}). So its clients are neither sent to its siblings
-     * while the replacement starts nor to the replacement all at once.
+     * while the replacement starts nor to the replacement all at once; and should the replacement
+     * fail, the master's {@code resume} has it accept again, as it was.
      */
     private void retire(long spreadMillis) {
         loop.execute(() -> {
-            retiredSpreadNanos = TimeUnit.MILLISECONDS.toNanos(spreadMillis);
-            stopAccepting();
-            if (openConnections() == 0) {
-                finishStop();
+            if (stopping) {
+                return;
             }
+            retiredSpreadNanos = TimeUnit.MILLISECONDS.toNanos(spreadMillis);
+            servers.forEach(server -> {
+                if (server.handed()) {
+                    server.channel().deregister();
+                } else {
+                    server.channel().close();
+                }
+            });
+            stopAccepting();
+        });
+    }
+
+    /**
+     * Its replacement failed: a retired worker accepts again, on the master's sockets it kept and
+     * on the addresses it had bound itself (bound again; one taken meanwhile is logged and left).
+     */
+    private void resume() {
+        loop.execute(() -> {
+            if (!stopping || draining) {
+                return;
+            }
+            stopping = false;
+            retiredSpreadNanos = 0;
+            balance.rejoin();
+            for (Server server : List.copyOf(servers)) {
+                if (server.handed()) {
+                    loop.register(server.channel());
+                    continue;
+                }
+                servers.remove(server);
+                try {
+                    serve(server.listener(), bind(server.listener()), false, AcceptBalance.none());
+                } catch (RuntimeException e) {
+                    log("cannot listen on " + server.listener().getListen() + " again: " + e.getMessage());
+                }
+            }
+            log("its replacement failed: it accepts connections again");
         });
     }
 
@@ -603,9 +647,7 @@ public final class WorkerRuntime {
             return;
         }
         stopping = true;
-        servers.forEach(Channel::close);
         balance.leave();
-        timers.delAll();
         tellMaster(ControlMessage.of(ControlMessage.DRAINING));
     }
 

@@ -18,6 +18,8 @@ import java.nio.file.Path;
  * master's hooks "master-reload-PID", "master-stop-PID" and "exit-WORKERPID-STATUS-PID"; a worker
  * that starts while "hold-start" exists there leaves "starting-PID" and waits in onWorkerStart
  * until the file is gone; one that starts while "fail-start" exists there throws in onWorkerStart.
+ * With app.alsoListen (an address), onWorkerStart then listens there too, in this process
+ * ({@code Worker.listen()}), answering "PID also".
  * GET /stopall and /reloadall call Worker.stopAll() and Worker.reloadAll(); /garbage and /flood
  * write garbage or 20,000 log lines straight onto the worker's control channel (fd 3); /orphan
  * leaves an orphan behind (a shell that exits before its background sleep).
@@ -48,6 +50,11 @@ public final class PidApp {
             holdWhile(dir, "hold-start");
             if (dir != null && Files.exists(Path.of(dir, "fail-start"))) {
                 throw new IllegalStateException("fail-start exists in " + dir);
+            }
+            if (System.getProperty("app.alsoListen") != null) {
+                Worker also = new Worker(System.getProperty("app.alsoListen"));
+                also.onMessage((connection, data) -> connection.send(ProcessHandle.current().pid() + " also"));
+                also.listen();
             }
         });
         web.onWorkerReload(w -> mark(dir, "reloaded-"));
