@@ -627,11 +627,12 @@ public final class Arbiter {
     }
 
     /**
-     * A reload replaces {@code worker}: it retires, no longer accepting (its replacement starts on
-     * its {@code draining}) and serving its open connections until {@link #stopWorker}, once the
-     * replacement is ready, the reload ends, or the master stops; or until {@link #resumeRetired},
-     * should the replacement fail. No kill deadline runs meanwhile: a replacement that never gets
-     * ready is killed after READY_TIMEOUT, which ends the reload.
+     * A reload replaces {@code worker}: it retires, freeing the addresses its replacement binds
+     * itself (the replacement starts on its {@code draining}) and serving on, accepting on the
+     * master's sockets, until {@link #stopWorker}, once the replacement is ready, the reload ends,
+     * or the master stops; or until {@link #resumeRetired}, should the replacement fail. No kill
+     * deadline runs meanwhile: a replacement that never gets ready is killed after READY_TIMEOUT,
+     * which ends the reload.
      */
     private void retire(WorkerProcess worker, boolean graceful) {
         if (!send(worker, retirement(graceful))) {
@@ -655,9 +656,9 @@ public final class Arbiter {
 
     /**
      * A reload's replacement in {@code slot} failed: the worker it replaced, retired but still
-     * serving, is told to accept again and takes the slot back (so a deploy of code that cannot
-     * start leaves every worker serving). Null when there is none to resume (it exited, or its
-     * channel is gone): the slot then starts the new code again, with backoff.
+     * serving, is told to bind what it freed again and takes the slot back (so a deploy of code
+     * that cannot start leaves every worker serving). Null when there is none to resume (it exited,
+     * or its channel is gone): the slot then starts the new code again, with backoff.
      */
     private WorkerProcess resumeRetired(Slot slot) {
         WorkerProcess old = live.stream().filter(w -> w.pid == slot.replacing && w.retiring).findFirst().orElse(null);

@@ -17,11 +17,12 @@ import java.nio.charset.StandardCharsets;
  *                                   Listeners.BALANCE_SLOT_BYTES per worker) attached
  *                   stop            close the listeners and connections, run onWorkerStop, exit 0
  *                   stop graceful   stop accepting; exit 0 once the last connection closed
- *                   retire MS       a reload replaces the worker: stop accepting (it answers
- *                                   draining) and serve the open connections on, timers and all,
- *                                   until a stop, which comes once the replacement is ready; then
- *                                   tell them to end over MS milliseconds, 2 ms apart at most
- *                   resume          (a retired worker) the replacement failed: accept again
+ *                   retire MS       a reload replaces the worker: close the addresses it bound
+ *                                   itself without reusePort (it answers draining) and serve on,
+ *                                   accepting on the others, until a stop, which comes once the
+ *                                   replacement is ready; then tell the connections to end over
+ *                                   MS milliseconds, 2 ms apart at most
+ *                   resume          (a retired worker) the replacement failed: bind those again
  *                   reload          (a reloadable = false worker) run onWorkerReload and go on
  *                   status          answer with a status message
  *                   connections     answer with a connections message
@@ -29,8 +30,8 @@ import java.nio.charset.StandardCharsets;
  *                   log TEXT        a line for the log file (TEXT may hold escaped newlines)
  *                   fail TEXT       why the worker is about to exit abnormally
  *                   stopping        the worker exits on purpose (a signal sent to it directly)
- *                   draining        after a stop or retire: it accepts no more connections (a
- *                                   reload starts the replacement now)
+ *                   draining        after a stop: it accepts no more connections; after a
+ *                                   retire: its replacement may bind (a reload starts it now)
  *                   status K=V ...  busy, connections, send_fail, timers, total_request
  *                   connections ROWS  one row per connection, rows split by newlines, fields by
  *                                   tabs: id, transport, protocol, local, remote, recv-q, send-q,

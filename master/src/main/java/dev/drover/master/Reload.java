@@ -7,11 +7,11 @@ import java.util.List;
 
 /**
  * One reload in progress: the slots whose reloadable workers are still to be replaced, strictly
- * one at a time (the old retires: it stops accepting and serves its open connections on; once it
- * has stopped accepting, or exited, start the new; once the new is READY, stop the old, which lets
- * its connections go over a second; next; should the new fail, the old accepts again and the
- * reload ends there). The reload is done when every replacement is READY and every old worker has
- * exited.
+ * one at a time (the old retires: it frees what the new must bind itself and serves on; once it
+ * has, or exited, start the new; once the new is READY, stop the old, which stops accepting and
+ * lets its connections go over a second; next; should the new fail, the old binds what it freed
+ * again and the reload ends there). The reload is done when every replacement is READY and every
+ * old worker has exited.
  */
 final class Reload {
     final boolean graceful;
@@ -19,7 +19,7 @@ final class Reload {
     final boolean recycle;
     final Deque<Slot> pending;
     final List<Reply> waiters = new ArrayList<>();
-    /** Old workers that stopped accepting and still serve or finish their connections. */
+    /** Old workers whose replacement started, serving on or finishing their connections. */
     final List<WorkerProcess> draining = new ArrayList<>();
     Slot current;
     int replaced;

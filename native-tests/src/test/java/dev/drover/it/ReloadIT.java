@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Issue 4, acceptance 1-3: reload, graceful reload, reloadable = false. */
 @Timeout(180)
@@ -45,12 +47,14 @@ class ReloadIT {
         }
     }
 
-    @Test
-    void reusePortWorkersHandTheirQueuedConnectionsOnWhereTheKernelAllows(@TempDir Path dir) throws Exception {
+    /** With count 1 too: the old worker keeps its socket until its replacement, bound beside it, is ready. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void reusePortWorkersHandTheirQueuedConnectionsOnWhereTheKernelAllows(int count, @TempDir Path dir) throws Exception {
         Path migrate = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
         String before = Files.exists(migrate) ? Files.readString(migrate).trim() : null;
         int port = Ports.free();
-        try (App app = new App(dir, PidApp.class, "-Dapp.count=2", "-Dapp.reusePort=true", "-Dapp.listen=http://127.0.0.1:" + port)) {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=" + count, "-Dapp.reusePort=true", "-Dapp.listen=http://127.0.0.1:" + port)) {
             app.start();
             if (before == null) {
                 assertTrue(app.log().contains("this kernel has no net.ipv4.tcp_migrate_req"), app.log());
@@ -127,9 +131,10 @@ class ReloadIT {
     }
 
     /**
-     * While its replacement starts, the old worker serves its open connections as before (closing
-     * nothing); once the replacement is ready it ends them: a client never waits on a worker that
-     * is not there yet, nor does a whole worker's worth of clients land on its siblings meanwhile.
+     * While its replacement starts, the old worker serves as before: its open connections (closing
+     * nothing) and new ones; once the replacement is ready it ends them: a client never waits on a
+     * worker that is not there yet, nor does a whole worker's worth of clients land on its siblings
+     * meanwhile.
      */
     @Test
     void theOldWorkerServesItsConnectionsUntilItsReplacementIsReady(@TempDir Path dir) throws Exception {
@@ -145,6 +150,7 @@ class ReloadIT {
                     assertEquals(old + " 0", answer.body());
                     assertFalse(answer.close(), "the old worker keeps its connection while its replacement starts: " + answer);
                 }
+                assertEquals(old + " 0", Http.get(app.port(), "/"), "and accepts new ones (count 1: nobody else would)");
             } finally {
                 Files.deleteIfExists(hold);
             }

@@ -210,13 +210,6 @@ final class AcceptBalance {
         left = true;
     }
 
-    /** This worker accepts again (its replacement failed): its slot holds its count again, and its next wake-up starts a burst. */
-    void rejoin() {
-        left = false;
-        engaged = false;
-        publish(open);
-    }
-
     /** Whether this worker should accept another connection in this wake-up. */
     boolean mayTakeMore() {
         if (aheadOfATakingSibling()) {

@@ -76,6 +76,8 @@ public final class WorkerRuntime {
     private boolean stopping;
     /** Whether its connections were told to end (a stop; a retired worker serves them until then). */
     private boolean draining;
+    /** Whether a reload replaces it: its replacement starts, and it serves on until its stop (or a resume). */
+    private boolean retired;
     /** Over how long a retired worker's connections are told to end once it is stopped (0: at once). */
     private long retiredSpreadNanos;
     private boolean finished;
@@ -299,11 +301,7 @@ public final class WorkerRuntime {
         return future;
     }
 
-    /**
-     * A listening channel and whose connections it takes. A retired worker takes the master's
-     * sockets off its loop (they stay open: their queue is its siblings' and its replacement's) and
-     * closes those it bound itself (their addresses are its replacement's); a resume undoes that.
-     */
+    /** A listening channel, whose connections it takes, and whether it is the master's socket. */
     private record Server(Channel channel, Worker listener, boolean handed) {}
 
     /** Registers {@code server}, whose connections are {@code listener}'s. */
@@ -456,7 +454,7 @@ public final class WorkerRuntime {
         if (open != null) {
             open.remove(connection.getId());
         }
-        if (draining && openConnections() == 0) { // not when retired: it waits for its stop or resume
+        if (draining && openConnections() == 0) { // not when only retired: it waits for its stop or resume
             finishStop();
         }
     }
@@ -567,7 +565,7 @@ public final class WorkerRuntime {
             }
             long spread = draining ? 0 : retiredSpreadNanos;
             draining = true;
-            servers.forEach(server -> server.channel().close()); // the master's sockets too, once a retire left them open
+            servers.forEach(server -> server.channel().close());
             stopAccepting();
             timers.delAll();
             List<NettyConnection> open = connectionsNow();
@@ -590,65 +588,67 @@ public final class WorkerRuntime {
     }
 
     /**
-     * A reload replaces this worker: it stops accepting at once (its replacement starts now) and
-     * goes on serving the connections it has, timers and all, as if nothing happened, until the
-     * master's {@code stop} once the replacement is ready; then it tells them to end over
-     * {@code spreadMillis} ({@link DrainPace}). So its clients are neither sent to its siblings
-     * while the replacement starts nor to the replacement all at once; and should the replacement
-     * fail, the master's {@code resume} has it accept again, as it was.
+     * A reload replaces this worker, whose replacement starts now: it frees the addresses the
+     * replacement must bind itself ({@link #exclusive}) and goes on serving as if nothing happened,
+     * accepting on the master's sockets and its reusePort ones, timers and all, until the master's
+     * {@code stop} once the replacement is ready; then it tells its connections to end over
+     * {@code spreadMillis} ({@link DrainPace}). So nobody waits for the replacement's start (with
+     * count 1, nobody else accepts meanwhile), its clients are not sent to its siblings, nor to the
+     * replacement all at once; and should the replacement fail, the master's {@code resume} has it
+     * bind those addresses again, as it was.
      */
     private void retire(long spreadMillis) {
         loop.execute(() -> {
-            if (stopping) {
+            if (stopping || retired) {
                 return;
             }
+            retired = true;
             retiredSpreadNanos = TimeUnit.MILLISECONDS.toNanos(spreadMillis);
-            servers.forEach(server -> {
-                if (server.handed()) {
-                    server.channel().deregister();
-                } else {
-                    server.channel().close();
-                }
-            });
-            stopAccepting();
+            servers.stream().filter(WorkerRuntime::exclusive).forEach(server -> server.channel().close());
+            tellMaster(ControlMessage.of(ControlMessage.DRAINING));
         });
     }
 
     /**
-     * Its replacement failed: a retired worker accepts again, on the master's sockets it kept and
-     * on the addresses it had bound itself (bound again; one taken meanwhile is logged and left).
+     * A listener that only one process may hold: an address this process bound without reusePort
+     * (a {@code listen()} in onWorkerStart), which its replacement binds in its own onWorkerStart.
      */
+    private static boolean exclusive(Server server) {
+        return !server.handed() && !server.listener().isReusePort();
+    }
+
+    /** Its replacement failed: a retired worker binds the addresses it freed again (one taken meanwhile is logged and left). */
     private void resume() {
         loop.execute(() -> {
-            if (!stopping || draining) {
+            if (!retired || stopping) {
                 return;
             }
-            stopping = false;
+            retired = false;
             retiredSpreadNanos = 0;
-            balance.rejoin();
             for (Server server : List.copyOf(servers)) {
-                if (server.handed()) {
-                    loop.register(server.channel());
-                    continue;
-                }
-                servers.remove(server);
-                try {
-                    serve(server.listener(), bind(server.listener()), false, AcceptBalance.none());
-                } catch (RuntimeException e) {
-                    log("cannot listen on " + server.listener().getListen() + " again: " + e.getMessage());
+                if (exclusive(server)) {
+                    servers.remove(server);
+                    try {
+                        serve(server.listener(), bind(server.listener()), false, AcceptBalance.none());
+                    } catch (RuntimeException e) {
+                        log("cannot listen on " + server.listener().getListen() + " again: " + e.getMessage());
+                    }
                 }
             }
-            log("its replacement failed: it accepts connections again");
+            log("its replacement failed: it serves on as before");
         });
     }
 
+    /** The worker is on its way out (the caller closed its listeners): no sibling waits for it. */
     private void stopAccepting() {
         if (stopping) {
             return;
         }
         stopping = true;
         balance.leave();
-        tellMaster(ControlMessage.of(ControlMessage.DRAINING));
+        if (!retired) {
+            tellMaster(ControlMessage.of(ControlMessage.DRAINING)); // a retired worker said so at its retire
+        }
     }
 
     private void finishStop() {

@@ -83,24 +83,6 @@ class AcceptBalanceTest {
     }
 
     @Test
-    void aWorkerThatRejoinsAfterItsReplacementFailedCountsAgain() {
-        bothAwake();
-        sibling.leave();
-        open(sibling, 3);
-        AcceptBalance failed = new AcceptBalance(page, 1, () -> now[0]); // its replacement, which died before taking any
-        failed.awake();
-        sibling.rejoin();
-        open(mine, AcceptBalance.SLACK + 3);
-        assertTrue(mine.mayTakeMore(), "its 3 connections, counted while it was out, are in its slot again");
-        mine.opened();
-        assertFalse(mine.mayTakeMore());
-        now[0] += AcceptBalance.LIVE_NANOS;
-        assertTrue(mine.mayTakeMore(), "a rejoined worker is waited for only while its acceptor runs");
-        sibling.awake();
-        assertFalse(mine.mayTakeMore());
-    }
-
-    @Test
     void aReplacementCountsFromNoneWhateverItsPredecessorLeft() {
         bothAwake();
         open(sibling, 50);
