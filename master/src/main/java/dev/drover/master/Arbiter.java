@@ -211,6 +211,7 @@ public final class Arbiter {
                 manage(now);
                 replaceHung(now);
                 recycleOverMemory(now);
+                recycleAgain(now);
                 advanceReload();
                 checkStarted();
                 checkWatch(now);
@@ -562,6 +563,8 @@ public final class Arbiter {
                 if (worker.state() == WorkerProcess.State.SPAWNED || worker.state() == WorkerProcess.State.READY) {
                     worker.moveTo(WorkerProcess.State.STOPPING);
                     worker.graceful = true; // it leaves on its own: no deadline until the master asks it to stop
+                } else if (worker.retiring) {
+                    worker.leaving = true; // a signal sent to it directly: should its replacement fail, it is not resumed
                 }
             }
             case ControlMessage.DRAINING -> onDraining(worker);
@@ -658,15 +661,20 @@ public final class Arbiter {
      * A reload's replacement in {@code slot} failed: the worker it replaced, retired but still
      * serving, is told to bind what it freed again and takes the slot back (so a deploy of code
      * that cannot start leaves every worker serving). Null when there is none to resume (it exited,
-     * or its channel is gone): the slot then starts the new code again, with backoff.
+     * is leaving on its own, or its channel is gone): the slot then starts the new code again, with
+     * backoff. A worn worker (maxRequests, maxMemory) is recycled again after {@code backoff}.
      */
-    private WorkerProcess resumeRetired(Slot slot) {
-        WorkerProcess old = live.stream().filter(w -> w.pid == slot.replacing && w.retiring).findFirst().orElse(null);
+    private WorkerProcess resumeRetired(Slot slot, Duration backoff) {
+        WorkerProcess old = live.stream().filter(w -> w.pid == slot.replacing && w.retiring && !w.leaving).findFirst().orElse(null);
         if (old == null || !send(old, ControlMessage.of(ControlMessage.RESUME))) {
             return null;
         }
+        long now = System.nanoTime();
         old.resume();
-        old.lastBeatNanos = System.nanoTime();
+        old.lastBeatNanos = now;
+        if (old.recycling) {
+            old.recycleAgainAtNanos = now + Math.max(SECOND, backoff.toNanos());
+        }
         slot.process = old;
         reload.draining.remove(old);
         return old;
@@ -784,7 +792,8 @@ public final class Arbiter {
         if (reload != null && reload.current == slot && worker.pid != slot.replacing && !worker.everReady()) {
             String failed = "the new " + worker + " exited with status " + status + " before it was ready"
                     + (worker.failure() != null ? ": " + worker.failure().lines().findFirst().orElse("") : "");
-            WorkerProcess old = resumeRetired(slot);
+            WorkerProcess old = resumeRetired(slot, slot.backoff.next(Duration.ofNanos(System.nanoTime() - worker.spawnedAtNanos), false,
+                    status.killedBySignal()));
             abortReload(old == null ? failed : failed + "; " + old + " serves on with the code it had");
             if (old != null) {
                 return;
@@ -893,9 +902,21 @@ public final class Arbiter {
             return;
         }
         worker.recycling = true;
+        worker.recycleReason = why;
         log(worker + " id " + worker.id + " " + why + "; replacing it gracefully");
         recycles.add(worker);
         advanceReload();
+    }
+
+    /** A worn worker whose replacement failed (it was resumed) is recycled again once its slot's backoff passed. */
+    private void recycleAgain(long now) {
+        for (WorkerProcess worker : List.copyOf(live)) {
+            if (worker.recycleAgainAtNanos != 0 && now - worker.recycleAgainAtNanos >= 0) {
+                worker.recycleAgainAtNanos = 0;
+                worker.recycling = false;
+                recycle(worker, worker.recycleReason + " (again: its last replacement failed)");
+            }
+        }
     }
 
     /** Starts the queued recycles, as one graceful reload of their slots, when no reload runs. */

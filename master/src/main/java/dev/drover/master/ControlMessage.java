@@ -31,7 +31,8 @@ import java.nio.charset.StandardCharsets;
  *                   fail TEXT       why the worker is about to exit abnormally
  *                   stopping        the worker exits on purpose (a signal sent to it directly)
  *                   draining        after a stop: it accepts no more connections; after a
- *                                   retire: its replacement may bind (a reload starts it now)
+ *                                   retire (and not again at its stop): its replacement may bind
+ *                                   (a reload starts it now)
  *                   status K=V ...  busy, connections, send_fail, timers, total_request
  *                   connections ROWS  one row per connection, rows split by newlines, fields by
  *                                   tabs: id, transport, protocol, local, remote, recv-q, send-q,

@@ -26,12 +26,17 @@ final class WorkerProcess {
     long killedAtNanos;
     /** Whether the stop was graceful (connections finish). */
     boolean graceful;
-    /** Whether a reload replaces it and it serves its open connections until its stop (its replacement's READY). */
+    /** Whether a reload replaces it: it serves on until its stop (its replacement's READY), or its resume. */
     boolean retiring;
+    /** Whether, retiring, it said it stops on its own (a signal sent to it directly): it is not resumed. */
+    boolean leaving;
     /** When its event loop last showed life: READY, then each heartbeat (System.nanoTime). */
     long lastBeatNanos;
-    /** Whether it is to be replaced for maxRequests or maxMemory. */
+    /** Whether it is to be replaced for maxRequests or maxMemory (and why, for the log). */
     boolean recycling;
+    String recycleReason;
+    /** When to recycle it again (System.nanoTime), its last replacement having failed; 0 for never. */
+    long recycleAgainAtNanos;
     /** More control messages than this in a second is a flood: the worker is killed. */
     static final int MAX_MESSAGES_PER_SECOND = 10_000;
     private long floodWindowNanos;

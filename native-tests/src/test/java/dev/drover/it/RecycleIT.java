@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.it.apps.PidApp;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -57,6 +58,30 @@ class RecycleIT {
                     () -> "log:\n" + app.log());
             assertTrue(app.log().contains("over its maxMemory of 1 MiB; replacing it gracefully"), app.log());
             assertTrue(Http.tryGet(app.port(), "/") != null, "the group still answers");
+        }
+    }
+
+    /**
+     * A worn worker whose replacement fails serves on (as a reload's old worker does), and is
+     * recycled again after its slot's backoff, until a replacement starts.
+     */
+    @Test
+    void aWornWorkerWhoseReplacementFailsServesOnAndIsRecycledAgain(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.maxRequests=3", "-Dapp.dir=" + dir)) {
+            app.start();
+            long worn = app.workers().get(0).pid();
+            Files.createFile(dir.resolve("fail-start"));
+            for (int i = 0; i < 3; i++) {
+                assertEquals(worn + " 0", Http.get(app.port(), "/"));
+            }
+            Await.until("its replacement failed twice", Duration.ofSeconds(60),
+                    () -> count(Pattern.compile("worker\\[web:" + worn + "\\] serves on with the code it had").matcher(app.log())) >= 2,
+                    () -> "log:\n" + app.log());
+            assertTrue(app.log().contains("served 3 messages, its maxRequests (again: its last replacement failed); replacing it gracefully"), app.log());
+            assertEquals(worn + " 0", Http.get(app.port(), "/"), "the worn worker serves on meanwhile");
+            Files.delete(dir.resolve("fail-start"));
+            Await.until("a replacement started", Duration.ofSeconds(90), () -> !Processes.alive(worn) && app.workers().stream()
+                    .anyMatch(w -> w.pid() != worn && "ready".equals(w.state())), () -> "log:\n" + app.log());
         }
     }
 

@@ -408,7 +408,7 @@ public final class WorkerRuntime {
         }
     }
 
-    /** Whether this worker is on its way out (its listeners closed, its connections draining or retired). */
+    /** Whether this worker is on its way out (stopped: its listeners closed, its connections draining). */
     public boolean isStopping() {
         return stopping;
     }
@@ -626,7 +626,7 @@ public final class WorkerRuntime {
             retired = false;
             retiredSpreadNanos = 0;
             for (Server server : List.copyOf(servers)) {
-                if (exclusive(server)) {
+                if (exclusive(server) && !server.channel().isOpen()) {
                     servers.remove(server);
                     try {
                         serve(server.listener(), bind(server.listener()), false, AcceptBalance.none());
@@ -636,6 +636,9 @@ public final class WorkerRuntime {
                 }
             }
             log("its replacement failed: it serves on as before");
+            if (maxRequests > 0 && totalRequests.get() >= maxRequests) { // reached while retired, when the master ignores it
+                control.send(ControlMessage.of(ControlMessage.RECYCLE, Long.toString(maxRequests)));
+            }
         });
     }
 
