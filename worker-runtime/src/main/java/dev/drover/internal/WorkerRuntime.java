@@ -628,10 +628,15 @@ public final class WorkerRuntime {
             for (Server server : List.copyOf(servers)) {
                 if (exclusive(server) && !server.channel().isOpen()) {
                     servers.remove(server);
+                    String again = "cannot listen on " + server.listener().getListen() + " again: ";
                     try {
-                        serve(server.listener(), bind(server.listener()), false, AcceptBalance.none());
+                        serve(server.listener(), bind(server.listener()), false, AcceptBalance.none()).addListener(done -> {
+                            if (!done.isSuccess()) {
+                                log(again + done.cause());
+                            }
+                        });
                     } catch (RuntimeException e) {
-                        log("cannot listen on " + server.listener().getListen() + " again: " + e.getMessage());
+                        log(again + e.getMessage());
                     }
                 }
             }
