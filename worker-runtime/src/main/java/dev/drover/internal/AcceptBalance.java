@@ -42,14 +42,21 @@ import java.util.function.LongSupplier;
  * maps the page, and a worker looks at those slots only.
  */
 final class AcceptBalance {
-    /** How many connections a worker may hold above a taking sibling before it stops accepting. */
-    static final int SLACK = 8;
+    /**
+     * How many connections a worker may hold above a taking sibling before it stops accepting. With
+     * 8, 64 connections opened at once split up to 28 / 36 and the p99 at {@code wrk -c64} followed:
+     * with 2, 31 / 33 at worst, and p99 lower in 9 of 12 alternating rounds (medians 4.54 / 4.49 ms
+     * against 4.75 / 4.86; nginx 4.66 / 5.30), the same at 1,000 connections and with a connection
+     * per request. (With 1, when a stopped worker asked again every millisecond, bursts of 1,000 were
+     * paced by the asking: p99 40-286 ms.)
+     */
+    static final int SLACK = 2;
     /** A sibling whose acceptor has not run for this long is not waited for. */
     static final long LIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /**
      * How often a worker that left connections to a sibling asks whether it may accept again. Two
-     * workers sharing a burst take turns (each stops 8 ahead of the other), and until the one that
-     * stopped asks again, the connections wait for the other alone: with 1 ms, clients opening a
+     * workers sharing a burst take turns (each stops {@link #SLACK} ahead of the other), and until the one that
+     * stopped asks again, the connections wait for the other alone (measured with a slack of 8): with 1 ms, clients opening a
      * connection per request ({@code wrk -c64 -H 'Connection: close'}) got 15,800 requests/s against
      * 26,100 with 100 us (50 us: 25,900; no balance: 27,000-28,400; nginx 30,800), and 1,000
      * connections opened at once waited in the queue for 82-91 ms against 51-60.
