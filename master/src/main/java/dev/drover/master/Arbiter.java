@@ -789,18 +789,17 @@ public final class Arbiter {
             beginStop(false);
             return;
         }
+        Duration lived = Duration.ofNanos(System.nanoTime() - worker.spawnedAtNanos);
+        Duration delay = asked ? Duration.ZERO : slot.backoff.next(lived, worker.everReady(), status.killedBySignal());
         if (reload != null && reload.current == slot && worker.pid != slot.replacing && !worker.everReady()) {
             String failed = "the new " + worker + " exited with status " + status + " before it was ready"
                     + (worker.failure() != null ? ": " + worker.failure().lines().findFirst().orElse("") : "");
-            WorkerProcess old = resumeRetired(slot, slot.backoff.next(Duration.ofNanos(System.nanoTime() - worker.spawnedAtNanos), false,
-                    status.killedBySignal()));
+            WorkerProcess old = resumeRetired(slot, delay);
             abortReload(old == null ? failed : failed + "; " + old + " serves on with the code it had");
             if (old != null) {
                 return;
             }
         }
-        Duration lived = Duration.ofNanos(System.nanoTime() - worker.spawnedAtNanos);
-        Duration delay = asked ? Duration.ZERO : slot.backoff.next(lived, worker.everReady(), status.killedBySignal());
         slot.notBeforeNanos = System.nanoTime() + delay.toNanos();
         if (!delay.isZero()) {
             log("worker[" + worker.group.name() + "] id " + worker.id + " died " + lived.toMillis() + " ms after its start; respawning in "
