@@ -55,11 +55,12 @@ final class AcceptBalance {
     static final long LIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /**
      * How often a worker that left connections to a sibling asks whether it may accept again. Two
-     * workers sharing a burst take turns (each stops {@link #SLACK} ahead of the other), and until the one that
-     * stopped asks again, the connections wait for the other alone (measured with a slack of 8): with 1 ms, clients opening a
-     * connection per request ({@code wrk -c64 -H 'Connection: close'}) got 15,800 requests/s against
-     * 26,100 with 100 us (50 us: 25,900; no balance: 27,000-28,400; nginx 30,800), and 1,000
-     * connections opened at once waited in the queue for 82-91 ms against 51-60.
+     * workers sharing a burst take turns (each stops {@link #SLACK} ahead of the other), and until
+     * the one that stopped asks again, the connections wait for the other alone (measured with a
+     * slack of 8): with 1 ms, clients opening a connection per request ({@code wrk -c64 -H
+     * 'Connection: close'}) got 15,800 requests/s against 26,100 with 100 us (50 us: 25,900; no
+     * balance: 27,000-28,400; nginx 30,800), and 1,000 connections opened at once waited in the queue
+     * for 82-91 ms against 51-60.
      */
     static final long YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 

@@ -431,8 +431,13 @@ public final class WorkerRuntime {
 
     void requestArrived() {
         if (totalRequests.incrementAndGet() == maxRequests && !rehearsing) {
-            control.send(ControlMessage.of(ControlMessage.RECYCLE, Long.toString(maxRequests)));
+            askToBeRecycled();
         }
+    }
+
+    /** It served its maxRequests: the master replaces it gracefully. */
+    private void askToBeRecycled() {
+        control.send(ControlMessage.of(ControlMessage.RECYCLE, Long.toString(maxRequests)));
     }
 
     void sendFailed() {
@@ -642,7 +647,7 @@ public final class WorkerRuntime {
             }
             log("its replacement failed: it serves on as before");
             if (maxRequests > 0 && totalRequests.get() >= maxRequests) { // reached while retired, when the master ignores it
-                control.send(ControlMessage.of(ControlMessage.RECYCLE, Long.toString(maxRequests)));
+                askToBeRecycled();
             }
         });
     }
