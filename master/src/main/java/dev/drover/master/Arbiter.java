@@ -3,6 +3,7 @@ package dev.drover.master;
 import dev.drover.master.os.ExitStatus;
 import dev.drover.master.os.Os;
 import dev.drover.master.os.OsException;
+import dev.drover.master.os.Received;
 import dev.drover.master.os.Signals;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -52,6 +53,10 @@ public final class Arbiter {
      * once: its replacement's cold JVM then takes its clients over a second rather than in one burst.
      */
     static final Duration RETIRE_SPREAD = Duration.ofSeconds(1);
+    /** The most listeners a retiring worker may lend at once; more is abuse. */
+    static final int MAX_LENT = 64;
+    /** A lending worker's reads (recvmsg, native memory each): its lines until draining are short. */
+    private static final int LENDING_READ_BYTES = 16 * 1024;
     /** How long a restart waits for the new master's workers. */
     static final Duration UPGRADE_TIMEOUT = Duration.ofSeconds(180);
     private static final long SECOND = 1_000_000_000L;
@@ -424,7 +429,7 @@ public final class Arbiter {
                     spawn(slot);
                 }
             }
-            group.trim();
+            group.trim().forEach(this::closeLent);
         }
     }
 
@@ -461,7 +466,7 @@ public final class Arbiter {
         live.add(worker);
         int[] fds = listeners.fdsFor(slot.group);
         try {
-            handOver(pair[0], fds, balancePage(slot.group));
+            WorkerHandoff.send(os, pair[0], fds, balancePage(slot.group), slot.lent);
             os.setNonBlocking(pair[0], true);
         } catch (OsException e) {
             log(worker + " cannot be handed its sockets: " + e.getMessage() + "; killing it (SIGKILL)");
@@ -481,23 +486,6 @@ public final class Arbiter {
     }
 
     /**
-     * Hands a new worker its listening sockets on its (still blocking) channel: the line
-     * {@code listen N} (or {@code listen N balance}), then each socket, and the group's balance page
-     * if it has one, attached to a one-byte message of its own, which the worker receives with
-     * Netty's native recvFd, so its start needs no other native library.
-     */
-    private void handOver(int channel, int[] fds, int balance) {
-        String count = Integer.toString(fds.length);
-        os.sendWithFds(channel, ControlMessage.of(ControlMessage.LISTEN, balance < 0 ? count : count + " " + ControlMessage.BALANCE).encode(), new int[0]);
-        for (int fd : fds) {
-            os.sendWithFds(channel, new byte[] {0}, new int[] {fd});
-        }
-        if (balance >= 0) {
-            os.sendWithFds(channel, new byte[] {0}, new int[] {balance});
-        }
-    }
-
-    /**
      * Reads a worker's messages. A broken channel (ECONNRESET when a worker dies with unread
      * messages) counts as its end; one worker's trouble never leaves this method.
      */
@@ -505,7 +493,7 @@ public final class Arbiter {
         int count;
         List<String> lines;
         try {
-            count = os.read(worker.channelFd(), buffer);
+            count = worker.lending ? receiveLending(worker) : os.read(worker.channelFd(), buffer);
             lines = count > 0 ? worker.lines.add(buffer, count) : List.of();
         } catch (OsException broken) {
             count = 0;
@@ -517,6 +505,11 @@ public final class Arbiter {
         if (count == 0) {
             os.close(worker.channelFd());
             worker.channelClosed();
+            closeArrived(worker);
+            return;
+        }
+        if (worker.arrivedFds.size() > MAX_LENT) {
+            killForChannelAbuse(worker, "sent over " + MAX_LENT + " descriptors");
             return;
         }
         long now = System.nanoTime();
@@ -538,6 +531,61 @@ public final class Arbiter {
     }
 
     /**
+     * Reads a lending worker's channel ({@link WorkerProcess#lending}) with recvmsg, into the
+     * buffer: each listener it lends comes as a descriptor on a NUL byte, which the kernel gives as
+     * the last byte of a read, ahead of its {@code listener} line. Returns the bytes of lines read,
+     * -1 for none, 0 at the end of the stream.
+     */
+    private int receiveLending(WorkerProcess worker) {
+        Received received = os.receiveWithFds(worker.channelFd(), LENDING_READ_BYTES, 1);
+        if (received.wouldBlock()) {
+            return -1;
+        }
+        byte[] data = received.data();
+        int count = data.length;
+        for (int fd : received.fds()) {
+            worker.arrivedFds.add(fd);
+        }
+        if (received.fds().length > 0) {
+            count--; // the descriptor's NUL, last (a read ends with the message carrying descriptors)
+        }
+        System.arraycopy(data, 0, buffer, 0, Math.max(0, count));
+        return received.fds().length > 0 && count <= 0 ? -1 : count;
+    }
+
+    /**
+     * A retiring worker lends its replacement a listener it bound itself: the master keeps the
+     * descriptor in the worker's slot ({@link Slot#lent}). One that comes otherwise is closed.
+     */
+    private void onListener(WorkerProcess worker, String key) {
+        Integer fd = worker.arrivedFds.poll();
+        if (fd == null) {
+            log(worker + " lent a listener (" + key + ") without its descriptor; its replacement binds the address itself");
+            return;
+        }
+        Slot slot = slotOf(worker);
+        if (slot == null || slot.replacing != worker.pid || !worker.retiring || slot.lent.containsKey(key)) {
+            os.close(fd);
+            return;
+        }
+        slot.lent.put(key, fd);
+    }
+
+    /** Closes the descriptors a worker sent that no {@code listener} line claimed. */
+    private void closeArrived(WorkerProcess worker) {
+        worker.lending = false;
+        for (Integer fd = worker.arrivedFds.poll(); fd != null; fd = worker.arrivedFds.poll()) {
+            os.close(fd);
+        }
+    }
+
+    /** Closes the master's copies of the listeners lent in {@code slot}: a worker of it is ready, the old one serves on, or the slot is gone. */
+    private void closeLent(Slot slot) {
+        slot.lent.values().forEach(os::close);
+        slot.lent.clear();
+    }
+
+    /**
      * A worker that breaks the control protocol (garbage, a flood, a line too long) is killed and
      * replaced: the master stops reading it, so whatever it sends cannot cost the master more.
      */
@@ -547,6 +595,7 @@ public final class Arbiter {
         os.close(worker.channelFd());
         worker.channelClosed();
         worker.lines.clear();
+        closeArrived(worker);
     }
 
     private static String abbreviate(String line) {
@@ -568,6 +617,7 @@ public final class Arbiter {
                 }
             }
             case ControlMessage.DRAINING -> onDraining(worker);
+            case ControlMessage.LISTENER -> onListener(worker, message.argument());
             case ControlMessage.STATUS, ControlMessage.CONNECTIONS ->
                     queries.forEach(q -> q.answer(worker, message.type(), message.argument()));
             case ControlMessage.BEAT -> worker.lastBeatNanos = System.nanoTime();
@@ -586,6 +636,7 @@ public final class Arbiter {
      * worker, not a start and a drain. (An older worker that never says so is replaced when it exits.)
      */
     private void onDraining(WorkerProcess worker) {
+        closeArrived(worker); // its listeners came before
         Slot slot = reload == null ? null : reload.current;
         if (slot == null || slot.process != worker || slot.replacing != worker.pid) {
             return;
@@ -604,6 +655,10 @@ public final class Arbiter {
         long millis = (System.nanoTime() - worker.spawnedAtNanos) / 1_000_000;
         log(worker + " id " + worker.id + " ready in " + millis + " ms");
         spawner.archive().ready(worker.pid);
+        Slot slot = slotOf(worker);
+        if (slot != null) {
+            closeLent(slot); // it took what it listens on
+        }
     }
 
     /** Asks a worker to stop; SIGKILL follows after stopTimeout (graceful: gracefulTimeout, if any). */
@@ -630,36 +685,38 @@ public final class Arbiter {
     }
 
     /**
-     * A reload replaces {@code worker}: it retires, freeing the addresses its replacement binds
-     * itself (the replacement starts on its {@code draining}) and serving on, accepting on the
-     * master's sockets, until {@link #stopWorker}, once the replacement is ready, the reload ends,
+     * A reload replaces {@code worker}: it retires, lending the listeners it bound itself to its
+     * replacement ({@link #onListener}; the replacement starts on its {@code draining}) and serving
+     * on, accepting on all of them, until {@link #stopWorker}, once the replacement is ready, the reload ends,
      * or the master stops; or until {@link #resumeRetired}, should the replacement fail. No kill
      * deadline runs meanwhile: a replacement that never gets ready is killed after READY_TIMEOUT,
      * which ends the reload.
      */
     private void retire(WorkerProcess worker, boolean graceful) {
-        if (!send(worker, retirement(graceful))) {
+        if (!send(worker, retirement(graceful, true))) {
             stopWorker(worker, graceful);
             return;
         }
         worker.moveTo(WorkerProcess.State.STOPPING);
         worker.graceful = graceful;
         worker.retiring = true;
+        worker.lending = true;
     }
 
     /**
      * The {@code retire} message, with over how long the worker's connections are told to end once
-     * its replacement is ready: a second, or half the time its stop may take if that is shorter.
+     * its replacement is ready: a second, or half the time its stop may take if that is shorter;
+     * {@code lend}: the worker lends its own listeners to its replacement instead of closing them.
      */
-    private ControlMessage retirement(boolean graceful) {
+    private ControlMessage retirement(boolean graceful, boolean lend) {
         Duration limit = graceful ? app.gracefulTimeout() : app.stopTimeout();
         long spread = limit == null ? RETIRE_SPREAD.toMillis() : Math.min(RETIRE_SPREAD.toMillis(), limit.toMillis() / 2);
-        return ControlMessage.of(ControlMessage.RETIRE, Long.toString(spread));
+        return ControlMessage.of(ControlMessage.RETIRE, spread + (lend ? " " + ControlMessage.LEND : ""));
     }
 
     /**
      * A reload's replacement in {@code slot} failed: the worker it replaced, retired but still
-     * serving, is told to bind what it freed again and takes the slot back (so a deploy of code
+     * serving, is told so and takes the slot back (so a deploy of code
      * that cannot start leaves every worker serving). Null when there is none to resume (it exited,
      * is leaving on its own, or its channel is gone): the slot then starts the new code again, with
      * backoff. A worn worker (maxRequests, maxMemory) is recycled again after {@code backoff}.
@@ -677,6 +734,7 @@ public final class Arbiter {
         }
         slot.process = old;
         reload.draining.remove(old);
+        closeLent(slot); // it holds them still
         return old;
     }
 
@@ -763,6 +821,7 @@ public final class Arbiter {
             os.close(worker.channelFd());
             worker.channelClosed();
         }
+        closeArrived(worker);
         boolean asked = worker.state() == WorkerProcess.State.STOPPING;
         worker.moveTo(WorkerProcess.State.EXITED);
         live.remove(worker);
@@ -1232,7 +1291,7 @@ public final class Arbiter {
         done.reply.out(message);
         stopWaiters.add(done.reply);
         // The successor's workers, cold, take this master's workers' clients over a second, not in one burst.
-        ControlMessage retirement = retirement(done.graceful);
+        ControlMessage retirement = retirement(done.graceful, false);
         live.stream().filter(w -> w.state() == WorkerProcess.State.READY).forEach(w -> send(w, retirement));
         beginStop(done.graceful);
     }
@@ -1314,6 +1373,7 @@ public final class Arbiter {
 
     private int finish(int code, String failure) {
         operator.close();
+        groups.forEach(g -> g.slots.forEach(this::closeLent));
         spawner.archive().close();
         if (ownsFiles) {
             listeners.close();

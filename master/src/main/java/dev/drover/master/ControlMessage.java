@@ -17,12 +17,20 @@ import java.nio.charset.StandardCharsets;
  *                                   Listeners.BALANCE_SLOT_BYTES per worker) attached
  *                   stop            close the listeners and connections, run onWorkerStop, exit 0
  *                   stop graceful   stop accepting; exit 0 once the last connection closed
- *                   retire MS       a reload replaces the worker: close the addresses it bound
- *                                   itself without reusePort (it answers draining) and serve on,
- *                                   accepting on the others, until a stop, which comes once the
- *                                   replacement is ready; then tell the connections to end over
- *                                   MS milliseconds, 2 ms apart at most
- *                   resume          (a retired worker) the replacement failed: bind those again
+ *                   listen N [balance] lent K  the same, then K times: the line lent KEY and a
+ *                                   one-byte message with the listening socket of that socket key
+ *                                   (ListenAddress.socketKey) attached, which a listen() of an
+ *                                   address with that key takes instead of binding it; the worker
+ *                                   closes those it has not taken once it is ready
+ *                   retire MS       the old master's workers on a restart: close the addresses they
+ *                                   bound themselves without reusePort (they answer draining) and
+ *                                   serve on, accepting on the others, until a stop; then tell the
+ *                                   connections to end over MS milliseconds, 2 ms apart at most
+ *                   retire MS lend  a reload replaces the worker: it keeps every listener and
+ *                                   serves on, and lends the master those it bound itself without
+ *                                   reusePort (listener messages, then draining), for its
+ *                                   replacement; a stop comes once the replacement is ready
+ *                   resume          (a retired worker) the replacement failed: serve on as before
  *                   reload          (a reloadable = false worker) run onWorkerReload and go on
  *                   status          answer with a status message
  *                   connections     answer with a connections message
@@ -33,6 +41,9 @@ import java.nio.charset.StandardCharsets;
  *                   draining        after a stop: it accepts no more connections; after a
  *                                   retire (and not again at its stop): its replacement may bind
  *                                   (a reload starts it now)
+ *                   listener KEY    (after retire MS lend, before draining) a listening socket it
+ *                                   bound itself, of socket key KEY, attached to the one-byte
+ *                                   message (a NUL) just before this line
  *                   status K=V ...  busy, connections, send_fail, timers, total_request
  *                   connections ROWS  one row per connection, rows split by newlines, fields by
  *                                   tabs: id, transport, protocol, local, remote, recv-q, send-q,
@@ -62,6 +73,11 @@ public record ControlMessage(String type, String argument) {
     public static final String COMMAND = "command";
     public static final String BEAT = "beat";
     public static final String RECYCLE = "recycle";
+    public static final String LISTENER = "listener";
+    /** The word of {@code listen N ... lent K} and of each lent socket's line. */
+    public static final String LENT = "lent";
+    /** The argument of {@code retire} after its milliseconds that lends the worker's own listeners to its replacement. */
+    public static final String LEND = "lend";
     /** The word after {@code listen N} when the group's balance page follows the sockets. */
     public static final String BALANCE = "balance";
     /** The argument of {@code stop} that makes it graceful. */

@@ -35,9 +35,12 @@ final class Group {
     }
 
     /** Drops the slots beyond the count whose worker is gone. */
-    void trim() {
+    /** Drops the empty slots past the count; returns them. */
+    List<Slot> trim() {
+        List<Slot> removed = new ArrayList<>();
         while (slots.size() > count && slots.get(slots.size() - 1).process == null) {
-            slots.remove(slots.size() - 1);
+            removed.add(slots.remove(slots.size() - 1));
         }
+        return removed;
     }
 }

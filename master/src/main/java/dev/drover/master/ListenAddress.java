@@ -72,6 +72,16 @@ public record ListenAddress(String protocol, String host, int port) {
         return new ListenAddress(protocol, host, newPort);
     }
 
+    /**
+     * The socket bound to this address, whatever protocol speaks over it: {@code tcp 0.0.0.0:5678},
+     * {@code udp [::1]:9292}, {@code unix /run/app.sock}. A reload lends a worker's own listeners to
+     * its replacement by this key.
+     */
+    public String socketKey() {
+        String kind = isUnix() ? "unix" : isUdp() ? "udp" : "tcp";
+        return kind + " " + toString().substring(protocol.length() + 3);
+    }
+
     @Override
     public String toString() {
         if (isUnix()) {

@@ -1,5 +1,8 @@
 package dev.drover.master;
 
+import java.util.ArrayDeque;
+import java.util.Queue;
+
 /**
  * One worker JVM as the master tracks it, from spawn to reap. Its state moves forward,
  * {@code SPAWNED → READY → STOPPING → EXITED} (a worker may also stop or exit before it was ready),
@@ -30,6 +33,10 @@ final class WorkerProcess {
     boolean retiring;
     /** Whether, retiring, it said it stops on its own (a signal sent to it directly): it is not resumed. */
     boolean leaving;
+    /** Whether it was told to lend its own listeners (retire ... lend) and has not said draining yet: its channel is read with recvmsg. */
+    boolean lending;
+    /** Descriptors it sent that wait for their {@code listener} line. */
+    final Queue<Integer> arrivedFds = new ArrayDeque<>();
     /** When its event loop last showed life: READY, then each heartbeat (System.nanoTime). */
     long lastBeatNanos;
     /** Whether it is to be replaced for maxRequests or maxMemory (and why, for the log). */

@@ -23,4 +23,13 @@ class ListenAddressTest {
             assertTrue(e.getMessage().contains(bad), e.getMessage());
         }
     }
+
+    @Test
+    void aSocketKeyNamesTheSocketWhateverProtocolSpeaksOverIt() {
+        assertEquals("tcp 0.0.0.0:5678", ListenAddress.parse("text://0.0.0.0:5678").socketKey());
+        assertEquals("tcp 0.0.0.0:5678", ListenAddress.parse("frame://0.0.0.0:5678").socketKey());
+        assertEquals("tcp [::1]:8080", ListenAddress.parse("websocket://[::1]:8080").socketKey());
+        assertEquals("udp 127.0.0.1:9292", ListenAddress.parse("udp://127.0.0.1:9292").socketKey());
+        assertEquals("unix /run/app.sock", ListenAddress.parse("unix:///run/app.sock").socketKey());
+    }
 }

@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.it.apps.PidApp;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -160,6 +165,67 @@ class ReloadIT {
             String log = app.log().substring(app.log().indexOf("reloading"));
             assertTrue(log.indexOf(" ready in ") < log.indexOf("worker[web:" + old + "] exit with status 0"), log);
             assertTrue(app.workers().get(0).pid() != old);
+        }
+    }
+
+    /**
+     * An address a worker bound itself with listen() in onWorkerStart (count 1, no reusePort: one
+     * process may hold it) stays open across a reload: the old worker serves it while its
+     * replacement starts, lends the socket to the master, and the replacement's listen() takes it.
+     * A client polling it throughout is never refused (before, the old worker closed it at the
+     * reload's start and it refused connections until the replacement had bound it).
+     */
+    @Test
+    void anAddressBoundWithListenIsNeverClosedAcrossAReload(@TempDir Path dir) throws Exception {
+        int also = Ports.free();
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir, "-Dapp.alsoListen=http://127.0.0.1:" + also)) {
+            app.start();
+            long old = app.workers().get(0).pid();
+            assertEquals(old + " also", Http.get(also, "/"));
+            AtomicBoolean reloading = new AtomicBoolean(true);
+            CompletableFuture<List<String>> polled = Async.call(() -> {
+                List<String> answers = new ArrayList<>();
+                while (reloading.get()) {
+                    answers.add(Http.tryGet(also, "/"));
+                    LockSupport.parkNanos(1_000_000); // a client's pace, not a wait for anything
+                }
+                return answers;
+            });
+            Path hold = Files.createFile(dir.resolve("hold-start"));
+            Process reload = app.launch("reload");
+            try {
+                Await.until("the replacement runs onWorkerStart", Duration.ofSeconds(30), () -> !App.markers(dir, "starting-").isEmpty());
+                assertEquals(old + " also", Http.get(also, "/"), "the old worker serves the address while its replacement starts");
+            } finally {
+                Files.deleteIfExists(hold);
+            }
+            assertTrue(reload.waitFor(60, TimeUnit.SECONDS), "reload returned");
+            assertEquals(0, reload.exitValue(), app.log());
+            long now = app.workers().get(0).pid();
+            Await.until("the replacement serves the address", Duration.ofSeconds(10), () -> (now + " also").equals(Http.tryGet(also, "/")));
+            reloading.set(false);
+            List<String> answers = polled.get(30, TimeUnit.SECONDS);
+            assertFalse(answers.contains(null), "a connection failed during the reload: " + answers.stream().distinct().toList());
+            assertTrue(answers.contains(old + " also") && answers.contains(now + " also"), answers.stream().distinct().toList().toString());
+        }
+    }
+
+    /** A replacement whose code no longer listens on a lent address has it closed as it gets ready: no process keeps it. */
+    @Test
+    void aLentAddressTheNewCodeDoesNotListenOnIsClosed(@TempDir Path dir) throws Exception {
+        int also = Ports.free();
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir, "-Dapp.alsoListen=http://127.0.0.1:" + also)) {
+            app.start();
+            long old = app.workers().get(0).pid();
+            assertEquals(old + " also", Http.get(also, "/"));
+            Files.createFile(dir.resolve("no-also"));
+            App.Result reload = app.run("reload");
+            assertEquals(0, reload.code(), reload.all());
+            Await.until("the old worker exited", Duration.ofSeconds(10), () -> !Processes.alive(old));
+            assertTrue(app.log().contains("lent on tcp 127.0.0.1:" + also + " was not listened on again: closed"), app.log());
+            try (ServerSocket free = new ServerSocket()) {
+                free.bind(new InetSocketAddress("127.0.0.1", also)); // fails while any process (the master too) holds it
+            }
         }
     }
 

@@ -25,6 +25,12 @@ final class ControlClient {
         send(ControlMessage.of(ControlMessage.READY));
     }
 
+    /** Lends the master a listening socket this worker bound itself, of socket key {@code key}, for its replacement (a reload). */
+    void lend(int fd, String key) {
+        channel.sendFd(fd);
+        send(ControlMessage.of(ControlMessage.LISTENER, key));
+    }
+
     /** A line for the master's log file, written with this worker's pid. */
     void log(String text) {
         send(ControlMessage.of(ControlMessage.LOG, text));

@@ -81,6 +81,17 @@ final class ControlSocket {
         return inputShut;
     }
 
+    /** Sends the master {@code descriptor}, attached to a one-byte message (a NUL), blocking. */
+    synchronized void sendFd(int descriptor) {
+        try {
+            if (socket.sendFd(descriptor) <= 0) {
+                throw new IOException("sendmsg sent nothing");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("sendmsg of fd " + descriptor + " on the control channel (fd " + fd + ") failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Writes all of {@code bytes}, blocking. */
     synchronized void write(byte[] bytes) {
         if (out.capacity() < bytes.length) {

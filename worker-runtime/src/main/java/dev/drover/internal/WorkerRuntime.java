@@ -24,10 +24,13 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.internal.PlatformDependent;
 import dev.drover.master.Environment;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +64,8 @@ public final class WorkerRuntime {
     /** Shared with the group's other workers on the handed-over listener: see {@link AcceptBalance}. */
     private final AcceptBalance balance;
     private final List<Server> servers = new ArrayList<>();
+    /** The sockets the worker a reload replaces lent this one, by socket key, until a listen() takes them or READY closes them. */
+    private final Map<String, Integer> lent;
     private final Map<Worker, Map<Long, Connection>> connections = new ConcurrentHashMap<>();
     /** Connections this process opened (AsyncTcpConnection), by id. */
     private final Map<Long, Connection> outgoing = new ConcurrentHashMap<>();
@@ -92,6 +97,7 @@ public final class WorkerRuntime {
         this.timers = new Timers(loop.next(), this);
         this.flushBatch = new FlushBatch(loop.next());
         this.balance = balance(handoff.balanceFd());
+        this.lent = new ConcurrentHashMap<>(handoff.lent());
     }
 
     /** The group's balance page, or none: a worker that cannot map it takes its batches whole, as if alone. */
@@ -229,12 +235,13 @@ public final class WorkerRuntime {
         if (worker.getListenAddress() != null) {
             int[] fds = handoff.listenFds();
             try {
-                registered.add(fds.length > 0 ? serve(worker, fds[0], true, balance) : serve(worker, bind(worker), false, AcceptBalance.none()));
+                registered.add(fds.length > 0 ? serve(worker, fds[0], false, balance) : serve(worker, bind(worker), !worker.isReusePort(), AcceptBalance.none()));
             } catch (RuntimeException e) {
                 Fatal.exit(control, "worker " + worker.getName() + " cannot listen on " + worker.getListen(), e, 1);
             }
         }
         whenAll(registered, () -> loop.execute(() -> {
+            closeUnclaimedLent();
             beat();
             if (recording()) {
                 ClassListEnd.mark();
@@ -280,9 +287,14 @@ public final class WorkerRuntime {
         }));
     }
 
-    /** {@code Worker.listen()}: bind the Worker's address in this process and serve it here. */
+    /**
+     * {@code Worker.listen()}: serve the Worker's address here, on the socket the worker a reload
+     * replaces lent this one ({@link #retire}), else on one bound now in this process.
+     */
     public void listen(Worker listener) {
-        ChannelFuture registered = serve(listener, bind(listener), false, AcceptBalance.none());
+        Integer lentFd = lent.remove(listener.getListenAddress().socketKey());
+        int fd = lentFd != null ? lentFd : bind(listener);
+        ChannelFuture registered = serve(listener, fd, lentFd != null || !listener.isReusePort(), AcceptBalance.none());
         if (registered.isDone() && !registered.isSuccess()) {
             throw new IllegalStateException("cannot serve " + listener.getListen() + ": " + registered.cause(), registered.cause());
         }
@@ -292,17 +304,33 @@ public final class WorkerRuntime {
         return Listeners.open(os.get(), listener.getListenAddress(), listener.isReusePort());
     }
 
-    /** @param handed whether {@code fd} is the master's socket (else this process bound it) */
-    private ChannelFuture serve(Worker listener, int fd, boolean handed, AcceptBalance balance) {
+    /** The lent sockets no listen() took (the new code listens elsewhere): closed as the worker gets ready. */
+    private void closeUnclaimedLent() {
+        lent.forEach((key, fd) -> {
+            try {
+                new FileDescriptor(fd).close();
+            } catch (IOException e) {
+                // closed either way
+            }
+            log("the listener the worker before it lent on " + key + " was not listened on again: closed");
+        });
+        lent.clear();
+    }
+
+    /** @param own whether only this process holds {@code fd}: bound here without reusePort (a listen() in onWorkerStart), or lent */
+    private ChannelFuture serve(Worker listener, int fd, boolean own, AcceptBalance balance) {
         boolean unix = listener.getListenAddress().isUnix();
         ChannelFuture future = listener.getListenAddress().isUdp() ? serveDatagrams(listener, fd)
                 : accept(listener, unix ? new EpollServerDomainSocketChannel(fd, true) : new EpollServerSocketChannel(fd), balance);
-        servers.add(new Server(future.channel(), listener, handed));
+        servers.add(new Server(future.channel(), listener, own));
         return future;
     }
 
-    /** A listening channel, whose connections it takes, and whether it is the master's socket. */
-    private record Server(Channel channel, Worker listener, boolean handed) {}
+    /**
+     * A listening channel, whose connections it takes, and whether it is this process's own: an
+     * address only one process may bind, which a reload's replacement cannot bind beside it.
+     */
+    private record Server(Channel channel, Worker listener, boolean own) {}
 
     /** Registers {@code server}, whose connections are {@code listener}'s. */
     private ChannelFuture accept(Worker listener, ServerChannel server, AcceptBalance balance) {
@@ -492,7 +520,10 @@ public final class WorkerRuntime {
     private void onControl(ControlMessage message) {
         switch (message.type()) {
             case ControlMessage.STOP -> stop(ControlMessage.GRACEFUL.equals(message.argument()));
-            case ControlMessage.RETIRE -> retire(Long.parseLong(message.argument()));
+            case ControlMessage.RETIRE -> {
+                String[] words = message.argument().split(" ");
+                retire(Long.parseLong(words[0]), words.length > 1 && words[1].equals(ControlMessage.LEND));
+            }
             case ControlMessage.RESUME -> resume();
             case ControlMessage.RELOAD -> loop.execute(() -> call("onWorkerReload", worker.getOnWorkerReload()));
             case ControlMessage.STATUS -> control.send(ControlMessage.of(ControlMessage.STATUS, statusFields()));
@@ -593,36 +624,45 @@ public final class WorkerRuntime {
     }
 
     /**
-     * A reload replaces this worker, whose replacement starts now: it frees the addresses the
-     * replacement must bind itself ({@link #exclusive}) and goes on serving as if nothing happened,
-     * accepting on the master's sockets and its reusePort ones, timers and all, until the master's
-     * {@code stop} once the replacement is ready; then it tells its connections to end over
+     * A reload replaces this worker ({@code lend}), or a restart's new master's workers do: it goes
+     * on serving as if nothing happened, accepting on every listener, timers and all, until the
+     * master's {@code stop} once the replacement is ready; then it tells its connections to end over
      * {@code spreadMillis} ({@link DrainPace}). So nobody waits for the replacement's start (with
      * count 1, nobody else accepts meanwhile), its clients are not sent to its siblings, nor to the
      * replacement all at once; and should the replacement fail, the master's {@code resume} has it
-     * bind those addresses again, as it was.
+     * take its slot back, as it was. The addresses only one process may bind ({@link Server#own}: a
+     * listen() in onWorkerStart without reusePort) it lends the master for its replacement, which
+     * takes them in its own listen(): the address stays open throughout, and a client that comes
+     * meanwhile is served by this worker, or waits in the backlog. A restart's new workers bind them
+     * themselves: without {@code lend} it closes them.
      */
-    private void retire(long spreadMillis) {
+    private void retire(long spreadMillis, boolean lend) {
         loop.execute(() -> {
             if (stopping || retired) {
                 return;
             }
             retired = true;
             retiredSpreadNanos = TimeUnit.MILLISECONDS.toNanos(spreadMillis);
-            servers.stream().filter(WorkerRuntime::exclusive).forEach(server -> server.channel().close());
+            for (Server server : servers) {
+                if (server.own() && lend) {
+                    lendToMaster(server);
+                } else if (server.own()) {
+                    server.channel().close();
+                }
+            }
             tellMaster(ControlMessage.of(ControlMessage.DRAINING));
         });
     }
 
-    /**
-     * A listener that only one process may hold: an address this process bound without reusePort
-     * (a {@code listen()} in onWorkerStart), which its replacement binds in its own onWorkerStart.
-     */
-    private static boolean exclusive(Server server) {
-        return !server.handed() && !server.listener().isReusePort();
+    private void lendToMaster(Server server) {
+        try {
+            control.lend(((UnixChannel) server.channel()).fd().intValue(), server.listener().getListenAddress().socketKey());
+        } catch (RuntimeException masterGone) {
+            // its replacement binds the address once this worker has exited
+        }
     }
 
-    /** Its replacement failed: a retired worker binds the addresses it freed again (one taken meanwhile is logged and left). */
+    /** Its replacement failed: a retired worker takes its slot back and serves on as before. */
     private void resume() {
         loop.execute(() -> {
             if (!retired || stopping) {
@@ -630,21 +670,6 @@ public final class WorkerRuntime {
             }
             retired = false;
             retiredSpreadNanos = 0;
-            for (Server server : List.copyOf(servers)) {
-                if (exclusive(server) && !server.channel().isOpen()) {
-                    servers.remove(server);
-                    String again = "cannot listen on " + server.listener().getListen() + " again: ";
-                    try {
-                        serve(server.listener(), bind(server.listener()), false, AcceptBalance.none()).addListener(done -> {
-                            if (!done.isSuccess()) {
-                                log(again + done.cause());
-                            }
-                        });
-                    } catch (RuntimeException e) {
-                        log(again + e.getMessage());
-                    }
-                }
-            }
             log("its replacement failed: it serves on as before");
             if (maxRequests > 0 && totalRequests.get() >= maxRequests) { // reached while retired, when the master ignores it
                 askToBeRecycled();

@@ -398,6 +398,9 @@ final class LinuxOs implements Os {
         List<Integer> fds;
         try (SocketMessages.Message message = SocketMessages.receiving(maxBytes, maxFds)) {
             long count = libc.recvmsg(socket, message.address(), 0);
+            if (count < 0 && (lastErrorIs(EAGAIN) || lastErrorIs(EINTR))) {
+                return Received.NOTHING_YET;
+            }
             if (count < 0) {
                 throw fail("recvmsg", "fd " + socket);
             }

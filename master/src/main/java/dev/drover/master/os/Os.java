@@ -84,7 +84,8 @@ public interface Os {
 
     /**
      * One {@code recvmsg} of at most {@code maxBytes} bytes and {@code maxFds} descriptors; blocks on
-     * a blocking socket. Received descriptors are close-on-exec.
+     * a blocking socket, and on a non-blocking one with nothing to read returns
+     * {@link Received#wouldBlock}. Received descriptors are close-on-exec.
      */
     Received receiveWithFds(int socket, int maxBytes, int maxFds);
 

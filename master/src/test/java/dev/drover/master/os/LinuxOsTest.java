@@ -96,6 +96,21 @@ class LinuxOsTest {
     }
 
     @Test
+    void aNonBlockingReceiveWithNothingToReadWouldBlockAndIsNotTheEnd() {
+        int[] pair = os.socketPair();
+        try {
+            os.setNonBlocking(pair[1], true);
+            Received nothing = os.receiveWithFds(pair[1], 64, 1);
+            assertTrue(nothing.wouldBlock());
+            assertFalse(nothing.endOfStream());
+            os.close(pair[0]);
+            assertTrue(os.receiveWithFds(pair[1], 64, 1).endOfStream());
+        } finally {
+            os.close(pair[1]);
+        }
+    }
+
+    @Test
     void passesSeveralDescriptorsInOneMessageInOrder() {
         int[] pair = os.socketPair();
         int[][] others = {os.socketPair(), os.socketPair(), os.socketPair()};

@@ -19,7 +19,8 @@ import java.nio.file.Path;
  * that starts while "hold-start" exists there leaves "starting-PID" and waits in onWorkerStart
  * until the file is gone; one that starts while "fail-start" exists there throws in onWorkerStart.
  * With app.alsoListen (an address), onWorkerStart then listens there too, in this process
- * ({@code Worker.listen()}), answering "PID also", and throws if "fail-after-listen" exists in app.dir.
+ * ({@code Worker.listen()}), answering "PID also", and throws if "fail-after-listen" exists in app.dir;
+ * not while "no-also" exists there.
  * GET /stopall and /reloadall call Worker.stopAll() and Worker.reloadAll(); /garbage and /flood
  * write garbage or 20,000 log lines straight onto the worker's control channel (fd 3); /orphan
  * leaves an orphan behind (a shell that exits before its background sleep).
@@ -51,7 +52,7 @@ public final class PidApp {
             if (dir != null && Files.exists(Path.of(dir, "fail-start"))) {
                 throw new IllegalStateException("fail-start exists in " + dir);
             }
-            if (System.getProperty("app.alsoListen") != null) {
+            if (System.getProperty("app.alsoListen") != null && !Files.exists(Path.of(dir, "no-also"))) {
                 Worker also = new Worker(System.getProperty("app.alsoListen"));
                 also.onMessage((connection, data) -> connection.send(ProcessHandle.current().pid() + " also"));
                 also.listen();
