@@ -108,6 +108,8 @@ public final class Arbiter {
     private boolean ownsFiles;
     /** A restart in progress: the successor master this one started, or null. */
     private Upgrade upgrade;
+    /** A restart asking its workers for their own listeners before it starts the successor, or null. */
+    private ListenerGathering gathering;
     /** Children that are not workers (a failed successor) to reap. */
     private final List<Integer> otherChildren = new ArrayList<>();
 
@@ -160,6 +162,8 @@ public final class Arbiter {
         os.setNonBlocking(wake[0], true);
         os.setNonBlocking(wake[1], true);
         app.groups().forEach(spec -> groups.add(new Group(spec)));
+        groups.forEach(g -> g.slots.forEach(slot -> slot.lent.putAll(listeners.takeLent(g.spec.index(), slot.id))));
+        listeners.closeUntakenLent(); // a restart's old workers beyond this code's counts
     }
 
     /**
@@ -340,6 +344,9 @@ public final class Arbiter {
         }
         for (Query query : queries) {
             next = Math.min(next, query.deadlineNanos);
+        }
+        if (gathering != null) {
+            next = Math.min(next, gathering.deadlineNanos);
         }
         if (!stopping) {
             next = Math.min(next, health.nextDeadline(live, now));
@@ -560,7 +567,11 @@ public final class Arbiter {
     private void onListener(WorkerProcess worker, String key) {
         Integer fd = worker.arrivedFds.poll();
         if (fd == null) {
-            log(worker + " lent a listener (" + key + ") without its descriptor; its replacement binds the address itself");
+            log(worker + " lent a listener (" + key + ") without its descriptor (too late?); its successor binds the address itself");
+            return;
+        }
+        if (gathering != null && gathering.awaiting.contains(worker)) {
+            gathering.lent.add(new Handover.Lent(worker.group.index(), worker.id, key, fd));
             return;
         }
         Slot slot = slotOf(worker);
@@ -569,6 +580,14 @@ public final class Arbiter {
             return;
         }
         slot.lent.put(key, fd);
+    }
+
+    /** A worker asked for its own listeners before a restart has lent them all. */
+    private void onLent(WorkerProcess worker) {
+        closeArrived(worker);
+        if (gathering != null && gathering.awaiting.remove(worker) && gathering.awaiting.isEmpty()) {
+            startSuccessor();
+        }
     }
 
     /** Closes the descriptors a worker sent that no {@code listener} line claimed. */
@@ -618,6 +637,7 @@ public final class Arbiter {
             }
             case ControlMessage.DRAINING -> onDraining(worker);
             case ControlMessage.LISTENER -> onListener(worker, message.argument());
+            case ControlMessage.LENT -> onLent(worker);
             case ControlMessage.STATUS, ControlMessage.CONNECTIONS ->
                     queries.forEach(q -> q.answer(worker, message.type(), message.argument()));
             case ControlMessage.BEAT -> worker.lastBeatNanos = System.nanoTime();
@@ -822,6 +842,9 @@ public final class Arbiter {
             worker.channelClosed();
         }
         closeArrived(worker);
+        if (gathering != null && gathering.awaiting.remove(worker) && gathering.awaiting.isEmpty()) {
+            startSuccessor();
+        }
         boolean asked = worker.state() == WorkerProcess.State.STOPPING;
         worker.moveTo(WorkerProcess.State.EXITED);
         live.remove(worker);
@@ -882,6 +905,9 @@ public final class Arbiter {
     }
 
     private void enforceKillDeadlines(long now) {
+        if (gathering != null && now - gathering.deadlineNanos >= 0) {
+            startSuccessor();
+        }
         if (upgrade != null && now - upgrade.deadlineNanos >= 0) {
             os.kill(upgrade.pid, Signals.number("TERM"));
             upgradeFailed("the new master (pid " + upgrade.pid + ") did not become ready within " + UPGRADE_TIMEOUT.toSeconds()
@@ -1001,6 +1027,11 @@ public final class Arbiter {
             reply.exit(ExitCodes.FAILED);
             return;
         }
+        if (gathering != null) {
+            reply.err("drover[" + app.name() + "] a restart is in progress; reload ignored");
+            reply.exit(ExitCodes.FAILED);
+            return;
+        }
         if (reload != null && !reload.recycle) {
             log("reload ignored: a reload is in progress (" + reload.progress() + ")");
             reply.err("drover[" + app.name() + "] a reload is in progress (" + reload.progress() + "); this one is ignored");
@@ -1044,7 +1075,7 @@ public final class Arbiter {
     }
 
     private void advanceReload() {
-        if (reload == null && !stopping) {
+        if (reload == null && !stopping && gathering == null) { // the workers lending for a restart are left alone
             startRecycles();
         }
         if (reload == null) {
@@ -1196,17 +1227,48 @@ public final class Arbiter {
     // ---- restart: a successor master takes over ----
 
     /**
-     * {@code restart}: start the program now on disk as a new master, hand it the pid file's lock
-     * and every listener, and once it reports its workers ready, stop this master's workers (the
-     * sockets never close). If it fails, this master goes on serving.
+     * {@code restart}: start the program now on disk as a new master, hand it the pid file's lock,
+     * every listener, and the listeners the workers bound themselves ({@link ListenerGathering}),
+     * and once it reports its workers ready, stop this master's workers (the sockets never close).
+     * If it fails, this master goes on serving.
      */
     private void startUpgrade(boolean graceful, Reply reply, boolean again) {
-        if (stopping || upgrade != null || reload != null || !ownsFiles) {
+        if (stopping || upgrade != null || gathering != null || reload != null || !ownsFiles) {
             reply.err("drover[" + app.name() + "] cannot restart now: " + (stopping ? "it is stopping"
-                    : upgrade != null ? "a restart is in progress" : reload != null ? "a reload is in progress" : "it is handing over"));
+                    : upgrade != null || gathering != null ? "a restart is in progress" : reload != null ? "a reload is in progress" : "it is handing over"));
             reply.exit(ExitCodes.FAILED);
             return;
         }
+        gathering = new ListenerGathering(graceful, reply, again, System.nanoTime());
+        for (WorkerProcess worker : live) {
+            if (worker.state() == WorkerProcess.State.READY && send(worker, ControlMessage.of(ControlMessage.LEND))) {
+                worker.lending = true;
+                gathering.awaiting.add(worker);
+            }
+        }
+        if (gathering.awaiting.isEmpty()) {
+            startSuccessor();
+        }
+    }
+
+    /** Every asked worker answered, or the time is up: the successor starts, with what they lent. */
+    private void startSuccessor() {
+        ListenerGathering done = gathering;
+        gathering = null;
+        if (!done.awaiting.isEmpty()) {
+            log("drover[" + app.name() + "] restart: " + done.awaiting + " did not lend their own listeners within "
+                    + ListenerGathering.TIMEOUT.toSeconds() + " s; the new master's workers bind those addresses themselves");
+            done.awaiting.forEach(this::closeArrived);
+        }
+        try {
+            spawnSuccessor(done);
+        } finally {
+            done.lent.forEach(lent -> os.close(lent.fd())); // the successor has its own copies
+        }
+    }
+
+    private void spawnSuccessor(ListenerGathering done) {
+        Reply reply = done.reply;
         int[] pair;
         int child;
         try {
@@ -1219,7 +1281,7 @@ public final class Arbiter {
         try {
             Path stdout = app.stdoutFileOrDevNull();
             child = spawner.spawnMaster(Environment.ROLE_SUCCESSOR, app.name(), pair[1], stdout);
-            new Handover(pidFile.lockFd(), listeners.byGroup()).send(os, pair[0]);
+            new Handover(pidFile.lockFd(), listeners.byGroup(), done.lent).send(os, pair[0]);
             os.setNonBlocking(pair[0], true);
         } catch (RuntimeException e) {
             os.close(pair[0]);
@@ -1229,7 +1291,7 @@ public final class Arbiter {
         } finally {
             os.close(pair[1]);
         }
-        upgrade = new Upgrade(child, pair[0], reply, graceful, System.nanoTime() + UPGRADE_TIMEOUT.toNanos(), again);
+        upgrade = new Upgrade(child, pair[0], reply, done.graceful, System.nanoTime() + UPGRADE_TIMEOUT.toNanos(), done.again);
         systemd.reloading(); // the successor's READY=1 (with its MAINPID) ends it; a failure, this master's
         log("drover[" + app.name() + "] restarting: new master pid " + child + " starts with the program now on disk");
         reply.out("drover[" + app.name() + "] restarting: new master pid " + child + " starts; the sockets stay open ...");
@@ -1356,6 +1418,14 @@ public final class Arbiter {
         callHook("onMasterStop", hooks::onMasterStop);
         if (reload != null) {
             abortReload("the master is stopping");
+        }
+        if (gathering != null) {
+            ListenerGathering cancelled = gathering;
+            gathering = null;
+            cancelled.awaiting.forEach(this::closeArrived);
+            cancelled.lent.forEach(lent -> os.close(lent.fd()));
+            cancelled.reply.err("drover[" + app.name() + "] restart cancelled: the master is stopping");
+            cancelled.reply.exit(ExitCodes.FAILED);
         }
         List.copyOf(live).forEach(w -> stopWorker(w, graceful));
     }

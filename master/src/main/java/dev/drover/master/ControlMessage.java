@@ -31,6 +31,9 @@ import java.nio.charset.StandardCharsets;
  *                                   reusePort (listener messages, then draining), for its
  *                                   replacement; a stop comes once the replacement is ready
  *                   resume          (a retired worker) the replacement failed: serve on as before
+ *                   lend            a restart: lend the master the listeners it bound itself without
+ *                                   reusePort (listener messages, then lent), for the successor's
+ *                                   worker of the same id; it serves on unchanged
  *                   reload          (a reloadable = false worker) run onWorkerReload and go on
  *                   status          answer with a status message
  *                   connections     answer with a connections message
@@ -44,6 +47,7 @@ import java.nio.charset.StandardCharsets;
  *                   listener KEY    (after retire MS lend, before draining) a listening socket it
  *                                   bound itself, of socket key KEY, attached to the one-byte
  *                                   message (a NUL) just before this line
+ *                   lent            after lend: that was all
  *                   status K=V ...  busy, connections, send_fail, timers, total_request
  *                   connections ROWS  one row per connection, rows split by newlines, fields by
  *                                   tabs: id, transport, protocol, local, remote, recv-q, send-q,

@@ -8,7 +8,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,6 +39,8 @@ public final class Listeners implements AutoCloseable {
     private final Map<Integer, Integer> fdByGroup = new HashMap<>();
     private final Map<Integer, ListenAddress> boundByGroup = new HashMap<>();
     private final Map<Integer, Integer> balanceByGroup = new HashMap<>();
+    /** Sockets a restart's old master passed on that its workers had bound themselves (listen()), until this master's workers take them. */
+    private final List<Handover.Lent> lentByWorkers = new ArrayList<>();
 
     public Listeners(Os os) {
         this.os = os;
@@ -92,10 +97,29 @@ public final class Listeners implements AutoCloseable {
 
     /** Closes the listeners and the balance pages but leaves socket files to the successor that took them over. */
     public void closeHandedOver() {
+        closeUntakenLent();
         fdByGroup.values().forEach(os::close);
         fdByGroup.clear();
         balanceByGroup.values().forEach(os::close);
         balanceByGroup.clear();
+    }
+
+    /** Keeps what the old master's workers lent (a restart's {@link Handover}) for this master's workers of the same group and id. */
+    void adoptLent(List<Handover.Lent> lent) {
+        lentByWorkers.addAll(lent);
+    }
+
+    /** The lent sockets of worker {@code id} of group {@code group}, by socket key, handed over to the caller. */
+    Map<String, Integer> takeLent(int group, int id) {
+        Map<String, Integer> taken = new LinkedHashMap<>();
+        lentByWorkers.removeIf(lent -> lent.group() == group && lent.id() == id && taken.putIfAbsent(lent.key(), lent.fd()) == null);
+        return taken;
+    }
+
+    /** Closes the lent sockets no worker slot took (the new code has fewer workers). */
+    void closeUntakenLent() {
+        lentByWorkers.forEach(lent -> os.close(lent.fd()));
+        lentByWorkers.clear();
     }
 
     /** The listening descriptors the group's workers get, in order (none when it has no socket here). */

@@ -144,6 +144,7 @@ final class MasterMain {
         log.write(pid, tag() + " new master pid " + pid + " (drover " + Cli.VERSION + ", Java " + Runtime.version()
                 + ") takes over the sockets of the running master");
         Listeners listeners = new Listeners(os);
+        listeners.adoptLent(handover.lent());
         int operatorFd = -1;
         try {
             for (GroupSpec group : app.groups()) {

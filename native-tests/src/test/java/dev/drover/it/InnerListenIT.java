@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 5: listen() inside onWorkerStart works for every protocol and transport; and after a
- * reload, whose replacement takes each socket its predecessor lent it.
+ * reload and a restart, whose new workers take each socket their predecessor lent them.
  */
 @Timeout(120)
 class InnerListenIT {
@@ -106,6 +106,9 @@ class InnerListenIT {
             assertEquals(0, reload.code(), reload.all());
             assertTrue(app.workers().get(0).pid() != old);
             assertFalse(app.log().contains("was not listened on again"), app.log());
+            everyListenerAnswers.run();
+            App.Result restart = app.run("restart");
+            assertEquals(0, restart.code(), restart.all() + app.log());
             everyListenerAnswers.run();
         }
     }

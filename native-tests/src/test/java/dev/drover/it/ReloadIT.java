@@ -183,14 +183,7 @@ class ReloadIT {
             long old = app.workers().get(0).pid();
             assertEquals(old + " also", Http.get(also, "/"));
             AtomicBoolean reloading = new AtomicBoolean(true);
-            CompletableFuture<List<String>> polled = Async.call(() -> {
-                List<String> answers = new ArrayList<>();
-                while (reloading.get()) {
-                    answers.add(Http.tryGet(also, "/"));
-                    LockSupport.parkNanos(1_000_000); // a client's pace, not a wait for anything
-                }
-                return answers;
-            });
+            CompletableFuture<List<String>> polled = pollUntilCleared(also, reloading);
             Path hold = Files.createFile(dir.resolve("hold-start"));
             Process reload = app.launch("reload");
             try {
@@ -208,6 +201,45 @@ class ReloadIT {
             assertFalse(answers.contains(null), "a connection failed during the reload: " + answers.stream().distinct().toList());
             assertTrue(answers.contains(old + " also") && answers.contains(now + " also"), answers.stream().distinct().toList().toString());
         }
+    }
+
+    /**
+     * A restart does the same for the new master's workers: the old workers lend their own sockets
+     * before the new master starts (its workers could not bind those addresses beside them, and the
+     * restart used to fail with EADDRINUSE), and serve them until the new workers are ready.
+     */
+    @Test
+    void aRestartPassesAnAddressBoundWithListenToTheNewMastersWorkers(@TempDir Path dir) throws Exception {
+        int also = Ports.free();
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir, "-Dapp.alsoListen=http://127.0.0.1:" + also)) {
+            app.start();
+            long oldMaster = app.masterPid();
+            long old = app.workers().get(0).pid();
+            assertEquals(old + " also", Http.get(also, "/"));
+            AtomicBoolean restarting = new AtomicBoolean(true);
+            CompletableFuture<List<String>> polled = pollUntilCleared(also, restarting);
+            App.Result restart = app.run("restart");
+            assertEquals(0, restart.code(), restart.all() + app.log());
+            Await.until("the new master serves", Duration.ofSeconds(30), () -> app.masterPid() != oldMaster);
+            long now = app.workers().get(0).pid();
+            Await.until("the new worker serves the address", Duration.ofSeconds(10), () -> (now + " also").equals(Http.tryGet(also, "/")));
+            restarting.set(false);
+            List<String> answers = polled.get(30, TimeUnit.SECONDS);
+            assertFalse(answers.contains(null), "a connection failed during the restart: " + answers.stream().distinct().toList());
+            assertTrue(answers.contains(old + " also"), answers.stream().distinct().toList().toString());
+        }
+    }
+
+    /** GETs {@code port} about every millisecond until {@code running} is cleared; a failed one is a null. */
+    private static CompletableFuture<List<String>> pollUntilCleared(int port, AtomicBoolean running) {
+        return Async.call(() -> {
+            List<String> answers = new ArrayList<>();
+            while (running.get()) {
+                answers.add(Http.tryGet(port, "/"));
+                LockSupport.parkNanos(1_000_000); // a client's pace, not a wait for anything
+            }
+            return answers;
+        });
     }
 
     /** A replacement whose code no longer listens on a lent address has it closed as it gets ready: no process keeps it. */

@@ -525,6 +525,7 @@ public final class WorkerRuntime {
                 retire(Long.parseLong(words[0]), words.length > 1 && words[1].equals(ControlMessage.LEND));
             }
             case ControlMessage.RESUME -> resume();
+            case ControlMessage.LEND -> lendForRestart();
             case ControlMessage.RELOAD -> loop.execute(() -> call("onWorkerReload", worker.getOnWorkerReload()));
             case ControlMessage.STATUS -> control.send(ControlMessage.of(ControlMessage.STATUS, statusFields()));
             case ControlMessage.CONNECTIONS -> control.send(ControlMessage.of(ControlMessage.CONNECTIONS, connectionRows()));
@@ -651,6 +652,20 @@ public final class WorkerRuntime {
                 }
             }
             tellMaster(ControlMessage.of(ControlMessage.DRAINING));
+        });
+    }
+
+    /**
+     * A restart's master asks for the listeners this worker bound itself, for its successor's worker
+     * of the same id to take (which could not bind them beside this one); this worker serves on, and
+     * closes them when it retires ({@code retire} without {@code lend}).
+     */
+    private void lendForRestart() {
+        loop.execute(() -> {
+            if (!stopping) {
+                servers.stream().filter(server -> server.own() && server.channel().isOpen()).forEach(this::lendToMaster);
+            }
+            tellMaster(ControlMessage.of(ControlMessage.LENT));
         });
     }
 
