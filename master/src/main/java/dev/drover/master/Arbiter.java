@@ -57,6 +57,7 @@ public final class Arbiter {
     static final int MAX_LENT = 64;
     /** A lending worker's reads (recvmsg, native memory each): its lines until draining are short. */
     private static final int LENDING_READ_BYTES = 16 * 1024;
+    private static final int[] NO_FDS = new int[0];
     /** How long a restart waits for the new master's workers. */
     static final Duration UPGRADE_TIMEOUT = Duration.ofSeconds(180);
     private static final long SECOND = 1_000_000_000L;
@@ -494,19 +495,30 @@ public final class Arbiter {
 
     /**
      * Reads a worker's messages. A broken channel (ECONNRESET when a worker dies with unread
-     * messages) counts as its end; one worker's trouble never leaves this method.
+     * messages) counts as its end; one worker's trouble never leaves this method. A lending worker
+     * ({@link WorkerProcess#lending}) is read with recvmsg: each listener it lends comes as a
+     * descriptor on a one-byte message, which ends the read it comes in, before its
+     * {@code listener} line; it waits for that line after the lines read with it.
      */
     private void readChannel(WorkerProcess worker) {
         int count;
+        int[] fds = NO_FDS;
         List<String> lines;
         try {
-            count = worker.lending ? receiveLending(worker) : os.read(worker.channelFd(), buffer);
+            if (worker.lending) {
+                Received received = os.receiveWithFds(worker.channelFd(), LENDING_READ_BYTES, 1);
+                fds = received.fds();
+                count = copyLending(received);
+            } else {
+                count = os.read(worker.channelFd(), buffer);
+            }
             lines = count > 0 ? worker.lines.add(buffer, count) : List.of();
         } catch (OsException broken) {
             count = 0;
             lines = List.of();
         } catch (IllegalStateException oversized) {
             killForChannelAbuse(worker, "sent a control line over " + WorkerProcess.MAX_LINE + " bytes");
+            closeAll(fds);
             return;
         }
         if (count == 0) {
@@ -515,18 +527,12 @@ public final class Arbiter {
             closeArrived(worker);
             return;
         }
-        if (worker.arrivedFds.size() > MAX_LENT) {
-            killForChannelAbuse(worker, "sent over " + MAX_LENT + " descriptors");
-            return;
-        }
         long now = System.nanoTime();
         for (String line : lines) {
-            if (!ControlMessage.wellFormed(line)) {
-                killForChannelAbuse(worker, "sent garbage on its control channel: " + abbreviate(line));
-                return;
-            }
-            if (worker.flooding(now)) {
-                killForChannelAbuse(worker, "sent over " + WorkerProcess.MAX_MESSAGES_PER_SECOND + " control messages in a second");
+            if (!ControlMessage.wellFormed(line) || worker.flooding(now)) {
+                killForChannelAbuse(worker, !ControlMessage.wellFormed(line) ? "sent garbage on its control channel: " + abbreviate(line)
+                        : "sent over " + WorkerProcess.MAX_MESSAGES_PER_SECOND + " control messages in a second");
+                closeAll(fds);
                 return;
             }
             try {
@@ -535,54 +541,58 @@ public final class Arbiter {
                 log(worker + " sent a control message the master could not handle (" + bad + "): " + abbreviate(line));
             }
         }
+        for (int fd : fds) {
+            worker.arrivedFds.add(fd);
+        }
+        if (worker.arrivedFds.size() > MAX_LENT) {
+            killForChannelAbuse(worker, "sent over " + MAX_LENT + " descriptors");
+        }
     }
 
     /**
-     * Reads a lending worker's channel ({@link WorkerProcess#lending}) with recvmsg, into the
-     * buffer: each listener it lends comes as a descriptor on a NUL byte, which the kernel gives as
-     * the last byte of a read, ahead of its {@code listener} line. Returns the bytes of lines read,
-     * -1 for none, 0 at the end of the stream.
+     * Copies what a lending worker's recvmsg read into the buffer, without the byte that carried
+     * descriptors (the last of the read, whatever its value). Returns the bytes copied, -1 for none,
+     * 0 at the end of the stream.
      */
-    private int receiveLending(WorkerProcess worker) {
-        Received received = os.receiveWithFds(worker.channelFd(), LENDING_READ_BYTES, 1);
+    private int copyLending(Received received) {
         if (received.wouldBlock()) {
             return -1;
         }
-        byte[] data = received.data();
-        int count = data.length;
-        for (int fd : received.fds()) {
-            worker.arrivedFds.add(fd);
+        boolean carried = received.fds().length > 0;
+        int count = received.data().length - (carried ? 1 : 0);
+        System.arraycopy(received.data(), 0, buffer, 0, Math.max(0, count));
+        return carried && count <= 0 ? -1 : count;
+    }
+
+    private void closeAll(int[] fds) {
+        for (int fd : fds) {
+            os.close(fd);
         }
-        if (received.fds().length > 0) {
-            count--; // the descriptor's NUL, last (a read ends with the message carrying descriptors)
-        }
-        System.arraycopy(data, 0, buffer, 0, Math.max(0, count));
-        return received.fds().length > 0 && count <= 0 ? -1 : count;
     }
 
     /**
-     * A retiring worker lends its replacement a listener it bound itself: the master keeps the
-     * descriptor in the worker's slot ({@link Slot#lent}). One that comes otherwise is closed.
+     * A worker lends a listener it bound itself: a retiring one to its replacement (the master keeps
+     * the descriptor in the worker's slot, {@link Slot#lent}), one asked before a restart to the
+     * successor's worker of its id ({@link ListenerGathering}). One that comes otherwise (late, or
+     * past {@link #MAX_LENT}) is closed.
      */
     private void onListener(WorkerProcess worker, String key) {
         Integer fd = worker.arrivedFds.poll();
         if (fd == null) {
-            log(worker + " lent a listener (" + key + ") without its descriptor (too late?); its successor binds the address itself");
-            return;
-        }
-        if (gathering != null && gathering.awaiting.contains(worker)) {
-            gathering.lent.add(new Handover.Lent(worker.group.index(), worker.id, key, fd));
+            log(worker + " lent a listener (" + key + ") without its descriptor");
             return;
         }
         Slot slot = slotOf(worker);
-        if (slot == null || slot.replacing != worker.pid || !worker.retiring || slot.lent.containsKey(key)) {
+        if (gathering != null && gathering.awaiting.contains(worker) && gathering.lentBy(worker) < MAX_LENT) {
+            gathering.lent.add(new Handover.Lent(worker.group.index(), worker.id, key, fd));
+        } else if (slot != null && slot.replacing == worker.pid && worker.retiring && !slot.lent.containsKey(key) && slot.lent.size() < MAX_LENT) {
+            slot.lent.put(key, fd);
+        } else {
             os.close(fd);
-            return;
         }
-        slot.lent.put(key, fd);
     }
 
-    /** A worker asked for its own listeners before a restart has lent them all. */
+    /** A worker asked to lend its own listeners ({@code lend}) has lent them all. */
     private void onLent(WorkerProcess worker) {
         closeArrived(worker);
         if (gathering != null && gathering.awaiting.remove(worker) && gathering.awaiting.isEmpty()) {
@@ -590,7 +600,7 @@ public final class Arbiter {
         }
     }
 
-    /** Closes the descriptors a worker sent that no {@code listener} line claimed. */
+    /** The worker said all it had to lend ({@code lent}, {@code draining}), or is gone: no more descriptors come; those unclaimed are closed. */
     private void closeArrived(WorkerProcess worker) {
         worker.lending = false;
         for (Integer fd = worker.arrivedFds.poll(); fd != null; fd = worker.arrivedFds.poll()) {
@@ -651,9 +661,10 @@ public final class Arbiter {
     }
 
     /**
-     * A worker that a reload replaces has closed its listeners: its replacement starts now, while it
-     * serves its connections (and then finishes them), so a reload costs one worker start per
-     * worker, not a start and a drain. (An older worker that never says so is replaced when it exits.)
+     * A worker that a reload replaces has retired (and lent what it had to lend before): its
+     * replacement starts now, while it serves on (and then finishes its connections), so a reload
+     * costs one worker start per worker, not a start and a drain. (An older worker that never says
+     * so is replaced when it exits.)
      */
     private void onDraining(WorkerProcess worker) {
         closeArrived(worker); // its listeners came before
@@ -713,25 +724,24 @@ public final class Arbiter {
      * which ends the reload.
      */
     private void retire(WorkerProcess worker, boolean graceful) {
-        if (!send(worker, retirement(graceful, true))) {
+        worker.lending |= send(worker, ControlMessage.of(ControlMessage.LEND)); // an older worker ignores it, and closes them at its retire
+        if (!send(worker, retirement(graceful))) {
             stopWorker(worker, graceful);
             return;
         }
         worker.moveTo(WorkerProcess.State.STOPPING);
         worker.graceful = graceful;
         worker.retiring = true;
-        worker.lending = true;
     }
 
     /**
      * The {@code retire} message, with over how long the worker's connections are told to end once
-     * its replacement is ready: a second, or half the time its stop may take if that is shorter;
-     * {@code lend}: the worker lends its own listeners to its replacement instead of closing them.
+     * its replacement is ready: a second, or half the time its stop may take if that is shorter.
      */
-    private ControlMessage retirement(boolean graceful, boolean lend) {
+    private ControlMessage retirement(boolean graceful) {
         Duration limit = graceful ? app.gracefulTimeout() : app.stopTimeout();
         long spread = limit == null ? RETIRE_SPREAD.toMillis() : Math.min(RETIRE_SPREAD.toMillis(), limit.toMillis() / 2);
-        return ControlMessage.of(ControlMessage.RETIRE, spread + (lend ? " " + ControlMessage.LEND : ""));
+        return ControlMessage.of(ControlMessage.RETIRE, Long.toString(spread));
     }
 
     /**
@@ -1255,16 +1265,33 @@ public final class Arbiter {
     private void startSuccessor() {
         ListenerGathering done = gathering;
         gathering = null;
-        if (!done.awaiting.isEmpty()) {
-            log("drover[" + app.name() + "] restart: " + done.awaiting + " did not lend their own listeners within "
-                    + ListenerGathering.TIMEOUT.toSeconds() + " s; the new master's workers bind those addresses themselves");
-            done.awaiting.forEach(this::closeArrived);
+        if (!done.awaiting.isEmpty()) { // what they lend later is closed (onListener)
+            log("drover[" + app.name() + "] restart: " + done.awaiting + " did not answer within " + ListenerGathering.TIMEOUT.toSeconds()
+                    + " s (a callback holding the event loop?); should they hold addresses of their own (listen()), the new master's"
+                    + " workers cannot bind those beside them, and the restart fails");
         }
         try {
             spawnSuccessor(done);
         } finally {
             done.lent.forEach(lent -> os.close(lent.fd())); // the successor has its own copies
         }
+    }
+
+    /**
+     * What the workers lent for the successor, and what a slot holds for its next worker (its
+     * replacement failed and the worker it replaced is gone): the successor's worker of that slot
+     * takes it instead.
+     */
+    private List<Handover.Lent> lentToSuccessor(ListenerGathering done) {
+        List<Handover.Lent> lent = new ArrayList<>(done.lent);
+        for (Group group : groups) {
+            for (Slot slot : group.slots) {
+                if (slot.process == null || slot.process.state() != WorkerProcess.State.READY) {
+                    slot.lent.forEach((key, fd) -> lent.add(new Handover.Lent(group.spec.index(), slot.id, key, fd)));
+                }
+            }
+        }
+        return lent;
     }
 
     private void spawnSuccessor(ListenerGathering done) {
@@ -1281,7 +1308,7 @@ public final class Arbiter {
         try {
             Path stdout = app.stdoutFileOrDevNull();
             child = spawner.spawnMaster(Environment.ROLE_SUCCESSOR, app.name(), pair[1], stdout);
-            new Handover(pidFile.lockFd(), listeners.byGroup(), done.lent).send(os, pair[0]);
+            new Handover(pidFile.lockFd(), listeners.byGroup(), lentToSuccessor(done)).send(os, pair[0]);
             os.setNonBlocking(pair[0], true);
         } catch (RuntimeException e) {
             os.close(pair[0]);
@@ -1353,7 +1380,7 @@ public final class Arbiter {
         done.reply.out(message);
         stopWaiters.add(done.reply);
         // The successor's workers, cold, take this master's workers' clients over a second, not in one burst.
-        ControlMessage retirement = retirement(done.graceful, false);
+        ControlMessage retirement = retirement(done.graceful);
         live.stream().filter(w -> w.state() == WorkerProcess.State.READY).forEach(w -> send(w, retirement));
         beginStop(done.graceful);
     }
@@ -1422,7 +1449,6 @@ public final class Arbiter {
         if (gathering != null) {
             ListenerGathering cancelled = gathering;
             gathering = null;
-            cancelled.awaiting.forEach(this::closeArrived);
             cancelled.lent.forEach(lent -> os.close(lent.fd()));
             cancelled.reply.err("drover[" + app.name() + "] restart cancelled: the master is stopping");
             cancelled.reply.exit(ExitCodes.FAILED);

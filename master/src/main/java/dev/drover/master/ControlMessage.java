@@ -22,18 +22,15 @@ import java.nio.charset.StandardCharsets;
  *                                   (ListenAddress.socketKey) attached, which a listen() of an
  *                                   address with that key takes instead of binding it; the worker
  *                                   closes those it has not taken once it is ready
- *                   retire MS       the old master's workers on a restart: close the addresses they
- *                                   bound themselves without reusePort (they answer draining) and
- *                                   serve on, accepting on the others, until a stop; then tell the
- *                                   connections to end over MS milliseconds, 2 ms apart at most
- *                   retire MS lend  a reload replaces the worker: it keeps every listener and
- *                                   serves on, and lends the master those it bound itself without
- *                                   reusePort (listener messages, then draining), for its
- *                                   replacement; a stop comes once the replacement is ready
+ *                   lend            before a reload's retire or a restart: lend the master the
+ *                                   listeners it bound itself without reusePort (listener messages,
+ *                                   then lent), for the worker that replaces it; it serves on
+ *                   retire MS       a reload or a restart replaces the worker: it answers draining
+ *                                   and serves on, accepting on every listener (closing those it
+ *                                   bound itself and did not lend), until a stop, which comes once
+ *                                   the replacement is ready; then it tells the connections to end
+ *                                   over MS milliseconds, 2 ms apart at most
  *                   resume          (a retired worker) the replacement failed: serve on as before
- *                   lend            a restart: lend the master the listeners it bound itself without
- *                                   reusePort (listener messages, then lent), for the successor's
- *                                   worker of the same id; it serves on unchanged
  *                   reload          (a reloadable = false worker) run onWorkerReload and go on
  *                   status          answer with a status message
  *                   connections     answer with a connections message
@@ -44,9 +41,9 @@ import java.nio.charset.StandardCharsets;
  *                   draining        after a stop: it accepts no more connections; after a
  *                                   retire (and not again at its stop): its replacement may bind
  *                                   (a reload starts it now)
- *                   listener KEY    (after retire MS lend, before draining) a listening socket it
- *                                   bound itself, of socket key KEY, attached to the one-byte
- *                                   message (a NUL) just before this line
+ *                   listener KEY    (after lend, before lent) a listening socket it bound itself, of
+ *                                   socket key KEY, attached to the one-byte message just before
+ *                                   this line (its byte is not part of the text)
  *                   lent            after lend: that was all
  *                   status K=V ...  busy, connections, send_fail, timers, total_request
  *                   connections ROWS  one row per connection, rows split by newlines, fields by
@@ -80,7 +77,6 @@ public record ControlMessage(String type, String argument) {
     public static final String LISTENER = "listener";
     /** The word of {@code listen N ... lent K} and of each lent socket's line. */
     public static final String LENT = "lent";
-    /** The argument of {@code retire} after its milliseconds that lends the worker's own listeners to its replacement. */
     public static final String LEND = "lend";
     /** The word after {@code listen N} when the group's balance page follows the sockets. */
     public static final String BALANCE = "balance";

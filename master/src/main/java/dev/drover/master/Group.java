@@ -34,8 +34,7 @@ final class Group {
         return slot.id < count;
     }
 
-    /** Drops the slots beyond the count whose worker is gone. */
-    /** Drops the empty slots past the count; returns them. */
+    /** Drops the slots beyond the count whose worker is gone; returns them. */
     List<Slot> trim() {
         List<Slot> removed = new ArrayList<>();
         while (slots.size() > count && slots.get(slots.size() - 1).process == null) {

@@ -89,7 +89,10 @@ record Handover(int lockFd, Map<Integer, Integer> listeners, List<Lent> lent) {
     }
 
     private static Received receiveSome(Os os, int socket) {
-        Received received = os.receiveWithFds(socket, 4096, 256);
+        Received received;
+        do {
+            received = os.receiveWithFds(socket, 4096, 256);
+        } while (received.wouldBlock()); // interrupted (the socket blocks)
         if (received.endOfStream()) {
             throw new IllegalStateException("the old master closed the handover before sending its sockets");
         }

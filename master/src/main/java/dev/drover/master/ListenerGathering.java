@@ -26,6 +26,11 @@ final class ListenerGathering {
     final Set<WorkerProcess> awaiting = new HashSet<>();
     final List<Handover.Lent> lent = new ArrayList<>();
 
+    /** How many listeners {@code worker} lent so far. */
+    long lentBy(WorkerProcess worker) {
+        return lent.stream().filter(l -> l.group() == worker.group.index() && l.id() == worker.id).count();
+    }
+
     ListenerGathering(boolean graceful, Reply reply, boolean again, long nowNanos) {
         this.graceful = graceful;
         this.reply = reply;

@@ -7,11 +7,11 @@ import java.util.List;
 
 /**
  * One reload in progress: the slots whose reloadable workers are still to be replaced, strictly
- * one at a time (the old retires: it frees what the new must bind itself and serves on; once it
- * has, or exited, start the new; once the new is READY, stop the old, which stops accepting and
- * lets its connections go over a second; next; should the new fail, the old binds what it freed
- * again and the reload ends there). The reload is done when every replacement is READY and every
- * old worker has exited.
+ * one at a time (the old lends the master the listeners it bound itself, retires and serves on;
+ * once it says so, or exited, start the new, which takes those listeners; once the new is READY,
+ * stop the old, which stops accepting and lets its connections go over a second; next; should the
+ * new fail, the old serves on as it was and the reload ends there). The reload is done when every
+ * replacement is READY and every old worker has exited.
  */
 final class Reload {
     final boolean graceful;

@@ -33,7 +33,7 @@ final class WorkerProcess {
     boolean retiring;
     /** Whether, retiring, it said it stops on its own (a signal sent to it directly): it is not resumed. */
     boolean leaving;
-    /** Whether it was told to lend its own listeners (retire ... lend) and has not said draining yet: its channel is read with recvmsg. */
+    /** Whether it was told to lend its own listeners ({@code lend}) and has not answered lent (nor draining) yet: its channel is read with recvmsg. */
     boolean lending;
     /** Descriptors it sent that wait for their {@code listener} line. */
     final Queue<Integer> arrivedFds = new ArrayDeque<>();

@@ -178,10 +178,8 @@ class ReloadIT {
     @Test
     void anAddressBoundWithListenIsNeverClosedAcrossAReload(@TempDir Path dir) throws Exception {
         int also = Ports.free();
-        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir, "-Dapp.alsoListen=http://127.0.0.1:" + also)) {
-            app.start();
-            long old = app.workers().get(0).pid();
-            assertEquals(old + " also", Http.get(also, "/"));
+        try (App app = alsoListening(dir, also)) {
+            long old = startServing(app, also);
             AtomicBoolean reloading = new AtomicBoolean(true);
             CompletableFuture<List<String>> polled = pollUntilCleared(also, reloading);
             Path hold = Files.createFile(dir.resolve("hold-start"));
@@ -211,11 +209,9 @@ class ReloadIT {
     @Test
     void aRestartPassesAnAddressBoundWithListenToTheNewMastersWorkers(@TempDir Path dir) throws Exception {
         int also = Ports.free();
-        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir, "-Dapp.alsoListen=http://127.0.0.1:" + also)) {
-            app.start();
+        try (App app = alsoListening(dir, also)) {
+            long old = startServing(app, also);
             long oldMaster = app.masterPid();
-            long old = app.workers().get(0).pid();
-            assertEquals(old + " also", Http.get(also, "/"));
             AtomicBoolean restarting = new AtomicBoolean(true);
             CompletableFuture<List<String>> polled = pollUntilCleared(also, restarting);
             App.Result restart = app.run("restart");
@@ -227,6 +223,45 @@ class ReloadIT {
             List<String> answers = polled.get(30, TimeUnit.SECONDS);
             assertFalse(answers.contains(null), "a connection failed during the restart: " + answers.stream().distinct().toList());
             assertTrue(answers.contains(old + " also"), answers.stream().distinct().toList().toString());
+        }
+    }
+
+    /** PidApp with count 1, also listening on {@code also} with listen() in onWorkerStart. */
+    private static App alsoListening(Path dir, int also) {
+        return new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir, "-Dapp.alsoListen=http://127.0.0.1:" + also);
+    }
+
+    /** Starts {@code app} and returns its worker's pid, which answers on {@code also}. */
+    private static long startServing(App app, int also) throws Exception {
+        app.start();
+        long pid = app.workers().get(0).pid();
+        assertEquals(pid + " also", Http.get(also, "/"));
+        return pid;
+    }
+
+    /**
+     * A worker whose event loop a callback holds past the restart's 5 s cannot lend in time: the new
+     * master's worker cannot bind the address, the restart fails and the old master serves on; what
+     * the worker lends later is closed, and the worker serves on too (its late descriptor once cost
+     * it a SIGKILL for "garbage" on its channel).
+     */
+    @Test
+    void aWorkerThatLendsTooLateForARestartServesOn(@TempDir Path dir) throws Exception {
+        int also = Ports.free();
+        try (App app = alsoListening(dir, also)) {
+            long old = startServing(app, also);
+            CompletableFuture<String> slow = Async.call(() -> Http.tryGet(app.port(), "/slow?ms=7000"));
+            assertEquals(old, awaitSlowRequest(dir));
+            App.Result restart = app.run("restart");
+            assertEquals(1, restart.code(), restart.all());
+            assertTrue(restart.err().contains("Address already in use"), restart.err());
+            assertEquals(old + " 0", slow.get(30, TimeUnit.SECONDS));
+            assertEquals(old + " also", Http.get(also, "/"));
+            assertEquals(old + " 0", Http.get(app.port(), "/"));
+            String log = app.log();
+            assertTrue(log.contains("did not answer within 5 s"), log);
+            assertFalse(log.contains("SIGKILL"), log);
+            assertEquals(List.of(old), app.workers().stream().map(App.WorkerRow::pid).toList());
         }
     }
 
@@ -246,10 +281,8 @@ class ReloadIT {
     @Test
     void aLentAddressTheNewCodeDoesNotListenOnIsClosed(@TempDir Path dir) throws Exception {
         int also = Ports.free();
-        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir, "-Dapp.alsoListen=http://127.0.0.1:" + also)) {
-            app.start();
-            long old = app.workers().get(0).pid();
-            assertEquals(old + " also", Http.get(also, "/"));
+        try (App app = alsoListening(dir, also)) {
+            long old = startServing(app, also);
             Files.createFile(dir.resolve("no-also"));
             App.Result reload = app.run("reload");
             assertEquals(0, reload.code(), reload.all());
@@ -264,14 +297,14 @@ class ReloadIT {
     /**
      * A replacement that dies before it is ready ends the reload, and the old worker it would have
      * replaced serves on: its connections, new ones on the master's socket, and the address it bound
-     * itself with listen() (which it freed for the replacement, which bound it, and binds again): a
-     * deploy of code that cannot start leaves the service as it was. The next reload, of code that
-     * starts, goes on.
+     * itself with listen() (which it lent the replacement, which took it before it failed): a deploy
+     * of code that cannot start leaves the service as it was. The next reload, of code that starts,
+     * goes on.
      */
     @Test
     void theOldWorkerServesOnWhenItsReplacementFails(@TempDir Path dir) throws Exception {
         int also = Ports.free();
-        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir, "-Dapp.alsoListen=http://127.0.0.1:" + also)) {
+        try (App app = alsoListening(dir, also)) {
             assertServesOnWhenItsReplacementFails(app, dir, "fail-after-listen", also);
         }
     }

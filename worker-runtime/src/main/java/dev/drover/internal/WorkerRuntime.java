@@ -35,8 +35,10 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +85,8 @@ public final class WorkerRuntime {
     private boolean draining;
     /** Whether a reload replaces it: its replacement starts, and it serves on until its stop (or a resume). */
     private boolean retired;
+    /** Its own listeners it lent the master (they stay open here until the stop). */
+    private final Set<Channel> lentOwn = new HashSet<>();
     /** Over how long a retired worker's connections are told to end once it is stopped (0: at once). */
     private long retiredSpreadNanos;
     private boolean finished;
@@ -520,12 +524,9 @@ public final class WorkerRuntime {
     private void onControl(ControlMessage message) {
         switch (message.type()) {
             case ControlMessage.STOP -> stop(ControlMessage.GRACEFUL.equals(message.argument()));
-            case ControlMessage.RETIRE -> {
-                String[] words = message.argument().split(" ");
-                retire(Long.parseLong(words[0]), words.length > 1 && words[1].equals(ControlMessage.LEND));
-            }
+            case ControlMessage.RETIRE -> retire(Long.parseLong(message.argument().split(" ")[0]));
             case ControlMessage.RESUME -> resume();
-            case ControlMessage.LEND -> lendForRestart();
+            case ControlMessage.LEND -> lendOwnListeners();
             case ControlMessage.RELOAD -> loop.execute(() -> call("onWorkerReload", worker.getOnWorkerReload()));
             case ControlMessage.STATUS -> control.send(ControlMessage.of(ControlMessage.STATUS, statusFields()));
             case ControlMessage.CONNECTIONS -> control.send(ControlMessage.of(ControlMessage.CONNECTIONS, connectionRows()));
@@ -625,42 +626,37 @@ public final class WorkerRuntime {
     }
 
     /**
-     * A reload replaces this worker ({@code lend}), or a restart's new master's workers do: it goes
-     * on serving as if nothing happened, accepting on every listener, timers and all, until the
-     * master's {@code stop} once the replacement is ready; then it tells its connections to end over
-     * {@code spreadMillis} ({@link DrainPace}). So nobody waits for the replacement's start (with
-     * count 1, nobody else accepts meanwhile), its clients are not sent to its siblings, nor to the
-     * replacement all at once; and should the replacement fail, the master's {@code resume} has it
-     * take its slot back, as it was. The addresses only one process may bind ({@link Server#own}: a
-     * listen() in onWorkerStart without reusePort) it lends the master for its replacement, which
-     * takes them in its own listen(): the address stays open throughout, and a client that comes
-     * meanwhile is served by this worker, or waits in the backlog. A restart's new workers bind them
-     * themselves: without {@code lend} it closes them.
+     * A reload replaces this worker, or a restart's new master's workers do: it goes on serving as if
+     * nothing happened, accepting on every listener, timers and all, until the master's {@code stop}
+     * once the replacement is ready; then it tells its connections to end over {@code spreadMillis}
+     * ({@link DrainPace}). So nobody waits for the replacement's start (with count 1, nobody else
+     * accepts meanwhile), its clients are not sent to its siblings, nor to the replacement all at
+     * once; and should the replacement fail, the master's {@code resume} has it take its slot back,
+     * as it was. The addresses only one process may bind ({@link Server#own}: a listen() in
+     * onWorkerStart without reusePort) it lent the master just before ({@link #lendOwnListeners}),
+     * and keeps them; from an older master, which lends nothing, it closes them, for the replacement
+     * to bind.
      */
-    private void retire(long spreadMillis, boolean lend) {
+    private void retire(long spreadMillis) {
         loop.execute(() -> {
             if (stopping || retired) {
                 return;
             }
             retired = true;
             retiredSpreadNanos = TimeUnit.MILLISECONDS.toNanos(spreadMillis);
-            for (Server server : servers) {
-                if (server.own() && lend) {
-                    lendToMaster(server);
-                } else if (server.own()) {
-                    server.channel().close();
-                }
-            }
+            servers.stream().filter(server -> server.own() && !lentOwn.contains(server.channel())).forEach(server -> server.channel().close());
             tellMaster(ControlMessage.of(ControlMessage.DRAINING));
         });
     }
 
     /**
-     * A restart's master asks for the listeners this worker bound itself, for its successor's worker
-     * of the same id to take (which could not bind them beside this one); this worker serves on, and
-     * closes them when it retires ({@code retire} without {@code lend}).
+     * Before a reload retires this worker, or before a restart starts a new master, the master asks
+     * for the listeners this worker bound itself: each goes to the master over the control channel
+     * ({@code listener}, then {@code lent}), for the worker that replaces this one, whose listen()
+     * takes it instead of binding the address (it could not beside this one). This worker serves on
+     * unchanged: the address never closes, and a client is never refused there.
      */
-    private void lendForRestart() {
+    private void lendOwnListeners() {
         loop.execute(() -> {
             if (!stopping) {
                 servers.stream().filter(server -> server.own() && server.channel().isOpen()).forEach(this::lendToMaster);
@@ -670,10 +666,11 @@ public final class WorkerRuntime {
     }
 
     private void lendToMaster(Server server) {
+        lentOwn.add(server.channel());
         try {
             control.lend(((UnixChannel) server.channel()).fd().intValue(), server.listener().getListenAddress().socketKey());
         } catch (RuntimeException masterGone) {
-            // its replacement binds the address once this worker has exited
+            // nobody takes it: the replacement binds the address once this worker has exited
         }
     }
 
