@@ -66,7 +66,7 @@ public final class WorkerRuntime {
     /** Shared with the group's other workers on the handed-over listener: see {@link AcceptBalance}. */
     private final AcceptBalance balance;
     private final List<Server> servers = new ArrayList<>();
-    /** The sockets the worker a reload replaces lent this one, by socket key, until a listen() takes them or READY closes them. */
+    /** The sockets the worker this one replaces lent it (a reload's, or a restart's), by socket key, until a listen() takes them or READY closes them. */
     private final Map<String, Integer> lent;
     private final Map<Worker, Map<Long, Connection>> connections = new ConcurrentHashMap<>();
     /** Connections this process opened (AsyncTcpConnection), by id. */
@@ -292,8 +292,8 @@ public final class WorkerRuntime {
     }
 
     /**
-     * {@code Worker.listen()}: serve the Worker's address here, on the socket the worker a reload
-     * replaces lent this one ({@link #retire}), else on one bound now in this process.
+     * {@code Worker.listen()}: serve the Worker's address here, on the socket the worker this one
+     * replaces lent it ({@link #lendOwnListeners}), else on one bound now in this process.
      */
     public void listen(Worker listener) {
         Integer lentFd = lent.remove(listener.getListenAddress().socketKey());
@@ -316,7 +316,7 @@ public final class WorkerRuntime {
             } catch (IOException e) {
                 // closed either way
             }
-            log("the listener the worker before it lent on " + key + " was not listened on again: closed");
+            log("the socket its predecessor lent on " + key + " was not listened on again: closed");
         });
         lent.clear();
     }
