@@ -197,6 +197,7 @@ class ReloadIT {
             reloading.set(false);
             List<String> answers = polled.get(30, TimeUnit.SECONDS);
             assertFalse(answers.contains(null), "a connection failed during the reload: " + answers.stream().distinct().toList());
+            assertMasterHoldsNoCopy(app, also);
             assertTrue(answers.contains(old + " also") && answers.contains(now + " also"), answers.stream().distinct().toList().toString());
         }
     }
@@ -222,6 +223,7 @@ class ReloadIT {
             restarting.set(false);
             List<String> answers = polled.get(30, TimeUnit.SECONDS);
             assertFalse(answers.contains(null), "a connection failed during the restart: " + answers.stream().distinct().toList());
+            assertMasterHoldsNoCopy(app, also);
             assertTrue(answers.contains(old + " also"), answers.stream().distinct().toList().toString());
         }
     }
@@ -263,6 +265,15 @@ class ReloadIT {
             assertFalse(log.contains("SIGKILL"), log);
             assertEquals(List.of(old), app.workers().stream().map(App.WorkerRow::pid).toList());
         }
+    }
+
+    /** Once the slot's worker is ready, the master has closed its copy of the socket lent on {@code port}. */
+    private static void assertMasterHoldsNoCopy(App app, int port) {
+        Set<String> listening = Sockets.listeningInodes(port);
+        assertEquals(1, listening.size(), "one socket listens on " + port);
+        Set<String> held = new HashSet<>(Sockets.socketInodes(app.masterPid()));
+        held.retainAll(listening);
+        assertEquals(Set.of(), held, "the master holds no copy of the socket on " + port);
     }
 
     /** GETs {@code port} about every millisecond until {@code running} is cleared; a failed one is a null. */
@@ -335,8 +346,8 @@ class ReloadIT {
             assertFalse(answer.close(), "its connection kept: " + answer);
             assertEquals(old + " 0", Http.get(port, "/"), "a new connection: it accepted them all along");
             if (also != 0) {
-                Await.until("the old worker answers on the address it bound itself", Duration.ofSeconds(10),
-                        () -> (old + " also").equals(Http.tryGet(also, "/")));
+                assertEquals(old + " also", Http.get(also, "/"), "the old worker answers on the address it bound itself");
+                assertMasterHoldsNoCopy(app, also);
             }
             App.WorkerRow row = app.workers().get(0);
             assertEquals(List.of(old, "ready"), List.of(row.pid(), row.state()));
@@ -350,6 +361,7 @@ class ReloadIT {
             assertEquals(now + " 0", Http.get(port, "/"));
             if (also != 0) {
                 assertEquals(now + " also", Http.get(also, "/"));
+                assertMasterHoldsNoCopy(app, also);
             }
         }
     }
