@@ -53,10 +53,10 @@ public final class Arbiter {
      * once: its replacement's cold JVM then takes its clients over a second rather than in one burst.
      */
     static final Duration RETIRE_SPREAD = Duration.ofSeconds(1);
-    /** The most listeners a retiring worker may lend at once; more is abuse. */
+    /** The most listeners a worker may lend; more is abuse. */
     static final int MAX_LENT = 64;
-    /** A lending worker's reads (recvmsg, native memory each): its lines until draining are short. */
-    private static final int LENDING_READ_BYTES = 16 * 1024;
+    /** A worker's channel is read with recvmsg (native memory each time), this much at once. */
+    private static final int CHANNEL_READ_BYTES = 64 * 1024;
     private static final int[] NO_FDS = new int[0];
     /** How long a restart waits for the new master's workers. */
     static final Duration UPGRADE_TIMEOUT = Duration.ofSeconds(180);
@@ -109,8 +109,6 @@ public final class Arbiter {
     private boolean ownsFiles;
     /** A restart in progress: the successor master this one started, or null. */
     private Upgrade upgrade;
-    /** A restart asking its workers for their own listeners before it starts the successor, or null. */
-    private ListenerGathering gathering;
     /** Children that are not workers (a failed successor) to reap. */
     private final List<Integer> otherChildren = new ArrayList<>();
 
@@ -346,9 +344,6 @@ public final class Arbiter {
         for (Query query : queries) {
             next = Math.min(next, query.deadlineNanos);
         }
-        if (gathering != null) {
-            next = Math.min(next, gathering.deadlineNanos);
-        }
         if (!stopping) {
             next = Math.min(next, health.nextDeadline(live, now));
         }
@@ -495,23 +490,19 @@ public final class Arbiter {
 
     /**
      * Reads a worker's messages. A broken channel (ECONNRESET when a worker dies with unread
-     * messages) counts as its end; one worker's trouble never leaves this method. A lending worker
-     * ({@link WorkerProcess#lending}) is read with recvmsg: each listener it lends comes as a
-     * descriptor on a one-byte message, which ends the read it comes in, before its
-     * {@code listener} line; it waits for that line after the lines read with it.
+     * messages) counts as its end; one worker's trouble never leaves this method. A channel is read
+     * with recvmsg: each listener a worker lends comes as a descriptor on a one-byte message, which
+     * ends the read it comes in, before its {@code listener} line; it waits for that line after the
+     * lines read with it.
      */
     private void readChannel(WorkerProcess worker) {
         int count;
         int[] fds = NO_FDS;
         List<String> lines;
         try {
-            if (worker.lending) {
-                Received received = os.receiveWithFds(worker.channelFd(), LENDING_READ_BYTES, 1);
-                fds = received.fds();
-                count = copyLending(received);
-            } else {
-                count = os.read(worker.channelFd(), buffer);
-            }
+            Received received = os.receiveWithFds(worker.channelFd(), CHANNEL_READ_BYTES, 1);
+            fds = received.fds();
+            count = copyReceived(received);
             lines = count > 0 ? worker.lines.add(buffer, count) : List.of();
         } catch (OsException broken) {
             count = 0;
@@ -550,11 +541,11 @@ public final class Arbiter {
     }
 
     /**
-     * Copies what a lending worker's recvmsg read into the buffer, without the byte that carried
+     * Copies what a worker's recvmsg read into the buffer, without the byte that carried
      * descriptors (the last of the read, whatever its value). Returns the bytes copied, -1 for none,
      * 0 at the end of the stream.
      */
-    private int copyLending(Received received) {
+    private int copyReceived(Received received) {
         if (received.wouldBlock()) {
             return -1;
         }
@@ -571,10 +562,10 @@ public final class Arbiter {
     }
 
     /**
-     * A worker lends a listener it bound itself: a retiring one to its replacement (the master keeps
-     * the descriptor in the worker's slot, {@link Slot#lent}), one asked before a restart to the
-     * successor's worker of its id ({@link ListenerGathering}). One that comes otherwise (late, or
-     * past {@link #MAX_LENT}) is closed.
+     * A worker lends a listener it bound itself (as it gets ready, or at a later listen()): the
+     * master keeps the descriptor in the worker's slot ({@link Slot#lent}) for the slot's next
+     * worker, a copy of the same socket as the one it had (a respawn's, a replacement's); one that
+     * comes otherwise (from a worker no longer in its slot, or past {@link #MAX_LENT}) is closed.
      */
     private void onListener(WorkerProcess worker, String key) {
         Integer fd = worker.arrivedFds.poll();
@@ -583,32 +574,39 @@ public final class Arbiter {
             return;
         }
         Slot slot = slotOf(worker);
-        if (gathering != null && gathering.awaiting.contains(worker) && gathering.lentBy(worker) < MAX_LENT) {
-            gathering.lent.add(new Handover.Lent(worker.group.index(), worker.id, key, fd));
-        } else if (slot != null && slot.replacing == worker.pid && worker.retiring && !slot.lent.containsKey(key) && slot.lent.size() < MAX_LENT) {
-            slot.lent.put(key, fd);
-        } else {
+        if (slot == null || worker.lentKeys.size() >= MAX_LENT && !worker.lentKeys.contains(key)) {
             os.close(fd);
+            return;
+        }
+        worker.lentKeys.add(key);
+        Integer before = slot.lent.put(key, fd);
+        if (before != null) {
+            os.close(before);
         }
     }
 
-    /** A worker asked to lend its own listeners ({@code lend}) has lent them all. */
-    private void onLent(WorkerProcess worker) {
-        closeArrived(worker);
-        if (gathering != null && gathering.awaiting.remove(worker) && gathering.awaiting.isEmpty()) {
-            startSuccessor();
-        }
-    }
-
-    /** The worker said all it had to lend ({@code lent}, {@code draining}), or is gone: no more descriptors come; those unclaimed are closed. */
+    /** The worker's descriptors that no {@code listener} line claimed (it is gone): closed. */
     private void closeArrived(WorkerProcess worker) {
-        worker.lending = false;
         for (Integer fd = worker.arrivedFds.poll(); fd != null; fd = worker.arrivedFds.poll()) {
             os.close(fd);
         }
     }
 
-    /** Closes the master's copies of the listeners lent in {@code slot}: a worker of it is ready, the old one serves on, or the slot is gone. */
+    /**
+     * A worker is ready, having lent what it listens on: the copies its slot held of sockets it
+     * did not take (the new code listens elsewhere) are closed.
+     */
+    private void keepOnlyLentBy(WorkerProcess worker, Slot slot) {
+        slot.lent.entrySet().removeIf(lent -> {
+            boolean stale = !worker.lentKeys.contains(lent.getKey());
+            if (stale) {
+                os.close(lent.getValue());
+            }
+            return stale;
+        });
+    }
+
+    /** Closes the master's copies of the listeners lent in {@code slot}: the slot is gone, or the master exits. */
     private void closeLent(Slot slot) {
         slot.lent.values().forEach(os::close);
         slot.lent.clear();
@@ -647,7 +645,6 @@ public final class Arbiter {
             }
             case ControlMessage.DRAINING -> onDraining(worker);
             case ControlMessage.LISTENER -> onListener(worker, message.argument());
-            case ControlMessage.LENT -> onLent(worker);
             case ControlMessage.STATUS, ControlMessage.CONNECTIONS ->
                     queries.forEach(q -> q.answer(worker, message.type(), message.argument()));
             case ControlMessage.BEAT -> worker.lastBeatNanos = System.nanoTime();
@@ -667,7 +664,6 @@ public final class Arbiter {
      * so is replaced when it exits.)
      */
     private void onDraining(WorkerProcess worker) {
-        closeArrived(worker); // its listeners came before
         Slot slot = reload == null ? null : reload.current;
         if (slot == null || slot.process != worker || slot.replacing != worker.pid) {
             return;
@@ -688,7 +684,7 @@ public final class Arbiter {
         spawner.archive().ready(worker.pid);
         Slot slot = slotOf(worker);
         if (slot != null) {
-            closeLent(slot); // it took what it listens on
+            keepOnlyLentBy(worker, slot);
         }
     }
 
@@ -716,15 +712,14 @@ public final class Arbiter {
     }
 
     /**
-     * A reload replaces {@code worker}: it retires, lending the listeners it bound itself to its
-     * replacement ({@link #onListener}; the replacement starts on its {@code draining}) and serving
-     * on, accepting on all of them, until {@link #stopWorker}, once the replacement is ready, the reload ends,
+     * A reload replaces {@code worker}: it retires (the replacement starts on its {@code draining},
+     * with the slot's copies of the listeners the worker bound itself, {@link #onListener}) and
+     * serves on, accepting on all of them, until {@link #stopWorker}, once the replacement is ready, the reload ends,
      * or the master stops; or until {@link #resumeRetired}, should the replacement fail. No kill
      * deadline runs meanwhile: a replacement that never gets ready is killed after READY_TIMEOUT,
      * which ends the reload.
      */
     private void retire(WorkerProcess worker, boolean graceful) {
-        worker.lending |= send(worker, ControlMessage.of(ControlMessage.LEND)); // an older worker ignores it, and closes them at its retire
         if (!send(worker, retirement(graceful))) {
             stopWorker(worker, graceful);
             return;
@@ -764,7 +759,6 @@ public final class Arbiter {
         }
         slot.process = old;
         reload.draining.remove(old);
-        closeLent(slot); // it holds them still
         return old;
     }
 
@@ -852,9 +846,6 @@ public final class Arbiter {
             worker.channelClosed();
         }
         closeArrived(worker);
-        if (gathering != null && gathering.awaiting.remove(worker) && gathering.awaiting.isEmpty()) {
-            startSuccessor();
-        }
         boolean asked = worker.state() == WorkerProcess.State.STOPPING;
         worker.moveTo(WorkerProcess.State.EXITED);
         live.remove(worker);
@@ -915,9 +906,6 @@ public final class Arbiter {
     }
 
     private void enforceKillDeadlines(long now) {
-        if (gathering != null && now - gathering.deadlineNanos >= 0) {
-            startSuccessor();
-        }
         if (upgrade != null && now - upgrade.deadlineNanos >= 0) {
             os.kill(upgrade.pid, Signals.number("TERM"));
             upgradeFailed("the new master (pid " + upgrade.pid + ") did not become ready within " + UPGRADE_TIMEOUT.toSeconds()
@@ -1037,11 +1025,6 @@ public final class Arbiter {
             reply.exit(ExitCodes.FAILED);
             return;
         }
-        if (gathering != null) {
-            reply.err("drover[" + app.name() + "] a restart is in progress; reload ignored");
-            reply.exit(ExitCodes.FAILED);
-            return;
-        }
         if (reload != null && !reload.recycle) {
             log("reload ignored: a reload is in progress (" + reload.progress() + ")");
             reply.err("drover[" + app.name() + "] a reload is in progress (" + reload.progress() + "); this one is ignored");
@@ -1085,7 +1068,7 @@ public final class Arbiter {
     }
 
     private void advanceReload() {
-        if (reload == null && !stopping && gathering == null) { // the workers lending for a restart are left alone
+        if (reload == null && !stopping) {
             startRecycles();
         }
         if (reload == null) {
@@ -1238,64 +1221,17 @@ public final class Arbiter {
 
     /**
      * {@code restart}: start the program now on disk as a new master, hand it the pid file's lock,
-     * every listener, and the listeners the workers bound themselves ({@link ListenerGathering}),
-     * and once it reports its workers ready, stop this master's workers (the sockets never close).
-     * If it fails, this master goes on serving.
+     * every listener, and the copies of the listeners the workers bound themselves ({@link Slot#lent},
+     * for its workers of the same group and id), and once it reports its workers ready, stop this
+     * master's workers (the sockets never close). If it fails, this master goes on serving.
      */
     private void startUpgrade(boolean graceful, Reply reply, boolean again) {
-        if (stopping || upgrade != null || gathering != null || reload != null || !ownsFiles) {
+        if (stopping || upgrade != null || reload != null || !ownsFiles) {
             reply.err("drover[" + app.name() + "] cannot restart now: " + (stopping ? "it is stopping"
-                    : upgrade != null || gathering != null ? "a restart is in progress" : reload != null ? "a reload is in progress" : "it is handing over"));
+                    : upgrade != null ? "a restart is in progress" : reload != null ? "a reload is in progress" : "it is handing over"));
             reply.exit(ExitCodes.FAILED);
             return;
         }
-        gathering = new ListenerGathering(graceful, reply, again, System.nanoTime());
-        for (WorkerProcess worker : live) {
-            if (worker.state() == WorkerProcess.State.READY && send(worker, ControlMessage.of(ControlMessage.LEND))) {
-                worker.lending = true;
-                gathering.awaiting.add(worker);
-            }
-        }
-        if (gathering.awaiting.isEmpty()) {
-            startSuccessor();
-        }
-    }
-
-    /** Every asked worker answered, or the time is up: the successor starts, with what they lent. */
-    private void startSuccessor() {
-        ListenerGathering done = gathering;
-        gathering = null;
-        if (!done.awaiting.isEmpty()) { // what they lend later is closed (onListener)
-            log("drover[" + app.name() + "] restart: " + done.awaiting + " did not answer within " + ListenerGathering.TIMEOUT.toSeconds()
-                    + " s (a callback holding the event loop?); should they hold addresses of their own (listen()), the new master's"
-                    + " workers cannot bind those beside them, and the restart fails");
-        }
-        try {
-            spawnSuccessor(done);
-        } finally {
-            done.lent.forEach(lent -> os.close(lent.fd())); // the successor has its own copies
-        }
-    }
-
-    /**
-     * What the workers lent for the successor, and what a slot holds for its next worker (its
-     * replacement failed and the worker it replaced is gone): the successor's worker of that slot
-     * takes it instead.
-     */
-    private List<Handover.Lent> lentToSuccessor(ListenerGathering done) {
-        List<Handover.Lent> lent = new ArrayList<>(done.lent);
-        for (Group group : groups) {
-            for (Slot slot : group.slots) {
-                if (slot.process == null || slot.process.state() != WorkerProcess.State.READY) {
-                    slot.lent.forEach((key, fd) -> lent.add(new Handover.Lent(group.spec.index(), slot.id, key, fd)));
-                }
-            }
-        }
-        return lent;
-    }
-
-    private void spawnSuccessor(ListenerGathering done) {
-        Reply reply = done.reply;
         int[] pair;
         int child;
         try {
@@ -1308,7 +1244,7 @@ public final class Arbiter {
         try {
             Path stdout = app.stdoutFileOrDevNull();
             child = spawner.spawnMaster(Environment.ROLE_SUCCESSOR, app.name(), pair[1], stdout);
-            new Handover(pidFile.lockFd(), listeners.byGroup(), lentToSuccessor(done)).send(os, pair[0]);
+            new Handover(pidFile.lockFd(), listeners.byGroup(), workersOwnListeners()).send(os, pair[0]);
             os.setNonBlocking(pair[0], true);
         } catch (RuntimeException e) {
             os.close(pair[0]);
@@ -1318,10 +1254,21 @@ public final class Arbiter {
         } finally {
             os.close(pair[1]);
         }
-        upgrade = new Upgrade(child, pair[0], reply, done.graceful, System.nanoTime() + UPGRADE_TIMEOUT.toNanos(), done.again);
+        upgrade = new Upgrade(child, pair[0], reply, graceful, System.nanoTime() + UPGRADE_TIMEOUT.toNanos(), again);
         systemd.reloading(); // the successor's READY=1 (with its MAINPID) ends it; a failure, this master's
         log("drover[" + app.name() + "] restarting: new master pid " + child + " starts with the program now on disk");
         reply.out("drover[" + app.name() + "] restarting: new master pid " + child + " starts; the sockets stay open ...");
+    }
+
+    /** Every slot's copies of its workers' own listeners, for the successor's workers of the same group and id. */
+    private List<Handover.Lent> workersOwnListeners() {
+        List<Handover.Lent> lent = new ArrayList<>();
+        for (Group group : groups) {
+            for (Slot slot : group.slots) {
+                slot.lent.forEach((key, fd) -> lent.add(new Handover.Lent(group.spec.index(), slot.id, key, fd)));
+            }
+        }
+        return lent;
     }
 
     /** The successor's report: out/err lines for the CLI, then exit 0 (ready) or the reason it failed. */
@@ -1445,13 +1392,6 @@ public final class Arbiter {
         callHook("onMasterStop", hooks::onMasterStop);
         if (reload != null) {
             abortReload("the master is stopping");
-        }
-        if (gathering != null) {
-            ListenerGathering cancelled = gathering;
-            gathering = null;
-            cancelled.lent.forEach(lent -> os.close(lent.fd()));
-            cancelled.reply.err("drover[" + app.name() + "] restart cancelled: the master is stopping");
-            cancelled.reply.exit(ExitCodes.FAILED);
         }
         List.copyOf(live).forEach(w -> stopWorker(w, graceful));
     }

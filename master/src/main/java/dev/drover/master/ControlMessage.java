@@ -22,12 +22,10 @@ import java.nio.charset.StandardCharsets;
  *                                   (ListenAddress.socketKey) attached, which a listen() of an
  *                                   address with that key takes instead of binding it; the worker
  *                                   closes those it has not taken once it is ready
- *                   lend            before a reload's retire or a restart: lend the master the
- *                                   listeners it bound itself without reusePort (listener messages,
- *                                   then lent), for the worker that replaces it; it serves on
  *                   retire MS       a reload or a restart replaces the worker: it answers draining
  *                                   and serves on, accepting on every listener (closing those it
- *                                   bound itself and did not lend), until a stop, which comes once
+ *                                   bound itself and did not lend: none, with DROVER_HOLDS_OWN),
+ *                                   until a stop, which comes once
  *                                   the replacement is ready; then it tells the connections to end
  *                                   over MS milliseconds, 2 ms apart at most
  *                   resume          (a retired worker) the replacement failed: serve on as before
@@ -41,10 +39,11 @@ import java.nio.charset.StandardCharsets;
  *                   draining        after a stop: it accepts no more connections; after a
  *                                   retire (and not again at its stop): its replacement may bind
  *                                   (a reload starts it now)
- *                   listener KEY    (after lend, before lent) a listening socket it bound itself, of
- *                                   socket key KEY, attached to the one-byte message just before
- *                                   this line (its byte is not part of the text)
- *                   lent            after lend: that was all
+ *                   listener KEY    (with DROVER_HOLDS_OWN, just before ready, and at a listen() after
+ *                                   it) a listening socket it bound itself, of socket key KEY,
+ *                                   attached to the one-byte message just before this line (its
+ *                                   byte is not part of the text): the master keeps a copy for the
+ *                                   slot's next worker
  *                   status K=V ...  busy, connections, send_fail, timers, total_request
  *                   connections ROWS  one row per connection, rows split by newlines, fields by
  *                                   tabs: id, transport, protocol, local, remote, recv-q, send-q,
@@ -77,7 +76,6 @@ public record ControlMessage(String type, String argument) {
     public static final String LISTENER = "listener";
     /** The word of {@code listen N ... lent K} and of each lent socket's line. */
     public static final String LENT = "lent";
-    public static final String LEND = "lend";
     /** The word after {@code listen N} when the group's balance page follows the sockets. */
     public static final String BALANCE = "balance";
     /** The argument of {@code stop} that makes it graceful. */

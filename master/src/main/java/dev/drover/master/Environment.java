@@ -35,6 +35,13 @@ public final class Environment {
      * request loads.
      */
     public static final String RECORDING = "DROVER_RECORDING";
+    /**
+     * Set by a master that keeps a copy of the listening sockets its workers bind themselves
+     * (listen() without reusePort): a worker lends them over its control channel as it gets ready,
+     * and the master hands them to the slot's next worker (a respawn, a reload's replacement, a
+     * restart's new worker). A worker of an older master does not lend.
+     */
+    public static final String HOLDS_OWN = "DROVER_HOLDS_OWN";
     /** What {@code ps} shows for a worker: {@code drover: worker <name> <listen>}. */
     public static final String TITLE = "DROVER_TITLE";
     /** The fd of the control socket in a worker and of the report socket in a starting daemon. */

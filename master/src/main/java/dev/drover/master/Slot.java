@@ -13,9 +13,9 @@ final class Slot {
     /** The pid a reload is replacing in this slot, 0 when none. */
     int replacing;
     /**
-     * The master's copies of the listeners the worker a reload replaces lent its replacement, by
-     * socket key ({@link ListenAddress#socketKey}): handed to every worker started in this slot
-     * until one of them is ready or the old worker takes the slot back, then closed.
+     * The master's copies of the listeners this slot's workers bound themselves (each lends them as
+     * it gets ready), by socket key ({@link ListenAddress#socketKey}): handed to every worker started
+     * in this slot, whose listen() takes them; a worker's READY closes those it did not lend.
      */
     final Map<String, Integer> lent = new LinkedHashMap<>();
 

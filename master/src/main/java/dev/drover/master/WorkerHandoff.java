@@ -8,9 +8,9 @@ import java.util.Map;
  * {@code listen N} (or {@code listen N balance}), then each listening socket, and the group's
  * balance page if it has one, attached to a one-byte message of its own, which the worker
  * receives with Netty's native recvFd, so its start needs no other native library. With sockets
- * lent by the worker a reload replaces ({@link Slot#lent}) the line ends {@code lent K}, and each
- * follows as the line {@code lent KEY} and its own one-byte message. The worker's side is
- * {@code dev.drover.internal.Handoff}.
+ * the slot's earlier workers bound themselves and lent the master ({@link Slot#lent}) the line
+ * ends {@code lent K}, and each follows as the line {@code lent KEY} and its own one-byte message.
+ * The worker's side is {@code dev.drover.internal.Handoff}.
  */
 public final class WorkerHandoff {
     private WorkerHandoff() {}

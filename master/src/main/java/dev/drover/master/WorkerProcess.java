@@ -1,7 +1,9 @@
 package dev.drover.master;
 
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.Queue;
+import java.util.Set;
 
 /**
  * One worker JVM as the master tracks it, from spawn to reap. Its state moves forward,
@@ -33,8 +35,8 @@ final class WorkerProcess {
     boolean retiring;
     /** Whether, retiring, it said it stops on its own (a signal sent to it directly): it is not resumed. */
     boolean leaving;
-    /** Whether it was told to lend its own listeners ({@code lend}) and has not answered lent (nor draining) yet: its channel is read with recvmsg. */
-    boolean lending;
+    /** The socket keys of the listeners it lent (those it bound itself): what it listens on, for its slot's copies. */
+    final Set<String> lentKeys = new HashSet<>();
     /** Descriptors it sent that wait for their {@code listener} line. */
     final Queue<Integer> arrivedFds = new ArrayDeque<>();
     /** When its event loop last showed life: READY, then each heartbeat (System.nanoTime). */

@@ -10,10 +10,11 @@ import java.util.Map;
 /**
  * The master's first message on the control channel: the line {@code listen N} or {@code listen N
  * balance}, then N one-byte messages with one listening socket attached to each (SCM_RIGHTS), and
- * after {@code balance} one more with the group's balance page ({@link AcceptBalance}). A reload's
- * replacement gets {@code lent K} at the end of the line too: after those, K times the line
- * {@code lent KEY} and a one-byte message with the socket the old worker bound itself for that
- * socket key ({@code ListenAddress.socketKey}), for its {@code listen()} to take.
+ * after {@code balance} one more with the group's balance page ({@link AcceptBalance}). A worker
+ * whose slot's earlier worker bound sockets itself (a respawn, a reload's replacement, a restart's
+ * new worker) gets {@code lent K} at the end of the line too: after those, K times the line
+ * {@code lent KEY} and a one-byte message with the socket of that socket key
+ * ({@code ListenAddress.socketKey}), for its {@code listen()} to take.
  *
  * @param balanceFd the balance page's descriptor, -1 without one
  * @param lent the lent listening sockets by socket key

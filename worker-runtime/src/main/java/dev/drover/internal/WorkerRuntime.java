@@ -35,7 +35,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,7 +65,7 @@ public final class WorkerRuntime {
     /** Shared with the group's other workers on the handed-over listener: see {@link AcceptBalance}. */
     private final AcceptBalance balance;
     private final List<Server> servers = new ArrayList<>();
-    /** The sockets the worker this one replaces lent it (a reload's, or a restart's), by socket key, until a listen() takes them or READY closes them. */
+    /** The sockets the slot's earlier worker bound itself and lent the master, by socket key, until a listen() takes them or READY closes them. */
     private final Map<String, Integer> lent;
     private final Map<Worker, Map<Long, Connection>> connections = new ConcurrentHashMap<>();
     /** Connections this process opened (AsyncTcpConnection), by id. */
@@ -86,7 +85,14 @@ public final class WorkerRuntime {
     /** Whether a reload replaces it: its replacement starts, and it serves on until its stop (or a resume). */
     private boolean retired;
     /** Its own listeners it lent the master (they stay open here until the stop). */
-    private final Set<Channel> lentOwn = new HashSet<>();
+    private final Set<Channel> lentOwn = ConcurrentHashMap.newKeySet();
+    /** Whether it told the master it is ready. */
+    private volatile boolean ready;
+    /**
+     * Whether the master keeps a copy of the listeners a worker binds itself ({@link Environment#HOLDS_OWN}):
+     * the worker lends them as it gets ready, and a listen() after that at once.
+     */
+    private static final boolean HOLDS_OWN = System.getenv(Environment.HOLDS_OWN) != null;
     /** Over how long a retired worker's connections are told to end once it is stopped (0: at once). */
     private long retiredSpreadNanos;
     private boolean finished;
@@ -246,6 +252,10 @@ public final class WorkerRuntime {
         }
         whenAll(registered, () -> loop.execute(() -> {
             closeUnclaimedLent();
+            if (HOLDS_OWN) {
+                servers.stream().filter(server -> server.own() && server.channel().isOpen()).forEach(this::lendToMaster);
+            }
+            ready = true;
             beat();
             if (recording()) {
                 ClassListEnd.mark();
@@ -292,15 +302,19 @@ public final class WorkerRuntime {
     }
 
     /**
-     * {@code Worker.listen()}: serve the Worker's address here, on the socket the worker this one
-     * replaces lent it ({@link #lendOwnListeners}), else on one bound now in this process.
+     * {@code Worker.listen()}: serve the Worker's address here, on the socket the worker before it
+     * in its slot lent the master ({@link #lendToMaster}), else on one bound now in this process.
      */
     public void listen(Worker listener) {
         Integer lentFd = lent.remove(listener.getListenAddress().socketKey());
         int fd = lentFd != null ? lentFd : bind(listener);
-        ChannelFuture registered = serve(listener, fd, lentFd != null || !listener.isReusePort(), AcceptBalance.none());
+        boolean own = lentFd != null || !listener.isReusePort();
+        ChannelFuture registered = serve(listener, fd, own, AcceptBalance.none());
         if (registered.isDone() && !registered.isSuccess()) {
             throw new IllegalStateException("cannot serve " + listener.getListen() + ": " + registered.cause(), registered.cause());
+        }
+        if (own && ready && HOLDS_OWN) { // a listen() after READY: the master keeps a copy from now on (those before READY go at READY)
+            lendToMaster(servers.get(servers.size() - 1));
         }
     }
 
@@ -526,7 +540,6 @@ public final class WorkerRuntime {
             case ControlMessage.STOP -> stop(ControlMessage.GRACEFUL.equals(message.argument()));
             case ControlMessage.RETIRE -> retire(Long.parseLong(message.argument().split(" ")[0]));
             case ControlMessage.RESUME -> resume();
-            case ControlMessage.LEND -> lendOwnListeners();
             case ControlMessage.RELOAD -> loop.execute(() -> call("onWorkerReload", worker.getOnWorkerReload()));
             case ControlMessage.STATUS -> control.send(ControlMessage.of(ControlMessage.STATUS, statusFields()));
             case ControlMessage.CONNECTIONS -> control.send(ControlMessage.of(ControlMessage.CONNECTIONS, connectionRows()));
@@ -633,9 +646,9 @@ public final class WorkerRuntime {
      * accepts meanwhile), its clients are not sent to its siblings, nor to the replacement all at
      * once; and should the replacement fail, the master's {@code resume} has it take its slot back,
      * as it was. The addresses only one process may bind ({@link Server#own}: a listen() in
-     * onWorkerStart without reusePort) it lent the master just before ({@link #lendOwnListeners}),
-     * and keeps them; from an older master, which lends nothing, it closes them, for the replacement
-     * to bind.
+     * onWorkerStart without reusePort) it lent the master as it got ready ({@link #lendToMaster}),
+     * and keeps them; under an older master, which keeps no copies, it closes them, for the
+     * replacement to bind.
      */
     private void retire(long spreadMillis) {
         loop.execute(() -> {
@@ -650,21 +663,11 @@ public final class WorkerRuntime {
     }
 
     /**
-     * Before a reload retires this worker, or before a restart starts a new master, the master asks
-     * for the listeners this worker bound itself: each goes to the master over the control channel
-     * ({@code listener}, then {@code lent}), for the worker that replaces this one, whose listen()
-     * takes it instead of binding the address (it could not beside this one). This worker serves on
-     * unchanged: the address never closes, and a client is never refused there.
+     * Lends the master a listener this worker bound itself: it goes over the control channel
+     * ({@code listener}), and the master keeps a copy for the next worker of this slot (a respawn,
+     * a reload's replacement, a restart's new worker), whose listen() takes it instead of binding
+     * the address (it could not beside this one, and meanwhile the address refuses nobody).
      */
-    private void lendOwnListeners() {
-        loop.execute(() -> {
-            if (!stopping) {
-                servers.stream().filter(server -> server.own() && server.channel().isOpen()).forEach(this::lendToMaster);
-            }
-            tellMaster(ControlMessage.of(ControlMessage.LENT));
-        });
-    }
-
     private void lendToMaster(Server server) {
         lentOwn.add(server.channel());
         try {
