@@ -465,6 +465,7 @@ public final class Arbiter {
             os.close(pair[1]);
         }
         WorkerProcess worker = new WorkerProcess(slot.group, slot.id, child, pair[0], System.nanoTime());
+        worker.handedLent = !slot.lent.isEmpty();
         slot.process = worker;
         live.add(worker);
         int[] fds = listeners.fdsFor(slot.group);
@@ -606,7 +607,7 @@ public final class Arbiter {
         });
     }
 
-    /** Closes the master's copies of the listeners lent in {@code slot}: the slot is gone, or the master exits. */
+    /** Closes the master's copies of the listeners lent in {@code slot}: the slot is gone, its new worker failed with them, or the master exits. */
     private void closeLent(Slot slot) {
         slot.lent.values().forEach(os::close);
         slot.lent.clear();
@@ -855,6 +856,12 @@ public final class Arbiter {
         Slot slot = slotOf(worker);
         if (slot != null) {
             slot.process = null;
+            if (worker.handedLent && !worker.everReady() && !slot.lent.isEmpty()) {
+                // It may have bound the address another way (a changed config) and failed against the master's copy:
+                // the next one binds it itself, and a worker that holds it (resumed) lends it again.
+                log(worker + " exited before it was ready with the listeners its slot kept for it; closing them: " + slot.lent.keySet());
+                closeLent(slot);
+            }
         }
         callHook("onWorkerExit", () -> hooks.onWorkerExit(worker.group.index(), worker.pid, status));
         if (stopping || slot == null) {

@@ -8,8 +8,9 @@ import java.nio.charset.StandardCharsets;
  * <h2>Wire format</h2>
  * Each message is one line of UTF-8: a lower-case type, optionally a space and an argument, and
  * {@code \n}. In the argument a backslash is written {@code \\} and a newline {@code \n}, so a
- * message never spans lines. Descriptors travel as {@code SCM_RIGHTS} on the {@code sendmsg} of
- * the message that announces them.
+ * message never spans lines. Descriptors travel as {@code SCM_RIGHTS}, each on a one-byte message
+ * of its own (its byte is not text), next to the line that names it: after it from the master,
+ * just before it from a worker.
  *
  * <pre>
  * master → worker   listen N        first message; N listening sockets attached, in group order

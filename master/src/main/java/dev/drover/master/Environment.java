@@ -39,7 +39,8 @@ public final class Environment {
      * Set by a master that keeps a copy of the listening sockets its workers bind themselves
      * (listen() without reusePort): a worker lends them over its control channel as it gets ready,
      * and the master hands them to the slot's next worker (a respawn, a reload's replacement, a
-     * restart's new worker). A worker of an older master does not lend.
+     * restart's new worker). Its value is the master's pid, which the worker checks against its
+     * parent's. A worker of an older master does not lend.
      */
     public static final String HOLDS_OWN = "DROVER_HOLDS_OWN";
     /** What {@code ps} shows for a worker: {@code drover: worker <name> <listen>}. */

@@ -66,7 +66,7 @@ public final class Spawner {
         env.put(Environment.GROUP, Integer.toString(group.index()));
         env.put(Environment.WORKER_ID, Integer.toString(id));
         env.put(Environment.STOP_TIMEOUT_MILLIS, Long.toString(stopTimeout.toMillis()));
-        env.put(Environment.HOLDS_OWN, "1");
+        env.put(Environment.HOLDS_OWN, Long.toString(ProcessHandle.current().pid()));
         WorkerLimits limits = group.limits();
         if (!limits.heartbeat().isZero()) {
             env.put(Environment.HEARTBEAT_MILLIS, Long.toString(limits.heartbeat().toMillis()));

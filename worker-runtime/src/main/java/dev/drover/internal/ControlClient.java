@@ -25,10 +25,16 @@ final class ControlClient {
         send(ControlMessage.of(ControlMessage.READY));
     }
 
-    /** Lends the master a listening socket this worker bound itself, of socket key {@code key}, for its replacement (a reload). */
+    /**
+     * Lends the master a listening socket this worker bound itself, of socket key {@code key}, for
+     * the slot's next worker: the descriptor and its line go together (the master pairs them in
+     * order), whichever thread lends.
+     */
     void lend(int fd, String key) {
-        channel.sendFd(fd);
-        send(ControlMessage.of(ControlMessage.LISTENER, key));
+        synchronized (channel) { // the channel's own lock (its writes take it too)
+            channel.sendFd(fd);
+            send(ControlMessage.of(ControlMessage.LISTENER, key));
+        }
     }
 
     /** A line for the master's log file, written with this worker's pid. */

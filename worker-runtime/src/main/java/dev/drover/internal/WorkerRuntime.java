@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -64,7 +65,8 @@ public final class WorkerRuntime {
     private final FlushBatch flushBatch;
     /** Shared with the group's other workers on the handed-over listener: see {@link AcceptBalance}. */
     private final AcceptBalance balance;
-    private final List<Server> servers = new ArrayList<>();
+    /** Its listeners; listen() may add one from another thread. */
+    private final List<Server> servers = new CopyOnWriteArrayList<>();
     /** The sockets the slot's earlier worker bound itself and lent the master, by socket key, until a listen() takes them or READY closes them. */
     private final Map<String, Integer> lent;
     private final Map<Worker, Map<Long, Connection>> connections = new ConcurrentHashMap<>();
@@ -92,7 +94,7 @@ public final class WorkerRuntime {
      * Whether the master keeps a copy of the listeners a worker binds itself ({@link Environment#HOLDS_OWN}):
      * the worker lends them as it gets ready, and a listen() after that at once.
      */
-    private static final boolean HOLDS_OWN = System.getenv(Environment.HOLDS_OWN) != null;
+    private static final boolean HOLDS_OWN = holdsOwn(System.getenv(Environment.HOLDS_OWN));
     /** Over how long a retired worker's connections are told to end once it is stopped (0: at once). */
     private long retiredSpreadNanos;
     private boolean finished;
@@ -108,6 +110,11 @@ public final class WorkerRuntime {
         this.flushBatch = new FlushBatch(loop.next());
         this.balance = balance(handoff.balanceFd());
         this.lent = new ConcurrentHashMap<>(handoff.lent());
+    }
+
+    /** Whether {@code masterPid}, from the environment, is this process's parent: not a variable some other process's environment handed down. */
+    private static boolean holdsOwn(String masterPid) {
+        return masterPid != null && ProcessHandle.current().parent().map(parent -> Long.toString(parent.pid()).equals(masterPid)).orElse(false);
     }
 
     /** The group's balance page, or none: a worker that cannot map it takes its batches whole, as if alone. */
@@ -313,8 +320,9 @@ public final class WorkerRuntime {
         if (registered.isDone() && !registered.isSuccess()) {
             throw new IllegalStateException("cannot serve " + listener.getListen() + ": " + registered.cause(), registered.cause());
         }
-        if (own && ready && HOLDS_OWN) { // a listen() after READY: the master keeps a copy from now on (those before READY go at READY)
-            lendToMaster(servers.get(servers.size() - 1));
+        if (own && HOLDS_OWN) { // on the loop, after READY's lending: a listen() before it was lent there
+            Channel channel = registered.channel();
+            loop.execute(() -> servers.stream().filter(server -> server.channel() == channel && ready).forEach(this::lendToMaster));
         }
     }
 
@@ -669,9 +677,12 @@ public final class WorkerRuntime {
      * the address (it could not beside this one, and meanwhile the address refuses nobody).
      */
     private void lendToMaster(Server server) {
-        lentOwn.add(server.channel());
+        ListenAddress address = server.listener().getListenAddress();
+        if (!address.isUnix() && address.port() == 0 || !lentOwn.add(server.channel())) {
+            return; // a kernel-chosen port is this process's alone (two would share a key); or lent already
+        }
         try {
-            control.lend(((UnixChannel) server.channel()).fd().intValue(), server.listener().getListenAddress().socketKey());
+            control.lend(((UnixChannel) server.channel()).fd().intValue(), address.socketKey());
         } catch (RuntimeException masterGone) {
             // nobody takes it: the replacement binds the address once this worker has exited
         }
@@ -686,6 +697,10 @@ public final class WorkerRuntime {
             retired = false;
             retiredSpreadNanos = 0;
             log("its replacement failed: it serves on as before");
+            if (HOLDS_OWN) { // the master closed its copies as the replacement failed with them
+                lentOwn.clear();
+                servers.stream().filter(server -> server.own() && server.channel().isOpen()).forEach(this::lendToMaster);
+            }
             if (maxRequests > 0 && totalRequests.get() >= maxRequests) { // reached while retired, when the master ignores it
                 askToBeRecycled();
             }

@@ -20,7 +20,7 @@ import java.nio.file.Path;
  * until the file is gone; one that starts while "fail-start" exists there throws in onWorkerStart.
  * With app.alsoListen (an address), onWorkerStart then listens there too, in this process
  * ({@code Worker.listen()}), answering "PID also", and throws if "fail-after-listen" exists in app.dir;
- * not while "no-also" exists there.
+ * not while "no-also" exists there, and on the address in "also-address" when that exists.
  * GET /stopall and /reloadall call Worker.stopAll() and Worker.reloadAll(); /garbage and /flood
  * write garbage or 20,000 log lines straight onto the worker's control channel (fd 3); /orphan
  * leaves an orphan behind (a shell that exits before its background sleep).
@@ -53,7 +53,8 @@ public final class PidApp {
                 throw new IllegalStateException("fail-start exists in " + dir);
             }
             if (System.getProperty("app.alsoListen") != null && !Files.exists(Path.of(dir, "no-also"))) {
-                Worker also = new Worker(System.getProperty("app.alsoListen"));
+                Path written = Path.of(dir, "also-address");
+                Worker also = new Worker(Files.exists(written) ? Files.readString(written).trim() : System.getProperty("app.alsoListen"));
                 also.onMessage((connection, data) -> connection.send(ProcessHandle.current().pid() + " also"));
                 also.listen();
                 if (Files.exists(Path.of(dir, "fail-after-listen"))) {
