@@ -465,7 +465,6 @@ public final class Arbiter {
             os.close(pair[1]);
         }
         WorkerProcess worker = new WorkerProcess(slot.group, slot.id, child, pair[0], System.nanoTime());
-        worker.handedLent = !slot.lent.isEmpty();
         slot.process = worker;
         live.add(worker);
         int[] fds = listeners.fdsFor(slot.group);
@@ -521,9 +520,10 @@ public final class Arbiter {
         }
         long now = System.nanoTime();
         for (String line : lines) {
-            if (!ControlMessage.wellFormed(line) || worker.flooding(now)) {
-                killForChannelAbuse(worker, !ControlMessage.wellFormed(line) ? "sent garbage on its control channel: " + abbreviate(line)
-                        : "sent over " + WorkerProcess.MAX_MESSAGES_PER_SECOND + " control messages in a second");
+            String abuse = !ControlMessage.wellFormed(line) ? "sent garbage on its control channel: " + abbreviate(line)
+                    : worker.flooding(now) ? "sent over " + WorkerProcess.MAX_MESSAGES_PER_SECOND + " control messages in a second" : null;
+            if (abuse != null) {
+                killForChannelAbuse(worker, abuse);
                 closeAll(fds);
                 return;
             }
@@ -856,9 +856,10 @@ public final class Arbiter {
         Slot slot = slotOf(worker);
         if (slot != null) {
             slot.process = null;
-            if (worker.handedLent && !worker.everReady() && !slot.lent.isEmpty()) {
-                // It may have bound the address another way (a changed config) and failed against the master's copy:
-                // the next one binds it itself, and a worker that holds it (resumed) lends it again.
+            if (!worker.everReady() && !slot.lent.isEmpty()) {
+                // It was handed these (only a ready worker adds to them). It may have bound the address another way (a
+                // changed config) and failed against the master's copy: the next one binds it itself, and a worker that
+                // holds it (resumed) lends it again.
                 log(worker + " exited before it was ready with the listeners its slot kept for it; closing them: " + slot.lent.keySet());
                 closeLent(slot);
             }

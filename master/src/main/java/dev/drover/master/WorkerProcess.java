@@ -35,8 +35,6 @@ final class WorkerProcess {
     boolean retiring;
     /** Whether, retiring, it said it stops on its own (a signal sent to it directly): it is not resumed. */
     boolean leaving;
-    /** Whether it was handed the listeners its slot kept ({@link Slot#lent}): should it die before READY, they are closed. */
-    boolean handedLent;
     /** The socket keys of the listeners it lent (those it bound itself): what it listens on, for its slot's copies. */
     final Set<String> lentKeys = new HashSet<>();
     /** Descriptors it sent that wait for their {@code listener} line. */

@@ -234,6 +234,14 @@ class ReloadIT {
         return new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir, "-Dapp.alsoListen=http://127.0.0.1:" + also);
     }
 
+    /** Waits until a worker other than {@code old} answers on {@code also}. */
+    private static void awaitServedByAnotherThan(long old, int also, String what, Duration within) {
+        Await.until(what, within, () -> {
+            String answer = Http.tryGet(also, "/");
+            return answer != null && !answer.startsWith(old + " ");
+        });
+    }
+
     /** Starts {@code app} and returns its worker's pid, which answers on {@code also}. */
     private static long startServing(App app, int also) throws Exception {
         app.start();
@@ -255,10 +263,7 @@ class ReloadIT {
             CompletableFuture<String> slow = Async.call(() -> Http.tryGet(app.port(), "/slow?ms=8000"));
             assertEquals(old, awaitSlowRequest(dir));
             Process restart = app.launch("restart", "-g");
-            Await.until("a new worker serves the address", Duration.ofSeconds(30), () -> {
-                String answer = Http.tryGet(also, "/");
-                return answer != null && !answer.startsWith(old + " ");
-            });
+            awaitServedByAnotherThan(old, also, "a new worker serves the address", Duration.ofSeconds(30));
             assertFalse(slow.isDone(), "the new worker took the socket while the old one was still busy");
             assertEquals(old + " 0", slow.get(30, TimeUnit.SECONDS), "the old worker finished its request (restart -g)");
             assertTrue(restart.waitFor(60, TimeUnit.SECONDS), "restart returned");
@@ -310,8 +315,7 @@ class ReloadIT {
             long old = startServing(app, also);
             Files.writeString(dir.resolve("also-address"), "http://localhost:" + also);
             Processes.kill(old, "KILL");
-            Await.until("a worker serves the address again, bound as the new configuration says", Duration.ofSeconds(60),
-                    () -> { String answer = Http.tryGet(also, "/"); return answer != null && !answer.startsWith(old + " "); });
+            awaitServedByAnotherThan(old, also, "a worker serves the address again, bound as the new configuration says", Duration.ofSeconds(60));
             assertTrue(app.log().contains("exited before it was ready with the listeners its slot kept for it; closing them: [tcp 127.0.0.1:" + also + "]"), app.log());
         }
     }

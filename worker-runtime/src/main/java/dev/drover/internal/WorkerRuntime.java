@@ -260,7 +260,7 @@ public final class WorkerRuntime {
         whenAll(registered, () -> loop.execute(() -> {
             closeUnclaimedLent();
             if (HOLDS_OWN) {
-                servers.stream().filter(server -> server.own() && server.channel().isOpen()).forEach(this::lendToMaster);
+                lendOwnListeners();
             }
             ready = true;
             beat();
@@ -546,7 +546,7 @@ public final class WorkerRuntime {
     private void onControl(ControlMessage message) {
         switch (message.type()) {
             case ControlMessage.STOP -> stop(ControlMessage.GRACEFUL.equals(message.argument()));
-            case ControlMessage.RETIRE -> retire(Long.parseLong(message.argument().split(" ")[0]));
+            case ControlMessage.RETIRE -> retire(Long.parseLong(message.argument()));
             case ControlMessage.RESUME -> resume();
             case ControlMessage.RELOAD -> loop.execute(() -> call("onWorkerReload", worker.getOnWorkerReload()));
             case ControlMessage.STATUS -> control.send(ControlMessage.of(ControlMessage.STATUS, statusFields()));
@@ -670,6 +670,11 @@ public final class WorkerRuntime {
         });
     }
 
+    /** Lends the master every open listener this worker bound itself ({@link #lendToMaster}). */
+    private void lendOwnListeners() {
+        servers.stream().filter(server -> server.own() && server.channel().isOpen()).forEach(this::lendToMaster);
+    }
+
     /**
      * Lends the master a listener this worker bound itself: it goes over the control channel
      * ({@code listener}), and the master keeps a copy for the next worker of this slot (a respawn,
@@ -699,7 +704,7 @@ public final class WorkerRuntime {
             log("its replacement failed: it serves on as before");
             if (HOLDS_OWN) { // the master closed its copies as the replacement failed with them
                 lentOwn.clear();
-                servers.stream().filter(server -> server.own() && server.channel().isOpen()).forEach(this::lendToMaster);
+                lendOwnListeners();
             }
             if (maxRequests > 0 && totalRequests.get() >= maxRequests) { // reached while retired, when the master ignores it
                 askToBeRecycled();
