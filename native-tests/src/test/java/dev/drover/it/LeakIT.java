@@ -31,11 +31,11 @@ class LeakIT {
             for (int i = 1; i <= 10; i++) {
                 reload(app, master, i);
             }
-            Snapshot before = Snapshot.of(master);
+            Snapshot before = Snapshot.settled(master);
             for (int i = 1; i <= 30; i++) {
                 reload(app, master, i);
             }
-            Snapshot after = Snapshot.of(master);
+            Snapshot after = Snapshot.settled(master);
             System.out.println("master before 30 reloads: " + before + "; after: " + after);
             assertEquals(before.descriptors(), after.descriptors(), "descriptors: " + before + " -> " + after + "\n" + Processes.fdTargets(master));
             assertEquals(before.threads().size(), after.threads().size(), "threads: " + before + " -> " + after + "\n" + before.threads() + "\n" + after.threads());
@@ -66,15 +66,28 @@ class LeakIT {
     /**
      * The master's descriptors, threads (their names, sorted), and RSS. The JIT's compiler
      * threads are not counted: the JVM starts and ends them with its compile queue
-     * (UseDynamicNumberOfCompilerThreads), one or two C1 threads in the same master. Nor are
-     * the JDK's signal threads ("SIGCHLD handler"): one runs for each signal delivered, and the
-     * one that woke the loop for the reload's last exit may still be ending as the log says done.
+     * (UseDynamicNumberOfCompilerThreads), one or two C1 threads in the same master.
      */
     private record Snapshot(long descriptors, List<String> threads, long rssKib) {
+        /**
+         * A snapshot taken when no signal's handler thread is alive. The JDK starts one for each
+         * signal delivered (the SIGCHLD that woke the loop for the reload's last exit may still
+         * be running as the log says done), and until it has named itself "SIGCHLD handler" the
+         * kernel shows it with its creator's name: a second "Signal Dispatch".
+         */
+        static Snapshot settled(long pid) {
+            return Await.value("master " + pid + " without a signal handler thread", Duration.ofSeconds(10), () -> {
+                Snapshot s = of(pid);
+                boolean handling = s.threads.stream().anyMatch(n -> n.matches("SIG[A-Z0-9]+ handl.*") || n.equals("(gone)"))
+                        || s.threads.stream().filter(n -> n.startsWith("Signal Dispatch")).count() > 1;
+                return handling ? null : s;
+            });
+        }
+
         static Snapshot of(long pid) {
             try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd")); Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
                 long rss = Long.parseLong(Processes.status(pid, "VmRSS").orElseThrow().replace("kB", "").trim());
-                List<String> threads = tasks.map(LeakIT::threadName).filter(n -> !n.matches("C[12] CompilerThre.*|SIG[A-Z0-9]+ handl.*")).sorted().toList();
+                List<String> threads = tasks.map(LeakIT::threadName).filter(n -> !n.matches("C[12] CompilerThre.*")).sorted().toList();
                 return new Snapshot(fds.count(), threads, rss);
             } catch (IOException e) {
                 throw new AssertionError("cannot read /proc/" + pid + ": " + e, e);
