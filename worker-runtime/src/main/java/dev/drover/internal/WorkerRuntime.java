@@ -90,11 +90,6 @@ public final class WorkerRuntime {
     private final Set<Channel> lentOwn = ConcurrentHashMap.newKeySet();
     /** Whether it told the master it is ready. */
     private volatile boolean ready;
-    /**
-     * Whether the master keeps a copy of the listeners a worker binds itself ({@link Environment#HOLDS_OWN}):
-     * the worker lends them as it gets ready, and a listen() after that at once.
-     */
-    private static final boolean HOLDS_OWN = holdsOwn(System.getenv(Environment.HOLDS_OWN));
     /** Over how long a retired worker's connections are told to end once it is stopped (0: at once). */
     private long retiredSpreadNanos;
     private boolean finished;
@@ -110,11 +105,6 @@ public final class WorkerRuntime {
         this.flushBatch = new FlushBatch(loop.next());
         this.balance = balance(handoff.balanceFd());
         this.lent = new ConcurrentHashMap<>(handoff.lent());
-    }
-
-    /** Whether {@code masterPid}, from the environment, is this process's parent: not a variable some other process's environment handed down. */
-    private static boolean holdsOwn(String masterPid) {
-        return masterPid != null && ProcessHandle.current().parent().map(parent -> Long.toString(parent.pid()).equals(masterPid)).orElse(false);
     }
 
     /** The group's balance page, or none: a worker that cannot map it takes its batches whole, as if alone. */
@@ -259,9 +249,7 @@ public final class WorkerRuntime {
         }
         whenAll(registered, () -> loop.execute(() -> {
             closeUnclaimedLent();
-            if (HOLDS_OWN) {
-                lendOwnListeners();
-            }
+            lendOwnListeners();
             ready = true;
             beat();
             if (recording()) {
@@ -320,9 +308,15 @@ public final class WorkerRuntime {
         if (registered.isDone() && !registered.isSuccess()) {
             throw new IllegalStateException("cannot serve " + listener.getListen() + ": " + registered.cause(), registered.cause());
         }
-        if (own && HOLDS_OWN) { // on the loop, after READY's lending: a listen() before it was lent there
+        if (own) { // on the loop, after READY's lending: a listen() before it was lent there
             Channel channel = registered.channel();
-            loop.execute(() -> servers.stream().filter(server -> server.channel() == channel && ready).forEach(this::lendToMaster));
+            loop.execute(() -> {
+                for (Server server : servers) {
+                    if (server.channel() == channel && ready) {
+                        lendToMaster(server);
+                    }
+                }
+            });
         }
     }
 
@@ -665,14 +659,22 @@ public final class WorkerRuntime {
             }
             retired = true;
             retiredSpreadNanos = TimeUnit.MILLISECONDS.toNanos(spreadMillis);
-            servers.stream().filter(server -> server.own() && !lentOwn.contains(server.channel())).forEach(server -> server.channel().close());
+            for (Server server : servers) {
+                if (server.own() && !lentOwn.contains(server.channel())) {
+                    server.channel().close();
+                }
+            }
             tellMaster(ControlMessage.of(ControlMessage.DRAINING));
         });
     }
 
     /** Lends the master every open listener this worker bound itself ({@link #lendToMaster}). */
     private void lendOwnListeners() {
-        servers.stream().filter(server -> server.own() && server.channel().isOpen()).forEach(this::lendToMaster);
+        for (Server server : servers) { // no stream: ~20 classes more in every worker, for a list that is mostly empty
+            if (server.own() && server.channel().isOpen()) {
+                lendToMaster(server);
+            }
+        }
     }
 
     /**
@@ -683,8 +685,8 @@ public final class WorkerRuntime {
      */
     private void lendToMaster(Server server) {
         ListenAddress address = server.listener().getListenAddress();
-        if (!address.isUnix() && address.port() == 0 || !lentOwn.add(server.channel())) {
-            return; // a kernel-chosen port is this process's alone (two would share a key); or lent already
+        if (!address.isUnix() && address.port() == 0 || !HoldsOwn.MASTER_KEEPS_COPIES || !lentOwn.add(server.channel())) {
+            return; // a kernel-chosen port is this process's alone (two would share a key); an older master keeps none; or lent already
         }
         try {
             control.lend(((UnixChannel) server.channel()).fd().intValue(), address.socketKey());
@@ -702,10 +704,8 @@ public final class WorkerRuntime {
             retired = false;
             retiredSpreadNanos = 0;
             log("its replacement failed: it serves on as before");
-            if (HOLDS_OWN) { // the master closed its copies as the replacement failed with them
-                lentOwn.clear();
-                lendOwnListeners();
-            }
+            lentOwn.clear(); // the master closed its copies as the replacement failed with them
+            lendOwnListeners();
             if (maxRequests > 0 && totalRequests.get() >= maxRequests) { // reached while retired, when the master ignores it
                 askToBeRecycled();
             }
