@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.drover.it.apps.EchoServerApp;
 import dev.drover.it.apps.PidApp;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +43,37 @@ class StopIT {
             assertTrue(app.log().contains("worker[web:" + worker + "] exit with status 9 (SIGKILL)"), app.log());
             assertFalse(Processes.alive(master));
             assertFalse(Processes.alive(worker));
+        }
+    }
+
+    /**
+     * A text client the worker accepted just before it stopped, and whose line comes after the stop
+     * began: the line is answered, then the connection closed (not closed unheard). The stop's
+     * drain closes every connection that has sent a line at once: the one that asked for the stop
+     * reading its end shows that the drain has run before the silent one speaks.
+     */
+    @Test
+    void aTextConnectionThatHasSentNothingYetIsAnsweredOnceAsTheWorkerStops(@TempDir Path dir) throws Exception {
+        int port = Ports.free();
+        try (App app = new App(dir, EchoServerApp.class, "-Dapp.port=" + port);
+             Socket silent = new Socket();
+             Socket stopper = new Socket()) {
+            app.start();
+            silent.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            silent.setSoTimeout(10_000);
+            Await.until("the worker accepted the silent connection", Duration.ofSeconds(20),
+                    () -> "2".equals(TextClient.tryAsk(port, "connections")));
+            stopper.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            stopper.setSoTimeout(10_000);
+            stopper.getOutputStream().write("stop all\n".getBytes(StandardCharsets.UTF_8));
+            BufferedReader stopping = new BufferedReader(new InputStreamReader(stopper.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("stopping", stopping.readLine());
+            assertEquals(null, stopping.readLine(), "the stop's drain closed the connection that had spoken");
+
+            silent.getOutputStream().write("late\n".getBytes(StandardCharsets.UTF_8));
+            BufferedReader answers = new BufferedReader(new InputStreamReader(silent.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("echo: late", answers.readLine(), app.log());
+            assertEquals(null, answers.readLine(), "then closed");
         }
     }
 

@@ -48,6 +48,8 @@ final class ConnectionHandler extends ForwardingInbound {
             Object data = connection.codec().decode(message, connection);
             if (connection.codec() instanceof HttpCodec) {
                 connection.requestArrived();
+            } else {
+                connection.messageArrived();
             }
             runtime.requestArrived();
             if (connection.messageCallback() != null) {
@@ -58,7 +60,13 @@ final class ConnectionHandler extends ForwardingInbound {
         }
     }
 
-    private void rejectBadInput(ChannelHandlerContext ctx) {
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        ctx.fireChannelReadComplete(); // the tail's: the read's writes were flushed before it got here (Flushes)
+        connection.readComplete();
+    }
+
+        private void rejectBadInput(ChannelHandlerContext ctx) {
         if (connection.codec() instanceof HttpCodec) {
             ctx.writeAndFlush(HttpCodec.badRequest()).addListener(ChannelFutureListener.CLOSE);
         } else {

@@ -49,6 +49,10 @@ final class NettyConnection implements Connection {
     private boolean awaitingResponse;
     /** HTTP: how many requests arrived on this connection. */
     private int requestsSeen;
+    /** Whether a message of another protocol than HTTP arrived (see {@link #drain}). */
+    private boolean messageSeen;
+    /** Set by a stop's {@link #drain}: close after the read that brings the first message. */
+    private boolean closeAfterRead;
     /** The worker stops: close once the response in flight went out. */
     private boolean draining;
     /** Whether a websocket:// connection finished its handshake. */
@@ -191,14 +195,31 @@ final class NettyConnection implements Connection {
         requestsSeen++;
     }
 
+    /** A message of another protocol arrived. */
+    void messageArrived() {
+        messageSeen = true;
+    }
+
+    /**
+     * The end of a read: a connection of another protocol that a stop found without a message yet
+     * ({@link #drain}) closes once its first message is answered.
+     */
+    void readComplete() {
+        if (closeAfterRead && messageSeen) {
+            close();
+        }
+    }
+
     /**
      * The worker stops: it lets this connection end without losing a request. HTTP: a response in
      * flight goes out with {@code Connection: close}; an idle connection (new, or keep-alive
      * between requests) gets {@link #FIRST_REQUEST_GRACE} for its next request, answered with
      * {@code Connection: close}, and is closed when none comes. WebSocket: a close frame with 1001
      * (going away), so clients reconnect to a live worker; the connection closes on the client's
-     * close frame. Other protocols close now, unless
-     * {@code graceful} leaves them to their clients.
+     * close frame. Other protocols close now, unless {@code graceful} leaves them to their clients;
+     * an accepted one that has sent nothing yet (accepted just before the stop, its first message
+     * perhaps on its way) is closed once that message is answered, or after
+     * {@link #FIRST_REQUEST_GRACE} without one.
      */
     void drain(boolean graceful) {
         if (codec instanceof WebSocketCodec) {
@@ -217,8 +238,14 @@ final class NettyConnection implements Connection {
             return;
         }
         if (!(codec instanceof HttpCodec)) {
-            if (!graceful) {
+            if (graceful) {
+                return;
+            }
+            if (messageSeen || outgoing) {
                 close();
+            } else {
+                closeAfterRead = true;
+                channel.eventLoop().schedule(() -> close(), FIRST_REQUEST_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             }
             return;
         }
