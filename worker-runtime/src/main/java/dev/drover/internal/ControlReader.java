@@ -5,9 +5,10 @@ import dev.drover.master.LineBuffer;
 import java.util.function.Consumer;
 
 /**
- * Reads the master's messages on a thread of its own (blocking reads of fd 3) and hands each to
- * the event loop. End of stream means the master is gone: the worker stops at once (unless the
- * worker itself ended the reading as it exits, {@link ControlSocket#shutdownInput}).
+ * Reads the master's messages (blocking reads of fd 3) on the worker's main thread, which has
+ * nothing else to do once the loop runs (a thread of its own was ~0.1 MiB of every worker), and
+ * hands each to the event loop. End of stream means the master is gone: the worker stops at once
+ * (unless the worker itself ended the reading as it exits, {@link ControlSocket#shutdownInput}).
  */
 final class ControlReader implements Runnable {
     private final ControlSocket channel;
@@ -18,12 +19,6 @@ final class ControlReader implements Runnable {
         this.channel = channel;
         this.onMessage = onMessage;
         this.onMasterGone = onMasterGone;
-    }
-
-    void start() {
-        Thread thread = new Thread(this, "drover-control");
-        thread.setDaemon(true);
-        thread.start();
     }
 
     @Override

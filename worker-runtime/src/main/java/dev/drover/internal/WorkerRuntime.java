@@ -177,10 +177,9 @@ public final class WorkerRuntime {
     public int run(Worker group) {
         this.worker = group;
         installSignals();
-        new ControlReader(control.channel(), this::onControl, this::masterGone).start();
         loop.execute(this::start);
+        new ControlReader(control.channel(), this::onControl, this::masterGone).run(); // until the stop's end, or the master's
         loop.terminationFuture().syncUninterruptibly();
-        control.channel().shutdownInput(); // no thread left in a native read to hold up the JVM's exit
         return 0;
     }
 
@@ -731,5 +730,6 @@ public final class WorkerRuntime {
         finished = true;
         call("onWorkerStop", worker.getOnWorkerStop());
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        control.channel().shutdownInput(); // the main thread's reading ends; it waits for the loop's end and exits
     }
 }
