@@ -53,6 +53,8 @@ final class NettyConnection implements Connection {
     private boolean messageSeen;
     /** Set by a stop's {@link #drain}: close after the read that brings the first message. */
     private boolean closeAfterRead;
+    /** When it was accepted, for a protocol other than HTTP (see {@link #drain}). */
+    private final long acceptedNanos;
     /** The worker stops: close once the response in flight went out. */
     private boolean draining;
     /** Whether a websocket:// connection finished its handshake. */
@@ -75,6 +77,7 @@ final class NettyConnection implements Connection {
         this.codec = codec;
         this.id = id;
         this.runtime = runtime;
+        this.acceptedNanos = outgoing || codec instanceof HttpCodec ? 0 : System.nanoTime();
         if (!outgoing) {
             this.onConnect = worker.getOnConnect();
             this.onMessage = worker.getOnMessage();
@@ -217,9 +220,9 @@ final class NettyConnection implements Connection {
      * {@code Connection: close}, and is closed when none comes. WebSocket: a close frame with 1001
      * (going away), so clients reconnect to a live worker; the connection closes on the client's
      * close frame. Other protocols close now, unless {@code graceful} leaves them to their clients;
-     * an accepted one that has sent nothing yet (accepted just before the stop, its first message
-     * perhaps on its way) is closed once that message is answered, or after
-     * {@link #FIRST_REQUEST_GRACE} without one.
+     * one accepted in the last {@link #FIRST_REQUEST_GRACE} that has sent nothing yet (its first
+     * message perhaps on its way) is closed once that message is answered, or after that grace
+     * without one. Older silent ones (a subscriber that only listens) close now.
      */
     void drain(boolean graceful) {
         if (codec instanceof WebSocketCodec) {
@@ -241,7 +244,7 @@ final class NettyConnection implements Connection {
             if (graceful) {
                 return;
             }
-            if (messageSeen || outgoing) {
+            if (messageSeen || outgoing || System.nanoTime() - acceptedNanos > FIRST_REQUEST_GRACE.toNanos()) {
                 close();
             } else {
                 closeAfterRead = true;
