@@ -41,6 +41,7 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -178,7 +179,9 @@ public final class WorkerRuntime {
         this.worker = group;
         installSignals();
         loop.execute(this::start);
-        new ControlReader(control.channel(), this::onControl, this::masterGone).run(); // until the stop's end, or the master's
+        // The reading ends with the loop (however it ends), or with the master.
+        loop.terminationFuture().addListener(ended -> control.channel().shutdownInput());
+        new ControlReader(control.channel(), this::onControl, this::masterGone).run();
         loop.terminationFuture().syncUninterruptibly();
         return 0;
     }
@@ -596,7 +599,11 @@ public final class WorkerRuntime {
         }, "drover-orphan-guard");
         reaper.setDaemon(true);
         reaper.start();
-        stop(false);
+        try {
+            stop(false);
+        } catch (RejectedExecutionException ended) {
+            // the loop has ended already: the worker is on its way out
+        }
     }
 
     private static Duration stopTimeout() {
@@ -730,6 +737,5 @@ public final class WorkerRuntime {
         finished = true;
         call("onWorkerStop", worker.getOnWorkerStop());
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        control.channel().shutdownInput(); // the main thread's reading ends; it waits for the loop's end and exits
     }
 }
