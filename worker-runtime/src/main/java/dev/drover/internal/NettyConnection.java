@@ -28,6 +28,12 @@ import java.util.concurrent.TimeUnit;
 final class NettyConnection implements Connection {
     /** How long a stopping worker waits for the next request of an idle HTTP connection. */
     static final Duration FIRST_REQUEST_GRACE = Duration.ofSeconds(1);
+    /**
+     * A connection of another protocol than HTTP accepted this recently that has sent nothing yet
+     * may have its first message on its way when its worker stops ({@link #drain}); one silent
+     * for longer is a client that only listens.
+     */
+    private static final long RECENT_ACCEPT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final Channel channel;
     private final Worker worker;
@@ -220,8 +226,8 @@ final class NettyConnection implements Connection {
      * {@code Connection: close}, and is closed when none comes. WebSocket: a close frame with 1001
      * (going away), so clients reconnect to a live worker; the connection closes on the client's
      * close frame. Other protocols close now, unless {@code graceful} leaves them to their clients;
-     * one accepted in the last {@link #FIRST_REQUEST_GRACE} that has sent nothing yet (its first
-     * message perhaps on its way) is closed once that message is answered, or after that grace
+     * one accepted in the last few seconds that has sent nothing yet (its first message perhaps on
+     * its way) is closed once that message is answered, or after {@link #FIRST_REQUEST_GRACE}
      * without one. Older silent ones (a subscriber that only listens) close now.
      */
     void drain(boolean graceful) {
@@ -244,7 +250,7 @@ final class NettyConnection implements Connection {
             if (graceful) {
                 return;
             }
-            if (messageSeen || outgoing || System.nanoTime() - acceptedNanos > FIRST_REQUEST_GRACE.toNanos()) {
+            if (messageSeen || outgoing || System.nanoTime() - acceptedNanos > RECENT_ACCEPT_NANOS) {
                 close();
             } else {
                 closeAfterRead = true;
