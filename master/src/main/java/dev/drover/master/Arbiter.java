@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -48,6 +49,8 @@ public final class Arbiter {
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
     /** A worker that has not reported READY this long after its spawn is killed (and respawned with backoff). */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** At the start, how long a group's first worker starts alone at most ({@link #firstAlone}). */
+    static final Duration FIRST_ALONE = Duration.ofSeconds(1);
     /**
      * A retired worker's connections are told to end over this long (2 ms apart at most), not at
      * once: its replacement's cold JVM then takes its clients over a second rather than in one burst.
@@ -354,7 +357,12 @@ public final class Arbiter {
             for (Group group : groups) {
                 for (Slot slot : group.slots) {
                     if (slot.process == null && group.wanted(slot)) {
-                        next = Math.min(next, slot.notBeforeNanos);
+                        long notBefore = slot.notBeforeNanos;
+                        OptionalLong first = firstSpawned(group);
+                        if (first.isPresent() && first.getAsLong() + FIRST_ALONE.toNanos() - notBefore > 0) {
+                            notBefore = first.getAsLong() + FIRST_ALONE.toNanos();
+                        }
+                        next = Math.min(next, notBefore);
                     }
                 }
             }
@@ -428,12 +436,45 @@ public final class Arbiter {
                     if (worker != null && worker.state() != WorkerProcess.State.STOPPING) {
                         stopWorker(worker, false);
                     }
-                } else if (worker == null && now - slot.notBeforeNanos >= 0 && !stopping) {
+                } else if (worker == null && now - slot.notBeforeNanos >= 0 && !stopping && !firstAlone(group, now)) {
                     spawn(slot);
                 }
             }
             group.trim().forEach(this::closeLent);
         }
+    }
+
+    /**
+     * Whether a group's other workers wait for its first at the start: until one of them is ready,
+     * or {@link #FIRST_ALONE} after the first was spawned. JVMs that start side by side on a few
+     * cores each take longer, and the group's first answer waits for its first worker: Hello's two
+     * workers on 2 cores, a deploy's first start, first answer ~510-610 -> ~400 ms. After the start
+     * (and for a group none of whose workers runs yet), nothing waits.
+     */
+    private boolean firstAlone(Group group, long now) {
+        OptionalLong first = firstSpawned(group);
+        return first.isPresent() && now - first.getAsLong() - FIRST_ALONE.toNanos() < 0;
+    }
+
+    /** When the start's first worker of {@code group} was spawned, while it is still the only one to wait for. */
+    private OptionalLong firstSpawned(Group group) {
+        if (started) {
+            return OptionalLong.empty();
+        }
+        OptionalLong first = OptionalLong.empty();
+        for (Slot slot : group.slots) {
+            WorkerProcess worker = slot.process;
+            if (worker == null) {
+                continue;
+            }
+            if (worker.state() == WorkerProcess.State.READY) {
+                return OptionalLong.empty();
+            }
+            if (first.isEmpty() || worker.spawnedAtNanos - first.getAsLong() < 0) {
+                first = OptionalLong.of(worker.spawnedAtNanos);
+            }
+        }
+        return first;
     }
 
     private void spawn(Slot slot) {
