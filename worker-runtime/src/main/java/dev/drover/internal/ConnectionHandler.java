@@ -66,7 +66,7 @@ final class ConnectionHandler extends ForwardingInbound {
         connection.readComplete();
     }
 
-        private void rejectBadInput(ChannelHandlerContext ctx) {
+    private void rejectBadInput(ChannelHandlerContext ctx) {
         if (connection.codec() instanceof HttpCodec) {
             ctx.writeAndFlush(HttpCodec.badRequest()).addListener(ChannelFutureListener.CLOSE);
         } else {
