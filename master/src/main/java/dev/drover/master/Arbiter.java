@@ -49,7 +49,7 @@ public final class Arbiter {
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
     /** A worker that has not reported READY this long after its spawn is killed (and respawned with backoff). */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
-    /** At the start, how long a group's first worker starts alone at most ({@link #firstAlone}). */
+    /** At the start, how long a group's first worker starts alone at most ({@link #firstAloneUntil}). */
     static final Duration FIRST_ALONE = Duration.ofSeconds(1);
     /**
      * A retired worker's connections are told to end over this long (2 ms apart at most), not at
@@ -91,7 +91,7 @@ public final class Arbiter {
      */
     private final Object wakeLock = new Object();
     private boolean wakeOpen = true;
-    private final byte[] buffer = new byte[64 * 1024];
+    private final byte[] buffer = new byte[CHANNEL_READ_BYTES];
     private final List<Query> queries = new ArrayList<>();
     private final Map<Integer, long[]> lastTotals = new HashMap<>();
     private final List<Reply> stopWaiters = new ArrayList<>();
@@ -355,14 +355,11 @@ public final class Arbiter {
         }
         if (!stopping) {
             for (Group group : groups) {
+                OptionalLong alone = firstAloneUntil(group);
                 for (Slot slot : group.slots) {
                     if (slot.process == null && group.wanted(slot)) {
                         long notBefore = slot.notBeforeNanos;
-                        OptionalLong first = firstSpawned(group);
-                        if (first.isPresent() && first.getAsLong() + FIRST_ALONE.toNanos() - notBefore > 0) {
-                            notBefore = first.getAsLong() + FIRST_ALONE.toNanos();
-                        }
-                        next = Math.min(next, notBefore);
+                        next = Math.min(next, alone.isPresent() && alone.getAsLong() - notBefore > 0 ? alone.getAsLong() : notBefore);
                     }
                 }
             }
@@ -436,7 +433,7 @@ public final class Arbiter {
                     if (worker != null && worker.state() != WorkerProcess.State.STOPPING) {
                         stopWorker(worker, false);
                     }
-                } else if (worker == null && now - slot.notBeforeNanos >= 0 && !stopping && !firstAlone(group, now)) {
+                } else if (worker == null && now - slot.notBeforeNanos >= 0 && !stopping && !waitsForItsFirst(group, now)) {
                     spawn(slot);
                 }
             }
@@ -444,20 +441,19 @@ public final class Arbiter {
         }
     }
 
-    /**
-     * Whether a group's other workers wait for its first at the start: until one of them is ready,
-     * or {@link #FIRST_ALONE} after the first was spawned. JVMs that start side by side on a few
-     * cores each take longer, and the group's first answer waits for its first worker: Hello's two
-     * workers on 2 cores, a deploy's first start, first answer ~510-610 -> ~400 ms. After the start
-     * (and for a group none of whose workers runs yet), nothing waits.
-     */
-    private boolean firstAlone(Group group, long now) {
-        OptionalLong first = firstSpawned(group);
-        return first.isPresent() && now - first.getAsLong() - FIRST_ALONE.toNanos() < 0;
+    private boolean waitsForItsFirst(Group group, long now) {
+        OptionalLong until = firstAloneUntil(group);
+        return until.isPresent() && now - until.getAsLong() < 0;
     }
 
-    /** When the start's first worker of {@code group} was spawned, while it is still the only one to wait for. */
-    private OptionalLong firstSpawned(Group group) {
+    /**
+     * Until when (System.nanoTime) a group's other workers wait for its first at the start: until
+     * one of them is ready, or {@link #FIRST_ALONE} after the first was spawned. JVMs that start side
+     * by side on a few cores each take longer, and the group's first answer waits for its first
+     * worker: Hello's two workers on 2 cores, a deploy's first start, first answer ~510-610 -> ~400
+     * ms. After the start (and for a group none of whose workers runs yet), nothing waits: empty.
+     */
+    private OptionalLong firstAloneUntil(Group group) {
         if (started) {
             return OptionalLong.empty();
         }
@@ -474,7 +470,7 @@ public final class Arbiter {
                 first = OptionalLong.of(worker.spawnedAtNanos);
             }
         }
-        return first;
+        return first.isEmpty() ? first : OptionalLong.of(first.getAsLong() + FIRST_ALONE.toNanos());
     }
 
     private void spawn(Slot slot) {
