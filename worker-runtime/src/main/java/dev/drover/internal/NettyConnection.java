@@ -53,10 +53,8 @@ final class NettyConnection implements Connection {
     private int maxPackageSize = ConnectionDefaults.maxPackageSize();
     /** HTTP: a request was read and its response not yet sent. */
     private boolean awaitingResponse;
-    /** HTTP: how many requests arrived on this connection. */
-    private int requestsSeen;
-    /** Whether a message of another protocol than HTTP arrived (see {@link #drain}). */
-    private boolean messageSeen;
+    /** How many messages (HTTP: requests) arrived on this connection. */
+    private int messagesSeen;
     /** Set by a stop's {@link #drain}: close after the read that brings the first message. */
     private boolean closeAfterRead;
     /** When it was accepted, for a protocol other than HTTP (see {@link #drain}). */
@@ -201,12 +199,12 @@ final class NettyConnection implements Connection {
     /** An HTTP request arrived; its response is owed. */
     void requestArrived() {
         awaitingResponse = true;
-        requestsSeen++;
+        messageArrived();
     }
 
-    /** A message of another protocol arrived. */
+    /** A message of another protocol arrived (or an HTTP request, {@link #requestArrived}). */
     void messageArrived() {
-        messageSeen = true;
+        messagesSeen++;
     }
 
     /**
@@ -214,7 +212,7 @@ final class NettyConnection implements Connection {
      * ({@link #drain}) closes once its first message is answered.
      */
     void readComplete() {
-        if (closeAfterRead && messageSeen) {
+        if (closeAfterRead && messagesSeen > 0) {
             close();
         }
     }
@@ -250,7 +248,7 @@ final class NettyConnection implements Connection {
             if (graceful) {
                 return;
             }
-            if (messageSeen || outgoing || System.nanoTime() - acceptedNanos > RECENT_ACCEPT_NANOS) {
+            if (messagesSeen > 0 || outgoing || System.nanoTime() - acceptedNanos > RECENT_ACCEPT_NANOS) {
                 close();
             } else {
                 closeAfterRead = true;
@@ -262,9 +260,9 @@ final class NettyConnection implements Connection {
         if (awaitingResponse) {
             return;
         }
-        int seen = requestsSeen;
+        int seen = messagesSeen;
         channel.eventLoop().schedule(() -> {
-            if (!awaitingResponse && requestsSeen == seen) {
+            if (!awaitingResponse && messagesSeen == seen) {
                 close();
             }
         }, FIRST_REQUEST_GRACE.toMillis(), TimeUnit.MILLISECONDS);
