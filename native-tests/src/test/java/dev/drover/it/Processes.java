@@ -52,9 +52,19 @@ final class Processes {
 
     /** The process's state letter from /proc/PID/stat (R, S, Z, ...), or empty when it is gone. */
     static Optional<String> state(long pid) {
+        return statFields(pid).map(fields -> fields[0]);
+    }
+
+    /** When the process started, in clock ticks since boot (field 22 of /proc/PID/stat), or empty when it is gone. */
+    static Optional<Long> startTicks(long pid) {
+        return statFields(pid).map(fields -> Long.parseLong(fields[19]));
+    }
+
+    /** The fields of /proc/PID/stat after the command name (which may hold spaces and parentheses): state first. */
+    private static Optional<String[]> statFields(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return Optional.of(stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+            return Optional.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
         } catch (IOException gone) {
             return Optional.empty();
         }

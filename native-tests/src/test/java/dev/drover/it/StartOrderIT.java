@@ -3,8 +3,6 @@ package dev.drover.it;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.it.apps.PidApp;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,7 +17,7 @@ class StartOrderIT {
     private static final long TICK_MILLIS = 10;
 
     @Test
-    void aGroupsSecondWorkerIsSpawnedOnceItsFirstIsReady(@TempDir Path dir) throws IOException {
+    void aGroupsSecondWorkerIsSpawnedOnceItsFirstIsReady(@TempDir Path dir) {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=2")) {
             app.start();
             Matcher ready = Pattern.compile("worker\\[web:(\\d+)\\] id 0 ready in (\\d+) ms").matcher(app.log());
@@ -27,17 +25,10 @@ class StartOrderIT {
             long first = Long.parseLong(ready.group(1));
             long firstReadyMillis = Long.parseLong(ready.group(2));
             long second = app.workers().stream().filter(w -> w.id() == 1).findFirst().orElseThrow().pid();
-            long apartMillis = (startTicks(second) - startTicks(first)) * TICK_MILLIS;
+            long apartMillis = (Processes.startTicks(second).orElseThrow() - Processes.startTicks(first).orElseThrow()) * TICK_MILLIS;
             long expected = Math.min(firstReadyMillis, 1000);
             assertTrue(apartMillis >= expected - 2 * TICK_MILLIS, "worker " + second + " started " + apartMillis
                     + " ms after worker " + first + ", which was ready " + firstReadyMillis + " ms after its spawn:\n" + app.log());
         }
-    }
-
-    /** Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot. */
-    private static long startTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[19]);
     }
 }
