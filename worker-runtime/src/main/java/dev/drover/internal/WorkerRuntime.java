@@ -313,8 +313,11 @@ public final class WorkerRuntime {
         if (own) { // on the loop, after READY's lending: a listen() before it was lent there
             Channel channel = registered.channel();
             loop.execute(() -> {
+                if (!ready) {
+                    return;
+                }
                 for (Server server : servers) {
-                    if (server.channel() == channel && ready) {
+                    if (server.channel() == channel) {
                         lendToMaster(server);
                     }
                 }
