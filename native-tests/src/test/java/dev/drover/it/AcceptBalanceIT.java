@@ -39,6 +39,8 @@ class AcceptBalanceIT {
             long frozen = app.workers().stream().filter(w -> w.id() == fewer).findFirst().orElseThrow().pid();
             Processes.kill(frozen, "STOP");
             try {
+                Await.until("every thread of worker " + fewer + " (pid " + frozen + ") stopped", Duration.ofSeconds(10),
+                        () -> Processes.stopped(frozen));
                 List<Client> late = connect(port, BURST, clients);
                 assertEquals(0, held(late, fewer), "worker " + fewer + " holds fewer but is frozen: its sibling took them all");
             } finally {

@@ -52,18 +52,32 @@ final class Processes {
 
     /** The process's state letter from /proc/PID/stat (R, S, Z, ...), or empty when it is gone. */
     static Optional<String> state(long pid) {
-        return statFields(pid).map(fields -> fields[0]);
+        return statFields(Path.of("/proc/" + pid + "/stat")).map(fields -> fields[0]);
+    }
+
+    /**
+     * Whether every thread of the process is stopped (state T). A SIGSTOP stops a multi-threaded
+     * process one thread after another: the thread the kernel picks for the signal has to run before
+     * it stops the others, and until they stop they go on (a loop thread accepts a connection).
+     */
+    static boolean stopped(long pid) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            List<Path> all = tasks.toList();
+            return !all.isEmpty() && all.stream().allMatch(task -> statFields(task.resolve("stat")).map(f -> f[0].equals("T")).orElse(true));
+        } catch (IOException gone) {
+            return false;
+        }
     }
 
     /** When the process started, in clock ticks since boot (field 22 of /proc/PID/stat), or empty when it is gone. */
     static Optional<Long> startTicks(long pid) {
-        return statFields(pid).map(fields -> Long.parseLong(fields[19]));
+        return statFields(Path.of("/proc/" + pid + "/stat")).map(fields -> Long.parseLong(fields[19]));
     }
 
-    /** The fields of /proc/PID/stat after the command name (which may hold spaces and parentheses): state first. */
-    private static Optional<String[]> statFields(long pid) {
+    /** The fields of a /proc stat file after the command name (which may hold spaces and parentheses): state first. */
+    private static Optional<String[]> statFields(Path statFile) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String stat = Files.readString(statFile);
             return Optional.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
         } catch (IOException gone) {
             return Optional.empty();
