@@ -101,7 +101,7 @@ public final class WorkerRuntime {
         this.groupIndex = groupIndex;
         this.id = id;
         this.handoff = handoff;
-        this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("drover-loop"), EpollIoHandler.newFactory());
+        this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("drover-loop"), EpollIoHandler.newFactory(0, YieldBeforeWait.factory()));
         this.timers = new Timers(loop.next(), this);
         this.flushBatch = new FlushBatch(loop.next());
         this.balance = balance(handoff.balanceFd());
