@@ -22,11 +22,12 @@ import io.netty.util.IntSupplier;
  * <p>A yield that found nothing ready costs two system calls for nothing (a loop alone on its core,
  * where {@code sched_yield} returns at once), or a turn of a thread that is only computing, so after
  * each such miss the loop sleeps at once for twice as many waits as after the last one, up to
- * {@link #MAX_SKIPPED}; a yield that finds connections ready starts over. Alone on its core, the
- * loop's CPU per request is then the same as without the yield ({@code taskset}, Hello count 1 on one
- * core and {@code wrk -t1 -c8} on the other), and beside two busy loops {@code wrk -c64} gets the
- * same requests/s and p99 with it as without. A loop with tasks queued never
- * sleeps: it looks without yielding, as Netty's own strategy does.
+ * {@link #MAX_SKIPPED}; a yield after which anything is ready (a connection, a task's wake-up, a
+ * timer) starts over. Alone on its core (Hello count 1 bound to one core, {@code wrk -t1 -c8} to
+ * the other) the loop's CPU per request is then the same as without the yield; beside two busy
+ * loops, {@code wrk -c64} gets the same requests/s and p99 with it as without, and so do {@code wrk
+ * -t1 -c1} and {@code -c8} with a busy loop bound to the worker's own core. A loop with a task
+ * queued or due never sleeps: it looks without yielding, as Netty's own strategy does.
  */
 final class YieldBeforeWait implements SelectStrategy {
     /** The most waits that sleep at once after yields that found nothing. */

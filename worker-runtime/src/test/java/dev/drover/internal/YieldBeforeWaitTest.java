@@ -11,8 +11,12 @@ import org.junit.jupiter.api.Test;
 /** The loop's wait: a yield before sleeping, backing off while yields find nothing ready. */
 class YieldBeforeWaitTest {
     private int yields;
+    private int looks;
     private final Deque<Integer> readyCounts = new ArrayDeque<>();
-    private final IntSupplier selectNow = () -> readyCounts.isEmpty() ? 0 : readyCounts.poll();
+    private final IntSupplier selectNow = () -> {
+        looks++;
+        return readyCounts.isEmpty() ? 0 : readyCounts.poll();
+    };
     private final YieldBeforeWait strategy = YieldBeforeWait.withYield(() -> yields++);
 
     @Test
@@ -46,6 +50,20 @@ class YieldBeforeWaitTest {
     }
 
     @Test
+    void aWaitThatSleepsAtOnceDoesNotLookFirst() throws Exception {
+        waits(4);
+        assertEquals(2, looks, "Y.Y.: one look after each yield");
+    }
+
+    @Test
+    void turnsWithTasksLeaveTheBackOffAsItWas() throws Exception {
+        assertEquals("Y.Y", waits(3));
+        strategy.calculateStrategy(selectNow, true);
+        strategy.calculateStrategy(selectNow, true);
+        assertEquals("..Y", waits(3));
+    }
+
+    @Test
     void aYieldThatFindsConnectionsStartsOver() throws Exception {
         assertEquals("Y.Y..Y....", waits(10));
         readyCounts.add(2);
@@ -58,7 +76,9 @@ class YieldBeforeWaitTest {
         StringBuilder pattern = new StringBuilder();
         for (int i = 0; i < count; i++) {
             int before = yields;
+            int looked = looks;
             assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(selectNow, false));
+            assertEquals(yields - before, looks - looked, "a look after a yield, none without");
             pattern.append(yields > before ? 'Y' : '.');
         }
         return pattern.toString();
