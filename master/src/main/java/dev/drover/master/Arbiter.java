@@ -358,8 +358,7 @@ public final class Arbiter {
                 OptionalLong alone = firstAloneUntil(group);
                 for (Slot slot : group.slots) {
                     if (slot.process == null && group.wanted(slot)) {
-                        long notBefore = slot.notBeforeNanos;
-                        next = Math.min(next, alone.isPresent() && alone.getAsLong() - notBefore > 0 ? alone.getAsLong() : notBefore);
+                        next = Math.min(next, spawnAt(slot, alone));
                     }
                 }
             }
@@ -433,17 +432,18 @@ public final class Arbiter {
                     if (worker != null && worker.state() != WorkerProcess.State.STOPPING) {
                         stopWorker(worker, false);
                     }
-                } else if (worker == null && now - slot.notBeforeNanos >= 0 && !stopping && !waitsForItsFirst(group, now)) {
-                    spawn(slot);
+                } else if (worker == null && !stopping && now - spawnAt(slot, firstAloneUntil(group)) >= 0) {
+                    spawn(slot); // the group's first-alone time asked per slot: a spawn just now changes it
                 }
             }
             group.trim().forEach(this::closeLent);
         }
     }
 
-    private boolean waitsForItsFirst(Group group, long now) {
-        OptionalLong until = firstAloneUntil(group);
-        return until.isPresent() && now - until.getAsLong() < 0;
+    /** When (System.nanoTime) a slot's worker may be spawned: its own time, or later while its group's first starts {@code alone}. */
+    private static long spawnAt(Slot slot, OptionalLong alone) {
+        long notBefore = slot.notBeforeNanos;
+        return alone.isPresent() && alone.getAsLong() - notBefore > 0 ? alone.getAsLong() : notBefore;
     }
 
     /**

@@ -94,14 +94,15 @@ class ClassArchiveIT {
             // Found in the log, not by asking it for its status: that would link what a status needs.
             long replacement = Await.value("the replacement", Duration.ofSeconds(30),
                     () -> app.readyInLog("web").stream().filter(pid -> pid != recorder).findFirst().orElse(null));
-            List<String> loaded = Files.readAllLines(Path.of(classLog.replace("%p", Long.toString(replacement))));
+            Path replacementLog = Path.of(classLog.replace("%p", Long.toString(replacement)));
+            List<String> loaded = Files.readAllLines(replacementLog);
             List<String> ownDefinitions = loaded.stream()
                     .filter(l -> l.contains(" dev.drover.") && !l.endsWith("source: shared objects file")).toList();
             assertTrue(ownDefinitions.isEmpty(), "classes (lambdas) the recording worker's class list missed: " + ownDefinitions);
             // What every worker's start loaded for a listener it binds itself once put 0.35 MiB on each (53ac5f6).
             for (String notForEveryWorker : List.of("java.lang.ProcessHandleImpl", "java.util.stream.ReferencePipeline")) {
                 assertTrue(loaded.stream().noneMatch(l -> l.contains("] " + notForEveryWorker + " ")),
-                        notForEveryWorker + " loaded by a worker that binds nothing itself: " + classLog.replace("%p", Long.toString(replacement)));
+                        notForEveryWorker + " loaded by a worker that binds nothing itself: " + replacementLog);
             }
         }
     }

@@ -52,7 +52,7 @@ final class Processes {
 
     /** The process's state letter from /proc/PID/stat (R, S, Z, ...), or empty when it is gone. */
     static Optional<String> state(long pid) {
-        return statFields(Path.of("/proc/" + pid + "/stat")).map(fields -> fields[0]);
+        return statFields(pid).map(fields -> fields[0]);
     }
 
     /**
@@ -71,7 +71,11 @@ final class Processes {
 
     /** When the process started, in clock ticks since boot (field 22 of /proc/PID/stat), or empty when it is gone. */
     static Optional<Long> startTicks(long pid) {
-        return statFields(Path.of("/proc/" + pid + "/stat")).map(fields -> Long.parseLong(fields[19]));
+        return statFields(pid).map(fields -> Long.parseLong(fields[19]));
+    }
+
+    private static Optional<String[]> statFields(long pid) {
+        return statFields(Path.of("/proc/" + pid + "/stat"));
     }
 
     /** The fields of a /proc stat file after the command name (which may hold spaces and parentheses): state first. */
