@@ -1234,19 +1234,26 @@ public final class Arbiter {
             String listen = listeners.addressOf(group.spec);
             groupRows.add(new StatusReport.GroupRow(group.spec.name(), listen, group.count, new LinkedHashMap<>(group.exitCounts)));
             for (Slot slot : group.slots) {
-                WorkerProcess worker = slot.process;
-                if (worker == null) {
+                if (slot.process == null) {
                     rows.add(new StatusReport.Row(slot.id, 0, group.spec.name(), listen, "respawning", 0, null, 0));
-                    continue;
+                } else {
+                    rows.add(statusRow(slot.process, listen, answers.get(slot.process), now));
                 }
-                Map<String, String> stats = answers.containsKey(worker) ? parseStats(answers.get(worker)) : null;
-                double qps = stats == null ? 0 : qps(worker, Long.parseLong(stats.getOrDefault("total_request", "0")), now);
-                rows.add(new StatusReport.Row(slot.id, worker.pid, group.spec.name(), listen, worker.state().name().toLowerCase(),
-                        os.residentBytes(worker.pid), stats, qps));
+                // then the workers a reload replaced in the slot that still serve the connections they had
+                live.stream().filter(w -> w.group == slot.group && w.id == slot.id && w != slot.process && w.state() != WorkerProcess.State.EXITED)
+                        .forEach(w -> rows.add(statusRow(w, listen, answers.get(w), now)));
             }
         }
         String state = stopping ? "stopping" : reload != null ? "reloading" : "running";
         return new StatusReport(app.name(), pid, startedAt, os.loadAverage(), state, groupRows, rows);
+    }
+
+    /** {@code worker}'s line; {@code answer} is its stats, null when it did not answer in time. */
+    private StatusReport.Row statusRow(WorkerProcess worker, String listen, String answer, long now) {
+        Map<String, String> stats = answer == null ? null : parseStats(answer);
+        double qps = stats == null ? 0 : qps(worker, Long.parseLong(stats.getOrDefault("total_request", "0")), now);
+        return new StatusReport.Row(worker.id, worker.pid, worker.group.name(), listen, worker.state().name().toLowerCase(),
+                os.residentBytes(worker.pid), stats, qps);
     }
 
     private static Map<String, String> parseStats(String text) {

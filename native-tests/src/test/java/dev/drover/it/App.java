@@ -231,8 +231,23 @@ final class App implements AutoCloseable {
         }
     }
 
-    /** The worker processes as {@code status --json} lists them (the command must exit 0). */
+    /**
+     * Each slot's worker as {@code status --json} lists it (the command must exit 0): its first row
+     * for the slot's name and id; the rows after it are workers a reload replaced that still serve.
+     */
     List<WorkerRow> workers() {
+        List<WorkerRow> rows = new ArrayList<>();
+        Set<String> slots = new HashSet<>();
+        for (WorkerRow row : processes()) {
+            if (slots.add(row.name() + "/" + row.id())) {
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    /** Every worker process {@code status --json} lists (the command must exit 0). */
+    List<WorkerRow> processes() {
         List<WorkerRow> rows = new ArrayList<>();
         for (JsonNode p : status().get("processes")) {
             WorkerRow row = new WorkerRow(p.get("id").asInt(), p.get("pid").asLong(), p.get("name").asText(), p.get("listen").asText(),

@@ -139,7 +139,7 @@ class ReloadIT {
      * While its replacement starts, the old worker serves as before: its open connections (closing
      * nothing) and new ones; once the replacement is ready it ends them: a client never waits on a
      * worker that is not there yet, nor does a whole worker's worth of clients land on its siblings
-     * meanwhile.
+     * meanwhile. {@code status} lists it too, after the replacement that has its id.
      */
     @Test
     void theOldWorkerServesItsConnectionsUntilItsReplacementIsReady(@TempDir Path dir) throws Exception {
@@ -156,6 +156,11 @@ class ReloadIT {
                     assertFalse(answer.close(), "the old worker keeps its connection while its replacement starts: " + answer);
                 }
                 assertEquals(old + " 0", Http.get(app.port(), "/"), "and accepts new ones (count 1: nobody else would)");
+                List<App.WorkerRow> processes = app.processes();
+                assertEquals(List.of(0, 0), processes.stream().map(App.WorkerRow::id).toList(), "status lists both: " + processes);
+                assertEquals("spawned", processes.get(0).state(), "the slot's replacement first: " + processes);
+                assertEquals(old, processes.get(1).pid(), "then the old worker, which serves meanwhile: " + processes);
+                assertEquals("stopping", processes.get(1).state(), processes.toString());
             } finally {
                 Files.deleteIfExists(hold);
             }
