@@ -46,6 +46,7 @@ TICK = os.sysconf("SC_CLK_TCK")
 LIB = os.path.join(ROOT, "examples", "target", "lib")
 # The JVM under test: $JAVA_HOME's when set (as scripts/drover does), else the java on PATH.
 JAVA = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
+JAVAC = os.path.join(os.path.dirname(JAVA), "javac") if os.path.dirname(JAVA) else "javac"
 JAVA_FEATURE = int(re.search(r'version "(\d+)', subprocess.run([JAVA, "-version"], capture_output=True, text=True).stderr).group(1))
 
 
@@ -336,6 +337,49 @@ def start_to_answer(work, port, times=3):
     return results, master
 
 
+def peer_starts(work, port, times=3):
+    """Beside `start -d`, the starts the issue compares it with, in ms from the command to the first
+    answered request, medians of `times` (alternating): a plain JVM (the Netty baseline compiled to
+    classes, one process, only the JDK's own class archive) and, with WORKERMAN set, Workerman's
+    `start -d` of a hello HTTP server (count 2, scripts/bench.d/hello.php). On a machine where every
+    JVM starts slowly, the first says how much of drover's time is the JVMs'."""
+    classes = os.path.join(work, "netty-hello-classes")
+    subprocess.run([JAVAC, "-d", classes, "-cp", jars("netty-"), os.path.join(ROOT, "scripts", "bench.d", "NettyHello.java")],
+                   check=True)
+    env = dict(os.environ, HELLO_PORT=str(port), HELLO_RUN_DIR=work)
+    hello = ["php", os.path.join(ROOT, "scripts", "bench.d", "hello.php")]
+    plain, workerman = [], []
+    for _ in range(times):
+        started = time.time()
+        process = subprocess.Popen([JAVA, *JAVA_FLAGS, "-Xmx256m", "-XX:+UseSerialGC", "-cp", classes + ":" + jars("netty-"), "NettyHello",
+                                    str(port)], stdout=subprocess.DEVNULL)
+        try:
+            until_answered(port, process)
+            plain.append((time.time() - started) * 1000)
+        finally:
+            process.terminate()
+            process.wait()
+        if os.environ.get("WORKERMAN"):
+            started = time.time()
+            command = subprocess.Popen([*hello, "start", "-d"], env=env, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                until_answered(port, command)
+                workerman.append((time.time() - started) * 1000)
+            finally:
+                command.wait()
+                subprocess.run([*hello, "stop"], env=env, cwd=work, capture_output=True)
+    return statistics.median(plain), statistics.median(workerman) if workerman else None
+
+
+def until_answered(port, process, timeout=60):
+    """Waits for the first answer on `port`, asked every 3 ms; fails when `process` ended with an error first."""
+    deadline = time.time() + timeout
+    while not answers(port):
+        if process.poll() not in (None, 0) or time.time() > deadline:
+            sys.exit(f"bench: nothing answered on port {port} (exit status {process.poll()}) within {timeout} s")
+        time.sleep(0.003)
+
+
 def log_size(work):
     log = os.path.join(work, "Hello.log")
     return os.path.getsize(log) if os.path.exists(log) else 0
@@ -529,6 +573,9 @@ def main():
         servers = []
         starts, archived_master = start_to_answer(work, 18094)
         print("start -d to the first answer: " + ", ".join(f"{t:.0f} ms" for t in starts) + f"; that master's RSS: {archived_master}")
+        peers = peer_starts(work, 18094)
+        print(f"beside it, to the first answer: a plain JVM (Netty) {peers[0]:.0f} ms"
+              + (f", Workerman's start -d {peers[1]:.0f} ms" if peers[1] else ""))
         ws = websockets(work, 18093)
         print(f"websocket echo: {ws['rate']:.0f} round trips/s, {ws['cpu_us']:.1f} us CPU each; 20,000 idle connections: "
               f"{ws['per_connection_kib']:.1f} KiB each, {ws['idle_cpu_ms']:.0f} ms CPU in 10 s")
@@ -549,7 +596,7 @@ def main():
               f"{cluster['cpu_us']:.1f} us of server CPU each, delivery p50 {cluster['p50']:.2f} ms, p99 {cluster['p99']:.2f} ms, "
               f"{cluster['fails']} fail answers")
         report = write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster, allocated, kept,
-                              archived_master, closing)
+                              archived_master, closing, peers)
         print(report)
     finally:
         for s in servers:
@@ -651,7 +698,7 @@ def against_nginx(results):
 
 
 def write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster, allocated, kept, archived_master,
-                 closing):
+                 closing, peers):
     lines = ["| connections | server | req/s | p50 ms | p99 ms | errors | user µs/req | sys µs/req | RSS MiB | req/s vs nginx | vs netty |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     data = []
@@ -685,6 +732,8 @@ plot "{dat}" using 3:xtic(1) title "user" lc rgb "#d04437", "" using 4 title "sy
 unset multiplot
 """, text=True, check=True)
     java = subprocess.run([JAVA, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    workerman_start_label = "; Workerman's `start -d` of a hello server (count 2, scripts/bench.d/hello.php)" if peers[1] else ""
+    workerman_start = f"; Workerman {peers[1]:.0f} ms" if peers[1] else ""
     report = f"""# Performance
 
 Measured by `scripts/bench` on {time.strftime("%Y-%m-%d")} on a {machine()} with {java}; wrk runs on the same
@@ -725,6 +774,7 @@ drover, workers and master (Hello example, count 2, `start -d`):
 | worker spawn to READY (kill -9, 12 times) | p50 {spawn_p50:.0f} ms, p95 {spawn_p95:.0f} ms |
 | the same on Java 25 (its workers killed in turn with those above) | {f"p50 {spawn25[0]:.0f} ms, p95 {spawn25[1]:.0f} ms" if spawn25 else "not measured: no Java 25 JDK found (JAVA25_HOME)"} |
 | `start -d` to the first answered request | first start {starts[0]:.0f} ms; with the class archive {statistics.median(starts[1:]):.0f} ms |
+| beside it: a plain JVM (the Netty baseline compiled, one process) from `java` to its first answer{workerman_start_label} | {peers[0]:.0f} ms (drover's later starts {statistics.median(starts[1:]) / peers[0]:.2f}x of it; the issue's target: 500 of ~650 ms, 0.77x){workerman_start} |
 | WebSocket echo, 64 clients for 10 s after 5 s unmeasured (Echo example, count 2) | {ws['rate']:,.0f} round trips/s, {ws['cpu_us']:.1f} µs of server CPU each |
 | 20,000 idle WebSocket connections on 2 workers | {ws['per_connection_kib']:.1f} KiB of RSS each ({ws['rss_before'] / 1024:.0f} → {ws['rss_after'] / 1024:.0f} MiB); {ws['idle_cpu_ms']:.0f} ms of CPU in 10 s idle |
 | push service (Push example): 1,000 WebSocket browsers, 4 pushers × 64 pushes in flight, {DURATION} | {push['rate']:,.0f} pushes/s delivered, {push['cpu_us']:.1f} µs of server CPU per delivered push, delivery p50 {push['p50']:.2f} ms, p99 {push['p99']:.2f} ms, {push['fails']} `fail` answers (median of {PUSH_ROUNDS} runs, each after an unmeasured warm-up run of the same clients) |
