@@ -9,8 +9,10 @@ CPU every server process spent (/proc/<pid>/stat) before and after, so the figur
 depend on wrk sharing the two cores come out: CPU per request (user and sys) and RSS. Then it
 measures drover's worker spawn-to-READY (kill -9, read "ready in N ms" from the log; on Java 25
 too when a JDK 25 is found, $JAVA25_HOME or /usr/lib/jvm, its workers killed in turn with the first
-ones) and its master and worker RSS idle. With WORKERMAN naming a Workerman 4.x source tree, the
-push service runs on Workerman too (scripts/bench.d/push.php), its rounds alternating with drover's.
+ones), its master and worker RSS idle, and `start -d` to the first answer beside a plain JVM's
+start (the Netty server). With WORKERMAN naming a Workerman 4.x source tree, the push service runs on
+Workerman too (scripts/bench.d/push.php), its rounds alternating with drover's, and Workerman's
+`start -d` of a hello server (scripts/bench.d/hello.php) is timed beside drover's.
 Prints everything, and writes the figures to docs/PERFORMANCE.md with a chart; the report's
 hand-written sections (measurements by hand, from ANALYSIS on) are kept as they are.
 """
