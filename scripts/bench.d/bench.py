@@ -279,6 +279,10 @@ def spawn_times(drovers, n=12):
     return results
 
 
+# A worker samples the counters jstat reads once a second (drover's -XX:PerfDataSamplingInterval=1000).
+COUNTERS_SETTLE_S = 1.5
+
+
 def heap_allocated_kib(pid):
     """KiB the process has allocated on its Java heap so far, as far as jstat tells: young collections x eden, plus eden now."""
     out = subprocess.run([os.path.join(os.path.dirname(os.path.realpath(shutil.which(JAVA) or JAVA)), "jstat"), "-gc", str(pid)],
@@ -288,10 +292,14 @@ def heap_allocated_kib(pid):
 
 
 def allocation_per_request(drover, connections=64, duration="5s"):
-    """Bytes the workers allocate per request over one wrk run (jstat before and after)."""
+    """Bytes the workers allocate per request over one wrk run (jstat before and after). Each reading comes
+    once the workers have been idle for longer than they sample jstat's counters (once a second), so that
+    the eden's use it reads is the one the run left."""
     workers = children(drover.master())
+    time.sleep(COUNTERS_SETTLE_S)
     before = sum(heap_allocated_kib(p) for p in workers)
     served = wrk(drover.port, connections, duration)["requests"]
+    time.sleep(COUNTERS_SETTLE_S)
     after = sum(heap_allocated_kib(p) for p in workers)
     return (after - before) * 1024 / served
 

@@ -138,6 +138,21 @@ public record JvmCommand(String java, List<String> jvmOptions, String classPath,
         return product ? List.of("-XX:TrimNativeHeapInterval=" + NATIVE_HEAP_TRIM_MILLIS) : List.of();
     }
 
+    /** How often (ms) a JVM we start samples its performance counters ({@link #perfDataSampling}). */
+    static final int PERF_DATA_SAMPLING_MILLIS = 1000;
+
+    /**
+     * {@code -XX:PerfDataSamplingInterval} where Java {@code feature} has it (removed in 25, whose
+     * JVM no longer samples on a timer): HotSpot's periodic task thread otherwise wakes 20 times a
+     * second to sample the counters {@code jstat} reads, most of an idle worker's or master's CPU
+     * (1.5-2 ms a second each on a machine where a wake-up is dear). Counters that change at an event
+     * (collections, compilations, class loading) are unaffected; the sampled ones (a space's use)
+     * are at most a second old.
+     */
+    public static List<String> perfDataSampling(int feature) {
+        return feature <= 24 ? List.of("-XX:PerfDataSamplingInterval=" + PERF_DATA_SAMPLING_MILLIS) : List.of();
+    }
+
     /** The argv of the same program, with {@code extraOptions} before this JVM's options (which win). */
     public List<String> relaunch(String argv0, List<String> extraOptions) {
         List<String> argv = new ArrayList<>();

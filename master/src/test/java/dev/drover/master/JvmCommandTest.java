@@ -34,4 +34,13 @@ class JvmCommandTest {
         assertEquals(both, JvmCommand.tableOptions(25));
         assertEquals(strings, JvmCommand.tableOptions(26), "an experimental option may be gone in a release not known here");
     }
+
+    @Test
+    void countersSampledOnceASecondWhereTheJvmStillSamplesOnATimer() {
+        List<String> once = List.of("-XX:PerfDataSamplingInterval=1000");
+        assertEquals(once, JvmCommand.perfDataSampling(17));
+        assertEquals(once, JvmCommand.perfDataSampling(21));
+        assertEquals(once, JvmCommand.perfDataSampling(24));
+        assertEquals(List.of(), JvmCommand.perfDataSampling(25), "25 removed the option (it warns that it ignores it) with the timer");
+    }
 }

@@ -2,6 +2,7 @@ package dev.drover.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.drover.it.apps.CountingAgent;
 import dev.drover.it.apps.PidApp;
@@ -9,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +39,36 @@ class JvmOptionsIT {
             assertEquals("heap=" + (300L << 20), jvm.substring(jvm.indexOf(' ') + 1), "the group's initial heap: " + jvm);
             assertEquals(0, app.run("stop").code());
         }
+    }
+
+    @Test
+    void workersAndTheDaemonMasterSampleTheirCountersOnceASecondUnlessTheOperatorSays(@TempDir Path dir) throws Exception {
+        // HotSpot's periodic task thread wakes 20 times a second to sample the counters jstat reads,
+        // most of an idle drover JVM's CPU. Java 25 has neither the option nor that timer.
+        assumeTrue(Runtime.version().feature() <= 24, "Java " + Runtime.version().feature() + " samples on no timer");
+        for (String[] operator : List.of(new String[0], new String[] {"-XX:PerfDataSamplingInterval=200"})) {
+            Path appDir = Files.createDirectories(dir.resolve(operator.length == 0 ? "drovers" : "operators"));
+            List<String> options = new ArrayList<>(List.of("-Dapp.count=1"));
+            options.addAll(List.of(operator));
+            try (App app = new App(appDir, PidApp.class, options.toArray(String[]::new))) {
+                app.start();
+                String wanted = operator.length == 0 ? "1000" : "200";
+                assertEquals(wanted, samplingInterval(app.masterPid()), "the daemon master's, with " + List.of(operator));
+                assertEquals(wanted, samplingInterval(app.workers().get(0).pid()), "the worker's, with " + List.of(operator));
+                assertEquals(0, app.run("stop").code());
+            }
+        }
+    }
+
+    /** The JVM {@code pid}'s {@code PerfDataSamplingInterval} as {@code jcmd VM.flags} lists it; "default" when it lists none. */
+    private static String samplingInterval(long pid) throws Exception {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "VM.flags")
+                .redirectErrorStream(true).start();
+        String flags = new String(jcmd.getInputStream().readAllBytes());
+        assertTrue(jcmd.waitFor(60, TimeUnit.SECONDS), "jcmd " + pid + " VM.flags ended");
+        assertEquals(0, jcmd.exitValue(), "jcmd " + pid + " VM.flags: " + flags);
+        Matcher interval = Pattern.compile("-XX:PerfDataSamplingInterval=(\\d+)").matcher(flags);
+        return interval.find() ? interval.group(1) : "default";
     }
 
     @Test
