@@ -153,6 +153,17 @@ public record JvmCommand(String java, List<String> jvmOptions, String classPath,
         return feature <= 24 ? List.of("-XX:PerfDataSamplingInterval=" + PERF_DATA_SAMPLING_MILLIS) : List.of();
     }
 
+    /**
+     * The tuning every JVM drover starts (workers, daemon masters, successors) gets for Java
+     * {@code version}: {@link #tableOptions}, {@link #nativeHeapTrim} and {@link #perfDataSampling}.
+     */
+    public static List<String> tuning(Runtime.Version version) {
+        List<String> options = new ArrayList<>(tableOptions(version.feature()));
+        options.addAll(nativeHeapTrim(version));
+        options.addAll(perfDataSampling(version.feature()));
+        return options;
+    }
+
     /** The argv of the same program, with {@code extraOptions} before this JVM's options (which win). */
     public List<String> relaunch(String argv0, List<String> extraOptions) {
         List<String> argv = new ArrayList<>();

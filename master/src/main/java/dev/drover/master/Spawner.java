@@ -51,9 +51,7 @@ public final class Spawner {
                 "-Dio.netty.allocator.type=pooled",
                 "-XX:ErrorFile=" + crashDirectory.resolve("hs_err_pid%p.log")));
         defaults.addAll(JvmCommand.versionOptions());
-        defaults.addAll(JvmCommand.tableOptions(Runtime.version().feature()));
-        defaults.addAll(JvmCommand.nativeHeapTrim(Runtime.version()));
-        defaults.addAll(JvmCommand.perfDataSampling(Runtime.version().feature()));
+        defaults.addAll(JvmCommand.tuning(Runtime.version()));
         // Netty looks here first; an operator's own -Djava.library.path comes later and wins.
         archive.nettyNative(command.classPath()).ifPresent(directory ->
                 defaults.add("-Djava.library.path=" + directory + ":" + System.getProperty("java.library.path", "")));
@@ -143,12 +141,10 @@ public final class Spawner {
         return archive.planMaster(command.java(), masterCommandOptions(), command.classPath());
     }
 
-    /** {@link JvmCommand#MASTER_OPTIONS}, the tables', the heap trim and the counters' sampling, less what the operator's own options choose instead ({@link JvmOptions}). */
+    /** {@link JvmCommand#MASTER_OPTIONS} and {@link JvmCommand#tuning}, less what the operator's own options choose instead ({@link JvmOptions}). */
     private List<String> masterOptions() {
         List<String> options = new ArrayList<>(JvmCommand.MASTER_OPTIONS);
-        options.addAll(JvmCommand.tableOptions(Runtime.version().feature()));
-        options.addAll(JvmCommand.nativeHeapTrim(Runtime.version()));
-        options.addAll(JvmCommand.perfDataSampling(Runtime.version().feature()));
+        options.addAll(JvmCommand.tuning(Runtime.version()));
         return JvmOptions.yieldTo(options, command.jvmOptions());
     }
 

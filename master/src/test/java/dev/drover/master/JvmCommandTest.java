@@ -43,4 +43,12 @@ class JvmCommandTest {
         assertEquals(once, JvmCommand.perfDataSampling(24));
         assertEquals(List.of(), JvmCommand.perfDataSampling(25), "25 removed the option (it warns that it ignores it) with the timer");
     }
+
+    @Test
+    void theTuningOfEveryJvmDroverStartsIsItsTablesTrimAndSampling() {
+        assertEquals(List.of("-XX:StringTableSize=4096", "-XX:+UnlockExperimentalVMOptions", "-XX:SymbolTableSize=4096",
+                "-XX:TrimNativeHeapInterval=5000", "-XX:PerfDataSamplingInterval=1000"), JvmCommand.tuning(Runtime.Version.parse("17.0.15")));
+        assertEquals(List.of("-XX:StringTableSize=4096", "-XX:+UnlockExperimentalVMOptions", "-XX:SymbolTableSize=4096",
+                "-XX:TrimNativeHeapInterval=5000"), JvmCommand.tuning(Runtime.Version.parse("25.0.1")));
+    }
 }
