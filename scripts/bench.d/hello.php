@@ -1,16 +1,8 @@
 <?php
 // Workerman's hello HTTP server (count 2), for scripts/bench to time `start -d` to the first answer
-// beside drover's Hello. Workerman itself is not part of drover: WORKERMAN names a Workerman 4.x
-// source tree (its Autoloader.php) or a Composer project (vendor/autoload.php).
+// beside drover's Hello (Workerman is loaded by workerman.php).
 // The port and the files' directory come from HELLO_PORT and HELLO_RUN_DIR.
-$workerman = getenv('WORKERMAN') ?: exit("hello.php: set WORKERMAN to a Workerman source tree\n");
-if (is_file("$workerman/vendor/autoload.php")) {
-    require "$workerman/vendor/autoload.php";
-} elseif (is_file("$workerman/Autoloader.php")) {
-    require "$workerman/Autoloader.php";
-} else {
-    exit("hello.php: $workerman has neither vendor/autoload.php nor Autoloader.php\n");
-}
+require __DIR__ . '/workerman.php';
 
 use Workerman\Worker;
 

@@ -1,16 +1,8 @@
 <?php
 // The push service from Workerman's manual, for scripts/bench to run beside drover's Push example
-// with the same clients. Workerman itself is not part of drover: WORKERMAN names a Workerman 4.x
-// source tree (its Autoloader.php) or a Composer project (vendor/autoload.php).
+// with the same clients (Workerman is loaded by workerman.php).
 // Ports and files come from PUSH_WEBSOCKET_PORT, PUSH_TEXT_PORT and PUSH_RUN_DIR.
-$workerman = getenv('WORKERMAN') ?: exit("push.php: set WORKERMAN to a Workerman source tree\n");
-if (is_file("$workerman/vendor/autoload.php")) {
-    require "$workerman/vendor/autoload.php";
-} elseif (is_file("$workerman/Autoloader.php")) {
-    require "$workerman/Autoloader.php";
-} else {
-    exit("push.php: $workerman has neither vendor/autoload.php nor Autoloader.php\n");
-}
+require __DIR__ . '/workerman.php';
 
 use Workerman\Worker;
 
