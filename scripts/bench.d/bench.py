@@ -126,12 +126,18 @@ def answers(port):
 
 
 def wait_port(port, timeout=60):
+    until_answered(port, timeout=timeout, every=0.1)
+
+
+def until_answered(port, process=None, timeout=60, every=0.003):
+    """Waits for the first answer on `port`, asked every `every` s; fails after `timeout` s, or when
+    `process` (the command that starts the server, if given) ended with an error first."""
     deadline = time.time() + timeout
-    while time.time() < deadline:
-        if answers(port):
-            return
-        time.sleep(0.1)
-    raise SystemExit(f"nothing answers on 127.0.0.1:{port} after {timeout} s")
+    while not answers(port):
+        if process is not None and process.poll() not in (None, 0) or time.time() > deadline:
+            sys.exit(f"bench: nothing answers on 127.0.0.1:{port} within {timeout} s"
+                     + (f" (its command's exit status: {process.poll()})" if process is not None else ""))
+        time.sleep(every)
 
 
 def unit_ms(value):
@@ -333,10 +339,9 @@ def start_to_answer(work, port, times=3):
     for i in range(times):
         since = log_size(work)
         started = time.time()
-        subprocess.Popen(java_app("Hello", work, f"-Dhello.listen=http://127.0.0.1:{port}", "-Dhello.count=2", "start", "-d"),
-                         cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while not answers(port):
-            time.sleep(0.005)
+        command = subprocess.Popen(java_app("Hello", work, f"-Dhello.listen=http://127.0.0.1:{port}", "-Dhello.count=2", "start", "-d"),
+                                   cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        until_answered(port, command, every=0.005)
         results.append((time.time() - started) * 1000)
         if i == 0:
             wait_for_archives(work, since)  # the first start records, then dumps, the workers' and the master's archives
@@ -379,15 +384,6 @@ def peer_starts(work, port, times=3):
                 command.wait()
                 subprocess.run([*hello, "stop"], env=env, cwd=work, capture_output=True)
     return statistics.median(plain), statistics.median(workerman) if workerman else None
-
-
-def until_answered(port, process, timeout=60):
-    """Waits for the first answer on `port`, asked every 3 ms; fails when `process` ended with an error first."""
-    deadline = time.time() + timeout
-    while not answers(port):
-        if process.poll() not in (None, 0) or time.time() > deadline:
-            sys.exit(f"bench: nothing answered on port {port} (exit status {process.poll()}) within {timeout} s")
-        time.sleep(0.003)
 
 
 def log_size(work):
