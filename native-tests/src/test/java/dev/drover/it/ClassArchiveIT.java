@@ -64,10 +64,8 @@ class ClassArchiveIT {
                     .filter(w -> w.pid() != recorder.pid() && w.state().equals("ready")).findFirst().map(App.WorkerRow::pid).orElse(null));
             String archive = Files.readAllLines(Path.of("/proc/" + replacement + "/maps")).stream().map(l -> l.substring(l.lastIndexOf(' ') + 1))
                     .filter(f -> f.startsWith(dir.resolve(".drover-cache").toString()) && f.endsWith(".jsa")).findFirst().orElseThrow();
-            Process listing = new ProcessBuilder(App.javaOf(System.getProperty("java.home")), "-XX:SharedArchiveFile=" + archive,
-                    "-XX:+PrintSharedArchiveAndExit", "-cp", jar + ":" + TestClassPath.jars()).redirectErrorStream(true).start();
-            String classes = new String(listing.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertTrue(listing.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            String classes = Processes.run(App.javaOf(System.getProperty("java.home")), "-XX:SharedArchiveFile=" + archive,
+                    "-XX:+PrintSharedArchiveAndExit", "-cp", jar + ":" + TestClassPath.jars()).output();
             for (String loadedByARequest : List.of("io.netty.channel.epoll.EpollSocketChannel", "io.netty.handler.codec.http.HttpObjectDecoder",
                     "io.netty.handler.codec.http.HttpObjectAggregator", "dev.drover.internal.ConnectionHandler", "dev.drover.internal.PlainAnswer",
                     "dev.drover.http.Response", "io.netty.handler.codec.http.HttpHeaderValidationUtil", "io.netty.handler.codec.http.DefaultFullHttpResponse")) {

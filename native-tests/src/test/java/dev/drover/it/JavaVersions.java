@@ -1,7 +1,6 @@
 package dev.drover.it;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,21 +23,12 @@ final class JavaVersions {
     }
 
     private static int ask(String java) {
-        try {
-            Process process = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
-            String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            process.waitFor();
-            Matcher m = VERSION.matcher(text);
-            if (!m.find()) {
-                throw new AssertionError("cannot tell the version of " + java + ": " + text);
-            }
-            return Integer.parseInt(m.group(1));
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + java + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+        String text = Processes.run(java, "-version").output();
+        Matcher m = VERSION.matcher(text);
+        if (!m.find()) {
+            throw new AssertionError("cannot tell the version of " + java + ": " + text);
         }
+        return Integer.parseInt(m.group(1));
     }
 
     /** The machine's Temurin 25 JDK's java, when one is installed under /usr/lib/jvm. */

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -61,13 +60,10 @@ class JvmOptionsIT {
     }
 
     /** The JVM {@code pid}'s {@code PerfDataSamplingInterval} as {@code jcmd VM.flags} lists it; "default" when it lists none. */
-    private static String samplingInterval(long pid) throws Exception {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "VM.flags")
-                .redirectErrorStream(true).start();
-        String flags = new String(jcmd.getInputStream().readAllBytes());
-        assertTrue(jcmd.waitFor(60, TimeUnit.SECONDS), "jcmd " + pid + " VM.flags ended");
-        assertEquals(0, jcmd.exitValue(), "jcmd " + pid + " VM.flags: " + flags);
-        Matcher interval = Pattern.compile("-XX:PerfDataSamplingInterval=(\\d+)").matcher(flags);
+    private static String samplingInterval(long pid) {
+        Processes.Ran jcmd = Processes.run(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "VM.flags");
+        assertEquals(0, jcmd.code(), "jcmd " + pid + " VM.flags: " + jcmd.output());
+        Matcher interval = Pattern.compile("-XX:PerfDataSamplingInterval=(\\d+)").matcher(jcmd.output());
         return interval.find() ? interval.group(1) : "default";
     }
 

@@ -2,11 +2,13 @@ package dev.drover.it;
 
 import dev.drover.master.os.Os;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** What /proc says about processes: liveness, descriptors, ids. */
@@ -113,12 +115,24 @@ final class Processes {
     }
 
     static void kill(long pid, String signal) {
+        run("kill", "-" + signal, Long.toString(pid));
+    }
+
+    /** A command run to its end: its exit code and its output, stdout and stderr together. */
+    record Ran(int code, String output) {}
+
+    /** Runs {@code argv} to its end, within 60 s (or fails the test), reading its output as it comes. */
+    static Ran run(String... argv) {
         try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
-            kill.getInputStream().readAllBytes();
-            kill.waitFor();
+            Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(String.join(" ", argv) + " did not end within 60 s: " + output);
+            }
+            return new Ran(process.exitValue(), output);
         } catch (IOException e) {
-            throw new AssertionError("kill -" + signal + " " + pid + ": " + e, e);
+            throw new AssertionError("cannot run " + String.join(" ", argv) + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
