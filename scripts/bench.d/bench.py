@@ -13,7 +13,8 @@ ones), its master and worker RSS idle, and `start -d` to the first answer beside
 start (the Netty server). With WORKERMAN naming a Workerman 4.x source tree, the push service runs on
 Workerman too (scripts/bench.d/push.php), its rounds alternating with drover's, and Workerman's
 `start -d` of a hello server (scripts/bench.d/hello.php) is timed beside drover's.
-Prints everything, and writes the figures to docs/PERFORMANCE.md with a chart; the report's
+Prints everything, and writes the figures to docs/PERFORMANCE.md with a chart, opening with a table
+of issue 8's targets, each with what the run measured and whether that meets it; the report's
 hand-written sections (measurements by hand, from ANALYSIS on) are kept as they are.
 """
 import glob
@@ -105,8 +106,21 @@ def pss_kib(pid):
     return proc_kib(pid, "smaps_rollup", "Pss:")
 
 
+class Memory:
+    """A process's RSS and PSS now, in KiB; reads as the report writes it."""
+    def __init__(self, pid):
+        self.rss, self.pss = rss_kib(pid), pss_kib(pid)
+
+    def __str__(self):
+        return f"{self.rss / 1024:.1f} MiB (PSS {self.pss / 1024:.1f})"
+
+
 def memory(pid):
-    return f"{rss_kib(pid) / 1024:.1f} MiB (PSS {pss_kib(pid) / 1024:.1f})"
+    return Memory(pid)
+
+
+def listed(memories):
+    return ", ".join(map(str, memories))
 
 
 def children(pid):
@@ -531,7 +545,7 @@ def main():
             wait_port(s.port)
         wait_for_archives(work, 0)  # the workers' and the master's class archives are built in the background after the first start
         idle = {"master": memory(drover.master()), "workers": [memory(p) for p in children(drover.master())]}
-        print(f"drover idle RSS: master {idle['master']}, workers " + ", ".join(idle["workers"]))
+        print(f"drover idle RSS: master {idle['master']}, workers " + listed(idle["workers"]))
         java25 = java_25_home()
         if java25:  # the same app on Java 25, its workers killed in turn with the first's
             work25 = os.path.join(work, "java25")
@@ -703,6 +717,48 @@ def against_nginx(results):
     return "\n".join(lines)
 
 
+def targets(results, idle, after, archived_master, spawn_p50, spawn25, starts, ws, push):
+    """Issue 8's targets, each with what this run measured and whether that meets it. A ratio to nginx
+    is the median of the rounds' ratios, and is judged as printed (to two places)."""
+    rows = ["| target | measured | verdict |", "|---|---|---|"]
+
+    def row(target, measured, met):
+        rows.append(f"| {target} | {measured} | {'met' if met else '**missed**'} |")
+
+    def ratio(c, of):
+        return round(statistics.median(of(r, n) for r, n in zip(results[("drover", c)], results[("nginx", c)])), 2)
+
+    for c in CONNECTIONS:
+        rps = ratio(c, lambda r, n: r["rps"] / n["rps"])
+        p99 = ratio(c, lambda r, n: r["p99"] / n["p99"])
+        user = ratio(c, lambda r, n: r["user_us"] / n["user_us"])
+        total = ratio(c, lambda r, n: (r["user_us"] + r["sys_us"]) / (n["user_us"] + n["sys_us"]))
+        row(f"requests/s ≥ 1.0x nginx's, {c} connections", f"{rps:.2f}x", rps >= 1.0)
+        row(f"p99 latency ≤ nginx's, {c} connections", f"{p99:.2f}x", p99 <= 1.0)
+        row(f"user CPU per request ≤ 1.0x nginx's, {c} connections", f"{user:.2f}x", user <= 1.0)
+        row(f"user + sys CPU per request ≤ 1.05x nginx's, {c} connections", f"{total:.2f}x", total <= 1.05)
+    mib = lambda memories: round(max(m.rss for m in memories) / 1024, 1)
+    row("worker RSS idle ≤ 40 MiB (from the class archive)", f"{mib(idle['workers_after_respawn']):.1f} MiB, the larger of "
+        f"{len(idle['workers_after_respawn'])} (a deploy's first workers, before their archive exists: {mib(idle['workers']):.1f})",
+        mib(idle["workers_after_respawn"]) <= 40)
+    row("worker RSS after the load ≤ 64 MiB", f"{mib(after['workers']):.1f} MiB, the larger of {len(after['workers'])}", mib(after["workers"]) <= 64)
+    masters = [idle["master"], after["master"], archived_master]
+    row("master RSS ≤ 40 MiB", f"{mib(masters):.1f} MiB, the largest of a first start idle and after the load, and a later start", mib(masters) <= 40)
+    spawn_bound = 150 if JAVA_FEATURE >= 25 else 200
+    row(f"worker spawn to READY p50 ≤ {spawn_bound} ms, Java {JAVA_FEATURE}", f"{spawn_p50:.0f} ms", spawn_p50 <= spawn_bound)
+    if spawn25:
+        row("worker spawn to READY p50 ≤ 150 ms, Java 25", f"{spawn25[0]:.0f} ms", spawn25[0] <= 150)
+    later = statistics.median(starts[1:])
+    row("`start -d` to the first answered request ≤ 500 ms (with the class archives)", f"{later:.0f} ms (a deploy's first start: "
+        f"{starts[0]:.0f})", later <= 500)
+    row("20,000 idle WebSockets on 2 workers: ≤ 6 KiB of RSS each", f"{ws['per_connection_kib']:.1f} KiB", ws["per_connection_kib"] <= 6)
+    row("20,000 idle WebSockets: no CPU while idle (taken as under 1% of a core: the JVMs' own timers)",
+        f"{ws['idle_cpu_ms']:.0f} ms in 10 s", ws["idle_cpu_ms"] < 100)
+    row("push service: server CPU per delivered push ≤ 10 µs", f"{push['cpu_us']:.1f} µs", round(push["cpu_us"], 1) <= 10)
+    row("push service: delivery p99 ≤ 10 ms", f"{push['p99']:.2f} ms", round(push["p99"], 2) <= 10)
+    return "\n".join(rows)
+
+
 def write_report(work, results, idle, after, spawn_p50, spawn_p95, spawn25, starts, ws, push, cluster, allocated, kept, archived_master,
                  closing, peers):
     lines = ["| connections | server | req/s | p50 ms | p99 ms | errors | user µs/req | sys µs/req | RSS MiB | req/s vs nginx | vs netty |",
@@ -740,6 +796,7 @@ unset multiplot
     java = subprocess.run([JAVA, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     workerman_start_label = "; Workerman's `start -d` of a hello server (count 2, scripts/bench.d/hello.php)" if peers[1] else ""
     workerman_start = f"; Workerman {peers[1]:.0f} ms" if peers[1] else ""
+    verdicts = targets(results, idle, after, archived_master, spawn_p50, spawn25, starts, ws, push)
     report = f"""# Performance
 
 Measured by `scripts/bench` on {time.strftime("%Y-%m-%d")} on a {machine()} with {java}; wrk runs on the same
@@ -750,6 +807,10 @@ of each server at each connection count (a JVM's JIT is still compiling for seve
 RSS is VmRSS; PSS (in brackets) counts pages shared with other processes (libjvm's code) in shares.
 CPU per request is the CPU time all of a server's processes spent during the run (from
 `/proc/<pid>/stat`) divided by the requests served.
+
+Issue 8's targets, as this run measured them (each figure is explained in the tables below):
+
+{verdicts}
 
 ![requests/s and CPU per request](performance.png)
 
@@ -772,10 +833,10 @@ drover, workers and master (Hello example, count 2, `start -d`):
 |---|---|
 | master RSS idle / after the load (the first start of a deploy: no class archive yet) | {idle['master']} / {after['master']} |
 | master RSS idle, started from its class archive (a later `start -d` below, 3 s after its first answer) | {archived_master} |
-| worker RSS idle (first start) | {', '.join(idle['workers'])} |
-| worker RSS idle (respawned, class archive mapped; {SETTLE_S} s after the last spawn) | {', '.join(idle['workers_after_respawn'])} |
-| worker RSS right after the load | {', '.join(after['workers'])} |
-| worker RSS {SETTLE_S} s after the load (C heap trimmed every 5 s) | {', '.join(after['workers_settled'])} |
+| worker RSS idle (first start) | {listed(idle['workers'])} |
+| worker RSS idle (respawned, class archive mapped; {SETTLE_S} s after the last spawn) | {listed(idle['workers_after_respawn'])} |
+| worker RSS right after the load | {listed(after['workers'])} |
+| worker RSS {SETTLE_S} s after the load (C heap trimmed every 5 s) | {listed(after['workers_settled'])} |
 | Java heap allocated per hello request (both workers, from `jstat`, wrk -c64) | {allocated:.0f} bytes |
 | worker spawn to READY (kill -9, 12 times) | p50 {spawn_p50:.0f} ms, p95 {spawn_p95:.0f} ms |
 | the same on Java 25 (its workers killed in turn with those above) | {f"p50 {spawn25[0]:.0f} ms, p95 {spawn25[1]:.0f} ms" if spawn25 else "not measured: no Java 25 JDK found (JAVA25_HOME)"} |
