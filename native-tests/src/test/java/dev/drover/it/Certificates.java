@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -15,15 +14,14 @@ final class Certificates {
     private Certificates() {}
 
     /** {certificate PEM, PKCS#8 key PEM} in {@code dir}. */
-    static Path[] selfSigned(Path dir) throws Exception {
+    static Path[] selfSigned(Path dir) {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        Processes.Ran openssl = Processes.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
                 "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost",
-                "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
-        String output = new String(openssl.getInputStream().readAllBytes());
-        if (!openssl.waitFor(30, TimeUnit.SECONDS) || openssl.exitValue() != 0) {
-            throw new AssertionError("openssl failed: " + output);
+                "-keyout", key.toString(), "-out", cert.toString());
+        if (openssl.code() != 0) {
+            throw new AssertionError("openssl exited with status " + openssl.code() + ": " + openssl.output());
         }
         return new Path[] {cert, key};
     }

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /** What /proc says about processes: liveness, descriptors, ids. */
@@ -121,21 +124,36 @@ final class Processes {
     /** A command run to its end: its exit code and its output, stdout and stderr together. */
     record Ran(int code, String output) {}
 
-    /** Runs {@code argv} to its end, within 60 s (or fails the test), reading its output as it comes. */
+    /**
+     * Runs {@code argv} to its end within 60 s, or fails the test (the process killed); its output is
+     * read on a thread of its own, so a command that hangs with its output open cannot outlast the bound.
+     */
     static Ran run(String... argv) {
+        Process process;
         try {
-            Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError(String.join(" ", argv) + " did not end within 60 s: " + output);
-            }
-            return new Ran(process.exitValue(), output);
+            process = new ProcessBuilder(argv).redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new AssertionError("cannot run " + String.join(" ", argv) + ": " + e, e);
+        }
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(its output could not be read: " + e + ")";
+            }
+        });
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(String.join(" ", argv) + " did not end within 60 s: " + output.getNow("(no output yet)"));
+            }
+            return new Ran(process.exitValue(), output.get(10, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
+            process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError(String.join(" ", argv) + " ended, but its output stayed open (a child of it holds it?): " + e, e);
         }
     }
 }
