@@ -135,17 +135,22 @@ final class Processes {
         } catch (IOException e) {
             throw new AssertionError("cannot run " + String.join(" ", argv) + ": " + e, e);
         }
+        // A thread of its own: the common pool has one thread on two cores, and a read blocks.
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 return "(its output could not be read: " + e + ")";
             }
+        }, read -> {
+            Thread reader = new Thread(read, "output of " + argv[0]);
+            reader.setDaemon(true);
+            reader.start();
         });
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError(String.join(" ", argv) + " did not end within 60 s: " + output.getNow("(no output yet)"));
+                throw new AssertionError(String.join(" ", argv) + " did not end within 60 s: " + output.getNow("(its output, still open, is not shown)"));
             }
             return new Ran(process.exitValue(), output.get(10, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
