@@ -737,7 +737,9 @@ def targets(results, idle, after, archived_master, spawn_p50, spawn25, starts, w
         row(f"p99 latency ≤ nginx's, {c} connections", f"{p99:.2f}x", p99 <= 1.0)
         row(f"user CPU per request ≤ 1.0x nginx's, {c} connections", f"{user:.2f}x", user <= 1.0)
         row(f"user + sys CPU per request ≤ 1.05x nginx's, {c} connections", f"{total:.2f}x", total <= 1.05)
-    mib = lambda memories: round(max(m.rss for m in memories) / 1024, 1)
+    def mib(memories):
+        return round(max(m.rss for m in memories) / 1024, 1)
+
     row("worker RSS idle ≤ 40 MiB (from the class archive)", f"{mib(idle['workers_after_respawn']):.1f} MiB, the larger of "
         f"{len(idle['workers_after_respawn'])} (a deploy's first workers, before their archive exists: {mib(idle['workers']):.1f})",
         mib(idle["workers_after_respawn"]) <= 40)
