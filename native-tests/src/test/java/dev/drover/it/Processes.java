@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -124,11 +125,17 @@ final class Processes {
     /** A command run to its end: its exit code and its output, stdout and stderr together. */
     record Ran(int code, String output) {}
 
-    /**
-     * Runs {@code argv} to its end within 60 s, or fails the test (the process killed); its output is
-     * read on a thread of its own, so a command that hangs with its output open cannot outlast the bound.
-     */
+    /** Runs {@code argv} to its end within 60 s ({@link #run(Duration, String...)}). */
     static Ran run(String... argv) {
+        return run(Duration.ofSeconds(60), argv);
+    }
+
+    /**
+     * Runs {@code argv} to its end within {@code bound}, or fails the test (the process killed); its
+     * output is read on a thread of its own, so a command that hangs with its output open cannot
+     * outlast the bound.
+     */
+    static Ran run(Duration bound, String... argv) {
         Process process;
         try {
             process = new ProcessBuilder(argv).redirectErrorStream(true).start();
@@ -148,9 +155,10 @@ final class Processes {
             reader.start();
         });
         try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError(String.join(" ", argv) + " did not end within 60 s: " + output.getNow("(its output, still open, is not shown)"));
+                throw new AssertionError(String.join(" ", argv) + " did not end within " + bound.toSeconds() + " s: "
+                        + output.getNow("(its output, still open, is not shown)"));
             }
             return new Ran(process.exitValue(), output.get(10, TimeUnit.SECONDS));
         } catch (InterruptedException e) {

@@ -210,12 +210,9 @@ class ProtocolsIT {
                         print("pong")
                 asyncio.run(main(int(sys.argv[1])))
                 """);
-        Process process = new ProcessBuilder(python.toString(), script.toString(), Integer.toString(ports.get("ws")))
-                .redirectErrorStream(true).start();
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the python client finished");
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), out);
-        assertEquals("hello /py -\necho: from python\n[9, 8, 7]\npong\n", out);
+        Processes.Ran client = Processes.run(Duration.ofSeconds(30), python.toString(), script.toString(), Integer.toString(ports.get("ws")));
+        assertEquals(0, client.code(), client.output());
+        assertEquals("hello /py -\necho: from python\n[9, 8, 7]\npong\n", client.output());
     }
 
     @Test
