@@ -722,42 +722,42 @@ def targets(results, idle, after, archived_master, spawn_p50, spawn25, starts, w
     printed. A ratio to nginx is the median of the rounds' ratios."""
     rows = ["| target | measured | verdict |", "|---|---|---|"]
 
-    def row(target, measured, met):
-        rows.append(f"| {target} | {measured} | {'met' if met else '**missed**'} |")
+    def row(target, value, places, unit, met, note=""):
+        """`met` judges `value` as the row prints it, to `places` decimal places."""
+        printed = round(value, places)
+        rows.append(f"| {target} | {printed:.{places}f}{unit}{note} | {'met' if met(printed) else '**missed**'} |")
 
     def ratio(c, of):
-        return round(statistics.median(of(r, n) for r, n in zip(results[("drover", c)], results[("nginx", c)])), 2)
+        return statistics.median(of(r, n) for r, n in zip(results[("drover", c)], results[("nginx", c)]))
 
     for c in CONNECTIONS:
-        rps = ratio(c, lambda r, n: r["rps"] / n["rps"])
-        p99 = ratio(c, lambda r, n: r["p99"] / n["p99"])
-        user = ratio(c, lambda r, n: r["user_us"] / n["user_us"])
-        total = ratio(c, lambda r, n: (r["user_us"] + r["sys_us"]) / (n["user_us"] + n["sys_us"]))
-        row(f"requests/s ≥ 1.0x nginx's, {c} connections", f"{rps:.2f}x", rps >= 1.0)
-        row(f"p99 latency ≤ nginx's, {c} connections", f"{p99:.2f}x", p99 <= 1.0)
-        row(f"user CPU per request ≤ 1.0x nginx's, {c} connections", f"{user:.2f}x", user <= 1.0)
-        row(f"user + sys CPU per request ≤ 1.05x nginx's, {c} connections", f"{total:.2f}x", total <= 1.05)
-    def mib(memories):
-        return round(max(m.rss for m in memories) / 1024, 1)
+        row(f"requests/s ≥ 1.0x nginx's, {c} connections", ratio(c, lambda r, n: r["rps"] / n["rps"]), 2, "x", lambda v: v >= 1.0)
+        row(f"p99 latency ≤ nginx's, {c} connections", ratio(c, lambda r, n: r["p99"] / n["p99"]), 2, "x", lambda v: v <= 1.0)
+        row(f"user CPU per request ≤ 1.0x nginx's, {c} connections", ratio(c, lambda r, n: r["user_us"] / n["user_us"]), 2, "x",
+            lambda v: v <= 1.0)
+        row(f"user + sys CPU per request ≤ 1.05x nginx's, {c} connections",
+            ratio(c, lambda r, n: (r["user_us"] + r["sys_us"]) / (n["user_us"] + n["sys_us"])), 2, "x", lambda v: v <= 1.05)
 
-    row("worker RSS idle ≤ 40 MiB (from the class archive)", f"{mib(idle['workers_after_respawn']):.1f} MiB, the larger of "
-        f"{len(idle['workers_after_respawn'])} (a deploy's first workers, before their archive exists: {mib(idle['workers']):.1f})",
-        mib(idle["workers_after_respawn"]) <= 40)
-    row("worker RSS after the load ≤ 64 MiB", f"{mib(after['workers']):.1f} MiB, the larger of {len(after['workers'])}", mib(after["workers"]) <= 64)
-    masters = [idle["master"], after["master"], archived_master]
-    row("master RSS ≤ 40 MiB", f"{mib(masters):.1f} MiB, the largest of a first start idle and after the load, and a later start", mib(masters) <= 40)
+    def mib(memories):
+        return max(m.rss for m in memories) / 1024
+
+    row("worker RSS idle ≤ 40 MiB (from the class archive)", mib(idle["workers_after_respawn"]), 1, " MiB", lambda v: v <= 40,
+        f", the larger of {len(idle['workers_after_respawn'])} (a deploy's first workers, before their archive exists: "
+        f"{mib(idle['workers']):.1f})")
+    row("worker RSS after the load ≤ 64 MiB", mib(after["workers"]), 1, " MiB", lambda v: v <= 64, f", the larger of {len(after['workers'])}")
+    row("master RSS ≤ 40 MiB", mib([idle["master"], after["master"], archived_master]), 1, " MiB", lambda v: v <= 40,
+        ", the largest of a first start idle and after the load, and a later start")
     spawn_bound = 150 if JAVA_FEATURE >= 25 else 200
-    row(f"worker spawn to READY p50 ≤ {spawn_bound} ms, Java {JAVA_FEATURE}", f"{spawn_p50:.0f} ms", round(spawn_p50) <= spawn_bound)
+    row(f"worker spawn to READY p50 ≤ {spawn_bound} ms, Java {JAVA_FEATURE}", spawn_p50, 0, " ms", lambda v: v <= spawn_bound)
     if spawn25:
-        row("worker spawn to READY p50 ≤ 150 ms, Java 25", f"{spawn25[0]:.0f} ms", round(spawn25[0]) <= 150)
-    later = statistics.median(starts[1:])
-    row("`start -d` to the first answered request ≤ 500 ms (with the class archives)", f"{later:.0f} ms (a deploy's first start: "
-        f"{starts[0]:.0f})", round(later) <= 500)
-    row("20,000 idle WebSockets on 2 workers: ≤ 6 KiB of RSS each", f"{ws['per_connection_kib']:.1f} KiB", round(ws["per_connection_kib"], 1) <= 6)
-    row("20,000 idle WebSockets: no CPU while idle (taken as under 1% of a core: the JVMs' own timers)",
-        f"{ws['idle_cpu_ms']:.0f} ms in 10 s", round(ws["idle_cpu_ms"]) < 100)
-    row("push service: server CPU per delivered push ≤ 10 µs", f"{push['cpu_us']:.1f} µs", round(push["cpu_us"], 1) <= 10)
-    row("push service: delivery p99 ≤ 10 ms", f"{push['p99']:.2f} ms", round(push["p99"], 2) <= 10)
+        row("worker spawn to READY p50 ≤ 150 ms, Java 25", spawn25[0], 0, " ms", lambda v: v <= 150)
+    row("`start -d` to the first answered request ≤ 500 ms (with the class archives)", statistics.median(starts[1:]), 0, " ms",
+        lambda v: v <= 500, f" (a deploy's first start: {starts[0]:.0f})")
+    row("20,000 idle WebSockets on 2 workers: ≤ 6 KiB of RSS each", ws["per_connection_kib"], 1, " KiB", lambda v: v <= 6)
+    row("20,000 idle WebSockets: no CPU while idle (taken as under 1% of a core: the JVMs' own timers)", ws["idle_cpu_ms"], 0,
+        " ms in 10 s", lambda v: v < 100)
+    row("push service: server CPU per delivered push ≤ 10 µs", push["cpu_us"], 1, " µs", lambda v: v <= 10)
+    row("push service: delivery p99 ≤ 10 ms", push["p99"], 2, " ms", lambda v: v <= 10)
     return "\n".join(rows)
 
 
