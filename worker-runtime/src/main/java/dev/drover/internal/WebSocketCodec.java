@@ -5,12 +5,20 @@ import dev.drover.WebSocketClose;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -20,11 +28,25 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketSe
 
 /**
  * {@code websocket://}: the handshake on any path, pings answered, fragments joined; text frames
- * arrive as String, binary as byte[]; messages over maxPackageSize close the connection (1009).
+ * arrive as String, binary as byte[]; messages over maxPackageSize close the connection (1009),
+ * whether one frame says so, its fragments add up to more, or a compressed frame inflates past it.
+ *
+ * <p>The handshake's decoder and encoder are two handlers, not Netty's HttpServerCodec: the
+ * handshake replaces the decoder with the frame decoder in place, which hands it the bytes read
+ * after the handshake (a client's first frame in the same packet). Netty sends no close frame of
+ * its own when the connection closes: drover's close sends one, and a frame the client got wrong
+ * is answered by the frame decoder's, so a client never gets two.
  */
 final class WebSocketCodec implements Codec {
     static final WebSocketCodec INSTANCE = new WebSocketCodec();
     private static final int HANDSHAKE_MAX = 64 * 1024;
+    /**
+     * How far past maxPackageSize a compressed frame may inflate before it is refused. Netty's
+     * inflater refuses once its buffer is at the bound and twice the input left would not fit, so
+     * a bound of maxPackageSize exactly refused messages a little under it; fragments are summed
+     * exactly (WebSocketFrameAggregator).
+     */
+    static final int INFLATE_SLACK = 4096;
     /** How long a close frame we sent waits for the client's before the connection is closed anyway. */
     static final long CLOSE_HANDSHAKE_MILLIS = 1000;
     /** Opcodes of the frames {@link #frame} writes. */
@@ -39,18 +61,46 @@ final class WebSocketCodec implements Codec {
     @Override
     public void install(ChannelPipeline pipeline, Connection connection) {
         int max = connection.getMaxPackageSize();
-        pipeline.addLast(new HttpServerCodec());
+        // The encoder first: the frame encoder goes where it is, so the frame decoder's own close frames pass it.
+        pipeline.addLast(new HttpResponseEncoder());
+        pipeline.addLast(new HttpRequestDecoder());
         pipeline.addLast(new HttpObjectAggregator(HANDSHAKE_MAX));
-        pipeline.addLast(new WebSocketServerCompressionHandler(0));
+        pipeline.addLast(new WebSocketServerCompressionHandler(max + INFLATE_SLACK));
         pipeline.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
                 .checkStartsWith(true)
                 .handleCloseFrames(true)
+                .sendCloseFrame(null)
                 .forceCloseTimeoutMillis(CLOSE_HANDSHAKE_MILLIS)
                 .dropPongFrames(true)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(max).allowExtensions(true).build())
                 .build()));
         pipeline.addLast(new WebSocketFrameAggregator(max));
+        pipeline.addLast(TooBig.INSTANCE);
+    }
+
+    /**
+     * A message that grew past maxPackageSize after its frames' headers were read (fragments, or a
+     * compressed frame inflating) closes with 1009, as one frame that says so does (the frame
+     * decoder closes that one itself). Only exceptions pass here: Netty skips it for reads.
+     */
+    @ChannelHandler.Sharable
+    static final class TooBig extends ChannelInboundHandlerAdapter {
+        static final TooBig INSTANCE = new TooBig();
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof TooLongFrameException || inflatedTooFar(cause)) {
+                ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG)).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.fireExceptionCaught(cause);
+            }
+        }
+
+        /** Netty's inflater says so only in its message; other DecompressionExceptions are corrupt data. */
+        private static boolean inflatedTooFar(Throwable cause) {
+            return cause instanceof DecompressionException && String.valueOf(cause.getMessage()).contains("maximum size");
+        }
     }
 
     @Override

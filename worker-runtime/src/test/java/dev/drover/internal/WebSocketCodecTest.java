@@ -18,10 +18,13 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,10 +54,21 @@ class WebSocketCodecTest {
 
     /** A masked client frame. */
     private static byte[] frame(boolean fin, int opcode, byte[] payload) {
+        return frame((fin ? 0x80 : 0) | opcode, payload);
+    }
+
+    /** A masked client frame whose first byte is {@code first} (FIN, RSV1-3, opcode); payloads up to 64 KiB. */
+    private static byte[] frame(int first, byte[] payload) {
         byte[] mask = {1, 2, 3, 4};
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write((fin ? 0x80 : 0) | opcode);
-        out.write(0x80 | payload.length);
+        out.write(first);
+        if (payload.length <= 125) {
+            out.write(0x80 | payload.length);
+        } else {
+            out.write(0x80 | 126);
+            out.write(payload.length >> 8);
+            out.write(payload.length & 0xFF);
+        }
         out.writeBytes(mask);
         for (int i = 0; i < payload.length; i++) {
             out.write(payload[i] ^ mask[i % 4]);
@@ -93,6 +107,88 @@ class WebSocketCodecTest {
             assertEquals("hello", messages.get(0));
             assertArrayEquals(new byte[] {1, 2, 3}, (byte[]) messages.get(1));
         }
+    }
+
+    @Test
+    void aFrameInTheHandshakesPacketIsTheFirstMessage() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        WebSocketCodec.INSTANCE.install(channel.pipeline(), StubConnection.withMaxPackageSize(1024));
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        wire.writeBytes(HANDSHAKE.getBytes(StandardCharsets.US_ASCII));
+        wire.writeBytes(frame(true, 0x1, "at once".getBytes(StandardCharsets.UTF_8)));
+        channel.writeInbound(Unpooled.wrappedBuffer(wire.toByteArray()));
+
+        assertTrue(new String(outbound(channel), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 101"));
+        assertEquals(List.of("at once"), decoded(channel));
+        assertTrue(channel.isActive());
+    }
+
+    /** The one close frame the server wrote (its code), and that the connection then closed. */
+    private static int closedWith(EmbeddedChannel channel) {
+        byte[] written = outbound(channel);
+        assertFalse(channel.isActive(), "closed");
+        assertTrue(written.length >= 4 && (written[0] & 0xFF) == 0x88, "a close frame: " + Arrays.toString(written));
+        assertEquals(2 + written[1], written.length, "one frame and nothing after it: " + Arrays.toString(written));
+        return (written[2] & 0xFF) << 8 | written[3] & 0xFF;
+    }
+
+    @Test
+    void fragmentsAddingUpToMoreThanMaxPackageSizeCloseWith1009() {
+        EmbeddedChannel channel = handshaken();
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(false, 0x2, new byte[1000])));
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(true, 0x0, new byte[100])));
+        assertEquals(List.of(), decoded(channel));
+        assertEquals(1009, closedWith(channel));
+    }
+
+    /** permessage-deflate's payload of {@code data} (RFC 7692 7.2.1: raw deflate, the final empty block's 4 bytes left off). */
+    private static byte[] deflated(byte[] data) {
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        deflater.setInput(data);
+        byte[] out = new byte[data.length + 64];
+        int length = deflater.deflate(out, 0, out.length, Deflater.SYNC_FLUSH);
+        deflater.end();
+        return Arrays.copyOf(out, length - 4);
+    }
+
+    private static final String DEFLATE_HANDSHAKE = HANDSHAKE.replace("\r\n\r\n", "\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n");
+
+    @Test
+    void aCompressedFrameInflatingPastMaxPackageSizeClosesWith1009() {
+        EmbeddedChannel small = handshaken(DEFLATE_HANDSHAKE);
+        small.writeInbound(Unpooled.wrappedBuffer(frame(0x80 | 0x40 | 0x1, deflated("z".repeat(1024).getBytes(StandardCharsets.US_ASCII)))));
+        assertEquals(List.of("z".repeat(1024)), decoded(small));
+
+        EmbeddedChannel bomb = handshaken(DEFLATE_HANDSHAKE);
+        byte[] compressed = deflated("z".repeat(100_000).getBytes(StandardCharsets.US_ASCII));
+        assertTrue(compressed.length < 1024, "the frame itself is under the limit: " + compressed.length);
+        bomb.writeInbound(Unpooled.wrappedBuffer(frame(0x80 | 0x40 | 0x1, compressed)));
+        assertEquals(List.of(), decoded(bomb));
+        assertEquals(1009, closedWith(bomb));
+    }
+
+    @Test
+    void aFrameTheClientGotWrongGetsOneCloseFrame() {
+        // As ConnectionHandler does with what reaches it: the peer's problem, so the connection closes.
+        EmbeddedChannel channel = handshaken(HANDSHAKE, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+            }
+        });
+        byte[] unmasked = {(byte) 0x81, 2, 'h', 'i'};
+        channel.writeInbound(Unpooled.wrappedBuffer(unmasked));
+        assertEquals(1002, closedWith(channel));
+    }
+
+    @Test
+    void closingTheChannelSendsNoCloseFrameOfNettysOwn() {
+        EmbeddedChannel channel = handshaken();
+        channel.close();
+        assertEquals(0, outbound(channel).length);
+        EmbeddedChannel closed = handshaken();
+        closed.writeAndFlush(new CloseWebSocketFrame(4001, "bye")).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        assertEquals(4001, closedWith(closed));
     }
 
     /** What Netty's server encoder writes for {@code frame}, all its buffers joined. */
