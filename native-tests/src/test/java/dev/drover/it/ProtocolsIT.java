@@ -262,6 +262,16 @@ class ProtocolsIT {
         assertEquals("v6 0:0:0:0:0:0:0:1", v6.body());
     }
 
+    /** Workerman's close(): what the same read brought after it is not dispatched, and nothing is written after its last message. */
+    @Test
+    void linesAfterTheApplicationClosedAreNotDispatched() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", ports.get("line"))) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("one\nquit\nthree\nfour\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("echo: one\nbye\n", new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        }
+    }
+
     @Test
     void rawSocketsForTextFrameAndTcp() throws Exception {
         assertEquals("echo: line one", TextClient.ask(ports.get("line"), "line one"));

@@ -41,6 +41,9 @@ final class ConnectionHandler extends ForwardingInbound {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         try {
+            if (connection.closing()) {
+                return; // closed by the application: what the same read brought after is not its any more
+            }
             if (message instanceof DecoderResultProvider provider && !provider.decoderResult().isSuccess()) {
                 rejectBadInput(ctx);
                 return;

@@ -43,6 +43,8 @@ final class HttpServerSide extends Traffic {
     private static final byte CLOSE = 2;
     /** An HTTP/1.0 request that asked to keep the connection: its answer must say it keeps it, or the client closes. */
     private static final byte SAY_KEEP_ALIVE = 4;
+    /** An HTTP/1.0 request: no chunked answer (RFC 9112 6.1), its body ends with the connection instead. */
+    private static final byte HTTP10 = 8;
 
     /** One flag byte per request still owed an answer, oldest first (a ring). */
     private byte[] owed = new byte[8];
@@ -105,7 +107,8 @@ final class HttpServerSide extends Traffic {
             owed = larger;
             first = 0;
         }
-        owed[(first + count++) % owed.length] = (byte) ((head ? HEAD : 0) | (keepAlive ? (http10 ? SAY_KEEP_ALIVE : 0) : CLOSE));
+        owed[(first + count++) % owed.length] = (byte) ((head ? HEAD : 0) | (keepAlive ? (http10 ? SAY_KEEP_ALIVE : 0) : CLOSE)
+                | (http10 ? HTTP10 : 0));
         return true;
     }
 
@@ -123,10 +126,13 @@ final class HttpServerSide extends Traffic {
     /**
      * Reads each request, noting the answer it is owed: the common ones itself ({@link PlainRequest},
      * whenever Netty's decoder is between messages), the rest through Netty's decoder. Past the
-     * pipeline depth the rest is dropped and the connection closes.
+     * pipeline depth the rest is dropped and the connection closes. Nothing after a request that
+     * closes the connection, or after an answer that does, is read (RFC 9112 9.6).
      */
     final class Requests extends HttpRequestDecoder {
         private boolean discard;
+        /** Netty's decoder is reading a request that closes the connection: what follows its end is dropped. */
+        private boolean lastRequest;
         /** Netty's decoder has begun a message it has not ended yet: what follows is its to read. */
         private boolean nettyMidMessage;
         /** The handlers behind Netty's decoder are in the pipeline. */
@@ -152,6 +158,7 @@ final class HttpServerSide extends Traffic {
                     if (!owe(request.head(), request.keepAlive(), request.http10())) {
                         tooDeep(ctx, out, out.size() - 1);
                     }
+                    discard = !request.keepAlive(); // what follows a request that closes the connection is not read
                     return;
                 }
             }
@@ -162,12 +169,28 @@ final class HttpServerSide extends Traffic {
             super.decode(ctx, buffer, out);
             nettyMidMessage = out.size() == before || !(out.get(out.size() - 1) instanceof LastHttpContent);
             for (int i = before; i < out.size(); i++) {
-                if (out.get(i) instanceof HttpRequest request
-                        && !owe(HttpMethod.HEAD.equals(request.method()), HttpUtil.isKeepAlive(request),
-                                !request.protocolVersion().isKeepAliveDefault())) {
-                    tooDeep(ctx, out, i);
+                if (out.get(i) instanceof HttpRequest request) {
+                    if (!owe(HttpMethod.HEAD.equals(request.method()), HttpUtil.isKeepAlive(request),
+                            !request.protocolVersion().isKeepAliveDefault())) {
+                        tooDeep(ctx, out, i);
+                    }
+                    lastRequest = !HttpUtil.isKeepAlive(request);
+                }
+                if (lastRequest && out.get(i) instanceof LastHttpContent) {
+                    discardAfter(out, i + 1);
+                    buffer.skipBytes(buffer.readableBytes());
+                    return;
                 }
             }
+        }
+
+        /** Drops what was decoded from {@code from} on, and what comes later. */
+        private void discardAfter(List<Object> out, int from) {
+            discard = true;
+            for (int j = from; j < out.size(); j++) {
+                ReferenceCountUtil.release(out.get(j));
+            }
+            out.subList(from, out.size()).clear();
         }
 
         /**
@@ -183,11 +206,7 @@ final class HttpServerSide extends Traffic {
         }
 
         private void tooDeep(ChannelHandlerContext ctx, List<Object> out, int from) {
-            discard = true;
-            for (int j = from; j < out.size(); j++) {
-                ReferenceCountUtil.release(out.get(j));
-            }
-            out.subList(from, out.size()).clear();
+            discardAfter(out, from);
             HttpServerSide.this.close(ctx, ctx.newPromise()); // as the traffic: what the batch answered goes out first
             throw new IllegalStateException("more than " + MAX_PIPELINE_DEPTH + " requests without answers");
         }
@@ -211,6 +230,7 @@ final class HttpServerSide extends Traffic {
                 }
                 byte flags = answered();
                 boolean close = (flags & CLOSE) != 0 || answer.closes();
+                requests.discard |= close;
                 ctx.write(written(answer.encode((flags & HEAD) != 0, close, (flags & SAY_KEEP_ALIVE) != 0)),
                         close ? promise.unvoid().addListener(ChannelFutureListener.CLOSE) : promise);
                 return;
@@ -218,7 +238,11 @@ final class HttpServerSide extends Traffic {
             if (msg instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
                 byte flags = answered();
                 headRequest = (flags & HEAD) != 0;
+                if ((flags & HTTP10) != 0 && HttpUtil.isTransferEncodingChunked(response)) {
+                    HttpUtil.setTransferEncodingChunked(response, false); // the chunks' data alone, to the close
+                }
                 closeAtEnd = (flags & CLOSE) != 0 || !HttpUtil.isKeepAlive(response) || !hasOwnLength(response);
+                requests.discard |= closeAtEnd;
                 if (closeAtEnd) {
                     HttpUtil.setKeepAlive(response, false);
                 } else if ((flags & SAY_KEEP_ALIVE) != 0) {

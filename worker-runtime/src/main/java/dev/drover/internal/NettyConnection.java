@@ -67,6 +67,11 @@ final class NettyConnection implements Connection {
     private boolean plainFrames;
     /** onBufferFull fired and onBufferDrain did not yet. */
     private boolean bufferFull;
+    /**
+     * The application closed it (close, destroy, a WebSocket close frame): as Workerman's CLOSING,
+     * what the same read brought after is not dispatched, sends fail and it is no longer open.
+     */
+    private boolean closing;
 
     NettyConnection(Channel channel, Worker worker, Codec codec, long id, WorkerRuntime runtime) {
         this(channel, worker, codec, id, runtime, null);
@@ -101,7 +106,7 @@ final class NettyConnection implements Connection {
 
     @Override
     public SendStatus send(Object data) {
-        if (!channel.isActive()) {
+        if (closing || !channel.isActive()) {
             return sendFailed("connection closed");
         }
         if (!channel.isWritable()) {
@@ -112,7 +117,7 @@ final class NettyConnection implements Connection {
 
     @Override
     public SendStatus sendRaw(byte[] data) {
-        if (!channel.isActive()) {
+        if (closing || !channel.isActive()) {
             return sendFailed("connection closed");
         }
         if (!channel.isWritable()) {
@@ -133,6 +138,7 @@ final class NettyConnection implements Connection {
         boolean ends = message instanceof FileBody || message instanceof LastHttpContent || message instanceof PlainAnswer;
         ChannelFuture written = message instanceof FileBody body ? body.writeTo(channel) : channel.writeAndFlush(message);
         if (message instanceof CloseWebSocketFrame) {
+            closing = true;
             written.addListener(ChannelFutureListener.CLOSE);
         }
         if (ends) {
@@ -153,6 +159,7 @@ final class NettyConnection implements Connection {
 
     @Override
     public void close() {
+        closing = true;
         if (channel.isActive()) {
             Object last = codec instanceof WebSocketCodec ? new CloseWebSocketFrame(1000, "") : Unpooled.EMPTY_BUFFER;
             channel.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
@@ -169,6 +176,7 @@ final class NettyConnection implements Connection {
 
     @Override
     public void destroy() {
+        closing = true;
         channel.close();
     }
 
@@ -184,7 +192,12 @@ final class NettyConnection implements Connection {
 
     @Override
     public boolean isOpen() {
-        return channel.isActive();
+        return !closing && channel.isActive();
+    }
+
+    /** Whether the application closed it: nothing more it reads reaches the callbacks. */
+    boolean closing() {
+        return closing;
     }
 
     /** Whether {@link WebSocketCodec} writes this connection's frames itself (see {@link #webSocketOpened}). */

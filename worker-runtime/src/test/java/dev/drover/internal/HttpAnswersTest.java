@@ -2,6 +2,7 @@ package dev.drover.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,6 +139,54 @@ class HttpAnswersTest {
         int second = out.indexOf("http/1.1 200", 1);
         assertFalse(out.substring(0, second).contains("connection: close"), out);
         assertTrue(out.substring(second).contains("connection: close"), out);
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void nothingAfterARequestThatClosesIsRead() {
+        // Read by drover (a GET), and by Netty's decoder (a chunked body), then a request each that must not come through.
+        String out = exchange("GET /1 HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n" + GET, "only");
+        assertEquals(1, out.split("http/1.1 200").length - 1, out);
+        assertFalse(channel.isOpen());
+        EmbeddedChannel netty = HttpCodecTest.channel(1024);
+        netty.writeInbound(Unpooled.copiedBuffer("POST /2 HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                + "2\r\nab\r\n0\r\n\r\n" + GET, StandardCharsets.US_ASCII));
+        FullHttpRequest post = netty.readInbound();
+        assertEquals("/2", post.uri());
+        post.release();
+        assertNull(netty.readInbound(), "the request after the one that closes");
+    }
+
+    @Test
+    void nothingAfterAnAnswerThatClosesIsRead() {
+        // As an application's onMessage does: the first request is answered before the next is read.
+        List<Object> read = new ArrayList<>();
+        channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object request) {
+                read.add(request);
+                ReferenceCountUtil.release(request);
+                ctx.channel().writeAndFlush(HttpCodec.INSTANCE.encode(new Response(200).header("Connection", "close").body("bye"),
+                        ByteBufAllocator.DEFAULT, null));
+            }
+        });
+        channel.writeInbound(Unpooled.copiedBuffer(GET + GET, StandardCharsets.US_ASCII));
+        assertEquals(1, read.size(), "requests read");
+        assertTrue(written().contains("connection: close"));
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void anHttp10ClientGetsAStreamedAnswerUnchunkedToTheClose() {
+        channel.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", StandardCharsets.US_ASCII));
+        ReferenceCountUtil.release(channel.readInbound());
+        channel.writeAndFlush(HttpCodec.INSTANCE.encode(new Response(200).header("Transfer-Encoding", "chunked"), ByteBufAllocator.DEFAULT, null));
+        channel.writeAndFlush(HttpCodec.INSTANCE.encode(new Chunk("part1"), ByteBufAllocator.DEFAULT, null));
+        channel.writeAndFlush(HttpCodec.INSTANCE.encode(new Chunk("part2"), ByteBufAllocator.DEFAULT, null));
+        channel.writeAndFlush(HttpCodec.INSTANCE.encode(new Chunk(""), ByteBufAllocator.DEFAULT, null));
+        String out = written();
+        assertFalse(out.contains("transfer-encoding"), out);
+        assertTrue(out.endsWith("\r\n\r\npart1part2"), out);
         assertFalse(channel.isOpen());
     }
 

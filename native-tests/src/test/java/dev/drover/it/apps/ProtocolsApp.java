@@ -40,8 +40,13 @@ public final class ProtocolsApp {
         Worker line = new Worker("text://127.0.0.1:0").setName("line");
         long[] ticks = {0};
         line.onWorkerStart(w -> Timer.add(0.05, () -> ticks[0]++));
-        line.onMessage((connection, data) -> connection.send(data.equals("ticks") ? "ticks " + ticks[0] + " timers " + Timer.count()
-                : "echo: " + data));
+        line.onMessage((connection, data) -> {
+            if (data.equals("quit")) {
+                connection.close("bye");
+            } else {
+                connection.send(data.equals("ticks") ? "ticks " + ticks[0] + " timers " + Timer.count() : "echo: " + data);
+            }
+        });
         Worker frames = new Worker("frame://127.0.0.1:0").setName("frames");
         frames.onMessage((connection, data) -> connection.send((byte[]) data));
         Worker raw = new Worker("tcp://127.0.0.1:0").setName("raw");
