@@ -37,6 +37,20 @@ class LauncherIT {
         assertFalse(result.text().contains("WARNING"), result.text());
     }
 
+    @Test
+    void passesJavaOptsAsTheyAreWhenAWordLooksLikeAFilePattern(@TempDir Path dir) throws Exception {
+        String pidFile = dir.resolve("Hello.pid").toString();
+        String options = "-Dhello.listen=http://[::1]:0 -Dhello.count=1";
+        try {
+            Launcher.Output started = Launcher.run(dir, "dev.drover.examples.Hello", env -> env.put("JAVA_OPTS", options),
+                    "start", "-d", "--pid-file", pidFile);
+            assertEquals(0, started.code(), started.text());
+            assertTrue(started.text().contains("listening on http://[::1]:"), started.text());
+        } finally {
+            Launcher.run(dir, "dev.drover.examples.Hello", env -> env.remove("JAVA_OPTS"), "stop", "--pid-file", pidFile);
+        }
+    }
+
     /** scripts/drover with the Hello example and {@code javaHome} as JAVA_HOME. */
     private static Launcher.Output launcher(Path dir, Path javaHome, String... args) throws Exception {
         return Launcher.run(dir, "dev.drover.examples.Hello", env -> {
