@@ -331,6 +331,7 @@ public final class Cli {
     }
 
     private int notRunning(PidFile pidFile) {
+        pidFile.foreign().ifPresent(found -> System.err.println(tag() + " warning: " + found));
         pidFile.removeStale().ifPresent(found -> System.err.println(tag() + " removed " + found));
         System.err.println(tag() + " not run (no master holds " + pidFile.path() + ".lock)");
         return ExitCodes.NOT_RUNNING;

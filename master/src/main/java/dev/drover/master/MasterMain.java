@@ -41,6 +41,11 @@ final class MasterMain {
             return fail(tag() + " already running (pid " + pidFile.readPid().map(String::valueOf).orElse("?")
                     + ", pid file " + pidFile.path() + "); stop it first, or use restart");
         }
+        Optional<String> foreign = pidFile.foreign();
+        if (foreign.isPresent()) {
+            pidFile.releaseLockOnly();
+            return fail(tag() + " start failed: " + foreign.get());
+        }
         Optional<String> stale = pidFile.removeStale().map(found -> "replaced " + found);
         stale.ifPresent(this::say);
         LogFile log;

@@ -86,12 +86,40 @@ public final class PidFile {
         return lockFd >= 0;
     }
 
+    /** The most a pid file drover wrote can hold: a pid and a newline. */
+    private static final int MAX_PID_FILE_BYTES = 32;
+
+    /**
+     * What is at the path when it is not a pid file drover may replace or remove (a directory, a
+     * file holding something other than a pid: a mistyped {@code --pid-file} naming a config
+     * file); empty when there is nothing there or a pid file (a pid, or nothing).
+     */
+    public Optional<String> foreign() {
+        if (!Files.exists(path)) {
+            return Optional.empty();
+        }
+        if (!Files.isRegularFile(path)) {
+            return Optional.of(path + " is not a pid file (" + (Files.isDirectory(path) ? "a directory" : "not a regular file")
+                    + "): drover leaves it alone; choose another --pid-file");
+        }
+        try {
+            if (Files.size(path) <= MAX_PID_FILE_BYTES && Files.readString(path, StandardCharsets.US_ASCII).trim().matches("[0-9]*")) {
+                return Optional.empty();
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // named below
+        }
+        return Optional.of(path + " is not a pid file (it holds something other than a pid): drover leaves it alone; "
+                + "choose another --pid-file, or remove it if it is one");
+    }
+
     /**
      * With the lock free, a pid file left behind is stale. Removes it, leaving the process it names
-     * alone, and describes it ("stale pid file F (pid N is not running)"); empty when there was none.
+     * alone, and describes it ("stale pid file F (pid N is not running)"); empty when there was none,
+     * or when what is there is no pid file ({@link #foreign}), which stays.
      */
     public Optional<String> removeStale() {
-        if (!Files.exists(path)) {
+        if (!Files.exists(path) || foreign().isPresent()) {
             return Optional.empty();
         }
         String who = readPid().map(pid -> os.isAlive(pid)

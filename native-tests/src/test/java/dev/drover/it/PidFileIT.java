@@ -98,4 +98,21 @@ class PidFileIT {
             assertTrue(!Files.exists(app.pidFile()), "stale pid file cleaned");
         }
     }
+
+    /** A mistyped --pid-file naming a file of another kind: no command removes or replaces it. */
+    @Test
+    void aFileThatHoldsNoPidIsLeftAloneByEveryCommand(@TempDir Path dir) throws IOException {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            String config = "server:\n  port: 80\n";
+            Files.writeString(app.pidFile(), config);
+            App.Result status = app.run("status");
+            assertEquals(3, status.code(), status.all());
+            assertTrue(status.err().contains(app.pidFile() + " is not a pid file"), status.err());
+            App.Result start = app.run("start", "-d");
+            assertEquals(1, start.code(), start.all());
+            assertTrue(start.err().contains(app.pidFile() + " is not a pid file (it holds something other than a pid)"), start.err());
+            assertEquals(config, Files.readString(app.pidFile()));
+            assertEquals(3, app.run("status").code(), "nothing was left running");
+        }
+    }
 }
