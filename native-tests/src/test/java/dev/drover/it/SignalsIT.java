@@ -2,6 +2,7 @@ package dev.drover.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.it.apps.PidApp;
@@ -120,6 +121,24 @@ class SignalsIT {
             });
             assertTrue(app.log().contains("worker[web:" + victim.pid() + "] exit with status 0"), app.log());
             assertFalse(app.log().contains("respawning in"), "no backoff for a worker told to stop: " + app.log());
+        }
+    }
+
+    /** TTIN and TTOU are the master's: a worker that gets one keeps running (their default stops a process). */
+    @Test
+    void aWorkerIgnoresTtinAndTtou(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            app.start();
+            long worker = app.workers().get(0).pid();
+            Processes.kill(worker, "TTIN");
+            Processes.kill(worker, "TTOU");
+            // A stopped process runs no handler: IO, sent after them, is answered only by a worker still running.
+            Processes.kill(worker, "IO");
+            Await.until("the worker's connections in the log", Duration.ofSeconds(30),
+                    () -> app.log().contains("worker[web:" + worker + "] connections:"));
+            String state = Files.readString(Path.of("/proc/" + worker + "/stat")).replaceFirst(".*\\) ", "").substring(0, 1);
+            assertNotEquals("T", state, "the worker is not stopped");
+            assertEquals(List.of(worker), app.workers().stream().map(App.WorkerRow::pid).toList());
         }
     }
 

@@ -46,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The worker process: one Netty epoll event loop thread that runs every callback, the listeners
@@ -189,8 +190,13 @@ public final class WorkerRuntime {
     /**
      * An operator may signal a worker directly; it obeys as the master would: INT, TERM, HUP, TSTP
      * stop it, WINCH stops it gracefully, USR1 / USR2 reload it (gracefully), IO logs its connections.
+     * TTIN and TTOU are the master's (a worker more or fewer): their default would stop this process
+     * until a SIGCONT, and the master would find it hung (a {@code pkill -TTIN} reaches workers too).
      */
     private void installSignals() {
+        for (String signal : List.of("TTIN", "TTOU")) {
+            Signal.handle(new Signal(signal), SignalHandler.SIG_IGN);
+        }
         for (String signal : List.of("INT", "TERM", "HUP", "TSTP")) {
             Signal.handle(new Signal(signal), s -> leave(false));
         }
