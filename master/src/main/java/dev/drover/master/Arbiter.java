@@ -1476,6 +1476,13 @@ public final class Arbiter {
             log("drover[" + app.name() + "] stop success");
         }
         if (startupReport != null) {
+            // start -d is still waiting: it says why, unless a worker's failure said so already
+            if (failure != null) {
+                startupReport.err(failure);
+            } else if (!startFailed) {
+                startupReport.err("drover[" + app.name() + "] start failed: the master (pid " + pid
+                        + ") was stopped before its workers were ready (a stop, or a signal); see " + log.path());
+            }
             startupReport.exit(ExitCodes.FAILED);
         }
         for (Reply waiter : stopWaiters) {

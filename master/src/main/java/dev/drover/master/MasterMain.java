@@ -37,7 +37,14 @@ final class MasterMain {
 
     int run() {
         PidFile pidFile = new PidFile(app.pidFileOrDefault(), os);
-        if (!pidFile.tryAcquire()) {
+        boolean acquired;
+        try {
+            acquired = pidFile.tryAcquire();
+        } catch (OsException | UncheckedIOException e) {
+            // a daemon's own output goes nowhere: the report is how start -d learns why
+            return fail(tag() + " start failed: " + e.getMessage() + "; choose a --pid-file in a directory this user can write");
+        }
+        if (!acquired) {
             return fail(tag() + " already running (pid " + pidFile.readPid().map(String::valueOf).orElse("?")
                     + ", pid file " + pidFile.path() + "); stop it first, or use restart");
         }

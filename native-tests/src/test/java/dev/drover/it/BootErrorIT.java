@@ -5,15 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.it.apps.BrokenStartApp;
+import dev.drover.it.apps.PidApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 10: workers that fail in their first onWorkerStart end start -d with exit 1 and the stack trace, not a crash loop. */
+/**
+ * Issue 10: workers that fail in their first onWorkerStart end start -d with exit 1 and the stack
+ * trace, not a crash loop; a start -d whose master is stopped, or cannot take its pid file, says why.
+ */
 @Timeout(120)
 class BootErrorIT {
 
@@ -35,6 +43,36 @@ class BootErrorIT {
             assertFalse(Files.exists(app.pidFile()), "no pid file left");
             assertEquals(3, app.run("status").code(), "nothing runs");
             assertEquals(1, app.log().split("exit with status 250", -1).length - 1, "one failure ends the start: no crash loop");
+        }
+    }
+
+    @Test
+    void startDStoppedBeforeItsWorkersAreReadySaysSo(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir)) {
+            Path hold = Files.createFile(dir.resolve("hold-start"));
+            Process start = app.launch("start", "-d");
+            try {
+                Await.until("the worker runs onWorkerStart", Duration.ofSeconds(60), () -> !App.markers(dir, "starting-").isEmpty());
+                assertEquals(0, app.run("stop").code(), app.log());
+            } finally {
+                Files.deleteIfExists(hold);
+            }
+            assertTrue(start.waitFor(60, TimeUnit.SECONDS), "start -d returned");
+            String err = Files.readString(dir.resolve("foreground.err"));
+            assertEquals(1, start.exitValue(), err);
+            assertTrue(err.contains("start failed: the master (pid ") && err.contains("was stopped before its workers were ready"), err);
+        }
+    }
+
+    @Test
+    void startDNamesAPidFileItCannotLock(@TempDir Path dir) {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            List<String> command = new ArrayList<>(app.commandLine("start", "-d"));
+            command.set(command.size() - 1, "/proc/drover-test.pid"); // the --pid-file's value
+            Processes.Ran start = Processes.run(command.toArray(String[]::new));
+            assertEquals(1, start.code(), start.output());
+            assertTrue(start.output().contains("start failed: open /proc/drover-test.pid.lock failed: No such file or directory (2)"),
+                    start.output());
         }
     }
 }
