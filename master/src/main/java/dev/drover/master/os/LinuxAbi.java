@@ -58,6 +58,7 @@ final class LinuxAbi {
     static final int SOCK_CLOEXEC = O_CLOEXEC;
     static final int SOL_SOCKET = 1;
     static final int SO_REUSEADDR = 2;
+    static final int SO_KEEPALIVE = 9;
     static final int SO_PEERCRED = 17;
     static final int SO_REUSEPORT = 15;
     static final int SO_SNDTIMEO = 21;

@@ -496,6 +496,9 @@ final class LinuxOs implements Os {
         int fd = boundInet(address, SOCK_STREAM, reusePort);
         String where = SocketAddresses.format(address);
         try {
+            // Accepted connections inherit it (as Workerman sets it): a peer that vanished without a
+            // FIN or RST is found and closed after the kernel's keepalive time, not held for ever.
+            setIntOption(fd, SO_KEEPALIVE, 1, where);
             check(libc.listen(fd, backlog), "listen", where);
             return fd;
         } catch (OsException e) {

@@ -156,6 +156,22 @@ class LinuxOsTest {
     }
 
     @Test
+    void acceptedConnectionsHaveTheKeepaliveTimer() throws IOException {
+        int fd = os.listenTcp(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), false, 16);
+        try (Socket client = new Socket("127.0.0.1", os.localAddress(fd).getPort())) {
+            // /proc/net/tcp: the server's end of the connection (local port the listener's, remote the client's) and its timer
+            String local = String.format(":%04X", os.localAddress(fd).getPort());
+            String remote = String.format(":%04X", client.getLocalPort());
+            String entry = Files.readAllLines(Path.of("/proc/net/tcp")).stream().map(String::trim)
+                    .filter(line -> line.split(" +")[1].endsWith(local) && line.split(" +")[2].endsWith(remote))
+                    .findFirst().orElseThrow(() -> new AssertionError("no server end of the connection in /proc/net/tcp"));
+            assertTrue(entry.split(" +")[5].startsWith("02:"), "timer 2 (keepalive) on the accepted socket: " + entry);
+        } finally {
+            os.close(fd);
+        }
+    }
+
+    @Test
     void reusePortListenersShareAPort() throws IOException {
         InetSocketAddress any = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
         int first = os.listenTcp(any, true, 16);
