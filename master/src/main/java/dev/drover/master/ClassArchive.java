@@ -351,7 +351,7 @@ final class ClassArchive {
         try {
             return createDirectory(directory);
         } catch (IOException | UnsupportedOperationException e) {
-            log.accept("warning: workers start without a class archive: cannot create " + directory + ": " + e.getMessage());
+            log.accept("warning: workers start without a class archive: cannot create " + directory + ": " + FileErrors.why(e));
             return false;
         }
     }

@@ -72,7 +72,7 @@ public final class Listeners implements AutoCloseable {
                 try {
                     Files.delete(path); // a stale socket file: nobody accepts there
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot replace the old socket file " + path + ": " + e.getMessage(), e);
+                    throw new UncheckedIOException("cannot replace the old socket file " + path + ": " + FileErrors.why(e), e);
                 }
             }
             return os.listenUnix(path, BACKLOG);

@@ -49,7 +49,7 @@ public final class LogFile implements AutoCloseable {
             return FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open log file " + path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot open log file " + path + ": " + FileErrors.why(e), e);
         }
     }
 
@@ -110,8 +110,8 @@ public final class LogFile implements AutoCloseable {
         } catch (IOException | UncheckedIOException e) {
             if (lost++ == 0) {
                 lostSince = now;
-                lostCause = e.getMessage();
-                System.err.println("drover: warning: cannot write log file " + path + ": " + e.getMessage()
+                lostCause = FileErrors.why(e);
+                System.err.println("drover: warning: cannot write log file " + path + ": " + FileErrors.why(e)
                         + "; the service goes on, and log lines are lost until the file can be written again");
             }
             closeQuietly();

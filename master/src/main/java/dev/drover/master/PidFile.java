@@ -45,9 +45,11 @@ public final class PidFile {
         }
     }
 
-    /** Whether a master holds the lock right now. */
+    /** Whether a master holds the lock right now (none can where the pid file's directory is missing: nothing is created). */
     public boolean isLocked() {
-        createDirectory();
+        if (!Files.isDirectory(path.getParent())) {
+            return false;
+        }
         int fd = os.tryLock(lockPath);
         if (fd < 0) {
             return true;
@@ -139,7 +141,7 @@ public final class PidFile {
                     (pid + "\n").getBytes(StandardCharsets.US_ASCII));
             Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write pid file " + path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write pid file " + path + ": " + FileErrors.why(e), e);
         }
     }
 
@@ -157,7 +159,7 @@ public final class PidFile {
         try {
             Files.createDirectories(path.getParent());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the pid file's directory " + path.getParent() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create the pid file's directory " + path.getParent() + ": " + FileErrors.why(e), e);
         }
     }
 

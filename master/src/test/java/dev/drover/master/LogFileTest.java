@@ -1,5 +1,7 @@
 package dev.drover.master;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -28,6 +30,16 @@ class LogFileTest {
         } finally {
             TimeZone.setDefault(before);
         }
+    }
+
+    /** Java's exception names only the file; the message says why too. */
+    @Test
+    void aLogFileThatCannotBeOpenedIsNamedWithTheReason(@TempDir Path dir) throws Exception {
+        Path file = Files.createFile(dir.resolve("not-a-directory"));
+        java.io.UncheckedIOException failed = assertThrows(java.io.UncheckedIOException.class,
+                () -> new LogFile(file.resolve("App.log"), false, 2048));
+        assertEquals("cannot open log file " + file.resolve("App.log") + ": File exists", failed.getMessage());
+        assertEquals("Permission denied", FileErrors.why(new java.nio.file.AccessDeniedException("/x")));
     }
 
     @Test
