@@ -272,6 +272,20 @@ class ProtocolsIT {
         }
     }
 
+    /** close(answer) on HTTP: the answer says Connection: close (RFC 9112 9.6), and a request pipelined behind it is not read. */
+    @Test
+    void anHttpAnswerSentWithCloseSaysSoAndEndsTheConnection() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", ports.get("web"))) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET /close HTTP/1.1\r\nHost: h\r\n\r\nGET /status HTTP/1.1\r\nHost: h\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT);
+            assertTrue(answers.startsWith("http/1.1 200 ok\r\n") && answers.contains("\r\nconnection: close\r\n")
+                    && answers.endsWith("\r\n\r\nclosing"), answers);
+            assertEquals(1, answers.split("http/1.1 ", -1).length - 1, "one answer: " + answers);
+        }
+    }
+
     @Test
     void rawSocketsForTextFrameAndTcp() throws Exception {
         assertEquals("echo: line one", TextClient.ask(ports.get("line"), "line one"));

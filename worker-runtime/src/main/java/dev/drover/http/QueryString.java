@@ -30,7 +30,8 @@ final class QueryString {
         return Collections.unmodifiableMap(parameters);
     }
 
-    private static String decode(String text) {
+    /** {@code text} percent-decoded as UTF-8 ({@code +} a space), as PHP's parse_str does; as it is when malformed. */
+    static String decode(String text) {
         try {
             return URLDecoder.decode(text, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException malformed) {

@@ -52,16 +52,38 @@ public final class Request {
         return uri;
     }
 
-    /** The path without the query, e.g. {@code /search}. */
+    /**
+     * The path without the query, e.g. {@code /search}; of a target in absolute form
+     * ({@code http://host/search?q=1}, which a server must accept: RFC 9112 3.2.2) the path alone.
+     */
     public String path() {
-        int question = uri.indexOf('?');
-        return question < 0 ? uri : uri.substring(0, question);
+        int start = pathStart();
+        int question = uri.indexOf('?', start);
+        int end = question < 0 ? fragmentStart() : question;
+        return start == end ? "/" : uri.substring(start, end);
     }
 
     /** The raw query string without {@code ?}, or an empty string. */
     public String queryString() {
-        int question = uri.indexOf('?');
-        return question < 0 ? "" : uri.substring(question + 1);
+        int question = uri.indexOf('?', pathStart());
+        return question < 0 ? "" : uri.substring(question + 1, Math.max(question + 1, fragmentStart()));
+    }
+
+    /** Where the path begins: 0, or after {@code scheme://authority} in absolute form. */
+    private int pathStart() {
+        int scheme = uri.startsWith("/") ? -1 : uri.indexOf("://");
+        if (scheme < 0) {
+            return 0;
+        }
+        int slash = uri.indexOf('/', scheme + 3);
+        int question = uri.indexOf('?', scheme + 3);
+        return slash >= 0 && (question < 0 || slash < question) ? slash : question >= 0 ? question : uri.length();
+    }
+
+    /** Where a fragment ({@code #...}, which clients should not send) begins: the end when there is none. */
+    private int fragmentStart() {
+        int hash = uri.indexOf('#');
+        return hash < 0 ? uri.length() : hash;
     }
 
     /** The first value of query parameter {@code name}, decoded. */
@@ -92,7 +114,7 @@ public final class Request {
     /** The form fields of an urlencoded or multipart body (Workerman's {@code post()}). */
     public Map<String, List<String>> form() {
         if (form == null) {
-            boolean urlencoded = header("content-type").map(t -> t.startsWith("application/x-www-form-urlencoded")).orElse(false);
+            boolean urlencoded = mediaType().equals("application/x-www-form-urlencoded");
             form = multipartFields != null ? Collections.unmodifiableMap(multipartFields)
                     : urlencoded ? QueryString.parse(body()) : Map.of();
         }
@@ -117,8 +139,9 @@ public final class Request {
             for (String header : headers.getOrDefault("cookie", List.of())) {
                 for (String pair : header.split(";")) {
                     int equals = pair.indexOf('=');
-                    if (equals > 0) {
-                        parsed.putIfAbsent(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+                    if (equals > 0) { // decoded as PHP's parse_str, and so Workerman, decodes them
+                        parsed.putIfAbsent(QueryString.decode(pair.substring(0, equals).trim()),
+                                QueryString.decode(pair.substring(equals + 1).trim()));
                     }
                 }
             }
@@ -131,9 +154,17 @@ public final class Request {
         return Optional.ofNullable(cookies().get(name));
     }
 
-    /** Whether the body is JSON (by its Content-Type); read it with {@link #body}. */
+    /** Whether the body is JSON by its Content-Type ({@code application/json}, or a {@code +json} type); read it with {@link #body}. */
     public boolean isJson() {
-        return header("content-type").map(t -> t.startsWith("application/json")).orElse(false);
+        String type = mediaType();
+        return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
+    }
+
+    /** The Content-Type's media type in lower case, without its parameters (media types ignore case: RFC 9110 8.3.1); empty when none. */
+    private String mediaType() {
+        String type = header("content-type").orElse("");
+        int semicolon = type.indexOf(';');
+        return (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The body as UTF-8 text. */

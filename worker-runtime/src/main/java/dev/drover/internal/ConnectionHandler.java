@@ -45,7 +45,7 @@ final class ConnectionHandler extends ForwardingInbound {
                 return; // closed by the application: what the same read brought after is not its any more
             }
             if (message instanceof DecoderResultProvider provider && !provider.decoderResult().isSuccess()) {
-                rejectBadInput(ctx);
+                rejectBadInput(ctx, provider.decoderResult().cause());
                 return;
             }
             Object data = connection.codec().decode(message, connection);
@@ -69,9 +69,9 @@ final class ConnectionHandler extends ForwardingInbound {
         connection.readComplete();
     }
 
-    private void rejectBadInput(ChannelHandlerContext ctx) {
+    private void rejectBadInput(ChannelHandlerContext ctx, Throwable cause) {
         if (connection.codec() instanceof HttpCodec) {
-            ctx.writeAndFlush(HttpCodec.badRequest()).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(HttpCodec.badRequest(cause)).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
         }

@@ -29,6 +29,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.AsciiString;
@@ -158,8 +160,15 @@ final class HttpCodec implements Codec {
     }
 
     /** The answer to a request Netty could not parse: 400, and the connection closes. */
-    static FullHttpResponse badRequest() {
-        HttpResponseStatus status = HttpResponseStatus.BAD_REQUEST;
+    /**
+     * The answer to a request the decoder refused for {@code cause}, which closes the connection:
+     * 414 for a request line over the decoder's 4,096 bytes, 431 for a header over its 8,192
+     * (RFC 9112 3, RFC 6585 5), else 400.
+     */
+    static FullHttpResponse badRequest(Throwable cause) {
+        HttpResponseStatus status = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                : cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                : HttpResponseStatus.BAD_REQUEST;
         FullHttpResponse response = response(status, (status + "\n").getBytes(StandardCharsets.UTF_8), TEXT, TRUSTED);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         return response;

@@ -128,10 +128,11 @@ final class NettyConnection implements Connection {
 
     private SendStatus write(Object message) {
         HttpResponse head = message instanceof FileBody body ? body.head() : message instanceof HttpResponse r ? r : null;
-        if (head != null && draining) {
+        boolean last = draining || closing; // a stopping worker's answer, or close(answer)'s: it says the connection closes
+        if (head != null && last) {
             head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        if (message instanceof PlainAnswer answer && draining) {
+        if (message instanceof PlainAnswer answer && last) {
             answer.close();
         }
         // A whole response (FullHttpResponse is a LastHttpContent), a file, or the last chunk ends the answer owed.
@@ -168,8 +169,9 @@ final class NettyConnection implements Connection {
 
     @Override
     public void close(Object data) {
-        if (data != null && channel.isActive()) {
-            send(data);
+        if (data != null && !closing && channel.isActive()) {
+            closing = true; // an HTTP answer says Connection: close (RFC 9112 9.6)
+            write(codec.encode(data, channel.alloc(), this));
         }
         close();
     }

@@ -103,4 +103,25 @@ class HttpCodecTest {
         assertFalse(request.decoderResult().isSuccess());
         request.release();
     }
+
+    /** What a request the decoder refused is answered with, by what it found: RFC 9112 3 and RFC 6585 5's statuses for the limits. */
+    @Test
+    void tooLongALineGets414AndTooLargeAHeader431() {
+        String[][] cases = {
+            {"GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: h\r\n\r\n", "414"},
+            {"GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n", "431"},
+            {"GARBAGE\r\n\r\n", "400"},
+        };
+        for (String[] c : cases) {
+            EmbeddedChannel channel = channel(1024);
+            channel.writeInbound(Unpooled.copiedBuffer(c[0], StandardCharsets.US_ASCII));
+            FullHttpRequest refused = channel.readInbound();
+            assertFalse(refused.decoderResult().isSuccess());
+            io.netty.handler.codec.http.FullHttpResponse answer = HttpCodec.badRequest(refused.decoderResult().cause());
+            assertEquals(c[1], Integer.toString(answer.status().code()), c[0].substring(0, Math.min(20, c[0].length())));
+            assertEquals("close", answer.headers().get("connection"));
+            refused.release();
+            answer.release();
+        }
+    }
 }

@@ -85,6 +85,7 @@ public final class ProtocolsApp {
                 }
                 connection.send(new Chunk(""));
             }
+            case "/close" -> connection.close("closing");
             case "/json" -> connection.send(new Response(200).header("Content-Type", "application/json")
                     .body(request.isJson() ? request.body() : "{}"));
             default -> connection.send(request.method() + " " + request.path() + " " + request.queryParameters());
