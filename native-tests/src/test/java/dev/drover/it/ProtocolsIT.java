@@ -286,6 +286,20 @@ class ProtocolsIT {
         }
     }
 
+    /** A package the protocol refuses destroys its connection and says so in the log, as Workerman's "Error package" does. */
+    @Test
+    void aRefusedPackageIsLogged() throws Exception {
+        int port;
+        try (Socket socket = new Socket("127.0.0.1", ports.get("frames"))) {
+            socket.setSoTimeout(5000);
+            port = socket.getLocalPort();
+            socket.getOutputStream().write(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1, 2, 3});
+            assertEquals(-1, socket.getInputStream().read(), "the connection is closed");
+        }
+        Await.until("the refused package in the log", Duration.ofSeconds(10),
+                () -> app.log().contains("frame connection ") && app.log().contains(" from 127.0.0.1:" + port + " destroyed: bad package"));
+    }
+
     @Test
     void rawSocketsForTextFrameAndTcp() throws Exception {
         assertEquals("echo: line one", TextClient.ask(ports.get("line"), "line one"));

@@ -4,6 +4,7 @@ import dev.drover.WebSocketConnectCallback;
 import dev.drover.http.Request;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -130,9 +131,21 @@ final class ConnectionHandler extends ForwardingInbound {
         ctx.fireChannelInactive();
     }
 
+    /**
+     * Resets, oversized or undecodable packages: the peer's problem, not the worker's; the connection
+     * is destroyed, and nothing more it read is dispatched. A package a Protocol refused is logged,
+     * as Workerman logs its "Error package", and so is a Protocol's own code failing on one (with
+     * the stack trace: it is the application's to fix).
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // Resets, oversized or undecodable packages: the peer's problem, not the worker's.
-        ctx.close();
+        if (connection.codec() instanceof ProtocolCodec codec && cause instanceof DecoderException) {
+            String connectionName = codec.name() + " connection " + connection.getId() + " from " + connection.getRemoteIp() + ":"
+                    + connection.getRemotePort();
+            runtime.log(cause instanceof ProtocolDecoder.BadInput ? connectionName + " destroyed: " + cause.getMessage()
+                    : connectionName + " destroyed: its protocol failed on a package: "
+                            + Fatal.trace(cause.getCause() != null ? cause.getCause() : cause));
+        }
+        connection.destroy();
     }
 }

@@ -12,10 +12,9 @@ final class Fatal {
 
     static void exit(ControlClient control, String what, Throwable error, int status) {
         try {
-            StringWriter trace = new StringWriter();
-            error.printStackTrace(new PrintWriter(trace));
-            control.log("worker pid " + ProcessHandle.current().pid() + ": " + what + ": " + trace.toString().stripTrailing());
-            control.fail(what + ": " + trace.toString().stripTrailing()); // start -d prints it: the operator sees the cause at once
+            String trace = trace(error);
+            control.log("worker pid " + ProcessHandle.current().pid() + ": " + what + ": " + trace);
+            control.fail(what + ": " + trace); // start -d prints it: the operator sees the cause at once
         } catch (RuntimeException masterGone) {
             error.printStackTrace();
         } finally {
@@ -24,5 +23,12 @@ final class Fatal {
             control.channel().shutdownInput(); // as WorkerRuntime.run: halt too waits up to 300 ms for the reader's native read
             Runtime.getRuntime().halt(status);
         }
+    }
+
+    /** {@code error}'s stack trace as printed, without the last newline. */
+    static String trace(Throwable error) {
+        StringWriter trace = new StringWriter();
+        error.printStackTrace(new PrintWriter(trace));
+        return trace.toString().stripTrailing();
     }
 }

@@ -12,7 +12,17 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -65,6 +75,7 @@ final class WebSocketCodec implements Codec {
         pipeline.addLast(new HttpResponseEncoder());
         pipeline.addLast(new HttpRequestDecoder());
         pipeline.addLast(new HttpObjectAggregator(HANDSHAKE_MAX));
+        pipeline.addLast(new HandshakeCheck());
         pipeline.addLast(new WebSocketServerCompressionHandler(max + INFLATE_SLACK));
         pipeline.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
@@ -77,6 +88,51 @@ final class WebSocketCodec implements Codec {
                 .build()));
         pipeline.addLast(new WebSocketFrameAggregator(max));
         pipeline.addLast(TooBig.INSTANCE);
+    }
+
+    /**
+     * RFC 6455's handshake only (version 13, a key of 16 bytes in base64): Netty's handshakers also
+     * take the drafts before it (Hixie-76, versions 7 and 8), which no browser has sent in a decade.
+     * Another version gets 426 naming 13 (RFC 6455 4.4), a bad key 400. Leaves the pipeline once a
+     * handshake passes.
+     */
+    static final class HandshakeCheck extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (!(message instanceof FullHttpRequest request) || !request.decoderResult().isSuccess()) {
+                ctx.fireChannelRead(message); // malformed HTTP is Netty's to refuse (400)
+                return;
+            }
+            String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+            HttpResponseStatus refused = !"13".equals(version) ? HttpResponseStatus.UPGRADE_REQUIRED
+                    : !validKey(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY)) ? HttpResponseStatus.BAD_REQUEST : null;
+            if (refused == null) {
+                ctx.pipeline().remove(this);
+                ctx.fireChannelRead(message);
+                return;
+            }
+            request.release();
+            String why = refused == HttpResponseStatus.UPGRADE_REQUIRED
+                    ? "a WebSocket handshake of version 13 (RFC 6455) is needed, not " + (version == null ? "none" : version) + "\n"
+                    : "Sec-WebSocket-Key must be 16 bytes in base64\n";
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, refused,
+                    Unpooled.copiedBuffer(why, StandardCharsets.US_ASCII));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=us-ascii")
+                    .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            if (refused == HttpResponseStatus.UPGRADE_REQUIRED) {
+                response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+            }
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        private static boolean validKey(String key) {
+            try {
+                return key != null && Base64.getDecoder().decode(key.trim()).length == 16;
+            } catch (IllegalArgumentException notBase64) {
+                return false;
+            }
+        }
     }
 
     /**

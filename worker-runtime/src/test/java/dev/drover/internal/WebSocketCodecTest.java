@@ -123,6 +123,26 @@ class WebSocketCodecTest {
         assertTrue(channel.isActive());
     }
 
+    /** What the server answers {@code handshake} with, and whether it then closed. */
+    private static String refused(String handshake) {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        WebSocketCodec.INSTANCE.install(channel.pipeline(), StubConnection.withMaxPackageSize(1024));
+        channel.writeInbound(Unpooled.wrappedBuffer(handshake.getBytes(StandardCharsets.US_ASCII)));
+        assertFalse(channel.isActive(), "closed after the answer");
+        return new String(outbound(channel), StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Test
+    void onlyRfc6455sHandshakeIsTaken() {
+        String draft8 = refused(HANDSHAKE.replace("Version: 13", "Version: 8"));
+        assertTrue(draft8.startsWith("http/1.1 426 upgrade required\r\n") && draft8.contains("\r\nsec-websocket-version: 13\r\n"), draft8);
+        String hixie76 = refused("GET /chat HTTP/1.1\r\nHost: h\r\nUpgrade: WebSocket\r\nConnection: Upgrade\r\nOrigin: http://h\r\n"
+                + "Sec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\nSec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\n\r\n^n:ds[4U");
+        assertTrue(hixie76.startsWith("http/1.1 426 "), hixie76);
+        String badKey = refused(HANDSHAKE.replace("dGhlIHNhbXBsZSBub25jZQ==", "abc"));
+        assertTrue(badKey.startsWith("http/1.1 400 ") && badKey.contains("sec-websocket-key"), badKey);
+    }
+
     /** The one close frame the server wrote (its code), and that the connection then closed. */
     private static int closedWith(EmbeddedChannel channel) {
         byte[] written = outbound(channel);
