@@ -9,9 +9,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
 /** The clients of {@link Load}: plain sockets, so that every byte and every close is seen. */
@@ -228,11 +226,7 @@ final class LoadClients {
             socket = connect(port);
             in = new BufferedInputStream(socket.getInputStream());
             out = socket.getOutputStream();
-            byte[] key = new byte[16];
-            ThreadLocalRandom.current().nextBytes(key);
-            out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(WebSocketWire.handshake(port));
             String head = headers();
             if (!head.startsWith("HTTP/1.1 101")) {
                 throw new WrongAnswer("handshake answered: " + head);
@@ -301,22 +295,7 @@ final class LoadClients {
         }
 
         private void frame(int opcode, byte[] payload) throws IOException {
-            ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-            frame.write(0x80 | opcode);
-            if (payload.length < 126) {
-                frame.write(0x80 | payload.length);
-            } else {
-                frame.write(0x80 | 126);
-                frame.write(payload.length >> 8);
-                frame.write(payload.length & 0xff);
-            }
-            byte[] mask = new byte[4];
-            ThreadLocalRandom.current().nextBytes(mask);
-            frame.write(mask);
-            for (int i = 0; i < payload.length; i++) {
-                frame.write(payload[i] ^ mask[i & 3]);
-            }
-            out.write(frame.toByteArray());
+            out.write(WebSocketWire.masked(opcode, payload));
         }
 
         @Override

@@ -5,6 +5,7 @@ import dev.drover.http.Request;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -42,6 +43,10 @@ final class ConnectionHandler extends ForwardingInbound {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         try {
+            if (message instanceof CloseWebSocketFrame closeFrame) {
+                connection.closeFrameArrived(closeFrame); // Netty's protocol handler leaves them to drover (WebSocketCodec)
+                return;
+            }
             if (connection.closing()) {
                 return; // closed by the application: what the same read brought after is not its any more
             }

@@ -72,6 +72,8 @@ final class NettyConnection implements Connection {
      * what the same read brought after is not dispatched, sends fail and it is no longer open.
      */
     private boolean closing;
+    /** websocket://: a close frame went out (ours, or the answer to the client's): no second one follows. */
+    private boolean closeSent;
 
     NettyConnection(Channel channel, Worker worker, Codec codec, long id, WorkerRuntime runtime) {
         this(channel, worker, codec, id, runtime, null);
@@ -140,6 +142,7 @@ final class NettyConnection implements Connection {
         ChannelFuture written = message instanceof FileBody body ? body.writeTo(channel) : channel.writeAndFlush(message);
         if (message instanceof CloseWebSocketFrame) {
             closing = true;
+            closeSent = true;
             written.addListener(ChannelFutureListener.CLOSE);
         }
         if (ends) {
@@ -162,7 +165,9 @@ final class NettyConnection implements Connection {
     public void close() {
         closing = true;
         if (channel.isActive()) {
-            Object last = codec instanceof WebSocketCodec ? new CloseWebSocketFrame(1000, "") : Unpooled.EMPTY_BUFFER;
+            boolean closeFrame = codec instanceof WebSocketCodec && webSocketOpen && !closeSent;
+            closeSent |= closeFrame;
+            Object last = closeFrame ? new CloseWebSocketFrame(1000, "") : Unpooled.EMPTY_BUFFER;
             channel.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
         }
     }
@@ -296,14 +301,33 @@ final class NettyConnection implements Connection {
     }
 
     /**
-     * Close frame 1001: the client's close frame ends the connection (WebSocketCodec closes after at
-     * most CLOSE_HANDSHAKE_MILLIS). Closing at once would reset a client whose message is on its
-     * way, and lose the close frame.
+     * Close frame 1001: the client's close frame ends the connection ({@link #closeFrameArrived}), or
+     * {@link WebSocketCodec#CLOSE_HANDSHAKE_MILLIS} without one. Closing at once would reset a client
+     * whose message is on its way, and lose the close frame.
      */
     private void goAway() {
-        if (channel.isActive()) {
+        if (channel.isActive() && !closeSent) {
+            closeSent = true;
             channel.writeAndFlush(new CloseWebSocketFrame(1001, "going away"));
+            channel.eventLoop().schedule(() -> { channel.close(); }, WebSocketCodec.CLOSE_HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * The client's close frame (RFC 6455 5.5.1): the answer to ours ends the connection; one of its
+     * own is answered with its status code (none when it gave none), once, and the connection closes.
+     */
+    void closeFrameArrived(CloseWebSocketFrame frame) {
+        closing = true;
+        if (closeSent || !channel.isActive()) {
+            channel.close();
+            return;
+        }
+        closeSent = true;
+        int code = frame.statusCode();
+        CloseWebSocketFrame answer = code < 0 ? new CloseWebSocketFrame() : code < 5000 ? new CloseWebSocketFrame(code, "")
+                : new CloseWebSocketFrame(1002, "close code " + code + " is not defined"); // 5000 up: none (RFC 6455 7.4.2)
+        channel.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Records that the send buffer is full; false when it already was. */

@@ -57,7 +57,7 @@ final class WebSocketCodec implements Codec {
      * exactly (WebSocketFrameAggregator).
      */
     static final int INFLATE_SLACK = 4096;
-    /** How long a close frame we sent waits for the client's before the connection is closed anyway. */
+    /** How long a close frame we sent waits for the client's before the connection is closed anyway (NettyConnection's goAway). */
     static final long CLOSE_HANDSHAKE_MILLIS = 1000;
     /** Opcodes of the frames {@link #frame} writes. */
     static final int TEXT = 0x1;
@@ -80,9 +80,8 @@ final class WebSocketCodec implements Codec {
         pipeline.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
                 .checkStartsWith(true)
-                .handleCloseFrames(true)
+                .handleCloseFrames(false) // answered once by NettyConnection.closeFrameArrived
                 .sendCloseFrame(null)
-                .forceCloseTimeoutMillis(CLOSE_HANDSHAKE_MILLIS)
                 .dropPongFrames(true)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(max).allowExtensions(true).build())
                 .build()));

@@ -1,0 +1,86 @@
+package dev.drover.it;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** A WebSocket client's bytes on the wire (RFC 6455), for tests that speak it over a plain socket. */
+final class WebSocketWire {
+    private WebSocketWire() {}
+
+    /** A version 13 handshake for {@code port} with a random key. */
+    static byte[] handshake(int port) {
+        byte[] key = new byte[16];
+        ThreadLocalRandom.current().nextBytes(key);
+        return ("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A whole masked client frame of {@code opcode} (payloads under 64 KiB). */
+    static byte[] masked(int opcode, byte[] payload) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.write(0x80 | opcode);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >> 8);
+            frame.write(payload.length & 0xff);
+        }
+        byte[] mask = new byte[4];
+        ThreadLocalRandom.current().nextBytes(mask);
+        frame.writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i & 3]);
+        }
+        return frame.toByteArray();
+    }
+
+    /** A close frame's payload: {@code code} and {@code reason}. */
+    static byte[] closePayload(int code, String reason) {
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = new byte[2 + text.length];
+        payload[0] = (byte) (code >> 8);
+        payload[1] = (byte) code;
+        System.arraycopy(text, 0, payload, 2, text.length);
+        return payload;
+    }
+
+    /** A server's frame as read: its opcode and payload. */
+    record Frame(int opcode, byte[] payload) {
+        /** A close frame's status code (1005 when it has none). */
+        int closeCode() {
+            return payload.length >= 2 ? (payload[0] & 0xff) << 8 | payload[1] & 0xff : 1005;
+        }
+
+        @Override
+        public String toString() {
+            return opcode == 0x8 ? "close " + closeCode() : opcode + ":" + new String(payload, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The unmasked server frames in {@code bytes}, whole ones only (payloads under 64 KiB). */
+    static List<Frame> frames(byte[] bytes) {
+        List<Frame> frames = new ArrayList<>();
+        int at = 0;
+        while (at + 2 <= bytes.length) {
+            int length = bytes[at + 1] & 0x7f;
+            int header = 2;
+            if (length == 126) {
+                length = (bytes[at + 2] & 0xff) << 8 | bytes[at + 3] & 0xff;
+                header = 4;
+            }
+            if (at + header + length > bytes.length) {
+                break;
+            }
+            frames.add(new Frame(bytes[at] & 0x0f, Arrays.copyOfRange(bytes, at + header, at + header + length)));
+            at += header + length;
+        }
+        return frames;
+    }
+}
