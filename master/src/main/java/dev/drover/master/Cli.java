@@ -146,7 +146,7 @@ public final class Cli {
 
     // ---- start ----
 
-    @Command(name = "start", description = "Start the master and its workers (in the foreground unless -d).")
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start the master and its workers (in the foreground unless -d).")
     int start(@Option(names = {"-d", "--daemon"}, description = "run in the background; return once every worker is ready")
               boolean daemon,
               @Option(names = "--watch", description = "reload the workers when a class-path entry changes (development)")
@@ -227,7 +227,7 @@ public final class Cli {
 
     // ---- stop, restart, reload ----
 
-    @Command(name = "stop", description = "Stop the master and its workers.")
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the master and its workers.")
     int stop(@Option(names = {"-g", "--graceful"}, description = "stop accepting at once, let open connections finish") boolean graceful) {
         PidFile pidFile = pidFile();
         if (!pidFile.isLocked()) {
@@ -257,7 +257,7 @@ public final class Cli {
         return ExitCodes.OK;
     }
 
-    @Command(name = "restart", description = "Replace the running master with the program now on disk without closing its "
+    @Command(name = "restart", mixinStandardHelpOptions = true, description = "Replace the running master with the program now on disk without closing its "
             + "sockets (or --cold: stop, then start).")
     int restart(@Option(names = {"-d", "--daemon"}, description = "start in the background when nothing runs") boolean daemon,
                 @Option(names = {"-g", "--graceful"}, description = "old workers finish their connections") boolean graceful,
@@ -277,13 +277,13 @@ public final class Cli {
         return start(daemon, false);
     }
 
-    @Command(name = "reload", description = "Replace the reloadable workers one at a time; the others run onWorkerReload.")
+    @Command(name = "reload", mixinStandardHelpOptions = true, description = "Replace the reloadable workers one at a time; the others run onWorkerReload.")
     int reload(@Option(names = {"-g", "--graceful"}, description = "old workers stop accepting and finish their connections")
                boolean graceful) {
         return askRunning(graceful ? "reload -g" : "reload", FOREVER);
     }
 
-    @Command(name = "scale", description = "Set how many processes a worker group runs (ids stay 0..count-1); TTIN/TTOU add or remove one in every group.")
+    @Command(name = "scale", mixinStandardHelpOptions = true, description = "Set how many processes a worker group runs (ids stay 0..count-1); TTIN/TTOU add or remove one in every group.")
     int scale(@Parameters(index = "0", paramLabel = "NAME", description = "the worker group's name (Worker.setName)") String name,
               @Parameters(index = "1", paramLabel = "COUNT", description = "the new process count, at least 1") int count) {
         if (count < 1) {
@@ -295,7 +295,7 @@ public final class Cli {
 
     // ---- status and connections ----
 
-    @Command(name = "status", description = "Show the master and every worker process.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the master and every worker process.")
     int status(@Option(names = {"-d", "--live"}, description = "refresh every second until Ctrl-C") boolean live,
                @Option(names = "--json", description = "one JSON document (docs/status.md)") boolean json) {
         String command = json ? "status --json" : "status";
@@ -316,7 +316,7 @@ public final class Cli {
         }
     }
 
-    @Command(name = "connections", description = "List every open connection of every worker.")
+    @Command(name = "connections", mixinStandardHelpOptions = true, description = "List every open connection of every worker.")
     int connections(@Option(names = "--json", description = "one JSON document") boolean json) {
         return askRunning(json ? "connections --json" : "connections", ANSWER_TIMEOUT);
     }

@@ -115,4 +115,14 @@ class PidFileIT {
             assertEquals(3, app.run("status").code(), "nothing was left running");
         }
     }
+
+    /** Each command's own help, as troubleshooting.md points to it. */
+    @Test
+    void eachCommandHasItsHelp(@TempDir Path dir) {
+        try (App app = new App(dir, PidApp.class)) {
+            App.Result help = app.run("start", "--help");
+            assertEquals(0, help.code(), help.all());
+            assertTrue(help.out().contains("Usage: ") && help.out().contains("--daemon"), help.out());
+        }
+    }
 }
