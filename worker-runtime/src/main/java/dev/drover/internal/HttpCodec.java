@@ -29,9 +29,9 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
@@ -159,7 +159,6 @@ final class HttpCodec implements Codec {
         return response;
     }
 
-    /** The answer to a request Netty could not parse: 400, and the connection closes. */
     /**
      * The answer to a request the decoder refused for {@code cause}, which closes the connection:
      * 414 for a request line over the decoder's 4,096 bytes, 431 for a header over its 8,192
@@ -169,7 +168,12 @@ final class HttpCodec implements Codec {
         HttpResponseStatus status = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
                 : cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
                 : HttpResponseStatus.BAD_REQUEST;
-        FullHttpResponse response = response(status, (status + "\n").getBytes(StandardCharsets.UTF_8), TEXT, TRUSTED);
+        return refusal(status, status + "\n");
+    }
+
+    /** A refusal: {@code status} with {@code text} as its plain-text body, and the connection closes after it. */
+    static FullHttpResponse refusal(HttpResponseStatus status, String text) {
+        FullHttpResponse response = response(status, text.getBytes(StandardCharsets.UTF_8), TEXT, TRUSTED);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         return response;
     }

@@ -12,19 +12,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -35,6 +29,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import java.util.Base64;
 
 /**
  * {@code websocket://}: the handshake on any path, pings answered, fragments joined; text frames
@@ -111,14 +106,9 @@ final class WebSocketCodec implements Codec {
                 return;
             }
             request.release();
-            String why = refused == HttpResponseStatus.UPGRADE_REQUIRED
+            FullHttpResponse response = HttpCodec.refusal(refused, refused == HttpResponseStatus.UPGRADE_REQUIRED
                     ? "a WebSocket handshake of version 13 (RFC 6455) is needed, not " + (version == null ? "none" : version) + "\n"
-                    : "Sec-WebSocket-Key must be 16 bytes in base64\n";
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, refused,
-                    Unpooled.copiedBuffer(why, StandardCharsets.US_ASCII));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=us-ascii")
-                    .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
-                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                    : "Sec-WebSocket-Key must be 16 bytes in base64\n");
             if (refused == HttpResponseStatus.UPGRADE_REQUIRED) {
                 response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
             }
