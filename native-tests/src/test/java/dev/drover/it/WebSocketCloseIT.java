@@ -40,13 +40,7 @@ class WebSocketCloseIT {
     void theClientsCloseIsAnsweredOnceAndTheStopsIsNotAnsweredBack(@TempDir Path dir) throws Exception {
         try (App app = new App(dir, ProtocolsApp.class)) {
             app.start();
-            int port = -1;
-            for (var group : app.status().get("workers")) {
-                if (group.get("name").asText().equals("ws")) {
-                    String listen = group.get("listen").asText();
-                    port = Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
-                }
-            }
+            int port = app.port("ws");
             try (Socket socket = open(port)) {
                 socket.getOutputStream().write(WebSocketWire.masked(0x8, WebSocketWire.closePayload(4002, "done")));
                 assertEquals("[1:hello / -, close 4002]", rest(socket).toString(), "the greeting, then the close answered with its code");
@@ -56,20 +50,13 @@ class WebSocketCloseIT {
                 byte[] greeting = in.readNBytes(2 + "hello / -".length());
                 assertEquals("[1:hello / -]", WebSocketWire.frames(greeting).toString());
                 Process stop = app.launch("stop");
-                byte[] head = in.readNBytes(2);
-                byte[] goingAway = in.readNBytes(head[1]);
-                assertEquals("[close 1001]", WebSocketWire.frames(concat(head, goingAway)).toString(), "the stop's close frame");
+                byte[] goingAway = in.readNBytes(2 + 2 + "going away".length()); // the header, the code, the reason
+                assertEquals("[close 1001]", WebSocketWire.frames(goingAway).toString(), "the stop's close frame");
                 socket.getOutputStream().write(WebSocketWire.masked(0x8, WebSocketWire.closePayload(1001, "")));
                 assertEquals(List.of(), rest(socket), "nothing after the server's close frame, its answer included");
                 assertTrue(stop.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "stop returned");
                 assertEquals(0, stop.exitValue(), java.nio.file.Files.readString(dir.resolve("foreground.err")));
             }
         }
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] joined = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, joined, a.length, b.length);
-        return joined;
     }
 }
