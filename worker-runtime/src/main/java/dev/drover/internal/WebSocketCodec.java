@@ -80,6 +80,7 @@ final class WebSocketCodec implements Codec {
                 .dropPongFrames(true)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(max).allowExtensions(true).build())
                 .build()));
+        pipeline.addLast(ReservedBits.INSTANCE);
         pipeline.addLast(new WebSocketFrameAggregator(max));
         pipeline.addLast(TooBig.INSTANCE);
     }
@@ -121,6 +122,28 @@ final class WebSocketCodec implements Codec {
             } catch (IllegalArgumentException notBase64) {
                 return false;
             }
+        }
+    }
+
+    /**
+     * A data frame with an RSV bit that no negotiated extension took (RFC 6455 5.2) closes with
+     * 1002. The frame decoder allows the bits on every connection, as a compressed one needs RSV1;
+     * this sits after the extension's decoder, which clears the bit it took, so any bit left is
+     * one the client had no right to set. Control frames are answered before it, bits or not.
+     */
+    @ChannelHandler.Sharable
+    static final class ReservedBits extends ChannelInboundHandlerAdapter {
+        static final ReservedBits INSTANCE = new ReservedBits();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (message instanceof WebSocketFrame frame && frame.rsv() != 0) {
+                frame.release();
+                ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR, "RSV bits without an extension"))
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            ctx.fireChannelRead(message);
         }
     }
 

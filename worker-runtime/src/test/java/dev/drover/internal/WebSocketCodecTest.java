@@ -188,6 +188,22 @@ class WebSocketCodecTest {
     }
 
     @Test
+    void reservedBitsNoExtensionTookCloseWith1002() {
+        EmbeddedChannel plain = handshaken();
+        plain.writeInbound(Unpooled.wrappedBuffer(frame(0x80 | 0x40 | 0x2, deflated("hi".getBytes(StandardCharsets.US_ASCII)))));
+        assertEquals(List.of(), decoded(plain));
+        assertEquals(1002, closedWith(plain));
+
+        EmbeddedChannel compressed = handshaken(DEFLATE_HANDSHAKE);
+        compressed.writeInbound(Unpooled.wrappedBuffer(frame(true, 0x1, "as sent".getBytes(StandardCharsets.US_ASCII))));
+        compressed.writeInbound(Unpooled.wrappedBuffer(frame(0x80 | 0x40 | 0x1, deflated("inflated".getBytes(StandardCharsets.US_ASCII)))));
+        assertEquals(List.of("as sent", "inflated"), decoded(compressed));
+        compressed.writeInbound(Unpooled.wrappedBuffer(frame(0x80 | 0x20 | 0x2, new byte[] {1})));
+        assertEquals(List.of(), decoded(compressed));
+        assertEquals(1002, closedWith(compressed));
+    }
+
+    @Test
     void aFrameTheClientGotWrongGetsOneCloseFrame() {
         // As ConnectionHandler does with what reaches it: the peer's problem, so the connection closes.
         EmbeddedChannel channel = handshaken(HANDSHAKE, new ChannelInboundHandlerAdapter() {
