@@ -1,5 +1,6 @@
 package dev.drover;
 
+import dev.drover.internal.MainErrors;
 import dev.drover.internal.WorkerRuntime;
 import dev.drover.master.AppSpec;
 import dev.drover.master.Arbiter;
@@ -41,6 +42,10 @@ public final class Worker {
     private static Duration stopTimeout = Duration.ofSeconds(2);
     private static Duration gracefulTimeout;
     private static long logFileMaxSize = LogFile.DEFAULT_MAX_SIZE;
+
+    static {
+        MainErrors.install(); // a bad argument in main is a line naming it, not drover's stack trace
+    }
 
     private final ListenAddress listen;
     private String name = "none";

@@ -33,6 +33,10 @@ public record ListenAddress(String protocol, String host, int port) {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
+        if (host.indexOf('[') >= 0 || host.indexOf(']') >= 0) {
+            throw new IllegalArgumentException("listen address '" + text + "': an IPv6 host goes in one pair of brackets before the port, e.g. "
+                    + protocol + "://[::1]:8080");
+        }
         if (host.isEmpty()) {
             throw new IllegalArgumentException("listen address '" + text + "' has no host; use 0.0.0.0 for every IPv4 address");
         }

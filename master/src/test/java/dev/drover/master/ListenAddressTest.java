@@ -18,7 +18,8 @@ class ListenAddressTest {
 
     @Test
     void namesTheAddressWhenMalformed() {
-        for (String bad : new String[] {"0.0.0.0:80", "http://0.0.0.0", "http://:80", "http://0.0.0.0:99999", "http://0.0.0.0:x"}) {
+        for (String bad : new String[] {"0.0.0.0:80", "http://0.0.0.0", "http://:80", "http://0.0.0.0:99999", "http://0.0.0.0:x",
+            "http://[::1:80", "http://::1]:80", "http://[[::1]]:80"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ListenAddress.parse(bad));
             assertTrue(e.getMessage().contains(bad), e.getMessage());
         }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 10: workers that fail in their first onWorkerStart end start -d with exit 1 and the stack
- * trace, not a crash loop; a start -d whose master is stopped, or cannot take its pid file, says why.
+ * trace, not a crash loop; a start -d whose master is stopped, or cannot take its pid file, says why;
+ * a malformed listen address is one line naming it.
  */
 @Timeout(120)
 class BootErrorIT {
@@ -73,6 +74,17 @@ class BootErrorIT {
             assertEquals(1, start.code(), start.output());
             assertTrue(start.output().contains("start failed: open /proc/drover-test.pid.lock failed: No such file or directory (2)"),
                     start.output());
+        }
+    }
+
+    @Test
+    void aMalformedListenAddressIsOneLineNamingItAndTheApplicationsCall(@TempDir Path dir) {
+        try (App app = new App(dir, PidApp.class, "-Dapp.listen=http://127.0.0.1")) {
+            App.Result start = app.run("start", "-d");
+            assertEquals(1, start.code(), start.all());
+            assertTrue(start.err().strip().matches("drover: listen address 'http://127\\.0\\.0\\.1' has no port; write e\\.g\\. http://0\\.0\\.0\\.0:8080"
+                    + " \\(at dev\\.drover\\.it\\.apps\\.PidApp\\.main\\(PidApp\\.java:\\d+\\)\\)"), "one line, no stack trace: " + start.err());
+            assertFalse(Files.exists(app.pidFile()), "nothing started");
         }
     }
 }
