@@ -142,6 +142,15 @@ class BadInputIT {
     }
 
     @Test
+    void noHostOrAnotherHttpVersionIsRefusedAndClosed() throws IOException {
+        String noHost = exchange(ports.get("web"), "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 3000);
+        assertTrue(noHost.startsWith("HTTP/1.1 400") && noHost.endsWith("needs a Host header\n<closed>"), noHost);
+        String http2 = exchange(ports.get("web"), "GET / HTTP/2.0\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 3000);
+        assertTrue(http2.startsWith("HTTP/1.1 505") && http2.endsWith("<closed>"), http2);
+        othersAreServed();
+    }
+
+    @Test
     void invalidWebSocketFrameClosesWithProtocolError() throws IOException {
         try (Socket socket = new Socket("127.0.0.1", ports.get("ws"))) {
             socket.setSoTimeout(5000);

@@ -162,9 +162,12 @@ final class HttpCodec implements Codec {
     /**
      * The answer to a request the decoder refused for {@code cause}, which closes the connection:
      * 414 for a request line over the decoder's 4,096 bytes, 431 for a header over its 8,192
-     * (RFC 9112 3, RFC 6585 5), else 400.
+     * (RFC 9112 3, RFC 6585 5), what {@link RequestHeadRules} refused with its status and reason, else 400.
      */
     static FullHttpResponse badRequest(Throwable cause) {
+        if (cause instanceof RequestHeadRules.Refused refused) {
+            return refusal(refused.status(), refused.status() + ": " + refused.getMessage() + "\n");
+        }
         HttpResponseStatus status = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
                 : cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
                 : HttpResponseStatus.BAD_REQUEST;

@@ -127,7 +127,8 @@ final class HttpServerSide extends Traffic {
      * Reads each request, noting the answer it is owed: the common ones itself ({@link PlainRequest},
      * whenever Netty's decoder is between messages), the rest through Netty's decoder. Past the
      * pipeline depth the rest is dropped and the connection closes. Nothing after a request that
-     * closes the connection, or after an answer that does, is read (RFC 9112 9.6).
+     * closes the connection, or after an answer that does, is read (RFC 9112 9.6); nor after a
+     * head {@link RequestHeadRules} refuses.
      */
     final class Requests extends HttpRequestDecoder {
         private boolean discard;
@@ -170,11 +171,17 @@ final class HttpServerSide extends Traffic {
             nettyMidMessage = out.size() == before || !(out.get(out.size() - 1) instanceof LastHttpContent);
             for (int i = before; i < out.size(); i++) {
                 if (out.get(i) instanceof HttpRequest request) {
-                    if (!owe(HttpMethod.HEAD.equals(request.method()), HttpUtil.isKeepAlive(request),
+                    boolean refused = request.decoderResult().isSuccess() && RequestHeadRules.refuse(request);
+                    if (!owe(HttpMethod.HEAD.equals(request.method()), !refused && HttpUtil.isKeepAlive(request),
                             !request.protocolVersion().isKeepAliveDefault())) {
                         tooDeep(ctx, out, i);
                     }
                     lastRequest = !HttpUtil.isKeepAlive(request);
+                    if (refused) { // answered 400 or 505 (HttpCodec.badRequest), as the decoder's own refusals are
+                        discardAfter(out, i + 1);
+                        buffer.skipBytes(buffer.readableBytes());
+                        return;
+                    }
                 }
                 if (lastRequest && out.get(i) instanceof LastHttpContent) {
                     discardAfter(out, i + 1);

@@ -20,6 +20,8 @@ import java.util.Set;
  * values). Everything else is left to Netty's decoder and answered as before: any other method, a
  * body framed otherwise or announced (Transfer-Encoding, Expect, Upgrade, the old WebSocket keys, a
  * Content-Length that is not one plain number), folded lines, bare LF, bytes outside visible ASCII,
+ * a head without exactly one Host header (an HTTP/1.0 one may have none; refused there, by
+ * {@link RequestHeadRules}),
  * leading blank lines, a head past Netty's limits. So this only takes requests that Netty reads the
  * same way ({@code PlainRequestTest} checks both side by side), and it saves a request Netty's
  * message, header map, decoder result, the aggregator's request and most of their work.
@@ -168,6 +170,7 @@ final class PlainRequest {
         boolean keepAliveAsked = false;
         boolean length = false;
         int bodyLength = 0;
+        int hosts = 0;
         while (head[i] != '\r') {
             int nameStart = i;
             while (TOKEN[head[i] & 0xff]) {
@@ -214,8 +217,12 @@ final class PlainRequest {
                     close |= hasToken(head, valueStart, valueEnd, "close");
                     keepAliveAsked |= hasToken(head, valueStart, valueEnd, "keep-alive");
                 }
+                case HOST -> hosts++;
                 case NONE -> { }
             }
+        }
+        if (hosts > 1 || hosts == 0 && minor == '1') {
+            return DECLINED; // refused on Netty's path (RequestHeadRules)
         }
         if (head[i + 1] != '\n' || i + 2 != head.length) {
             return DECLINED;
@@ -266,9 +273,9 @@ final class PlainRequest {
         return end - start >= prefix.length() && equalsIgnoreCase(head, start, prefix);
     }
 
-    private enum Special { NONE, LENGTH, CONNECTION, MULTIPART, BODY }
+    private enum Special { NONE, LENGTH, CONNECTION, MULTIPART, BODY, HOST }
 
-    /** What a header name means here: a length, connection options, the sign of a body or an upgrade, or nothing. */
+    /** What a header name means here: a length, connection options, the sign of a body or an upgrade, the host, or nothing. */
     private static Special special(byte[] head, int start, int end) {
         return switch (end - start) {
             case 14 -> equalsIgnoreCase(head, start, "content-length") ? Special.LENGTH : Special.NONE;
@@ -276,6 +283,7 @@ final class PlainRequest {
             case 12 -> equalsIgnoreCase(head, start, "content-type") ? Special.MULTIPART : Special.NONE;
             case 17 -> equalsIgnoreCase(head, start, "transfer-encoding") ? Special.BODY : Special.NONE;
             case 6 -> equalsIgnoreCase(head, start, "expect") ? Special.BODY : Special.NONE;
+            case 4 -> equalsIgnoreCase(head, start, "host") ? Special.HOST : Special.NONE;
             case 7 -> equalsIgnoreCase(head, start, "upgrade") ? Special.BODY : Special.NONE;
             // Netty reads 8 bytes of body after a GET with both (the WebSocket draft of 2010).
             case 18 -> equalsIgnoreCase(head, start, "sec-websocket-key1") || equalsIgnoreCase(head, start, "sec-websocket-key2")

@@ -2,6 +2,7 @@ package dev.drover.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.Connection;
@@ -123,5 +124,33 @@ class HttpCodecTest {
             refused.release();
             answer.release();
         }
+    }
+
+    /** RFC 9112 3.2's Host and 2.6's major version, whichever reader took the head: refused, and nothing after it read. */
+    @Test
+    void noHostInHttp11TwoHostsOrAnotherMajorVersionAreRefused() {
+        String[][] cases = {
+            {"GET / HTTP/1.1\r\n\r\n", "400", "an HTTP/1.1 request needs a Host header"},
+            {"GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n", "400", "a request has one Host header, not 2"},
+            {"GET / HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n", "400", "a request has one Host header, not 2"},
+            {"POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\nab", "400", "an HTTP/1.1 request needs a Host header"},
+            {"GET / HTTP/2.0\r\nHost: h\r\n\r\n", "505", "HTTP/2.0 is not spoken here: HTTP/1.1 is"},
+            {"GET / HTTP/0.9\r\nHost: h\r\n\r\n", "505", "HTTP/0.9 is not spoken here: HTTP/1.1 is"},
+        };
+        for (String[] c : cases) {
+            EmbeddedChannel channel = channel(1024);
+            channel.writeInbound(Unpooled.copiedBuffer(c[0] + "GET /next HTTP/1.1\r\nHost: h\r\n\r\n", StandardCharsets.US_ASCII));
+            FullHttpRequest refused = channel.readInbound();
+            assertFalse(refused.decoderResult().isSuccess(), c[0]);
+            assertNull(channel.readInbound(), "nothing after it is read: " + c[0]);
+            io.netty.handler.codec.http.FullHttpResponse answer = HttpCodec.badRequest(refused.decoderResult().cause());
+            assertEquals(c[1], Integer.toString(answer.status().code()), c[0]);
+            assertTrue(answer.content().toString(StandardCharsets.UTF_8).endsWith(": " + c[2] + "\n"), answer.content().toString(StandardCharsets.UTF_8));
+            refused.release();
+            answer.release();
+        }
+        EmbeddedChannel http10 = channel(1024);
+        http10.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.0\r\n\r\nDELETE / HTTP/1.0\r\n\r\n", StandardCharsets.US_ASCII));
+        assertEquals(List.of("GET"), requests(http10).stream().map(Request::method).toList(), "HTTP/1.0 needs no Host; it closes after the first");
     }
 }

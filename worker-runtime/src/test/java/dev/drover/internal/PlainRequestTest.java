@@ -162,6 +162,9 @@ class PlainRequestTest {
                 "get / HTTP/1.1\r\n\r\n",
                 "OPTIONS * HTTP/1.1\r\n\r\n",
                 "GET /" + "a".repeat(9000) + " HTTP/1.1\r\n\r\n",
+                "GET / HTTP/1.1\r\nConnection: keep-alive\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: a\r\nHOST: b\r\n\r\n",
+                "GET / HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n",
                 "GET / HTTP/1.1\r\nX: " + "a".repeat(5000) + "\r\nY: " + "b".repeat(5000) + "\r\n\r\n")) {
             assertSame(PlainRequest.DECLINED, plain(bytes(head)), head);
         }
@@ -172,7 +175,7 @@ class PlainRequestTest {
         assertNull(plain(bytes("GET / HTTP/1.1\r\nHost: h\r\n")));
         assertNull(plain(bytes("GE")));
         assertNull(plain(bytes("GET /x HTTP/1.1\r\nHost")));
-        ByteBuf buffer = Unpooled.copiedBuffer("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nab", StandardCharsets.ISO_8859_1);
+        ByteBuf buffer = Unpooled.copiedBuffer("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nab", StandardCharsets.ISO_8859_1);
         assertNull(PlainRequest.read(buffer, PlainRequest.MAX_BODY), "a body not all here yet");
         assertEquals(0, buffer.readerIndex());
         buffer.writeBytes(bytes("cdeGET"));
@@ -182,7 +185,7 @@ class PlainRequestTest {
 
     @Test
     void aBodyPastTheConnectionsMaxPackageSizeIsLeftToNetty() {
-        String post = "POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nabcde";
+        String post = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nabcde";
         assertSame(PlainRequest.DECLINED, PlainRequest.read(Unpooled.wrappedBuffer(bytes(post)), 4));
         assertTrue(PlainRequest.read(Unpooled.wrappedBuffer(bytes(post)), 5) instanceof PlainRequest);
     }
@@ -224,6 +227,8 @@ class PlainRequestTest {
                 Read netty = netty(Arrays.copyOf(buffer.array(), buffer.readerIndex())); // what follows the request is the next one's
                 assertNotNull(netty, () -> "drover took what Netty does not read as one whole request: " + escape(head));
                 assertEquals(netty, of(plain), () -> escape(head));
+                int hosts = netty.headers().getOrDefault("host", List.of()).size();
+                assertTrue(hosts == 1 || hosts == 0 && plain.http10(), () -> "one Host, or none in HTTP/1.0: " + escape(head));
             }
         }
         assertTrue(taken > 3_000, "enough of the edits were taken to mean something: " + taken);

@@ -141,6 +141,8 @@ class WebSocketCodecTest {
         assertTrue(hixie76.startsWith("http/1.1 426 "), hixie76);
         String badKey = refused(HANDSHAKE.replace("dGhlIHNhbXBsZSBub25jZQ==", "abc"));
         assertTrue(badKey.startsWith("http/1.1 400 ") && badKey.contains("sec-websocket-key"), badKey);
+        String noHost = refused(HANDSHAKE.replace("Host: h\r\n", ""));
+        assertTrue(noHost.startsWith("http/1.1 400 ") && noHost.endsWith("an http/1.1 request needs a host header\n"), noHost);
     }
 
     /** The one close frame the server wrote (its code), and that the connection then closed. */
