@@ -7,7 +7,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** An HTTP request as {@code onMessage} receives it on an {@code http://} worker. */
+/**
+ * An HTTP request as {@code onMessage} receives it on an {@code http://} worker. A target or header
+ * value a client sent as raw UTF-8 (rather than percent-encoded) reads as that text; other bytes
+ * outside ASCII as one char each (ISO-8859-1), so none is lost.
+ */
 public final class Request {
     private final String method;
     private final String uri;

@@ -11,11 +11,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Calls the connection's callbacks ({@code onConnect}, {@code onMessage}, {@code onClose},
@@ -98,10 +93,7 @@ final class ConnectionHandler extends ForwardingInbound {
             connection.webSocketOpened(ctx.pipeline().get(WebSocketExtensionEncoder.class) != null);
             WebSocketConnectCallback callback = connection.getWorker().getOnWebSocketConnect();
             if (callback != null) {
-                Map<String, List<String>> headers = new LinkedHashMap<>();
-                handshake.requestHeaders().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT),
-                        k -> new ArrayList<>()).add(h.getValue()));
-                Request request = new Request("GET", handshake.requestUri(), headers, new byte[0]);
+                Request request = new Request("GET", Utf8Text.of(handshake.requestUri()), new HeaderMap(handshake.requestHeaders()), new byte[0]);
                 runtime.call("onWebSocketConnect", () -> callback.call(connection, request));
             }
         }

@@ -81,12 +81,13 @@ final class HttpCodec implements Codec {
             return plain; // read by PlainRequest
         }
         FullHttpRequest request = (FullHttpRequest) message;
+        String uri = Utf8Text.of(request.uri());
         Map<String, List<String>> headers = new HeaderMap(request.headers());
         ByteBuf content = request.content();
         byte[] body = content.isReadable() ? ByteBufUtil.getBytes(content) : EMPTY;
         String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
         if (!type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-            return new Request(request.method().name(), request.uri(), headers, body);
+            return new Request(request.method().name(), uri, headers, body);
         }
         Map<String, List<String>> fields = new LinkedHashMap<>();
         Map<String, UploadedFile> files = new LinkedHashMap<>();
@@ -103,7 +104,7 @@ final class HttpCodec implements Codec {
         } finally {
             multipart.destroy();
         }
-        return new Request(request.method().name(), request.uri(), headers, body, fields, files);
+        return new Request(request.method().name(), uri, headers, body, fields, files);
     }
 
     @Override

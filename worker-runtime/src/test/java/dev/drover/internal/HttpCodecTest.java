@@ -153,4 +153,32 @@ class HttpCodecTest {
         http10.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.0\r\n\r\nDELETE / HTTP/1.0\r\n\r\n", StandardCharsets.US_ASCII));
         assertEquals(List.of("GET"), requests(http10).stream().map(Request::method).toList(), "HTTP/1.0 needs no Host; it closes after the first");
     }
+
+    /** Raw UTF-8 in the target and the headers arrives as the text sent; bytes that are not UTF-8 arrive one char each, as before. */
+    @Test
+    void rawUtf8InTheHeadIsReadAsUtf8() {
+        EmbeddedChannel channel = channel(1024);
+        byte[] head = ("GET /caf\u00e9?q=\u00e9t\u00e9 HTTP/1.1\r\nHost: h\r\nX-Name: J\u00f6rg\r\nX-Latin: \u00e9\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        int latin = indexOf(head, "X-Latin: ") + "X-Latin: ".length();
+        head = java.util.Arrays.copyOf(head, head.length - 1);
+        head[latin] = (byte) 0xe9; // ISO-8859-1's é alone: not UTF-8
+        head[latin + 1] = '\r';
+        head[latin + 2] = '\n';
+        head[latin + 3] = '\r';
+        head[latin + 4] = '\n';
+        channel.writeInbound(Unpooled.wrappedBuffer(head));
+        Request request = requests(channel).get(0);
+        assertEquals("/caf\u00e9", request.path());
+        assertEquals("\u00e9t\u00e9", request.query("q").orElseThrow());
+        assertEquals("J\u00f6rg", request.header("x-name").orElseThrow());
+        assertEquals(List.of("J\u00f6rg"), request.headers().get("X-Name"));
+        assertEquals("\u00e9", request.header("x-latin").orElseThrow());
+        assertEquals(List.of("J\u00f6rg"), request.headers().entrySet().stream()
+                .filter(e -> e.getKey().equals("x-name")).findFirst().orElseThrow().getValue());
+    }
+
+    private static int indexOf(byte[] bytes, String ascii) {
+        return new String(bytes, StandardCharsets.ISO_8859_1).indexOf(ascii);
+    }
 }
