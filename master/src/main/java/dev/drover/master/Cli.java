@@ -153,7 +153,7 @@ public final class Cli {
               boolean watch) {
         PidFile pidFile = pidFile();
         if (pidFile.isLocked()) {
-            System.err.println(tag() + " already running (pid " + pidFile.readPid().map(String::valueOf).orElse("?")
+            System.err.println(tag() + " already running (pid " + pidFile.masterPid().map(String::valueOf).orElse("?")
                     + ", pid file " + pidFile.path() + "); stop it first, or use restart");
             return ExitCodes.FAILED;
         }
@@ -233,7 +233,7 @@ public final class Cli {
         if (!pidFile.isLocked()) {
             return notRunning(pidFile);
         }
-        int pid = pidFile.readPid().orElse(-1);
+        int pid = pidFile.masterPid().orElse(-1);
         Duration patience = graceful && app().gracefulTimeout() == null ? FOREVER
                 : app().stopTimeout().plus(graceful ? app().gracefulTimeout() : Duration.ZERO).plusSeconds(13);
         int code = ask(pidFile, graceful ? "stop -g" : "stop", patience).orElseGet(() -> {
@@ -362,7 +362,7 @@ public final class Cli {
                 throw unsent;
             }
             if (code == Reply.TIMED_OUT) {
-                System.err.println(tag() + " the master (pid " + pidFile.readPid().map(String::valueOf).orElse("?")
+                System.err.println(tag() + " the master (pid " + pidFile.masterPid().map(String::valueOf).orElse("?")
                         + ") did not answer '" + command + "' within " + timeout.toSeconds() + " s; see " + app().logFileOrDefault());
             } else if (code < 0) {
                 System.err.println(tag() + " the master closed the connection without an answer to '" + command + "'; see "

@@ -45,7 +45,7 @@ final class MasterMain {
             return fail(tag() + " start failed: " + e.getMessage() + "; choose a --pid-file in a directory this user can write");
         }
         if (!acquired) {
-            return fail(tag() + " already running (pid " + pidFile.readPid().map(String::valueOf).orElse("?")
+            return fail(tag() + " already running (pid " + pidFile.masterPid().map(String::valueOf).orElse("?")
                     + ", pid file " + pidFile.path() + "); stop it first, or use restart");
         }
         Optional<String> foreign = pidFile.foreign();

@@ -45,9 +45,17 @@ public final class PidFile {
         }
     }
 
-    /** Whether a master holds the lock right now (none can where the pid file's directory is missing: nothing is created). */
+    /**
+     * The running master's pid: the pid file's, or, when that is gone or not yet written (deleted
+     * by hand; a master that took the lock a moment ago), the lock's holder.
+     */
+    public Optional<Integer> masterPid() {
+        return readPid().or(() -> os.lockHolder(lockPath));
+    }
+
+    /** Whether a master holds the lock right now (none can where the lock file is missing: nothing is created). */
     public boolean isLocked() {
-        if (!Files.isDirectory(path.getParent())) {
+        if (!Files.exists(lockPath)) {
             return false;
         }
         int fd = os.tryLock(lockPath);

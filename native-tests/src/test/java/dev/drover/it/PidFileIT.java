@@ -1,6 +1,7 @@
 package dev.drover.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.it.apps.PidApp;
@@ -12,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Acceptance 4: one master per pid file, and stale pid files are replaced. */
+/**
+ * Acceptance 4: one master per pid file, and stale pid files are replaced; a master whose files were
+ * deleted by hand is still found by its lock, and a command that finds none creates nothing.
+ */
 @Timeout(120)
 class PidFileIT {
 
@@ -27,6 +31,34 @@ class PidFileIT {
             App.Result foreground = app.run("start");
             assertEquals(1, foreground.code(), foreground.all());
             assertEquals(pid, app.masterPid(), "the running master is untouched");
+        }
+    }
+
+    @Test
+    void withItsPidFileAndSocketDeletedByHandTheMasterIsStillNamedAndStopped(@TempDir Path dir) throws IOException {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            app.start();
+            long pid = app.masterPid();
+            app.workers().forEach(worker -> app.track(worker.pid()));
+            Files.delete(app.pidFile());
+            Files.delete(dir.resolve("app.pid.sock"));
+            App.Result second = app.run("start", "-d");
+            assertEquals(1, second.code(), second.all());
+            assertTrue(second.err().contains("already running (pid " + pid + ","), "found by its lock: " + second.err());
+            App.Result stop = app.run("stop");
+            assertEquals(0, stop.code(), stop.all() + app.log());
+            assertTrue(stop.out().contains("stop success"), stop.all());
+            assertFalse(Processes.alive(pid), "the master is gone");
+        }
+    }
+
+    @Test
+    void aReadOnlyCommandLeavesNoLockFileBehind(@TempDir Path dir) {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            assertEquals(3, app.run("status").code());
+            assertEquals(3, app.run("stop").code());
+            assertEquals(3, app.run("connections").code());
+            assertFalse(Files.exists(dir.resolve("app.pid.lock")), "nothing was created");
         }
     }
 

@@ -674,6 +674,44 @@ final class LinuxOs implements Os {
     }
 
     @Override
+    public Optional<Integer> lockHolder(Path path) {
+        try {
+            String inode = ":" + Files.getAttribute(path, "unix:ino");
+            for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
+                // "1: FLOCK  ADVISORY  WRITE 4242 08:01:1234567 0 EOF"; a waiter's line has "->" after the number
+                String[] field = line.trim().split("\\s+");
+                if (field.length >= 6 && field[1].equals("FLOCK") && field[5].endsWith(inode)) {
+                    int pid = Integer.parseInt(field[4]);
+                    if (hasOpen(pid, path.toRealPath())) {
+                        return Optional.of(pid);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException unknown) {
+            // no file, no table, or not a Unix file system: nobody known
+        }
+        return Optional.empty();
+    }
+
+    /** Whether process {@code pid} has {@code file} open (false when its descriptors are not ours to read). */
+    private static boolean hasOpen(int pid, Path file) {
+        try (var descriptors = Files.newDirectoryStream(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path descriptor : descriptors) {
+                try {
+                    if (Files.readSymbolicLink(descriptor).equals(file)) {
+                        return true;
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the next one
+                }
+            }
+        } catch (IOException gone) {
+            return false;
+        }
+        return false;
+    }
+
+    @Override
     public int tryLock(Path path) {
         int flags = O_RDWR | O_CREAT | O_CLOEXEC;
         int fd = check(libc.open(path.toString(), flags, 0644), "open", path.toString());

@@ -161,6 +161,14 @@ public interface Os {
     int tryLock(Path path);
 
     /**
+     * The process that holds {@code path}'s {@code flock}, from the kernel's lock table
+     * ({@code /proc/locks}), when it still has the file open; empty when none does, or when that
+     * process is not ours to see. After a lock was handed to another process and its taker exited,
+     * the table names the taker: then this is empty too.
+     */
+    Optional<Integer> lockHolder(Path path);
+
+    /**
      * A file of {@code bytes} zeros in memory only ({@code memfd_create}, close-on-exec), named
      * {@code name} in {@code /proc/<pid>/fd}: its descriptor, to share among processes.
      */

@@ -248,6 +248,22 @@ class LinuxOsTest {
     }
 
     @Test
+    void theLockHolderIsFoundInTheKernelsTable(@TempDir Path dir) throws IOException {
+        Path lock = dir.resolve("app.pid.lock");
+        assertEquals(Optional.empty(), os.lockHolder(lock), "no file");
+        int held = os.tryLock(lock);
+        try {
+            assertEquals(Optional.of((int) ProcessHandle.current().pid()), os.lockHolder(lock));
+            assertEquals(Optional.of((int) ProcessHandle.current().pid()), os.lockHolder(dir.resolve(".").resolve("app.pid.lock")));
+        } finally {
+            os.close(held);
+        }
+        assertEquals(Optional.empty(), os.lockHolder(lock), "let go");
+        Files.writeString(dir.resolve("other"), "");
+        assertEquals(Optional.empty(), os.lockHolder(dir.resolve("other")), "never locked");
+    }
+
+    @Test
     void unixSocketsWithLongPathsAndPeerCredentials(@TempDir Path dir) throws IOException {
         Path deep = Files.createDirectories(dir.resolve("a".repeat(60)).resolve("b".repeat(60)));
         Path socket = deep.resolve("app.pid.sock");
