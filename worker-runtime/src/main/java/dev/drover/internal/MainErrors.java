@@ -10,7 +10,8 @@ import java.util.Set;
  */
 public final class MainErrors implements Thread.UncaughtExceptionHandler {
     /** The packages of drover's own classes; an application's, even under dev.drover, is none of them. */
-    private static final Set<String> DROVER = Set.of("dev.drover", "dev.drover.http", "dev.drover.internal", "dev.drover.master");
+    private static final Set<String> DROVER = Set.of("dev.drover", "dev.drover.http", "dev.drover.protocols", "dev.drover.internal",
+            "dev.drover.internal.channel", "dev.drover.master", "dev.drover.master.os");
 
     private MainErrors() {}
 
