@@ -12,15 +12,30 @@ import java.util.List;
  * A connection this worker opens, Workerman's {@code AsyncTcpConnection}: {@code tcp://},
  * {@code text://}, {@code frame://}, a registered protocol, {@code ws://} or {@code wss://}, on the
  * worker's event loop, with the same callbacks as an accepted connection. Data sent before it is
- * connected is sent once it is. A failed connect calls {@code onError(CONNECT_FAIL)} then
- * {@code onClose}, so {@code onClose = c -> c.reconnect(1)} keeps it connected.
+ * connected (for {@code ws://}: before its handshake is done) is sent once it is, up to
+ * maxSendBufferSize: past it {@code send} fails and {@code onBufferFull} fires, as on an open
+ * connection. A failed connect calls {@code onError(CONNECT_FAIL)} then {@code onClose}, so
+ * {@code onClose = c -> c.reconnect(1)} keeps it connected. After {@code close()} or
+ * {@code destroy()} (which also stop a connect under way, with {@code onClose}), or a close by the
+ * other side, sends fail until {@code connect} or {@code reconnect}; what was queued is dropped.
  */
 public final class AsyncTcpConnection implements Connection {
+    /** Workerman's statuses, CLOSING folded into CLOSED: from CLOSED only connect or reconnect lead on. */
+    private enum State { INITIAL, CONNECTING, ESTABLISHED, CLOSED }
+
     private final URI uri;
     private boolean ssl;
     private boolean verifyPeer = true;
+    private State state = State.INITIAL;
+    /** The connection of the latest connect, from the moment its channel exists (CONNECTING) until the next connect. */
     private Connection live;
+    /** Counts connects: the failure of one that a later connect, close or destroy replaced is not reported. */
+    private int attempt;
+    /** Its id, given by its first connect and kept by every reconnect (0 before). */
+    private long id;
+    /** What was sent before the connection was up, and its size, at most maxSendBufferSize. */
     private final List<Object> pending = new ArrayList<>();
+    private long pendingBytes;
     private int maxSendBufferSize = ConnectionDefaults.maxSendBufferSize();
     private int maxPackageSize = ConnectionDefaults.maxPackageSize();
     private ConnectionCallback onConnect;
@@ -55,16 +70,32 @@ public final class AsyncTcpConnection implements Connection {
         return this;
     }
 
-    /** Opens the connection; callbacks follow on the event loop. */
+    /** Opens the connection; callbacks follow on the event loop. Ignored while it connects or is connected. */
     public void connect() {
-        Dialer.dial(this, uri, ssl, verifyPeer, connection -> {
+        if (state == State.CONNECTING || state == State.ESTABLISHED) {
+            return;
+        }
+        state = State.CONNECTING;
+        int thisAttempt = ++attempt;
+        id = Dialer.dial(this, id, uri, ssl, verifyPeer, connection -> {
             live = connection;
             connection.setMaxSendBufferSize(maxSendBufferSize).setMaxPackageSize(maxPackageSize);
-        }, this::connectFailed);
+        }, cause -> {
+            if (thisAttempt == attempt && state == State.CONNECTING) {
+                connectFailed(cause);
+            }
+        }, closed -> {
+            boolean current = closed == live && state != State.CLOSED;
+            if (current) {
+                state = State.CLOSED; // what a failed handshake left queued stays for a reconnect
+            }
+            return current;
+        });
     }
 
     private void connectFailed(Throwable cause) {
         live = null;
+        state = State.CLOSED; // what was queued stays for a reconnect, within maxSendBufferSize
         String message = "connect " + uri.getHost() + ":" + uri.getPort() + " failed: " + cause.getMessage();
         WorkerRuntime runtime = WorkerRuntime.current();
         if (onError != null) {
@@ -75,15 +106,19 @@ public final class AsyncTcpConnection implements Connection {
         }
     }
 
-    /** Closes the current connection, if any, and connects again after {@code seconds}. */
+    /**
+     * Closes the current connection, if any, without its {@code onClose}, and connects again after
+     * {@code seconds}; what is sent meanwhile is queued for the new connection.
+     */
     public void reconnect(double seconds) {
-        if (live != null && live.isOpen()) {
-            live.destroy();
-        }
+        Connection replaced = live;
         live = null;
-        if (reconnectTimer != 0) {
-            Timer.del(reconnectTimer);
+        attempt++;
+        state = State.INITIAL;
+        if (replaced != null && replaced.isOpen()) {
+            replaced.destroy();
         }
+        cancelReconnect();
         reconnectTimer = seconds > 0 ? Timer.once(seconds, () -> {
             reconnectTimer = 0;
             connect();
@@ -96,17 +131,54 @@ public final class AsyncTcpConnection implements Connection {
     /** Sends what was queued before the connection was up (called on connect). */
     private void flushPending() {
         List<Object> queued = List.copyOf(pending);
+        dropPending();
+        for (Object data : queued) {
+            if (data instanceof Raw raw) {
+                live.sendRaw(raw.bytes());
+            } else {
+                live.send(data);
+            }
+        }
+    }
+
+    private void dropPending() {
         pending.clear();
-        queued.forEach(live::send);
+        pendingBytes = 0;
+    }
+
+    /** Bytes sent raw before the connection was up. */
+    private record Raw(byte[] bytes) {}
+
+    /** Queues {@code data} until the connection is up, within maxSendBufferSize, as an open connection's buffer fills. */
+    private SendStatus queue(Object data, long bytes) {
+        if (state == State.CLOSED) {
+            return sendFailed("connection closed");
+        }
+        if (pendingBytes >= maxSendBufferSize) {
+            return sendFailed("send buffer full and drop package");
+        }
+        pending.add(data);
+        pendingBytes += bytes;
+        if (pendingBytes >= maxSendBufferSize && onBufferFull != null) {
+            WorkerRuntime.current().callApplication("onBufferFull", () -> onBufferFull.call(this));
+        }
+        return SendStatus.QUEUED;
+    }
+
+    private SendStatus sendFailed(String why) {
+        WorkerRuntime.current().sendFailed();
+        if (onError != null) {
+            WorkerRuntime.current().callApplication("onError", () -> onError.call(this, SEND_FAIL, why));
+        }
+        return SendStatus.FAILED;
     }
 
     // ---- Connection ----
 
     @Override
     public SendStatus send(Object data) {
-        if (live == null || !live.isOpen()) {
-            pending.add(data);
-            return SendStatus.QUEUED;
+        if (state != State.ESTABLISHED) {
+            return queue(data, data instanceof byte[] bytes ? bytes.length : String.valueOf(data).length());
         }
         if (!pending.isEmpty()) {
             flushPending();
@@ -116,30 +188,53 @@ public final class AsyncTcpConnection implements Connection {
 
     @Override
     public SendStatus sendRaw(byte[] data) {
-        return live == null ? SendStatus.FAILED : live.sendRaw(data);
+        if (state != State.ESTABLISHED) {
+            return queue(new Raw(data.clone()), data.length);
+        }
+        if (!pending.isEmpty()) {
+            flushPending();
+        }
+        return live.sendRaw(data);
     }
 
     @Override
     public void close() {
-        cancelReconnect();
-        if (live != null) {
-            live.close();
-        }
+        close(null);
     }
 
     @Override
     public void close(Object data) {
-        cancelReconnect();
-        if (live != null) {
-            live.close(data);
+        if (state == State.ESTABLISHED && live != null) {
+            cancelReconnect();
+            live.close(data); // onClose follows when it is closed
+        } else {
+            destroy();
         }
     }
 
+    /** Closes at once; a connect under way is abandoned, with {@code onClose} as Workerman's destroy calls it. */
     @Override
     public void destroy() {
         cancelReconnect();
-        if (live != null) {
-            live.destroy();
+        State was = state;
+        Connection current = live;
+        dropPending();
+        if (was == State.CLOSED || was == State.INITIAL && current == null) {
+            state = State.CLOSED;
+            return;
+        }
+        if (was == State.ESTABLISHED) {
+            current.destroy(); // onClose follows when it is closed
+            return;
+        }
+        state = State.CLOSED;
+        attempt++;
+        live = null;
+        if (current != null) {
+            current.destroy();
+        }
+        if (onClose != null) {
+            WorkerRuntime.current().callApplication("onClose", () -> onClose.call(this));
         }
     }
 
@@ -164,14 +259,16 @@ public final class AsyncTcpConnection implements Connection {
         }
     }
 
+    /** Connected (for {@code ws://}: its handshake done), and neither closed nor closing. */
     @Override
     public boolean isOpen() {
-        return live != null && live.isOpen();
+        return state == State.ESTABLISHED && live != null && live.isOpen();
     }
 
+    /** Its id among this process's connections, from its first connect on (0 before): a reconnect keeps it. */
     @Override
     public long getId() {
-        return live == null ? 0 : live.getId();
+        return id;
     }
 
     @Override
@@ -273,6 +370,7 @@ public final class AsyncTcpConnection implements Connection {
     /** onConnect as the event loop runs it: queued data goes out first. */
     public ConnectionCallback getOnConnect() {
         return connection -> {
+            state = State.ESTABLISHED;
             if (!pending.isEmpty()) {
                 flushPending();
             }

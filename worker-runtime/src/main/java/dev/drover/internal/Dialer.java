@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.URI;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLException;
 
 /** Opens the connections of {@link AsyncTcpConnection}s on the worker's event loop. */
@@ -20,13 +21,16 @@ public final class Dialer {
     private Dialer() {}
 
     /**
-     * Connects {@code facade} to {@code uri} ({@code tcp://}, {@code text://}, {@code ws://}, ...);
-     * {@code connected} gets the live connection once the channel is open, {@code failed} the
-     * reason when it could not be opened.
+     * Connects {@code facade} to {@code uri} ({@code tcp://}, {@code text://}, {@code ws://}, ...)
+     * as connection {@code id} (0: a new one), which it returns. {@code connected} gets the live
+     * connection once its channel exists, {@code failed} the reason when it could not be opened;
+     * {@code closed} is asked, when it closes, whether the application's onClose runs (not for a
+     * connection the facade already replaced).
      */
-    public static void dial(AsyncTcpConnection facade, URI uri, boolean ssl, boolean verifyPeer,
-                            Consumer<Connection> connected, Consumer<Throwable> failed) {
+    public static long dial(AsyncTcpConnection facade, long id, URI uri, boolean ssl, boolean verifyPeer,
+                            Consumer<Connection> connected, Consumer<Throwable> failed, Predicate<Connection> closed) {
         WorkerRuntime runtime = WorkerRuntime.current();
+        long connectionId = id != 0 ? id : runtime.nextConnectionId();
         String scheme = uri.getScheme();
         Codec codec = scheme.equals("ws") || scheme.equals("wss") ? new WebSocketClientCodec(uri) : Codec.forScheme(scheme);
         if (codec == null || codec instanceof HttpCodec || codec instanceof WebSocketCodec) {
@@ -41,8 +45,8 @@ public final class Dialer {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        NettyConnection connection = new NettyConnection(channel, runtime.worker(), codec, runtime.nextConnectionId(),
-                                runtime, facade);
+                        NettyConnection connection = new NettyConnection(channel, runtime.worker(), codec, connectionId, runtime, facade);
+                        connection.whenClosed(closed);
                         connected.accept(connection);
                         if (context != null) {
                             channel.pipeline().addLast(context.newHandler(channel.alloc(), uri.getHost(), port(uri)));
@@ -56,6 +60,7 @@ public final class Dialer {
                 failed.accept(done.cause());
             }
         });
+        return connectionId;
     }
 
     private static int port(URI uri) {

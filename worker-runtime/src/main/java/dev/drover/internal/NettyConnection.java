@@ -23,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** A {@link Connection} over a Netty channel, encoding with its protocol's {@link Codec}. */
 final class NettyConnection implements Connection {
@@ -74,6 +75,8 @@ final class NettyConnection implements Connection {
     private boolean closing;
     /** websocket://: a close frame went out (ours, or the answer to the client's): no second one follows. */
     private boolean closeSent;
+    /** An outgoing connection's: see {@link #whenClosed}. */
+    private Predicate<Connection> closedHook = connection -> true;
 
     NettyConnection(Channel channel, Worker worker, Codec codec, long id, WorkerRuntime runtime) {
         this(channel, worker, codec, id, runtime, null);
@@ -368,8 +371,21 @@ final class NettyConnection implements Connection {
         return facade != null ? facade.getOnMessage() : onMessage;
     }
 
+    /** An outgoing connection asks its AsyncTcpConnection whether the application's onClose runs: not when it was replaced. */
+    void whenClosed(Predicate<Connection> current) {
+        closedHook = current;
+    }
+
     ConnectionCallback closeCallback() {
-        return facade != null ? facade.getOnClose() : onClose;
+        if (facade == null) {
+            return onClose;
+        }
+        ConnectionCallback application = facade.getOnClose();
+        return connection -> {
+            if (closedHook.test(this) && application != null) {
+                application.call(connection);
+            }
+        };
     }
 
     ConnectionCallback bufferFullCallback() {

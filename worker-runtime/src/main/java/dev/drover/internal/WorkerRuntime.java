@@ -499,7 +499,7 @@ public final class WorkerRuntime {
         control.send(ControlMessage.of(ControlMessage.RECYCLE, Long.toString(maxRequests)));
     }
 
-    void sendFailed() {
+    public void sendFailed() {
         sendFailures.incrementAndGet();
     }
 
@@ -516,7 +516,7 @@ public final class WorkerRuntime {
     void closed(NettyConnection connection) {
         Map<Long, Connection> open = connection.isOutgoing() ? outgoing : connections.get(connection.getWorker());
         if (open != null) {
-            open.remove(connection.getId());
+            open.remove(connection.getId(), connection); // not a reconnect's, which took the same id
         }
         if (draining && openConnections() == 0) { // not when only retired: it waits for its stop or resume
             finishStop();

@@ -1,0 +1,55 @@
+package dev.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.it.apps.ClientStatesApp;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * AsyncTcpConnection keeps Workerman's states: what is sent before the connection is up is queued
+ * within maxSendBufferSize (for ws://, until the handshake is done); a close, even while it
+ * connects, ends it with onClose; sends after a close fail and never reach a later connection.
+ */
+@Timeout(120)
+class AsyncTcpConnectionIT {
+
+    @Test
+    void sendsAndClosesFollowTheConnectionsState(@TempDir Path dir) {
+        int[] ports = {Ports.free(), Ports.free(), Ports.free(), Ports.free()};
+        try (App app = new App(dir, ClientStatesApp.class, "-Dapp.dir=" + dir, "-Dapp.quiet=" + ports[0], "-Dapp.echo=" + ports[1],
+                "-Dapp.ws=" + ports[2], "-Dapp.refused=" + ports[3])) {
+            app.start();
+            Path report = dir.resolve("report.txt");
+            Await.until("every scenario ended", Duration.ofSeconds(30), () -> {
+                String text = TextFile.read(report);
+                return text.contains("refused onClose") && text.contains("abandoned done") && text.contains("replaced heard")
+                        && text.contains("ws server heard");
+            }, () -> TextFile.read(report) + app.log());
+            List<String> lines = TextFile.read(report).lines().toList();
+
+            assertEquals(List.of("refused onBufferFull", "refused send1=QUEUED", "refused onError 2 send buffer full and drop package",
+                    "refused send2=FAILED", "refused onError 1", "refused onError 2 connection closed", "refused onClose, then send=FAILED"),
+                    scenario(lines, "refused"));
+            assertEquals(List.of("abandoned onClose", "abandoned send=FAILED open=false", "abandoned done"), scenario(lines, "abandoned"));
+            assertFalse(lines.stream().anyMatch(line -> line.startsWith("quiet server heard")), "nothing reached the server: " + lines);
+            assertEquals(List.of("replaced send after close=FAILED", "replaced send after reconnect=QUEUED, same id=true"),
+                    scenario(lines, "replaced send"));
+            List<String> heard = scenario(lines, "replaced heard");
+            assertEquals(1, heard.size(), lines.toString());
+            assertTrue(heard.get(0).startsWith("replaced heard echo: fresh on connection "), heard.get(0));
+            assertEquals(List.of("ws send during the handshake=QUEUED open=false", "ws onConnect", "ws server heard during"),
+                    scenario(lines, "ws "));
+        }
+    }
+
+    private static List<String> scenario(List<String> lines, String prefix) {
+        return lines.stream().filter(line -> line.startsWith(prefix)).toList();
+    }
+}

@@ -1,0 +1,164 @@
+package dev.drover.it.apps;
+
+import dev.drover.AsyncTcpConnection;
+import dev.drover.Connection;
+import dev.drover.Timer;
+import dev.drover.Worker;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * AsyncTcpConnection's states, each scenario's events appended to app.dir/report.txt:
+ * <ul>
+ * <li>{@code refused}: sends before a connect to a closed port (app.refused) queue up to
+ *     maxSendBufferSize, then fail; the connect fails; a send in onClose fails.</li>
+ * <li>{@code abandoned}: close() right after connect() to a server (app.quiet) that reports what it
+ *     hears: onClose, no onConnect, sends fail and are never heard.</li>
+ * <li>{@code replaced}: connect, close, a send that fails, reconnect(0) and a send: the echo server
+ *     (app.echo) hears the second only.</li>
+ * <li>{@code ws}: a ws:// client's send after its TCP connect and before the handshake's answer
+ *     (which a raw server on app.ws gives 0.3 s late) reaches that server once the handshake is done.</li>
+ * </ul>
+ * The client starts once every server port accepts.
+ */
+public final class ClientStatesApp {
+    private static final Pattern KEY = Pattern.compile("(?i)sec-websocket-key: *(\\S+)");
+
+    private ClientStatesApp() {}
+
+    public static void main(String[] args) {
+        Path report = Path.of(System.getProperty("app.dir"), "report.txt");
+        int quietPort = Integer.getInteger("app.quiet");
+        int echoPort = Integer.getInteger("app.echo");
+        int wsPort = Integer.getInteger("app.ws");
+
+        Worker quiet = new Worker("text://127.0.0.1:" + quietPort).setName("quiet");
+        quiet.onMessage((c, line) -> report(report, "quiet server heard " + line));
+        Worker echo = new Worker("text://127.0.0.1:" + echoPort).setName("echo");
+        echo.onMessage((c, line) -> c.send("echo: " + line));
+        Worker ws = new Worker("tcp://127.0.0.1:" + wsPort).setName("slowws");
+        Map<Long, ByteArrayOutputStream> handshaken = new HashMap<>();
+        ws.onMessage((c, data) -> slowWebSocket(c, (byte[]) data, handshaken, report));
+
+        Worker client = new Worker().setName("client");
+        client.onWorkerStart(w -> {
+            awaitListening(quietPort, echoPort, wsPort);
+            report(report, "client ready");
+            refused(report);
+            abandoned(report, quietPort);
+            replaced(report, echoPort);
+            webSocket(report, wsPort);
+        });
+        Worker.runAll(args);
+    }
+
+    private static void refused(Path report) {
+        AsyncTcpConnection c = new AsyncTcpConnection("text://127.0.0.1:" + Integer.getInteger("app.refused"));
+        c.setMaxSendBufferSize(10);
+        c.onBufferFull(x -> report(report, "refused onBufferFull"));
+        c.onError((x, code, message) -> report(report, "refused onError " + code + (code == Connection.SEND_FAIL ? " " + message : "")));
+        c.onClose(x -> report(report, "refused onClose, then send=" + x.send("late")));
+        report(report, "refused send1=" + c.send("0123456789"));
+        report(report, "refused send2=" + c.send("x"));
+        c.connect();
+    }
+
+    private static void abandoned(Path report, int port) {
+        AsyncTcpConnection c = new AsyncTcpConnection("text://127.0.0.1:" + port);
+        c.onConnect(x -> report(report, "abandoned onConnect"));
+        c.onClose(x -> report(report, "abandoned onClose"));
+        c.connect();
+        c.close();
+        report(report, "abandoned send=" + c.send("after") + " open=" + c.isOpen());
+        Timer.once(0.5, () -> report(report, "abandoned done"));
+    }
+
+    private static void replaced(Path report, int port) {
+        AsyncTcpConnection c = new AsyncTcpConnection("text://127.0.0.1:" + port);
+        c.onMessage((x, line) -> report(report, "replaced heard " + line + " on connection " + x.getId()));
+        c.connect();
+        long id = c.getId();
+        c.close();
+        report(report, "replaced send after close=" + c.send("dropped"));
+        c.reconnect(0);
+        report(report, "replaced send after reconnect=" + c.send("fresh") + ", same id=" + (c.getId() == id));
+    }
+
+    private static void webSocket(Path report, int port) {
+        AsyncTcpConnection c = new AsyncTcpConnection("ws://127.0.0.1:" + port + "/");
+        c.onConnect(x -> report(report, "ws onConnect"));
+        c.connect();
+        // The raw server answers the handshake 0.3 s after it came: by 0.1 s the TCP connection is up, the handshake not done.
+        Timer.once(0.1, () -> report(report, "ws send during the handshake=" + c.send("during") + " open=" + c.isOpen()));
+    }
+
+    /** A WebSocket server that answers the handshake 0.3 s late, then reports each small text frame. */
+    private static void slowWebSocket(Connection c, byte[] data, Map<Long, ByteArrayOutputStream> handshaken, Path report) {
+        ByteArrayOutputStream head = handshaken.computeIfAbsent(c.getId(), k -> new ByteArrayOutputStream());
+        if (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            head.writeBytes(data);
+            String text = head.toString(StandardCharsets.ISO_8859_1);
+            Matcher key = KEY.matcher(text);
+            if (text.endsWith("\r\n\r\n") && key.find()) {
+                String accept = accept(key.group(1));
+                Timer.once(0.3, () -> c.sendRaw(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+            }
+            return;
+        }
+        for (int at = 0; at + 6 <= data.length; ) { // masked frames of under 126 bytes
+            int length = data[at + 1] & 0x7f;
+            byte[] payload = new byte[length];
+            for (int i = 0; i < length; i++) {
+                payload[i] = (byte) (data[at + 6 + i] ^ data[at + 2 + i % 4]);
+            }
+            report(report, "ws server heard " + new String(payload, StandardCharsets.UTF_8));
+            at += 6 + length;
+        }
+    }
+
+    private static String accept(String key) {
+        try {
+            byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(sha1);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Blocks until each port accepts a connection (the servers are other processes of this app). */
+    private static void awaitListening(int... ports) throws InterruptedException {
+        for (int port : ports) {
+            for (int tries = 0; ; tries++) {
+                try (Socket probe = new Socket("127.0.0.1", port)) {
+                    break;
+                } catch (IOException notYet) {
+                    if (tries > 400) {
+                        throw new IllegalStateException("nothing listens on " + port);
+                    }
+                    Thread.sleep(50);
+                }
+            }
+        }
+    }
+
+    private static void report(Path report, String line) {
+        try {
+            Files.writeString(report, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
