@@ -1,6 +1,7 @@
 package dev.drover.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.it.apps.TlsApp;
@@ -62,15 +63,28 @@ class TlsIT {
             assertEquals("wss echo: over tls", heard.poll(10, TimeUnit.SECONDS));
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
 
-            try (SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket("::1", tlsText)) {
-                socket.setSoTimeout(5000);
-                socket.getOutputStream().write("hi\n".getBytes(StandardCharsets.UTF_8));
-                socket.getOutputStream().flush();
-                InputStream in = socket.getInputStream();
-                assertEquals("tls echo: hi from 0:0:0:0:0:0:0:1", new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine());
-            }
+            assertEquals("tls echo: hi from 0:0:0:0:0:0:0:1", tlsLine(trust, tlsText, "hi"));
 
             assertEquals("relayed wss echo: from relay", Http.get(relay, "/?url=wss://127.0.0.1:" + wss + "/chat"));
+
+            try (java.net.Socket plain = new java.net.Socket("::1", tlsText)) { // no TLS: closed, and the log is not the application's
+                plain.setSoTimeout(5000);
+                plain.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals(-1, plain.getInputStream().read());
+            }
+            assertEquals("tls echo: still here from 0:0:0:0:0:0:0:1", tlsLine(trust, tlsText, "still here"));
+            assertFalse(app.log().contains("its protocol failed"), app.log());
+        }
+    }
+
+    /** The answer to {@code line} over TLS on [::1]:{@code port}. */
+    private static String tlsLine(SSLContext trust, int port, String line) throws java.io.IOException {
+        try (SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket("::1", port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
         }
     }
 }

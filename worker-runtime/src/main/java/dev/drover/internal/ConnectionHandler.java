@@ -132,11 +132,12 @@ final class ConnectionHandler extends ForwardingInbound {
      * Resets, oversized or undecodable packages: the peer's problem, not the worker's; the connection
      * is destroyed, and nothing more it read is dispatched. A package a Protocol refused is logged,
      * as Workerman logs its "Error package", and so is a Protocol's own code failing on one (with
-     * the stack trace: it is the application's to fix).
+     * the stack trace: it is the application's to fix). A client that does not speak TLS to a TLS
+     * listener, or fails its handshake, is closed without a word, as on https.
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (connection.codec() instanceof ProtocolCodec codec && cause instanceof DecoderException) {
+        if (connection.codec() instanceof ProtocolCodec codec && cause instanceof DecoderException && !Tls.failed(cause)) {
             String connectionName = codec.name() + " connection " + connection.getId() + " from " + connection.getRemoteIp() + ":"
                     + connection.getRemotePort();
             runtime.log(cause instanceof ProtocolDecoder.BadInput ? connectionName + " destroyed: " + cause.getMessage()

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Cuts a stream into packages with {@link Protocol#input} and decodes each. A negative length, or
- * one over the connection's maxPackageSize, is bad input: only this connection is destroyed.
+ * one over the connection's maxPackageSize, is bad input: only this connection is destroyed, and
+ * nothing after it is read (the protocol's code is not asked again).
  */
 final class ProtocolDecoder extends ByteToMessageDecoder {
     /** Thrown for input the protocol rejects; the connection handler destroys the connection. */
@@ -23,6 +24,8 @@ final class ProtocolDecoder extends ByteToMessageDecoder {
 
     private final Protocol protocol;
     private final Connection connection;
+    /** A package was refused, or the protocol failed on one: the connection is being destroyed, and nothing more is read. */
+    private boolean refused;
 
     ProtocolDecoder(Protocol protocol, Connection connection) {
         this.protocol = protocol;
@@ -31,6 +34,20 @@ final class ProtocolDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (refused) {
+            in.skipBytes(in.readableBytes()); // not read again at the close (decodeLast), nor reported twice
+            return;
+        }
+        try {
+            cut(in, out);
+        } catch (RuntimeException e) {
+            refused = true;
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+    }
+
+    private void cut(ByteBuf in, List<Object> out) {
         int max = connection.getMaxPackageSize();
         while (in.isReadable()) {
             ByteBuffer view = in.nioBuffer(in.readerIndex(), in.readableBytes()).asReadOnlyBuffer();

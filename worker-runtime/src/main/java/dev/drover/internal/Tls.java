@@ -1,13 +1,20 @@
 package dev.drover.internal;
 
 import dev.drover.Worker;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Files;
+import javax.net.ssl.SSLException;
 
 /** TLS contexts from the PEM files a Worker names. */
 final class Tls {
     private Tls() {}
+
+    /** Whether {@code cause} is TLS failing (no TLS record, a handshake refused), not what the connection carries. */
+    static boolean failed(Throwable cause) {
+        return cause instanceof NotSslRecordException || cause.getCause() instanceof SSLException;
+    }
 
     static SslContext server(Worker worker) {
         if (worker.getSslCertificate() == null) {

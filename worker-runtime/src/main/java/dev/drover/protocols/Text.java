@@ -5,7 +5,7 @@ import dev.drover.Protocol;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** Workerman's text protocol: one package per {@code \n}-terminated line; data is the line as a String, without its end. */
+/** Workerman's text protocol: one package per {@code \n}-terminated line; data is the line as a String, without its end ({@code \r}s before the {@code \n} too). */
 public final class Text implements Protocol {
     @Override
     public int input(ByteBuffer buffer, Connection connection) {
@@ -20,7 +20,7 @@ public final class Text implements Protocol {
     @Override
     public Object decode(byte[] packet, Connection connection) {
         int end = packet.length - 1;
-        if (end > 0 && packet[end - 1] == '\r') {
+        while (end > 0 && packet[end - 1] == '\r') { // the line's end, as Workerman's rtrim("\r\n")
             end--;
         }
         return new String(packet, 0, end, StandardCharsets.UTF_8);

@@ -55,6 +55,45 @@ class ProtocolDecoderTest {
     }
 
     @Test
+    void aLinesEndIsEveryCarriageReturnBeforeItsNewline() {
+        assertEquals(List.of("abc", "a\rb", ""), feedAtOnce(channel(new Text(), 1024), "abc\r\r\na\rb\r\n\r\n".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void afterARefusedPackageNothingMoreIsReadNorTheProtocolAskedAgain() {
+        int[] asked = {0};
+        Text text = new Text();
+        Protocol failing = new Protocol() {
+            @Override
+            public int input(ByteBuffer buffer, dev.drover.Connection connection) {
+                asked[0]++;
+                if (buffer.get(buffer.position()) == 'X') {
+                    throw new IllegalStateException("the protocol's own bug");
+                }
+                return text.input(buffer, connection);
+            }
+
+            @Override
+            public Object decode(byte[] packet, dev.drover.Connection connection) {
+                return text.decode(packet, connection);
+            }
+
+            @Override
+            public byte[] encode(Object data, dev.drover.Connection connection) {
+                return text.encode(data, connection);
+            }
+        };
+        EmbeddedChannel channel = channel(failing, 1024);
+        assertThrows(DecoderException.class, () -> channel.writeInbound(Unpooled.wrappedBuffer("ok\nX\nlater\n".getBytes(StandardCharsets.UTF_8))));
+        assertEquals("ok", channel.readInbound(), "what came before it is dispatched");
+        int before = asked[0];
+        channel.writeInbound(Unpooled.wrappedBuffer("more\n".getBytes(StandardCharsets.UTF_8)));
+        channel.finish(); // the close: Netty's decoder reads what is left once more
+        assertNull(channel.readInbound());
+        assertEquals(before, asked[0], "input() was not called again");
+    }
+
+    @Test
     void textLineOverMaxPackageSizeIsBadInput() {
         EmbeddedChannel channel = channel(new Text(), 8);
         assertThrows(DecoderException.class, () -> channel.writeInbound(Unpooled.wrappedBuffer("0123456789".getBytes())));
