@@ -10,7 +10,11 @@ import dev.drover.internal.WorkerRuntime;
 public final class Timer {
     private Timer() {}
 
-    /** Runs {@code task} every {@code seconds} (fractions allowed); returns the timer's id. */
+    /**
+     * Runs {@code task} every {@code seconds} (fractions allowed, down to a microsecond); returns
+     * the timer's id. A run the event loop was too busy for is not made up: after a callback that
+     * blocked for several intervals the task runs once, then an interval later.
+     */
     public static long add(double seconds, TimerTask task) {
         return add(seconds, task, true);
     }
@@ -20,7 +24,7 @@ public final class Timer {
         if (!(seconds > 0)) {
             throw new IllegalArgumentException("timer interval must be positive, was " + seconds);
         }
-        return WorkerRuntime.current().timers().add(Math.round(seconds * 1_000_000), task, persistent);
+        return WorkerRuntime.current().timers().add(Math.max(1, Math.round(seconds * 1_000_000)), task, persistent);
     }
 
     /** Runs {@code task} once, after {@code seconds}. */

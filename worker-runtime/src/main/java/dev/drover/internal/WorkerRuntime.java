@@ -103,7 +103,7 @@ public final class WorkerRuntime {
         this.id = id;
         this.handoff = handoff;
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("drover-loop"), EpollIoHandler.newFactory(0, YieldBeforeWait.factory()));
-        this.timers = new Timers(loop.next(), this);
+        this.timers = new Timers(loop.next(), (name, task) -> call(name, task::run));
         this.flushBatch = new FlushBatch(loop.next());
         this.balance = balance(handoff.balanceFd());
         this.lent = new ConcurrentHashMap<>(handoff.lent());
