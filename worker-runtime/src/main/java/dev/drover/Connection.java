@@ -43,10 +43,14 @@ public interface Connection {
     /** Closes now, dropping whatever is still queued. */
     void destroy();
 
-    /** Stops reading from the socket: the peer's kernel buffer fills and its sends block (back-pressure). */
+    /**
+     * Stops reading from the socket: the peer's kernel buffer fills and its sends block
+     * (back-pressure). Messages already read after the one being handled wait too, as Workerman
+     * leaves them in its buffer.
+     */
     void pauseRecv();
 
-    /** Reads from the socket again. */
+    /** Reads from the socket again: first the messages that waited, in order, once the caller returned to the event loop. */
     void resumeRecv();
 
     /**

@@ -272,6 +272,21 @@ class ProtocolsIT {
         }
     }
 
+    /** Workerman's pauseRecv: lines the same read brought after the one that paused wait until resumeRecv, and come in order. */
+    @Test
+    void linesAfterAPauseWaitForTheResume() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", ports.get("line"))) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("one\npause\ntwo\nthree\n".getBytes(StandardCharsets.US_ASCII));
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            List<String> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                answers.add(in.readLine());
+            }
+            assertEquals(List.of("echo: one", "paused", "resuming", "echo: two", "echo: three"), answers);
+        }
+    }
+
     /** close(answer) on HTTP: the answer says Connection: close (RFC 9112 9.6), and a request pipelined behind it is not read. */
     @Test
     void anHttpAnswerSentWithCloseSaysSoAndEndsTheConnection() throws Exception {

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
 
 /**
  * Calls the connection's callbacks ({@code onConnect}, {@code onMessage}, {@code onClose},
@@ -20,10 +21,14 @@ import io.netty.util.ReferenceCountUtil;
 final class ConnectionHandler extends ForwardingInbound {
     private final WorkerRuntime runtime;
     private final NettyConnection connection;
+    /** What was read while receiving was paused, in order, until resumeRecv (null while nothing is held). */
+    private ArrayDeque<Object> held;
+    private ChannelHandlerContext context;
 
     ConnectionHandler(WorkerRuntime runtime, NettyConnection connection) {
         this.runtime = runtime;
         this.connection = connection;
+        connection.whenResumed(this::dispatchHeld);
     }
 
     @Override
@@ -35,8 +40,37 @@ final class ConnectionHandler extends ForwardingInbound {
         ctx.fireChannelActive();
     }
 
+    /**
+     * Dispatches {@code message}; while receiving is paused (pauseRecv), and until what was held
+     * then is dispatched, holds it: packages a read brought after the one whose callback paused
+     * wait for resumeRecv, as Workerman leaves them in its buffer.
+     */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (held != null || connection.paused()) {
+            if (held == null) {
+                held = new ArrayDeque<>();
+                context = ctx;
+            }
+            held.add(message);
+            return;
+        }
+        dispatch(ctx, message);
+    }
+
+    /** After resumeRecv: what was held, in order, until the application pauses again. */
+    private void dispatchHeld() {
+        while (held != null && !connection.paused()) {
+            Object message = held.poll();
+            if (message == null) {
+                held = null;
+                return;
+            }
+            dispatch(context, message);
+        }
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, Object message) {
         try {
             if (message instanceof CloseWebSocketFrame closeFrame) {
                 connection.closeFrameArrived(closeFrame); // Netty's protocol handler leaves them to drover (WebSocketCodec)
@@ -121,6 +155,10 @@ final class ConnectionHandler extends ForwardingInbound {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (held != null) {
+            held.forEach(ReferenceCountUtil::release); // the connection is gone: nobody will resume it
+            held = null;
+        }
         runtime.closed(connection);
         if (connection.closeCallback() != null) {
             runtime.call("onClose", () -> connection.closeCallback().call(connection.facade()));

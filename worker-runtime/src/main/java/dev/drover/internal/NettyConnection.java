@@ -75,6 +75,9 @@ final class NettyConnection implements Connection {
     private boolean closing;
     /** websocket://: a close frame went out (ours, or the answer to the client's): no second one follows. */
     private boolean closeSent;
+    /** pauseRecv was called, and resumeRecv not since. */
+    private boolean paused;
+    private Runnable resumed;
     /** An outgoing connection's: see {@link #whenClosed}. */
     private Predicate<Connection> closedHook = connection -> true;
 
@@ -192,12 +195,30 @@ final class NettyConnection implements Connection {
 
     @Override
     public void pauseRecv() {
+        paused = true;
         channel.config().setAutoRead(false);
     }
 
+    /** Reads again; what was read while paused is dispatched first, on the event loop after the caller returns. */
     @Override
     public void resumeRecv() {
-        channel.config().setAutoRead(true);
+        if (paused) {
+            paused = false;
+            channel.config().setAutoRead(true);
+            if (resumed != null) {
+                channel.eventLoop().execute(resumed);
+            }
+        }
+    }
+
+    /** Whether the application paused receiving: what is read meanwhile waits ({@link ConnectionHandler}). */
+    boolean paused() {
+        return paused;
+    }
+
+    /** What runs after a resume: the handler's dispatch of what it held. */
+    void whenResumed(Runnable dispatchHeld) {
+        resumed = dispatchHeld;
     }
 
     @Override

@@ -43,6 +43,13 @@ public final class ProtocolsApp {
         line.onMessage((connection, data) -> {
             if (data.equals("quit")) {
                 connection.close("bye");
+            } else if (data.equals("pause")) { // what came after it waits until resumed
+                connection.pauseRecv();
+                connection.send("paused");
+                Timer.once(0.2, () -> {
+                    connection.send("resuming");
+                    connection.resumeRecv();
+                });
             } else {
                 connection.send(data.equals("ticks") ? "ticks " + ticks[0] + " timers " + Timer.count() : "echo: " + data);
             }
