@@ -243,6 +243,14 @@ class ProtocolsIT {
             java.net.DatagramPacket answer = new java.net.DatagramPacket(new byte[256], 256);
             socket.receive(answer);
             assertEquals("udp echo: ping from " + socket.getLocalPort(), new String(answer.getData(), 0, answer.getLength()));
+
+            byte[] big = "big".getBytes(StandardCharsets.US_ASCII);
+            socket.send(new java.net.DatagramPacket(big, big.length, java.net.InetAddress.getByName("127.0.0.1"), ports.get("udp")));
+            socket.receive(answer);
+            assertEquals("error 2: datagram to 127.0.0.1:" + socket.getLocalPort() + " not sent: a datagram holds at most 65507 bytes, not 70000",
+                    new String(answer.getData(), 0, answer.getLength()));
+            socket.receive(answer);
+            assertEquals("big: FAILED", new String(answer.getData(), 0, answer.getLength()));
         }
     }
 

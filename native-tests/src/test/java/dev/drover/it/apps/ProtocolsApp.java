@@ -1,6 +1,7 @@
 package dev.drover.it.apps;
 
 import dev.drover.Connection;
+import dev.drover.SendStatus;
 import dev.drover.Timer;
 import dev.drover.WebSocketClose;
 import dev.drover.Worker;
@@ -59,8 +60,15 @@ public final class ProtocolsApp {
         Worker raw = new Worker("tcp://127.0.0.1:0").setName("raw");
         raw.onMessage((connection, data) -> connection.send((byte[]) data));
         Worker udp = new Worker("udp://127.0.0.1:0").setName("udp");
-        udp.onMessage((connection, data) -> connection.send("udp echo: " + new String((byte[]) data) + " from "
-                + connection.getRemotePort()));
+        udp.onMessage((connection, data) -> {
+            if (new String((byte[]) data).equals("big")) { // a datagram too large to send: the sender hears why
+                SendStatus big = connection.send(new byte[70_000]);
+                connection.send("big: " + big);
+            } else {
+                connection.send("udp echo: " + new String((byte[]) data) + " from " + connection.getRemotePort());
+            }
+        });
+        udp.onError((connection, code, message) -> connection.send("error " + code + ": " + message));
         Worker web6 = new Worker("http://[::1]:0").setName("web6");
         web6.onMessage((connection, data) -> connection.send("v6 " + connection.getRemoteIp()));
         if (System.getProperty("app.unix") != null) {
