@@ -34,6 +34,8 @@ class BootErrorIT {
             assertTrue(start.err().contains("start failed: worker[broken:"), start.err());
             assertTrue(start.err().contains("java.lang.IllegalStateException: onWorkerStart is broken on purpose"), start.err());
             assertTrue(start.err().contains("\tat dev.drover.it.apps.BrokenStartApp"), "the stack trace, not only the message: " + start.err());
+            assertTrue(start.err().contains("Suppressed: java.lang.IllegalStateException: onWorkerStop ran after the failure"),
+                    "onWorkerStop ran, as Workerman's stopAll runs it: " + start.err());
 
             Matcher pids = Pattern.compile("(?:pid:|broken:)(\\d+)").matcher(app.log());
             while (pids.find()) {

@@ -536,8 +536,19 @@ public final class WorkerRuntime {
         return Collections.unmodifiableMap(connections.getOrDefault(listener, Map.of()));
     }
 
-    /** An exception escaped a callback: log it and end the worker with status 250, as Workerman. */
+    /**
+     * An exception escaped a callback: log it and end the worker with status 250, as Workerman,
+     * whose stopAll runs onWorkerStop first (not again when it was onWorkerStop that threw).
+     */
     void callbackFailed(String callback, Worker where, Throwable error) {
+        if (!finished && worker != null && worker.getOnWorkerStop() != null) {
+            finished = true;
+            try {
+                worker.getOnWorkerStop().call(worker);
+            } catch (Throwable alsoFailed) {
+                error.addSuppressed(alsoFailed); // in the trace the master logs
+            }
+        }
         Fatal.exit(control, "exception in " + callback + " of worker " + where.getName(), error, Fatal.STATUS);
     }
 
