@@ -78,6 +78,10 @@ public final class AsyncTcpConnection implements Connection {
         state = State.CONNECTING;
         int thisAttempt = ++attempt;
         id = Dialer.dial(this, id, uri, ssl, verifyPeer, connection -> {
+            if (thisAttempt != attempt) {
+                connection.destroy(); // closed or replaced before its channel existed: it never connects
+                return;
+            }
             live = connection;
             connection.setMaxSendBufferSize(maxSendBufferSize).setMaxPackageSize(maxPackageSize);
         }, cause -> {
