@@ -110,13 +110,24 @@ class ProtocolsIT {
         assertEquals(200, sent.statusCode());
         assertEquals(100_000, sent.body().length());
         assertEquals("100000", sent.headers().firstValue("content-length").orElseThrow());
+
+        Path page = Files.writeString(dir.resolve("page.html"), "<p>hi</p>");
+        List<Long> before = app.workers().stream().map(App.WorkerRow::pid).toList();
+        HttpResponse<String> typed = get("/typed?path=" + page);
+        assertEquals("text/html;charset=utf-8", typed.headers().firstValue("content-type").orElseThrow());
+        assertTrue(typed.headers().firstValue("last-modified").orElseThrow().endsWith(" GMT"), typed.headers().toString());
+        HttpResponse<String> missing = get("/typed?path=" + dir.resolve("missing.html"));
+        assertEquals(404, missing.statusCode());
+        assertEquals("<h3>404 Not Found</h3>", missing.body());
+        assertEquals("<p>hi</p>", get("/typed?path=" + page).body());
+        assertEquals(before, app.workers().stream().map(App.WorkerRow::pid).toList(), "no worker was lost to the missing file");
     }
 
     @Test
     void httpChunkedAndServerSentEvents() throws Exception {
         HttpResponse<String> chunked = get("/chunked");
         assertEquals("chunked", chunked.headers().firstValue("transfer-encoding").orElseThrow());
-        assertEquals("one two three", chunked.body());
+        assertEquals("zero one (second answer: FAILED) two three", chunked.body(), "the Response's body first; a refused send says so");
 
         HttpResponse<java.util.stream.Stream<String>> sse = http.send(HttpRequest.newBuilder(uri("/sse")).build(),
                 HttpResponse.BodyHandlers.ofLines());

@@ -131,20 +131,20 @@ public final class Request {
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
-    /** The uploaded files of a multipart body, by field name. */
+    /** The uploaded files of a multipart body, by field name (of two under one name, the last; a file input left empty is none). */
     public Map<String, UploadedFile> files() {
         return Collections.unmodifiableMap(files);
     }
 
-    /** The cookies the client sent, by name. */
+    /** The cookies the client sent, by name (of two with one name, the last, as PHP's parse_str). */
     public Map<String, String> cookies() {
         if (cookies == null) {
             Map<String, String> parsed = new java.util.LinkedHashMap<>();
             for (String header : headers.getOrDefault("cookie", List.of())) {
                 for (String pair : header.split(";")) {
                     int equals = pair.indexOf('=');
-                    if (equals > 0) { // decoded as PHP's parse_str, and so Workerman, decodes them
-                        parsed.putIfAbsent(QueryString.decode(pair.substring(0, equals).trim()),
+                    if (equals > 0) { // decoded as PHP's parse_str, and so Workerman, decodes them; the last of a name counts, as there
+                        parsed.put(QueryString.decode(pair.substring(0, equals).trim()),
                                 QueryString.decode(pair.substring(equals + 1).trim()));
                     }
                 }

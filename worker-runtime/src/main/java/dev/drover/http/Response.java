@@ -1,5 +1,6 @@
 package dev.drover.http;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,8 @@ import java.util.Map;
  * {@link ServerSentEvent}s.
  */
 public final class Response {
+    /** The body of {@link #file}'s 404, Workerman's. */
+    public static final String NOT_FOUND = "<h3>404 Not Found</h3>";
     private int status;
     private final Map<String, List<String>> headers = new LinkedHashMap<>();
     private byte[] body = new byte[0];
@@ -49,13 +52,23 @@ public final class Response {
         return this;
     }
 
-    /** Adds a header, keeping those of the same name. */
+    /** Adds a header, keeping those of the same name (names compare without case: the values join the first's). */
     public Response addHeader(String name, String value) {
-        headers.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            if (header.getKey().equalsIgnoreCase(name)) {
+                header.getValue().add(value);
+                return this;
+            }
+        }
+        headers.put(name, new ArrayList<>(List.of(value)));
         return this;
     }
 
-    /** Sets a cookie for the session: {@code Set-Cookie: name=value; Path=/; HttpOnly}. */
+    /**
+     * Sets a cookie for the session: {@code Set-Cookie: name=value; Path=/; HttpOnly}. The value
+     * is percent-encoded as Workerman's rawurlencode does (and {@link Request#cookies} decodes it),
+     * so no value can end the cookie or add an attribute.
+     */
     public Response cookie(String name, String value) {
         return cookie(name, value, -1, "/", null, false, true, null);
     }
@@ -66,7 +79,10 @@ public final class Response {
      */
     public Response cookie(String name, String value, long maxAgeSeconds, String path, String domain, boolean secure,
                            boolean httpOnly, String sameSite) {
-        StringBuilder cookie = new StringBuilder(name).append('=').append(value);
+        if (name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+            throw new IllegalArgumentException("cookie name '" + name + "' must be a token: visible ASCII without separators");
+        }
+        StringBuilder cookie = new StringBuilder(name).append('=').append(rawUrlEncode(value));
         if (maxAgeSeconds >= 0) {
             cookie.append("; Max-Age=").append(maxAgeSeconds);
         }
@@ -88,6 +104,11 @@ public final class Response {
         return addHeader("Set-Cookie", cookie.toString());
     }
 
+    /** {@code value} percent-encoded but for letters, digits and {@code -_.~}, as PHP's rawurlencode. */
+    private static String rawUrlEncode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+    }
+
     /** Sets the body as UTF-8 text. */
     public Response body(String text) {
         this.body = text.getBytes(StandardCharsets.UTF_8); // a new array: nobody else holds it
@@ -99,14 +120,20 @@ public final class Response {
         return this;
     }
 
-    /** Sends this file as the body, with zero-copy where the transport allows. */
+    /**
+     * Sends this file as the body, with zero-copy where the transport allows, its Content-Type
+     * from its extension (unless set) and its Last-Modified. A path that is no readable file makes
+     * this a 404, as Workerman's withFile does.
+     */
     public Response file(Path path) {
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-            throw new IllegalArgumentException("cannot send " + path + ": not a readable file");
+            this.file = null;
+            return status(404).header("Content-Type", "text/html;charset=utf-8").body(NOT_FOUND);
         }
         this.file = path;
         return this;
     }
+
 
     public int status() {
         return status;
@@ -136,10 +163,20 @@ public final class Response {
         return file;
     }
 
-    /** Whether the body follows as chunks or events rather than now. */
+    /**
+     * Whether the body follows as chunks or events rather than now: a Transfer-Encoding that ends
+     * in chunked, or a Content-Type of text/event-stream (in any case). A body set on it goes out
+     * first, as the first chunk or as it is.
+     */
     public boolean isStreaming() {
         String encoding = headerValue("Transfer-Encoding");
         String type = headerValue("Content-Type");
-        return encoding != null && encoding.equalsIgnoreCase("chunked") || type != null && type.startsWith("text/event-stream");
+        if (encoding != null) {
+            String last = encoding.substring(encoding.lastIndexOf(',') + 1).trim();
+            if (last.equalsIgnoreCase("chunked")) {
+                return true;
+            }
+        }
+        return type != null && type.regionMatches(true, 0, "text/event-stream", 0, "text/event-stream".length());
     }
 }

@@ -1,10 +1,14 @@
 package dev.drover.internal;
 
+import dev.drover.http.Response;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
@@ -12,19 +16,38 @@ import io.netty.handler.stream.ChunkedFile;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
-/** A response whose body is a file: the head, then the file (zero-copy unless TLS), then the end. */
+/**
+ * A response whose body is a file: the head (its Content-Type by the file's extension unless the
+ * application set one, its Last-Modified), then the file (zero-copy unless TLS), then the end. A
+ * file gone since {@code Response.file} is answered 404, as a missing one is there.
+ */
 record FileBody(HttpResponse head, Path path) {
 
     /** Writes all three parts; the returned future completes when the end was written. */
     ChannelFuture writeTo(Channel channel) {
+        RandomAccessFile file;
         try {
-            RandomAccessFile file = new RandomAccessFile(path.toFile(), "r");
+            file = new RandomAccessFile(path.toFile(), "r");
+        } catch (IOException gone) {
+            FullHttpResponse notFound = HttpCodec.response(HttpResponseStatus.NOT_FOUND, Response.NOT_FOUND.getBytes(StandardCharsets.UTF_8),
+                    "text/html;charset=utf-8", DefaultHttpHeadersFactory.headersFactory());
+            return channel.writeAndFlush(notFound);
+        }
+        try {
             long length = file.length();
             HttpUtil.setContentLength(head, length);
             if (!head.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
-                head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
+                head.headers().set(HttpHeaderNames.CONTENT_TYPE, MediaTypes.of(path));
+            }
+            if (!head.headers().contains(HttpHeaderNames.LAST_MODIFIED)) {
+                head.headers().set(HttpHeaderNames.LAST_MODIFIED, DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                        Files.getLastModifiedTime(path).toInstant().atZone(ZoneOffset.UTC)));
             }
             channel.write(head);
             if (channel.pipeline().get(SslHandler.class) == null) {
@@ -34,6 +57,11 @@ record FileBody(HttpResponse head, Path path) {
             }
             return channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         } catch (IOException e) {
+            try {
+                file.close();
+            } catch (IOException ignored) {
+                // reported below
+            }
             throw new UncheckedIOException("cannot send " + path + ": " + e.getMessage(), e);
         }
     }

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.multipart.Attribute;
@@ -94,6 +95,9 @@ final class HttpCodec implements Codec {
         HttpPostRequestDecoder multipart = new HttpPostRequestDecoder(MEMORY, request);
         try {
             for (InterfaceHttpData part : multipart.getBodyHttpDatas()) {
+                if (part instanceof FileUpload file && file.getFilename().isEmpty() && file.length() == 0) {
+                    continue; // a file input the user left empty: no upload (PHP's UPLOAD_ERR_NO_FILE)
+                }
                 if (part instanceof FileUpload file) {
                     files.put(file.getName(), new UploadedFile(file.getName(), file.getFilename(), file.getContentType(),
                             ByteBufUtil.getBytes(file.content())));
@@ -128,7 +132,7 @@ final class HttpCodec implements Codec {
      * as a file (a head, the file as a region, and the end: see {@link FileBody}).
      */
     static Object encodeResponse(Response response, ByteBufAllocator alloc) {
-        HttpResponseStatus status = HttpResponseStatus.valueOf(response.status());
+        HttpResponseStatus status = status(response.status());
         if (response.isStreaming() || response.file() != null) {
             HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
             response.headers().forEach((name, values) -> head.headers().add(name, values));
@@ -137,12 +141,26 @@ final class HttpCodec implements Codec {
             }
             head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
             head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            return head;
+            byte[] body = response.bodyBytes();
+            return body.length == 0 ? head : new StreamStart(head, new DefaultHttpContent(Codec.buffer(alloc, body)));
         }
         FullHttpResponse out = response(status, response.bodyBytes(), null, DefaultHttpHeadersFactory.headersFactory());
         response.headers().forEach((name, values) -> out.headers().set(name, values));
         out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
         return out;
+    }
+
+    /** A streamed answer's head and the body set on its Response, its first chunk (Workerman sends it so). */
+    record StreamStart(HttpResponse head, HttpContent first) {}
+
+    /** Reason phrases Netty lacks for codes in use (RFC 9110, 2324, 7725, 5842, 3229); Netty's own otherwise. */
+    private static final Map<Integer, String> MORE_PHRASES = Map.of(208, "Already Reported", 226, "IM Used", 418, "I'm a teapot",
+            451, "Unavailable For Legal Reasons", 508, "Loop Detected");
+
+    /** The status for {@code code}, with its reason phrase. */
+    static HttpResponseStatus status(int code) {
+        String phrase = MORE_PHRASES.get(code);
+        return phrase == null ? HttpResponseStatus.valueOf(code) : new HttpResponseStatus(code, phrase);
     }
 
     /**

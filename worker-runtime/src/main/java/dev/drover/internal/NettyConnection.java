@@ -135,10 +135,15 @@ final class NettyConnection implements Connection {
     }
 
     private SendStatus write(Object message) {
-        HttpResponse head = message instanceof FileBody body ? body.head() : message instanceof HttpResponse r ? r : null;
+        HttpResponse head = message instanceof FileBody body ? body.head() : message instanceof HttpResponse r ? r
+                : message instanceof HttpCodec.StreamStart start ? start.head() : null;
         boolean last = draining || closing; // a stopping worker's answer, or close(answer)'s: it says the connection closes
         if (head != null && last) {
             head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        if (message instanceof HttpCodec.StreamStart start) {
+            channel.write(start.head());
+            message = start.first();
         }
         if (message instanceof PlainAnswer answer && last) {
             answer.close();
@@ -157,7 +162,10 @@ final class NettyConnection implements Connection {
                 written.addListener(ChannelFutureListener.CLOSE);
             }
         }
-        return written.isDone() && written.isSuccess() ? SendStatus.WRITTEN : SendStatus.QUEUED;
+        if (written.isDone() && !written.isSuccess()) { // refused on the way (an answer still streaming, a chunk before its head)
+            return sendFailed(String.valueOf(written.cause().getMessage()));
+        }
+        return written.isDone() ? SendStatus.WRITTEN : SendStatus.QUEUED;
     }
 
     private SendStatus sendFailed(String why) {

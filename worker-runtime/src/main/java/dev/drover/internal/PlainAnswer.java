@@ -94,7 +94,7 @@ final class PlainAnswer {
     private static String statusLine(int code) {
         String line = STATUS_LINES[code - 200];
         if (line == null) {
-            HttpResponseStatus status = HttpResponseStatus.valueOf(code);
+            HttpResponseStatus status = HttpCodec.status(code);
             line = "HTTP/1.1 " + status.codeAsText() + ' ' + status.reasonPhrase() + "\r\n";
             STATUS_LINES[code - 200] = line;
         }

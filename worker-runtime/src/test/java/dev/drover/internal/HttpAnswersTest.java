@@ -190,6 +190,24 @@ class HttpAnswersTest {
         assertFalse(channel.isOpen());
     }
 
+    /** Workerman sends a streamed Response's body first: as the first chunk, or an event stream's opening (a retry line). */
+    @Test
+    void aStreamedResponsesBodyGoesOutFirst() {
+        channel.writeInbound(Unpooled.copiedBuffer(GET, StandardCharsets.US_ASCII));
+        ReferenceCountUtil.release(channel.readInbound());
+        Response events = new Response(200).header("Content-Type", "Text/Event-Stream").body("retry: 5000\n\n");
+        assertTrue(events.isStreaming(), "media types ignore case");
+        channel.writeAndFlush(HttpCodec.INSTANCE.encode(events, ByteBufAllocator.DEFAULT, null) instanceof HttpCodec.StreamStart start
+                ? start.head() : null);
+        String out = written();
+        assertTrue(out.startsWith("http/1.1 200 ok\r\n") && out.contains("\r\ntransfer-encoding: chunked\r\n"), out);
+        assertTrue(new Response(200).header("Transfer-Encoding", "gzip, chunked").isStreaming(), "chunked last: streamed");
+        Object start = HttpCodec.INSTANCE.encode(new Response(200).header("Transfer-Encoding", "chunked").body("first-"), ByteBufAllocator.DEFAULT, null);
+        assertTrue(start instanceof HttpCodec.StreamStart, String.valueOf(start));
+        assertEquals("first-", ((HttpCodec.StreamStart) start).first().content().toString(StandardCharsets.UTF_8));
+        ReferenceCountUtil.release(((HttpCodec.StreamStart) start).first());
+    }
+
     @Test
     void headGetsTheLengthButNoBody() {
         String out = exchange("HEAD / HTTP/1.1\r\nHost: h\r\n\r\n" + GET, "hello", "world");
@@ -221,10 +239,11 @@ class HttpAnswersTest {
         List<Response> plain = List.of(new Response(200), new Response(200).body("{\"a\":1}").header("Content-Type", "application/json"),
                 new Response(201, Map.of("Location", "/items/7"), "made").addHeader("Set-Cookie", "a=1").addHeader("Set-Cookie", "b=2"),
                 new Response(404).body("no such item: caf\u00e9").header("X-Latin", "caf\u00e9 \u20ac\ttab"), new Response(599).body("x"),
-                new Response(299), new Response(503).header("Retry-After", "5").header("retry-after", "7").cookie("s", "v"));
+                new Response(299), new Response(503).header("Retry-After", "5").header("retry-after", "7").cookie("s", "v"),
+                new Response(200).addHeader("X-A", "1").addHeader("x-a", "2"), new Response(418).body("short and stout"));
         List<Response> netty = List.of(new Response(204), new Response(205), new Response(304).header("ETag", "\"x\""), new Response(101),
                 new Response(200).header("Content-Length", "99").body("abc"), new Response(200).header("Connection", "close").body("abc"),
-                new Response(200).addHeader("X-A", "1").addHeader("x-a", "2"), new Response(200).header("Transfer-Encoding", "chunked"));
+                new Response(200).header("Transfer-Encoding", "chunked"), new Response(200).header("Content-Type", "Text/Event-Stream"));
         for (String request : requests) {
             for (Response response : plain) {
                 Object answer = HttpCodec.INSTANCE.encode(response, ByteBufAllocator.DEFAULT, null);

@@ -86,9 +86,11 @@ public final class ProtocolsApp {
             case "/status" -> connection.send(new Response(418).header("X-Drover", "yes").body("teapot"));
             case "/file" -> connection.send(new Response(200).header("Content-Type", "text/plain")
                     .file(Path.of(request.query("path").orElseThrow())));
+            case "/typed" -> connection.send(new Response(200).file(Path.of(request.query("path").orElseThrow())));
             case "/chunked" -> {
-                connection.send(new Response(200).header("Transfer-Encoding", "chunked"));
-                connection.send(new Chunk("one "));
+                connection.send(new Response(200).header("Transfer-Encoding", "chunked").body("zero "));
+                SendStatus second = connection.send(new Response(200).body("a second answer while the first streams"));
+                connection.send(new Chunk("one (second answer: " + second + ") "));
                 connection.send(new Chunk("two "));
                 connection.send(new Chunk("three"));
                 connection.send(new Chunk(""));
