@@ -87,11 +87,16 @@ class ProtocolsIT {
         String boundary = "drover-boundary";
         String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nreport\r\n"
                 + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.txt\"\r\n"
-                + "Content-Type: text/plain\r\n\r\nfile body\r\n--" + boundary + "--\r\n";
+                + "Content-Type: text/plain\r\n\r\nfile body\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"up[]\"; filename=\"1.txt\"\r\n\r\nx\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"up[]\"; filename=\"2.txt\"\r\n\r\nyz\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"none\"; filename=\"\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n\r\n--" + boundary + "--\r\n";
         HttpResponse<String> upload = http.send(HttpRequest.newBuilder(uri("/form"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofString(multipart)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals("form {title=[report]} files doc=a.txt:9:file body;", upload.body());
+        assertEquals("form {title=[report]} files doc=a.txt:9:file body;up[]=1.txt:1:x;up[]=2.txt:2:yz;", upload.body(),
+                "every file under one name; an input left empty is none");
     }
 
     @Test

@@ -19,6 +19,7 @@ public final class Request {
     private final byte[] body;
     private final Map<String, List<String>> multipartFields;
     private final Map<String, UploadedFile> files;
+    private final List<UploadedFile> uploads;
     private Map<String, List<String>> query;
     private Map<String, List<String>> form;
     private Map<String, String> cookies;
@@ -27,7 +28,7 @@ public final class Request {
      * @param headers header names in lower case, each with its values in order
      */
     public Request(String method, String uri, Map<String, List<String>> headers, byte[] body) {
-        this(method, uri, headers, body, null, Map.of());
+        this(method, uri, headers, body, null, Map.of(), List.of());
     }
 
     /**
@@ -36,6 +37,20 @@ public final class Request {
      */
     public Request(String method, String uri, Map<String, List<String>> headers, byte[] body,
                    Map<String, List<String>> multipartFields, Map<String, UploadedFile> files) {
+        this(method, uri, headers, body, multipartFields, Objects.requireNonNull(files, "files"), List.copyOf(files.values()));
+    }
+
+    /**
+     * @param multipartFields the fields of a multipart body, or null to read an urlencoded body
+     * @param uploads every file of a multipart body, in order, several under one field name too ({@code up[]})
+     */
+    public Request(String method, String uri, Map<String, List<String>> headers, byte[] body,
+                   Map<String, List<String>> multipartFields, List<UploadedFile> uploads) {
+        this(method, uri, headers, body, multipartFields, lastByField(uploads), List.copyOf(uploads));
+    }
+
+    private Request(String method, String uri, Map<String, List<String>> headers, byte[] body,
+                    Map<String, List<String>> multipartFields, Map<String, UploadedFile> files, List<UploadedFile> uploads) {
         // Kept as given and wrapped read-only where they are handed out: two wrappers on every
         // request were a sixth of what a worker allocated to serve a hello request.
         this.method = method;
@@ -43,7 +58,14 @@ public final class Request {
         this.headers = Objects.requireNonNull(headers, "headers");
         this.body = body;
         this.multipartFields = multipartFields;
-        this.files = Objects.requireNonNull(files, "files");
+        this.files = files;
+        this.uploads = uploads;
+    }
+
+    private static Map<String, UploadedFile> lastByField(List<UploadedFile> uploads) {
+        Map<String, UploadedFile> last = new java.util.LinkedHashMap<>();
+        uploads.forEach(file -> last.put(file.field(), file));
+        return last;
     }
 
     /** {@code GET}, {@code POST}, ... */
@@ -134,6 +156,11 @@ public final class Request {
     /** The uploaded files of a multipart body, by field name (of two under one name, the last; a file input left empty is none). */
     public Map<String, UploadedFile> files() {
         return Collections.unmodifiableMap(files);
+    }
+
+    /** Every file uploaded under {@code field}, in order: several for {@code <input type=file multiple name="up[]">}. */
+    public List<UploadedFile> files(String field) {
+        return uploads.stream().filter(file -> file.field().equals(field)).toList();
     }
 
     /** The cookies the client sent, by name (of two with one name, the last, as PHP's parse_str). */

@@ -91,7 +91,7 @@ final class HttpCodec implements Codec {
             return new Request(request.method().name(), uri, headers, body);
         }
         Map<String, List<String>> fields = new LinkedHashMap<>();
-        Map<String, UploadedFile> files = new LinkedHashMap<>();
+        List<UploadedFile> files = new ArrayList<>();
         HttpPostRequestDecoder multipart = new HttpPostRequestDecoder(MEMORY, request);
         try {
             for (InterfaceHttpData part : multipart.getBodyHttpDatas()) {
@@ -99,8 +99,7 @@ final class HttpCodec implements Codec {
                     continue; // a file input the user left empty: no upload (PHP's UPLOAD_ERR_NO_FILE)
                 }
                 if (part instanceof FileUpload file) {
-                    files.put(file.getName(), new UploadedFile(file.getName(), file.getFilename(), file.getContentType(),
-                            ByteBufUtil.getBytes(file.content())));
+                    files.add(new UploadedFile(file.getName(), file.getFilename(), file.getContentType(), ByteBufUtil.getBytes(file.content())));
                 } else if (part instanceof Attribute field) {
                     fields.computeIfAbsent(field.getName(), k -> new ArrayList<>()).add(field.content().toString(StandardCharsets.UTF_8));
                 }

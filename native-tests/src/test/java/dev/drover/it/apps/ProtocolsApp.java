@@ -111,7 +111,7 @@ public final class ProtocolsApp {
 
     private static String files(Request request) {
         StringBuilder out = new StringBuilder();
-        for (UploadedFile file : request.files().values()) {
+        for (UploadedFile file : request.files().keySet().stream().flatMap(field -> request.files(field).stream()).toList()) {
             out.append(file.field()).append('=').append(file.fileName()).append(':').append(file.size()).append(':')
                     .append(new String(file.content())).append(';');
         }
