@@ -36,6 +36,8 @@ public final class AsyncTcpConnection implements Connection {
     /** What was sent before the connection was up, and its size, at most maxSendBufferSize. */
     private final List<Object> pending = new ArrayList<>();
     private long pendingBytes;
+    /** The queue reached maxSendBufferSize (onBufferFull fired): its flush fires onBufferDrain, so that a pipe() resumes. */
+    private boolean pendingFull;
     private int maxSendBufferSize = ConnectionDefaults.maxSendBufferSize();
     private int maxPackageSize = ConnectionDefaults.maxPackageSize();
     private ConnectionCallback onConnect;
@@ -135,6 +137,7 @@ public final class AsyncTcpConnection implements Connection {
     /** Sends what was queued before the connection was up (called on connect). */
     private void flushPending() {
         List<Object> queued = List.copyOf(pending);
+        boolean wasFull = pendingFull;
         dropPending();
         for (Object data : queued) {
             if (data instanceof Raw raw) {
@@ -143,11 +146,15 @@ public final class AsyncTcpConnection implements Connection {
                 live.send(data);
             }
         }
+        if (wasFull && !live.bufferIsFull() && onBufferDrain != null) { // else the connection's own drain comes when it drained
+            WorkerRuntime.current().callApplication("onBufferDrain", () -> onBufferDrain.call(this));
+        }
     }
 
     private void dropPending() {
         pending.clear();
         pendingBytes = 0;
+        pendingFull = false;
     }
 
     /** Bytes sent raw before the connection was up. */
@@ -163,8 +170,11 @@ public final class AsyncTcpConnection implements Connection {
         }
         pending.add(data);
         pendingBytes += bytes;
-        if (pendingBytes >= maxSendBufferSize && onBufferFull != null) {
-            WorkerRuntime.current().callApplication("onBufferFull", () -> onBufferFull.call(this));
+        if (pendingBytes >= maxSendBufferSize && !pendingFull) {
+            pendingFull = true;
+            if (onBufferFull != null) {
+                WorkerRuntime.current().callApplication("onBufferFull", () -> onBufferFull.call(this));
+            }
         }
         return SendStatus.QUEUED;
     }
@@ -261,6 +271,12 @@ public final class AsyncTcpConnection implements Connection {
         if (live != null) {
             live.resumeRecv();
         }
+    }
+
+    /** The queue before the connect reached maxSendBufferSize, or the connection's own buffer is full. */
+    @Override
+    public boolean bufferIsFull() {
+        return state == State.ESTABLISHED && live != null ? live.bufferIsFull() : pendingFull;
     }
 
     /** Connected (for {@code ws://}: its handshake done), and neither closed nor closing. */

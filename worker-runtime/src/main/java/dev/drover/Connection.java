@@ -88,6 +88,11 @@ public interface Connection {
     /** Bytes queued at most before send drops data (default {@link #getDefaultMaxSendBufferSize}). */
     int getMaxSendBufferSize();
 
+    /** Whether the send buffer is full: between {@code onBufferFull} and {@code onBufferDrain} (Workerman's bufferIsFull). */
+    default boolean bufferIsFull() {
+        return false;
+    }
+
     Connection setMaxSendBufferSize(int bytes);
 
     /** The largest package accepted; a bigger one closes the connection (default 10 MiB). */

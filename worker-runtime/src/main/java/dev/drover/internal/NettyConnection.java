@@ -362,6 +362,11 @@ final class NettyConnection implements Connection {
         channel.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
     }
 
+    @Override
+    public boolean bufferIsFull() {
+        return bufferFull || !channel.isWritable();
+    }
+
     /** Records that the send buffer is full; false when it already was. */
     boolean markFull() {
         boolean changed = !bufferFull;

@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +29,8 @@ import java.util.regex.Pattern;
  *     hears: onClose, no onConnect, sends fail and are never heard.</li>
  * <li>{@code replaced}: connect, close, a send that fails, reconnect(0) and a send: the echo server
  *     (app.echo) hears the second only.</li>
+ * <li>{@code drained}: a queue that filled before the connect (onBufferFull) fires onBufferDrain once it
+ *     went out, so that a pipe() paused by it resumes.</li>
  * <li>{@code ws}: a ws:// client's send after its TCP connect and before the handshake's answer
  *     (which a raw server on app.ws gives 0.3 s late) reaches that server once the handshake is done.</li>
  * </ul>
@@ -59,6 +62,7 @@ public final class ClientStatesApp {
             refused(report);
             abandoned(report, quietPort);
             replaced(report, echoPort);
+            drained(report, echoPort);
             webSocket(report, wsPort);
         });
         Worker.runAll(args);
@@ -94,6 +98,24 @@ public final class ClientStatesApp {
         report(report, "replaced send after close=" + c.send("dropped"));
         c.reconnect(0);
         report(report, "replaced send after reconnect=" + c.send("fresh") + ", same id=" + (c.getId() == id));
+    }
+
+    /** {@code drained} fills its queue and then the connection's buffer; {@code roomy} is given room once its queue filled. */
+    private static void drained(Path report, int port) {
+        for (String name : List.of("drained", "roomy")) {
+            AsyncTcpConnection c = new AsyncTcpConnection("text://127.0.0.1:" + port);
+            c.setMaxSendBufferSize(10);
+            c.onBufferFull(x -> {
+                report(report, name + " onBufferFull");
+                if (name.equals("roomy")) {
+                    x.setMaxSendBufferSize(1000);
+                }
+            });
+            c.onBufferDrain(x -> report(report, name + " onBufferDrain"));
+            c.onMessage((x, line) -> report(report, name + " heard " + line));
+            c.send("0123456789");
+            c.connect();
+        }
     }
 
     private static void webSocket(Path report, int port) {
