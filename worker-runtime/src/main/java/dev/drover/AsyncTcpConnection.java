@@ -180,11 +180,7 @@ public final class AsyncTcpConnection implements Connection {
     }
 
     private SendStatus sendFailed(String why) {
-        WorkerRuntime.current().sendFailed();
-        if (onError != null) {
-            WorkerRuntime.current().callApplication("onError", () -> onError.call(this, SEND_FAIL, why));
-        }
-        return SendStatus.FAILED;
+        return WorkerRuntime.current().sendFailed(this, onError, why);
     }
 
     // ---- Connection ----

@@ -169,10 +169,7 @@ final class NettyConnection implements Connection {
     }
 
     private SendStatus sendFailed(String why) {
-        runtime.sendFailed();
-        ErrorCallback callback = errorCallback();
-        runtime.call("onError", callback == null ? null : () -> callback.call(facade(), SEND_FAIL, why));
-        return SendStatus.FAILED;
+        return runtime.sendFailed(facade(), errorCallback(), why);
     }
 
     @Override

@@ -61,14 +61,8 @@ final class UdpConnection implements Connection {
     }
 
     private SendStatus failed(String why) {
-        WorkerRuntime runtime = WorkerRuntime.current();
-        runtime.sendFailed();
-        ErrorCallback callback = worker.getOnError();
-        if (callback != null) {
-            runtime.callApplication("onError", () -> callback.call(this, SEND_FAIL, "datagram to " + getRemoteIp() + ":" + getRemotePort()
-                    + " not sent: " + why));
-        }
-        return SendStatus.FAILED;
+        return WorkerRuntime.current().sendFailed(this, worker.getOnError(), "datagram to " + getRemoteIp() + ":" + getRemotePort()
+                + " not sent: " + why);
     }
 
     @Override

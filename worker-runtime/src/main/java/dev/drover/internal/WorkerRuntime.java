@@ -1,6 +1,8 @@
 package dev.drover.internal;
 
 import dev.drover.Connection;
+import dev.drover.ErrorCallback;
+import dev.drover.SendStatus;
 import dev.drover.Worker;
 import dev.drover.WorkerCallback;
 import dev.drover.master.ControlMessage;
@@ -499,8 +501,11 @@ public final class WorkerRuntime {
         control.send(ControlMessage.of(ControlMessage.RECYCLE, Long.toString(maxRequests)));
     }
 
-    public void sendFailed() {
+    /** A send {@code connection} dropped: counted (status's send_fail), told to its {@code onError} as SEND_FAIL; FAILED. */
+    public SendStatus sendFailed(Connection connection, ErrorCallback onError, String why) {
         sendFailures.incrementAndGet();
+        call("onError", onError == null ? null : () -> onError.call(connection, Connection.SEND_FAIL, why));
+        return SendStatus.FAILED;
     }
 
     long nextConnectionId() {
