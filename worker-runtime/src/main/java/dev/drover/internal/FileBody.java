@@ -5,10 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
@@ -16,7 +13,6 @@ import io.netty.handler.stream.ChunkedFile;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -35,9 +31,7 @@ record FileBody(HttpResponse head, Path path) {
         try {
             file = new RandomAccessFile(path.toFile(), "r");
         } catch (IOException gone) {
-            FullHttpResponse notFound = HttpCodec.response(HttpResponseStatus.NOT_FOUND, Response.NOT_FOUND.getBytes(StandardCharsets.UTF_8),
-                    "text/html;charset=utf-8", DefaultHttpHeadersFactory.headersFactory());
-            return channel.writeAndFlush(notFound);
+            return channel.writeAndFlush(HttpCodec.encodeResponse(new Response(200).file(path), channel.alloc())); // its 404 now
         }
         try {
             long length = file.length();
