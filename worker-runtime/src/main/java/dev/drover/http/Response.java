@@ -54,13 +54,12 @@ public final class Response {
 
     /** Adds a header, keeping those of the same name (names compare without case: the values join the first's). */
     public Response addHeader(String name, String value) {
-        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-            if (header.getKey().equalsIgnoreCase(name)) {
-                header.getValue().add(value);
-                return this;
-            }
+        List<String> values = values(name);
+        if (values != null) {
+            values.add(value);
+        } else {
+            headers.put(name, new ArrayList<>(List.of(value)));
         }
-        headers.put(name, new ArrayList<>(List.of(value)));
         return this;
     }
 
@@ -146,9 +145,15 @@ public final class Response {
 
     /** The first value of a header (name in any case), or null. */
     public String headerValue(String name) {
+        List<String> values = values(name);
+        return values == null ? null : values.get(0);
+    }
+
+    /** The values of header {@code name} (in any case), or null. */
+    private List<String> values(String name) {
         for (Map.Entry<String, List<String>> header : headers.entrySet()) {
             if (header.getKey().equalsIgnoreCase(name)) {
-                return header.getValue().get(0);
+                return header.getValue();
             }
         }
         return null;
