@@ -114,15 +114,24 @@ class HttpCodecTest {
             {"GARBAGE\r\n\r\n", "400"},
         };
         for (String[] c : cases) {
-            EmbeddedChannel channel = channel(1024);
-            channel.writeInbound(Unpooled.copiedBuffer(c[0], StandardCharsets.US_ASCII));
-            FullHttpRequest refused = channel.readInbound();
-            assertFalse(refused.decoderResult().isSuccess());
-            io.netty.handler.codec.http.FullHttpResponse answer = HttpCodec.badRequest(refused.decoderResult().cause());
+            io.netty.handler.codec.http.FullHttpResponse answer = answerToRefused(c[0]);
             assertEquals(c[1], Integer.toString(answer.status().code()), c[0].substring(0, Math.min(20, c[0].length())));
             assertEquals("close", answer.headers().get("connection"));
-            refused.release();
             answer.release();
+        }
+    }
+
+    /** The answer to {@code wire}'s first request, which the reader must refuse, reading nothing after it. */
+    private static io.netty.handler.codec.http.FullHttpResponse answerToRefused(String wire) {
+        EmbeddedChannel channel = channel(1024);
+        channel.writeInbound(Unpooled.copiedBuffer(wire, StandardCharsets.US_ASCII));
+        FullHttpRequest refused = channel.readInbound();
+        assertFalse(refused.decoderResult().isSuccess(), wire);
+        assertNull(channel.readInbound(), "nothing after it is read: " + wire);
+        try {
+            return HttpCodec.badRequest(refused.decoderResult().cause());
+        } finally {
+            refused.release();
         }
     }
 
@@ -138,15 +147,9 @@ class HttpCodecTest {
             {"GET / HTTP/0.9\r\nHost: h\r\n\r\n", "505", "HTTP/0.9 is not spoken here: HTTP/1.1 is"},
         };
         for (String[] c : cases) {
-            EmbeddedChannel channel = channel(1024);
-            channel.writeInbound(Unpooled.copiedBuffer(c[0] + "GET /next HTTP/1.1\r\nHost: h\r\n\r\n", StandardCharsets.US_ASCII));
-            FullHttpRequest refused = channel.readInbound();
-            assertFalse(refused.decoderResult().isSuccess(), c[0]);
-            assertNull(channel.readInbound(), "nothing after it is read: " + c[0]);
-            io.netty.handler.codec.http.FullHttpResponse answer = HttpCodec.badRequest(refused.decoderResult().cause());
+            io.netty.handler.codec.http.FullHttpResponse answer = answerToRefused(c[0] + "GET /next HTTP/1.1\r\nHost: h\r\n\r\n");
             assertEquals(c[1], Integer.toString(answer.status().code()), c[0]);
             assertTrue(answer.content().toString(StandardCharsets.UTF_8).endsWith(": " + c[2] + "\n"), answer.content().toString(StandardCharsets.UTF_8));
-            refused.release();
             answer.release();
         }
         EmbeddedChannel http10 = channel(1024);
