@@ -86,7 +86,7 @@ class ProtocolsIT {
 
         String boundary = "drover-boundary";
         String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nreport\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.txt\"\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a, b.txt\"\r\n"
                 + "Content-Type: text/plain\r\n\r\nfile body\r\n"
                 + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"up[]\"; filename=\"1.txt\"\r\n\r\nx\r\n"
                 + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"up[]\"; filename=\"2.txt\"\r\n\r\nyz\r\n"
@@ -95,8 +95,14 @@ class ProtocolsIT {
         HttpResponse<String> upload = http.send(HttpRequest.newBuilder(uri("/form"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofString(multipart)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals("form {title=[report]} files doc=a.txt:9:file body;up[]=1.txt:1:x;up[]=2.txt:2:yz;", upload.body(),
-                "every file under one name; an input left empty is none");
+        assertEquals("form {title=[report]} files doc=a, b.txt:9:file body;up[]=1.txt:1:x;up[]=2.txt:2:yz;", upload.body(),
+                "every file under one name, its name as sent; an input left empty is none");
+
+        HttpResponse<String> cut = http.send(HttpRequest.newBuilder(uri("/form"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(multipart.substring(0, 73))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, cut.statusCode(), cut.body());
+        assertEquals("400 Bad Request: multipart/form-data body refused: a part is cut off before its closing boundary\n", cut.body());
     }
 
     @Test

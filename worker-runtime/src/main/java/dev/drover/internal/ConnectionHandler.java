@@ -83,7 +83,13 @@ final class ConnectionHandler extends ForwardingInbound {
                 rejectBadInput(ctx, provider.decoderResult().cause());
                 return;
             }
-            Object data = connection.codec().decode(message, connection);
+            Object data;
+            try {
+                data = connection.codec().decode(message, connection);
+            } catch (RequestHeadRules.Refused refused) {
+                rejectBadInput(ctx, refused); // a body the request's own head says it cannot be (MultipartForm)
+                return;
+            }
             if (connection.codec() instanceof HttpCodec) {
                 connection.requestArrived();
             } else {

@@ -4,7 +4,6 @@ import dev.drover.Connection;
 import dev.drover.http.Chunk;
 import dev.drover.http.Request;
 import dev.drover.http.ServerSentEvent;
-import dev.drover.http.UploadedFile;
 import dev.drover.http.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -20,11 +19,6 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.multipart.Attribute;
-import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
-import io.netty.handler.codec.http.multipart.FileUpload;
-import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
-import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -36,8 +30,6 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,8 +41,6 @@ import java.util.Map;
  */
 final class HttpCodec implements Codec {
     static final HttpCodec INSTANCE = new HttpCodec();
-    /** Multipart parts kept in memory: the body is already whole, within maxPackageSize. */
-    private static final DefaultHttpDataFactory MEMORY = new DefaultHttpDataFactory(false);
     private static final byte[] EMPTY = new byte[0];
     /** Headers drover writes itself (content type, length, connection) need no validation; an application's do. */
     private static final HttpHeadersFactory TRUSTED = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
@@ -90,24 +80,8 @@ final class HttpCodec implements Codec {
         if (!type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
             return new Request(request.method().name(), uri, headers, body);
         }
-        Map<String, List<String>> fields = new LinkedHashMap<>();
-        List<UploadedFile> files = new ArrayList<>();
-        HttpPostRequestDecoder multipart = new HttpPostRequestDecoder(MEMORY, request);
-        try {
-            for (InterfaceHttpData part : multipart.getBodyHttpDatas()) {
-                if (part instanceof FileUpload file && file.getFilename().isEmpty() && file.length() == 0) {
-                    continue; // a file input the user left empty: no upload (PHP's UPLOAD_ERR_NO_FILE)
-                }
-                if (part instanceof FileUpload file) {
-                    files.add(new UploadedFile(file.getName(), file.getFilename(), file.getContentType(), ByteBufUtil.getBytes(file.content())));
-                } else if (part instanceof Attribute field) {
-                    fields.computeIfAbsent(field.getName(), k -> new ArrayList<>()).add(field.content().toString(StandardCharsets.UTF_8));
-                }
-            }
-        } finally {
-            multipart.destroy();
-        }
-        return new Request(request.method().name(), uri, headers, body, fields, files);
+        MultipartForm form = MultipartForm.parse(body, type);
+        return new Request(request.method().name(), uri, headers, body, form.fields(), form.files());
     }
 
     @Override

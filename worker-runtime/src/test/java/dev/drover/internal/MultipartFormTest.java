@@ -1,0 +1,108 @@
+package dev.drover.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.http.UploadedFile;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** multipart/form-data bodies as browsers, curl and old Windows clients write them. */
+class MultipartFormTest {
+    private static final String TYPE = "multipart/form-data; boundary=XyZ";
+
+    private static MultipartForm parse(String body) {
+        return MultipartForm.parse(body.getBytes(StandardCharsets.UTF_8), TYPE);
+    }
+
+    private static String file(String disposition, String content) {
+        return "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; " + disposition + "\r\nContent-Type: text/plain\r\n\r\n" + content + "\r\n";
+    }
+
+    /** Netty's decoder turned {@code Invoice, March.pdf} into {@code Invoice  March.pdf}: PHP keeps every byte. */
+    @Test
+    void aFileNameIsKeptAsTheClientGaveIt() {
+        String[][] cases = {
+            {"filename=\"Invoice, March.pdf\"", "Invoice, March.pdf"},
+            {"filename=\"report 10:30.txt\"", "report 10:30.txt"},
+            {"filename=\"a;b,c=d.txt\"", "a;b,c=d.txt"},
+            {"filename=\"C:\\dir\\x.txt\"", "C:\\dir\\x.txt"},
+            {"filename=\"say \\\"hi\\\".txt\"", "say \"hi\".txt"},
+            {"filename=\"отчёт.pdf\"", "отчёт.pdf"},
+            {"filename=plain.txt", "plain.txt"},
+            {"filename=\"x.txt\"; filename*=UTF-8''%E2%82%AC+1.txt", "€+1.txt"},
+        };
+        for (String[] c : cases) {
+            List<UploadedFile> files = parse(file(c[0], "body") + "--XyZ--\r\n").files();
+            assertEquals(1, files.size(), c[0]);
+            assertEquals(c[1], files.get(0).fileName(), c[0]);
+            assertEquals("f", files.get(0).field());
+            assertEquals("body", new String(files.get(0).content(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void fieldsAndFilesInOrderWithContentAsSent() {
+        byte[] binary = {0, '\r', '\n', '-', '-', 'X', 'y', (byte) 0xff, '\r', '\n'};
+        String head = "preamble\r\n--XyZ\r\ncontent-disposition: form-data; name=\"title\"\r\n\r\nre: \"it\"\r\n"
+                + "--XyZ\r\nContent-Disposition: form-data; name=\"tags[]\"\r\n\r\na\r\n"
+                + "--XyZ\r\nContent-Disposition: form-data; name=\"tags[]\"\r\n\r\n\r\n"
+                + "--XyZ\r\nContent-Disposition: form-data; name=\"up[]\"; filename=\"1.bin\"\r\n\r\n";
+        String tail = "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"none\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n\r\n"
+                + "--XyZ\r\nContent-Disposition: attachment\r\n\r\nno name\r\n--XyZ--\r\nepilogue";
+        byte[] body = concat(head.getBytes(StandardCharsets.UTF_8), binary, tail.getBytes(StandardCharsets.UTF_8));
+        MultipartForm form = MultipartForm.parse(body, "Multipart/Form-Data; charset=utf-8; boundary=\"XyZ\"");
+        assertEquals(Map.of("title", List.of("re: \"it\""), "tags[]", List.of("a", "")), form.fields());
+        assertEquals(1, form.files().size(), "an input left empty and a part without a name are none");
+        UploadedFile up = form.files().get(0);
+        assertEquals("up[]", up.field());
+        assertEquals("application/octet-stream", up.contentType(), "a part without a type");
+        assertArrayEquals(binary, up.content());
+    }
+
+    @Test
+    void theFirstDelimiterMayOpenTheBodyOrFollowAPreamble() {
+        assertEquals(List.of("v"), parse("--XyZ\r\nContent-Disposition: form-data; name=\"k\"\r\n\r\nv\r\n--XyZ--").fields().get("k"));
+        assertEquals(List.of("v"), parse("\r\n--XyZ\r\nContent-Disposition: form-data; name=\"k\"\r\n\r\nv\r\n--XyZ--").fields().get("k"));
+        assertEquals(Map.of(), parse("--XyZ--\r\n").fields(), "no parts");
+    }
+
+    @Test
+    void aBodyThatIsNotMultipartIsRefusedWith400NamingWhy() {
+        String[][] cases = {
+            {"multipart/form-data", "--XyZ--", "names no boundary"},
+            {TYPE, "a=1&b=2", "boundary 'XyZ' is not in the body"},
+            {TYPE, "--XyZ\r\nContent-Disposition: form-data; name=\"k\"\r\n", "cut off before its headers end"},
+            {TYPE, "--XyZ\r\nContent-Disposition: form-data; name=\"k\"\r\n\r\nvalue", "cut off before its closing boundary"},
+        };
+        for (String[] c : cases) {
+            RequestHeadRules.Refused refused = assertThrows(RequestHeadRules.Refused.class,
+                    () -> MultipartForm.parse(c[1].getBytes(StandardCharsets.UTF_8), c[0]), c[1]);
+            assertEquals(400, refused.status().code());
+            assertTrue(refused.getMessage().startsWith("multipart/form-data body refused: ") && refused.getMessage().contains(c[2]),
+                    refused.getMessage());
+        }
+    }
+
+    @Test
+    void parametersOfAHeaderValue() {
+        String header = "form-data; flag; name=\"a;b\"; filename=x.txt; other=\"\\\\\"";
+        assertEquals("a;b", MultipartForm.parameter(header, "name"));
+        assertEquals("x.txt", MultipartForm.parameter(header, "FILENAME"));
+        assertEquals("\\", MultipartForm.parameter(header, "other"));
+        assertEquals(null, MultipartForm.parameter(header, "flag"));
+        assertEquals(null, MultipartForm.parameter("form-data", "name"));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+}
