@@ -14,7 +14,8 @@ import java.util.Map;
  * An HTTP response to send on an {@code http://} connection, Workerman's
  * {@code new Response(200, ['Content-Type' => 'text/html'], 'hi')}:
  * {@code new Response(200).header("Content-Type", "text/html").body("hi")}. Content-Length is
- * set from the body; {@link #file} sends a file with zero-copy; a {@code Transfer-Encoding:
+ * set from the body, and a response that sets no Content-Type is sent as {@code text/html;charset=utf-8},
+ * as Workerman's; {@link #file} sends a file with zero-copy; a {@code Transfer-Encoding:
  * chunked} or {@code text/event-stream} response is followed by {@link Chunk}s or
  * {@link ServerSentEvent}s.
  */

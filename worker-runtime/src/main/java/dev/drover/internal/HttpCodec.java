@@ -109,6 +109,7 @@ final class HttpCodec implements Codec {
         if (response.isStreaming() || response.file() != null) {
             HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
             response.headers().forEach((name, values) -> head.headers().add(name, values));
+            typeByDefault(head);
             if (response.file() != null) {
                 return new FileBody(head, response.file());
             }
@@ -119,8 +120,17 @@ final class HttpCodec implements Codec {
         }
         FullHttpResponse out = response(status, response.bodyBytes(), null, DefaultHttpHeadersFactory.headersFactory());
         response.headers().forEach((name, values) -> out.headers().set(name, values));
+        typeByDefault(out);
         out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
         return out;
+    }
+
+    /** Gives {@code head} {@link PlainAnswer#HTML} when the application set no Content-Type and its status has a body. */
+    private static void typeByDefault(HttpResponse head) {
+        int code = head.status().code();
+        if (code >= 200 && code != 204 && code != 205 && code != 304 && !head.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
+            head.headers().set(HttpHeaderNames.CONTENT_TYPE, PlainAnswer.HTML);
+        }
     }
 
     /** A streamed answer's head and the body set on its Response, its first chunk (Workerman sends it so). */

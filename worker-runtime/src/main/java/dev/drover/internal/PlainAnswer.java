@@ -20,6 +20,9 @@ import java.util.Map;
 final class PlainAnswer {
     static final String TEXT = "text/plain; charset=utf-8";
     static final String OCTET_STREAM = "application/octet-stream";
+    /** A {@link Response}'s type when it sets none, as Workerman's: a browser would otherwise guess, and read UTF-8 as Latin-1. */
+    static final String HTML = "text/html;charset=utf-8";
+    private static final String DEFAULT_TYPE = "content-type: " + HTML + "\r\n";
     private static final String CONTENT_LENGTH = "content-length: ";
     /** "HTTP/1.1 404 Not Found\r\n" and the others, by status - 200, made as they are first needed (the same string if twice). */
     private static final String[] STATUS_LINES = new String[400];
@@ -64,12 +67,14 @@ final class PlainAnswer {
         Map<String, List<String>> headers = response.headers();
         int size = statusLine.length() + CONTENT_LENGTH.length();
         List<String> names = new ArrayList<>(headers.size());
+        boolean typed = false;
         for (Map.Entry<String, List<String>> header : headers.entrySet()) {
             String name = header.getKey();
             if (!ownHeader(name, names)) {
                 return null;
             }
             names.add(name);
+            typed |= HttpHeaderNames.CONTENT_TYPE.contentEqualsIgnoreCase(name);
             for (String value : header.getValue()) {
                 if (value == null || HttpHeaderValidationUtil.validateValidHeaderValue(value) != -1) {
                     return null;
@@ -77,7 +82,7 @@ final class PlainAnswer {
                 size += name.length() + 2 + value.length() + 2;
             }
         }
-        byte[] head = new byte[size];
+        byte[] head = new byte[size + (typed ? 0 : DEFAULT_TYPE.length())];
         int at = ascii(statusLine, head, 0);
         for (Map.Entry<String, List<String>> header : headers.entrySet()) {
             for (String value : header.getValue()) {
@@ -86,6 +91,9 @@ final class PlainAnswer {
                 at = ascii(value, head, at);
                 at = ascii("\r\n", head, at);
             }
+        }
+        if (!typed) {
+            at = ascii(DEFAULT_TYPE, head, at);
         }
         ascii(CONTENT_LENGTH, head, at);
         return new PlainAnswer(head, response.bodyBytes());

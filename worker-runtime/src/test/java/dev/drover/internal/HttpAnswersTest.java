@@ -226,6 +226,20 @@ class HttpAnswersTest {
         assertTrue(out.endsWith("\r\n\r\nmade"), out);
     }
 
+    /** A Response that sets no Content-Type is HTML in UTF-8, as Workerman's: a browser guessed, and read UTF-8 as Latin-1. */
+    @Test
+    void aResponseWithoutATypeIsUtf8Html() {
+        String html = "content-type: text/html;charset=utf-8\r\n";
+        assertTrue(exchange(GET, new Response(200).body("<b>\u4f60\u597d</b>")).contains("\r\n" + html), "drover's own answer");
+        assertTrue(exchange(GET, new Response(200).header("Connection", "keep-alive").body("x")).contains(html), "Netty's path");
+        String typed = exchange(GET, new Response(200).header("content-TYPE", "text/csv").body("a,b"));
+        assertTrue(typed.contains("\r\ncontent-type: text/csv\r\n") && !typed.contains("text/html"), typed);
+        for (int bodiless : new int[] {204, 205, 304}) {
+            assertFalse(rawAnswer(GET, HttpCodec.encodeResponse(new Response(bodiless), ByteBufAllocator.DEFAULT)).contains("content-type"),
+                    bodiless + " has no body to type");
+        }
+    }
+
     /**
      * A {@link Response} goes out as one buffer of drover's own ({@link PlainAnswer#of}) with the
      * bytes Netty's encoder writes for it, after every kind of request (HEAD, HTTP/1.0 keeping the
@@ -289,7 +303,7 @@ class HttpAnswersTest {
         channel.writeAndFlush(HttpCodec.INSTANCE.encode("head", ByteBufAllocator.DEFAULT, null));
         channel.writeAndFlush(HttpCodec.INSTANCE.encode("get", ByteBufAllocator.DEFAULT, null));
         String out = written();
-        assertTrue(out.startsWith("http/1.1 200 ok\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"), out);
+        assertTrue(out.startsWith("http/1.1 200 ok\r\ncontent-type: text/html;charset=utf-8\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"), out);
         assertTrue(out.contains("0\r\n\r\nhttp/1.1 200 ok\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 4\r\n\r\nhttp/1.1 200 ok"), out);
         assertTrue(out.endsWith("content-length: 3\r\n\r\nget"), out);
         assertTrue(channel.isOpen());
@@ -305,7 +319,7 @@ class HttpAnswersTest {
         assertTrue(early.cause() instanceof IllegalStateException, String.valueOf(early.cause()));
         channel.writeAndFlush(HttpCodec.INSTANCE.encode(new Chunk(""), ByteBufAllocator.DEFAULT, null));
         channel.writeAndFlush(HttpCodec.INSTANCE.encode("next", ByteBufAllocator.DEFAULT, null));
-        assertEquals("http/1.1 200 ok\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n"
+        assertEquals("http/1.1 200 ok\r\ncontent-type: text/html;charset=utf-8\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n"
                 + "http/1.1 200 ok\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 4\r\n\r\nnext", written());
         assertTrue(channel.isOpen());
     }
