@@ -163,7 +163,7 @@ final class HttpCodec implements Codec {
 
     /**
      * The answer to a request the decoder refused for {@code cause}, which closes the connection:
-     * 414 for a request line over the decoder's 4,096 bytes, 431 for a header over its 8,192
+     * 414 for a request line over 16 KiB, 431 for headers over 16 KiB in all
      * (RFC 9112 3, RFC 6585 5), what {@link RequestHeadRules} refused with its status and reason, else 400.
      */
     static FullHttpResponse badRequest(Throwable cause) {

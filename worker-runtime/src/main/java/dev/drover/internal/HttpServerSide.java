@@ -37,8 +37,22 @@ import java.util.function.IntSupplier;
  * decoder reads goes to the next handler, what the encoder writes to the socket's side, counted.
  */
 final class HttpServerSide extends Traffic {
+    /**
+     * The longest request line and header section read, as Workerman's 16 KiB head: a long query
+     * string or a site's many cookies that Workerman took are taken (Netty's defaults, 4 and 8 KiB,
+     * refused them with 414 and 431).
+     */
+    static final int MAX_REQUEST_LINE = 16 * 1024;
+    static final int MAX_HEADERS = 16 * 1024;
+
     /** Requests read ahead of their answers, as HttpServerCodec allows. */
     static final int MAX_PIPELINE_DEPTH = 128;
+
+    /** Netty's request decoder's settings with drover's limits, for requests and WebSocket handshakes alike. */
+    static HttpDecoderConfig decoderConfig() {
+        return new HttpDecoderConfig().setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(MAX_HEADERS);
+    }
+
     private static final byte HEAD = 1;
     private static final byte CLOSE = 2;
     /** An HTTP/1.0 request that asked to keep the connection: its answer must say it keeps it, or the client closes. */
@@ -140,7 +154,7 @@ final class HttpServerSide extends Traffic {
         private boolean nettysHandlers;
 
         Requests() {
-            super(new HttpDecoderConfig());
+            super(decoderConfig());
         }
 
         @Override

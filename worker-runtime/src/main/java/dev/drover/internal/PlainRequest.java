@@ -2,7 +2,6 @@ package dev.drover.internal;
 
 import dev.drover.http.Request;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpObjectDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -29,9 +28,13 @@ import java.util.Set;
 final class PlainRequest {
     /** {@link #read}'s answer for a head this does not read: Netty's decoder does. */
     static final Object DECLINED = new Object();
-    /** Netty's limits (HttpDecoderConfig's defaults), counted here with the line ends, so never looser. */
-    private static final int MAX_INITIAL_LINE = HttpObjectDecoder.DEFAULT_MAX_INITIAL_LINE_LENGTH;
-    private static final int MAX_HEAD = HttpObjectDecoder.DEFAULT_MAX_HEADER_SIZE;
+    /**
+     * The longest request line and head read here, with their line ends: a longer one (rare) goes to
+     * Netty's decoder, which allows more ({@link HttpServerSide#MAX_HEADERS}) and, unlike this
+     * reader, does not look at a head's first bytes again on every read that brings more of it.
+     */
+    private static final int MAX_INITIAL_LINE = 4 * 1024;
+    private static final int MAX_HEAD = 8 * 1024;
     private static final byte[] EMPTY = new byte[0];
     private static final int GET = 'G' << 24 | 'E' << 16 | 'T' << 8 | ' ';
     private static final int HEAD = 'H' << 24 | 'E' << 16 | 'A' << 8 | 'D';

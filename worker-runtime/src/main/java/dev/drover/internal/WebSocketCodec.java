@@ -68,7 +68,7 @@ final class WebSocketCodec implements Codec {
         int max = connection.getMaxPackageSize();
         // The encoder first: the frame encoder goes where it is, so the frame decoder's own close frames pass it.
         pipeline.addLast(new HttpResponseEncoder());
-        pipeline.addLast(new HttpRequestDecoder());
+        pipeline.addLast(new HttpRequestDecoder(HttpServerSide.decoderConfig()));
         pipeline.addLast(new HttpObjectAggregator(HANDSHAKE_MAX));
         pipeline.addLast(new HandshakeCheck());
         pipeline.addLast(new WebSocketServerCompressionHandler(max + INFLATE_SLACK));

@@ -109,8 +109,10 @@ class HttpCodecTest {
     @Test
     void tooLongALineGets414AndTooLargeAHeader431() {
         String[][] cases = {
-            {"GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: h\r\n\r\n", "414"},
-            {"GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n", "431"},
+            {"GET /" + "a".repeat(16 * 1024) + " HTTP/1.1\r\nHost: h\r\n\r\n", "414"},
+            {"GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + "b".repeat(16 * 1024) + "\r\n\r\n", "431"},
+            {"GET / HTTP/1.1\r\nHost: h\r\nCookie: " + "c".repeat(6000) + "\r\nX-Two: " + "d".repeat(6000) + "\r\nX-Three: "
+                    + "e".repeat(6000) + "\r\n\r\n", "431"},
             {"GARBAGE\r\n\r\n", "400"},
         };
         for (String[] c : cases) {
@@ -119,6 +121,26 @@ class HttpCodecTest {
             assertEquals("close", answer.headers().get("connection"));
             answer.release();
         }
+    }
+
+    /** Heads Workerman takes (it reads 16 KiB): a long query string, a site's many cookies, each within its bound. */
+    @Test
+    void aLongTargetAndLargeHeadersAreRead() {
+        String query = "q=" + "a".repeat(16 * 1024 - 30);
+        Request search = onlyRequest("GET /search?" + query + " HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertEquals(query, search.queryString());
+        String cookie = "c".repeat(8500);
+        Request cookies = onlyRequest("GET / HTTP/1.1\r\nHost: h\r\nCookie: " + cookie + "\r\nX-Other: " + "d".repeat(4100)
+                + "\r\nX-Third: " + "e".repeat(3000) + "\r\n\r\n");
+        assertEquals(cookie, cookies.header("cookie").orElseThrow());
+    }
+
+    private static Request onlyRequest(String wire) {
+        EmbeddedChannel channel = channel(1024);
+        channel.writeInbound(Unpooled.copiedBuffer(wire, StandardCharsets.US_ASCII));
+        List<Request> read = requests(channel);
+        assertEquals(1, read.size());
+        return read.get(0);
     }
 
     /** The answer to {@code wire}'s first request, which the reader must refuse, reading nothing after it. */
