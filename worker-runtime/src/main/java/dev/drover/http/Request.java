@@ -112,10 +112,16 @@ public final class Request {
         return hash < 0 ? uri.length() : hash;
     }
 
-    /** The first value of query parameter {@code name}, decoded. */
+    /**
+     * The value of query parameter {@code name}, decoded; of a name given twice, the last, as PHP's
+     * parse_str and so Workerman's {@code get()} (every value is in {@link #queryParameters}).
+     */
     public Optional<String> query(String name) {
-        List<String> values = queryParameters().get(name);
-        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+        return last(queryParameters().get(name));
+    }
+
+    private static Optional<String> last(List<String> values) {
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(values.size() - 1));
     }
 
     /** Every query parameter with its values, decoded. */
@@ -137,20 +143,24 @@ public final class Request {
         return Collections.unmodifiableMap(headers);
     }
 
-    /** The form fields of an urlencoded or multipart body (Workerman's {@code post()}). */
+    /**
+     * The form fields of an urlencoded or multipart body (Workerman's {@code post()}); a body
+     * without a Content-Type is read as urlencoded, as there. A JSON body is no form: read it with
+     * {@link #body} ({@link #isJson}).
+     */
     public Map<String, List<String>> form() {
         if (form == null) {
-            boolean urlencoded = mediaType().equals("application/x-www-form-urlencoded");
+            String type = mediaType();
+            boolean urlencoded = type.equals("application/x-www-form-urlencoded") || type.isEmpty();
             form = multipartFields != null ? Collections.unmodifiableMap(multipartFields)
                     : urlencoded ? QueryString.parse(body()) : Map.of();
         }
         return form;
     }
 
-    /** The first value of form field {@code name}. */
+    /** The value of form field {@code name}; of a name given twice, the last, as Workerman's {@code post()} ({@link #form} has every value). */
     public Optional<String> post(String name) {
-        List<String> values = form().get(name);
-        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+        return last(form().get(name));
     }
 
     /** The uploaded files of a multipart body, by field name (of two under one name, the last; a file input left empty is none). */

@@ -55,4 +55,26 @@ class RequestTest {
         assertEquals("a b", request.cookie("plus").orElseThrow());
         assertEquals("v", request.cookie("plain").orElseThrow());
     }
+
+    /** PHP's parse_str keeps the last of a name given twice, so Workerman's get() and post() answer it; every value stays listed. */
+    @Test
+    void ofANameGivenTwiceTheLastCountsAsInWorkerman() {
+        Request request = new Request("POST", "/q?a=1&a=2&b=3", Map.of("content-type", List.of("application/x-www-form-urlencoded")),
+                "a=x&a=y".getBytes(StandardCharsets.UTF_8));
+        assertEquals("2", request.query("a").orElseThrow());
+        assertEquals(List.of("1", "2"), request.queryParameters().get("a"));
+        assertEquals("3", request.query("b").orElseThrow());
+        assertEquals("y", request.post("a").orElseThrow());
+        assertEquals(List.of("x", "y"), request.form().get("a"));
+        assertFalse(request.query("none").isPresent());
+    }
+
+    /** Workerman reads a body without a Content-Type as urlencoded; JSON and other types are no form. */
+    @Test
+    void aBodyWithoutATypeIsReadAsAForm() {
+        Request untyped = new Request("POST", "/", Map.of(), "a=1&b=two%20words".getBytes(StandardCharsets.UTF_8));
+        assertEquals(Map.of("a", List.of("1"), "b", List.of("two words")), untyped.form());
+        assertEquals(Map.of(), withType("application/json", "{\"a\":1}").form());
+        assertEquals(Map.of(), withType("text/plain", "a=1").form());
+    }
 }
