@@ -8,6 +8,8 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.FullHttpMessage;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -19,6 +21,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.IntSupplier;
 
 /**
@@ -65,10 +68,15 @@ final class HttpServerSide extends Traffic {
     private int first;
     private int count;
 
+    private static final AtomicIntegerFieldUpdater<HttpServerSide> HELD = AtomicIntegerFieldUpdater.newUpdater(HttpServerSide.class, "held");
+
     /** The connection's maxPackageSize, for the aggregator of requests with a body. */
     private final IntSupplier maxPackageSize;
     private final Requests requests = new Requests();
     private final Answers answers = new Answers();
+    /** The aggregator behind Netty's decoder, once there is one. */
+    private Bodies bodies;
+    private volatile int held;
 
     HttpServerSide(FlushBatch batch, IntSupplier maxPackageSize) {
         super(batch);
@@ -78,6 +86,13 @@ final class HttpServerSide extends Traffic {
     @Override
     void passRead(ChannelHandlerContext ctx, Object message) throws Exception {
         requests.channelRead(ctx, message);
+        HELD.lazySet(this, requests.buffered() + (bodies == null ? 0 : bodies.held));
+    }
+
+    /** A head not all here yet, and the part of a body read so far. */
+    @Override
+    long held() {
+        return held;
     }
 
     @Override
@@ -223,13 +238,39 @@ final class HttpServerSide extends Traffic {
             nettysHandlers = true;
             BodilessRequests bodiless = new BodilessRequests();
             ctx.pipeline().addAfter(ctx.name(), null, bodiless);
-            ctx.pipeline().addAfter(ctx.pipeline().context(bodiless).name(), null, new HttpObjectAggregator(maxPackageSize.getAsInt()));
+            bodies = new Bodies(maxPackageSize.getAsInt());
+            ctx.pipeline().addAfter(ctx.pipeline().context(bodiless).name(), null, bodies);
+        }
+
+        int buffered() {
+            return actualReadableBytes();
         }
 
         private void tooDeep(ChannelHandlerContext ctx, List<Object> out, int from) {
             discardAfter(out, from);
             HttpServerSide.this.close(ctx, ctx.newPromise()); // as the traffic: what the batch answered goes out first
             throw new IllegalStateException("more than " + MAX_PIPELINE_DEPTH + " requests without answers");
+        }
+    }
+
+    /** Netty's aggregator, counting the body it holds until the request is whole. */
+    private static final class Bodies extends HttpObjectAggregator {
+        private int held;
+
+        Bodies(int maxContentLength) {
+            super(maxContentLength);
+        }
+
+        @Override
+        protected void aggregate(FullHttpMessage aggregated, HttpContent content) throws Exception {
+            super.aggregate(aggregated, content);
+            held = aggregated.content().readableBytes();
+        }
+
+        @Override
+        protected void finishAggregation(FullHttpMessage aggregated) throws Exception {
+            held = 0;
+            super.finishAggregation(aggregated);
         }
     }
 

@@ -539,8 +539,14 @@ final class NettyConnection implements Connection {
         ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
         long sendQueue = outbound == null ? 0 : outbound.totalPendingWriteBytes();
         return String.join("\t", Long.toString(id), "tcp", codec.name(), address(channel.localAddress()), address(channel.remoteAddress()),
-                "0", Long.toString(sendQueue), Long.toString(traffic.bytesRead()), Long.toString(traffic.bytesWritten()),
+                Long.toString(received()), Long.toString(sendQueue), Long.toString(traffic.bytesRead()), Long.toString(traffic.bytesWritten()),
                 channel.isActive() ? (draining ? "CLOSING" : "ESTABLISHED") : "CLOSED");
+    }
+
+    /** Bytes read that make no whole request or package yet, as Workerman's Recv-Q counts its receive buffer. */
+    private long received() {
+        ProtocolDecoder decoder = codec instanceof ProtocolCodec ? channel.pipeline().get(ProtocolDecoder.class) : null;
+        return traffic.held() + (decoder == null ? 0 : decoder.held());
     }
 
     private static String address(SocketAddress address) {

@@ -8,6 +8,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * Cuts a stream into packages with {@link Protocol#input} and decodes each. A negative length, or
@@ -22,14 +23,28 @@ final class ProtocolDecoder extends ByteToMessageDecoder {
         }
     }
 
+    private static final AtomicIntegerFieldUpdater<ProtocolDecoder> HELD = AtomicIntegerFieldUpdater.newUpdater(ProtocolDecoder.class, "held");
+
     private final Protocol protocol;
     private final Connection connection;
+    /** Bytes read that make no whole package yet (see {@link Traffic#held}); stored as Traffic stores its counts. */
+    private volatile int held;
     /** A package was refused, or the protocol failed on one: the connection is being destroyed, and nothing more is read. */
     private boolean refused;
 
     ProtocolDecoder(Protocol protocol, Connection connection) {
         this.protocol = protocol;
         this.connection = connection;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) throws Exception {
+        super.channelRead(ctx, message);
+        HELD.lazySet(this, actualReadableBytes());
+    }
+
+    int held() {
+        return held;
     }
 
     @Override

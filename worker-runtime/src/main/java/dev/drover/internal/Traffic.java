@@ -61,4 +61,12 @@ class Traffic extends Flushes {
     long bytesWritten() {
         return bytesWritten;
     }
+
+    /**
+     * Bytes read that make no whole request yet: {@code connections}' Recv-Q, as Workerman's is its
+     * receive buffer. A reader that holds them says so; this one holds none.
+     */
+    long held() {
+        return 0;
+    }
 }

@@ -123,6 +123,25 @@ class HttpCodecTest {
         }
     }
 
+    /** connections' Recv-Q: a head not all here yet, a body read in part, by drover's reader and by Netty's. */
+    @Test
+    void theBytesOfARequestNotWholeYetAreHeld() {
+        EmbeddedChannel channel = channel(1024 * 1024);
+        Traffic traffic = channel.pipeline().get(HttpServerSide.class);
+        String head = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\n";
+        channel.writeInbound(Unpooled.copiedBuffer(head + "x".repeat(40), StandardCharsets.US_ASCII));
+        assertEquals(head.length() + 40, traffic.held(), "drover's reader waits for the whole request");
+        channel.writeInbound(Unpooled.copiedBuffer("x".repeat(60), StandardCharsets.US_ASCII));
+        assertEquals(1, requests(channel).size());
+        assertEquals(0, traffic.held());
+        channel.writeInbound(Unpooled.copiedBuffer("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\n" + "y".repeat(70_000),
+                StandardCharsets.US_ASCII));
+        assertEquals(70_000, traffic.held(), "a body past drover's reader, in Netty's aggregator");
+        channel.writeInbound(Unpooled.copiedBuffer("y".repeat(30_000), StandardCharsets.US_ASCII));
+        assertEquals(100_000, requests(channel).get(0).bodyBytes().length);
+        assertEquals(0, traffic.held());
+    }
+
     /** Heads Workerman takes (it reads 16 KiB): a long query string, a site's many cookies, each within its bound. */
     @Test
     void aLongTargetAndLargeHeadersAreRead() {

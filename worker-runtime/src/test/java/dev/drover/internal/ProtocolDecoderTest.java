@@ -54,6 +54,17 @@ class ProtocolDecoderTest {
         assertEquals(List.of("hello", "wörld", ""), feedAtOnce(channel(new Text(), 1024), wire));
     }
 
+    /** connections' Recv-Q: what was read and makes no package yet, as Workerman's receive buffer. */
+    @Test
+    void theBytesOfAPackageNotWholeYetAreHeld() {
+        EmbeddedChannel channel = channel(new Text(), 1024);
+        ProtocolDecoder decoder = channel.pipeline().get(ProtocolDecoder.class);
+        assertEquals(List.of("one"), feedAtOnce(channel, "one\ntw".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(2, decoder.held());
+        assertEquals(List.of("two"), feedAtOnce(channel, "o\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(0, decoder.held());
+    }
+
     @Test
     void aLinesEndIsEveryCarriageReturnBeforeItsNewline() {
         assertEquals(List.of("abc", "a\rb", ""), feedAtOnce(channel(new Text(), 1024), "abc\r\r\na\rb\r\n\r\n".getBytes(StandardCharsets.UTF_8)));
