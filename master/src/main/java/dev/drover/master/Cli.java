@@ -82,6 +82,10 @@ public final class Cli {
         CommandLine commandLine = new CommandLine(cli);
         commandLine.setCommandName(spec.name());
         commandLine.setExecutionExceptionHandler((e, line, result) -> cli.failed(e));
+        CommandLine.IParameterExceptionHandler parseFailed = commandLine.getParameterExceptionHandler();
+        commandLine.setParameterExceptionHandler((e, arguments) -> e.getCommandLine() == commandLine
+                && e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().get(0).startsWith("-")
+                ? cli.unknownCommand(commandLine, unmatched.getUnmatched().get(0)) : parseFailed.handleParseException(e, arguments));
         return commandLine.execute(args);
     }
 
@@ -110,6 +114,13 @@ public final class Cli {
         } catch (RuntimeException e) {
             return OptionalInt.of(failed(e));
         }
+    }
+
+    /** A first word that is no command: says so, and lists the commands (picocli guessed at one, "Did you mean: App status?"). */
+    private int unknownCommand(CommandLine commandLine, String word) {
+        System.err.println(tag() + ": unknown command '" + word + "'");
+        commandLine.usage(System.err);
+        return ExitCodes.USAGE;
     }
 
     /** A command that threw {@code e}: says why, and what to do when it lacked permission. */

@@ -51,6 +51,17 @@ class LauncherIT {
         }
     }
 
+    /** Workerman lists its commands for a word that is none; picocli guessed one ("Did you mean: Hello status?"). */
+    @Test
+    void anUnknownCommandIsNamedAndTheCommandsListed(@TempDir Path dir) throws Exception {
+        Launcher.Output result = Launcher.run(dir, "dev.drover.examples.Hello", env -> env.remove("JAVA_OPTS"), "bogus");
+        assertEquals(2, result.code(), result.text());
+        assertTrue(result.text().startsWith("drover[Hello]: unknown command 'bogus'\n"), result.text());
+        for (String command : new String[] {"start", "stop", "restart", "reload", "status", "connections"}) {
+            assertTrue(result.text().contains("\n  " + command + " "), command + " listed:\n" + result.text());
+        }
+    }
+
     /** scripts/drover with the Hello example and {@code javaHome} as JAVA_HOME. */
     private static Launcher.Output launcher(Path dir, Path javaHome, String... args) throws Exception {
         return Launcher.run(dir, "dev.drover.examples.Hello", env -> {
