@@ -146,4 +146,24 @@ class StopIT {
             assertEquals(worker + " 0", slow.get(30, TimeUnit.SECONDS), "the slow request was answered before the worker went");
         }
     }
+
+    /**
+     * A request a timer answers (Workerman's way to answer later) is answered before the worker
+     * goes, by a stop within its stopTimeout as by a graceful one: the stop deleted every timer.
+     */
+    @Test
+    void aRequestATimerAnswersIsAnsweredBeforeTheWorkerStops(@TempDir Path dir) throws Exception {
+        for (String[] stop : new String[][] {{"stop"}, {"stop", "-g"}}) {
+            Path own = Files.createDirectories(dir.resolve(stop.length == 1 ? "stop" : "graceful"));
+            try (App app = new App(own, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + own)) {
+                app.start();
+                long worker = app.workers().get(0).pid();
+                CompletableFuture<String> later = Async.call(() -> Http.tryGet(app.port(), "/later?ms=800"));
+                assertEquals(worker, ReloadIT.awaitSlowRequest(own));
+                App.Result stopped = app.run(stop);
+                assertEquals(0, stopped.code(), stopped.all());
+                assertEquals(worker + " 0", later.get(30, TimeUnit.SECONDS), String.join(" ", stop) + ": answered by its timer");
+            }
+        }
+    }
 }

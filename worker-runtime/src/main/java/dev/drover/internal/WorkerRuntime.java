@@ -638,7 +638,9 @@ public final class WorkerRuntime {
 
     /**
      * Closes the listeners at once, then lets every connection end without losing a request (see
-     * {@link NettyConnection#drain}); graceful leaves non-HTTP connections to their clients. Once
+     * {@link NettyConnection#drain}); graceful leaves non-HTTP connections to their clients. Timers
+     * run on meanwhile, as Workerman's do through a graceful stop: a request a timer answers is
+     * answered. Once
      * none is left, runs onWorkerStop and ends the loop. The master's stopTimeout (or
      * gracefulTimeout) caps the wait with SIGKILL.
      */
@@ -650,8 +652,7 @@ public final class WorkerRuntime {
             long spread = draining ? 0 : retiredSpreadNanos;
             draining = true;
             servers.forEach(server -> server.channel().close());
-            stopAccepting();
-            timers.delAll();
+            stopAccepting(); // timers run on: one may be what answers a request in flight
             List<NettyConnection> open = connectionsNow();
             for (int i = 0; i < open.size(); i++) {
                 NettyConnection connection = open.get(i);
@@ -761,6 +762,7 @@ public final class WorkerRuntime {
         }
         finished = true;
         call("onWorkerStop", worker.getOnWorkerStop());
+        timers.delAll();
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 }

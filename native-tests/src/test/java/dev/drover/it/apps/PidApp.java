@@ -1,5 +1,6 @@
 package dev.drover.it.apps;
 
+import dev.drover.Timer;
 import dev.drover.Worker;
 import dev.drover.http.Request;
 import java.lang.management.GarbageCollectorMXBean;
@@ -79,6 +80,12 @@ public final class PidApp {
                 case "/slow" -> {
                     mark(dir, "slow-");
                     Thread.sleep(Long.parseLong(request.query("ms").orElse("1000")));
+                }
+                case "/later" -> { // answered by a timer, as Workerman applications answer later
+                    mark(dir, "slow-");
+                    String later = ProcessHandle.current().pid() + " " + connection.getWorker().getId();
+                    Timer.once(Long.parseLong(request.query("ms").orElse("1000")) / 1000.0, () -> connection.send(later));
+                    return;
                 }
                 case "/stopall" -> Worker.stopAll();
                 case "/reloadall" -> Worker.reloadAll();
