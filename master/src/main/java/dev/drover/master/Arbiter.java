@@ -1142,6 +1142,9 @@ public final class Arbiter {
             if (old != null && old.state() == WorkerProcess.State.READY) {
                 next.replacing = old.pid;
                 reload.current = next;
+                if (!reload.recycle) {
+                    send(old, ControlMessage.of(ControlMessage.RELOAD)); // Workerman runs onWorkerReload in a reloadable worker too, before it goes
+                }
                 retire(old, reload.graceful);
             }
         }

@@ -288,7 +288,7 @@ public final class Cli {
         return start(daemon, false);
     }
 
-    @Command(name = "reload", mixinStandardHelpOptions = true, description = "Replace the reloadable workers one at a time; the others run onWorkerReload.")
+    @Command(name = "reload", mixinStandardHelpOptions = true, description = "Replace the reloadable workers one at a time; every worker runs onWorkerReload first.")
     int reload(@Option(names = {"-g", "--graceful"}, description = "old workers stop accepting and finish their connections")
                boolean graceful) {
         return askRunning(graceful ? "reload -g" : "reload", FOREVER);

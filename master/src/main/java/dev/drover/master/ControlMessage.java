@@ -30,7 +30,7 @@ import java.nio.charset.StandardCharsets;
  *                                   the replacement is ready; then it tells the connections to end
  *                                   over MS milliseconds, 2 ms apart at most
  *                   resume          (a retired worker) the replacement failed: serve on as before
- *                   reload          (a reloadable = false worker) run onWorkerReload and go on
+ *                   reload          run onWorkerReload (a reloadable = false worker goes on; a reloadable one is retired next)
  *                   status          answer with a status message
  *                   connections     answer with a connections message
  * worker → master   ready           onWorkerStart returned and the worker accepts

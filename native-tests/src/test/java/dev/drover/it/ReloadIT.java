@@ -440,6 +440,25 @@ class ReloadIT {
         }
     }
 
+    /** Workerman runs onWorkerReload in a reloadable worker too, before it stops: by the master's reload and by its own USR1. */
+    @Test
+    void reloadableWorkersRunOnWorkerReloadBeforeTheyGo(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=2", "-Dapp.dir=" + dir)) {
+            app.start();
+            List<App.WorkerRow> before = app.workers();
+            App.Result reload = app.run("reload");
+            assertEquals(0, reload.code(), reload.all());
+            for (App.WorkerRow w : before) {
+                assertTrue(Files.exists(dir.resolve("reloaded-" + w.pid())), "onWorkerReload ran in " + w.pid() + " before it exited");
+                assertFalse(Processes.alive(w.pid()));
+            }
+            long one = app.workers().get(0).pid();
+            Processes.kill(one, "USR1");
+            Await.until("worker " + one + " replaced", Duration.ofSeconds(20), () -> !Processes.alive(one));
+            assertTrue(Files.exists(dir.resolve("reloaded-" + one)), "onWorkerReload ran before USR1 stopped it");
+        }
+    }
+
     @Test
     void aReloadDuringAReloadIsIgnored(@TempDir Path dir) throws Exception {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=2", "-Dapp.dir=" + dir)) {

@@ -224,12 +224,14 @@ public final class WorkerRuntime {
         }
     }
 
+    /** A reload signal to this worker itself: onWorkerReload, and then, as Workerman's, the worker goes if it is reloadable. */
     private void reloadSelf(boolean graceful) {
-        if (worker.isReloadable()) {
-            leave(graceful);
-        } else {
-            loop.execute(() -> call("onWorkerReload", worker.getOnWorkerReload()));
-        }
+        loop.execute(() -> {
+            call("onWorkerReload", worker.getOnWorkerReload());
+            if (worker.isReloadable()) {
+                leave(graceful);
+            }
+        });
     }
 
     private void start() {
