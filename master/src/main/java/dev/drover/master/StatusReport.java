@@ -71,7 +71,7 @@ final class StatusReport implements Report {
         for (Row row : rows) {
             lines.add(String.format(Locale.ROOT, format, row.id(), row.pid() > 0 ? row.pid() : "-", megabytes(row.memoryBytes()), row.listen(),
                     row.name(), row.stat("connections"), row.stat("send_fail"), row.stat("timers"), row.stat("total_request"),
-                    String.format(Locale.ROOT, "%.0f", row.qps()), "[" + status(row) + "]"));
+                    String.format(Locale.ROOT, "%.0f", row.qps()), "[" + ("stopping".equals(row.state()) ? "stopping" : status(row)) + "]"));
         }
         lines.add("-------------------------------------------- PROCESS STATUS -------------------------------------------");
         lines.add(String.format(Locale.ROOT, format, "", "Summary", megabytes(sum(Row::memoryBytes)), "-", "-", sum(r -> r.stat("connections")),
