@@ -1080,6 +1080,8 @@ public final class Arbiter {
         systemd.reloading();
         callHook("onMasterReload", hooks::onMasterReload);
         List<Slot> reloadable = new ArrayList<>();
+        List<String> waiting = new ArrayList<>();
+        long now = System.nanoTime();
         for (Group group : groups) {
             int count = hooks.count(group.spec.index());
             if (count != group.appCount) {
@@ -1088,6 +1090,10 @@ public final class Arbiter {
             }
             for (Slot slot : group.slots) {
                 WorkerProcess worker = slot.process;
+                if (worker == null && group.wanted(slot) && slot.notBeforeNanos - now > 0) {
+                    slot.notBeforeNanos = now; // its backoff waited out a crash of the code this reload replaces
+                    waiting.add(group.spec.name() + " id " + slot.id);
+                }
                 if (worker == null || worker.state() != WorkerProcess.State.READY || !group.wanted(slot)) {
                     continue;
                 }
@@ -1109,6 +1115,11 @@ public final class Arbiter {
         }
         reload.waiters.add(reply);
         reply.out("drover[" + app.name() + "] reloading " + reloadable.size() + " workers" + (graceful ? " gracefully" : "") + " ...");
+        if (!waiting.isEmpty()) {
+            String respawning = "drover[" + app.name() + "] starting now, not after its respawn backoff, with the code on disk: " + String.join(", ", waiting);
+            log(respawning);
+            reply.out(respawning);
+        }
         advanceReload();
     }
 

@@ -459,6 +459,23 @@ class ReloadIT {
         }
     }
 
+    /** A slot whose worker crashed and waits out its backoff starts at once on a reload: the reload deploys the fix. */
+    @Test
+    void aReloadStartsASlotWaitingOutItsBackoffAtOnce(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=2", "-Dapp.dir=" + dir)) {
+            app.start();
+            Files.writeString(dir.resolve("fail-start"), "");
+            Processes.kill(app.workers().get(0).pid(), "KILL");
+            Await.until("slot 0 crashed into an 8 s backoff", Duration.ofSeconds(60), () -> app.log().contains("respawning in 8 s"));
+            Files.delete(dir.resolve("fail-start"));
+            App.Result reload = app.run("reload");
+            assertEquals(0, reload.code(), reload.all());
+            assertTrue(reload.out().contains("starting now, not after its respawn backoff, with the code on disk: web id 0"), reload.out());
+            Await.until("slot 0 ready well before its backoff ends", Duration.ofSeconds(5),
+                    () -> app.workers().stream().filter(w -> w.id() == 0 && w.state().equals("ready")).count() == 1);
+        }
+    }
+
     @Test
     void aReloadDuringAReloadIsIgnored(@TempDir Path dir) throws Exception {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=2", "-Dapp.dir=" + dir)) {
