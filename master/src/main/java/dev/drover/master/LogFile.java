@@ -6,9 +6,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -18,6 +20,9 @@ import java.util.TimeZone;
 /**
  * The master's log in Workerman's line format, {@code 2026-11-23 19:40:00 pid:4242 message}, one
  * line per event. Past {@code maxSize} bytes the file moves to {@code <log>.1} and a new one starts.
+ * A file moved or removed by someone else (logrotate without copytruncate, a second master's
+ * rotation during a restart) is noticed at the next line, which starts a new file at the path, as
+ * Workerman's, which appends by path, does.
  * Worker lines arrive over their control channels and are written here with the worker's pid, so
  * workers never hold the log file open.
  */
@@ -28,6 +33,8 @@ public final class LogFile implements AutoCloseable {
     private final boolean echo;
     private final long maxSize;
     private FileChannel channel;
+    /** The open file's identity (device and inode), to see that the path names another file, or none. */
+    private Object fileKey;
     /** Lines that could not be written since the last one that could, and when and why that began. */
     private long lost;
     private String lostSince;
@@ -46,8 +53,10 @@ public final class LogFile implements AutoCloseable {
     private FileChannel open() {
         try {
             Files.createDirectories(path.toAbsolutePath().getParent());
-            return FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+            FileChannel opened = FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+            fileKey = key();
+            return opened;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open log file " + path + ": " + FileErrors.why(e), e);
         }
@@ -98,7 +107,8 @@ public final class LogFile implements AutoCloseable {
             System.out.flush();
         }
         try {
-            if (!channel.isOpen()) {
+            if (!channel.isOpen() || movedAway()) {
+                closeQuietly();
                 channel = open();
             }
             rotateIfFull();
@@ -116,6 +126,19 @@ public final class LogFile implements AutoCloseable {
             }
             closeQuietly();
         }
+    }
+
+    /** Whether the path no longer names the open file: it was moved or removed. */
+    private boolean movedAway() throws IOException {
+        try {
+            return fileKey == null || !fileKey.equals(key());
+        } catch (NoSuchFileException gone) {
+            return true;
+        }
+    }
+
+    private Object key() throws IOException {
+        return Files.readAttributes(path, BasicFileAttributes.class).fileKey(); // of the file a link names, as the channel opened it
     }
 
     private void append(String text) throws IOException {

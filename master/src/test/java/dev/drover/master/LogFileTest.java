@@ -73,4 +73,21 @@ class LogFileTest {
         assertTrue(text.contains("No space left on device"), text);
         assertTrue(text.endsWith("pid:1 written\n"), text);
     }
+
+    /** logrotate without copytruncate moves the log away (and may compress it, removing it): the next line starts a new file at the path. */
+    @Test
+    void aLogMovedOrRemovedBySomeoneElseIsStartedAnewAtItsPath(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("App.log");
+        Path moved = dir.resolve("App.log.moved");
+        try (LogFile log = new LogFile(path, false, 1 << 20)) {
+            log.write(1, "before the move");
+            Files.move(path, moved);
+            log.write(1, "after the move");
+            Files.delete(path);
+            log.write(1, "after the removal");
+        }
+        assertTrue(Files.readString(moved).endsWith("pid:1 before the move\n"), Files.readString(moved));
+        String text = Files.readString(path);
+        assertTrue(text.endsWith("pid:1 after the removal\n") && !text.contains("after the move"), text);
+    }
 }
