@@ -1070,6 +1070,11 @@ public final class Arbiter {
             reply.exit(ExitCodes.FAILED);
             return;
         }
+        if (reload != null && !reload.recycle && reload.current == null && reload.pending.isEmpty()) {
+            // Every replacement is ready; old workers finish their connections (reload -g: as long as
+            // their clients keep them). A deploy does not wait on them: that reload is done.
+            finishReload("; " + reload.draining.size() + " old workers still finishing their connections, which this reload does not wait for");
+        }
         if (reload != null && !reload.recycle) {
             log("reload ignored: a reload is in progress (" + reload.progress() + ")");
             reply.err("drover[" + app.name() + "] a reload is in progress (" + reload.progress() + "); this one is ignored");
@@ -1165,15 +1170,20 @@ public final class Arbiter {
             reload = null;
             advanceReload();
         } else if (reload.current == null && reload.draining.isEmpty()) {
-            String done = "drover[" + app.name() + "] reload done: " + reload.replaced + " workers replaced";
-            log(done);
-            systemd.ready(reload.replaced + " workers replaced by the last reload");
-            reload.waiters.forEach(r -> {
-                r.out(done);
-                r.exit(ExitCodes.OK);
-            });
-            reload = null;
+            finishReload("");
         }
+    }
+
+    /** The reload is done: says so, with {@code more} after the count, to its waiters and the log. */
+    private void finishReload(String more) {
+        String done = "drover[" + app.name() + "] reload done: " + reload.replaced + " workers replaced" + more;
+        log(done);
+        systemd.ready(reload.replaced + " workers replaced by the last reload");
+        reload.waiters.forEach(r -> {
+            r.out(done);
+            r.exit(ExitCodes.OK);
+        });
+        reload = null;
     }
 
     private void abortReload(String why) {

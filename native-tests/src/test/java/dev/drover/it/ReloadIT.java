@@ -476,6 +476,33 @@ class ReloadIT {
         }
     }
 
+    /**
+     * reload -g leaves a text connection to its client; once every replacement is ready, the old
+     * worker's drain no longer holds deploys back: the next reload runs, and ends the first.
+     */
+    @Test
+    void aReloadRunsWhileTheLastOnesOldWorkersOnlyFinishTheirConnections(@TempDir Path dir) throws Exception {
+        int port = Ports.free();
+        try (App app = new App(dir, dev.drover.it.apps.EchoServerApp.class, "-Dapp.port=" + port);
+             java.net.Socket idle = new java.net.Socket()) {
+            app.start();
+            idle.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+            long old = app.workers().get(0).pid();
+            Await.until("the worker holds the idle connection", Duration.ofSeconds(20),
+                    () -> app.status().get("processes").get(0).get("connections").asInt() == 1);
+            Process first = app.launch("reload", "-g");
+            Await.until("the replacement is ready", Duration.ofSeconds(30),
+                    () -> app.workers().stream().anyMatch(w -> w.pid() != old && w.state().equals("ready")));
+            App.Result second = app.run("reload");
+            assertEquals(0, second.code(), second.all());
+            assertTrue(second.out().contains("reload done: 1 workers replaced"), second.out());
+            assertTrue(first.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the first reload ended");
+            assertEquals(0, first.exitValue());
+            assertTrue(app.log().contains("reload done: 1 workers replaced; 1 old workers still finishing their connections"), app.log());
+            assertTrue(Processes.alive(old), "the first reload's old worker still serves its client");
+        }
+    }
+
     @Test
     void aReloadDuringAReloadIsIgnored(@TempDir Path dir) throws Exception {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=2", "-Dapp.dir=" + dir)) {
