@@ -112,6 +112,9 @@ public final class Arbiter {
     private boolean ownsFiles;
     /** A restart in progress: the successor master this one started, or null. */
     private Upgrade upgrade;
+    /** A restart's new master told to stop with this one, before it took over: this master exits after it. 0: none. */
+    private int abandonedSuccessor;
+    private long abandonedKillAtNanos;
     /** Children that are not workers (a failed successor) to reap. */
     private final List<Integer> otherChildren = new ArrayList<>();
 
@@ -211,7 +214,7 @@ public final class Arbiter {
             enforceKillDeadlines(now);
             completeQueries(now);
             if (stopping) {
-                if (live.isEmpty()) {
+                if (live.isEmpty() && !waitingForAbandonedSuccessor(now)) {
                     return finish(startFailed ? ExitCodes.FAILED : ExitCodes.OK, null);
                 }
                 Optional<String> failure = stopFailure(now);
@@ -1469,7 +1472,44 @@ public final class Arbiter {
         if (reload != null) {
             abortReload("the master is stopping");
         }
+        if (upgrade != null) {
+            abandonUpgrade();
+        }
         List.copyOf(live).forEach(w -> stopWorker(w, graceful));
+    }
+
+    /**
+     * A stop (SIGTERM from systemd or a script) during a restart stops the service: the new master,
+     * which holds the sockets and the lock too and would take over once ready, is told to stop as
+     * well, and the restart's caller told why.
+     */
+    private void abandonUpgrade() {
+        Upgrade abandoned = upgrade;
+        upgrade = null;
+        os.close(abandoned.fd);
+        os.kill(abandoned.pid, Signals.number("TERM"));
+        otherChildren.add(abandoned.pid);
+        abandonedSuccessor = abandoned.pid;
+        abandonedKillAtNanos = System.nanoTime() + app.stopTimeout().plus(KILL_GRACE).toNanos();
+        String message = "drover[" + app.name() + "] restart abandoned: this master (pid " + pid + ") was told to stop, and its new master (pid "
+                + abandoned.pid + ") stops with it";
+        log(message);
+        abandoned.reply.err(message);
+        abandoned.reply.exit(ExitCodes.FAILED);
+    }
+
+    /** Whether the abandoned new master is still to exit; past its stopTimeout and KILL_GRACE it is killed. */
+    private boolean waitingForAbandonedSuccessor(long now) {
+        if (abandonedSuccessor == 0 || !otherChildren.contains(abandonedSuccessor)) {
+            return false;
+        }
+        if (abandonedKillAtNanos != 0 && now - abandonedKillAtNanos >= 0) {
+            log("the new master (pid " + abandonedSuccessor + ") did not stop within " + app.stopTimeout().plus(KILL_GRACE).toMillis()
+                    + " ms; sending SIGKILL");
+            os.kill(abandonedSuccessor, Signals.number("KILL"));
+            abandonedKillAtNanos = 0;
+        }
+        return true;
     }
 
     private Optional<String> stopFailure(long now) {

@@ -503,6 +503,34 @@ class ReloadIT {
         }
     }
 
+    /**
+     * SIGTERM to the master during a restart (systemd's stop, a script's kill) stops the service:
+     * the new master, which would have taken over once its workers were ready, stops too, and the
+     * restart says why. It took over and served on, and the restart said the master closed its connection.
+     */
+    @Test
+    void sigtermDuringARestartStopsTheNewMasterToo(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir)) {
+            app.start();
+            long master = app.masterPid();
+            Path hold = Files.createFile(dir.resolve("hold-start"));
+            try {
+                Process restart = app.launch("restart");
+                Await.until("the new master's worker runs onWorkerStart", Duration.ofSeconds(30), () -> !App.markers(dir, "starting-").isEmpty());
+                Processes.kill(master, "TERM");
+                assertTrue(restart.waitFor(60, TimeUnit.SECONDS), "restart returned");
+                assertEquals(1, restart.exitValue());
+                String said = Files.readString(dir.resolve("foreground.err"));
+                assertTrue(said.contains("restart abandoned: this master (pid " + master + ") was told to stop, and its new master (pid "), said);
+            } finally {
+                Files.deleteIfExists(hold);
+            }
+            Await.until("the old master is gone", Duration.ofSeconds(30), () -> !Processes.alive(master));
+            App.Result status = app.run("status");
+            assertEquals(3, status.code(), "nothing runs: " + status.all() + "\n" + app.log());
+        }
+    }
+
     @Test
     void aReloadDuringAReloadIsIgnored(@TempDir Path dir) throws Exception {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=2", "-Dapp.dir=" + dir)) {
