@@ -122,10 +122,10 @@ class ProtocolsIT {
         assertEquals(100_000, sent.body().length());
         assertEquals("100000", sent.headers().firstValue("content-length").orElseThrow());
 
-        Path page = Files.writeString(dir.resolve("page.html"), "<p>hi</p>");
+        Path page = Files.writeString(dir.resolve("page.css"), "<p>hi</p>");
         List<Long> before = app.workers().stream().map(App.WorkerRow::pid).toList();
         HttpResponse<String> typed = get("/typed?path=" + page);
-        assertEquals("text/html;charset=utf-8", typed.headers().firstValue("content-type").orElseThrow());
+        assertEquals("text/css;charset=utf-8", typed.headers().firstValue("content-type").orElseThrow(), "by its extension, not the default");
         assertTrue(typed.headers().firstValue("last-modified").orElseThrow().endsWith(" GMT"), typed.headers().toString());
         HttpResponse<String> missing = get("/typed?path=" + dir.resolve("missing.html"));
         assertEquals(404, missing.statusCode());

@@ -109,10 +109,10 @@ final class HttpCodec implements Codec {
         if (response.isStreaming() || response.file() != null) {
             HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
             response.headers().forEach((name, values) -> head.headers().add(name, values));
-            typeByDefault(head);
             if (response.file() != null) {
-                return new FileBody(head, response.file());
+                return new FileBody(head, response.file()); // typed by the file's extension
             }
+            typeByDefault(head);
             head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
             head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             byte[] body = response.bodyBytes();

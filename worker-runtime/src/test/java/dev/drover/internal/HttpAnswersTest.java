@@ -228,15 +228,35 @@ class HttpAnswersTest {
 
     /** A Response that sets no Content-Type is HTML in UTF-8, as Workerman's: a browser guessed, and read UTF-8 as Latin-1. */
     @Test
-    void aResponseWithoutATypeIsUtf8Html() {
+    void aResponseWithoutATypeIsUtf8Html(@TempDir Path dir) throws IOException {
         String html = "content-type: text/html;charset=utf-8\r\n";
         assertTrue(exchange(GET, new Response(200).body("<b>\u4f60\u597d</b>")).contains("\r\n" + html), "drover's own answer");
         assertTrue(exchange(GET, new Response(200).header("Connection", "keep-alive").body("x")).contains(html), "Netty's path");
         String typed = exchange(GET, new Response(200).header("content-TYPE", "text/csv").body("a,b"));
         assertTrue(typed.contains("\r\ncontent-type: text/csv\r\n") && !typed.contains("text/html"), typed);
+        assertTrue(fileHead(Files.writeString(dir.resolve("site.css"), "p {}")).contains("\r\ncontent-type: text/css;charset=utf-8\r\n"),
+                "a file is typed by its extension");
         for (int bodiless : new int[] {204, 205, 304}) {
             assertFalse(rawAnswer(GET, HttpCodec.encodeResponse(new Response(bodiless), ByteBufAllocator.DEFAULT)).contains("content-type"),
                     bodiless + " has no body to type");
+        }
+    }
+
+    /** The head a file's response goes out with, on a connection of its own. */
+    private static String fileHead(Path file) {
+        FileBody body = (FileBody) HttpCodec.encodeResponse(new Response(200).file(file), ByteBufAllocator.DEFAULT);
+        EmbeddedChannel own = HttpCodecTest.channel(1024);
+        own.writeInbound(Unpooled.copiedBuffer(GET, StandardCharsets.US_ASCII));
+        ReferenceCountUtil.release(own.readInbound());
+        body.writeTo(own);
+        ByteBuf head = own.readOutbound();
+        try {
+            return head.toString(StandardCharsets.US_ASCII);
+        } finally {
+            head.release();
+            for (Object rest; (rest = own.readOutbound()) != null; ) {
+                ReferenceCountUtil.release(rest);
+            }
         }
     }
 
