@@ -20,29 +20,41 @@ import java.util.Map;
  */
 record MultipartForm(Map<String, List<String>> fields, List<UploadedFile> files) {
     private static final String DEFAULT_FILE_TYPE = "application/octet-stream";
+    /** RFC 2046 5.1.1 allows 70 characters; more is no boundary a client makes. */
+    private static final int MAX_BOUNDARY = 200;
+    /** A part's headers, as an HTTP head's ({@link HttpServerSide#MAX_HEADERS}): a body is up to maxPackageSize, its part heads not. */
+    private static final int MAX_PART_HEAD = HttpServerSide.MAX_HEADERS;
+    private static final byte[] CRLF = "\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] HEAD_END = "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] CLOSE = "--".getBytes(StandardCharsets.ISO_8859_1);
 
     static MultipartForm parse(byte[] body, String contentType) {
         String boundary = parameter(contentType, "boundary");
-        if (boundary == null || boundary.isEmpty()) {
-            throw refused("its Content-Type '" + contentType + "' names no boundary");
+        if (boundary == null || boundary.isEmpty() || boundary.length() > MAX_BOUNDARY) {
+            throw refused("its Content-Type '" + shortened(contentType) + "' names no boundary of 1 to " + MAX_BOUNDARY + " characters");
         }
         byte[] delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-        int first = indexOf(body, delimiter, 0);
+        int first = indexOf(body, delimiter, 0, body.length);
         // The first delimiter may open the body without a CRLF before it (RFC 2046 5.1.1).
         int at = startsWith(body, 0, delimiter, 2) ? delimiter.length - 2 : first < 0 ? -1 : first + delimiter.length;
         if (at < 0) {
-            throw refused("its boundary '" + boundary + "' is not in the body");
+            throw refused("its boundary '" + shortened(boundary) + "' is not in the body");
         }
         MultipartForm form = new MultipartForm(new LinkedHashMap<>(), new ArrayList<>());
-        while (!startsWith(body, at, "--".getBytes(StandardCharsets.ISO_8859_1), 0)) {
-            int headStart = lineEnd(body, at);
-            int headEnd = indexOf(body, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), headStart - 2);
-            int next = headEnd < 0 ? -1 : indexOf(body, delimiter, headEnd + 2);
-            if (headStart < 0 || headEnd < 0 || next < 0) {
+        while (!startsWith(body, at, CLOSE, 0)) {
+            int crlf = indexOf(body, CRLF, at, body.length);
+            int headStart = crlf < 0 ? -1 : crlf + 2;
+            int headEnd = headStart < 0 ? -1 : indexOf(body, HEAD_END, headStart - 2, headStart + MAX_PART_HEAD);
+            int next = headEnd < 0 ? -1 : indexOf(body, delimiter, headEnd + 2, body.length);
+            if (headStart >= 0 && headEnd < 0 && body.length - headStart > MAX_PART_HEAD) {
+                throw refused("a part's headers are over " + MAX_PART_HEAD + " bytes");
+            }
+            if (headEnd < 0 || next < 0) {
                 throw refused("a part is cut off before its " + (headEnd < 0 ? "headers end" : "closing boundary"));
             }
-            form.add(Utf8Text.of(new String(body, headStart, headEnd + 2 - headStart, StandardCharsets.ISO_8859_1)),
-                    Arrays.copyOfRange(body, headEnd + 4, next));
+            // A delimiter right after the headers' blank line shares its CRLF: the part is empty.
+            byte[] content = next < headEnd + 4 ? new byte[0] : Arrays.copyOfRange(body, headEnd + 4, next);
+            form.add(Utf8Text.of(new String(body, headStart, headEnd + 2 - headStart, StandardCharsets.ISO_8859_1)), content);
             at = next + delimiter.length;
         }
         return form;
@@ -77,41 +89,46 @@ record MultipartForm(Map<String, List<String>> fields, List<UploadedFile> files)
     /**
      * The value of parameter {@code name} in a header value such as {@code form-data; name="a"},
      * unquoted ({@code \"} and {@code \\} are escapes; any other backslash is kept, as Windows paths
-     * have them); null when it has none.
+     * have them); null when it has none. One pass over the value, whatever it holds.
      */
     static String parameter(String header, String name) {
-        int at = header.indexOf(';');
-        while (at >= 0 && at < header.length()) {
-            int equals = header.indexOf('=', at);
-            int semicolon = header.indexOf(';', at + 1);
-            if (equals < 0) {
+        int length = header.length();
+        int i = header.indexOf(';');
+        while (i >= 0 && i < length) {
+            int keyStart = ++i;
+            while (i < length && header.charAt(i) != '=' && header.charAt(i) != ';') {
+                i++;
+            }
+            if (i == length) {
                 return null;
             }
-            if (semicolon >= 0 && semicolon < equals) {
-                at = semicolon; // a parameter without a value
-                continue;
+            if (header.charAt(i) == ';') {
+                continue; // a parameter without a value
             }
-            String key = header.substring(at + 1, equals).trim();
+            String key = header.substring(keyStart, i).trim();
+            for (i++; i < length && header.charAt(i) == ' '; i++) {
+                // the value starts after spaces
+            }
             StringBuilder value = new StringBuilder();
-            int end = equals + 1;
-            while (end < header.length() && header.charAt(end) == ' ') {
-                end++;
-            }
-            if (end < header.length() && header.charAt(end) == '"') {
-                for (end++; end < header.length() && header.charAt(end) != '"'; end++) {
-                    char c = header.charAt(end);
-                    boolean escape = c == '\\' && end + 1 < header.length() && (header.charAt(end + 1) == '"' || header.charAt(end + 1) == '\\');
-                    value.append(escape ? header.charAt(++end) : c);
+            if (i < length && header.charAt(i) == '"') {
+                for (i++; i < length && header.charAt(i) != '"'; i++) {
+                    char c = header.charAt(i);
+                    boolean escape = c == '\\' && i + 1 < length && (header.charAt(i + 1) == '"' || header.charAt(i + 1) == '\\');
+                    value.append(escape ? header.charAt(++i) : c);
                 }
-                end = header.indexOf(';', end);
+                while (i < length && header.charAt(i) != ';') {
+                    i++;
+                }
             } else {
-                value.append(header, end, semicolon < 0 ? header.length() : semicolon);
-                end = semicolon;
+                int start = i;
+                while (i < length && header.charAt(i) != ';') {
+                    i++;
+                }
+                value.append(header, start, i);
             }
             if (key.equalsIgnoreCase(name)) {
                 return value.toString().trim();
             }
-            at = end;
         }
         return null;
     }
@@ -129,14 +146,9 @@ record MultipartForm(Map<String, List<String>> fields, List<UploadedFile> files)
         }
     }
 
-    /** Where the line that begins at {@code from} ends, after its CRLF; -1 when it does not end. */
-    private static int lineEnd(byte[] body, int from) {
-        int crlf = indexOf(body, "\r\n".getBytes(StandardCharsets.ISO_8859_1), from);
-        return crlf < 0 ? -1 : crlf + 2;
-    }
-
-    private static int indexOf(byte[] body, byte[] what, int from) {
-        for (int i = Math.max(from, 0); i <= body.length - what.length; i++) {
+    /** Where {@code what} begins in {@code body} at or after {@code from}, ending by {@code limit}; -1 when nowhere. */
+    private static int indexOf(byte[] body, byte[] what, int from, int limit) {
+        for (int i = Math.max(from, 0); i <= Math.min(limit, body.length) - what.length; i++) {
             if (startsWith(body, i, what, 0)) {
                 return i;
             }
@@ -155,6 +167,11 @@ record MultipartForm(Map<String, List<String>> fields, List<UploadedFile> files)
             }
         }
         return true;
+    }
+
+    /** A client's text as a refusal quotes it: at most 100 characters. */
+    private static String shortened(String text) {
+        return text.length() <= 100 ? text : text.substring(0, 100) + "...";
     }
 
     private static RequestHeadRules.Refused refused(String why) {

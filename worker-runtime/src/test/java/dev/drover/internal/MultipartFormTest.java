@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** multipart/form-data bodies as browsers, curl and old Windows clients write them. */
 class MultipartFormTest {
@@ -78,6 +79,8 @@ class MultipartFormTest {
             {TYPE, "a=1&b=2", "boundary 'XyZ' is not in the body"},
             {TYPE, "--XyZ\r\nContent-Disposition: form-data; name=\"k\"\r\n", "cut off before its headers end"},
             {TYPE, "--XyZ\r\nContent-Disposition: form-data; name=\"k\"\r\n\r\nvalue", "cut off before its closing boundary"},
+            {"multipart/form-data; boundary=" + "b".repeat(201), "--", "names no boundary of 1 to 200 characters"},
+            {TYPE, "--XyZ\r\nX-Long: " + "h".repeat(20_000) + "\r\n\r\nv\r\n--XyZ--", "a part's headers are over 16384 bytes"},
         };
         for (String[] c : cases) {
             RequestHeadRules.Refused refused = assertThrows(RequestHeadRules.Refused.class,
@@ -86,6 +89,35 @@ class MultipartFormTest {
             assertTrue(refused.getMessage().startsWith("multipart/form-data body refused: ") && refused.getMessage().contains(c[2]),
                     refused.getMessage());
         }
+    }
+
+    /** A delimiter right after a part's blank line borrows its CRLF: an empty part, not an exception. */
+    @Test
+    void aPartEndingAtItsBlankLineIsEmpty() {
+        assertEquals(List.of(""), parse("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n--XyZ--").fields().get("a"));
+        assertEquals(Map.of(), parse("--XyZ\r\n\r\n--XyZ--").fields(), "no headers, no name: nothing to file");
+    }
+
+    /** Any prefix of a body is a form or a 400: nothing else escapes to end the connection without an answer. */
+    @Test
+    void everyCutOfABodyIsReadOrRefused() {
+        String body = "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n" + file("filename=\"x, y.txt\"", "zz") + "--XyZ--\r\n";
+        for (int cut = 0; cut <= body.length(); cut++) {
+            try {
+                parse(body.substring(0, cut));
+            } catch (RequestHeadRules.Refused refused) {
+                assertEquals(400, refused.status().code());
+            }
+        }
+    }
+
+    /** A part's header of many parameters without values is read in one pass: it took time quadratic in its length. */
+    @Test
+    @Timeout(10) // quadratic, it would take days
+    void aHeaderOfManyEmptyParametersIsReadInOnePass() {
+        String header = "form-data" + ";".repeat(2_000_000) + "; name=\"k\"";
+        assertEquals("k", MultipartForm.parameter(header, "name"));
+        assertEquals(null, MultipartForm.parameter(header, "filename"));
     }
 
     @Test
