@@ -466,12 +466,12 @@ class ReloadIT {
             app.start();
             Files.writeString(dir.resolve("fail-start"), "");
             Processes.kill(app.workers().get(0).pid(), "KILL");
-            Await.until("slot 0 crashed into an 8 s backoff", Duration.ofSeconds(60), () -> app.log().contains("respawning in 8 s"));
+            Await.until("slot 0 crashed into a 16 s backoff", Duration.ofSeconds(90), () -> app.log().contains("respawning in 16 s"));
             Files.delete(dir.resolve("fail-start"));
             App.Result reload = app.run("reload");
             assertEquals(0, reload.code(), reload.all());
             assertTrue(reload.out().contains("starting now, not after its respawn backoff, with the code on disk: web id 0"), reload.out());
-            Await.until("slot 0 ready well before its backoff ends", Duration.ofSeconds(5),
+            Await.until("slot 0 ready long before its backoff ends", Duration.ofSeconds(8),
                     () -> app.workers().stream().filter(w -> w.id() == 0 && w.state().equals("ready")).count() == 1);
         }
     }

@@ -150,6 +150,7 @@ class StopIT {
     /**
      * A request a timer answers (Workerman's way to answer later) is answered before the worker
      * goes, by a stop within its stopTimeout as by a graceful one: the stop deleted every timer.
+     * The timer answers only once the stop has begun.
      */
     @Test
     void aRequestATimerAnswersIsAnsweredBeforeTheWorkerStops(@TempDir Path dir) throws Exception {
@@ -158,11 +159,14 @@ class StopIT {
             try (App app = new App(own, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + own)) {
                 app.start();
                 long worker = app.workers().get(0).pid();
-                CompletableFuture<String> later = Async.call(() -> Http.tryGet(app.port(), "/later?ms=800"));
+                CompletableFuture<String> later = Async.call(() -> Http.tryGet(app.port(), "/later"));
                 assertEquals(worker, ReloadIT.awaitSlowRequest(own));
-                App.Result stopped = app.run(stop);
-                assertEquals(0, stopped.code(), stopped.all());
+                Process stopping = app.launch(stop);
+                Await.until("the master is stopping", Duration.ofSeconds(30), () -> app.log().contains("is stopping"));
+                Files.writeString(own.resolve("answer-later"), "");
                 assertEquals(worker + " 0", later.get(30, TimeUnit.SECONDS), String.join(" ", stop) + ": answered by its timer");
+                assertTrue(stopping.waitFor(30, TimeUnit.SECONDS));
+                assertEquals(0, stopping.exitValue());
             }
         }
     }

@@ -81,10 +81,16 @@ public final class PidApp {
                     mark(dir, "slow-");
                     Thread.sleep(Long.parseLong(request.query("ms").orElse("1000")));
                 }
-                case "/later" -> { // answered by a timer, as Workerman applications answer later
+                case "/later" -> { // answered by a timer, as Workerman applications answer later: once dir/answer-later exists
                     mark(dir, "slow-");
                     String later = ProcessHandle.current().pid() + " " + connection.getWorker().getId();
-                    Timer.once(Long.parseLong(request.query("ms").orElse("1000")) / 1000.0, () -> connection.send(later));
+                    long[] timer = new long[1];
+                    timer[0] = Timer.add(0.02, () -> {
+                        if (Files.exists(Path.of(dir, "answer-later"))) {
+                            Timer.del(timer[0]);
+                            connection.send(later);
+                        }
+                    });
                     return;
                 }
                 case "/stopall" -> Worker.stopAll();
