@@ -1150,6 +1150,10 @@ public final class Arbiter {
             if (replacement == null || replacement.pid == slot.replacing || replacement.state() != WorkerProcess.State.READY) {
                 return;
             }
+            if (!reload.recycle) { // Workerman runs onWorkerReload in a reloadable worker too, just before it goes
+                int replaced = slot.replacing;
+                live.stream().filter(w -> w.retiring && w.pid == replaced).forEach(w -> send(w, ControlMessage.of(ControlMessage.RELOAD)));
+            }
             endRetirements(slot.replacing, reload.graceful);
             reload.replaced++;
             slot.replacing = 0;
@@ -1161,9 +1165,6 @@ public final class Arbiter {
             if (old != null && old.state() == WorkerProcess.State.READY) {
                 next.replacing = old.pid;
                 reload.current = next;
-                if (!reload.recycle) {
-                    send(old, ControlMessage.of(ControlMessage.RELOAD)); // Workerman runs onWorkerReload in a reloadable worker too, before it goes
-                }
                 retire(old, reload.graceful);
             }
         }

@@ -401,6 +401,7 @@ class ReloadIT {
             assertTrue(reload.err().contains("reload stopped: the new worker[web:"), reload.err());
             assertTrue(reload.err().contains(failure + " exists"), "the reason: " + reload.err());
             assertTrue(reload.err().contains("worker[web:" + old + "] serves on"), reload.err());
+            assertFalse(Files.exists(dir.resolve("reloaded-" + old)), "onWorkerReload runs just before a worker goes, not in one that serves on");
             LoadClients.Answer answer = kept.get("/");
             assertEquals(old + " 0", answer.body());
             assertFalse(answer.close(), "its connection kept: " + answer);
