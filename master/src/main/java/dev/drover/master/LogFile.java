@@ -55,7 +55,12 @@ public final class LogFile implements AutoCloseable {
             Files.createDirectories(path.toAbsolutePath().getParent());
             FileChannel opened = FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
-            fileKey = key();
+            try {
+                fileKey = key();
+            } catch (IOException | RuntimeException e) {
+                opened.close();
+                throw e;
+            }
             return opened;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open log file " + path + ": " + FileErrors.why(e), e);

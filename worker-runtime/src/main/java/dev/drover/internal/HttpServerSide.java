@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpContent;
@@ -271,6 +272,13 @@ final class HttpServerSide extends Traffic {
         protected void finishAggregation(FullHttpMessage aggregated) throws Exception {
             held = 0;
             super.finishAggregation(aggregated);
+        }
+
+        /** A body over maxPackageSize is answered 413 and dropped: none of it is held any more. */
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
+            held = 0;
+            super.handleOversizedMessage(ctx, oversized);
         }
     }
 

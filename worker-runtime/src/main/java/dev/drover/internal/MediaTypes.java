@@ -14,7 +14,7 @@ import java.util.Map;
 final class MediaTypes {
     private static final String UTF8 = ";charset=utf-8";
     private static final Map<String, String> COMMON = Map.ofEntries(
-            Map.entry("html", "text/html" + UTF8), Map.entry("htm", "text/html" + UTF8), Map.entry("css", "text/css" + UTF8),
+            Map.entry("html", PlainAnswer.HTML), Map.entry("htm", PlainAnswer.HTML), Map.entry("css", "text/css" + UTF8),
             Map.entry("js", "text/javascript" + UTF8), Map.entry("mjs", "text/javascript" + UTF8),
             Map.entry("json", "application/json"), Map.entry("txt", "text/plain" + UTF8), Map.entry("md", "text/markdown" + UTF8),
             Map.entry("csv", "text/csv" + UTF8), Map.entry("xml", "application/xml"), Map.entry("svg", "image/svg+xml"),

@@ -140,6 +140,14 @@ class HttpCodecTest {
         channel.writeInbound(Unpooled.copiedBuffer("y".repeat(30_000), StandardCharsets.US_ASCII));
         assertEquals(100_000, requests(channel).get(0).bodyBytes().length);
         assertEquals(0, traffic.held());
+
+        EmbeddedChannel small = channel(8);
+        Traffic smallTraffic = small.pipeline().get(HttpServerSide.class);
+        small.writeInbound(Unpooled.copiedBuffer("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n",
+                StandardCharsets.US_ASCII));
+        assertEquals(5, smallTraffic.held());
+        small.writeInbound(Unpooled.copiedBuffer("5\r\nfghij\r\n", StandardCharsets.US_ASCII));
+        assertEquals(0, smallTraffic.held(), "a body over maxPackageSize is answered 413 and dropped");
     }
 
     /** Heads Workerman takes (it reads 16 KiB): a long query string, a site's many cookies, each within its bound. */
