@@ -112,6 +112,8 @@ public final class Arbiter {
     private boolean ownsFiles;
     /** A restart in progress: the successor master this one started, or null. */
     private Upgrade upgrade;
+    /** The master this one took over from (a restart's successor is its child), 0 for none: stopped with this one while it drains. */
+    private final int predecessor;
     /** A restart's new master told to stop with this one, before it took over: this master exits after it. 0: none. */
     private int abandonedSuccessor;
     private long abandonedKillAtNanos;
@@ -163,6 +165,7 @@ public final class Arbiter {
         this.attachedToTerminal = os.isTerminal(0) || os.isTerminal(1) || os.isTerminal(2);
         this.systemd = new SystemdNotifier(os);
         this.ownsFiles = !successor;
+        this.predecessor = successor ? os.getppid() : 0;
         this.wake = os.socketPair();
         os.setNonBlocking(wake[0], true);
         os.setNonBlocking(wake[1], true);
@@ -1073,11 +1076,7 @@ public final class Arbiter {
             reply.exit(ExitCodes.FAILED);
             return;
         }
-        if (reload != null && !reload.recycle && reload.current == null && reload.pending.isEmpty()) {
-            // Every replacement is ready; old workers finish their connections (reload -g: as long as
-            // their clients keep them). A deploy does not wait on them: that reload is done.
-            finishReload("; " + reload.draining.size() + " old workers still finishing their connections, which this reload does not wait for");
-        }
+        endDrainingReload("reload");
         if (reload != null && !reload.recycle) {
             log("reload ignored: a reload is in progress (" + reload.progress() + ")");
             reply.err("drover[" + app.name() + "] a reload is in progress (" + reload.progress() + "); this one is ignored");
@@ -1122,7 +1121,8 @@ public final class Arbiter {
             reload.draining.addAll(recycling.draining);
         }
         reload.waiters.add(reply);
-        reply.out("drover[" + app.name() + "] reloading " + reloadable.size() + " workers" + (graceful ? " gracefully" : "") + " ...");
+        int replacing = reload.pending.size() + (reload.current != null ? 1 : 0); // with a recycle's worker it took over
+        reply.out("drover[" + app.name() + "] reloading " + replacing + " workers" + (graceful ? " gracefully" : "") + " ...");
         if (!waiting.isEmpty()) {
             String respawning = "drover[" + app.name() + "] starting now, not after its respawn backoff, with the code on disk: " + String.join(", ", waiting);
             log(respawning);
@@ -1175,6 +1175,18 @@ public final class Arbiter {
             advanceReload();
         } else if (reload.current == null && reload.draining.isEmpty()) {
             finishReload("");
+        }
+    }
+
+    /**
+     * A reload whose replacements are all ready, whose old workers only finish their connections
+     * (reload -g: as long as their clients keep them), does not hold back the next deploy
+     * ({@code command}, a reload or a restart): that reload is done.
+     */
+    private void endDrainingReload(String command) {
+        if (reload != null && !reload.recycle && reload.current == null && reload.pending.isEmpty()) {
+            finishReload("; " + reload.draining.size() + " old workers still finishing their connections, which this " + command
+                    + " does not wait for");
         }
     }
 
@@ -1306,9 +1318,14 @@ public final class Arbiter {
      * master's workers (the sockets never close). If it fails, this master goes on serving.
      */
     private void startUpgrade(boolean graceful, Reply reply, boolean again) {
+        if (!stopping && upgrade == null) {
+            endDrainingReload("restart");
+        }
         if (stopping || upgrade != null || reload != null || !ownsFiles) {
             reply.err("drover[" + app.name() + "] cannot restart now: " + (stopping ? "it is stopping"
-                    : upgrade != null ? "a restart is in progress" : reload != null ? "a reload is in progress" : "it is handing over"));
+                    : upgrade != null ? "a restart is in progress"
+                    : reload != null && reload.recycle ? "a worker is being replaced for its maxRequests or maxMemory; try again in a few seconds"
+                    : reload != null ? "a reload is in progress (" + reload.progress() + ")" : "it is handing over"));
             reply.exit(ExitCodes.FAILED);
             return;
         }
@@ -1401,6 +1418,12 @@ public final class Arbiter {
         upgrade = null;
         os.close(done.fd);
         ownsFiles = false;
+        otherChildren.add(done.pid); // reaped when it exits before this one: no zombie that a stop would wait for
+        // The new master holds the sockets and the lock now: this one's copies would keep them (a
+        // queue nobody accepts from, a lock that says "running") after the new one stopped.
+        listeners.closeHandedOver();
+        groups.forEach(g -> g.slots.forEach(this::closeLent));
+        pidFile.releaseLockOnly();
         String message = "drover[" + app.name() + "] restart success: master pid " + done.pid + " took over; the old master (pid "
                 + pid + ") stops its workers" + (done.graceful ? " gracefully" : "");
         log(message);
@@ -1475,6 +1498,13 @@ public final class Arbiter {
         }
         if (upgrade != null) {
             abandonUpgrade();
+        }
+        if (!graceful && ownsFiles && predecessor != 0 && os.getppid() == predecessor) {
+            // Taken over (not a successor that failed to start, whose predecessor serves on), the
+            // master it took over from may still let its workers' clients finish (restart -g): a
+            // stop of the service ends that too. (A graceful stop leaves it as gracefully.)
+            log("the master this one took over from (pid " + predecessor + ") still finishes its connections; it stops now too");
+            os.kill(predecessor, Signals.number("TERM"));
         }
         List.copyOf(live).forEach(w -> stopWorker(w, graceful));
     }

@@ -505,6 +505,58 @@ class ReloadIT {
     }
 
     /**
+     * After restart -g, the old master lets an idle text client finish: a stop of the service
+     * (sent to the new master) stops it too, and nothing keeps the lock or the port. Before, the
+     * old master kept both: start said "already running", and the port queued connections nobody took.
+     */
+    @Test
+    void aStopAfterAGracefulRestartStopsTheOldMasterStillDraining(@TempDir Path dir) throws Exception {
+        int port = Ports.free();
+        try (App app = new App(dir, dev.drover.it.apps.EchoServerApp.class, "-Dapp.port=" + port);
+             java.net.Socket idle = new java.net.Socket()) {
+            app.start();
+            idle.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+            long old = app.masterPid();
+            Await.until("the worker holds the idle connection", Duration.ofSeconds(20),
+                    () -> app.status().get("processes").get(0).get("connections").asInt() == 1);
+            Process restart = app.launch("restart", "-g");
+            Await.until("the new master took over", Duration.ofSeconds(60), () -> app.masterPid() != old);
+            long successor = app.masterPid();
+            assertTrue(Processes.alive(old), "the old master lets its client finish");
+            App.Result stop = app.run("stop");
+            assertEquals(0, stop.code(), stop.all());
+            Await.until("the old master stopped too", Duration.ofSeconds(30), () -> !Processes.alive(old));
+            assertFalse(Processes.alive(successor));
+            assertTrue(restart.waitFor(30, TimeUnit.SECONDS), "restart -g returned");
+            assertEquals(3, app.run("status").code(), "no master, no lock");
+            App.Result again = app.run("start", "-d");
+            assertEquals(0, again.code(), "the port and the lock are free: " + again.all());
+        }
+    }
+
+    /** A restart, as a reload, does not wait for a reload -g whose old worker only lets its client finish. */
+    @Test
+    void aRestartRunsWhileAReloadsOldWorkerOnlyFinishesItsConnections(@TempDir Path dir) throws Exception {
+        int port = Ports.free();
+        try (App app = new App(dir, dev.drover.it.apps.EchoServerApp.class, "-Dapp.port=" + port);
+             java.net.Socket idle = new java.net.Socket()) {
+            app.start();
+            idle.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+            long old = app.workers().get(0).pid();
+            Await.until("the worker holds the idle connection", Duration.ofSeconds(20),
+                    () -> app.status().get("processes").get(0).get("connections").asInt() == 1);
+            Process reload = app.launch("reload", "-g");
+            Await.until("the replacement is ready", Duration.ofSeconds(30),
+                    () -> app.workers().stream().anyMatch(w -> w.pid() != old && w.state().equals("ready")));
+            App.Result restart = app.run("restart");
+            assertEquals(0, restart.code(), restart.all());
+            assertTrue(reload.waitFor(30, TimeUnit.SECONDS), "the reload ended");
+            assertEquals(0, reload.exitValue());
+            assertTrue(app.log().contains("old workers still finishing their connections, which this restart does not wait for"), app.log());
+        }
+    }
+
+    /**
      * SIGTERM to the master during a restart (systemd's stop, a script's kill) stops the service:
      * the new master, which would have taken over once its workers were ready, stops too, and the
      * restart says why. It took over and served on, and the restart said the master closed its connection.

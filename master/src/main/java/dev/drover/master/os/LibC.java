@@ -19,6 +19,7 @@ import com.kenai.jffi.Type;
 final class LibC {
     private final Library library;
     private final NativeFunction getpid;
+    private final NativeFunction getppid;
     private final NativeFunction geteuid;
     private final NativeFunction kill;
     private final NativeFunction waitpid;
@@ -75,6 +76,7 @@ final class LibC {
             throw new UnsatisfiedLinkError("cannot open libc.so.6: " + Library.getLastError());
         }
         getpid = function("getpid", SINT32);
+        getppid = function("getppid", SINT32);
         geteuid = function("geteuid", UINT32);
         kill = function("kill", SINT32, SINT32, SINT32);
         waitpid = function("waitpid", SINT32, SINT32, POINTER, SINT32);
@@ -137,6 +139,10 @@ final class LibC {
 
     int getpid() {
         return (int) getpid.call();
+    }
+
+    int getppid() {
+        return (int) getppid.call();
     }
 
     int geteuid() {

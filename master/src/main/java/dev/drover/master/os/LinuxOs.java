@@ -80,6 +80,11 @@ final class LinuxOs implements Os {
     }
 
     @Override
+    public int getppid() {
+        return libc.getppid();
+    }
+
+    @Override
     public int geteuid() {
         return libc.geteuid();
     }

@@ -22,6 +22,9 @@ public interface Os {
 
     int getpid();
 
+    /** This process's parent: the process that started it while that lives, else whoever adopted it (init, a subreaper). */
+    int getppid();
+
     /** Starts a child with {@code posix_spawn} as {@link SpawnRequest} describes; returns its pid. */
     int spawn(SpawnRequest request);
 
