@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.drover.it.apps.EchoServerApp;
 import dev.drover.it.apps.PidApp;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -477,6 +478,22 @@ class ReloadIT {
         }
     }
 
+    /** Starts {@code app}, an EchoServerApp on {@code port}, and connects {@code idle} to it: a text client that sends nothing. */
+    private static void startHoldingAnIdleClient(App app, int port, java.net.Socket idle) throws java.io.IOException {
+        app.start();
+        idle.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+        Await.until("the worker holds the idle connection", Duration.ofSeconds(20),
+                () -> app.status().get("processes").get(0).get("connections").asInt() == 1);
+    }
+
+    /** Launches reload -g, and returns it once the worker {@code old} is replaced: its replacement is ready, it lets its idle client finish. */
+    private static Process reloadGracefullyUntilReplaced(App app, long old) {
+        Process reload = app.launch("reload", "-g");
+        Await.until("the replacement is ready", Duration.ofSeconds(30),
+                () -> app.workers().stream().anyMatch(w -> w.pid() != old && w.state().equals("ready")));
+        return reload;
+    }
+
     /**
      * reload -g leaves a text connection to its client; once every replacement is ready, the old
      * worker's drain no longer holds deploys back: the next reload runs, and ends the first.
@@ -484,16 +501,11 @@ class ReloadIT {
     @Test
     void aReloadRunsWhileTheLastOnesOldWorkersOnlyFinishTheirConnections(@TempDir Path dir) throws Exception {
         int port = Ports.free();
-        try (App app = new App(dir, dev.drover.it.apps.EchoServerApp.class, "-Dapp.port=" + port);
+        try (App app = new App(dir, EchoServerApp.class, "-Dapp.port=" + port);
              java.net.Socket idle = new java.net.Socket()) {
-            app.start();
-            idle.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+            startHoldingAnIdleClient(app, port, idle);
             long old = app.workers().get(0).pid();
-            Await.until("the worker holds the idle connection", Duration.ofSeconds(20),
-                    () -> app.status().get("processes").get(0).get("connections").asInt() == 1);
-            Process first = app.launch("reload", "-g");
-            Await.until("the replacement is ready", Duration.ofSeconds(30),
-                    () -> app.workers().stream().anyMatch(w -> w.pid() != old && w.state().equals("ready")));
+            Process first = reloadGracefullyUntilReplaced(app, old);
             App.Result second = app.run("reload");
             assertEquals(0, second.code(), second.all());
             assertTrue(second.out().contains("reload done: 1 workers replaced"), second.out());
@@ -512,13 +524,10 @@ class ReloadIT {
     @Test
     void aStopAfterAGracefulRestartStopsTheOldMasterStillDraining(@TempDir Path dir) throws Exception {
         int port = Ports.free();
-        try (App app = new App(dir, dev.drover.it.apps.EchoServerApp.class, "-Dapp.port=" + port);
+        try (App app = new App(dir, EchoServerApp.class, "-Dapp.port=" + port);
              java.net.Socket idle = new java.net.Socket()) {
-            app.start();
-            idle.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+            startHoldingAnIdleClient(app, port, idle);
             long old = app.masterPid();
-            Await.until("the worker holds the idle connection", Duration.ofSeconds(20),
-                    () -> app.status().get("processes").get(0).get("connections").asInt() == 1);
             Process restart = app.launch("restart", "-g");
             Await.until("the new master took over", Duration.ofSeconds(60), () -> app.masterPid() != old);
             long successor = app.masterPid();
@@ -538,16 +547,10 @@ class ReloadIT {
     @Test
     void aRestartRunsWhileAReloadsOldWorkerOnlyFinishesItsConnections(@TempDir Path dir) throws Exception {
         int port = Ports.free();
-        try (App app = new App(dir, dev.drover.it.apps.EchoServerApp.class, "-Dapp.port=" + port);
+        try (App app = new App(dir, EchoServerApp.class, "-Dapp.port=" + port);
              java.net.Socket idle = new java.net.Socket()) {
-            app.start();
-            idle.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
-            long old = app.workers().get(0).pid();
-            Await.until("the worker holds the idle connection", Duration.ofSeconds(20),
-                    () -> app.status().get("processes").get(0).get("connections").asInt() == 1);
-            Process reload = app.launch("reload", "-g");
-            Await.until("the replacement is ready", Duration.ofSeconds(30),
-                    () -> app.workers().stream().anyMatch(w -> w.pid() != old && w.state().equals("ready")));
+            startHoldingAnIdleClient(app, port, idle);
+            Process reload = reloadGracefullyUntilReplaced(app, app.workers().get(0).pid());
             App.Result restart = app.run("restart");
             assertEquals(0, restart.code(), restart.all());
             assertTrue(reload.waitFor(30, TimeUnit.SECONDS), "the reload ended");
