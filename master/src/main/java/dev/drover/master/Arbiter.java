@@ -1169,6 +1169,7 @@ public final class Arbiter {
             }
         }
         reload.draining.removeIf(w -> w.state() == WorkerProcess.State.EXITED);
+        tellWhatTheReloadWaitsFor();
         if (reload.current == null && reload.draining.isEmpty() && reload.recycle) {
             log("drover[" + app.name() + "] recycled " + reload.replaced + (reload.replaced == 1 ? " worker" : " workers"));
             reload = null;
@@ -1176,6 +1177,25 @@ public final class Arbiter {
         } else if (reload.current == null && reload.draining.isEmpty()) {
             finishReload("");
         }
+    }
+
+    /**
+     * A reload whose replacements are all ready but whose old workers still let their clients
+     * finish (reload -g, raw protocols: as long as the clients stay) says so every 10 s, naming
+     * them, so that its operator knows what it waits for and that a new deploy would not.
+     */
+    private void tellWhatTheReloadWaitsFor() {
+        long now = System.nanoTime();
+        if (reload.recycle || reload.current != null || !reload.pending.isEmpty() || reload.draining.isEmpty()
+                || now - reload.nextProgressNanos < 0) {
+            return;
+        }
+        reload.nextProgressNanos = now + 10 * SECOND;
+        String pids = reload.draining.stream().map(w -> Integer.toString(w.pid)).collect(Collectors.joining(", "));
+        String waiting = "drover[" + app.name() + "] every worker is replaced; waiting for the old ones (pid " + pids + ") to let their clients"
+                + " finish" + (reload.graceful && app.gracefulTimeout() == null ? " (no gracefulTimeout: as long as they stay)" : "")
+                + "; a new reload or restart would not wait for them";
+        reload.waiters.forEach(r -> r.out(waiting));
     }
 
     /**

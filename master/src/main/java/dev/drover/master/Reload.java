@@ -23,6 +23,8 @@ final class Reload {
     final List<WorkerProcess> draining = new ArrayList<>();
     Slot current;
     int replaced;
+    /** When (System.nanoTime) its waiters are next told which old workers it still waits for. */
+    long nextProgressNanos = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
 
     Reload(boolean graceful, List<Slot> slots) {
         this(graceful, slots, false);

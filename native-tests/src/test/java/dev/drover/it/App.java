@@ -117,6 +117,16 @@ final class App implements AutoCloseable {
         }
     }
 
+    /** What the last {@link #launch}ed command has printed on stdout so far. */
+    String launchedOut() {
+        try {
+            Path out = dir.resolve("foreground.out");
+            return Files.exists(out) ? Files.readString(out) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * The marker files the test apps leave in {@code dir} (their {@code app.dir}) whose names start
      * with one of {@code prefixes}, sorted.

@@ -506,6 +506,8 @@ class ReloadIT {
             startHoldingAnIdleClient(app, port, idle);
             long old = app.workers().get(0).pid();
             Process first = reloadGracefullyUntilReplaced(app, old);
+            Await.until("the first reload says what it waits for", Duration.ofSeconds(20), () -> app.launchedOut()
+                    .contains("every worker is replaced; waiting for the old ones (pid " + old + ") to let their clients finish"));
             App.Result second = app.run("reload");
             assertEquals(0, second.code(), second.all());
             assertTrue(second.out().contains("reload done: 1 workers replaced"), second.out());
