@@ -100,6 +100,8 @@ public final class Arbiter {
     private boolean startFailed;
     private boolean stopping;
     private boolean stopGraceful;
+    /** When (System.nanoTime) a graceful stop's waiters are next told which workers it waits for. */
+    private long nextStopProgressNanos;
     private Reload reload;
     /** Workers that asked to be replaced (maxRequests, maxMemory) while a reload ran: replaced after it. */
     private final Deque<WorkerProcess> recycles = new ArrayDeque<>();
@@ -220,6 +222,7 @@ public final class Arbiter {
                 if (live.isEmpty() && !waitingForAbandonedSuccessor(now)) {
                     return finish(startFailed ? ExitCodes.FAILED : ExitCodes.OK, null);
                 }
+                tellWhatTheStopWaitsFor(now);
                 Optional<String> failure = stopFailure(now);
                 if (failure.isPresent()) {
                     return finish(ExitCodes.FAILED, failure.get());
@@ -1508,6 +1511,7 @@ public final class Arbiter {
         }
         stopping = true;
         stopGraceful = graceful;
+        nextStopProgressNanos = System.nanoTime() + 3 * SECOND;
         if (ownsFiles) {
             systemd.stopping();
         }
@@ -1527,6 +1531,19 @@ public final class Arbiter {
             os.kill(predecessor, Signals.number("TERM"));
         }
         List.copyOf(live).forEach(w -> stopWorker(w, graceful));
+    }
+
+    /** A graceful stop still waiting for workers' clients says so every 10 s, naming them, to whoever waits for it. */
+    private void tellWhatTheStopWaitsFor(long now) {
+        if (!stopGraceful || live.isEmpty() || stopWaiters.isEmpty() || now - nextStopProgressNanos < 0) {
+            return;
+        }
+        nextStopProgressNanos = now + 10 * SECOND;
+        String pids = live.stream().map(w -> Integer.toString(w.pid)).collect(Collectors.joining(", "));
+        String waiting = "drover[" + app.name() + "] waiting for " + (ownsFiles ? "workers" : "the old master's workers") + " (pid " + pids
+                + ") to let their clients finish" + (app.gracefulTimeout() == null ? " (no gracefulTimeout: as long as they stay)" : "")
+                + (ownsFiles ? "; a stop without -g ends them now" : "; the new master serves meanwhile");
+        stopWaiters.forEach(r -> r.out(waiting));
     }
 
     /**

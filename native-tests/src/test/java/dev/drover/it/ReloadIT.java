@@ -534,6 +534,8 @@ class ReloadIT {
             Await.until("the new master took over", Duration.ofSeconds(60), () -> app.masterPid() != old);
             long successor = app.masterPid();
             assertTrue(Processes.alive(old), "the old master lets its client finish");
+            Await.until("restart -g says what it waits for", Duration.ofSeconds(20),
+                    () -> app.launchedOut().contains("waiting for the old master's workers (pid "));
             App.Result stop = app.run("stop");
             assertEquals(0, stop.code(), stop.all());
             Await.until("the old master stopped too", Duration.ofSeconds(30), () -> !Processes.alive(old));

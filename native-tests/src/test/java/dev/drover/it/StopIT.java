@@ -142,6 +142,7 @@ class StopIT {
             assertEquals(worker, ReloadIT.awaitSlowRequest(dir));
             App.Result stop = app.run("stop", "-g");
             assertEquals(0, stop.code(), stop.all());
+            assertTrue(stop.out().contains("waiting for workers (pid " + worker + ") to let their clients finish"), "it says what it waits for: " + stop.out());
             // stop -g returned once the master was gone; the test's client thread may still be reading the answer
             assertEquals(worker + " 0", slow.get(30, TimeUnit.SECONDS), "the slow request was answered before the worker went");
         }
