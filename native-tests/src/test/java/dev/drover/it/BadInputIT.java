@@ -172,6 +172,36 @@ class BadInputIT {
         othersAreServed();
     }
 
+    /**
+     * A frame sent in the handshake's own write waits for onWebSocketConnect, as in Workerman: the
+     * application's greeting comes first, then the frame's echo. onMessage ran first, and its send
+     * failed ("unsupported message type") because the 101 had not gone out yet.
+     */
+    @Test
+    void aFrameThatComesWithTheHandshakeWaitsForOnWebSocketConnect() throws IOException {
+        int port = ports.get("ws");
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
+            both.writeBytes(WebSocketWire.handshake(port));
+            both.writeBytes(WebSocketWire.masked(1, "early".getBytes(StandardCharsets.UTF_8)));
+            socket.getOutputStream().write(both.toByteArray());
+            InputStream in = socket.getInputStream();
+            String head = readUntil(in, "\r\n\r\n");
+            assertTrue(head.startsWith("HTTP/1.1 101"), head);
+            java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+            byte[] chunk = new byte[4096];
+            while (WebSocketWire.frames(read.toByteArray()).size() < 2) {
+                int n = in.read(chunk);
+                if (n < 0) {
+                    break;
+                }
+                read.write(chunk, 0, n);
+            }
+            assertEquals("[1:hello / -, 1:echo: early]", WebSocketWire.frames(read.toByteArray()).toString());
+        }
+    }
+
     private static String readUntil(InputStream in, String end) throws IOException {
         StringBuilder text = new StringBuilder();
         while (!text.toString().endsWith(end)) {

@@ -21,13 +21,20 @@ import java.util.ArrayDeque;
 final class ConnectionHandler extends ForwardingInbound {
     private final WorkerRuntime runtime;
     private final NettyConnection connection;
-    /** What was read while receiving was paused, in order, until resumeRecv (null while nothing is held). */
+    /** What was read while receiving was paused (or before a WebSocket handshake was done), in order (null while nothing is held). */
     private ArrayDeque<Object> held;
     private ChannelHandlerContext context;
+    /**
+     * A websocket:// connection whose handshake is not done: frames that came with or right behind
+     * it wait for onWebSocketConnect, as in Workerman (the application may check the request there,
+     * and a send from onMessage before the 101 has gone out would fail).
+     */
+    private boolean beforeHandshake;
 
     ConnectionHandler(WorkerRuntime runtime, NettyConnection connection) {
         this.runtime = runtime;
         this.connection = connection;
+        this.beforeHandshake = connection.codec() instanceof WebSocketCodec;
         connection.whenResumed(this::dispatchHeld);
     }
 
@@ -47,7 +54,7 @@ final class ConnectionHandler extends ForwardingInbound {
      */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
-        if (held != null || connection.paused()) {
+        if (held != null || connection.paused() || beforeHandshake) {
             if (held == null) {
                 held = new ArrayDeque<>();
                 context = ctx;
@@ -60,7 +67,7 @@ final class ConnectionHandler extends ForwardingInbound {
 
     /** After resumeRecv: what was held, in order, until the application pauses again. */
     private void dispatchHeld() {
-        while (held != null && !connection.paused()) {
+        while (held != null && !connection.paused() && !beforeHandshake) {
             Object message = held.poll();
             if (message == null) {
                 held = null;
@@ -136,6 +143,8 @@ final class ConnectionHandler extends ForwardingInbound {
                 Request request = new Request("GET", Utf8Text.of(handshake.requestUri()), new HeaderMap(handshake.requestHeaders()), new byte[0]);
                 runtime.call("onWebSocketConnect", () -> callback.call(connection, request));
             }
+            beforeHandshake = false;
+            dispatchHeld(); // what came with the handshake, now that onWebSocketConnect had it first
         }
         ctx.fireUserEventTriggered(event);
     }
