@@ -1,6 +1,7 @@
 package dev.drover.examples;
 
 import dev.drover.Connection;
+import dev.drover.WebSocketClose;
 import dev.drover.Worker;
 import dev.drover.http.Response;
 import java.io.IOException;
@@ -43,7 +44,7 @@ public final class Push {
         Map<String, Connection> browsers = new HashMap<>(); // uid -> connection, in this (count 1) process
         Worker push = new Worker(System.getProperty("push.websocket", "websocket://0.0.0.0:1234"));
         push.setName("push").setCount(1);
-        push.onMessage((connection, uid) -> register(browsers, connection, (String) uid, ""));
+        push.onMessage((connection, uid) -> register(browsers, connection, uid, ""));
         push.onClose(connection -> browsers.values().remove(connection));
         push.onWorkerStart(worker -> {
             // The manual's rule: listen() inside onWorkerStart listens in this process, next to the map.
@@ -64,8 +65,10 @@ public final class Push {
     }
 
     /** A browser's first message is its uid. */
-    static void register(Map<String, Connection> browsers, Connection connection, String uid, String where) {
-        if (!browsers.containsValue(connection)) {
+    static void register(Map<String, Connection> browsers, Connection connection, Object message, String where) {
+        if (!(message instanceof String uid)) { // a binary frame is byte[]: refused, not a ClassCastException that ends the worker
+            connection.send(new WebSocketClose(1003, "send the uid as a text frame"));
+        } else if (!browsers.containsValue(connection)) {
             browsers.put(uid, connection);
             connection.send("registered as uid " + uid + where);
         }

@@ -36,7 +36,7 @@ final class PushCluster {
         Map<String, Connection> browsers = new HashMap<>();
         Worker push = new Worker(System.getProperty("push.websocket", "websocket://0.0.0.0:1234"));
         push.setName("push").setCount(count);
-        push.onMessage((connection, uid) -> Push.register(browsers, connection, (String) uid,
+        push.onMessage((connection, uid) -> Push.register(browsers, connection, uid,
                 " on push worker " + connection.getWorker().getId()));
         push.onClose(connection -> browsers.values().remove(connection));
         push.onWorkerStart(worker -> {

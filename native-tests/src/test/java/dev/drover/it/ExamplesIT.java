@@ -72,6 +72,33 @@ class ExamplesIT {
         }
     }
 
+    /** The push demo refuses a binary frame for a uid with 1003; it cast it to String, and the worker ended with 250. */
+    @Test
+    void thePushDemoRefusesABinaryUid(@TempDir Path dir) throws Exception {
+        int ws = Ports.free();
+        try (App app = new App(dir, "dev.drover.examples.Push", "-Dpush.websocket=websocket://127.0.0.1:" + ws,
+                "-Dpush.text=text://127.0.0.1:" + Ports.free(), "-Dpush.http=http://127.0.0.1:0")) {
+            app.start();
+            long worker = app.workers().stream().filter(w -> w.name().equals("push")).findFirst().orElseThrow().pid();
+            java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+            WebSocket binary = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + ws + "/"), new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+                    closed.complete(statusCode);
+                    return null;
+                }
+            }).get(10, TimeUnit.SECONDS);
+            binary.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {'1'}), true).get(10, TimeUnit.SECONDS);
+            assertEquals(1003, closed.get(10, TimeUnit.SECONDS));
+            LinkedBlockingQueue<String> heard = new LinkedBlockingQueue<>();
+            WebSocket text = connect(ws, heard);
+            text.sendText("1", true).get(10, TimeUnit.SECONDS);
+            assertEquals("registered as uid 1", heard.poll(10, TimeUnit.SECONDS));
+            assertEquals(worker, app.workers().stream().filter(w -> w.name().equals("push")).findFirst().orElseThrow().pid(),
+                    "the same worker: it did not end");
+        }
+    }
+
     private WebSocket connect(int port, LinkedBlockingQueue<String> heard) throws Exception {
         return http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/"), new WebSocket.Listener() {
             @Override
