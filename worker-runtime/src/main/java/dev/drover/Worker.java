@@ -55,6 +55,7 @@ public final class Worker {
     private String group;
     private List<String> jvmOptions = List.of();
     private boolean reloadable = true;
+    private List<String> webSocketProtocols = List.of();
     private WorkerLimits limits = WorkerLimits.DEFAULT;
     private String transport = "tcp";
     private Path sslCertificate;
@@ -233,6 +234,28 @@ public final class Worker {
     public Worker setReloadable(boolean reloadable) {
         this.reloadable = reloadable;
         return this;
+    }
+
+    /**
+     * The WebSocket subprotocols this websocket:// worker speaks ({@code Sec-WebSocket-Protocol}):
+     * of those a client offers, the first that is here is chosen and named in the 101. None by
+     * default, and then none is named; a browser that asked for one fails its connection, so name
+     * them (Workerman's way is {@code $connection->headers} in onWebSocketConnect). {@code "*"}
+     * takes whichever the client offers first. The choice is the handshake's
+     * {@code sec-websocket-protocol} as onWebSocketConnect sees it: the client's offer.
+     */
+    public Worker setWebSocketProtocols(String... protocols) {
+        for (String protocol : protocols) {
+            if (protocol.isEmpty() || !protocol.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+                throw new IllegalArgumentException("WebSocket subprotocol '" + protocol + "' must be a token: visible ASCII without separators");
+            }
+        }
+        this.webSocketProtocols = List.of(protocols);
+        return this;
+    }
+
+    public List<String> getWebSocketProtocols() {
+        return webSocketProtocols;
     }
 
     /**

@@ -192,9 +192,10 @@ class ProtocolsIT {
                 return null;
             }
         };
-        WebSocket ws = http.newWebSocketBuilder().header("X-Test", "yes")
+        WebSocket ws = http.newWebSocketBuilder().header("X-Test", "yes").subprotocols("stomp", "chat")
                 .buildAsync(URI.create("ws://127.0.0.1:" + ports.get("ws") + "/chat/room1"), listener).get(10, TimeUnit.SECONDS);
         assertEquals("hello /chat/room1 yes", received.poll(10, TimeUnit.SECONDS));
+        assertEquals("chat", ws.getSubprotocol(), "of the client's offer, the first the worker speaks (a browser fails without)");
         ws.sendText("hi", true).get(10, TimeUnit.SECONDS);
         assertEquals("echo: hi", received.poll(10, TimeUnit.SECONDS));
         ws.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).get(10, TimeUnit.SECONDS);

@@ -30,6 +30,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * {@code websocket://}: the handshake on any path, pings answered, fragments joined; text frames
@@ -74,6 +75,7 @@ final class WebSocketCodec implements Codec {
         pipeline.addLast(new WebSocketServerCompressionHandler(max + INFLATE_SLACK));
         pipeline.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
+                .subprotocols(subprotocols(connection))
                 .checkStartsWith(true)
                 .handleCloseFrames(false) // answered once by NettyConnection.closeFrameArrived
                 .sendCloseFrame(null)
@@ -83,6 +85,12 @@ final class WebSocketCodec implements Codec {
         pipeline.addLast(ReservedBits.INSTANCE);
         pipeline.addLast(new WebSocketFrameAggregator(max));
         pipeline.addLast(TooBig.INSTANCE);
+    }
+
+    /** The subprotocols the connection's worker speaks, as Netty's handshaker takes them; null for none. */
+    private static String subprotocols(Connection connection) {
+        List<String> protocols = connection.getWorker().getWebSocketProtocols();
+        return protocols.isEmpty() ? null : String.join(",", protocols);
     }
 
     /**

@@ -25,7 +25,7 @@ public final class ProtocolsApp {
         Worker web = new Worker("http://127.0.0.1:0").setName("web");
         web.onMessage((connection, data) -> http(connection, (Request) data));
 
-        Worker ws = new Worker("websocket://127.0.0.1:0").setName("ws");
+        Worker ws = new Worker("websocket://127.0.0.1:0").setName("ws").setWebSocketProtocols("chat", "superchat");
         ws.onWebSocketConnect((connection, request) -> connection.send("hello " + request.path() + " "
                 + request.header("x-test").orElse("-")));
         ws.onMessage((connection, data) -> {
