@@ -150,6 +150,16 @@ class BadInputIT {
         othersAreServed();
     }
 
+    /** A handshake over the head limits is answered as HTTP answers it: 431, not Netty's "Missing origin header". */
+    @Test
+    void aHandshakeOverTheHeadLimitsGets431() throws IOException {
+        String big = new String(WebSocketWire.handshake(ports.get("ws")), StandardCharsets.US_ASCII)
+                .replace("\r\n\r\n", "\r\nX-Big: " + "b".repeat(17_000) + "\r\n\r\n");
+        String answer = exchange(ports.get("ws"), big.getBytes(StandardCharsets.US_ASCII), 3000);
+        assertTrue(answer.startsWith("HTTP/1.1 431") && answer.endsWith("<closed>"), head(answer));
+        othersAreServed();
+    }
+
     @Test
     void invalidWebSocketFrameClosesWithProtocolError() throws IOException {
         try (Socket socket = new Socket("127.0.0.1", ports.get("ws"))) {

@@ -97,16 +97,18 @@ final class WebSocketCodec implements Codec {
      * RFC 6455's handshake only (version 13, a key of 16 bytes in base64): Netty's handshakers also
      * take the drafts before it (Hixie-76, versions 7 and 8), which no browser has sent in a decade.
      * Another version gets 426 naming 13 (RFC 6455 4.4), a bad key 400, a head HTTP refuses
-     * ({@link RequestHeadRules}) what HTTP answers. Leaves the pipeline once a handshake passes.
+     * ({@link RequestHeadRules}, the decoder's limits) what HTTP answers. Leaves the pipeline once a handshake passes.
      */
     static final class HandshakeCheck extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
-            if (!(message instanceof FullHttpRequest request) || !request.decoderResult().isSuccess()) {
-                ctx.fireChannelRead(message); // malformed HTTP is Netty's to refuse (400)
+            if (!(message instanceof FullHttpRequest request)) {
+                ctx.fireChannelRead(message);
                 return;
             }
-            RequestHeadRules.Refused head = RequestHeadRules.check(request);
+            // Malformed or over the head limits: answered as HTTP answers it (400, 414, 431). Netty's
+            // handshaker took such a head for an old draft's and said "Missing origin header".
+            Throwable head = request.decoderResult().isSuccess() ? RequestHeadRules.check(request) : request.decoderResult().cause();
             if (head != null) {
                 request.release();
                 ctx.writeAndFlush(HttpCodec.badRequest(head)).addListener(ChannelFutureListener.CLOSE);
