@@ -642,9 +642,8 @@ public final class WorkerRuntime {
      * Closes the listeners at once, then lets every connection end without losing a request (see
      * {@link NettyConnection#drain}); graceful leaves non-HTTP connections to their clients. Timers
      * run on meanwhile, as Workerman's do through a graceful stop: a request a timer answers is
-     * answered. Once
-     * none is left, runs onWorkerStop and ends the loop. The master's stopTimeout (or
-     * gracefulTimeout) caps the wait with SIGKILL.
+     * answered. Once none is left, runs onWorkerStop and ends the loop. The master's stopTimeout
+     * (or gracefulTimeout) caps the wait with SIGKILL.
      */
     private void stop(boolean graceful) {
         loop.execute(() -> {
