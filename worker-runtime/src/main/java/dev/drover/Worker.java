@@ -13,6 +13,7 @@ import dev.drover.master.LogFile;
 import dev.drover.master.MasterHooks;
 import dev.drover.master.WorkerLimits;
 import dev.drover.master.os.ExitStatus;
+import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -246,7 +247,7 @@ public final class Worker {
      */
     public Worker setWebSocketProtocols(String... protocols) {
         for (String protocol : protocols) {
-            if (protocol.isEmpty() || !protocol.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+            if (protocol.isEmpty() || HttpHeaderValidationUtil.validateToken(protocol) != -1) { // the check PlainAnswer makes of a header name
                 throw new IllegalArgumentException("WebSocket subprotocol '" + protocol + "' must be a token: visible ASCII without separators");
             }
         }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -809,9 +810,17 @@ public final class Arbiter {
         return old;
     }
 
-    /** The retiring worker {@code pid} (every one, for 0) is told to stop: its replacement is ready, or the reload ended. */
-    private void endRetirements(int pid, boolean graceful) {
-        List.copyOf(live).stream().filter(w -> w.retiring && (pid == 0 || w.pid == pid)).forEach(w -> stopWorker(w, graceful));
+    /**
+     * The retiring worker {@code pid} (every one, for 0) is told to stop: its replacement is ready, or
+     * the reload ended; {@code reloadHook}: told to run onWorkerReload first.
+     */
+    private void endRetirements(int pid, boolean graceful, boolean reloadHook) {
+        List.copyOf(live).stream().filter(w -> w.retiring && (pid == 0 || w.pid == pid)).forEach(w -> {
+            if (reloadHook) {
+                send(w, ControlMessage.of(ControlMessage.RELOAD));
+            }
+            stopWorker(w, graceful);
+        });
     }
 
     /**
@@ -1143,7 +1152,7 @@ public final class Arbiter {
         }
         Slot slot = reload.current;
         if (slot != null && !groups.get(slot.group.index()).wanted(slot)) {
-            endRetirements(slot.replacing, reload.graceful);
+            endRetirements(slot.replacing, reload.graceful, false);
             slot.replacing = 0; // scaled away (TTOU) while being replaced: nothing to wait for
             reload.current = null;
             slot = null;
@@ -1153,11 +1162,8 @@ public final class Arbiter {
             if (replacement == null || replacement.pid == slot.replacing || replacement.state() != WorkerProcess.State.READY) {
                 return;
             }
-            if (!reload.recycle) { // Workerman runs onWorkerReload in a reloadable worker too, just before it goes
-                int replaced = slot.replacing;
-                live.stream().filter(w -> w.retiring && w.pid == replaced).forEach(w -> send(w, ControlMessage.of(ControlMessage.RELOAD)));
-            }
-            endRetirements(slot.replacing, reload.graceful);
+            // Workerman runs onWorkerReload in a reloadable worker too, just before it goes (not for a recycle)
+            endRetirements(slot.replacing, reload.graceful, !reload.recycle);
             reload.replaced++;
             slot.replacing = 0;
             reload.current = null;
@@ -1194,7 +1200,7 @@ public final class Arbiter {
             return;
         }
         reload.nextProgressNanos = now + 10 * SECOND;
-        String pids = reload.draining.stream().map(w -> Integer.toString(w.pid)).collect(Collectors.joining(", "));
+        String pids = pids(reload.draining);
         String waiting = "drover[" + app.name() + "] every worker is replaced; waiting for the old ones (pid " + pids + ") to let their clients"
                 + " finish" + (reload.graceful && app.gracefulTimeout() == null ? " (no gracefulTimeout: as long as they stay)" : "")
                 + "; a new reload or restart would not wait for them";
@@ -1236,7 +1242,7 @@ public final class Arbiter {
         if (reload.current != null) {
             reload.current.replacing = 0;
         }
-        endRetirements(0, reload.graceful);
+        endRetirements(0, reload.graceful, false);
         reload = null;
     }
 
@@ -1539,7 +1545,7 @@ public final class Arbiter {
             return;
         }
         nextStopProgressNanos = now + 10 * SECOND;
-        String pids = live.stream().map(w -> Integer.toString(w.pid)).collect(Collectors.joining(", "));
+        String pids = pids(live);
         String waiting = "drover[" + app.name() + "] waiting for " + (ownsFiles ? "workers" : "the old master's workers") + " (pid " + pids
                 + ") to let their clients finish" + (app.gracefulTimeout() == null ? " (no gracefulTimeout: as long as they stay)" : "")
                 + (ownsFiles ? "; a stop without -g ends them now" : "; the new master serves meanwhile");
@@ -1580,13 +1586,18 @@ public final class Arbiter {
         return true;
     }
 
+    /** The workers' pids, as a message names them: {@code 4243, 4244}. */
+    private static String pids(Collection<WorkerProcess> workers) {
+        return workers.stream().map(w -> Integer.toString(w.pid)).collect(Collectors.joining(", "));
+    }
+
     private Optional<String> stopFailure(long now) {
         List<WorkerProcess> stuck = live.stream()
                 .filter(w -> w.killedAtNanos != 0 && now - w.killedAtNanos >= KILL_GRACE.toNanos()).toList();
         if (stuck.isEmpty()) {
             return Optional.empty();
         }
-        String pids = live.stream().map(w -> Integer.toString(w.pid)).collect(Collectors.joining(", "));
+        String pids = pids(live);
         return Optional.of("drover[" + app.name() + "] stop fail: pid " + pids + " still running " + KILL_GRACE.toSeconds()
                 + " s after SIGKILL (stuck in the kernel?); look at them with ps and /proc/<pid>/stack");
     }

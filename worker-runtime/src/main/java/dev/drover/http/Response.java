@@ -134,7 +134,6 @@ public final class Response {
         return this;
     }
 
-
     public int status() {
         return status;
     }
