@@ -14,9 +14,14 @@ final class WebSocketWire {
 
     /** A version 13 handshake for {@code port} with a random key. */
     static byte[] handshake(int port) {
+        return handshake(port, "/");
+    }
+
+    /** The same for {@code path}. */
+    static byte[] handshake(int port, String path) {
         byte[] key = new byte[16];
         ThreadLocalRandom.current().nextBytes(key);
-        return ("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        return ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
     }

@@ -1,7 +1,5 @@
 package dev.drover.internal;
 
-import dev.drover.WebSocketConnectCallback;
-import dev.drover.http.Request;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
@@ -136,15 +134,10 @@ final class ConnectionHandler extends ForwardingInbound {
         if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
             fireConnect(); // a ws:// client is connected once its handshake is done
         }
-        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
+        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             connection.webSocketOpened(ctx.pipeline().get(WebSocketExtensionEncoder.class) != null);
-            WebSocketConnectCallback callback = connection.getWorker().getOnWebSocketConnect();
-            if (callback != null) {
-                Request request = new Request("GET", Utf8Text.of(handshake.requestUri()), new HeaderMap(handshake.requestHeaders()), new byte[0]);
-                runtime.call("onWebSocketConnect", () -> callback.call(connection, request));
-            }
             beforeHandshake = false;
-            dispatchHeld(); // what came with the handshake, now that onWebSocketConnect had it first
+            dispatchHeld(); // what came with the handshake, now that onWebSocketConnect had it first (NettyConnection#handshakeArrived)
         }
         ctx.fireUserEventTriggered(event);
     }

@@ -7,21 +7,29 @@ import dev.drover.ErrorCallback;
 import dev.drover.MessageCallback;
 import dev.drover.SendStatus;
 import dev.drover.Worker;
+import dev.drover.WebSocketConnectCallback;
+import dev.drover.http.Request;
+import dev.drover.http.Response;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -66,6 +74,12 @@ final class NettyConnection implements Connection {
     private boolean webSocketOpen;
     /** websocket://, open, and no extension (permessage-deflate) rewrites frames: sends are whole frames written here. */
     private boolean plainFrames;
+    /**
+     * websocket://, before the 101: what the application sent, in order, to go out as frames right
+     * behind it, as Workerman's tmpWebsocketData (null while nothing is), and its bytes.
+     */
+    private ArrayDeque<Object> sentBeforeOpen;
+    private long bytesBeforeOpen;
     /** onBufferFull fired and onBufferDrain did not yet. */
     private boolean bufferFull;
     /**
@@ -120,6 +134,9 @@ final class NettyConnection implements Connection {
         if (!channel.isWritable()) {
             return sendFailed("send buffer full and drop package");
         }
+        if (beforeOpen()) {
+            return sendBeforeOpen(data);
+        }
         return write(codec.encode(data, channel.alloc(), this));
     }
 
@@ -131,7 +148,62 @@ final class NettyConnection implements Connection {
         if (!channel.isWritable()) {
             return sendFailed("send buffer full and drop package");
         }
+        ChannelHandlerContext httpEncoder = beforeOpen() ? channel.pipeline().context(HttpResponseEncoder.class) : null;
+        if (httpEncoder != null) { // bytes as they are before the 101, as in Workerman: past the handshake's encoder
+            return status(httpEncoder.writeAndFlush(Codec.buffer(channel.alloc(), data)));
+        }
         return write(Codec.buffer(channel.alloc(), data));
+    }
+
+    /** websocket://, accepted, its 101 not written yet. */
+    private boolean beforeOpen() {
+        return codec instanceof WebSocketCodec && !webSocketOpen;
+    }
+
+    /**
+     * websocket:// before its 101: a {@link Response} refuses the handshake with that answer and
+     * closes; anything else waits to go out as frames right behind the 101, up to
+     * maxSendBufferSize bytes waiting (past them it is dropped, as Workerman drops it).
+     */
+    private SendStatus sendBeforeOpen(Object data) {
+        if (data instanceof Response refusal) {
+            if (refusal.isStreaming() || refusal.file() != null) {
+                return sendFailed("a WebSocket handshake is refused with a whole Response, not a stream or a file");
+            }
+            closing = true;
+            sentBeforeOpen = null;
+            HttpResponse answer = (HttpResponse) HttpCodec.encodeResponse(refusal, channel.alloc());
+            answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            return status(channel.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE));
+        }
+        int size = data instanceof String text ? ByteBufUtil.utf8Bytes(text) : data instanceof byte[] bytes ? bytes.length : 0;
+        if (bytesBeforeOpen + size > maxSendBufferSize) {
+            return sendFailed("send buffer full and drop package");
+        }
+        bytesBeforeOpen += size;
+        if (sentBeforeOpen == null) {
+            sentBeforeOpen = new ArrayDeque<>();
+        }
+        sentBeforeOpen.add(data);
+        return SendStatus.QUEUED;
+    }
+
+    /**
+     * A websocket:// handshake passed drover's checks: onWebSocketConnect runs before the 101 is
+     * written, as in Workerman, so the application may still refuse it there: {@code close()}
+     * closes without an answer, {@code close(response)} answers with that {@link Response}.
+     * Returns whether the handshake goes on.
+     */
+    boolean handshakeArrived(FullHttpRequest handshake) {
+        WebSocketConnectCallback callback = worker.getOnWebSocketConnect();
+        if (callback != null) {
+            if ("0".equals(handshake.headers().get(HttpHeaderNames.CONTENT_LENGTH))) {
+                handshake.headers().remove(HttpHeaderNames.CONTENT_LENGTH); // the aggregator's, not the client's
+            }
+            Request request = new Request("GET", Utf8Text.of(handshake.uri()), new HeaderMap(handshake.headers()), new byte[0]);
+            runtime.call("onWebSocketConnect", () -> callback.call(this, request));
+        }
+        return !closing && channel.isActive();
     }
 
     private SendStatus write(Object message) {
@@ -162,7 +234,12 @@ final class NettyConnection implements Connection {
                 written.addListener(ChannelFutureListener.CLOSE);
             }
         }
-        if (written.isDone() && !written.isSuccess()) { // refused on the way (an answer still streaming, a chunk before its head)
+        return status(written); // failed if refused on the way (an answer still streaming, a chunk before its head)
+    }
+
+    /** What a send whose write was issued returns: failed if it was refused on the way. */
+    private SendStatus status(ChannelFuture written) {
+        if (written.isDone() && !written.isSuccess()) {
             return sendFailed(String.valueOf(written.cause().getMessage()));
         }
         return written.isDone() ? SendStatus.WRITTEN : SendStatus.QUEUED;
@@ -183,8 +260,19 @@ final class NettyConnection implements Connection {
         }
     }
 
+    /**
+     * Sends {@code data}, then closes. On a websocket:// connection before its 101, a Response
+     * refuses the handshake with that answer; other data is dropped with the handshake, as in Workerman.
+     */
     @Override
     public void close(Object data) {
+        if (beforeOpen()) {
+            if (data instanceof Response refusal && !closing && channel.isActive()) {
+                sendBeforeOpen(refusal);
+            }
+            close();
+            return;
+        }
         if (data != null && !closing && channel.isActive()) {
             closing = true; // an HTTP answer says Connection: close (RFC 9112 9.6)
             write(codec.encode(data, channel.alloc(), this));
@@ -318,12 +406,18 @@ final class NettyConnection implements Connection {
     }
 
     /**
-     * The WebSocket handshake completed: on a draining worker the client is told to go away at once.
+     * The WebSocket handshake completed: what the application sent before it goes out, and on a
+     * draining worker the client is told to go away at once.
      * {@code extensions}: whether an extension's encoder now sits in the pipeline.
      */
     void webSocketOpened(boolean extensions) {
         webSocketOpen = true;
         plainFrames = !extensions;
+        ArrayDeque<Object> sent = sentBeforeOpen;
+        sentBeforeOpen = null;
+        if (sent != null && !closing) {
+            sent.forEach(this::send);
+        }
         if (draining) {
             goAway();
         }

@@ -15,6 +15,9 @@ import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
@@ -29,6 +32,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.util.ReferenceCountUtil;
 import java.util.Base64;
 import java.util.List;
 
@@ -71,7 +75,7 @@ final class WebSocketCodec implements Codec {
         pipeline.addLast(new HttpResponseEncoder());
         pipeline.addLast(new HttpRequestDecoder(HttpServerSide.decoderConfig()));
         pipeline.addLast(new HttpObjectAggregator(HANDSHAKE_MAX));
-        pipeline.addLast(new HandshakeCheck());
+        pipeline.addLast(new HandshakeCheck(connection));
         pipeline.addLast(new WebSocketServerCompressionHandler(max + INFLATE_SLACK));
         pipeline.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
@@ -96,16 +100,32 @@ final class WebSocketCodec implements Codec {
     /**
      * RFC 6455's handshake only (version 13, a key of 16 bytes in base64): Netty's handshakers also
      * take the drafts before it (Hixie-76, versions 7 and 8), which no browser has sent in a decade.
-     * Another version gets 426 naming 13 (RFC 6455 4.4), a bad key 400, a head HTTP refuses
-     * ({@link RequestHeadRules}, the decoder's limits) what HTTP answers. Leaves the pipeline once a handshake passes.
+     * Another version gets 426 naming 13 (RFC 6455 4.4), a bad key or another method than GET 400, a head HTTP refuses
+     * ({@link RequestHeadRules}, the decoder's limits) what HTTP answers. A handshake that passes
+     * goes to onWebSocketConnect before Netty's handshaker writes the 101, as in Workerman, so the
+     * application may still refuse it ({@link NettyConnection#handshakeArrived}). Leaves the
+     * pipeline once a handshake goes on; after a refusal, drops what the connection still brings.
      */
     static final class HandshakeCheck extends ChannelInboundHandlerAdapter {
+        private final Connection connection;
+        /** A handshake was refused (one handed on removes this handler): what the connection brings after it is dropped. */
+        private boolean answered;
+
+        HandshakeCheck(Connection connection) {
+            this.connection = connection;
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (answered) {
+                ReferenceCountUtil.release(message);
+                return;
+            }
             if (!(message instanceof FullHttpRequest request)) {
                 ctx.fireChannelRead(message);
                 return;
             }
+            answered = true;
             // Malformed or over the head limits: answered as HTTP answers it (400, 414, 431). Netty's
             // handshaker took such a head for an old draft's and said "Missing origin header".
             Throwable head = request.decoderResult().isSuccess() ? RequestHeadRules.check(request) : request.decoderResult().cause();
@@ -115,21 +135,42 @@ final class WebSocketCodec implements Codec {
                 return;
             }
             String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
-            HttpResponseStatus refused = !"13".equals(version) ? HttpResponseStatus.UPGRADE_REQUIRED
-                    : !validKey(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY)) ? HttpResponseStatus.BAD_REQUEST : null;
-            if (refused == null) {
-                ctx.pipeline().remove(this);
-                ctx.fireChannelRead(message);
+            boolean version13 = "13".equals(version);
+            String wrong = version13 ? notAHandshake(request)
+                    : "a WebSocket handshake of version 13 (RFC 6455) is needed, not " + (version == null ? "none" : version);
+            if (wrong != null) {
+                request.release();
+                FullHttpResponse response = HttpCodec.refusal(version13 ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.UPGRADE_REQUIRED, wrong + "\n");
+                if (!version13) {
+                    response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+                }
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
-            request.release();
-            FullHttpResponse response = HttpCodec.refusal(refused, refused == HttpResponseStatus.UPGRADE_REQUIRED
-                    ? "a WebSocket handshake of version 13 (RFC 6455) is needed, not " + (version == null ? "none" : version) + "\n"
-                    : "Sec-WebSocket-Key must be 16 bytes in base64\n");
-            if (refused == HttpResponseStatus.UPGRADE_REQUIRED) {
-                response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+            if (connection instanceof NettyConnection open && !open.handshakeArrived(request)) {
+                request.release(); // the application closed it: it answered, or nothing is
+                return;
             }
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            ctx.pipeline().remove(this);
+            ctx.fireChannelRead(message);
+        }
+
+        /**
+         * What makes a version 13 request no handshake (RFC 6455 4.2.1), checked here as Netty's
+         * handshaker checks it, so onWebSocketConnect sees handshakes only; null for a handshake.
+         */
+        private static String notAHandshake(FullHttpRequest request) {
+            HttpHeaders headers = request.headers();
+            if (!HttpMethod.GET.equals(request.method())) {
+                return "a WebSocket handshake is a GET, not a " + request.method();
+            }
+            if (!headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+                return "a WebSocket handshake says Connection: Upgrade";
+            }
+            if (!headers.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+                return "a WebSocket handshake says Upgrade: websocket";
+            }
+            return validKey(headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY)) ? null : "Sec-WebSocket-Key must be 16 bytes in base64";
         }
 
         private static boolean validKey(String key) {

@@ -10,7 +10,9 @@ import dev.drover.http.Request;
 import dev.drover.http.Response;
 import dev.drover.http.ServerSentEvent;
 import dev.drover.http.UploadedFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -26,8 +28,18 @@ public final class ProtocolsApp {
         web.onMessage((connection, data) -> http(connection, (Request) data));
 
         Worker ws = new Worker("websocket://127.0.0.1:0").setName("ws").setWebSocketProtocols("chat", "superchat");
-        ws.onWebSocketConnect((connection, request) -> connection.send("hello " + request.path() + " "
-                + request.header("x-test").orElse("-")));
+        ws.onWebSocketConnect((connection, request) -> {
+            switch (request.path()) { // refusals before the 101, as Workerman's
+                case "/refuse" -> connection.close("dropped with the handshake");
+                case "/forbidden" -> connection.close(new Response(403, Map.of("X-Why", "a test"), "not for you\n"));
+                case "/raw" -> {
+                    connection.sendRaw("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    connection.close();
+                }
+                case "/headers" -> connection.send("content-length " + request.header("content-length").orElse("none"));
+                default -> connection.send("hello " + request.path() + " " + request.header("x-test").orElse("-"));
+            }
+        });
         ws.onMessage((connection, data) -> {
             if ("close please".equals(data)) {
                 connection.send(new WebSocketClose(4001, "bye"));
