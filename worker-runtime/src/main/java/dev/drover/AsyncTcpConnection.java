@@ -1,6 +1,7 @@
 package dev.drover;
 
 import dev.drover.internal.ConnectionDefaults;
+import dev.drover.internal.ConnectionProperties;
 import dev.drover.internal.Dialer;
 import dev.drover.internal.WorkerRuntime;
 import java.net.URI;
@@ -47,6 +48,8 @@ public final class AsyncTcpConnection implements Connection {
     private ConnectionCallback onBufferDrain;
     private ErrorCallback onError;
     private long reconnectTimer;
+    /** What the application keeps on it (put, get): a reconnect keeps it. */
+    private final ConnectionProperties properties = new ConnectionProperties();
 
     /** A connection to {@code address}, e.g. {@code text://127.0.0.1:5678} or {@code ws://127.0.0.1:8080/chat}. */
     public AsyncTcpConnection(String address) {
@@ -279,6 +282,17 @@ public final class AsyncTcpConnection implements Connection {
     @Override
     public boolean isOpen() {
         return state == State.ESTABLISHED && live != null && live.isOpen();
+    }
+
+    @Override
+    public Connection put(String name, Object value) {
+        properties.put(name, value);
+        return this;
+    }
+
+    @Override
+    public <T> T get(String name) {
+        return properties.get(name);
     }
 
     /** Its id among this process's connections, from its first connect on (0 before): a reconnect keeps it. */

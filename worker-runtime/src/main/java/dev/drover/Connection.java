@@ -67,6 +67,18 @@ public interface Connection {
     /** Whether the connection is still open. */
     boolean isOpen();
 
+    /**
+     * Keeps {@code value} on this connection under {@code name}, as Workerman code sets
+     * {@code $connection->uid = $uid}; a null value removes it. Returns this connection.
+     */
+    Connection put(String name, Object value);
+
+    /**
+     * What {@link #put} kept under {@code name}, or null: {@code String uid = connection.get("uid");}
+     * (a ClassCastException there when it is of another type).
+     */
+    <T> T get(String name);
+
     /** This connection's id, unique within its worker process. */
     long getId();
 

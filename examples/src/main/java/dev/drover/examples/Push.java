@@ -45,7 +45,7 @@ public final class Push {
         Worker push = new Worker(System.getProperty("push.websocket", "websocket://0.0.0.0:1234"));
         push.setName("push").setCount(1);
         push.onMessage((connection, uid) -> register(browsers, connection, uid, ""));
-        push.onClose(connection -> browsers.values().remove(connection));
+        push.onClose(connection -> forget(browsers, connection));
         push.onWorkerStart(worker -> {
             // The manual's rule: listen() inside onWorkerStart listens in this process, next to the map.
             Worker inner = new Worker(System.getProperty("push.text", "text://0.0.0.0:5678"));
@@ -64,13 +64,22 @@ public final class Push {
         });
     }
 
-    /** A browser's first message is its uid. */
+    /** A browser's first message is its uid, kept on its connection as the manual keeps {@code $connection->uid}. */
     static void register(Map<String, Connection> browsers, Connection connection, Object message, String where) {
         if (!(message instanceof String uid)) { // a binary frame is byte[]: refused, not a ClassCastException that ends the worker
             connection.send(new WebSocketClose(1003, "send the uid as a text frame"));
-        } else if (!browsers.containsValue(connection)) {
+        } else if (connection.get("uid") == null) {
+            connection.put("uid", uid);
             browsers.put(uid, connection);
             connection.send("registered as uid " + uid + where);
+        }
+    }
+
+    /** A browser left: its uid no longer reaches it (unless another browser registered that uid since). */
+    static void forget(Map<String, Connection> browsers, Connection connection) {
+        String uid = connection.get("uid");
+        if (uid != null) {
+            browsers.remove(uid, connection);
         }
     }
 

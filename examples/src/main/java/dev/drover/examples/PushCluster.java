@@ -38,7 +38,7 @@ final class PushCluster {
         push.setName("push").setCount(count);
         push.onMessage((connection, uid) -> Push.register(browsers, connection, uid,
                 " on push worker " + connection.getWorker().getId()));
-        push.onClose(connection -> browsers.values().remove(connection));
+        push.onClose(connection -> Push.forget(browsers, connection));
         push.onWorkerStart(worker -> {
             Channel.connect(channel);
             Channel.on("push", data -> {

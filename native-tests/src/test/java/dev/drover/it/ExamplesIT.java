@@ -72,12 +72,17 @@ class ExamplesIT {
         }
     }
 
-    /** The push demo refuses a binary frame for a uid with 1003; it cast it to String, and the worker ended with 250. */
+    /**
+     * The push demo refuses a binary frame for a uid with 1003; it cast it to String, and the worker
+     * ended with 250. A browser keeps its uid on its connection (put, get), so one that leaves
+     * does not take its uid from a browser that registered it after it.
+     */
     @Test
-    void thePushDemoRefusesABinaryUid(@TempDir Path dir) throws Exception {
+    void thePushDemoRefusesABinaryUidAndForgetsOnlyTheBrowserThatLeft(@TempDir Path dir) throws Exception {
         int ws = Ports.free();
+        int pushes = Ports.free();
         try (App app = new App(dir, "dev.drover.examples.Push", "-Dpush.websocket=websocket://127.0.0.1:" + ws,
-                "-Dpush.text=text://127.0.0.1:" + Ports.free(), "-Dpush.http=http://127.0.0.1:0")) {
+                "-Dpush.text=text://127.0.0.1:" + pushes, "-Dpush.http=http://127.0.0.1:0")) {
             app.start();
             long worker = app.workers().stream().filter(w -> w.name().equals("push")).findFirst().orElseThrow().pid();
             java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
@@ -94,9 +99,26 @@ class ExamplesIT {
             WebSocket text = connect(ws, heard);
             text.sendText("1", true).get(10, TimeUnit.SECONDS);
             assertEquals("registered as uid 1", heard.poll(10, TimeUnit.SECONDS));
+            LinkedBlockingQueue<String> heardSecond = new LinkedBlockingQueue<>();
+            WebSocket second = connect(ws, heardSecond);
+            second.sendText("1", true).get(10, TimeUnit.SECONDS);
+            assertEquals("registered as uid 1", heardSecond.poll(10, TimeUnit.SECONDS));
+            text.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+            Await.until("the first browser's connection is closed", Duration.ofSeconds(10), () -> connectionsOf(app, worker) == 1);
+            assertEquals("ok", TextClient.ask(pushes, "{\"uid\":\"1\",\"percent\":\"5%\"}"));
+            assertEquals("5%", heardSecond.poll(10, TimeUnit.SECONDS));
             assertEquals(worker, app.workers().stream().filter(w -> w.name().equals("push")).findFirst().orElseThrow().pid(),
                     "the same worker: it did not end");
         }
+    }
+
+    private static int connectionsOf(App app, long pid) {
+        for (var process : app.status().get("processes")) {
+            if (process.get("pid").asLong() == pid) {
+                return process.get("connections").asInt();
+            }
+        }
+        throw new AssertionError("no worker " + pid + " in status");
     }
 
     private WebSocket connect(int port, LinkedBlockingQueue<String> heard) throws Exception {

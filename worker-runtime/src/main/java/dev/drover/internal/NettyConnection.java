@@ -94,6 +94,7 @@ final class NettyConnection implements Connection {
     private Runnable resumed;
     /** An outgoing connection's: see {@link #whenClosed}. */
     private Predicate<Connection> closedHook = connection -> true;
+    private final ConnectionProperties properties = new ConnectionProperties();
 
     NettyConnection(Channel channel, Worker worker, Codec codec, long id, WorkerRuntime runtime) {
         this(channel, worker, codec, id, runtime, null);
@@ -317,6 +318,17 @@ final class NettyConnection implements Connection {
     @Override
     public boolean isOpen() {
         return !closing && channel.isActive();
+    }
+
+    @Override
+    public Connection put(String name, Object value) {
+        properties.put(name, value);
+        return this;
+    }
+
+    @Override
+    public <T> T get(String name) {
+        return properties.get(name);
     }
 
     /** Whether the application closed it: nothing more it reads reaches the callbacks. */

@@ -21,6 +21,7 @@ final class UdpConnection implements Connection {
     private final InetSocketAddress sender;
     private final Worker worker;
     private final long id;
+    private final ConnectionProperties properties = new ConnectionProperties();
 
     UdpConnection(Channel channel, InetSocketAddress sender, Worker worker, long id) {
         this.channel = channel;
@@ -94,6 +95,17 @@ final class UdpConnection implements Connection {
     @Override
     public boolean isOpen() {
         return channel.isActive();
+    }
+
+    @Override
+    public Connection put(String name, Object value) {
+        properties.put(name, value);
+        return this;
+    }
+
+    @Override
+    public <T> T get(String name) {
+        return properties.get(name);
     }
 
     @Override
