@@ -3,10 +3,40 @@ package dev.drover.protocols;
 import dev.drover.Connection;
 import dev.drover.Protocol;
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
-/** Workerman's text protocol: one package per {@code \n}-terminated line; data is the line as a String, without its end ({@code \r}s before the {@code \n} too). */
+/**
+ * Workerman's text protocol: one package per {@code \n}-terminated line; data is the line as a
+ * String, without its end ({@code \r}s before the {@code \n} too). Lines are UTF-8; for clients
+ * that speak another charset, register a Text of theirs, e.g.
+ * {@code Protocol.register("gbk", new Text(Charset.forName("GBK")))} and listen on
+ * {@code gbk://0.0.0.0:5678} ({@link StandardCharsets#ISO_8859_1} keeps any bytes, one char each,
+ * as PHP's strings keep them).
+ */
 public final class Text implements Protocol {
+    private final Charset charset;
+
+    /** Lines in UTF-8. */
+    public Text() {
+        this(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Lines in {@code charset}, which must write {@code \n} as the one byte 10 (UTF-8, GBK,
+     * Latin-1, Shift_JIS do; UTF-16 does not).
+     *
+     * @throws IllegalArgumentException for a charset that does not
+     */
+    public Text(Charset charset) {
+        if (!Arrays.equals("\n".getBytes(charset), new byte[] {'\n'}) || !Arrays.equals("\r".getBytes(charset), new byte[] {'\r'})) {
+            throw new IllegalArgumentException("text lines end with the byte 10 (\\n), which " + charset.name()
+                    + " does not write as one byte: use a charset such as UTF-8, GBK or ISO-8859-1");
+        }
+        this.charset = charset;
+    }
+
     @Override
     public int input(ByteBuffer buffer, Connection connection) {
         for (int i = buffer.position(); i < buffer.limit(); i++) {
@@ -23,13 +53,13 @@ public final class Text implements Protocol {
         while (end > 0 && packet[end - 1] == '\r') { // the line's end, as Workerman's rtrim("\r\n")
             end--;
         }
-        return new String(packet, 0, end, StandardCharsets.UTF_8);
+        return new String(packet, 0, end, charset);
     }
 
     @Override
     public byte[] encode(Object data, Connection connection) {
-        byte[] body = data instanceof byte[] bytes ? bytes : String.valueOf(data).getBytes(StandardCharsets.UTF_8);
-        byte[] line = java.util.Arrays.copyOf(body, body.length + 1);
+        byte[] body = data instanceof byte[] bytes ? bytes : String.valueOf(data).getBytes(charset);
+        byte[] line = Arrays.copyOf(body, body.length + 1);
         line[body.length] = '\n';
         return line;
     }

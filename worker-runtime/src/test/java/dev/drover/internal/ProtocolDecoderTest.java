@@ -13,6 +13,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,20 @@ class ProtocolDecoderTest {
     @Test
     void aLinesEndIsEveryCarriageReturnBeforeItsNewline() {
         assertEquals(List.of("abc", "a\rb", ""), feedAtOnce(channel(new Text(), 1024), "abc\r\r\na\rb\r\n\r\n".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A Text of another charset reads and writes its lines in it; Latin-1 keeps any bytes. */
+    @Test
+    void textLinesInAnotherCharset() {
+        Charset gbk = Charset.forName("GBK");
+        byte[] wire = "你好\r\n中文 text\n".getBytes(gbk);
+        assertEquals(List.of("你好", "中文 text"), feedByteByByte(channel(new Text(gbk), 1024), wire));
+        assertEquals("再见\n", new String(new Text(gbk).encode("再见", null), gbk));
+        byte[] any = {(byte) 0xff, 0, (byte) 0x80, '\n'};
+        String kept = (String) feedAtOnce(channel(new Text(StandardCharsets.ISO_8859_1), 1024), any).get(0);
+        assertArrayEquals(any, new Text(StandardCharsets.ISO_8859_1).encode(kept, null), "the same bytes back");
+        assertEquals("text lines end with the byte 10 (\\n), which UTF-16 does not write as one byte: use a charset such as UTF-8, GBK or ISO-8859-1",
+                assertThrows(IllegalArgumentException.class, () -> new Text(StandardCharsets.UTF_16)).getMessage());
     }
 
     @Test
