@@ -278,6 +278,16 @@ public final class AsyncTcpConnection implements Connection {
         return state == State.ESTABLISHED && live != null ? live.bufferIsFull() : pendingFull;
     }
 
+    @Override
+    public long getSendBufferQueueSize() {
+        return state == State.ESTABLISHED && live != null ? live.getSendBufferQueueSize() : pendingBytes;
+    }
+
+    @Override
+    public long getRecvBufferQueueSize() {
+        return state == State.ESTABLISHED && live != null ? live.getRecvBufferQueueSize() : 0;
+    }
+
     /** Connected (for {@code ws://}: its handshake done), and neither closed nor closing. */
     @Override
     public boolean isOpen() {

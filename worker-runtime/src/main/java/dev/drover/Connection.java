@@ -107,6 +107,20 @@ public interface Connection {
 
     Connection setMaxSendBufferSize(int bytes);
 
+    /**
+     * Bytes sent and not yet written to the socket (Workerman's getSendBufferQueueSize): what
+     * {@link #getMaxSendBufferSize} bounds; for an AsyncTcpConnection not yet connected, what waits
+     * for the connection.
+     */
+    default long getSendBufferQueueSize() {
+        return 0;
+    }
+
+    /** Bytes read that make no whole package yet (Workerman's getRecvBufferQueueSize), as {@code connections} shows them. */
+    default long getRecvBufferQueueSize() {
+        return 0;
+    }
+
     /** The largest package accepted; a bigger one closes the connection (default 10 MiB). */
     int getMaxPackageSize();
 

@@ -349,6 +349,9 @@ class ProtocolsIT {
     @Test
     void rawSocketsForTextFrameAndTcp() throws Exception {
         assertEquals("echo: line one", TextClient.ask(ports.get("line"), "line one"));
+        List<String> queued = TextClient.askAll(ports.get("line"), List.of("queue", "then"));
+        long size = Long.parseLong(queued.get(1).substring("queued ".length()));
+        assertTrue(size >= 100_001 && size < 101_000, "getSendBufferQueueSize counts the line not yet written: " + queued.get(1));
         try (Socket socket = new Socket("127.0.0.1", ports.get("frames"))) {
             socket.setSoTimeout(5000);
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());

@@ -173,6 +173,7 @@ final class NettyConnection implements Connection {
             }
             closing = true;
             sentBeforeOpen = null;
+            bytesBeforeOpen = 0;
             HttpResponse answer = (HttpResponse) HttpCodec.encodeResponse(refusal, channel.alloc());
             answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             return status(channel.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE));
@@ -427,6 +428,7 @@ final class NettyConnection implements Connection {
         plainFrames = !extensions;
         ArrayDeque<Object> sent = sentBeforeOpen;
         sentBeforeOpen = null;
+        bytesBeforeOpen = 0;
         if (sent != null && !closing) {
             sent.forEach(this::send);
         }
@@ -642,15 +644,21 @@ final class NettyConnection implements Connection {
 
     /** One row of {@code connections}: id, transport, protocol, local, remote, recv-q, send-q, bytes read, written, state. */
     String row() {
-        ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
-        long sendQueue = outbound == null ? 0 : outbound.totalPendingWriteBytes();
         return String.join("\t", Long.toString(id), "tcp", codec.name(), address(channel.localAddress()), address(channel.remoteAddress()),
-                Long.toString(received()), Long.toString(sendQueue), Long.toString(traffic.bytesRead()), Long.toString(traffic.bytesWritten()),
-                channel.isActive() ? (draining ? "CLOSING" : "ESTABLISHED") : "CLOSED");
+                Long.toString(getRecvBufferQueueSize()), Long.toString(getSendBufferQueueSize()), Long.toString(traffic.bytesRead()),
+                Long.toString(traffic.bytesWritten()), channel.isActive() ? (draining || closing ? "CLOSING" : "ESTABLISHED") : "CLOSED");
+    }
+
+    /** Netty's outbound buffer, and before a WebSocket's 101 what waits for it. */
+    @Override
+    public long getSendBufferQueueSize() {
+        ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+        return (outbound == null ? 0 : outbound.totalPendingWriteBytes()) + bytesBeforeOpen;
     }
 
     /** Bytes read that make no whole request or package yet, as Workerman's Recv-Q counts its receive buffer. */
-    private long received() {
+    @Override
+    public long getRecvBufferQueueSize() {
         ProtocolDecoder decoder = codec instanceof ProtocolCodec ? channel.pipeline().get(ProtocolDecoder.class) : null;
         return traffic.held() + (decoder == null ? 0 : decoder.held());
     }

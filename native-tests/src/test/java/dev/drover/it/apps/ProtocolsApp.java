@@ -63,6 +63,9 @@ public final class ProtocolsApp {
                     connection.send("resuming");
                     connection.resumeRecv();
                 });
+            } else if (data.equals("queue")) { // a send from a callback waits for its end: the next one sees it queued
+                connection.send("x".repeat(100_000));
+                connection.send("queued " + connection.getSendBufferQueueSize());
             } else {
                 connection.send(data.equals("ticks") ? "ticks " + ticks[0] + " timers " + Timer.count() : "echo: " + data);
             }
