@@ -68,6 +68,18 @@ public interface Connection {
     boolean isOpen();
 
     /**
+     * In {@code onWebSocketConnect}: a header for the 101 that accepts this websocket:// client, as
+     * Workerman's {@code $connection->headers} (a {@code Set-Cookie}; a {@code Sec-WebSocket-Protocol}
+     * chosen for this request, which replaces the worker's choice). Returns this connection.
+     *
+     * @throws IllegalStateException on another protocol's connection, or once the 101 is on its way
+     * @throws IllegalArgumentException for a name or value no header may have
+     */
+    default Connection addWebSocketHeader(String name, String value) {
+        throw new IllegalStateException("connection " + getId() + " is " + getProtocol() + ", not websocket: only a WebSocket's 101 takes headers");
+    }
+
+    /**
      * Keeps {@code value} on this connection under {@code name}, as Workerman code sets
      * {@code $connection->uid = $uid}; a null value removes it. Returns this connection.
      */

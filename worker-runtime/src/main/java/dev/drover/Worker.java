@@ -57,6 +57,7 @@ public final class Worker {
     private List<String> jvmOptions = List.of();
     private boolean reloadable = true;
     private List<String> webSocketProtocols = List.of();
+    private boolean webSocketCompression;
     private WorkerLimits limits = WorkerLimits.DEFAULT;
     private String transport = "tcp";
     private Path sslCertificate;
@@ -257,6 +258,22 @@ public final class Worker {
 
     public List<String> getWebSocketProtocols() {
         return webSocketProtocols;
+    }
+
+    /**
+     * Whether this websocket:// worker agrees to permessage-deflate (RFC 7692) when a client offers
+     * it, as every browser does. Off by default, as in Workerman (which never compresses) and
+     * Node's ws: each compressing connection keeps a zlib deflater and inflater for its life,
+     * several times an idle connection's memory, and spends CPU on every frame. Turn it on for
+     * large, repetitive messages (JSON documents) over slow links.
+     */
+    public Worker setWebSocketCompression(boolean compression) {
+        this.webSocketCompression = compression;
+        return this;
+    }
+
+    public boolean isWebSocketCompression() {
+        return webSocketCompression;
     }
 
     /**

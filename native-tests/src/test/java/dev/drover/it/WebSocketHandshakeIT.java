@@ -16,6 +16,8 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -113,6 +115,86 @@ class WebSocketHandshakeIT {
             byte[] frames = java.util.Arrays.copyOfRange(read.toByteArray(), end + 4, read.size());
             assertEquals("[1:content-length none, 1:echo: early]", WebSocketWire.frames(frames).toString());
         }
+    }
+
+    /** The frames the server writes after its 101 until {@code count} are whole. */
+    private static List<WebSocketWire.Frame> framesAfter101(Socket socket, int count) throws IOException {
+        return framesAfter101(socket, count, new ByteArrayOutputStream());
+    }
+
+    /** The same, adding what it reads to {@code read} (what an earlier call read first). */
+    private static List<WebSocketWire.Frame> framesAfter101(Socket socket, int count, ByteArrayOutputStream read) throws IOException {
+        InputStream in = socket.getInputStream();
+        byte[] chunk = new byte[65536];
+        while (true) {
+            String text = read.toString(StandardCharsets.ISO_8859_1);
+            int end = text.indexOf("\r\n\r\n");
+            if (end >= 0) {
+                assertTrue(text.startsWith("HTTP/1.1 101"), text.substring(0, end));
+                List<WebSocketWire.Frame> frames = WebSocketWire.frames(Arrays.copyOfRange(read.toByteArray(), end + 4, read.size()));
+                if (frames.size() >= count) {
+                    return frames;
+                }
+            }
+            int n = in.read(chunk);
+            assertTrue(n > 0, "closed after " + read.size() + " bytes");
+            read.write(chunk, 0, n);
+        }
+    }
+
+    /** A handshake whose target is in absolute form (RFC 9112 3.2.2) is answered; Netty's handshaker left it without an answer. */
+    @Test
+    void aHandshakeInAbsoluteFormIsAnswered() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(new String(WebSocketWire.handshake(port), StandardCharsets.US_ASCII)
+                    .replace("GET / ", "GET http://127.0.0.1:" + port + "/abs?x=1 ").getBytes(StandardCharsets.US_ASCII));
+            assertEquals("[1:hello /abs -]", framesAfter101(socket, 1).toString());
+        }
+    }
+
+    /**
+     * Sends before the 101 are all kept, even one over maxSendBufferSize (1 MiB), as Workerman keeps
+     * them; only once more than that waits is the next one dropped.
+     */
+    @Test
+    void aLargeSendBeforeThe101IsKept() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(WebSocketWire.handshake(port, "/big"));
+            ByteArrayOutputStream read = new ByteArrayOutputStream();
+            List<WebSocketWire.Frame> frames = framesAfter101(socket, 1, read);
+            assertEquals(2_000_000, frames.get(0).payload().length);
+            socket.getOutputStream().write(WebSocketWire.masked(1, "after?".getBytes(StandardCharsets.UTF_8))); // once the buffer drained
+            assertEquals("1:after FAILED", framesAfter101(socket, 2, read).get(1).toString(), "the send after it, past the bound, was dropped");
+        }
+    }
+
+    /** onWebSocketConnect adds headers to the 101, as Workerman's $connection->headers; once it is written, that is refused. */
+    @Test
+    void onWebSocketConnectAddsHeadersToThe101() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(new String(WebSocketWire.handshake(port, "/cookie"), StandardCharsets.US_ASCII)
+                    .replace("\r\n\r\n", "\r\nSec-WebSocket-Protocol: chat\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(WebSocketWire.masked(1, "late header".getBytes(StandardCharsets.UTF_8)));
+            ByteArrayOutputStream read = new ByteArrayOutputStream();
+            List<WebSocketWire.Frame> frames = framesAfter101(socket, 2, read);
+            String head = read.toString(StandardCharsets.ISO_8859_1);
+            head = head.substring(0, head.indexOf("\r\n\r\n")).toLowerCase();
+            assertTrue(head.contains("\r\nset-cookie: sid=7; httponly"), head);
+            assertTrue(head.contains("\r\nsec-websocket-protocol: mine") && !head.contains(": chat"), "the application's choice replaces the worker's: " + head);
+            assertEquals("1:cookie set", frames.get(0).toString());
+            assertTrue(frames.get(1).toString().contains("its 101 was written already"), frames.get(1).toString());
+        }
+    }
+
+    /** A plain GET is told what to upgrade to (RFC 9110 15.5.22). */
+    @Test
+    void aPlainGetGets426NamingWebSocket() throws IOException {
+        String answer = exchange(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase();
+        assertTrue(head.startsWith("http/1.1 426") && head.contains("\r\nupgrade: websocket") && head.contains("\r\nsec-websocket-version: 13"), head);
     }
 
     /** Requests that are no handshake get 400 before onWebSocketConnect, as Netty's handshaker answered them after it. */

@@ -69,7 +69,7 @@ final class WebSocketWire {
         }
     }
 
-    /** The unmasked server frames in {@code bytes}, whole ones only (payloads under 64 KiB). */
+    /** The unmasked server frames in {@code bytes}, whole ones only (payloads under 2 GiB). */
     static List<Frame> frames(byte[] bytes) {
         List<Frame> frames = new ArrayList<>();
         int at = 0;
@@ -77,8 +77,17 @@ final class WebSocketWire {
             int length = bytes[at + 1] & 0x7f;
             int header = 2;
             if (length == 126) {
+                if (at + 4 > bytes.length) {
+                    break;
+                }
                 length = (bytes[at + 2] & 0xff) << 8 | bytes[at + 3] & 0xff;
                 header = 4;
+            } else if (length == 127) {
+                if (at + 10 > bytes.length) {
+                    break;
+                }
+                length = (int) java.nio.ByteBuffer.wrap(bytes, at + 2, 8).getLong();
+                header = 10;
             }
             if (at + header + length > bytes.length) {
                 break;

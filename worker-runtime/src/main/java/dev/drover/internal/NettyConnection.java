@@ -10,7 +10,6 @@ import dev.drover.Worker;
 import dev.drover.WebSocketConnectCallback;
 import dev.drover.http.Request;
 import dev.drover.http.Response;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -20,7 +19,9 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -29,7 +30,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -74,12 +74,14 @@ final class NettyConnection implements Connection {
     private boolean webSocketOpen;
     /** websocket://, open, and no extension (permessage-deflate) rewrites frames: sends are whole frames written here. */
     private boolean plainFrames;
-    /**
-     * websocket://, before the 101: what the application sent, in order, to go out as frames right
-     * behind it, as Workerman's tmpWebsocketData (null while nothing is), and its bytes.
-     */
-    private ArrayDeque<Object> sentBeforeOpen;
-    private long bytesBeforeOpen;
+    /** websocket://, before it opened: what the application sent, to go out right behind the 101 (null while nothing is). */
+    private EarlySends earlySends;
+    /** websocket://: the handshake went on to Netty's handshaker, its 101 on its way: too late to refuse the client or add headers. */
+    private boolean webSocketAnswered;
+    /** websocket://: close() came while the 101 was on its way: what was sent before it, then a close frame, follow the 101. */
+    private boolean closeOnOpen;
+    /** websocket://: what onWebSocketConnect added to the 101 (null while nothing). */
+    private HttpHeaders handshakeHeaders;
     /** onBufferFull fired and onBufferDrain did not yet. */
     private boolean bufferFull;
     /**
@@ -129,7 +131,7 @@ final class NettyConnection implements Connection {
 
     @Override
     public SendStatus send(Object data) {
-        if (closing || !channel.isActive()) {
+        if (closing || closeSent || !channel.isActive()) {
             return sendFailed("connection closed");
         }
         if (!channel.isWritable()) {
@@ -149,45 +151,56 @@ final class NettyConnection implements Connection {
         if (!channel.isWritable()) {
             return sendFailed("send buffer full and drop package");
         }
-        ChannelHandlerContext httpEncoder = beforeOpen() ? channel.pipeline().context(HttpResponseEncoder.class) : null;
+        ChannelHandlerContext httpEncoder = refusable() ? channel.pipeline().context(HttpResponseEncoder.class) : null;
         if (httpEncoder != null) { // bytes as they are before the 101, as in Workerman: past the handshake's encoder
             return status(httpEncoder.writeAndFlush(Codec.buffer(channel.alloc(), data)));
+        }
+        if (beforeOpen()) { // the 101 on its way: right behind it
+            return keepUntilOpen(new EarlySends.Raw(data));
         }
         return write(Codec.buffer(channel.alloc(), data));
     }
 
-    /** websocket://, accepted, its 101 not written yet. */
+    /** websocket://, accepted, and not open yet (Netty's HandshakeComplete). */
     private boolean beforeOpen() {
         return codec instanceof WebSocketCodec && !webSocketOpen;
     }
 
+    /** websocket://, and its handshake not yet handed to Netty's handshaker: the client may still be refused. */
+    private boolean refusable() {
+        return beforeOpen() && !webSocketAnswered;
+    }
+
     /**
      * websocket:// before its 101: a {@link Response} refuses the handshake with that answer and
-     * closes; anything else waits to go out as frames right behind the 101, up to
-     * maxSendBufferSize bytes waiting (past them it is dropped, as Workerman drops it).
+     * closes; anything else waits to go out as frames right behind the 101. Once more than
+     * maxSendBufferSize bytes wait, what is sent next is dropped, as Workerman drops it (and as a
+     * send after the 101 is dropped while Netty's buffer is past it).
      */
     private SendStatus sendBeforeOpen(Object data) {
-        if (data instanceof Response refusal) {
-            if (refusal.isStreaming() || refusal.file() != null) {
-                return sendFailed("a WebSocket handshake is refused with a whole Response, not a stream or a file");
-            }
-            closing = true;
-            sentBeforeOpen = null;
-            bytesBeforeOpen = 0;
-            HttpResponse answer = (HttpResponse) HttpCodec.encodeResponse(refusal, channel.alloc());
-            answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            return status(channel.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE));
+        return data instanceof Response refusal ? refuse(refusal) : keepUntilOpen(data);
+    }
+
+    private SendStatus keepUntilOpen(Object data) {
+        if (earlySends == null) {
+            earlySends = new EarlySends();
         }
-        int size = data instanceof String text ? ByteBufUtil.utf8Bytes(text) : data instanceof byte[] bytes ? bytes.length : 0;
-        if (bytesBeforeOpen + size > maxSendBufferSize) {
-            return sendFailed("send buffer full and drop package");
+        return earlySends.add(data, maxSendBufferSize) ? SendStatus.QUEUED : sendFailed("send buffer full and drop package");
+    }
+
+    /** Answers the handshake with {@code refusal} instead of a 101, and closes. */
+    private SendStatus refuse(Response refusal) {
+        if (webSocketAnswered) {
+            return sendFailed("the WebSocket handshake was answered with its 101 already; close() ends the connection with a close frame");
         }
-        bytesBeforeOpen += size;
-        if (sentBeforeOpen == null) {
-            sentBeforeOpen = new ArrayDeque<>();
+        if (refusal.isStreaming() || refusal.file() != null) {
+            return sendFailed("a WebSocket handshake is refused with a whole Response, not a stream or a file");
         }
-        sentBeforeOpen.add(data);
-        return SendStatus.QUEUED;
+        closing = true;
+        earlySends = null;
+        HttpResponse answer = (HttpResponse) HttpCodec.encodeResponse(refusal, channel.alloc());
+        answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return status(channel.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE));
     }
 
     /**
@@ -198,6 +211,9 @@ final class NettyConnection implements Connection {
      */
     boolean handshakeArrived(FullHttpRequest handshake) {
         WebSocketConnectCallback callback = worker.getOnWebSocketConnect();
+        if (closing || !channel.isActive()) {
+            return false; // closed by the application already (from a timer, say): nothing more reaches its callbacks
+        }
         if (callback != null) {
             if ("0".equals(handshake.headers().get(HttpHeaderNames.CONTENT_LENGTH))) {
                 handshake.headers().remove(HttpHeaderNames.CONTENT_LENGTH); // the aggregator's, not the client's
@@ -205,7 +221,27 @@ final class NettyConnection implements Connection {
             Request request = new Request("GET", Utf8Text.of(handshake.uri()), new HeaderMap(handshake.headers()), new byte[0]);
             runtime.call("onWebSocketConnect", () -> callback.call(this, request));
         }
-        return !closing && channel.isActive();
+        webSocketAnswered = !closing && channel.isActive();
+        return webSocketAnswered;
+    }
+
+    /** What onWebSocketConnect added to the 101, or null; asked once the handshake goes on. */
+    HttpHeaders handshakeHeaders() {
+        return handshakeHeaders;
+    }
+
+    @Override
+    public Connection addWebSocketHeader(String name, String value) {
+        if (!refusable()) {
+            throw new IllegalStateException(codec instanceof WebSocketCodec
+                    ? "connection " + id + ": its 101 was written already; add headers for it in onWebSocketConnect"
+                    : "connection " + id + " is " + codec.name() + ", not websocket: only a WebSocket's 101 takes headers");
+        }
+        if (handshakeHeaders == null) {
+            handshakeHeaders = new DefaultHttpHeaders(); // validating: a name or value that cannot be sent throws here, in the caller
+        }
+        handshakeHeaders.add(name, value);
+        return this;
     }
 
     private SendStatus write(Object message) {
@@ -253,6 +289,11 @@ final class NettyConnection implements Connection {
 
     @Override
     public void close() {
+        if (beforeOpen() && webSocketAnswered && !closing) { // the 101 on its way: a close frame follows it (webSocketOpened)
+            closing = true;
+            closeOnOpen = true;
+            return;
+        }
         closing = true;
         if (channel.isActive()) {
             boolean closeFrame = codec instanceof WebSocketCodec && webSocketOpen && !closeSent;
@@ -264,13 +305,14 @@ final class NettyConnection implements Connection {
 
     /**
      * Sends {@code data}, then closes. On a websocket:// connection before its 101, a Response
-     * refuses the handshake with that answer; other data is dropped with the handshake, as in Workerman.
+     * refuses the handshake with that answer; other data is dropped with the handshake, as in
+     * Workerman. Once the 101 is on its way, data and a close frame follow it.
      */
     @Override
     public void close(Object data) {
         if (beforeOpen()) {
-            if (data instanceof Response refusal && !closing && channel.isActive()) {
-                sendBeforeOpen(refusal);
+            if (!closing && channel.isActive() && data != null && (data instanceof Response ? refusable() : webSocketAnswered)) {
+                sendBeforeOpen(data);
             }
             close();
             return;
@@ -426,11 +468,14 @@ final class NettyConnection implements Connection {
     void webSocketOpened(boolean extensions) {
         webSocketOpen = true;
         plainFrames = !extensions;
-        ArrayDeque<Object> sent = sentBeforeOpen;
-        sentBeforeOpen = null;
-        bytesBeforeOpen = 0;
-        if (sent != null && !closing) {
-            sent.forEach(this::send);
+        EarlySends early = earlySends;
+        earlySends = null;
+        if (early != null) { // all of it, as Workerman writes it: the bound was checked as each was sent
+            early.forEach(data -> write(data instanceof EarlySends.Raw raw ? Codec.buffer(channel.alloc(), raw.bytes())
+                    : codec.encode(data, channel.alloc(), this)));
+        }
+        if (closeOnOpen) {
+            close();
         }
         if (draining) {
             goAway();
@@ -653,7 +698,7 @@ final class NettyConnection implements Connection {
     @Override
     public long getSendBufferQueueSize() {
         ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
-        return (outbound == null ? 0 : outbound.totalPendingWriteBytes()) + bytesBeforeOpen;
+        return (outbound == null ? 0 : outbound.totalPendingWriteBytes()) + (earlySends == null ? 0 : earlySends.bytes());
     }
 
     /** Bytes read that make no whole request or package yet, as Workerman's Recv-Q counts its receive buffer. */

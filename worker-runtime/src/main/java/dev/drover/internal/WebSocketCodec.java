@@ -9,6 +9,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
@@ -20,6 +22,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -76,7 +79,9 @@ final class WebSocketCodec implements Codec {
         pipeline.addLast(new HttpRequestDecoder(HttpServerSide.decoderConfig()));
         pipeline.addLast(new HttpObjectAggregator(HANDSHAKE_MAX));
         pipeline.addLast(new HandshakeCheck(connection));
-        pipeline.addLast(new WebSocketServerCompressionHandler(max + INFLATE_SLACK));
+        if (connection.getWorker().isWebSocketCompression()) {
+            pipeline.addLast(new WebSocketServerCompressionHandler(max + INFLATE_SLACK));
+        }
         pipeline.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
                 .subprotocols(subprotocols(connection))
@@ -141,8 +146,8 @@ final class WebSocketCodec implements Codec {
             if (wrong != null) {
                 request.release();
                 FullHttpResponse response = HttpCodec.refusal(version13 ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.UPGRADE_REQUIRED, wrong + "\n");
-                if (!version13) {
-                    response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+                if (!version13) { // RFC 9110 15.5.22: a 426 names the protocol to upgrade to
+                    response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET).set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
                 }
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
                 return;
@@ -150,6 +155,13 @@ final class WebSocketCodec implements Codec {
             if (connection instanceof NettyConnection open && !open.handshakeArrived(request)) {
                 request.release(); // the application closed it: it answered, or nothing is
                 return;
+            }
+            HttpHeaders added = connection instanceof NettyConnection open ? open.handshakeHeaders() : null;
+            if (added != null) {
+                ctx.pipeline().addAfter(ctx.name(), null, new HandshakeHeaders(added));
+            }
+            if (!request.uri().startsWith("/")) {
+                request.setUri("/"); // absolute form (RFC 9112 3.2.2) and the like: Netty's handshaker takes "/..." only, and left others unanswered
             }
             ctx.pipeline().remove(this);
             ctx.fireChannelRead(message);
@@ -178,6 +190,32 @@ final class WebSocketCodec implements Codec {
                 return key != null && Base64.getDecoder().decode(key.trim()).length == 16;
             } catch (IllegalArgumentException notBase64) {
                 return false;
+            }
+        }
+    }
+
+    /**
+     * Puts what onWebSocketConnect added ({@link dev.drover.Connection#addWebSocketHeader}) in the
+     * 101 as Netty's handshaker writes it, replacing a header of the same name, then leaves.
+     */
+    static final class HandshakeHeaders extends ChannelOutboundHandlerAdapter {
+        private final HttpHeaders added;
+
+        HandshakeHeaders(HttpHeaders added) {
+            this.added = added;
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
+            boolean head = message instanceof HttpResponse;
+            if (head) {
+                for (String name : added.names()) {
+                    ((HttpResponse) message).headers().set(name, added.getAll(name));
+                }
+            }
+            ctx.write(message, promise);
+            if (head) {
+                ctx.pipeline().remove(this);
             }
         }
     }

@@ -30,7 +30,7 @@ public final class Text implements Protocol {
      * @throws IllegalArgumentException for a charset that does not
      */
     public Text(Charset charset) {
-        if (!Arrays.equals("\n".getBytes(charset), new byte[] {'\n'}) || !Arrays.equals("\r".getBytes(charset), new byte[] {'\r'})) {
+        if (!charset.canEncode() || !Arrays.equals("\n".getBytes(charset), new byte[] {'\n'}) || !Arrays.equals("\r".getBytes(charset), new byte[] {'\r'})) {
             throw new IllegalArgumentException("text lines end with the byte 10 (\\n), which " + charset.name()
                     + " does not write as one byte: use a charset such as UTF-8, GBK or ISO-8859-1");
         }

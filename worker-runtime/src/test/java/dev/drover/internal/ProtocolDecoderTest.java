@@ -83,6 +83,7 @@ class ProtocolDecoderTest {
         assertArrayEquals(any, new Text(StandardCharsets.ISO_8859_1).encode(kept, null), "the same bytes back");
         assertEquals("text lines end with the byte 10 (\\n), which UTF-16 does not write as one byte: use a charset such as UTF-8, GBK or ISO-8859-1",
                 assertThrows(IllegalArgumentException.class, () -> new Text(StandardCharsets.UTF_16)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Text(Charset.forName("ISO-2022-CN")), "a charset that only decodes");
     }
 
     @Test

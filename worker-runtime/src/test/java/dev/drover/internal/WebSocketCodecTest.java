@@ -295,6 +295,18 @@ class WebSocketCodecTest {
         return seen.get(0);
     }
 
+    /** A worker that did not turn compression on declines it: a browser always offers it, and each compressing connection keeps zlib's state. */
+    @Test
+    void aDefaultWorkerDeclinesCompression() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        WebSocketCodec.INSTANCE.install(channel.pipeline(), StubConnection.of(new dev.drover.Worker("websocket://127.0.0.1:0"), 1024));
+        channel.writeInbound(Unpooled.wrappedBuffer(DEFLATE_HANDSHAKE.getBytes(StandardCharsets.US_ASCII)));
+        ByteBuf response = channel.readOutbound();
+        String head = response.toString(StandardCharsets.US_ASCII);
+        response.release();
+        assertTrue(head.startsWith("HTTP/1.1 101") && !head.toLowerCase().contains("sec-websocket-extensions"), head);
+    }
+
     @Test
     void aNegotiatedCompressionIsInThePipelineWhenTheHandshakeCompletes() {
         assertFalse(extensionsAtHandshake(HANDSHAKE));

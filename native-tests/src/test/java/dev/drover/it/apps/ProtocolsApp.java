@@ -36,12 +36,26 @@ public final class ProtocolsApp {
                     connection.sendRaw("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                     connection.close();
                 }
+                case "/cookie" -> connection.addWebSocketHeader("Set-Cookie", "sid=7; HttpOnly").addWebSocketHeader("Sec-WebSocket-Protocol", "mine")
+                        .send("cookie set");
                 case "/headers" -> connection.send("content-length " + request.header("content-length").orElse("none"));
+                case "/big" -> { // over maxSendBufferSize before the 101: kept, as Workerman keeps it; the next send is dropped
+                    connection.send("b".repeat(2_000_000));
+                    connection.put("after", connection.send("c"));
+                }
                 default -> connection.send("hello " + request.path() + " " + request.header("x-test").orElse("-"));
             }
         });
         ws.onMessage((connection, data) -> {
-            if ("close please".equals(data)) {
+            if ("after?".equals(data)) {
+                connection.send("after " + connection.get("after"));
+            } else if ("late header".equals(data)) {
+                try {
+                    connection.addWebSocketHeader("X-Late", "1");
+                } catch (IllegalStateException late) {
+                    connection.send(late.getMessage());
+                }
+            } else if ("close please".equals(data)) {
                 connection.send(new WebSocketClose(4001, "bye"));
             } else if (data instanceof String text) {
                 connection.send("echo: " + text);
