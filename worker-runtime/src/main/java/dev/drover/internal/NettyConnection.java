@@ -6,8 +6,8 @@ import dev.drover.ConnectionCallback;
 import dev.drover.ErrorCallback;
 import dev.drover.MessageCallback;
 import dev.drover.SendStatus;
-import dev.drover.Worker;
 import dev.drover.WebSocketConnectCallback;
+import dev.drover.Worker;
 import dev.drover.http.Request;
 import dev.drover.http.Response;
 import io.netty.buffer.Unpooled;
@@ -17,10 +17,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
@@ -210,10 +210,10 @@ final class NettyConnection implements Connection {
      * Returns whether the handshake goes on.
      */
     boolean handshakeArrived(FullHttpRequest handshake) {
-        WebSocketConnectCallback callback = worker.getOnWebSocketConnect();
         if (closing || !channel.isActive()) {
             return false; // closed by the application already (from a timer, say): nothing more reaches its callbacks
         }
+        WebSocketConnectCallback callback = worker.getOnWebSocketConnect();
         if (callback != null) {
             if ("0".equals(handshake.headers().get(HttpHeaderNames.CONTENT_LENGTH))) {
                 handshake.headers().remove(HttpHeaderNames.CONTENT_LENGTH); // the aggregator's, not the client's
