@@ -374,7 +374,8 @@ public final class Worker {
      * runs before the 101 is written, as in Workerman, so it may refuse the client: {@code close()}
      * closes the connection without an answer (a browser's connection fails), and
      * {@code close(response)} answers with that {@link dev.drover.http.Response} (a 401, a 403) and
-     * closes. Data sent from here goes out as frames right behind the 101.
+     * closes. {@link Connection#addWebSocketHeader} adds a header to the 101. Data sent from here
+     * goes out as frames right behind the 101.
      */
     public Worker onWebSocketConnect(WebSocketConnectCallback callback) {
         this.onWebSocketConnect = callback;
