@@ -1,6 +1,7 @@
 package dev.drover;
 
 import dev.drover.internal.MainErrors;
+import dev.drover.internal.NettyLog;
 import dev.drover.internal.WorkerRuntime;
 import dev.drover.master.AppSpec;
 import dev.drover.master.Arbiter;
@@ -46,6 +47,7 @@ public final class Worker {
 
     static {
         MainErrors.install(); // a bad argument in main is a line naming it, not drover's stack trace
+        NettyLog.install(); // in the master and the commands too: an application whose main makes a TLS context loads Netty there
     }
 
     private final ListenAddress listen;

@@ -1,6 +1,7 @@
 package dev.drover.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -187,6 +188,17 @@ class WebSocketHandshakeIT {
             assertEquals("1:cookie set", frames.get(0).toString());
             assertTrue(frames.get(1).toString().contains("its 101 was written already"), frames.get(1).toString());
         }
+    }
+
+    /**
+     * A command runs the application's main, whose setWebSocketProtocols loads a Netty class: Netty's
+     * logger is drover's there too, and the class path's slf4j-api (Lettuce's) prints no "SLF4J: ..." warnings.
+     */
+    @Test
+    void commandsPrintNothingOfNettysLogger() {
+        App.Result status = app.run("status");
+        assertEquals(0, status.code(), status.err());
+        assertFalse(status.err().contains("SLF4J"), status.err());
     }
 
     /** A plain GET is told what to upgrade to (RFC 9110 15.5.22). */

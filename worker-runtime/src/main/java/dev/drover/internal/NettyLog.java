@@ -6,14 +6,15 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 
 /**
- * Netty's own log in a worker: java.util.logging (the worker's stderr, so the stdout file), at its
- * default level INFO, started only when Netty first logs something. Netty looks for SLF4J, Log4J 2
+ * Netty's own log in a worker, and in the master and the commands, which run the application's
+ * main: java.util.logging (a worker's stderr, so the stdout file), at its default level INFO,
+ * started only when Netty first logs something. Netty looks for SLF4J, Log4J 2
  * and Log4J first, and java.util.logging looks for a {@code System.LoggerFinder} when it starts;
  * each search opens every jar of the class path, some 40-80 ms of a worker's start. So a worker
  * sets this factory before Netty's first class loads, unless {@code -Ddrover.nettyLogger=auto}
  * (Netty's own search) or a java.util.logging configuration (which may enable debug) is given.
  */
-final class NettyLog extends InternalLoggerFactory {
+public final class NettyLog extends InternalLoggerFactory {
     /** {@code -Ddrover.nettyLogger=auto} lets Netty look for its logger itself. */
     static final String PROPERTY = "drover.nettyLogger";
     private static final String SELECTOR_PROVIDER = "java.nio.channels.spi.SelectorProvider";
@@ -25,7 +26,7 @@ final class NettyLog extends InternalLoggerFactory {
      * class comment). Also names the JDK's own selector provider, which the JDK would otherwise look
      * for among the class path's services (another walk through every jar) when Netty first asks.
      */
-    static void install() {
+    public static void install() {
         if (System.getProperty(SELECTOR_PROVIDER) == null) {
             System.setProperty(SELECTOR_PROVIDER, "sun.nio.ch.EPollSelectorProvider");
         }
