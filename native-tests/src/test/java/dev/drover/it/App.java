@@ -270,14 +270,23 @@ final class App implements AutoCloseable {
 
     /** {@code status --json}, parsed. */
     JsonNode status() {
-        Result status = run("status", "--json");
-        if (status.code() != 0) {
-            throw new AssertionError("status exited " + status.code() + ": " + status.all());
+        return json("status");
+    }
+
+    /** {@code connections --json}, parsed: {@code {"connections": [...]}}. */
+    JsonNode connections() {
+        return json("connections");
+    }
+
+    private JsonNode json(String command) {
+        Result result = run(command, "--json");
+        if (result.code() != 0) {
+            throw new AssertionError(command + " exited " + result.code() + ": " + result.all());
         }
         try {
-            return JSON.readTree(status.out());
+            return JSON.readTree(result.out());
         } catch (IOException e) {
-            throw new AssertionError("status --json printed no JSON: " + status.out(), e);
+            throw new AssertionError(command + " --json printed no JSON: " + result.out(), e);
         }
     }
 

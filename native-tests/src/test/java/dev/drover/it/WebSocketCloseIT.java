@@ -1,12 +1,15 @@
 package dev.drover.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.it.apps.ProtocolsApp;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,6 +37,39 @@ class WebSocketCloseIT {
     /** The frames the server wrote until it closed the connection. */
     private static List<WebSocketWire.Frame> rest(Socket socket) throws Exception {
         return WebSocketWire.frames(socket.getInputStream().readAllBytes());
+    }
+
+    /**
+     * A stop does not wait for a 101 queued behind more than a client reads (onWebSocketConnect wrote
+     * 16 MiB with sendRaw): the connection is closed after the stop's grace, as an open one is after
+     * its close frame's wait, before onWorkerStop; it was closed only as the stop ended (the worker
+     * SIGKILLed when that took past stopTimeout).
+     */
+    @Test
+    void aStopDoesNotWaitForA101QueuedBehindWhatTheClientDoesNotRead(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, ProtocolsApp.class, "-Dapp.dir=" + dir)) {
+            app.start();
+            int port = app.port("ws");
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.getOutputStream().write(WebSocketWire.handshake(port, "/flood"));
+                Await.until("the flood waits in the worker's send queue", Duration.ofSeconds(20), () -> {
+                    for (JsonNode connection : app.connections().get("connections")) {
+                        if (connection.get("protocol").asText().equals("websocket") && connection.get("send_q").asLong() > 0) {
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+                App.Result stop = app.run("stop");
+                assertEquals(0, stop.code(), stop.all());
+                assertFalse(app.log().contains("SIGKILL"), app.log());
+                List<String> marks = App.markers(dir, "ws-");
+                assertEquals(2, marks.size(), marks.toString());
+                long closed = Long.parseLong(marks.stream().filter(m -> m.startsWith("ws-closed-")).findFirst().orElseThrow().substring(10));
+                long stopped = Long.parseLong(marks.stream().filter(m -> m.startsWith("ws-stopped-")).findFirst().orElseThrow().substring(11));
+                assertTrue(closed < stopped, "the connection closed before onWorkerStop: " + marks);
+            }
+        }
     }
 
     @Test

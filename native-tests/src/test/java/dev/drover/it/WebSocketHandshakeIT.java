@@ -180,13 +180,15 @@ class WebSocketHandshakeIT {
                     .replace("\r\n\r\n", "\r\nSec-WebSocket-Protocol: chat\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().write(WebSocketWire.masked(1, "late header".getBytes(StandardCharsets.UTF_8)));
             ByteArrayOutputStream read = new ByteArrayOutputStream();
-            List<WebSocketWire.Frame> frames = framesAfter101(socket, 2, read);
+            List<WebSocketWire.Frame> frames = framesAfter101(socket, 3, read);
             String head = read.toString(StandardCharsets.ISO_8859_1);
             head = head.substring(0, head.indexOf("\r\n\r\n")).toLowerCase();
             assertTrue(head.contains("\r\nset-cookie: sid=7; httponly"), head);
             assertTrue(head.contains("\r\nsec-websocket-protocol: mine") && !head.contains(": chat"), "the application's choice replaces the worker's: " + head);
             assertEquals("1:cookie set", frames.get(0).toString());
-            assertTrue(frames.get(1).toString().contains("its 101 was written already"), frames.get(1).toString());
+            assertEquals("1:Sec-WebSocket-Accept is the WebSocket handshake's own header; the 101 takes others (and Sec-WebSocket-Protocol)",
+                    frames.get(1).toString());
+            assertTrue(frames.get(2).toString().contains("its 101 was written already"), frames.get(2).toString());
         }
     }
 
@@ -206,7 +208,8 @@ class WebSocketHandshakeIT {
     void aPlainGetGets426NamingWebSocket() throws IOException {
         String answer = exchange(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase();
-        assertTrue(head.startsWith("http/1.1 426") && head.contains("\r\nupgrade: websocket") && head.contains("\r\nsec-websocket-version: 13"), head);
+        assertTrue(head.startsWith("http/1.1 426") && head.contains("\r\nupgrade: websocket") && head.contains("\r\nsec-websocket-version: 13")
+                && head.contains("\r\nconnection: upgrade, close"), head);
     }
 
     /** Requests that are no handshake get 400 before onWebSocketConnect, as Netty's handshaker answered them after it. */

@@ -17,6 +17,7 @@ final class EarlySends {
 
     private final ArrayDeque<Object> sends = new ArrayDeque<>();
     private long bytes;
+    private boolean closes;
 
     /**
      * Keeps {@code data} (a String, bytes, a {@link WebSocketClose}, {@link Raw}); false, keeping
@@ -33,7 +34,13 @@ final class EarlySends {
         bytes += kept instanceof String text ? ByteBufUtil.utf8Bytes(text) : kept instanceof byte[] payload ? payload.length
                 : kept instanceof Raw raw ? raw.bytes().length : 0;
         sends.add(kept);
+        closes |= kept instanceof WebSocketClose;
         return true;
+    }
+
+    /** Whether a {@link WebSocketClose} is among them: nothing may follow it. */
+    boolean closes() {
+        return closes;
     }
 
     /** The bytes waiting. */

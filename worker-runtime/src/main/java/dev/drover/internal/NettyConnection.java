@@ -26,10 +26,12 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -43,6 +45,10 @@ final class NettyConnection implements Connection {
      * for longer is a client that only listens.
      */
     private static final long RECENT_ACCEPT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** What the 101 says for the handshake itself, which addWebSocketHeader may not replace. */
+    private static final Set<AsciiString> HANDSHAKE_OWN = Set.of(HttpHeaderNames.UPGRADE, HttpHeaderNames.CONNECTION,
+            HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, HttpHeaderNames.CONTENT_LENGTH,
+            HttpHeaderNames.TRANSFER_ENCODING);
 
     private final Channel channel;
     private final Worker worker;
@@ -184,6 +190,8 @@ final class NettyConnection implements Connection {
     private SendStatus keepUntilOpen(Object data) {
         if (earlySends == null) {
             earlySends = new EarlySends();
+        } else if (earlySends.closes()) {
+            return sendFailed("connection closed: a WebSocketClose was sent before it"); // as a send after a close frame fails once open
         }
         return earlySends.add(data, maxSendBufferSize) ? SendStatus.QUEUED : sendFailed("send buffer full and drop package");
     }
@@ -237,6 +245,9 @@ final class NettyConnection implements Connection {
                     ? "connection " + id + ": its 101 was written already; add headers for it in onWebSocketConnect"
                     : "connection " + id + " is " + codec.name() + ", not websocket: only a WebSocket's 101 takes headers");
         }
+        if (HANDSHAKE_OWN.contains(AsciiString.of(name).toLowerCase())) {
+            throw new IllegalArgumentException(name + " is the WebSocket handshake's own header; the 101 takes others (and Sec-WebSocket-Protocol)");
+        }
         if (handshakeHeaders == null) {
             handshakeHeaders = new DefaultHttpHeaders(); // validating: a name or value that cannot be sent throws here, in the caller
         }
@@ -278,7 +289,8 @@ final class NettyConnection implements Connection {
     /** What a send whose write was issued returns: failed if it was refused on the way. */
     private SendStatus status(ChannelFuture written) {
         if (written.isDone() && !written.isSuccess()) {
-            return sendFailed(String.valueOf(written.cause().getMessage()));
+            Throwable cause = written.cause();
+            return sendFailed(cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName()); // ClosedChannelException has none
         }
         return written.isDone() ? SendStatus.WRITTEN : SendStatus.QUEUED;
     }
@@ -374,6 +386,11 @@ final class NettyConnection implements Connection {
         return properties.get(name);
     }
 
+    /** Runs {@code task} on this connection's loop once the close being handled (its onClose) is done. */
+    void whenClosedHandled(Runnable task) {
+        channel.eventLoop().execute(task);
+    }
+
     /** Whether the application closed it: nothing more it reads reaches the callbacks. */
     boolean closing() {
         return closing;
@@ -429,7 +446,9 @@ final class NettyConnection implements Connection {
                 // Accepted, the handshake still to come: 1001 follows it (webSocketOpened); a client
                 // that never sends one is closed after the grace period, as an idle HTTP client is.
                 channel.eventLoop().schedule(() -> {
-                    if (!webSocketOpen) {
+                    if (webSocketAnswered && !webSocketOpen) {
+                        channel.close(); // its 101 still queued behind what a slow client does not read: as goAway's close after its wait
+                    } else if (!webSocketOpen) {
                         close();
                     }
                 }, FIRST_REQUEST_GRACE.toMillis(), TimeUnit.MILLISECONDS);

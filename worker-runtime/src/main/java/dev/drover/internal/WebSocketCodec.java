@@ -147,7 +147,8 @@ final class WebSocketCodec implements Codec {
                 request.release();
                 FullHttpResponse response = HttpCodec.refusal(version13 ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.UPGRADE_REQUIRED, wrong + "\n");
                 if (!version13) { // RFC 9110 15.5.22: a 426 names the protocol to upgrade to
-                    response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET).set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+                    response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET).set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13")
+                            .set(HttpHeaderNames.CONNECTION, "upgrade, close"); // RFC 9110 7.8: Upgrade is named in Connection
                 }
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
                 return;

@@ -40,6 +40,15 @@ class EarlySendsTest {
         assertEquals(2000, sends.bytes());
     }
 
+    @Test
+    void knowsWhenAClosingFrameIsAmongThem() {
+        EarlySends sends = new EarlySends();
+        sends.add("a", 1024);
+        assertFalse(sends.closes());
+        sends.add(new dev.drover.WebSocketClose(4000, "done"), 1024);
+        assertTrue(sends.closes(), "a send after it fails, as after a close frame once open");
+    }
+
     /** What no send takes is refused in the caller, as a send after the 101 refuses it, not when the 101 went out. */
     @Test
     void refusesWhatNoSendTakesNow() {

@@ -11,6 +11,7 @@ import dev.drover.http.Response;
 import dev.drover.http.ServerSentEvent;
 import dev.drover.http.UploadedFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,8 +37,16 @@ public final class ProtocolsApp {
                     connection.sendRaw("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                     connection.close();
                 }
-                case "/cookie" -> connection.addWebSocketHeader("Set-Cookie", "sid=7; HttpOnly").addWebSocketHeader("Sec-WebSocket-Protocol", "mine")
-                        .send("cookie set");
+                case "/cookie" -> {
+                    connection.addWebSocketHeader("Set-Cookie", "sid=7; HttpOnly").addWebSocketHeader("Sec-WebSocket-Protocol", "mine")
+                            .send("cookie set");
+                    try {
+                        connection.addWebSocketHeader("Sec-WebSocket-Accept", "bogus");
+                    } catch (IllegalArgumentException own) {
+                        connection.send(own.getMessage());
+                    }
+                }
+                case "/flood" -> connection.sendRaw(new byte[16 << 20]); // more than a client that does not read lets through: the 101 waits
                 case "/headers" -> connection.send("content-length " + request.header("content-length").orElse("none"));
                 case "/big" -> { // over maxSendBufferSize before the 101: kept, as Workerman keeps it; the next send is dropped
                     connection.send("b".repeat(2_000_000));
@@ -63,6 +72,12 @@ public final class ProtocolsApp {
                 connection.send((byte[]) data);
             }
         });
+
+        String dir = System.getProperty("app.dir"); // where the ws group marks its closes and its stop, in order (System.nanoTime)
+        if (dir != null) {
+            ws.onClose(connection -> Files.writeString(Path.of(dir, "ws-closed-" + System.nanoTime()), ""));
+            ws.onWorkerStop(w -> Files.writeString(Path.of(dir, "ws-stopped-" + System.nanoTime()), ""));
+        }
 
         Worker line = new Worker("text://127.0.0.1:0").setName("line");
         long[] ticks = {0};
