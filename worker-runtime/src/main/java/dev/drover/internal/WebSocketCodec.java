@@ -105,8 +105,9 @@ final class WebSocketCodec implements Codec {
     /**
      * RFC 6455's handshake only (version 13, a key of 16 bytes in base64): Netty's handshakers also
      * take the drafts before it (Hixie-76, versions 7 and 8), which no browser has sent in a decade.
-     * Another version gets 426 naming 13 (RFC 6455 4.4), a bad key or another method than GET 400, a head HTTP refuses
-     * ({@link RequestHeadRules}, the decoder's limits) what HTTP answers. A handshake that passes
+     * Another version gets 426 naming 13 (RFC 6455 4.4); a bad key, another method than GET or no
+     * Upgrade 400; a head HTTP refuses ({@link RequestHeadRules}, the decoder's limits) what HTTP
+     * answers. A handshake that passes
      * goes to onWebSocketConnect before Netty's handshaker writes the 101, as in Workerman, so the
      * application may still refuse it ({@link NettyConnection#handshakeArrived}). Leaves the
      * pipeline once a handshake goes on; after a refusal, drops what the connection still brings.
