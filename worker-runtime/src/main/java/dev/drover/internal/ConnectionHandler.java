@@ -22,17 +22,10 @@ final class ConnectionHandler extends ForwardingInbound {
     /** What was read while receiving was paused (or before a WebSocket handshake was done), in order (null while nothing is held). */
     private ArrayDeque<Object> held;
     private ChannelHandlerContext context;
-    /**
-     * A websocket:// connection whose handshake is not done: frames that came with or right behind
-     * it wait for onWebSocketConnect, as in Workerman (the application may check the request there,
-     * and a send from onMessage before the 101 has gone out would fail).
-     */
-    private boolean beforeHandshake;
 
     ConnectionHandler(WorkerRuntime runtime, NettyConnection connection) {
         this.runtime = runtime;
         this.connection = connection;
-        this.beforeHandshake = connection.codec() instanceof WebSocketCodec;
         connection.whenResumed(this::dispatchHeld);
     }
 
@@ -52,7 +45,9 @@ final class ConnectionHandler extends ForwardingInbound {
      */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
-        if (held != null || connection.paused() || beforeHandshake) {
+        // A websocket:// connection not open yet: frames that came with or right behind its handshake
+        // wait for onWebSocketConnect, as in Workerman, and for the 101 to have gone out.
+        if (held != null || connection.paused() || connection.beforeOpen()) {
             if (held == null) {
                 held = new ArrayDeque<>();
                 context = ctx;
@@ -65,7 +60,7 @@ final class ConnectionHandler extends ForwardingInbound {
 
     /** After resumeRecv: what was held, in order, until the application pauses again. */
     private void dispatchHeld() {
-        while (held != null && !connection.paused() && !beforeHandshake) {
+        while (held != null && !connection.paused() && !connection.beforeOpen()) {
             Object message = held.poll();
             if (message == null) {
                 held = null;
@@ -136,7 +131,6 @@ final class ConnectionHandler extends ForwardingInbound {
         }
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             connection.webSocketOpened(ctx.pipeline().get(WebSocketExtensionEncoder.class) != null);
-            beforeHandshake = false;
             dispatchHeld(); // what came with the handshake, now that onWebSocketConnect had it first (NettyConnection#handshakeArrived)
         }
         ctx.fireUserEventTriggered(event);

@@ -167,8 +167,8 @@ final class NettyConnection implements Connection {
         return write(Codec.buffer(channel.alloc(), data));
     }
 
-    /** websocket://, accepted, and not open yet (Netty's HandshakeComplete). */
-    private boolean beforeOpen() {
+    /** websocket://, accepted, and not open yet (Netty's HandshakeComplete): what it reads waits ({@link ConnectionHandler}). */
+    boolean beforeOpen() {
         return codec instanceof WebSocketCodec && !webSocketOpen;
     }
 
@@ -384,11 +384,6 @@ final class NettyConnection implements Connection {
     @Override
     public <T> T get(String name) {
         return properties.get(name);
-    }
-
-    /** Runs {@code task} on this connection's loop once the close being handled (its onClose) is done. */
-    void whenClosedHandled(Runnable task) {
-        channel.eventLoop().execute(task);
     }
 
     /** Whether the application closed it: nothing more it reads reaches the callbacks. */

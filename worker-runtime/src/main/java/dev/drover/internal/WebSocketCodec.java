@@ -154,13 +154,14 @@ final class WebSocketCodec implements Codec {
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
-            if (connection instanceof NettyConnection open && !open.handshakeArrived(request)) {
-                request.release(); // the application closed it: it answered, or nothing is
-                return;
-            }
-            HttpHeaders added = connection instanceof NettyConnection open ? open.handshakeHeaders() : null;
-            if (added != null) {
-                ctx.pipeline().addAfter(ctx.name(), null, new HandshakeHeaders(added));
+            if (connection instanceof NettyConnection open) {
+                if (!open.handshakeArrived(request)) {
+                    request.release(); // the application closed it: it answered, or nothing is
+                    return;
+                }
+                if (open.handshakeHeaders() != null) {
+                    ctx.pipeline().addAfter(ctx.name(), null, new HandshakeHeaders(open.handshakeHeaders()));
+                }
             }
             if (!request.uri().startsWith("/")) {
                 request.setUri("/"); // absolute form (RFC 9112 3.2.2) and the like: Netty's handshaker takes "/..." only, and left others unanswered

@@ -526,7 +526,7 @@ public final class WorkerRuntime {
             open.remove(connection.getId(), connection); // not a reconnect's, which took the same id
         }
         if (draining && openConnections() == 0) { // not when only retired: it waits for its stop or resume
-            connection.whenClosedHandled(this::finishStop); // after its onClose: onWorkerStop comes after every connection's
+            loop.execute(this::finishStop); // after its onClose (the one loop's next task): onWorkerStop comes after every connection's
         }
     }
 
