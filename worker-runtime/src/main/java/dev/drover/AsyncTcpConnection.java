@@ -47,6 +47,8 @@ public final class AsyncTcpConnection implements Connection {
     private ConnectionCallback onBufferFull;
     private ConnectionCallback onBufferDrain;
     private ErrorCallback onError;
+    private WebSocketControlCallback onWebSocketPing;
+    private WebSocketControlCallback onWebSocketPong;
     private long reconnectTimer;
     /** What the application keeps on it (put, get): a reconnect keeps it. */
     private final ConnectionProperties properties = new ConnectionProperties();
@@ -407,6 +409,22 @@ public final class AsyncTcpConnection implements Connection {
         return this;
     }
 
+    /**
+     * ws://: the server sent a ping. Without this the connection answers every ping itself; with
+     * it, as Workerman's, the application answers: {@code send(payload)} from here sends a pong.
+     * Set it before {@code connect()}.
+     */
+    public AsyncTcpConnection onWebSocketPing(WebSocketControlCallback callback) {
+        this.onWebSocketPing = callback;
+        return this;
+    }
+
+    /** ws://: the server sent a pong, the answer to a {@link WebSocketPing}. Set it before {@code connect()}. */
+    public AsyncTcpConnection onWebSocketPong(WebSocketControlCallback callback) {
+        this.onWebSocketPong = callback;
+        return this;
+    }
+
     /** onConnect as the event loop runs it: queued data goes out first. */
     public ConnectionCallback getOnConnect() {
         return connection -> {
@@ -438,6 +456,14 @@ public final class AsyncTcpConnection implements Connection {
 
     public ErrorCallback getOnError() {
         return onError;
+    }
+
+    public WebSocketControlCallback getOnWebSocketPing() {
+        return onWebSocketPing;
+    }
+
+    public WebSocketControlCallback getOnWebSocketPong() {
+        return onWebSocketPong;
     }
 
     @Override

@@ -78,6 +78,9 @@ public final class Worker {
     private ConnectionCallback onBufferDrain;
     private ErrorCallback onError;
     private WebSocketConnectCallback onWebSocketConnect;
+    private WebSocketControlCallback onWebSocketPing;
+    private WebSocketControlCallback onWebSocketPong;
+    private WebSocketCloseCallback onWebSocketClose;
 
     /**
      * A Worker listening on {@code <protocol>://<host>:<port>}, e.g. {@code http://0.0.0.0:8080}.
@@ -384,6 +387,37 @@ public final class Worker {
         return this;
     }
 
+    /**
+     * A WebSocket client sent a ping. Without this drover answers every ping with a pong itself;
+     * with it, as in Workerman, the application answers: {@code connection.send(payload)} from
+     * here sends a pong (so does {@code send(new WebSocketPong(payload))}, from anywhere). RFC
+     * 6455 5.5.2 asks for the answer as soon as practical. For an application that records when
+     * each client was last heard from, as Workerman's heartbeat examples do.
+     */
+    public Worker onWebSocketPing(WebSocketControlCallback callback) {
+        this.onWebSocketPing = callback;
+        return this;
+    }
+
+    /** A WebSocket client sent a pong: the answer to a {@link WebSocketPing}, or a heartbeat of its own. */
+    public Worker onWebSocketPong(WebSocketControlCallback callback) {
+        this.onWebSocketPong = callback;
+        return this;
+    }
+
+    /**
+     * A WebSocket client closes: its close frame arrived, before any of ours. Without this drover
+     * answers with the same code and closes; with it, the application may still send (the end of a
+     * message, say) and then {@code close()} or {@code close(new WebSocketClose(code, reason))}.
+     * Unlike Workerman's, drover answers and closes once this returns if the application did not:
+     * the client waits for that answer, and a connection nobody closes would stay. A close frame
+     * that answers ours (a {@code close()}, a stop's 1001) does not come here.
+     */
+    public Worker onWebSocketClose(WebSocketCloseCallback callback) {
+        this.onWebSocketClose = callback;
+        return this;
+    }
+
     /** In each worker process, when it stops (after its listeners closed). */
     public Worker onWorkerStop(WorkerCallback callback) {
         this.onWorkerStop = callback;
@@ -477,6 +511,18 @@ public final class Worker {
 
     public WebSocketConnectCallback getOnWebSocketConnect() {
         return onWebSocketConnect;
+    }
+
+    public WebSocketControlCallback getOnWebSocketPing() {
+        return onWebSocketPing;
+    }
+
+    public WebSocketControlCallback getOnWebSocketPong() {
+        return onWebSocketPong;
+    }
+
+    public WebSocketCloseCallback getOnWebSocketClose() {
+        return onWebSocketClose;
     }
 
     public WorkerCallback getOnWorkerStop() {

@@ -1,6 +1,10 @@
 package dev.drover.it;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -96,5 +100,40 @@ final class WebSocketWire {
             at += header + length;
         }
         return frames;
+    }
+
+    /** A handshaken connection to {@code port}, its 101 head read. */
+    static Socket open(int port) throws Exception {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(handshake(port));
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertTrue(b >= 0, "closed during the handshake: " + head);
+            head.append((char) b);
+        }
+        assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+        return socket;
+    }
+
+    /** The frames the server wrote until it closed the connection. */
+    static List<Frame> rest(Socket socket) throws Exception {
+        return frames(socket.getInputStream().readAllBytes());
+    }
+
+    /** The next frame the server writes (payloads under 64 KiB). */
+    static Frame next(InputStream in) throws Exception {
+        byte[] head = in.readNBytes(2);
+        assertTrue(head.length == 2, "the server closed before a frame");
+        int length = head[1] & 0x7f;
+        if (length == 126) {
+            byte[] extended = in.readNBytes(2);
+            length = (extended[0] & 0xff) << 8 | extended[1] & 0xff;
+        }
+        byte[] payload = in.readNBytes(length);
+        assertTrue(payload.length == length, "the server closed within a frame");
+        return new Frame(head[0] & 0x0f, payload);
     }
 }

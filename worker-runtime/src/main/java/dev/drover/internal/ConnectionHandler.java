@@ -79,6 +79,10 @@ final class ConnectionHandler extends ForwardingInbound {
             if (connection.closing()) {
                 return; // closed by the application: what the same read brought after is not its any more
             }
+            if (message instanceof WebSocketCodec.Control control) {
+                connection.controlArrived(control);
+                return;
+            }
             if (message instanceof DecoderResultProvider provider && !provider.decoderResult().isSuccess()) {
                 rejectBadInput(ctx, provider.decoderResult().cause());
                 return;

@@ -1,6 +1,8 @@
 package dev.drover.internal;
 
 import dev.drover.WebSocketClose;
+import dev.drover.WebSocketPing;
+import dev.drover.WebSocketPong;
 import io.netty.buffer.ByteBufUtil;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
@@ -20,7 +22,7 @@ final class EarlySends {
     private boolean closes;
 
     /**
-     * Keeps {@code data} (a String, bytes, a {@link WebSocketClose}, {@link Raw}); false, keeping
+     * Keeps {@code data} (a String, bytes, a {@link WebSocketClose}, a ping or pong, {@link Raw}); false, keeping
      * nothing, when more than {@code max} bytes already wait.
      *
      * @throws IllegalArgumentException for what no send takes (null, another type)
@@ -29,7 +31,7 @@ final class EarlySends {
         if (bytes > max) {
             return false;
         }
-        Object kept = data instanceof String || data instanceof WebSocketClose ? data
+        Object kept = data instanceof String || data instanceof WebSocketClose || data instanceof WebSocketPing || data instanceof WebSocketPong ? data
                 : data instanceof Raw raw ? new Raw(raw.bytes().clone()) : Codec.bytesOf(data).clone();
         bytes += kept instanceof String text ? ByteBufUtil.utf8Bytes(text) : kept instanceof byte[] payload ? payload.length
                 : kept instanceof Raw raw ? raw.bytes().length : 0;

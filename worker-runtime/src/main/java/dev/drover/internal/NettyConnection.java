@@ -6,7 +6,10 @@ import dev.drover.ConnectionCallback;
 import dev.drover.ErrorCallback;
 import dev.drover.MessageCallback;
 import dev.drover.SendStatus;
+import dev.drover.WebSocketCloseCallback;
 import dev.drover.WebSocketConnectCallback;
+import dev.drover.WebSocketControlCallback;
+import dev.drover.WebSocketPong;
 import dev.drover.Worker;
 import dev.drover.http.Request;
 import dev.drover.http.Response;
@@ -97,6 +100,8 @@ final class NettyConnection implements Connection {
     private boolean closing;
     /** websocket://: a close frame went out (ours, or the answer to the client's): no second one follows. */
     private boolean closeSent;
+    /** websocket://: onWebSocketPing runs, and a String or bytes sent answer it as a pong, as in Workerman. */
+    private boolean answeringPing;
     /** pauseRecv was called, and resumeRecv not since. */
     private boolean paused;
     private Runnable resumed;
@@ -145,6 +150,9 @@ final class NettyConnection implements Connection {
         }
         if (beforeOpen()) {
             return sendBeforeOpen(data);
+        }
+        if (answeringPing && (data instanceof String || data instanceof byte[])) {
+            data = new WebSocketPong(Codec.bytesOf(data));
         }
         return write(codec.encode(data, channel.alloc(), this));
     }
@@ -512,8 +520,18 @@ final class NettyConnection implements Connection {
     /**
      * The client's close frame (RFC 6455 5.5.1): the answer to ours ends the connection; one of its
      * own is answered with its status code (none when it gave none), once, and the connection closes.
+     * The worker's onWebSocketClose sees the client's own first, and may send and close itself.
      */
     void closeFrameArrived(CloseWebSocketFrame frame) {
+        WebSocketCloseCallback callback = outgoing ? null : worker.getOnWebSocketClose();
+        if (callback != null && !closeSent && !closing && channel.isActive()) {
+            int code = frame.statusCode() < 0 ? 1005 : frame.statusCode();
+            String reason = frame.reasonText();
+            runtime.call("onWebSocketClose", () -> callback.call(this, code, reason));
+            if (closing) {
+                return; // the application closed: its close frame's write closes the connection, once what it sent went out
+            }
+        }
         closing = true;
         if (closeSent || !channel.isActive()) {
             channel.close();
@@ -524,6 +542,20 @@ final class NettyConnection implements Connection {
         CloseWebSocketFrame answer = code < 0 ? new CloseWebSocketFrame() : code < 5000 ? new CloseWebSocketFrame(code, "")
                 : new CloseWebSocketFrame(1002, "close code " + code + " is not defined"); // 5000 up: none (RFC 6455 7.4.2)
         channel.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** A ping or pong for the worker's onWebSocketPing or onWebSocketPong ({@link WebSocketCodec.ControlFrames}). */
+    void controlArrived(WebSocketCodec.Control control) {
+        if (!control.ping()) {
+            runtime.call("onWebSocketPong", () -> pongCallback().call(facade(), control.payload()));
+            return;
+        }
+        answeringPing = true;
+        try {
+            runtime.call("onWebSocketPing", () -> pingCallback().call(facade(), control.payload()));
+        } finally {
+            answeringPing = false;
+        }
     }
 
     @Override
@@ -584,6 +616,15 @@ final class NettyConnection implements Connection {
                 application.call(connection);
             }
         };
+    }
+
+    /** onWebSocketPing: the AsyncTcpConnection's for an outgoing ws:// one, the Worker's for an accepted one. */
+    WebSocketControlCallback pingCallback() {
+        return facade != null ? facade.getOnWebSocketPing() : worker.getOnWebSocketPing();
+    }
+
+    WebSocketControlCallback pongCallback() {
+        return facade != null ? facade.getOnWebSocketPong() : worker.getOnWebSocketPong();
     }
 
     ConnectionCallback bufferFullCallback() {

@@ -2,9 +2,12 @@ package dev.drover.internal;
 
 import dev.drover.Connection;
 import dev.drover.WebSocketClose;
+import dev.drover.WebSocketPing;
+import dev.drover.WebSocketPong;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -27,6 +30,8 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -40,7 +45,7 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * {@code websocket://}: the handshake on any path, pings answered, fragments joined; text frames
+ * {@code websocket://}: the handshake on any path, pings answered (or handed to onWebSocketPing), fragments joined; text frames
  * arrive as String, binary as byte[]; messages over maxPackageSize close the connection (1009),
  * whether one frame says so, its fragments add up to more, or a compressed frame inflates past it.
  *
@@ -82,6 +87,7 @@ final class WebSocketCodec implements Codec {
         if (connection.getWorker().isWebSocketCompression()) {
             pipeline.addLast(new WebSocketServerCompressionHandler(max + INFLATE_SLACK));
         }
+        ControlFrames.addIfTaken(pipeline, connection);
         pipeline.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
                 .subprotocols(subprotocols(connection))
@@ -245,6 +251,55 @@ final class WebSocketCodec implements Codec {
         }
     }
 
+    /** A ping or pong the application takes (onWebSocketPing, onWebSocketPong), with its payload. */
+    record Control(boolean ping, byte[] payload) {}
+
+    /**
+     * Hands the pings (or pongs) of a worker with onWebSocketPing (onWebSocketPong) on as a
+     * {@link Control}, past Netty's protocol handler, which would answer or drop them, to
+     * {@link ConnectionHandler}: they reach the application in order with the messages, and wait
+     * with them while it paused receiving. Only the connections of a worker (or a ws://
+     * AsyncTcpConnection) with either hook have it.
+     */
+    @ChannelHandler.Sharable
+    static final class ControlFrames extends ChannelInboundHandlerAdapter {
+        private static final ControlFrames PINGS = new ControlFrames(true, false);
+        private static final ControlFrames PONGS = new ControlFrames(false, true);
+        private static final ControlFrames BOTH = new ControlFrames(true, true);
+        private final boolean pings;
+        private final boolean pongs;
+
+        private ControlFrames(boolean pings, boolean pongs) {
+            this.pings = pings;
+            this.pongs = pongs;
+        }
+
+        /** Adds the one for {@code connection}'s hooks, when it has either (before the protocol handler that answers pings). */
+        static void addIfTaken(ChannelPipeline pipeline, Connection connection) {
+            if (!(connection instanceof NettyConnection own)) {
+                return; // a codec test's stand-in
+            }
+            boolean pings = own.pingCallback() != null;
+            boolean pongs = own.pongCallback() != null;
+            if (pings || pongs) {
+                pipeline.addLast(pings && pongs ? BOTH : pings ? PINGS : PONGS);
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            boolean ping = message instanceof PingWebSocketFrame;
+            if (ping ? pings : pongs && message instanceof PongWebSocketFrame) {
+                WebSocketFrame frame = (WebSocketFrame) message;
+                Control control = new Control(ping, ByteBufUtil.getBytes(frame.content()));
+                frame.release();
+                ctx.fireChannelRead(control);
+                return;
+            }
+            ctx.fireChannelRead(message);
+        }
+    }
+
     /**
      * A message that grew past maxPackageSize after its frames' headers were read (fragments, or a
      * compressed frame inflating) closes with 1009, as one frame that says so does (the frame
@@ -290,6 +345,12 @@ final class WebSocketCodec implements Codec {
         }
         if (data instanceof WebSocketClose close) {
             return new CloseWebSocketFrame(close.code(), close.reason());
+        }
+        if (data instanceof WebSocketPing ping) {
+            return new PingWebSocketFrame(Unpooled.wrappedBuffer(ping.payload())); // masked by a ws:// client's encoder
+        }
+        if (data instanceof WebSocketPong pong) {
+            return new PongWebSocketFrame(Unpooled.wrappedBuffer(pong.payload()));
         }
         if (data instanceof String text) {
             return new TextWebSocketFrame(text);

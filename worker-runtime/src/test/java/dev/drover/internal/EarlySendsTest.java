@@ -49,6 +49,20 @@ class EarlySendsTest {
         assertTrue(sends.closes(), "a send after it fails, as after a close frame once open");
     }
 
+    /** Pings and pongs are kept as they are: they copied their payload when made. */
+    @Test
+    void keepsControlFrames() {
+        EarlySends sends = new EarlySends();
+        dev.drover.WebSocketPing ping = new dev.drover.WebSocketPing();
+        dev.drover.WebSocketPong pong = new dev.drover.WebSocketPong(new byte[] {1});
+        assertTrue(sends.add(ping, 1024));
+        assertTrue(sends.add(pong, 1024));
+        List<Object> kept = new ArrayList<>();
+        sends.forEach(kept::add);
+        assertEquals(List.of(ping, pong), kept);
+        assertFalse(sends.closes());
+    }
+
     /** What no send takes is refused in the caller, as a send after the 101 refuses it, not when the 101 went out. */
     @Test
     void refusesWhatNoSendTakesNow() {

@@ -1,0 +1,147 @@
+package dev.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.it.apps.WebSocketHooksApp;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * onWebSocketPing, onWebSocketPong and onWebSocketClose, as Workerman's: with a ping hook the
+ * application answers pings (send answers with a pong there); a pong reaches its hook; a client's
+ * close frame reaches its hook, which may still send. WebSocketPing and WebSocketPong send control
+ * frames from anywhere (WebSocketHooksApp).
+ */
+@Timeout(120)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebSocketHooksIT {
+    private static final int PING = 0x9;
+    private static final int PONG = 0xA;
+    private static final int CLOSE = 0x8;
+    private App app;
+    private int port;
+
+    @BeforeAll
+    void start(@TempDir Path dir) {
+        app = new App(dir, WebSocketHooksApp.class);
+        app.start();
+        port = app.port("hooks");
+    }
+
+    @AfterAll
+    void stop() {
+        app.close();
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void write(Socket socket, int opcode, String payload) throws Exception {
+        socket.getOutputStream().write(WebSocketWire.masked(opcode, utf8(payload)));
+    }
+
+    private static String next(InputStream in) throws Exception {
+        return WebSocketWire.next(in).toString();
+    }
+
+    @Test
+    void thePingHookAnswersPingsWithSendAsAPongOrNotAtAll() throws Exception {
+        try (Socket socket = WebSocketWire.open(port)) {
+            InputStream in = socket.getInputStream();
+            write(socket, PING, "hi");
+            assertEquals(PONG + ":hi", next(in), "send(payload) in onWebSocketPing answers with a pong, as in Workerman");
+            write(socket, PING, "typed");
+            assertEquals(PONG + ":typed typed", next(in));
+            write(socket, PING, "silent");
+            write(socket, 1, "after silence");
+            assertEquals("1:echo: after silence", next(in), "no pong when the hook sends none");
+            write(socket, PING, "");
+            assertEquals(PONG + ":", next(in), "an empty ping");
+        }
+    }
+
+    @Test
+    void pingsWaitInOrderWithTheMessagesWhileReceivingIsPaused() throws Exception {
+        try (Socket socket = WebSocketWire.open(port)) {
+            ByteArrayOutputStream both = new ByteArrayOutputStream();
+            both.writeBytes(WebSocketWire.masked(1, utf8("pause")));
+            both.writeBytes(WebSocketWire.masked(PING, utf8("held")));
+            socket.getOutputStream().write(both.toByteArray());
+            InputStream in = socket.getInputStream();
+            assertEquals("1:resuming", next(in));
+            assertEquals(PONG + ":held", next(in));
+        }
+    }
+
+    @Test
+    void aWebSocketPingGoesOutAndThePongReachesItsHook() throws Exception {
+        try (Socket socket = WebSocketWire.open(port)) {
+            InputStream in = socket.getInputStream();
+            write(socket, 1, "ping me");
+            assertEquals(PING + ":are you there", next(in));
+            write(socket, PONG, "are you there");
+            assertEquals("1:pong are you there", next(in));
+            write(socket, PONG, "unasked");
+            assertEquals("1:pong unasked", next(in), "a pong nobody asked for, a client's heartbeat");
+            write(socket, 1, "ping too big");
+            String refused = next(in);
+            assertTrue(refused.contains("0 to 125 bytes") && refused.contains("not 126"), refused);
+        }
+    }
+
+    /** An AsyncTcpConnection to ws:// pings (masked, as a client must) and takes pings and pongs in its own hooks. */
+    @Test
+    void aWsClientConnectionPingsAndHasHooksOfItsOwn() throws Exception {
+        try (Socket socket = WebSocketWire.open(port)) {
+            write(socket, 1, "dial");
+            InputStream in = socket.getInputStream();
+            String[] report = {""};
+            Await.until("the worker's own ws:// client exchanged pings with it", Duration.ofSeconds(20), () -> {
+                try {
+                    write(socket, 1, "dial report?");
+                    report[0] = next(in);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return report[0].equals("1:server ping from a client; client pong from a client; client ping to the client; "
+                        + "client heard pong to the client");
+            }, () -> "the last report: " + report[0]);
+        }
+    }
+
+    @Test
+    void theCloseHookMayStillSendThenClose() throws Exception {
+        try (Socket socket = WebSocketWire.open(port)) {
+            write(socket, 1, "one more");
+            socket.getOutputStream().write(WebSocketWire.masked(CLOSE, WebSocketWire.closePayload(4000, "last words")));
+            assertEquals("[1:echo: one more, 1:goodbye 4000, close 4003]", WebSocketWire.rest(socket).toString());
+        }
+    }
+
+    @Test
+    void aCloseTheHookLeavesOpenIsAnsweredWithTheClientsCode() throws Exception {
+        try (Socket socket = WebSocketWire.open(port)) {
+            socket.getOutputStream().write(WebSocketWire.masked(CLOSE, WebSocketWire.closePayload(1000, "leave it")));
+            assertEquals("[1:noted 1000 leave it, close 1000]", WebSocketWire.rest(socket).toString());
+        }
+        try (Socket socket = WebSocketWire.open(port)) {
+            socket.getOutputStream().write(WebSocketWire.masked(CLOSE, new byte[0]));
+            List<WebSocketWire.Frame> frames = WebSocketWire.rest(socket);
+            assertEquals("[1:noted 1005 , close 1005]", frames.toString(), "no code: 1005 to the hook, an empty close frame back");
+            assertEquals(0, frames.get(1).payload().length);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.drover.it.apps;
+
+import dev.drover.AsyncTcpConnection;
+import dev.drover.Timer;
+import dev.drover.WebSocketClose;
+import dev.drover.WebSocketPing;
+import dev.drover.WebSocketPong;
+import dev.drover.Worker;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One websocket:// group, "hooks" (count 1, a kernel-chosen port), with onWebSocketPing,
+ * onWebSocketPong and onWebSocketClose. A ping is answered by send (its payload as the pong's),
+ * "typed" with a WebSocketPong, "silent" not at all. A pong is told back as a text message. A
+ * close whose reason is "last words" gets a message and a close 4003; any other gets "noted CODE
+ * REASON" and drover's own answer. Messages: "ping me" sends a WebSocketPing, "ping too big" tells
+ * what a 126-byte one throws, "pause" holds what follows for 0.2 s, "dial" exchanges pings
+ * with a ws:// client of its own (see {@link #dial}), "dial report?" tells what each side's hooks saw.
+ */
+public final class WebSocketHooksApp {
+    private static volatile String lastPing = "none";
+    private static volatile String clientPong = "none";
+    private static volatile String clientPing = "none";
+    private static volatile String clientHeard = "none";
+
+    private WebSocketHooksApp() {}
+
+    public static void main(String[] args) {
+        Worker hooks = new Worker("websocket://127.0.0.1:0").setName("hooks");
+        hooks.onWebSocketPing((connection, payload) -> {
+            String text = new String(payload, StandardCharsets.UTF_8);
+            lastPing = text;
+            switch (text) {
+                case "silent" -> { }
+                case "typed" -> connection.send(new WebSocketPong(("typed " + text).getBytes(StandardCharsets.UTF_8)));
+                default -> connection.send(payload); // a pong here, as in Workerman
+            }
+        });
+        hooks.onWebSocketPong((connection, payload) -> connection.send("pong " + new String(payload, StandardCharsets.UTF_8)));
+        hooks.onWebSocketClose((connection, code, reason) -> {
+            if (reason.equals("last words")) {
+                connection.send("goodbye " + code);
+                connection.close(new WebSocketClose(4003, "after last words"));
+            } else {
+                connection.send("noted " + code + " " + reason);
+            }
+        });
+        hooks.onMessage((connection, data) -> {
+            switch ((String) data) {
+                case "ping me" -> connection.send(new WebSocketPing("are you there".getBytes(StandardCharsets.UTF_8)));
+                case "ping too big" -> {
+                    try {
+                        connection.send(new WebSocketPing(new byte[126]));
+                    } catch (IllegalArgumentException tooBig) {
+                        connection.send(tooBig.getMessage());
+                    }
+                }
+                case "pause" -> {
+                    connection.pauseRecv();
+                    Timer.once(0.2, () -> {
+                        connection.send("resuming");
+                        connection.resumeRecv();
+                    });
+                }
+                case "dial" -> dial(connection.getLocalPort());
+                case "dialled" -> connection.send(new WebSocketPing("to the client".getBytes(StandardCharsets.UTF_8)));
+                case "dial report?" -> connection.send("server ping " + lastPing + "; client pong " + clientPong
+                        + "; client ping " + clientPing + "; client heard " + clientHeard);
+                default -> connection.send("echo: " + data);
+            }
+        });
+        Worker.runAll(args);
+    }
+
+    /**
+     * A ws:// client of this worker with ping and pong hooks: it pings, the server's hook answers;
+     * the server pings it back ("dialled"), its hook answers, and the server's pong hook tells it so.
+     */
+    private static void dial(int port) {
+        AsyncTcpConnection client = new AsyncTcpConnection("ws://127.0.0.1:" + port + "/");
+        client.onWebSocketPong((self, payload) -> clientPong = new String(payload, StandardCharsets.UTF_8));
+        client.onWebSocketPing((self, payload) -> {
+            clientPing = new String(payload, StandardCharsets.UTF_8);
+            self.send(payload); // a pong
+        });
+        client.onMessage((self, data) -> {
+            clientHeard = (String) data;
+            self.close();
+        });
+        client.onConnect(self -> {
+            self.send(new WebSocketPing("from a client".getBytes(StandardCharsets.UTF_8)));
+            self.send("dialled");
+        });
+        client.connect();
+    }
+}
