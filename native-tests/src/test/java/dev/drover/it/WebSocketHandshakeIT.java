@@ -167,7 +167,21 @@ class WebSocketHandshakeIT {
             List<WebSocketWire.Frame> frames = framesAfter101(socket, 1, read);
             assertEquals(2_000_000, frames.get(0).payload().length);
             socket.getOutputStream().write(WebSocketWire.masked(1, "after?".getBytes(StandardCharsets.UTF_8))); // once the buffer drained
-            assertEquals("1:after FAILED", framesAfter101(socket, 2, read).get(1).toString(), "the send after it, past the bound, was dropped");
+            assertEquals("1:after FAILED, full true, onBufferFull 1, onBufferDrain 1", framesAfter101(socket, 2, read).get(1).toString(),
+                    "the send after it, past the bound, was dropped; the buffer was full before the 101, as Workerman's, and drained after it");
+        }
+    }
+
+    /** The same when what waits for the 101 is many sends, none of them past the bound alone. */
+    @Test
+    void manySendsBeforeThe101FillTheBufferAndDrainAfterIt() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(WebSocketWire.handshake(port, "/many"));
+            ByteArrayOutputStream read = new ByteArrayOutputStream();
+            assertEquals(18, framesAfter101(socket, 18, read).size(), "kept until more than 1 MiB waited");
+            socket.getOutputStream().write(WebSocketWire.masked(1, "after?".getBytes(StandardCharsets.UTF_8)));
+            assertEquals("1:after FAILED, full true, onBufferFull 1, onBufferDrain 1", framesAfter101(socket, 19, read).get(18).toString());
         }
     }
 

@@ -146,15 +146,10 @@ final class ConnectionHandler extends ForwardingInbound {
      */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        boolean writable = ctx.channel().isWritable();
-        if (!writable && connection.markFull()) {
-            if (connection.bufferFullCallback() != null) {
-                runtime.call("onBufferFull", () -> connection.bufferFullCallback().call(connection.facade()));
-            }
-        } else if (writable && connection.markDrained()) {
-            if (connection.bufferDrainCallback() != null) {
-                runtime.call("onBufferDrain", () -> connection.bufferDrainCallback().call(connection.facade()));
-            }
+        if (ctx.channel().isWritable()) {
+            connection.bufferDrained();
+        } else {
+            connection.bufferFilled();
         }
         ctx.fireChannelWritabilityChanged();
     }

@@ -201,7 +201,13 @@ final class NettyConnection implements Connection {
         } else if (earlySends.closes()) {
             return sendFailed("connection closed: a WebSocketClose was sent before it"); // as a send after a close frame fails once open
         }
-        return earlySends.add(data, maxSendBufferSize) ? SendStatus.QUEUED : sendFailed("send buffer full and drop package");
+        if (!earlySends.add(data, maxSendBufferSize)) {
+            return sendFailed("send buffer full and drop package");
+        }
+        if (earlySends.bytes() >= maxSendBufferSize) {
+            bufferFilled(); // as Workerman's, once the bytes waiting for the 101 reach the bound (webSocketOpened tells the drain)
+        }
+        return SendStatus.QUEUED;
     }
 
     /** Answers the handshake with {@code refusal} instead of a 101, and closes. */
@@ -495,6 +501,15 @@ final class NettyConnection implements Connection {
         if (early != null) { // all of it, as Workerman writes it: the bound was checked as each was sent
             early.forEach(data -> write(data instanceof EarlySends.Raw raw ? Codec.buffer(channel.alloc(), raw.bytes())
                     : codec.encode(data, channel.alloc(), this)));
+            if (bufferFull && channel.isWritable()) {
+                // Filled before the 101 and yet not past Netty's mark (raw bytes exactly at the bound; frames' headers take
+                // anything else past it): no writability change will tell the drain.
+                channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+                    if (channel.isWritable()) {
+                        bufferDrained();
+                    }
+                });
+            }
         }
         if (closeOnOpen) {
             close();
@@ -563,18 +578,26 @@ final class NettyConnection implements Connection {
         return bufferFull || !channel.isWritable();
     }
 
-    /** Records that the send buffer is full; false when it already was. */
-    boolean markFull() {
-        boolean changed = !bufferFull;
-        bufferFull = true;
-        return changed;
+    /** The send buffer is full: onBufferFull, unless it was already. */
+    void bufferFilled() {
+        if (!bufferFull) {
+            bufferFull = true;
+            ConnectionCallback callback = bufferFullCallback();
+            if (callback != null) {
+                runtime.call("onBufferFull", () -> callback.call(facade()));
+            }
+        }
     }
 
-    /** Records that the send buffer drained; false when it was not full. */
-    boolean markDrained() {
-        boolean changed = bufferFull;
-        bufferFull = false;
-        return changed;
+    /** The send buffer drained: onBufferDrain, if it was full. */
+    void bufferDrained() {
+        if (bufferFull) {
+            bufferFull = false;
+            ConnectionCallback callback = bufferDrainCallback();
+            if (callback != null) {
+                runtime.call("onBufferDrain", () -> callback.call(facade()));
+            }
+        }
     }
 
     // ---- callbacks, as the handler calls them ----
@@ -627,11 +650,11 @@ final class NettyConnection implements Connection {
         return facade != null ? facade.getOnWebSocketPong() : worker.getOnWebSocketPong();
     }
 
-    ConnectionCallback bufferFullCallback() {
+    private ConnectionCallback bufferFullCallback() {
         return facade != null ? facade.getOnBufferFull() : onBufferFull;
     }
 
-    ConnectionCallback bufferDrainCallback() {
+    private ConnectionCallback bufferDrainCallback() {
         return facade != null ? facade.getOnBufferDrain() : onBufferDrain;
     }
 

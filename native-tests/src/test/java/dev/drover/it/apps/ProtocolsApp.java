@@ -47,17 +47,24 @@ public final class ProtocolsApp {
                     }
                 }
                 case "/flood" -> connection.sendRaw(new byte[16 << 20]); // more than a client that does not read lets through: the 101 waits
+                case "/many" -> { // past maxSendBufferSize in many sends, none of them past it alone
+                    for (int i = 0; i < 20; i++) {
+                        connection.put("after", connection.send("m".repeat(60_000)) + ", full " + connection.bufferIsFull());
+                    }
+                }
                 case "/headers" -> connection.send("content-length " + request.header("content-length").orElse("none"));
                 case "/big" -> { // over maxSendBufferSize before the 101: kept, as Workerman keeps it; the next send is dropped
                     connection.send("b".repeat(2_000_000));
-                    connection.put("after", connection.send("c"));
+                    connection.put("after", connection.send("c") + ", full " + connection.bufferIsFull());
                 }
                 default -> connection.send("hello " + request.path() + " " + request.header("x-test").orElse("-"));
             }
         });
+        ws.onBufferFull(connection -> connection.put("fulls", connection.get("fulls") == null ? 1 : (int) connection.get("fulls") + 1));
+        ws.onBufferDrain(connection -> connection.put("drains", connection.get("drains") == null ? 1 : (int) connection.get("drains") + 1));
         ws.onMessage((connection, data) -> {
             if ("after?".equals(data)) {
-                connection.send("after " + connection.get("after"));
+                connection.send("after " + connection.get("after") + ", onBufferFull " + connection.get("fulls") + ", onBufferDrain " + connection.get("drains"));
             } else if ("late header".equals(data)) {
                 try {
                     connection.addWebSocketHeader("X-Late", "1");
