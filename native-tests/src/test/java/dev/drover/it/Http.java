@@ -28,6 +28,20 @@ final class Http {
         }
     }
 
+    /** The whole answer, head and body, to {@code GET path} with {@code headers} (each "Name: value"), on a new connection. */
+    static String answer(int port, String path, String... headers) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            socket.setSoTimeout(30_000);
+            StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+            for (String header : headers) {
+                request.append(header).append("\r\n");
+            }
+            socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** Like {@link #get} but null instead of an exception (for polling). */
     static String tryGet(int port, String path) {
         try {

@@ -23,6 +23,9 @@ public final class Request {
     private Map<String, List<String>> query;
     private Map<String, List<String>> form;
     private Map<String, String> cookies;
+    private Session session;
+    /** The Set-Cookie the response needs: session() started a session, or regenerateId() gave it a new id. */
+    private String sessionCookie;
 
     /**
      * @param headers header names in lower case, each with its values in order
@@ -193,6 +196,46 @@ public final class Request {
 
     public Optional<String> cookie(String name) {
         return Optional.ofNullable(cookies().get(name));
+    }
+
+    /**
+     * This client's session, as Workerman's {@code $request->session()}: the one its cookie names,
+     * or a new one (an empty file at once, whose cookie drover adds to the response for this request).
+     * A cookie for a session that is gone or never was gets a new session, not that id, so nobody
+     * chooses a session id for someone else.
+     *
+     * @throws java.io.UncheckedIOException when the session's file cannot be read or written, naming it
+     */
+    public Session session() {
+        if (session == null) {
+            SessionSettings settings = Session.settings();
+            SessionFiles files = SessionFiles.of(settings);
+            String id = cookies().get(settings.name());
+            Map<String, String> values = SessionFiles.validId(id) ? files.read(id) : null;
+            if (values != null) {
+                session = new Session(id, false, values, this);
+            } else {
+                session = new Session(SessionFiles.newId(), true, new java.util.LinkedHashMap<>(), this);
+                files.write(session.getId(), Map.of());
+                sessionStarted(session);
+                files.sweepSometimes();
+            }
+        }
+        return session;
+    }
+
+    /** The response to this request hands the client {@code session}'s id. */
+    void sessionStarted(Session started) {
+        sessionCookie = started.cookie();
+    }
+
+    /**
+     * The Set-Cookie value that hands the client its new session id (after {@link #session} started
+     * one, or {@link Session#regenerateId}), or null. drover adds it to the response it sends for
+     * this request; an application that answers with {@code sendRaw} writes it itself.
+     */
+    public String sessionCookie() {
+        return sessionCookie;
     }
 
     /** Whether the body is JSON by its Content-Type ({@code application/json}, or a {@code +json} type); read it with {@link #body}. */

@@ -1,5 +1,6 @@
 package dev.drover.internal;
 
+import dev.drover.http.Request;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
@@ -95,7 +96,7 @@ final class ConnectionHandler extends ForwardingInbound {
                 return;
             }
             if (connection.codec() instanceof HttpCodec) {
-                connection.requestArrived();
+                connection.requestArrived((Request) data);
             } else {
                 connection.messageArrived();
             }

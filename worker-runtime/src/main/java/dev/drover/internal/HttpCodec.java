@@ -86,6 +86,12 @@ final class HttpCodec implements Codec {
 
     @Override
     public Object encode(Object data, ByteBufAllocator alloc, Connection connection) {
+        String sessionCookie = connection instanceof NettyConnection own ? own.sessionCookie() : null;
+        if (sessionCookie != null && !(data instanceof Chunk) && !(data instanceof ServerSentEvent)) {
+            return withCookie(data instanceof Response response ? response : new Response(200,
+                    Map.of("Content-Type", data instanceof byte[] ? PlainAnswer.OCTET_STREAM : PlainAnswer.TEXT), "").body(Codec.bytesOf(data)),
+                    sessionCookie, alloc);
+        }
         if (data instanceof Response response) {
             PlainAnswer answer = PlainAnswer.of(response);
             return answer != null ? answer : encodeResponse(response, alloc);
@@ -98,6 +104,14 @@ final class HttpCodec implements Codec {
         }
         // The answer keeps the array, so it must be one the application cannot change.
         return data instanceof byte[] bytes ? PlainAnswer.bytes(bytes.clone()) : PlainAnswer.text(Codec.bytesOf(data));
+    }
+
+    /** {@code response}, by Netty's path, with the Set-Cookie of the session its request started (the application's Response is left as it is). */
+    private static Object withCookie(Response response, String cookie, ByteBufAllocator alloc) {
+        Object encoded = encodeResponse(response, alloc);
+        HttpResponse head = encoded instanceof FileBody body ? body.head() : encoded instanceof StreamStart start ? start.head() : (HttpResponse) encoded;
+        head.headers().add(HttpHeaderNames.SET_COOKIE, cookie);
+        return encoded;
     }
 
     /**

@@ -71,6 +71,8 @@ final class NettyConnection implements Connection {
     private int maxPackageSize = ConnectionDefaults.maxPackageSize();
     /** HTTP: a request was read and its response not yet sent. */
     private boolean awaitingResponse;
+    /** HTTP: the request whose response is owed (its session's cookie goes on it), until it is sent. */
+    private Request answering;
     /** How many messages (HTTP: requests) arrived on this connection. */
     private int messagesSeen;
     /** Set by a stop's {@link #drain}: close after the read that brings the first message. */
@@ -293,6 +295,7 @@ final class NettyConnection implements Connection {
         }
         if (ends) {
             awaitingResponse = false;
+            answering = null; // an idle keep-alive connection keeps no request
             if (draining) {
                 written.addListener(ChannelFutureListener.CLOSE);
             }
@@ -415,9 +418,15 @@ final class NettyConnection implements Connection {
     }
 
     /** An HTTP request arrived; its response is owed. */
-    void requestArrived() {
+    void requestArrived(Request request) {
         awaitingResponse = true;
+        answering = request;
         messageArrived();
+    }
+
+    /** The Set-Cookie the answer owed needs for the session its request started, or null. */
+    String sessionCookie() {
+        return answering != null ? answering.sessionCookie() : null;
     }
 
     /** A message of another protocol arrived (or an HTTP request, {@link #requestArrived}). */

@@ -1,0 +1,46 @@
+package dev.drover.it.apps;
+
+import dev.drover.Timer;
+import dev.drover.Worker;
+import dev.drover.http.Request;
+import dev.drover.http.Response;
+import dev.drover.http.Session;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Two http:// groups, "a" and "b" (a worker each, kernel-chosen ports), sharing sessions in the
+ * directory app.sessions. Paths: /count adds one to the session's n and answers "n=N new=B";
+ * /late answers the same from a timer; /response answers with a Response of its own; /login gives
+ * the session a new id; /plain does not touch the session.
+ */
+public final class SessionApp {
+    private SessionApp() {}
+
+    public static void main(String[] args) {
+        Session.setSavePath(Path.of(System.getProperty("app.sessions")));
+        for (String name : new String[] {"a", "b"}) {
+            Worker web = new Worker("http://127.0.0.1:0").setName(name);
+            web.onMessage((connection, data) -> {
+                Request request = (Request) data;
+                switch (request.path()) {
+                    case "/plain" -> connection.send("plain");
+                    case "/login" -> connection.send("id=" + request.session().regenerateId().getId());
+                    case "/late" -> {
+                        String answer = count(request.session());
+                        Timer.once(0.05, () -> connection.send(answer));
+                    }
+                    case "/response" -> connection.send(new Response(201, Map.of("X-Mine", "1"), count(request.session())));
+                    default -> connection.send(count(request.session()));
+                }
+            });
+        }
+        Worker.runAll(args);
+    }
+
+    private static String count(Session session) {
+        int n = Integer.parseInt(session.get("n", "0")) + 1;
+        session.set("n", Integer.toString(n));
+        return "n=" + n + " new=" + session.isNew();
+    }
+}

@@ -1,0 +1,202 @@
+package dev.drover.http;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * Sessions as files, one per id ({@code ses_<id>}, as Workerman's FileSessionHandler names them),
+ * in a directory only their owner reads. A write replaces the file whole (a file beside it, then
+ * a rename), so a worker never reads half of another's write. A file's modification time is the
+ * session's last use: a read more than a minute after it touches it, so a session read on every
+ * request lives as long as one written.
+ */
+final class SessionFiles {
+    private static final String PREFIX = "ses_";
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9]{16,128}");
+    private static final int MAGIC = 0x44534531; // "DSE1"
+    private static final long TOUCH_AFTER_MILLIS = 60_000;
+    /** One session start in this many sweeps the directory (Workerman's gcProbability, 1 in 1,000). */
+    private static final int SWEEP_ONE_IN = 1000;
+
+    private final Path directory;
+    private final long lifetimeMillis;
+
+    private SessionFiles(Path directory, long lifetimeMillis) {
+        this.directory = directory;
+        this.lifetimeMillis = lifetimeMillis;
+    }
+
+    static SessionFiles of(SessionSettings settings) {
+        return new SessionFiles(settings.savePath(), settings.lifetime().toMillis());
+    }
+
+    /** Whether a client's cookie value can be a session id (no path, no separator: it names a file). */
+    static boolean validId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    /** A new id: 128 random bits in hex. */
+    static String newId() {
+        byte[] bits = new byte[16];
+        Random.SECURE.nextBytes(bits);
+        return HexFormat.of().formatHex(bits);
+    }
+
+    /** The values of session {@code id}, or null when it has no file or its lifetime passed. */
+    Map<String, String> read(String id) {
+        Path file = directory.resolve(PREFIX + id);
+        try {
+            long age = System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis();
+            if (age > lifetimeMillis) {
+                Files.deleteIfExists(file);
+                return null;
+            }
+            Map<String, String> values = decode(Files.readAllBytes(file));
+            if (age > TOUCH_AFTER_MILLIS) {
+                Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
+            }
+            return values;
+        } catch (NoSuchFileException gone) {
+            return null;
+        } catch (IOException e) {
+            throw failure("read", file, e);
+        }
+    }
+
+    void write(String id, Map<String, String> values) {
+        Path file = directory.resolve(PREFIX + id);
+        Path next = directory.resolve("." + PREFIX + id + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            if (!Files.isDirectory(directory)) {
+                Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            Files.createFile(next, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(next, encode(values));
+            Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(next);
+            } catch (IOException ignored) {
+                // the failure below names the directory
+            }
+            throw failure("write", file, e);
+        }
+    }
+
+    void delete(String id) {
+        Path file = directory.resolve(PREFIX + id);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw failure("delete", file, e);
+        }
+    }
+
+    /** Now and then (one call in {@link #SWEEP_ONE_IN}), deletes the sessions past their lifetime, on a thread of its own. */
+    void sweepSometimes() {
+        if (ThreadLocalRandom.current().nextInt(SWEEP_ONE_IN) == 0) {
+            Thread sweeper = new Thread(this::sweep, "drover-session-sweep");
+            sweeper.setDaemon(true);
+            sweeper.start();
+        }
+    }
+
+    /** Deletes the session files (and files half written by a process that died) unused for longer than the lifetime. */
+    void sweep() {
+        long oldest = System.currentTimeMillis() - lifetimeMillis;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "{" + PREFIX + ",." + PREFIX + "}*")) {
+            for (Path file : files) {
+                try {
+                    if (Files.getLastModifiedTime(file).toMillis() < oldest) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (IOException raced) {
+                    // deleted or replaced by another worker meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // no directory yet, or not ours to list: nothing to sweep; writes report it
+        }
+    }
+
+    private static UncheckedIOException failure(String what, Path file, IOException e) {
+        String why = e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : String.valueOf(e.getMessage());
+        return new UncheckedIOException("cannot " + what + " the session file " + file + " (" + why
+                + "): Session.setSavePath names a directory this worker's user may write", e);
+    }
+
+    static byte[] encode(Map<String, String> values) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(MAGIC);
+            out.writeInt(values.size());
+            for (Map.Entry<String, String> entry : values.entrySet()) {
+                writeText(out, entry.getKey());
+                writeText(out, entry.getValue());
+            }
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The values in {@code bytes}; none when they are not a session's (a file cut short, or another program's). */
+    static Map<String, String> decode(byte[] bytes) {
+        Map<String, String> values = new LinkedHashMap<>();
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            if (in.readInt() != MAGIC) {
+                return values;
+            }
+            int count = in.readInt();
+            for (int i = 0; i < count; i++) {
+                values.put(readText(in, bytes.length), readText(in, bytes.length));
+            }
+        } catch (IOException | IllegalArgumentException corrupt) {
+            values.clear();
+        }
+        return values;
+    }
+
+    private static void writeText(DataOutputStream out, String text) throws IOException {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    private static String readText(DataInputStream in, int most) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > most) {
+            throw new IllegalArgumentException("a length of " + length);
+        }
+        byte[] utf8 = in.readNBytes(length);
+        if (utf8.length != length) {
+            throw new IllegalArgumentException("cut short");
+        }
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    /** The id generator, made at the first session (seeding it reads the system's entropy once). */
+    private static final class Random {
+        static final SecureRandom SECURE = new SecureRandom();
+    }
+}

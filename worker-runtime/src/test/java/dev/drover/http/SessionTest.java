@@ -1,0 +1,164 @@
+package dev.drover.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sessions as Workerman's: a cookie names a file of values, shared by every worker, kept for its lifetime after its last use. */
+class SessionTest {
+    @TempDir
+    Path dir;
+    private Path sessions;
+
+    @BeforeEach
+    void useATemporaryDirectory() {
+        sessions = dir.resolve("sessions");
+        Session.setSavePath(sessions);
+    }
+
+    @AfterEach
+    void restoreTheDefaults() {
+        Session.use(SessionSettings.DEFAULTS);
+    }
+
+    private static Request withCookie(String cookie) {
+        return new Request("GET", "/", cookie == null ? Map.of() : Map.of("cookie", List.of(cookie)), new byte[0]);
+    }
+
+    private Path file(Session session) {
+        return sessions.resolve("ses_" + session.getId());
+    }
+
+    @Test
+    void aClientWithoutACookieGetsANewSessionAndItsCookie() throws Exception {
+        Request request = withCookie(null);
+        Session session = request.session();
+        assertTrue(session.isNew());
+        assertTrue(session.getId().matches("[0-9a-f]{32}"), session.getId());
+        assertEquals("PHPSID=" + session.getId() + "; Max-Age=1440; Path=/; HttpOnly", request.sessionCookie());
+        assertTrue(Files.exists(file(session)), "written at once, so the next request finds it");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sessions)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file(session))));
+        assertEquals(session, request.session(), "one session a request");
+    }
+
+    @Test
+    void theNextRequestWithTheCookieSeesWhatWasSet() {
+        Session first = withCookie(null).session().set("uid", "7").put(Map.of("name", "小明"));
+        Request next = withCookie("other=1; PHPSID=" + first.getId());
+        Session again = next.session();
+        assertFalse(again.isNew());
+        assertNull(next.sessionCookie(), "the client has its cookie");
+        assertEquals(Map.of("uid", "7", "name", "小明"), again.all());
+        assertEquals("7", again.pull("uid"));
+        assertNull(withCookie("PHPSID=" + first.getId()).session().get("uid"), "pulled: gone for the next request too");
+        assertEquals("none", again.get("uid", "none"));
+        assertTrue(again.has("name"));
+        again.flush();
+        assertEquals(Map.of(), withCookie("PHPSID=" + first.getId()).session().all());
+    }
+
+    /** A cookie names a file: one that could name another path, or a session that is not there, gets a new session. */
+    @Test
+    void aCookieForNoSessionGetsANewOneNotThatId() {
+        for (String planted : new String[] {"../../etc/passwd", "abc", "0123456789abcdef0123456789abcdef", ""}) {
+            Request request = withCookie("PHPSID=" + planted);
+            Session session = request.session();
+            assertTrue(session.isNew(), planted);
+            assertNotEquals(planted, session.getId());
+            assertTrue(request.sessionCookie().startsWith("PHPSID=" + session.getId() + ";"));
+        }
+    }
+
+    @Test
+    void aSessionPastItsLifetimeIsGoneAndOneInUseIsKept() throws Exception {
+        Session.setLifetime(Duration.ofSeconds(100));
+        Session old = withCookie(null).session().set("a", "1");
+        Files.setLastModifiedTime(file(old), FileTime.fromMillis(System.currentTimeMillis() - 101_000));
+        assertTrue(withCookie("PHPSID=" + old.getId()).session().isNew());
+        assertFalse(Files.exists(file(old)));
+
+        Session used = withCookie(null).session().set("a", "1");
+        Files.setLastModifiedTime(file(used), FileTime.fromMillis(System.currentTimeMillis() - 90_000));
+        assertEquals("1", withCookie("PHPSID=" + used.getId()).session().get("a"), "read within its lifetime");
+        long touched = Files.getLastModifiedTime(file(used)).toMillis();
+        assertTrue(System.currentTimeMillis() - touched < 10_000, "a read touches it: its lifetime counts from its last use");
+
+        Files.setLastModifiedTime(file(used), FileTime.fromMillis(System.currentTimeMillis() - 101_000));
+        SessionFiles.of(Session.settings()).sweep();
+        assertFalse(Files.exists(file(used)), "swept");
+    }
+
+    @Test
+    void regenerateIdMovesTheValuesToANewIdAndForgetsTheOld() {
+        Session session = withCookie(null).session().set("cart", "3");
+        Request login = withCookie("PHPSID=" + session.getId());
+        Session same = login.session();
+        String planted = same.getId();
+        same.regenerateId();
+        assertNotEquals(planted, same.getId());
+        assertTrue(login.sessionCookie().startsWith("PHPSID=" + same.getId() + ";"), "the response carries the new id");
+        assertTrue(withCookie("PHPSID=" + planted).session().isNew(), "the old id is worth nothing");
+        assertEquals("3", withCookie("PHPSID=" + same.getId()).session().get("cart"));
+    }
+
+    @Test
+    void theCookieCarriesItsSettings() {
+        Session.setName("sid");
+        Session.setCookieLifetime(Duration.ZERO);
+        Session.setCookieParams("/app", "example.org", true, false, "Lax");
+        Request request = withCookie(null);
+        String id = request.session().getId();
+        assertEquals("sid=" + id + "; Domain=example.org; Path=/app; SameSite=Lax; Secure", request.sessionCookie());
+    }
+
+    @Test
+    void badSettingsAreRefusedNamingWhatIsWrong() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Session.setName("a b")).getMessage().contains("'a b'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Session.setLifetime(Duration.ZERO)).getMessage().contains("positive"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Session.setCookieParams("/", "a;b", false, true, ""))
+                .getMessage().contains("'a;b'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Session.setCookieParams("/", "", false, true, "lax"))
+                .getMessage().contains("'lax'"));
+        assertThrows(NullPointerException.class, () -> withCookie(null).session().set("a", null));
+    }
+
+    @Test
+    void aDirectoryThatCannotBeWrittenIsNamedWithWhatToDo() throws Exception {
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "");
+        Session.setSavePath(file.resolve("sessions"));
+        UncheckedIOException failed = assertThrows(UncheckedIOException.class, () -> withCookie(null).session());
+        assertTrue(failed.getMessage().startsWith("cannot write the session file " + file.resolve("sessions")), failed.getMessage());
+        assertTrue(failed.getMessage().endsWith("Session.setSavePath names a directory this worker's user may write"), failed.getMessage());
+    }
+
+    @Test
+    void valuesSurviveTheirEncodingAndAFileCutShortReadsAsEmpty() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("", "");
+        values.put("line\nbreak", "\u0000\uffff");
+        values.put("k", "v".repeat(100_000));
+        byte[] bytes = SessionFiles.encode(values);
+        assertEquals(values, SessionFiles.decode(bytes));
+        assertEquals(Map.of(), SessionFiles.decode(java.util.Arrays.copyOf(bytes, bytes.length - 1)));
+        assertEquals(Map.of(), SessionFiles.decode("not a session".getBytes()));
+    }
+}
