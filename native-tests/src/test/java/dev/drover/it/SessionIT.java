@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.it.apps.SessionApp;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,6 +66,38 @@ class SessionIT {
         assertEquals("n=2 new=false", body(again), "the other worker process reads what the first wrote");
         assertFalse(again.toLowerCase().contains("set-cookie"), again);
         assertEquals("n=3 new=false", body(Http.answer(a, "/count", "Cookie: theme=dark; PHPSID=" + id)));
+    }
+
+    /** A WebSocket's handshake reads the session HTTP pages wrote; one it starts is handed out by the 101. */
+    @Test
+    void aWebSocketHandshakeSharesTheSession() throws Exception {
+        String id = cookie(Http.answer(a, "/count"));
+        assertEquals("n=2 new=false", handshake("Cookie: PHPSID=" + id)[1]);
+        String[] fresh = handshake(null);
+        assertTrue(fresh[0].startsWith("HTTP/1.1 101"), fresh[0]);
+        cookie(fresh[0]);
+        assertEquals("n=1 new=true", fresh[1]);
+    }
+
+    /** The 101's head and the first message's text, for a handshake with {@code header} (or none). */
+    private String[] handshake(String header) throws Exception {
+        int port = app.port("ws");
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            String request = new String(WebSocketWire.handshake(port), StandardCharsets.US_ASCII);
+            if (header != null) {
+                request = request.replace("\r\n\r\n", "\r\n" + header + "\r\n\r\n");
+            }
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                assertTrue(b >= 0, "closed during the handshake: " + head);
+                head.append((char) b);
+            }
+            return new String[] {head.toString(), new String(WebSocketWire.next(in).payload(), StandardCharsets.UTF_8)};
+        }
     }
 
     @Test

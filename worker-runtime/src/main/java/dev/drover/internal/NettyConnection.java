@@ -244,6 +244,9 @@ final class NettyConnection implements Connection {
             }
             Request request = new Request("GET", Utf8Text.of(handshake.uri()), new HeaderMap(handshake.headers()), new byte[0]);
             runtime.call("onWebSocketConnect", () -> callback.call(this, request));
+            if (request.sessionCookie() != null && !closing && channel.isActive()) {
+                addWebSocketHeader("Set-Cookie", request.sessionCookie()); // request.session() started one: the 101 hands it out
+            }
         }
         webSocketAnswered = !closing && channel.isActive();
         return webSocketAnswered;

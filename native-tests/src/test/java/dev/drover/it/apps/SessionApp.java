@@ -12,7 +12,8 @@ import java.util.Map;
  * Two http:// groups, "a" and "b" (a worker each, kernel-chosen ports), sharing sessions in the
  * directory app.sessions. Paths: /count adds one to the session's n and answers "n=N new=B";
  * /late answers the same from a timer; /response answers with a Response of its own; /login gives
- * the session a new id; /plain does not touch the session.
+ * the session a new id; /plain does not touch the session. A third group, "ws" (websocket), counts
+ * in onWebSocketConnect and sends the answer as its first message.
  */
 public final class SessionApp {
     private SessionApp() {}
@@ -35,6 +36,8 @@ public final class SessionApp {
                 }
             });
         }
+        Worker ws = new Worker("websocket://127.0.0.1:0").setName("ws");
+        ws.onWebSocketConnect((connection, request) -> connection.send(count(request.session())));
         Worker.runAll(args);
     }
 
