@@ -200,9 +200,9 @@ public final class Request {
 
     /**
      * This client's session, as Workerman's {@code $request->session()}: the one its cookie names,
-     * or a new one (an empty file at once, whose cookie drover adds to the response for this request).
-     * A cookie for a session that is gone or never was gets a new session, not that id, so nobody
-     * chooses a session id for someone else.
+     * or a new one, whose cookie drover adds to the response for this request once something is set
+     * in it. A cookie for a session that is gone or never was gets a new session, not that id, so
+     * nobody chooses a session id for someone else.
      *
      * @throws java.io.UncheckedIOException when the session's file cannot be read or written, naming it
      */
@@ -216,9 +216,6 @@ public final class Request {
                 session = new Session(id, false, values, this);
             } else {
                 session = new Session(SessionFiles.newId(), true, new java.util.LinkedHashMap<>(), this);
-                files.write(session.getId(), Map.of());
-                sessionStarted(session);
-                files.sweepSometimes();
             }
         }
         return session;
@@ -230,9 +227,10 @@ public final class Request {
     }
 
     /**
-     * The Set-Cookie value that hands the client its new session id (after {@link #session} started
-     * one, or {@link Session#regenerateId}), or null. drover adds it to the response it sends for
-     * this request; an application that answers with {@code sendRaw} writes it itself.
+     * The Set-Cookie value that hands the client its new session id (once something was set in a
+     * session {@link #session} started, or after {@link Session#regenerateId}), or null. drover adds
+     * it to the response it sends for this request (set values before sending it); an application
+     * that answers with {@code sendRaw} writes it itself.
      */
     public String sessionCookie() {
         return sessionCookie;

@@ -10,8 +10,9 @@ import java.util.Objects;
 /**
  * An HTTP session, as Workerman's {@code $request->session()}: values kept on the server under an
  * id the client holds in a cookie ({@code PHPSID} by default), shared by every worker process on
- * the host. {@link Request#session} starts one for a client that has none, and drover adds its
- * cookie to the response for that request.
+ * the host. {@link Request#session} starts one for a client that has none; once something is set
+ * in it, it has a file and drover adds its cookie to the response for that request. A session
+ * nothing was set in costs nothing: no file, no cookie (a page that only checks for a login).
  *
  * <p>Values are strings (encode anything else yourself). Each change is written at once to the
  * session's file in {@link #setSavePath the save path} (replaced whole, so another worker never reads
@@ -28,12 +29,15 @@ public final class Session {
 
     private String id;
     private final boolean fresh;
+    /** Whether it has a file: a new session gets one (and its cookie) when something is first set in it. */
+    private boolean stored;
     private final Map<String, String> values;
     private final Request request;
 
     Session(String id, boolean fresh, Map<String, String> values, Request request) {
         this.id = id;
         this.fresh = fresh;
+        this.stored = !fresh;
         this.values = values;
         this.request = request;
     }
@@ -92,7 +96,7 @@ public final class Session {
         return id;
     }
 
-    /** Whether this request started it: the client sent no session cookie (or one for a session that is gone). */
+    /** Whether this request started it: the client sent no session cookie (or one for a session that is gone or never held anything). */
     public boolean isNew() {
         return fresh;
     }
@@ -160,16 +164,21 @@ public final class Session {
      * the new cookie. Call it when the client logs in.
      */
     public Session regenerateId() {
-        SessionFiles files = SessionFiles.of(settings);
-        files.delete(id);
+        SessionFiles.of(settings).delete(id);
         id = SessionFiles.newId();
-        request.sessionStarted(this);
+        stored = false; // the new id's cookie goes on the answer
         save();
         return this;
     }
 
     private void save() {
-        SessionFiles.of(settings).write(id, values);
+        SessionFiles files = SessionFiles.of(settings);
+        files.write(id, values);
+        if (!stored) {
+            stored = true;
+            request.sessionStarted(this);
+            files.sweepSometimes();
+        }
     }
 
     /** The Set-Cookie value that hands the client this session's id. */

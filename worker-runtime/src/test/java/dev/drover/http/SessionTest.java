@@ -47,11 +47,15 @@ class SessionTest {
     }
 
     @Test
-    void aClientWithoutACookieGetsANewSessionAndItsCookie() throws Exception {
+    void aClientWithoutACookieGetsANewSessionAndItsCookieOnceItHoldsSomething() throws Exception {
         Request request = withCookie(null);
         Session session = request.session();
         assertTrue(session.isNew());
         assertTrue(session.getId().matches("[0-9a-f]{32}"), session.getId());
+        assertNull(request.sessionCookie(), "nothing set, nothing to keep: no cookie");
+        assertFalse(Files.exists(sessions), "and no file");
+        assertNull(session.get("uid"));
+        session.set("uid", "7");
         assertEquals("PHPSID=" + session.getId() + "; Max-Age=1440; Path=/; HttpOnly", request.sessionCookie());
         assertTrue(Files.exists(file(session)), "written at once, so the next request finds it");
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sessions)));
@@ -80,7 +84,7 @@ class SessionTest {
     void aCookieForNoSessionGetsANewOneNotThatId() {
         for (String planted : new String[] {"../../etc/passwd", "abc", "0123456789abcdef0123456789abcdef", ""}) {
             Request request = withCookie("PHPSID=" + planted);
-            Session session = request.session();
+            Session session = request.session().set("a", "1");
             assertTrue(session.isNew(), planted);
             assertNotEquals(planted, session.getId());
             assertTrue(request.sessionCookie().startsWith("PHPSID=" + session.getId() + ";"));
@@ -125,7 +129,7 @@ class SessionTest {
         Session.setCookieLifetime(Duration.ZERO);
         Session.setCookieParams("/app", "example.org", true, false, "Lax");
         Request request = withCookie(null);
-        String id = request.session().getId();
+        String id = request.session().set("a", "1").getId();
         assertEquals("sid=" + id + "; Domain=example.org; Path=/app; SameSite=Lax; Secure", request.sessionCookie());
     }
 
@@ -145,7 +149,8 @@ class SessionTest {
         Path file = dir.resolve("a-file");
         Files.writeString(file, "");
         Session.setSavePath(file.resolve("sessions"));
-        UncheckedIOException failed = assertThrows(UncheckedIOException.class, () -> withCookie(null).session());
+        Session session = withCookie(null).session();
+        UncheckedIOException failed = assertThrows(UncheckedIOException.class, () -> session.set("a", "1"));
         assertTrue(failed.getMessage().startsWith("cannot write the session file " + file.resolve("sessions")), failed.getMessage());
         assertTrue(failed.getMessage().endsWith("Session.setSavePath names a directory this worker's user may write"), failed.getMessage());
     }
