@@ -27,4 +27,10 @@ public record WebSocketPing(byte[] payload) {
         }
         return payload.clone();
     }
+
+    /** A copy of the payload (the record keeps its own, so what goes out is what was made). */
+    @Override
+    public byte[] payload() {
+        return payload.clone();
+    }
 }

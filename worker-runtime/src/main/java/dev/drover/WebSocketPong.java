@@ -9,4 +9,10 @@ public record WebSocketPong(byte[] payload) {
     public WebSocketPong {
         payload = WebSocketPing.checked("pong", payload);
     }
+
+    /** A copy of the payload (the record keeps its own, so what goes out is what was made). */
+    @Override
+    public byte[] payload() {
+        return payload.clone();
+    }
 }

@@ -390,9 +390,12 @@ public final class Worker {
     /**
      * A WebSocket client sent a ping. Without this drover answers every ping with a pong itself;
      * with it, as in Workerman, the application answers: {@code connection.send(payload)} from
-     * here sends a pong (so does {@code send(new WebSocketPong(payload))}, from anywhere). RFC
-     * 6455 5.5.2 asks for the answer as soon as practical. For an application that records when
-     * each client was last heard from, as Workerman's heartbeat examples do.
+     * here sends a pong, as {@code send(new WebSocketPong(payload))} does from anywhere. A hook that sends nothing leaves the
+     * client without its answer (RFC 6455 5.5.2 asks for one as soon as practical), and a client
+     * that pings to check the server may give up on it. To hear from clients, ping them and take
+     * the pongs in {@link #onWebSocketPong} (docs/guide.md has the heartbeat); this hook is for an
+     * application that answers pings its own way. A pong carries at most 125 bytes: a longer send
+     * from here throws.
      */
     public Worker onWebSocketPing(WebSocketControlCallback callback) {
         this.onWebSocketPing = callback;

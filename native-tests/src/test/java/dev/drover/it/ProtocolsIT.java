@@ -349,6 +349,8 @@ class ProtocolsIT {
     @Test
     void rawSocketsForTextFrameAndTcp() throws Exception {
         assertEquals("echo: line one", TextClient.ask(ports.get("line"), "line one"));
+        assertEquals("cannot send a WebSocketPing on this connection: it is a WebSocket frame, for websocket:// and ws:// connections",
+                TextClient.ask(ports.get("line"), "ping"), "not its Java text as a line");
         List<String> queued = TextClient.askAll(ports.get("line"), List.of("queue", "then"));
         long size = Long.parseLong(queued.get(1).substring("queued ".length()));
         assertTrue(size >= 100_001 && size < 101_000, "getSendBufferQueueSize counts the line not yet written: " + queued.get(1));

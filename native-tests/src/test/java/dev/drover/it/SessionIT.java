@@ -113,6 +113,26 @@ class SessionIT {
         assertFalse(Http.answer(a, "/plain").toLowerCase().contains("set-cookie"), "no session, no cookie");
     }
 
+    /**
+     * Pipelined requests are answered in order (RFC 9112 9.3.2), the first from a timer: the next
+     * waits for its answer, and the session's cookie goes on the answer to the request that set it.
+     */
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderEachWithItsOwnCookie() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", a)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /late HTTP/1.1\r\nHost: x\r\n\r\nGET /plain HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String both = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int second = both.indexOf("HTTP/1.1 200", 1);
+            assertTrue(second > 0, both);
+            cookie(both.substring(0, second));
+            assertTrue(both.substring(0, second).endsWith("n=1 new=true"), both);
+            assertFalse(both.substring(second).toLowerCase().contains("set-cookie"), both);
+            assertTrue(both.endsWith("plain"), both);
+        }
+    }
+
     @Test
     void aCookieForNoSessionGetsANewIdAndLoginGivesANewOne() throws IOException {
         String planted = "0123456789abcdef0123456789abcdef";

@@ -185,6 +185,23 @@ class WebSocketHandshakeIT {
         }
     }
 
+    /** A ping that came with the handshake is answered after the 101 (Netty's answer went before it, and was lost). */
+    @Test
+    void aPingThatCameWithTheHandshakeIsAnswered() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            ByteArrayOutputStream both = new ByteArrayOutputStream();
+            both.writeBytes(WebSocketWire.handshake(port));
+            both.writeBytes(WebSocketWire.masked(0x9, "early".getBytes(StandardCharsets.UTF_8)));
+            both.writeBytes(WebSocketWire.masked(1, "then".getBytes(StandardCharsets.UTF_8)));
+            socket.getOutputStream().write(both.toByteArray());
+            ByteArrayOutputStream read = new ByteArrayOutputStream();
+            assertEquals("[1:hello / -, 10:early, 1:echo: then]", framesAfter101(socket, 3, read).toString());
+            socket.getOutputStream().write(WebSocketWire.masked(0x9, "later".getBytes(StandardCharsets.UTF_8)));
+            assertEquals("10:later", framesAfter101(socket, 4, read).get(3).toString(), "and once open, by Netty as before");
+        }
+    }
+
     /** onWebSocketConnect adds headers to the 101, as Workerman's $connection->headers; once it is written, that is refused. */
     @Test
     void onWebSocketConnectAddsHeadersToThe101() throws IOException {

@@ -70,6 +70,9 @@ class WebSocketHooksIT {
             assertEquals("1:echo: after silence", next(in), "no pong when the hook sends none");
             write(socket, PING, "");
             assertEquals(PONG + ":", next(in), "an empty ping");
+            write(socket, PING, "long");
+            String refused = next(in);
+            assertTrue(refused.startsWith("1:in onWebSocketPing, send answers the ping with a pong, which carries at most 125 bytes"), refused);
         }
     }
 

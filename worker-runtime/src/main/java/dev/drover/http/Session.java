@@ -15,8 +15,10 @@ import java.util.Objects;
  * nothing was set in costs nothing: no file, no cookie (a page that only checks for a login).
  *
  * <p>Values are strings (encode anything else yourself). Each change is written at once to the
- * session's file in {@link #setSavePath the save path} (replaced whole, so another worker never reads
- * half of it): there is no save to forget, even after an answer sent later from a timer. A session
+ * session's file in {@link #setSavePath the save path}, over what the file holds then: two workers
+ * (a page and a WebSocket of one client, say) each keep what the other set, and a session that a
+ * logout flushed or a login renamed meanwhile gets no stale values back. There is no save to forget,
+ * even after an answer sent later from a timer. A file is replaced whole, so no worker reads half of it. A session
  * read or written is kept for {@link #setLifetime the lifetime} after its last use; older files
  * are deleted now and then (one session start in 1,000 sweeps the directory, off the event loop).
  *
@@ -31,7 +33,12 @@ public final class Session {
     private final boolean fresh;
     /** Whether it has a file: a new session gets one (and its cookie) when something is first set in it. */
     private boolean stored;
+    /** What it holds, as this request knows it (its own changes, and what the file held when last read or written). */
     private final Map<String, String> values;
+    /** The changes not yet written: a name's new value, or null for a name removed. */
+    private final Map<String, String> changes = new LinkedHashMap<>();
+    /** flush() was called since the last write: what the file holds goes. */
+    private boolean cleared;
     private final Request request;
 
     Session(String id, boolean fresh, Map<String, String> values, Request request) {
@@ -72,9 +79,10 @@ public final class Session {
     }
 
     /**
-     * The directory of the session files (default {@code drover-sessions} in {@code java.io.tmpdir});
-     * made, readable by its owner only, when missing. Every worker of the host that should share
-     * sessions uses the same one; each application its own.
+     * The directory of the session files; made, for its owner only, when missing. The default,
+     * {@code drover-sessions-<uid>} in {@code java.io.tmpdir}, is each user's own, and refused
+     * (naming it) when another user made it first. Every worker of the host that should share
+     * sessions uses the same one.
      */
     public static void setSavePath(Path directory) {
         settings = settings.withSavePath(directory);
@@ -123,30 +131,29 @@ public final class Session {
 
     /** Sets {@code name}, and writes the session. */
     public Session set(String name, String value) {
-        values.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value (delete a name instead)"));
+        change(name, Objects.requireNonNull(value, "value (delete a name instead)"));
         save();
         return this;
     }
 
     /** Sets each of {@code entries}, and writes the session once. */
     public Session put(Map<String, String> entries) {
-        entries.forEach((name, value) -> values.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value of " + name)));
+        entries.forEach((name, value) -> change(name, Objects.requireNonNull(value, "value of " + name)));
         save();
         return this;
     }
 
     /** Removes {@code name}, and writes the session if it held it. */
     public Session delete(String name) {
-        if (values.remove(name) != null) {
-            save();
-        }
+        pull(name);
         return this;
     }
 
     /** Removes {@code name} and returns its value (null when none): a message shown once. */
     public String pull(String name) {
-        String value = values.remove(name);
+        String value = values.get(name);
         if (value != null) {
+            change(name, null);
             save();
         }
         return value;
@@ -155,30 +162,85 @@ public final class Session {
     /** Removes every value (a logout), keeping the id. */
     public Session flush() {
         values.clear();
+        changes.clear();
+        cleared = true;
         save();
+        return this;
+    }
+
+    /** Keeps the session for another lifetime from now without changing it (Workerman's refresh). */
+    public Session refresh() {
+        if (stored) {
+            SessionFiles.of(settings).touch(id);
+        }
         return this;
     }
 
     /**
      * Moves the values to a new id and forgets the old one; the response for this request carries
-     * the new cookie. Call it when the client logs in.
+     * the new cookie (call it before sending that). Call it when the client logs in.
      */
     public Session regenerateId() {
-        SessionFiles.of(settings).delete(id);
+        SessionFiles files = SessionFiles.of(settings);
+        Map<String, String> latest = stored ? files.read(id) : null;
+        if (latest != null) {
+            values.clear();
+            values.putAll(latest);
+        }
+        files.delete(id);
         id = SessionFiles.newId();
-        stored = false; // the new id's cookie goes on the answer
-        save();
+        files.write(id, values);
+        started(files);
         return this;
     }
 
+    private void change(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        if (value == null) {
+            values.remove(name);
+        } else {
+            values.put(name, value);
+        }
+        changes.put(name, value);
+    }
+
+    /**
+     * Writes this object's changes over what the file holds now: what another worker (or another
+     * request of this client) wrote since this was read stays. A session that ended meanwhile (a
+     * logout flushed it elsewhere, a login gave it a new id, its lifetime passed) gets this
+     * object's changes only, never the values it read before.
+     */
     private void save() {
         SessionFiles files = SessionFiles.of(settings);
-        files.write(id, values);
-        if (!stored) {
-            stored = true;
-            request.sessionStarted(this);
-            files.sweepSometimes();
+        Map<String, String> next = stored ? files.read(id) : null;
+        if (next == null) {
+            next = new LinkedHashMap<>();
         }
+        if (cleared) {
+            next.clear();
+        }
+        for (Map.Entry<String, String> change : changes.entrySet()) {
+            if (change.getValue() == null) {
+                next.remove(change.getKey());
+            } else {
+                next.put(change.getKey(), change.getValue());
+            }
+        }
+        files.write(id, next);
+        values.clear();
+        values.putAll(next);
+        changes.clear();
+        cleared = false;
+        if (!stored) {
+            started(files);
+        }
+    }
+
+    /** It has a file now: the response hands out its cookie. */
+    private void started(SessionFiles files) {
+        stored = true;
+        request.sessionStarted(this);
+        files.sweepSometimes();
     }
 
     /** The Set-Cookie value that hands the client this session's id. */
@@ -186,8 +248,9 @@ public final class Session {
         return settings.cookie(id);
     }
 
+    /** Its names, not its id (which would let whoever reads a log take the session over). */
     @Override
     public String toString() {
-        return "session " + id + " " + values.keySet();
+        return "session " + values.keySet();
     }
 }

@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,7 +21,10 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +38,11 @@ final class SessionFiles {
     private static final String PREFIX = "ses_";
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9]{16,128}");
     private static final int MAGIC = 0x44534531; // "DSE1"
+    /** A read touches a file older than this, or than a quarter of the lifetime when that is shorter. */
     private static final long TOUCH_AFTER_MILLIS = 60_000;
+    private static final AtomicBoolean SWEEPING = new AtomicBoolean();
+    /** The directories checked in this process: the default one must be this user's own (see {@link #of}). */
+    private static final Set<Path> CHECKED = ConcurrentHashMap.newKeySet();
     /** One session start in this many sweeps the directory (Workerman's gcProbability, 1 in 1,000). */
     private static final int SWEEP_ONE_IN = 1000;
 
@@ -45,8 +54,49 @@ final class SessionFiles {
         this.lifetimeMillis = lifetimeMillis;
     }
 
+    /**
+     * The files of {@code settings}' save path. The default one, in the shared temporary directory,
+     * is refused unless this user owns it and nobody else may enter it: another local user who made
+     * it first could read the sessions, or plant one and log in with it.
+     *
+     * @throws UncheckedIOException naming the directory and what to do
+     */
     static SessionFiles of(SessionSettings settings) {
-        return new SessionFiles(settings.savePath(), settings.lifetime().toMillis());
+        Path directory = settings.savePath();
+        if (directory == null) {
+            int self = uid(Path.of("/proc/self"));
+            directory = Path.of(System.getProperty("java.io.tmpdir"), "drover-sessions-" + self);
+            if (!CHECKED.contains(directory)) {
+                checkOwn(directory, self);
+                CHECKED.add(directory);
+            }
+        }
+        return new SessionFiles(directory, settings.lifetime().toMillis());
+    }
+
+    private static int uid(Path path) {
+        try {
+            return (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw failure("check", path, e);
+        }
+    }
+
+    private static void checkOwn(Path directory, int self) {
+        try {
+            if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            int owner = uid(directory);
+            int mode = (Integer) Files.getAttribute(directory, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            if (owner != self || (mode & 0077) != 0) {
+                throw new UncheckedIOException(new IOException("the session directory " + directory + " belongs to uid " + owner
+                        + " with mode " + Integer.toOctalString(mode & 0777) + ", not to this worker's uid " + self
+                        + " alone: another user made it; remove it, or name your own with Session.setSavePath"));
+            }
+        } catch (IOException e) {
+            throw failure("make", directory, e);
+        }
     }
 
     /** Whether a client's cookie value can be a session id (no path, no separator: it names a file). */
@@ -71,14 +121,25 @@ final class SessionFiles {
                 return null;
             }
             Map<String, String> values = decode(Files.readAllBytes(file));
-            if (age > TOUCH_AFTER_MILLIS) {
+            if (age > Math.min(TOUCH_AFTER_MILLIS, lifetimeMillis / 4)) {
                 Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
             }
             return values;
         } catch (NoSuchFileException gone) {
             return null;
         } catch (IOException e) {
-            throw failure("read", file, e);
+            throw failure("read", directory, e);
+        }
+    }
+
+    /** Keeps session {@code id} for another lifetime from now. */
+    void touch(String id) {
+        try {
+            Files.setLastModifiedTime(directory.resolve(PREFIX + id), FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (NoSuchFileException gone) {
+            // ended elsewhere: nothing to keep
+        } catch (IOException e) {
+            throw failure("touch", directory, e);
         }
     }
 
@@ -98,7 +159,7 @@ final class SessionFiles {
             } catch (IOException ignored) {
                 // the failure below names the directory
             }
-            throw failure("write", file, e);
+            throw failure("write", directory, e);
         }
     }
 
@@ -107,14 +168,20 @@ final class SessionFiles {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            throw failure("delete", file, e);
+            throw failure("delete", directory, e);
         }
     }
 
     /** Now and then (one call in {@link #SWEEP_ONE_IN}), deletes the sessions past their lifetime, on a thread of its own. */
     void sweepSometimes() {
-        if (ThreadLocalRandom.current().nextInt(SWEEP_ONE_IN) == 0) {
-            Thread sweeper = new Thread(this::sweep, "drover-session-sweep");
+        if (ThreadLocalRandom.current().nextInt(SWEEP_ONE_IN) == 0 && SWEEPING.compareAndSet(false, true)) { // one at a time
+            Thread sweeper = new Thread(() -> {
+                try {
+                    sweep();
+                } finally {
+                    SWEEPING.set(false);
+                }
+            }, "drover-session-sweep");
             sweeper.setDaemon(true);
             sweeper.start();
         }
@@ -133,15 +200,16 @@ final class SessionFiles {
                     // deleted or replaced by another worker meanwhile
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | DirectoryIteratorException e) {
             // no directory yet, or not ours to list: nothing to sweep; writes report it
         }
     }
 
-    private static UncheckedIOException failure(String what, Path file, IOException e) {
+    /** A failure naming the directory, not the file: a session's id in a log would let its reader take the session over. */
+    private static UncheckedIOException failure(String what, Path directory, IOException e) {
         String why = e instanceof AccessDeniedException ? "permission denied"
-                : e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : String.valueOf(e.getMessage());
-        return new UncheckedIOException("cannot " + what + " the session file " + file + " (" + why
+                : e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName();
+        return new UncheckedIOException("cannot " + what + " a session file in " + directory + " (" + why
                 + "): Session.setSavePath names a directory this worker's user may write", e);
     }
 

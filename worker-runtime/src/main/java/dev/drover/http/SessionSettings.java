@@ -3,11 +3,15 @@ package dev.drover.http;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** {@link Session}'s settings, replaced whole when one changes (a worker's loop reads them as one). */
+/**
+ * {@link Session}'s settings, replaced whole when one changes (a worker's loop reads them as one).
+ * A null {@code savePath} is the default: {@code drover-sessions-<uid>} in the temporary
+ * directory, for the user the worker runs as when it first uses a session (after {@code setUser}).
+ */
 record SessionSettings(String name, Duration lifetime, Duration cookieLifetime, String path, String domain, boolean secure,
                        boolean httpOnly, String sameSite, Path savePath) {
     static final SessionSettings DEFAULTS = new SessionSettings("PHPSID", Duration.ofSeconds(1440), Duration.ofSeconds(1440), "/", "",
-            false, true, "", Path.of(System.getProperty("java.io.tmpdir"), "drover-sessions"));
+            false, true, "", null);
 
     SessionSettings withName(String name) {
         if (name == null || !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {

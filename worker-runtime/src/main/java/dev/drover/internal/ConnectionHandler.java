@@ -48,12 +48,15 @@ final class ConnectionHandler extends ForwardingInbound {
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         // A websocket:// connection not open yet: frames that came with or right behind its handshake
         // wait for onWebSocketConnect, as in Workerman, and for the 101 to have gone out.
-        if (held != null || connection.paused() || connection.beforeOpen()) {
+        if (held != null || connection.paused() || connection.beforeOpen() || connection.answerOwed()) {
             if (held == null) {
                 held = new ArrayDeque<>();
                 context = ctx;
             }
             held.add(message);
+            if (connection.answerOwed()) {
+                connection.waitForAnswer();
+            }
             return;
         }
         dispatch(ctx, message);
@@ -62,6 +65,10 @@ final class ConnectionHandler extends ForwardingInbound {
     /** After resumeRecv: what was held, in order, until the application pauses again. */
     private void dispatchHeld() {
         while (held != null && !connection.paused() && !connection.beforeOpen()) {
+            if (connection.answerOwed()) {
+                connection.waitForAnswer(); // a pipelined request: after the answer owed
+                return;
+            }
             Object message = held.poll();
             if (message == null) {
                 held = null;

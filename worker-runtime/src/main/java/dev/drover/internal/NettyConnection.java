@@ -9,6 +9,7 @@ import dev.drover.SendStatus;
 import dev.drover.WebSocketCloseCallback;
 import dev.drover.WebSocketConnectCallback;
 import dev.drover.WebSocketControlCallback;
+import dev.drover.WebSocketPing;
 import dev.drover.WebSocketPong;
 import dev.drover.Worker;
 import dev.drover.http.Request;
@@ -73,6 +74,8 @@ final class NettyConnection implements Connection {
     private boolean awaitingResponse;
     /** HTTP: the request whose response is owed (its session's cookie goes on it), until it is sent. */
     private Request answering;
+    /** HTTP: the handler holds requests pipelined behind the answer owed; its end dispatches them ({@link #answerEnded}). */
+    private boolean pipelinedWaiting;
     /** How many messages (HTTP: requests) arrived on this connection. */
     private int messagesSeen;
     /** Set by a stop's {@link #drain}: close after the read that brings the first message. */
@@ -154,7 +157,7 @@ final class NettyConnection implements Connection {
             return sendBeforeOpen(data);
         }
         if (answeringPing && (data instanceof String || data instanceof byte[])) {
-            data = new WebSocketPong(Codec.bytesOf(data));
+            data = pong(Codec.bytesOf(data));
         }
         return write(codec.encode(data, channel.alloc(), this));
     }
@@ -173,6 +176,9 @@ final class NettyConnection implements Connection {
         }
         if (beforeOpen()) { // the 101 on its way: right behind it
             return keepUntilOpen(new EarlySends.Raw(data));
+        }
+        if (awaitingResponse) {
+            answerEnded(); // an HTTP answer written raw, as Workerman's send($data, true)
         }
         return write(Codec.buffer(channel.alloc(), data));
     }
@@ -289,7 +295,8 @@ final class NettyConnection implements Connection {
             answer.close();
         }
         // A whole response (FullHttpResponse is a LastHttpContent), a file, or the last chunk ends the answer owed.
-        boolean ends = message instanceof FileBody || message instanceof LastHttpContent || message instanceof PlainAnswer;
+        boolean ends = message instanceof FileBody || message instanceof LastHttpContent && !(head != null && informational(head))
+                || message instanceof PlainAnswer;
         ChannelFuture written = message instanceof FileBody body ? body.writeTo(channel) : channel.writeAndFlush(message);
         if (message instanceof CloseWebSocketFrame) {
             closing = true;
@@ -297,8 +304,7 @@ final class NettyConnection implements Connection {
             written.addListener(ChannelFutureListener.CLOSE);
         }
         if (ends) {
-            awaitingResponse = false;
-            answering = null; // an idle keep-alive connection keeps no request
+            answerEnded();
             if (draining) {
                 written.addListener(ChannelFutureListener.CLOSE);
             }
@@ -427,6 +433,31 @@ final class NettyConnection implements Connection {
         messageArrived();
     }
 
+    /** HTTP: whether a request's answer is owed: one pipelined behind it waits (RFC 9112 9.3.2: answers go in order). */
+    boolean answerOwed() {
+        return awaitingResponse;
+    }
+
+    /** HTTP: the handler holds a pipelined request until the answer owed ends. */
+    void waitForAnswer() {
+        pipelinedWaiting = true;
+    }
+
+    /** HTTP: the answer owed ended: the next pipelined request, if one waits, is dispatched once the caller returns. */
+    private void answerEnded() {
+        awaitingResponse = false;
+        answering = null; // an idle keep-alive connection keeps no request
+        if (pipelinedWaiting) {
+            pipelinedWaiting = false;
+            channel.eventLoop().execute(resumed);
+        }
+    }
+
+    /** A 1xx answer (103 Early Hints): the final one still follows. */
+    private static boolean informational(HttpResponse head) {
+        return head.status().code() < 200;
+    }
+
     /** The Set-Cookie the answer owed needs for the session its request started, or null. */
     String sessionCookie() {
         return answering != null ? answering.sessionCookie() : null;
@@ -508,6 +539,10 @@ final class NettyConnection implements Connection {
     void webSocketOpened(boolean extensions) {
         webSocketOpen = true;
         plainFrames = !extensions;
+        WebSocketCodec.ControlFrames controls = channel.pipeline().get(WebSocketCodec.ControlFrames.class);
+        if (controls != null && !controls.hooked()) {
+            channel.pipeline().remove(controls); // it held the pings that came with the handshake; Netty answers the rest
+        }
         EarlySends early = earlySends;
         earlySends = null;
         if (early != null) { // all of it, as Workerman writes it: the bound was checked as each was sent
@@ -551,7 +586,7 @@ final class NettyConnection implements Connection {
      */
     void closeFrameArrived(CloseWebSocketFrame frame) {
         WebSocketCloseCallback callback = outgoing ? null : worker.getOnWebSocketClose();
-        if (callback != null && !closeSent && !closing && channel.isActive()) {
+        if (callback != null && !closeSent && !closing && channel.isActive() && frame.statusCode() < 5000) { // 5000 up is no code (below)
             int code = frame.statusCode() < 0 ? 1005 : frame.statusCode();
             String reason = frame.reasonText();
             runtime.call("onWebSocketClose", () -> callback.call(this, code, reason));
@@ -571,15 +606,31 @@ final class NettyConnection implements Connection {
         channel.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /** What send in onWebSocketPing answers with, as Workerman's. */
+    private static WebSocketPong pong(byte[] payload) {
+        if (payload.length > WebSocketPing.MAX_PAYLOAD) {
+            throw new IllegalArgumentException("in onWebSocketPing, send answers the ping with a pong, which carries at most "
+                    + WebSocketPing.MAX_PAYLOAD + " bytes (RFC 6455 5.5), not " + payload.length + ": send a message once the hook returned");
+        }
+        return new WebSocketPong(payload);
+    }
+
     /** A ping or pong for the worker's onWebSocketPing or onWebSocketPong ({@link WebSocketCodec.ControlFrames}). */
     void controlArrived(WebSocketCodec.Control control) {
+        WebSocketControlCallback callback = control.ping() ? pingCallback() : pongCallback();
+        if (callback == null) { // a ping that came with the handshake, or a hook the application took away
+            if (control.ping()) {
+                send(new WebSocketPong(control.payload()));
+            }
+            return;
+        }
         if (!control.ping()) {
-            runtime.call("onWebSocketPong", () -> pongCallback().call(facade(), control.payload()));
+            runtime.call("onWebSocketPong", () -> callback.call(facade(), control.payload()));
             return;
         }
         answeringPing = true;
         try {
-            runtime.call("onWebSocketPing", () -> pingCallback().call(facade(), control.payload()));
+            runtime.call("onWebSocketPing", () -> callback.call(facade(), control.payload()));
         } finally {
             answeringPing = false;
         }

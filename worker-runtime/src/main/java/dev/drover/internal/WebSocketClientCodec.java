@@ -30,7 +30,7 @@ final class WebSocketClientCodec implements Codec {
         int max = connection.getMaxPackageSize();
         pipeline.addLast(new HttpClientCodec());
         pipeline.addLast(new HttpObjectAggregator(64 * 1024));
-        WebSocketCodec.ControlFrames.addIfTaken(pipeline, connection);
+        WebSocketCodec.ControlFrames.add(pipeline, connection, false);
         pipeline.addLast(new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri)
                 .version(WebSocketVersion.V13)

@@ -87,7 +87,7 @@ final class WebSocketCodec implements Codec {
         if (connection.getWorker().isWebSocketCompression()) {
             pipeline.addLast(new WebSocketServerCompressionHandler(max + INFLATE_SLACK));
         }
-        ControlFrames.addIfTaken(pipeline, connection);
+        ControlFrames.add(pipeline, connection, true);
         pipeline.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
                 .subprotocols(subprotocols(connection))
@@ -255,41 +255,44 @@ final class WebSocketCodec implements Codec {
     record Control(boolean ping, byte[] payload) {}
 
     /**
-     * Hands the pings (or pongs) of a worker with onWebSocketPing (onWebSocketPong) on as a
-     * {@link Control}, past Netty's protocol handler, which would answer or drop them, to
-     * {@link ConnectionHandler}: they reach the application in order with the messages, and wait
-     * with them while it paused receiving. Only the connections of a worker (or a ws://
-     * AsyncTcpConnection) with either hook have it.
+     * Takes pings and pongs past Netty's protocol handler, which answers pings and drops pongs, to
+     * {@link ConnectionHandler} as {@link Control}s: they reach the application in order with the
+     * messages, and wait with them (while it paused receiving, and before the 101). It takes the
+     * frames a connection's hooks take (onWebSocketPing, onWebSocketPong: its worker's, or its
+     * AsyncTcpConnection's), for as long as it lives; and on a websocket:// connection, the pings
+     * that came with its handshake, which drover answers once the 101 went out (Netty's answer went
+     * before it, and was lost). A server connection without hooks drops it as it opens.
      */
-    @ChannelHandler.Sharable
     static final class ControlFrames extends ChannelInboundHandlerAdapter {
-        private static final ControlFrames PINGS = new ControlFrames(true, false);
-        private static final ControlFrames PONGS = new ControlFrames(false, true);
-        private static final ControlFrames BOTH = new ControlFrames(true, true);
+        private final NettyConnection connection;
         private final boolean pings;
         private final boolean pongs;
 
-        private ControlFrames(boolean pings, boolean pongs) {
-            this.pings = pings;
-            this.pongs = pongs;
+        private ControlFrames(NettyConnection connection) {
+            this.connection = connection;
+            this.pings = connection.pingCallback() != null;
+            this.pongs = connection.pongCallback() != null;
         }
 
-        /** Adds the one for {@code connection}'s hooks, when it has either (before the protocol handler that answers pings). */
-        static void addIfTaken(ChannelPipeline pipeline, Connection connection) {
-            if (!(connection instanceof NettyConnection own)) {
-                return; // a codec test's stand-in
+        /** Adds one for a websocket:// connection; for a ws:// one when it has a hook. */
+        static void add(ChannelPipeline pipeline, Connection connection, boolean server) {
+            if (connection instanceof NettyConnection own) { // not a codec test's stand-in
+                ControlFrames frames = new ControlFrames(own);
+                if (server || frames.pings || frames.pongs) {
+                    pipeline.addLast(frames);
+                }
             }
-            boolean pings = own.pingCallback() != null;
-            boolean pongs = own.pongCallback() != null;
-            if (pings || pongs) {
-                pipeline.addLast(pings && pongs ? BOTH : pings ? PINGS : PONGS);
-            }
+        }
+
+        /** Whether it is still needed once the connection is open: its hooks take pings or pongs. */
+        boolean hooked() {
+            return pings || pongs;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             boolean ping = message instanceof PingWebSocketFrame;
-            if (ping ? pings : pongs && message instanceof PongWebSocketFrame) {
+            if (ping ? pings || connection.beforeOpen() : pongs && message instanceof PongWebSocketFrame) {
                 WebSocketFrame frame = (WebSocketFrame) message;
                 Control control = new Control(ping, ByteBufUtil.getBytes(frame.content()));
                 frame.release();

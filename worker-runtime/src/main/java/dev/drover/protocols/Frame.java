@@ -29,7 +29,7 @@ public final class Frame implements Protocol {
 
     @Override
     public byte[] encode(Object data, Connection connection) {
-        byte[] body = data instanceof byte[] bytes ? bytes : String.valueOf(data).getBytes(StandardCharsets.UTF_8);
+        byte[] body = data instanceof byte[] bytes ? bytes : Text.text(data).getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(HEADER + body.length).putInt(HEADER + body.length).put(body).array();
     }
 }

@@ -2,6 +2,9 @@ package dev.drover.protocols;
 
 import dev.drover.Connection;
 import dev.drover.Protocol;
+import dev.drover.WebSocketClose;
+import dev.drover.WebSocketPing;
+import dev.drover.WebSocketPong;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -56,9 +59,21 @@ public final class Text implements Protocol {
         return new String(packet, 0, end, charset);
     }
 
+    /**
+     * {@code data} as text: a String, or what {@code String.valueOf} makes of a number and the like.
+     * WebSocket frames are refused: their text would be a Java object's, not a frame.
+     */
+    static String text(Object data) {
+        if (data instanceof WebSocketClose || data instanceof WebSocketPing || data instanceof WebSocketPong) {
+            throw new IllegalArgumentException("cannot send a " + data.getClass().getSimpleName()
+                    + " on this connection: it is a WebSocket frame, for websocket:// and ws:// connections");
+        }
+        return String.valueOf(data);
+    }
+
     @Override
     public byte[] encode(Object data, Connection connection) {
-        byte[] body = data instanceof byte[] bytes ? bytes : String.valueOf(data).getBytes(charset);
+        byte[] body = data instanceof byte[] bytes ? bytes : text(data).getBytes(charset);
         byte[] line = Arrays.copyOf(body, body.length + 1);
         line[body.length] = '\n';
         return line;

@@ -110,6 +110,75 @@ class SessionTest {
         assertFalse(Files.exists(file(used)), "swept");
     }
 
+    /** Two holders of one session (a page and a WebSocket of one client, two workers) each keep what the other set. */
+    @Test
+    void aChangeIsWrittenOverWhatTheFileHoldsNow() {
+        String id = withCookie(null).session().set("uid", "7").getId();
+        Session page = withCookie("PHPSID=" + id).session();
+        Session socket = withCookie("PHPSID=" + id).session();
+        page.set("cart", "3");
+        socket.set("seen", "now");
+        assertEquals(Map.of("uid", "7", "cart", "3", "seen", "now"), withCookie("PHPSID=" + id).session().all());
+        assertEquals(Map.of("uid", "7", "cart", "3", "seen", "now"), socket.all(), "a write brings the holder up to date");
+        page.delete("uid");
+        socket.set("seen", "later");
+        assertEquals(Map.of("cart", "3", "seen", "later"), withCookie("PHPSID=" + id).session().all(), "a stale holder brings nothing back");
+    }
+
+    /** A logout or a login elsewhere is not undone by a holder that read the session before it. */
+    @Test
+    void aSessionThatEndedElsewhereGetsNoStaleValuesBack() {
+        String id = withCookie(null).session().set("uid", "7").getId();
+        Session socket = withCookie("PHPSID=" + id).session();
+        Session login = withCookie("PHPSID=" + id).session().regenerateId();
+        socket.set("seen", "now");
+        assertEquals(Map.of("seen", "now"), withCookie("PHPSID=" + id).session().all(), "the old id holds only what was set since");
+        assertEquals(Map.of("uid", "7"), withCookie("PHPSID=" + login.getId()).session().all());
+
+        Session other = withCookie("PHPSID=" + login.getId()).session();
+        withCookie("PHPSID=" + login.getId()).session().flush();
+        other.set("seen", "now");
+        assertEquals(Map.of("seen", "now"), withCookie("PHPSID=" + login.getId()).session().all(), "the logout's flush stays");
+    }
+
+    /** With a lifetime under four minutes, a read touches the file within a quarter of it, so a session in use lives on. */
+    @Test
+    void aShortLifetimeIsKeptByReads() throws Exception {
+        Session.setLifetime(Duration.ofSeconds(30));
+        Session session = withCookie(null).session().set("a", "1");
+        Files.setLastModifiedTime(file(session), FileTime.fromMillis(System.currentTimeMillis() - 25_000));
+        assertEquals("1", withCookie("PHPSID=" + session.getId()).session().get("a"));
+        assertTrue(System.currentTimeMillis() - Files.getLastModifiedTime(file(session)).toMillis() < 10_000, "touched");
+        Files.setLastModifiedTime(file(session), FileTime.fromMillis(System.currentTimeMillis() - 25_000));
+        withCookie("PHPSID=" + session.getId()).session().refresh();
+        assertTrue(System.currentTimeMillis() - Files.getLastModifiedTime(file(session)).toMillis() < 10_000, "refresh() touches it");
+    }
+
+    /** The default directory is each user's own: one another user made first (here: open to all) is refused, naming it. */
+    @Test
+    void theDefaultDirectoryMustBeThisUsersOwnAlone() throws Exception {
+        String tmp = System.getProperty("java.io.tmpdir");
+        try {
+            System.setProperty("java.io.tmpdir", dir.toString());
+            Session.use(SessionSettings.DEFAULTS);
+            Session made = withCookie(null).session().set("a", "1");
+            int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            Path own = dir.resolve("drover-sessions-" + uid);
+            assertTrue(Files.exists(own.resolve("ses_" + made.getId())));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(own)));
+
+            Path elsewhere = Files.createDirectories(dir.resolve("other"));
+            System.setProperty("java.io.tmpdir", elsewhere.toString());
+            Path planted = Files.createDirectory(elsewhere.resolve("drover-sessions-" + uid));
+            Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("rwxrwxrwx"));
+            UncheckedIOException refused = assertThrows(UncheckedIOException.class, () -> withCookie("PHPSID=" + made.getId()).session());
+            assertTrue(refused.getMessage().contains(planted + " belongs to uid " + uid + " with mode 777")
+                    && refused.getMessage().endsWith("remove it, or name your own with Session.setSavePath"), refused.getMessage());
+        } finally {
+            System.setProperty("java.io.tmpdir", tmp);
+        }
+    }
+
     @Test
     void regenerateIdMovesTheValuesToANewIdAndForgetsTheOld() {
         Session session = withCookie(null).session().set("cart", "3");
@@ -151,7 +220,9 @@ class SessionTest {
         Session.setSavePath(file.resolve("sessions"));
         Session session = withCookie(null).session();
         UncheckedIOException failed = assertThrows(UncheckedIOException.class, () -> session.set("a", "1"));
-        assertTrue(failed.getMessage().startsWith("cannot write the session file " + file.resolve("sessions")), failed.getMessage());
+        assertEquals("cannot write a session file in " + file.resolve("sessions") + " (Not a directory)"
+                + ": Session.setSavePath names a directory this worker's user may write", failed.getMessage());
+        assertFalse(failed.getMessage().contains(session.getId()), "an id in a log would let its reader take the session over");
         assertTrue(failed.getMessage().endsWith("Session.setSavePath names a directory this worker's user may write"), failed.getMessage());
     }
 

@@ -4,6 +4,7 @@ import dev.drover.Connection;
 import dev.drover.SendStatus;
 import dev.drover.Timer;
 import dev.drover.WebSocketClose;
+import dev.drover.WebSocketPing;
 import dev.drover.Worker;
 import dev.drover.http.Chunk;
 import dev.drover.http.Request;
@@ -99,6 +100,12 @@ public final class ProtocolsApp {
                     connection.send("resuming");
                     connection.resumeRecv();
                 });
+            } else if (data.equals("ping")) { // a WebSocket frame on a text connection: refused in the caller
+                try {
+                    connection.send(new WebSocketPing());
+                } catch (IllegalArgumentException refused) {
+                    connection.send(refused.getMessage());
+                }
             } else if (data.equals("queue")) { // a send from a callback waits for its end: the next one sees it queued
                 connection.send("x".repeat(100_000));
                 connection.send("queued " + connection.getSendBufferQueueSize());

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * One websocket:// group, "hooks" (count 1, a kernel-chosen port), with onWebSocketPing,
  * onWebSocketPong and onWebSocketClose. A ping is answered by send (its payload as the pong's),
- * "typed" with a WebSocketPong, "silent" not at all. A pong is told back as a text message. A
+ * "typed" with a WebSocketPong, "silent" not at all, "long" tries 200 bytes and tells what that threw. A pong is told back as a text message. A
  * close whose reason is "last words" gets a message and a close 4003; any other gets "noted CODE
  * REASON" and drover's own answer. Messages: "ping me" sends a WebSocketPing, "ping too big" tells
  * what a 126-byte one throws, "pause" holds what follows for 0.2 s, "dial" exchanges pings
@@ -32,6 +32,13 @@ public final class WebSocketHooksApp {
             lastPing = text;
             switch (text) {
                 case "silent" -> { }
+                case "long" -> { // more than a pong carries: refused in the caller
+                    try {
+                        connection.send("x".repeat(200));
+                    } catch (IllegalArgumentException tooLong) {
+                        Timer.once(0.01, () -> connection.send(tooLong.getMessage())); // once the hook returned: a message again
+                    }
+                }
                 case "typed" -> connection.send(new WebSocketPong(("typed " + text).getBytes(StandardCharsets.UTF_8)));
                 default -> connection.send(payload); // a pong here, as in Workerman
             }
