@@ -33,9 +33,12 @@ class WebSocketHooksIT {
     private App app;
     private int port;
 
+    private Path dir;
+
     @BeforeAll
     void start(@TempDir Path dir) {
-        app = new App(dir, WebSocketHooksApp.class);
+        this.dir = dir;
+        app = new App(dir, WebSocketHooksApp.class, "-Dapp.dir=" + dir);
         app.start();
         port = app.port("hooks");
     }
@@ -73,6 +76,33 @@ class WebSocketHooksIT {
             write(socket, PING, "long");
             String refused = next(in);
             assertTrue(refused.startsWith("1:in onWebSocketPing, send answers the ping with a pong, which carries at most 125 bytes"), refused);
+        }
+    }
+
+    /**
+     * A hook that throws ends the worker with 250, as Workerman's: what was sent before it goes out,
+     * and onClose runs for the connection, as Workerman's stopAll closes each; the master starts
+     * another worker.
+     */
+    @Test
+    void aHookThatThrowsLetsWhatWasSentGoOutAndRunsOnClose() throws Exception {
+        long pid = app.workers().get(0).pid();
+        try (Socket socket = WebSocketWire.open(port)) {
+            ByteArrayOutputStream both = new ByteArrayOutputStream();
+            both.writeBytes(WebSocketWire.masked(1, utf8("hi")));
+            both.writeBytes(WebSocketWire.masked(PING, utf8("throw")));
+            socket.getOutputStream().write(both.toByteArray());
+            assertEquals("[1:echo: hi]", WebSocketWire.rest(socket).toString(), "the echo, then the end");
+        }
+        Await.until("onClose left its mark", Duration.ofSeconds(20), () -> !App.markers(dir, "closed-").isEmpty());
+        Await.until("a new worker", Duration.ofSeconds(30), () -> {
+            App.WorkerRow row = app.workers().get(0);
+            return row.pid() > 0 && row.pid() != pid && row.state().equals("ready");
+        }, app::log);
+        assertTrue(app.log().contains("exception in onWebSocketPing"), app.log());
+        try (Socket socket = WebSocketWire.open(port)) {
+            write(socket, PING, "again");
+            assertEquals(PONG + ":again", next(socket.getInputStream()), "the new worker answers");
         }
     }
 

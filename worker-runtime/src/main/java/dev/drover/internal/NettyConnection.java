@@ -636,6 +636,24 @@ final class NettyConnection implements Connection {
         }
     }
 
+    /**
+     * The worker ends with 250 (an exception escaped a callback), as Workerman's stopAll closes each
+     * connection: what was sent goes to the socket as it closes, and onClose runs now, before the
+     * process halts. Its exception, if it throws, joins {@code error}'s trace.
+     */
+    void endWithWorker(Throwable error) {
+        closing = true;
+        channel.close(); // after the sends that wait for the read's end (Flushes)
+        ConnectionCallback callback = closeCallback();
+        if (callback != null) {
+            try {
+                callback.call(facade());
+            } catch (Throwable alsoFailed) {
+                error.addSuppressed(alsoFailed);
+            }
+        }
+    }
+
     @Override
     public boolean bufferIsFull() {
         return bufferFull || !channel.isWritable();

@@ -74,6 +74,8 @@ public final class WorkerRuntime {
     /** The sockets the slot's earlier worker bound itself and lent the master, by socket key, until a listen() takes them or READY closes them. */
     private final Map<String, Integer> lent;
     private final Map<Worker, Map<Long, Connection>> connections = new ConcurrentHashMap<>();
+    /** The worker ends with 250, closing its connections ({@link #callbackFailed}). */
+    private boolean endingAll;
     /** Connections this process opened (AsyncTcpConnection), by id. */
     private final Map<Long, Connection> outgoing = new ConcurrentHashMap<>();
     private final AtomicLong totalRequests = new AtomicLong();
@@ -545,7 +547,9 @@ public final class WorkerRuntime {
 
     /**
      * An exception escaped a callback: log it and end the worker with status 250, as Workerman,
-     * whose stopAll runs onWorkerStop first (not again when it was onWorkerStop that threw).
+     * whose stopAll runs onWorkerStop first (not again when it was onWorkerStop that threw), then
+     * closes every connection: what was sent to it goes out, and its onClose runs (once: not for a
+     * failure in an onClose of this end). Exceptions there are added to the trace the master logs.
      */
     void callbackFailed(String callback, Worker where, Throwable error) {
         if (!finished && worker != null && worker.getOnWorkerStop() != null) {
@@ -553,7 +557,13 @@ public final class WorkerRuntime {
             try {
                 worker.getOnWorkerStop().call(worker);
             } catch (Throwable alsoFailed) {
-                error.addSuppressed(alsoFailed); // in the trace the master logs
+                error.addSuppressed(alsoFailed);
+            }
+        }
+        if (!endingAll) {
+            endingAll = true;
+            for (NettyConnection connection : connectionsNow()) {
+                connection.endWithWorker(error);
             }
         }
         Fatal.exit(control, "exception in " + callback + " of worker " + where.getName(), error, Fatal.STATUS);

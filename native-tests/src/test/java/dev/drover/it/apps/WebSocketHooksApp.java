@@ -7,11 +7,13 @@ import dev.drover.WebSocketPing;
 import dev.drover.WebSocketPong;
 import dev.drover.Worker;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * One websocket:// group, "hooks" (count 1, a kernel-chosen port), with onWebSocketPing,
  * onWebSocketPong and onWebSocketClose. A ping is answered by send (its payload as the pong's),
- * "typed" with a WebSocketPong, "silent" not at all, "long" tries 200 bytes and tells what that threw. A pong is told back as a text message. A
+ * "typed" with a WebSocketPong, "silent" not at all, "long" tries 200 bytes and tells what that threw, "throw" throws (the worker exits 250). A pong is told back as a text message. A
  * close whose reason is "last words" gets a message and a close 4003; any other gets "noted CODE
  * REASON" and drover's own answer. Messages: "ping me" sends a WebSocketPing, "ping too big" tells
  * what a 126-byte one throws, "pause" holds what follows for 0.2 s, "dial" exchanges pings
@@ -32,6 +34,7 @@ public final class WebSocketHooksApp {
             lastPing = text;
             switch (text) {
                 case "silent" -> { }
+                case "throw" -> throw new IllegalStateException("the ping hook fails");
                 case "long" -> { // more than a pong carries: refused in the caller
                     try {
                         connection.send("x".repeat(200));
@@ -43,6 +46,10 @@ public final class WebSocketHooksApp {
                 default -> connection.send(payload); // a pong here, as in Workerman
             }
         });
+        String dir = System.getProperty("app.dir"); // where onClose leaves a mark for each connection
+        if (dir != null) {
+            hooks.onClose(connection -> Files.writeString(Path.of(dir, "closed-" + connection.getId()), ""));
+        }
         hooks.onWebSocketPong((connection, payload) -> connection.send("pong " + new String(payload, StandardCharsets.UTF_8)));
         hooks.onWebSocketClose((connection, code, reason) -> {
             if (reason.equals("last words")) {
