@@ -31,7 +31,11 @@ record FileBody(HttpResponse head, Path path) {
         try {
             file = new RandomAccessFile(path.toFile(), "r");
         } catch (IOException gone) {
-            return channel.writeAndFlush(HttpCodec.encodeResponse(new Response(200).file(path), channel.alloc())); // its 404 now
+            Object notFound = HttpCodec.encodeResponse(new Response(200).file(path), channel.alloc()); // its 404 now
+            if (notFound instanceof HttpResponse answer) {
+                answer.headers().add(HttpHeaderNames.SET_COOKIE, head.headers().getAll(HttpHeaderNames.SET_COOKIE)); // a session's, say
+            }
+            return channel.writeAndFlush(notFound);
         }
         try {
             long length = file.length();

@@ -242,6 +242,26 @@ class HttpAnswersTest {
         }
     }
 
+    /** A file gone between the answer and its write is a 404, which keeps the answer's cookies (a session's). */
+    @Test
+    void aFileGoneBeforeItsWriteIsA404KeepingTheCookies(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("a.txt"), "a");
+        FileBody body = (FileBody) HttpCodec.encodeResponse(new Response(200).file(file), ByteBufAllocator.DEFAULT);
+        body.head().headers().add("Set-Cookie", "PHPSID=1");
+        Files.delete(file);
+        EmbeddedChannel own = HttpCodecTest.channel(1024);
+        own.writeInbound(Unpooled.copiedBuffer(GET, StandardCharsets.US_ASCII));
+        ReferenceCountUtil.release(own.readInbound());
+        body.writeTo(own);
+        StringBuilder out = new StringBuilder();
+        for (Object written; (written = own.readOutbound()) != null; ) {
+            out.append(((ByteBuf) written).toString(StandardCharsets.US_ASCII));
+            ReferenceCountUtil.release(written);
+        }
+        assertTrue(out.toString().startsWith("HTTP/1.1 404 Not Found\r\n"), out.toString());
+        assertTrue(out.toString().toLowerCase().contains("\r\nset-cookie: phpsid=1\r\n"), out.toString());
+    }
+
     /** The head a file's response goes out with, on a connection of its own. */
     private static String fileHead(Path file) {
         FileBody body = (FileBody) HttpCodec.encodeResponse(new Response(200).file(file), ByteBufAllocator.DEFAULT);
