@@ -111,6 +111,12 @@ class SessionIT {
         assertEquals("n=1 new=true", body(own));
         cookie(own);
         assertFalse(Http.answer(a, "/plain").toLowerCase().contains("set-cookie"), "no session, no cookie");
+        String hinted = Http.answer(a, "/hints");
+        assertTrue(hinted.startsWith("HTTP/1.1 103 Early Hints\r\n"), hinted);
+        int last = hinted.indexOf("HTTP/1.1 200 OK\r\n");
+        assertTrue(last > 0, hinted);
+        assertFalse(hinted.substring(0, last).toLowerCase().contains("set-cookie"), "not on the 103: " + hinted);
+        cookie(hinted.substring(last));
     }
 
     /**

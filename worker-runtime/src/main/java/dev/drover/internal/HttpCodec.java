@@ -87,7 +87,8 @@ final class HttpCodec implements Codec {
     @Override
     public Object encode(Object data, ByteBufAllocator alloc, Connection connection) {
         String sessionCookie = connection instanceof NettyConnection own ? own.sessionCookie() : null;
-        if (sessionCookie != null && !(data instanceof Chunk) && !(data instanceof ServerSentEvent)) {
+        if (sessionCookie != null && !(data instanceof Chunk) && !(data instanceof ServerSentEvent)
+                && !(data instanceof Response early && early.status() < 200)) { // a 103's final answer takes it
             return withCookie(data instanceof Response response ? response : new Response(200,
                     Map.of("Content-Type", data instanceof byte[] ? PlainAnswer.OCTET_STREAM : PlainAnswer.TEXT), "").body(Codec.bytesOf(data)),
                     sessionCookie, alloc);

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Two http:// groups, "a" and "b" (a worker each, kernel-chosen ports), sharing sessions in the
  * directory app.sessions. Paths: /count adds one to the session's n and answers "n=N new=B";
- * /late answers the same from a timer; /response answers with a Response of its own; /login gives
+ * /late answers the same from a timer; /hints sends a 103 first; /response answers with a Response of its own; /login gives
  * the session a new id; /plain does not touch the session. A third group, "ws" (websocket), counts
  * in onWebSocketConnect and sends the answer as its first message.
  */
@@ -30,6 +30,11 @@ public final class SessionApp {
                     case "/late" -> {
                         String answer = count(request.session());
                         Timer.once(0.05, () -> connection.send(answer));
+                    }
+                    case "/hints" -> { // the session set, then a 103: the final answer carries the cookie
+                        String answer = count(request.session());
+                        connection.send(new Response(103).header("Link", "</a.css>; rel=preload"));
+                        connection.send(answer);
                     }
                     case "/response" -> connection.send(new Response(201, Map.of("X-Mine", "1"), count(request.session())));
                     default -> connection.send(count(request.session()));
