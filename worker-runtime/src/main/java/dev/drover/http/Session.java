@@ -17,10 +17,12 @@ import java.util.Objects;
  * <p>Values are strings (encode anything else yourself). Each change is written at once to the
  * session's file in {@link #setSavePath the save path}, over what the file holds then: two workers
  * (a page and a WebSocket of one client, say) each keep what the other set, and a session that a
- * logout flushed or a login renamed meanwhile gets no stale values back. There is no save to forget,
- * even after an answer sent later from a timer. A file is replaced whole, so no worker reads half of it. A session
- * read or written is kept for {@link #setLifetime the lifetime} after its last use; older files
- * are deleted now and then (one session start in 1,000 sweeps the directory, off the event loop).
+ * logout flushed or a login renamed meanwhile gets no stale values back. There is no save to
+ * forget, even after an answer sent later from a timer. A file is replaced whole, so no worker
+ * reads half of it. A session read or written is kept for {@link #setLifetime the lifetime} after
+ * its last use; older files are deleted now and then (one session start in 1,000 sweeps the
+ * directory, off the event loop). The cookie, as Workerman's, lasts {@link #setCookieLifetime its
+ * own lifetime} from the session's start, however active the client.
  *
  * <p>After a login, {@link #regenerateId} gives the session a new id, so an id an attacker planted
  * beforehand is worth nothing. The settings are static, as Workerman's: set them in {@code main},
