@@ -49,6 +49,7 @@ public final class AsyncTcpConnection implements Connection {
     private ErrorCallback onError;
     private WebSocketControlCallback onWebSocketPing;
     private WebSocketControlCallback onWebSocketPong;
+    private WebSocketCloseCallback onWebSocketClose;
     private long reconnectTimer;
     /** What the application keeps on it (put, get): a reconnect keeps it. */
     private final ConnectionProperties properties = new ConnectionProperties();
@@ -425,6 +426,16 @@ public final class AsyncTcpConnection implements Connection {
         return this;
     }
 
+    /**
+     * ws://: the server sent a close frame first, with its code (1005 when it had none) and reason.
+     * The callback may still send, then close; if it does not, the connection answers with the
+     * server's code once it returns, and closes. Without it, the same answer. onClose follows.
+     */
+    public AsyncTcpConnection onWebSocketClose(WebSocketCloseCallback callback) {
+        this.onWebSocketClose = callback;
+        return this;
+    }
+
     /** onConnect as the event loop runs it: queued data goes out first. */
     public ConnectionCallback getOnConnect() {
         return connection -> {
@@ -464,6 +475,10 @@ public final class AsyncTcpConnection implements Connection {
 
     public WebSocketControlCallback getOnWebSocketPong() {
         return onWebSocketPong;
+    }
+
+    public WebSocketCloseCallback getOnWebSocketClose() {
+        return onWebSocketClose;
     }
 
     @Override

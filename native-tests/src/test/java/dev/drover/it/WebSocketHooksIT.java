@@ -135,7 +135,10 @@ class WebSocketHooksIT {
         }
     }
 
-    /** An AsyncTcpConnection to ws:// pings (masked, as a client must) and takes pings and pongs in its own hooks. */
+    /**
+     * An AsyncTcpConnection to ws:// pings (masked, as a client must), takes pings and pongs in its
+     * own hooks, and the server's close frame in its onWebSocketClose, then its onClose.
+     */
     @Test
     void aWsClientConnectionPingsAndHasHooksOfItsOwn() throws Exception {
         try (Socket socket = WebSocketWire.open(port)) {
@@ -150,7 +153,7 @@ class WebSocketHooksIT {
                     throw new IllegalStateException(e);
                 }
                 return report[0].equals("1:server ping from a client; client pong from a client; client ping to the client; "
-                        + "client heard pong to the client");
+                        + "client heard pong to the client; client closed 4005 done, gone");
             }, () -> "the last report: " + report[0]);
         }
     }

@@ -582,14 +582,15 @@ final class NettyConnection implements Connection {
     /**
      * The client's close frame (RFC 6455 5.5.1): the answer to ours ends the connection; one of its
      * own is answered with its status code (none when it gave none), once, and the connection closes.
-     * The worker's onWebSocketClose sees the client's own first, and may send and close itself.
+     * The worker's onWebSocketClose sees the client's own first, and may send and close itself; a
+     * ws:// AsyncTcpConnection's sees the server's, whose close frame it answers the same way.
      */
     void closeFrameArrived(CloseWebSocketFrame frame) {
-        WebSocketCloseCallback callback = outgoing ? null : worker.getOnWebSocketClose();
+        WebSocketCloseCallback callback = facade != null ? facade.getOnWebSocketClose() : worker.getOnWebSocketClose();
         if (callback != null && !closeSent && !closing && channel.isActive() && frame.statusCode() < 5000) { // 5000 up is no code (below)
             int code = frame.statusCode() < 0 ? 1005 : frame.statusCode();
             String reason = frame.reasonText();
-            runtime.call("onWebSocketClose", () -> callback.call(this, code, reason));
+            runtime.call("onWebSocketClose", () -> callback.call(facade(), code, reason));
             if (closing) {
                 return; // the application closed: its close frame's write closes the connection, once what it sent went out
             }

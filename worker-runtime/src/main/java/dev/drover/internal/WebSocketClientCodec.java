@@ -37,7 +37,7 @@ final class WebSocketClientCodec implements Codec {
                 .allowExtensions(true)
                 .customHeaders(new DefaultHttpHeaders())
                 .maxFramePayloadLength(max)
-                .handleCloseFrames(true)
+                .handleCloseFrames(false) // answered by NettyConnection.closeFrameArrived, with a close frame (Netty's only closed)
                 .dropPongFrames(true)
                 .build()));
         pipeline.addLast(new WebSocketFrameAggregator(max));

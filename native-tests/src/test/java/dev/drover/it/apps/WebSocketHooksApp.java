@@ -24,6 +24,8 @@ public final class WebSocketHooksApp {
     private static volatile String clientPong = "none";
     private static volatile String clientPing = "none";
     private static volatile String clientHeard = "none";
+    private static volatile String clientClosed = "none";
+    private static volatile boolean clientGone;
 
     private WebSocketHooksApp() {}
 
@@ -78,8 +80,10 @@ public final class WebSocketHooksApp {
                 }
                 case "dial" -> dial(connection.getLocalPort());
                 case "dialled" -> connection.send(new WebSocketPing("to the client".getBytes(StandardCharsets.UTF_8)));
+                case "close me" -> connection.send(new WebSocketClose(4005, "done"));
                 case "dial report?" -> connection.send("server ping " + lastPing + "; client pong " + clientPong
-                        + "; client ping " + clientPing + "; client heard " + clientHeard);
+                        + "; client ping " + clientPing + "; client heard " + clientHeard + "; client closed " + clientClosed
+                        + (clientGone ? ", gone" : ""));
                 default -> connection.send("echo: " + data);
             }
         });
@@ -88,7 +92,8 @@ public final class WebSocketHooksApp {
 
     /**
      * A ws:// client of this worker with ping and pong hooks: it pings, the server's hook answers;
-     * the server pings it back ("dialled"), its hook answers, and the server's pong hook tells it so.
+     * the server pings it back ("dialled"), its hook answers, and the server's pong hook tells it so;
+     * it asks to be closed, and its close hook sees the server's close frame.
      */
     private static void dial(int port) {
         AsyncTcpConnection client = new AsyncTcpConnection("ws://127.0.0.1:" + port + "/");
@@ -99,8 +104,10 @@ public final class WebSocketHooksApp {
         });
         client.onMessage((self, data) -> {
             clientHeard = (String) data;
-            self.close();
+            self.send("close me");
         });
+        client.onWebSocketClose((self, code, reason) -> clientClosed = code + " " + reason); // drover answers it
+        client.onClose(self -> clientGone = true);
         client.onConnect(self -> {
             self.send(new WebSocketPing("from a client".getBytes(StandardCharsets.UTF_8)));
             self.send("dialled");
