@@ -209,9 +209,8 @@ public final class Request {
     public Session session() {
         if (session == null) {
             SessionSettings settings = Session.settings();
-            SessionFiles files = SessionFiles.of(settings);
             String id = cookies().get(settings.name());
-            Map<String, String> values = SessionFiles.validId(id) ? files.read(id) : null;
+            Map<String, String> values = SessionFiles.validId(id) ? SessionFiles.of(settings).read(id) : null;
             if (values != null) {
                 session = new Session(id, false, values, this);
             } else {

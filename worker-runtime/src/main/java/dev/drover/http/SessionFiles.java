@@ -15,14 +15,15 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
@@ -41,8 +42,14 @@ final class SessionFiles {
     /** A read touches a file older than this, or than a quarter of the lifetime when that is shorter. */
     private static final long TOUCH_AFTER_MILLIS = 60_000;
     private static final AtomicBoolean SWEEPING = new AtomicBoolean();
-    /** The directories checked in this process: the default one must be this user's own (see {@link #of}). */
-    private static final Set<Path> CHECKED = ConcurrentHashMap.newKeySet();
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    /** The default directory as this process found it for a temporary directory, checked (see {@link #of}); null until then. */
+    private static volatile DefaultDirectory defaultDirectory;
+
+    private record DefaultDirectory(String tmpdir, Path path) {}
     /** One session start in this many sweeps the directory (Workerman's gcProbability, 1 in 1,000). */
     private static final int SWEEP_ONE_IN = 1000;
 
@@ -62,16 +69,25 @@ final class SessionFiles {
      * @throws UncheckedIOException naming the directory and what to do
      */
     static SessionFiles of(SessionSettings settings) {
-        Path directory = settings.savePath();
-        if (directory == null) {
-            int self = uid(Path.of("/proc/self"));
-            directory = Path.of(System.getProperty("java.io.tmpdir"), "drover-sessions-" + self);
-            if (!CHECKED.contains(directory)) {
-                checkOwn(directory, self);
-                CHECKED.add(directory);
-            }
-        }
+        Path directory = settings.savePath() != null ? settings.savePath() : defaultDirectory();
         return new SessionFiles(directory, settings.lifetime().toMillis());
+    }
+
+    /**
+     * {@code drover-sessions-<uid>} in the temporary directory, found and checked once: at a
+     * worker's first session, after it took its user.
+     */
+    private static Path defaultDirectory() {
+        String tmpdir = System.getProperty("java.io.tmpdir");
+        DefaultDirectory found = defaultDirectory;
+        if (found == null || !found.tmpdir().equals(tmpdir)) {
+            int self = uid(Path.of("/proc/self"));
+            Path path = Path.of(tmpdir, "drover-sessions-" + self);
+            checkOwn(path, self);
+            found = new DefaultDirectory(tmpdir, path);
+            defaultDirectory = found;
+        }
+        return found.path();
     }
 
     private static int uid(Path path) {
@@ -85,7 +101,7 @@ final class SessionFiles {
     private static void checkOwn(Path directory, int self) {
         try {
             if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectories(directory, OWNER_DIRECTORY);
             }
             int owner = uid(directory);
             int mode = (Integer) Files.getAttribute(directory, "unix:mode", LinkOption.NOFOLLOW_LINKS);
@@ -147,10 +163,12 @@ final class SessionFiles {
         Path file = directory.resolve(PREFIX + id);
         Path next = directory.resolve("." + PREFIX + id + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
-            if (!Files.isDirectory(directory)) {
-                Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            try {
+                Files.createFile(next, OWNER_FILE);
+            } catch (NoSuchFileException noDirectory) { // the first session written there
+                Files.createDirectories(directory, OWNER_DIRECTORY);
+                Files.createFile(next, OWNER_FILE);
             }
-            Files.createFile(next, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(next, encode(values));
             Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
