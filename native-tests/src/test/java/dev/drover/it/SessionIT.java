@@ -90,13 +90,7 @@ class SessionIT {
             }
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                int b = in.read();
-                assertTrue(b >= 0, "closed during the handshake: " + head);
-                head.append((char) b);
-            }
-            return new String[] {head.toString(), new String(WebSocketWire.next(in).payload(), StandardCharsets.UTF_8)};
+            return new String[] {WebSocketWire.head(in), new String(WebSocketWire.next(in).payload(), StandardCharsets.UTF_8)};
         }
     }
 

@@ -107,15 +107,20 @@ final class WebSocketWire {
         Socket socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
         socket.getOutputStream().write(handshake(port));
-        InputStream in = socket.getInputStream();
+        String head = head(socket.getInputStream());
+        assertTrue(head.startsWith("HTTP/1.1 101"), head);
+        return socket;
+    }
+
+    /** The answer's head the server writes to a handshake, its blank line included, read byte by byte (frames may follow). */
+    static String head(InputStream in) throws Exception {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int b = in.read();
             assertTrue(b >= 0, "closed during the handshake: " + head);
             head.append((char) b);
         }
-        assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
-        return socket;
+        return head.toString();
     }
 
     /** The frames the server wrote until it closed the connection. */
