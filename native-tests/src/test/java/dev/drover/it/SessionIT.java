@@ -29,31 +29,36 @@ import org.junit.jupiter.api.io.TempDir;
 class SessionIT {
     private static final Pattern COOKIE = Pattern.compile("\r\nset-cookie: PHPSID=([0-9a-f]{32}); Max-Age=1440; Path=/; HttpOnly\r\n",
             Pattern.CASE_INSENSITIVE);
-    private App app;
-    private int a;
-    private int b;
+    App app;
+    int a;
+    int b;
+
+    /** Where the app keeps its sessions: a directory here. */
+    String sessions(Path dir) throws Exception {
+        return dir.resolve("sessions").toString();
+    }
 
     @BeforeAll
-    void start(@TempDir Path dir) {
-        app = new App(dir, SessionApp.class, "-Dapp.sessions=" + dir.resolve("sessions"));
+    void start(@TempDir Path dir) throws Exception {
+        app = new App(dir, SessionApp.class, "-Dapp.sessions=" + sessions(dir));
         app.start();
         a = app.port("a");
         b = app.port("b");
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws Exception {
         app.close();
     }
 
     /** The session id the answer's Set-Cookie hands out. */
-    private static String cookie(String answer) {
+    static String cookie(String answer) {
         Matcher cookie = COOKIE.matcher(answer);
         assertTrue(cookie.find(), answer);
         return cookie.group(1);
     }
 
-    private static String body(String answer) {
+    static String body(String answer) {
         return answer.substring(answer.indexOf("\r\n\r\n") + 4);
     }
 
@@ -147,5 +152,15 @@ class SessionIT {
         assertNotEquals(id, renewed);
         assertEquals("n=3 new=false", body(Http.answer(a, "/count", "Cookie: PHPSID=" + renewed)), "the values moved with it");
         assertEquals("n=1 new=true", body(Http.answer(a, "/count", "Cookie: PHPSID=" + id)), "the old id is gone");
+    }
+
+    /** A logout empties the session, which ends it: its cookie starts a new session next time. */
+    @Test
+    void aLogoutEndsTheSession() throws IOException {
+        String id = cookie(Http.answer(a, "/count"));
+        assertEquals("left {}", body(Http.answer(b, "/logout", "Cookie: PHPSID=" + id)));
+        String after = Http.answer(a, "/count", "Cookie: PHPSID=" + id);
+        assertEquals("n=1 new=true", body(after));
+        assertNotEquals(id, cookie(after));
     }
 }

@@ -204,17 +204,17 @@ public final class Request {
      * in it. A cookie for a session that is gone or never was gets a new session, not that id, so
      * nobody chooses a session id for someone else.
      *
-     * @throws java.io.UncheckedIOException when the session's file cannot be read or written, naming it
+     * @throws java.io.UncheckedIOException when the session cannot be read, naming where it is kept
      */
     public Session session() {
         if (session == null) {
             SessionSettings settings = Session.settings();
             String id = cookies().get(settings.name());
-            Map<String, String> values = SessionFiles.validId(id) ? SessionFiles.of(settings).read(id) : null;
+            Map<String, String> values = Session.validId(id) ? settings.handler().read(id, settings.lifetime()) : null;
             if (values != null) {
-                session = new Session(id, false, values, this);
+                session = new Session(id, false, new java.util.LinkedHashMap<>(values), this);
             } else {
-                session = new Session(SessionFiles.newId(), true, new java.util.LinkedHashMap<>(), this);
+                session = new Session(Session.newId(), true, new java.util.LinkedHashMap<>(), this);
             }
         }
         return session;

@@ -1,11 +1,14 @@
 package dev.drover.http;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * An HTTP session, as Workerman's {@code $request->session()}: values kept on the server under an
@@ -14,32 +17,37 @@ import java.util.Objects;
  * in it, it has a file and drover adds its cookie to the response for that request. A session
  * nothing was set in costs nothing: no file, no cookie (a page that only checks for a login).
  *
- * <p>Values are strings (encode anything else yourself). Each change is written at once to the
- * session's file in {@link #setSavePath the save path}, over what the file holds then: two workers
- * (a page and a WebSocket of one client, say) each keep what the other set, and a session that a
- * logout flushed or a login renamed meanwhile gets no stale values back. There is no save to
- * forget, even after an answer sent later from a timer. A file is replaced whole, so no worker
- * reads half of it. A session read or written is kept for {@link #setLifetime the lifetime} after
- * its last use; older files are deleted now and then (one session start in 1,000 sweeps the
- * directory, off the event loop). The cookie, as Workerman's, lasts {@link #setCookieLifetime its
- * own lifetime} from the session's start, however active the client.
+ * <p>Values are strings (encode anything else yourself). Each change is written at once, over
+ * what the session holds then: two workers (a page and a WebSocket of one client, say) each keep
+ * what the other set, and a session that a logout flushed or a login renamed meanwhile gets no
+ * stale values back. There is no save to forget, even after an answer sent later from a timer. A
+ * session read or written is kept for {@link #setLifetime the lifetime} after its last use. A
+ * session left with nothing in it ({@link #flush}, a logout) is removed: the next request with its
+ * cookie starts a new one.
+ *
+ * <p>Sessions are kept in files by default ({@link #setSavePath}; a file is replaced whole, so no
+ * worker reads half of it; one write in 1,000 sweeps the directory of files past their lifetime,
+ * off the event loop), or in Redis, shared by several hosts: {@code Session.setHandler(new
+ * RedisSessionHandler("redis://10.0.0.5:6379"))}. The cookie, as Workerman's, lasts
+ * {@link #setCookieLifetime its own lifetime} from the session's start, however active the client.
  *
  * <p>After a login, {@link #regenerateId} gives the session a new id, so an id an attacker planted
  * beforehand is worth nothing. The settings are static, as Workerman's: set them in {@code main},
  * which every worker runs.
  */
 public final class Session {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9]{16,128}");
     private static volatile SessionSettings settings = SessionSettings.DEFAULTS;
 
     private String id;
     private final boolean fresh;
-    /** Whether it has a file: a new session gets one (and its cookie) when something is first set in it. */
+    /** Whether it is kept: a new session is (and hands out its cookie) when something is first set in it. */
     private boolean stored;
-    /** What it holds, as this request knows it (its own changes, and what the file held when last read or written). */
+    /** What it holds, as this request knows it (its own changes, and what the handler held when last read or written). */
     private final Map<String, String> values;
     /** The changes not yet written: a name's new value, or null for a name removed. */
     private final Map<String, String> changes = new LinkedHashMap<>();
-    /** flush() was called since the last write: what the file holds goes. */
+    /** flush() was called since the last write: what the session holds goes. */
     private boolean cleared;
     private final Request request;
 
@@ -81,13 +89,24 @@ public final class Session {
     }
 
     /**
-     * The directory of the session files; made, for its owner only, when missing. The default,
-     * {@code drover-sessions-<uid>} in {@code java.io.tmpdir}, is each user's own, and refused
-     * (naming it) when another user made it first. Every worker of the host that should share
-     * sessions uses the same one.
+     * Keeps sessions in files in {@code directory} (the default handler), made for its owner only
+     * when missing. The default directory, {@code drover-sessions-<uid>} in {@code java.io.tmpdir},
+     * is each user's own, and refused (naming it) when another user made it first. Every worker of
+     * the host that should share sessions uses the same one.
      */
     public static void setSavePath(Path directory) {
-        settings = settings.withSavePath(directory);
+        if (directory == null) {
+            throw new IllegalArgumentException("a session save path is a directory, not null");
+        }
+        settings = settings.withHandler(new SessionFiles(directory));
+    }
+
+    /**
+     * Keeps sessions with {@code handler} (Workerman's {@code Session::handlerClass}): a
+     * {@link RedisSessionHandler}, shared by several hosts, or your own.
+     */
+    public static void setHandler(SessionHandler handler) {
+        settings = settings.withHandler(handler);
     }
 
     static SessionSettings settings() {
@@ -173,7 +192,8 @@ public final class Session {
     /** Keeps the session for another lifetime from now without changing it (Workerman's refresh). */
     public Session refresh() {
         if (stored) {
-            SessionFiles.of(settings).touch(id);
+            SessionSettings now = settings;
+            now.handler().touch(id, now.lifetime());
         }
         return this;
     }
@@ -183,16 +203,20 @@ public final class Session {
      * the new cookie (call it before sending that). Call it when the client logs in.
      */
     public Session regenerateId() {
-        SessionFiles files = SessionFiles.of(settings);
-        Map<String, String> latest = stored ? files.read(id) : null;
+        SessionSettings now = settings;
+        SessionHandler handler = now.handler();
+        Map<String, String> latest = stored ? handler.read(id, now.lifetime()) : null;
         if (latest != null) {
             values.clear();
             values.putAll(latest);
         }
-        files.delete(id);
-        id = SessionFiles.newId();
-        files.write(id, values);
-        started(files);
+        handler.destroy(id);
+        id = newId();
+        stored = false;
+        changes.clear();
+        cleared = true;
+        values.forEach(changes::put);
+        save();
         return this;
     }
 
@@ -207,42 +231,41 @@ public final class Session {
     }
 
     /**
-     * Writes this object's changes over what the file holds now: what another worker (or another
-     * request of this client) wrote since this was read stays. A session that ended meanwhile (a
-     * logout flushed it elsewhere, a login gave it a new id, its lifetime passed) gets this
-     * object's changes only, never the values it read before.
+     * Writes this object's changes over what the session holds now: what another worker (or
+     * another request of this client) wrote since this was read stays. A session that ended
+     * meanwhile (a logout flushed it elsewhere, a login gave it a new id, its lifetime passed) gets
+     * this object's changes only, never the values it read before. The first write that leaves
+     * something in a new session hands out its cookie.
      */
     private void save() {
-        SessionFiles files = SessionFiles.of(settings);
-        Map<String, String> next = stored ? files.read(id) : null;
-        if (next == null) {
-            next = new LinkedHashMap<>();
-        }
-        if (cleared) {
-            next.clear();
-        }
-        for (Map.Entry<String, String> change : changes.entrySet()) {
-            if (change.getValue() == null) {
-                next.remove(change.getKey());
-            } else {
-                next.put(change.getKey(), change.getValue());
-            }
-        }
-        files.write(id, next);
+        SessionSettings now = settings;
+        boolean clear = cleared || !stored; // a new id has nothing to keep
+        Map<String, String> next = now.handler().update(id, clear, Collections.unmodifiableMap(changes), now.lifetime());
         values.clear();
         values.putAll(next);
         changes.clear();
         cleared = false;
-        if (!stored) {
-            started(files);
+        if (!stored && !values.isEmpty()) {
+            stored = true;
+            request.sessionStarted(this);
         }
     }
 
-    /** It has a file now: the response hands out its cookie. */
-    private void started(SessionFiles files) {
-        stored = true;
-        request.sessionStarted(this);
-        files.sweepSometimes();
+    /** Whether a client's cookie value can be a session id (no path, no separator: a file handler names a file with it). */
+    static boolean validId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    /** A new id: 128 random bits in hex. */
+    static String newId() {
+        byte[] bits = new byte[16];
+        Ids.SECURE.nextBytes(bits);
+        return HexFormat.of().formatHex(bits);
+    }
+
+    /** The id generator, made at the first session (seeding it reads the system's entropy once). */
+    private static final class Ids {
+        static final SecureRandom SECURE = new SecureRandom();
     }
 
     /** The Set-Cookie value that hands the client this session's id. */

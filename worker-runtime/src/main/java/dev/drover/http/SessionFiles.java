@@ -19,14 +19,12 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 
 /**
  * Sessions as files, one per id ({@code ses_<id>}, as Workerman's FileSessionHandler names them),
@@ -35,9 +33,10 @@ import java.util.regex.Pattern;
  * session's last use: a read more than a minute after it touches it, so a session read on every
  * request lives as long as one written.
  */
-final class SessionFiles {
+final class SessionFiles implements SessionHandler {
+    /** The default directory's: {@code drover-sessions-<uid>} in the temporary directory, found at the first session. */
+    static final SessionFiles DEFAULT = new SessionFiles(null);
     private static final String PREFIX = "ses_";
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9]{16,128}");
     private static final int MAGIC = 0x44534531; // "DSE1"
     /** A read touches a file older than this, or than a quarter of the lifetime when that is shorter. */
     private static final long TOUCH_AFTER_MILLIS = 60_000;
@@ -46,31 +45,29 @@ final class SessionFiles {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_FILE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-    /** The default directory as this process found it for a temporary directory, checked (see {@link #of}); null until then. */
+    /** The default directory as this process found it for a temporary directory, checked (see {@link #directory}); null until then. */
     private static volatile DefaultDirectory defaultDirectory;
 
     private record DefaultDirectory(String tmpdir, Path path) {}
-    /** One session start in this many sweeps the directory (Workerman's gcProbability, 1 in 1,000). */
+    /** One write in this many sweeps the directory (Workerman's gcProbability, 1 in 1,000). */
     private static final int SWEEP_ONE_IN = 1000;
 
-    private final Path directory;
-    private final long lifetimeMillis;
+    /** The save path, or null for the default. */
+    private final Path savePath;
 
-    private SessionFiles(Path directory, long lifetimeMillis) {
-        this.directory = directory;
-        this.lifetimeMillis = lifetimeMillis;
+    SessionFiles(Path savePath) {
+        this.savePath = savePath;
     }
 
     /**
-     * The files of {@code settings}' save path. The default one, in the shared temporary directory,
-     * is refused unless this user owns it and nobody else may enter it: another local user who made
-     * it first could read the sessions, or plant one and log in with it.
+     * The directory of the files. The default one, in the shared temporary directory, is refused
+     * unless this user owns it and nobody else may enter it: another local user who made it first
+     * could read the sessions, or plant one and log in with it.
      *
      * @throws UncheckedIOException naming the directory and what to do
      */
-    static SessionFiles of(SessionSettings settings) {
-        Path directory = settings.savePath() != null ? settings.savePath() : defaultDirectory();
-        return new SessionFiles(directory, settings.lifetime().toMillis());
+    Path directory() {
+        return savePath != null ? savePath : defaultDirectory();
     }
 
     /**
@@ -115,21 +112,11 @@ final class SessionFiles {
         }
     }
 
-    /** Whether a client's cookie value can be a session id (no path, no separator: it names a file). */
-    static boolean validId(String id) {
-        return id != null && ID.matcher(id).matches();
-    }
-
-    /** A new id: 128 random bits in hex. */
-    static String newId() {
-        byte[] bits = new byte[16];
-        Random.SECURE.nextBytes(bits);
-        return HexFormat.of().formatHex(bits);
-    }
-
-    /** The values of session {@code id}, or null when it has no file or its lifetime passed. */
-    Map<String, String> read(String id) {
+    @Override
+    public Map<String, String> read(String id, Duration lifetime) {
+        Path directory = directory();
         Path file = directory.resolve(PREFIX + id);
+        long lifetimeMillis = lifetime.toMillis();
         try {
             long age = System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis();
             if (age > lifetimeMillis) {
@@ -140,7 +127,7 @@ final class SessionFiles {
             if (age > Math.min(TOUCH_AFTER_MILLIS, lifetimeMillis / 4)) {
                 Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
             }
-            return values;
+            return values.isEmpty() ? null : values;
         } catch (NoSuchFileException gone) {
             return null;
         } catch (IOException e) {
@@ -148,8 +135,32 @@ final class SessionFiles {
         }
     }
 
-    /** Keeps session {@code id} for another lifetime from now. */
-    void touch(String id) {
+    /** Reads the file, applies the changes, and replaces it (or deletes it, left empty); one write in 1,000 sweeps the directory. */
+    @Override
+    public Map<String, String> update(String id, boolean clear, Map<String, String> changes, Duration lifetime) {
+        Map<String, String> next = clear ? null : read(id, lifetime);
+        if (next == null) {
+            next = new LinkedHashMap<>();
+        }
+        for (Map.Entry<String, String> change : changes.entrySet()) {
+            if (change.getValue() == null) {
+                next.remove(change.getKey());
+            } else {
+                next.put(change.getKey(), change.getValue());
+            }
+        }
+        if (next.isEmpty()) {
+            destroy(id);
+        } else {
+            write(id, next);
+            sweepSometimes(lifetime);
+        }
+        return next;
+    }
+
+    @Override
+    public void touch(String id, Duration lifetime) {
+        Path directory = directory();
         try {
             Files.setLastModifiedTime(directory.resolve(PREFIX + id), FileTime.fromMillis(System.currentTimeMillis()));
         } catch (NoSuchFileException gone) {
@@ -159,7 +170,18 @@ final class SessionFiles {
         }
     }
 
-    void write(String id, Map<String, String> values) {
+    @Override
+    public void destroy(String id) {
+        Path directory = directory();
+        try {
+            Files.deleteIfExists(directory.resolve(PREFIX + id));
+        } catch (IOException e) {
+            throw failure("delete", directory, e);
+        }
+    }
+
+    private void write(String id, Map<String, String> values) {
+        Path directory = directory();
         Path file = directory.resolve(PREFIX + id);
         Path next = directory.resolve("." + PREFIX + id + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
@@ -181,21 +203,13 @@ final class SessionFiles {
         }
     }
 
-    void delete(String id) {
-        Path file = directory.resolve(PREFIX + id);
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw failure("delete", directory, e);
-        }
-    }
-
     /** Now and then (one call in {@link #SWEEP_ONE_IN}), deletes the sessions past their lifetime, on a thread of its own. */
-    void sweepSometimes() {
+    private void sweepSometimes(Duration lifetime) {
         if (ThreadLocalRandom.current().nextInt(SWEEP_ONE_IN) == 0 && SWEEPING.compareAndSet(false, true)) { // one at a time
+            Path directory = directory();
             Thread sweeper = new Thread(() -> {
                 try {
-                    sweep();
+                    sweep(directory, lifetime);
                 } finally {
                     SWEEPING.set(false);
                 }
@@ -205,9 +219,9 @@ final class SessionFiles {
         }
     }
 
-    /** Deletes the session files (and files half written by a process that died) unused for longer than the lifetime. */
-    void sweep() {
-        long oldest = System.currentTimeMillis() - lifetimeMillis;
+    /** Deletes the session files (and files half written by a process that died) in {@code directory} unused for longer than {@code lifetime}. */
+    static void sweep(Path directory, Duration lifetime) {
+        long oldest = System.currentTimeMillis() - lifetime.toMillis();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "{" + PREFIX + ",." + PREFIX + "}*")) {
             for (Path file : files) {
                 try {
@@ -279,10 +293,5 @@ final class SessionFiles {
             throw new IllegalArgumentException("cut short");
         }
         return new String(utf8, StandardCharsets.UTF_8);
-    }
-
-    /** The id generator, made at the first session (seeding it reads the system's entropy once). */
-    private static final class Random {
-        static final SecureRandom SECURE = new SecureRandom();
     }
 }

@@ -1,37 +1,36 @@
 package dev.drover.http;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * {@link Session}'s settings, replaced whole when one changes (a worker's loop reads them as one).
- * A null {@code savePath} is the default: {@code drover-sessions-<uid>} in the temporary
- * directory, for the user the worker runs as when it first uses a session (after {@code setUser}).
+ * The default handler keeps files in {@code drover-sessions-<uid>} in the temporary directory, for
+ * the user the worker runs as when it first uses a session (after {@code setUser}).
  */
 record SessionSettings(String name, Duration lifetime, Duration cookieLifetime, String path, String domain, boolean secure,
-                       boolean httpOnly, String sameSite, Path savePath) {
+                       boolean httpOnly, String sameSite, SessionHandler handler) {
     static final SessionSettings DEFAULTS = new SessionSettings("PHPSID", Duration.ofSeconds(1440), Duration.ofSeconds(1440), "/", "",
-            false, true, "", null);
+            false, true, "", SessionFiles.DEFAULT);
 
     SessionSettings withName(String name) {
         if (name == null || !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
             throw new IllegalArgumentException("a session cookie's name must be a token (RFC 6265 4.1.1), not '" + name + "'");
         }
-        return new SessionSettings(name, lifetime, cookieLifetime, path, domain, secure, httpOnly, sameSite, savePath);
+        return new SessionSettings(name, lifetime, cookieLifetime, path, domain, secure, httpOnly, sameSite, handler);
     }
 
     SessionSettings withLifetime(Duration lifetime) {
         if (lifetime == null || lifetime.isNegative() || lifetime.isZero()) {
             throw new IllegalArgumentException("a session's lifetime must be positive, not " + lifetime);
         }
-        return new SessionSettings(name, lifetime, cookieLifetime, path, domain, secure, httpOnly, sameSite, savePath);
+        return new SessionSettings(name, lifetime, cookieLifetime, path, domain, secure, httpOnly, sameSite, handler);
     }
 
     SessionSettings withCookieLifetime(Duration cookieLifetime) {
         if (cookieLifetime == null || cookieLifetime.isNegative()) {
             throw new IllegalArgumentException("a session cookie's lifetime must be zero (until the browser closes) or positive, not " + cookieLifetime);
         }
-        return new SessionSettings(name, lifetime, cookieLifetime, path, domain, secure, httpOnly, sameSite, savePath);
+        return new SessionSettings(name, lifetime, cookieLifetime, path, domain, secure, httpOnly, sameSite, handler);
     }
 
     SessionSettings withCookie(String path, String domain, boolean secure, boolean httpOnly, String sameSite) {
@@ -43,14 +42,14 @@ record SessionSettings(String name, Duration lifetime, Duration cookieLifetime, 
         if (sameSite == null || !sameSite.matches("|Strict|Lax|None")) {
             throw new IllegalArgumentException("SameSite is Strict, Lax, None or empty, not '" + sameSite + "'");
         }
-        return new SessionSettings(name, lifetime, cookieLifetime, path, domain, secure, httpOnly, sameSite, savePath);
+        return new SessionSettings(name, lifetime, cookieLifetime, path, domain, secure, httpOnly, sameSite, handler);
     }
 
-    SessionSettings withSavePath(Path savePath) {
-        if (savePath == null) {
-            throw new IllegalArgumentException("a session save path is a directory, not null");
+    SessionSettings withHandler(SessionHandler handler) {
+        if (handler == null) {
+            throw new IllegalArgumentException("a session handler, not null (Session.setSavePath keeps sessions in files)");
         }
-        return new SessionSettings(name, lifetime, cookieLifetime, path, domain, secure, httpOnly, sameSite, savePath);
+        return new SessionSettings(name, lifetime, cookieLifetime, path, domain, secure, httpOnly, sameSite, handler);
     }
 
     /** The Set-Cookie value for session {@code id}, as Workerman writes it. */

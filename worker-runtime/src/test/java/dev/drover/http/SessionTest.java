@@ -76,7 +76,10 @@ class SessionTest {
         assertEquals("none", again.get("uid", "none"));
         assertTrue(again.has("name"));
         again.flush();
-        assertEquals(Map.of(), withCookie("PHPSID=" + first.getId()).session().all());
+        assertFalse(Files.exists(file(again)), "a session left with nothing in it is removed");
+        Session after = withCookie("PHPSID=" + first.getId()).session();
+        assertTrue(after.isNew());
+        assertEquals(Map.of(), after.all());
     }
 
     /** A cookie names a file: one that could name another path, or a session that is not there, gets a new session. */
@@ -106,7 +109,7 @@ class SessionTest {
         assertTrue(System.currentTimeMillis() - touched < 10_000, "a read touches it: its lifetime counts from its last use");
 
         Files.setLastModifiedTime(file(used), FileTime.fromMillis(System.currentTimeMillis() - 101_000));
-        SessionFiles.of(Session.settings()).sweep();
+        SessionFiles.sweep(sessions, Duration.ofSeconds(100));
         assertFalse(Files.exists(file(used)), "swept");
     }
 
@@ -224,6 +227,73 @@ class SessionTest {
                 + ": Session.setSavePath names a directory this worker's user may write", failed.getMessage());
         assertFalse(failed.getMessage().contains(session.getId()), "an id in a log would let its reader take the session over");
         assertTrue(failed.getMessage().endsWith("Session.setSavePath names a directory this worker's user may write"), failed.getMessage());
+    }
+
+    /** A handler of the application's own keeps the sessions: it is asked for the changes only, and what the session holds comes back from it. */
+    @Test
+    void aHandlerOfItsOwnKeepsTheSessions() {
+        Map<String, Map<String, String>> kept = new java.util.HashMap<>();
+        List<String> calls = new java.util.ArrayList<>();
+        Session.setHandler(new SessionHandler() {
+            @Override
+            public Map<String, String> read(String id, Duration lifetime) {
+                calls.add("read " + lifetime.toSeconds());
+                return kept.get(id);
+            }
+
+            @Override
+            public Map<String, String> update(String id, boolean clear, Map<String, String> changes, Duration lifetime) {
+                calls.add("update " + clear + " " + changes);
+                Map<String, String> next = new LinkedHashMap<>(clear || !kept.containsKey(id) ? Map.of() : kept.get(id));
+                changes.forEach((name, value) -> {
+                    if (value == null) {
+                        next.remove(name);
+                    } else {
+                        next.put(name, value);
+                    }
+                });
+                next.put("by", "handler");
+                kept.put(id, next);
+                return next;
+            }
+
+            @Override
+            public void touch(String id, Duration lifetime) {
+                calls.add("touch");
+            }
+
+            @Override
+            public void destroy(String id) {
+                calls.add("destroy");
+                kept.remove(id);
+            }
+        });
+        Request first = withCookie(null);
+        String id = first.session().set("uid", "7").getId();
+        assertTrue(first.sessionCookie().startsWith("PHPSID=" + id + ";"));
+        Session again = withCookie("PHPSID=" + id).session();
+        assertEquals(Map.of("uid", "7", "by", "handler"), again.all());
+        again.delete("uid").refresh();
+        assertEquals(Map.of("by", "handler"), again.all(), "what the handler holds after the change");
+        again.regenerateId();
+        assertEquals(List.of("update true {uid=7}", "read 1440", "update false {uid=null}", "touch", "read 1440", "destroy",
+                "update true {by=handler}"), calls);
+        assertFalse(kept.containsKey(id));
+        assertFalse(Files.exists(sessions), "no file");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Session.setHandler(null)).getMessage().contains("not null"));
+    }
+
+    @Test
+    void redisSessionsNeedARedisAddress() {
+        for (String address : new String[] {null, "127.0.0.1:6379", "http://127.0.0.1"}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> new RedisSessionHandler(address));
+            assertTrue(refused.getMessage().startsWith("a Redis session address is redis://"), refused.getMessage());
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RedisSessionHandler("redis://:6379")).getMessage().contains("no host"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RedisSessionHandler("redis://h", "", Duration.ofSeconds(1)))
+                .getMessage().contains("prefix"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RedisSessionHandler("redis://h", "p", Duration.ZERO))
+                .getMessage().contains("positive"));
     }
 
     @Test

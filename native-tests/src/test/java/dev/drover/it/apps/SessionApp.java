@@ -2,24 +2,32 @@ package dev.drover.it.apps;
 
 import dev.drover.Timer;
 import dev.drover.Worker;
+import dev.drover.http.RedisSessionHandler;
 import dev.drover.http.Request;
 import dev.drover.http.Response;
 import dev.drover.http.Session;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * Two http:// groups, "a" and "b" (a worker each, kernel-chosen ports), sharing sessions in the
- * directory app.sessions. Paths: /count adds one to the session's n and answers "n=N new=B";
+ * directory app.sessions, or in Redis when it is a redis:// address. Paths: /count adds one to the session's n and answers "n=N new=B";
  * /late answers the same from a timer; /hints sends a 103 first; /response answers with a Response of its own; /login gives
- * the session a new id; /plain does not touch the session. A third group, "ws" (websocket), counts
+ * the session a new id; /logout flushes it; /guarded answers a session that cannot be read with a 503
+ * naming why; /plain does not touch the session. A third group, "ws" (websocket), counts
  * in onWebSocketConnect and sends the answer as its first message.
  */
 public final class SessionApp {
     private SessionApp() {}
 
     public static void main(String[] args) {
-        Session.setSavePath(Path.of(System.getProperty("app.sessions")));
+        String sessions = System.getProperty("app.sessions");
+        if (sessions.startsWith("redis://")) {
+            Session.setHandler(new RedisSessionHandler(sessions));
+        } else {
+            Session.setSavePath(Path.of(sessions));
+        }
         for (String name : new String[] {"a", "b"}) {
             Worker web = new Worker("http://127.0.0.1:0").setName(name);
             web.onMessage((connection, data) -> {
@@ -36,6 +44,14 @@ public final class SessionApp {
                         connection.send(new Response(103).header("Link", "</a.css>; rel=preload"));
                         connection.send(answer);
                     }
+                    case "/guarded" -> { // a session's store that cannot be reached answers 503, naming it
+                        try {
+                            connection.send(count(request.session()));
+                        } catch (UncheckedIOException e) {
+                            connection.send(new Response(503, Map.of(), e.getMessage()));
+                        }
+                    }
+                    case "/logout" -> connection.send("left " + request.session().flush().all());
                     case "/response" -> connection.send(new Response(201, Map.of("X-Mine", "1"), count(request.session())));
                     default -> connection.send(count(request.session()));
                 }

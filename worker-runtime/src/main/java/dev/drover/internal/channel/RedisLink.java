@@ -25,6 +25,7 @@ import java.util.logging.Logger;
  */
 final class RedisLink {
     static final int QUEUE_LIMIT = 100_000;
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Map<String, RedisLink> LINKS = new ConcurrentHashMap<>();
     private static ClientResources resources;
 
@@ -37,7 +38,7 @@ final class RedisLink {
     private RedisLink(ServerAddress address) {
         this.address = address;
         this.uri = RedisURI.create(address.text());
-        SocketOptions socket = SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build();
+        SocketOptions socket = SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
         this.pubSub = RedisClient.create(resources(), uri);
         pubSub.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
@@ -48,12 +49,7 @@ final class RedisLink {
     }
 
     static RedisLink of(ServerAddress address) {
-        try {
-            Class.forName("io.lettuce.core.RedisClient", false, RedisLink.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(address + ": the Redis backend needs io.lettuce:lettuce-core (7.x) on the class path;"
-                    + " add it to the application's dependencies");
-        }
+        address.requireLettuce();
         return LINKS.computeIfAbsent(address.text(), a -> new RedisLink(address));
     }
 

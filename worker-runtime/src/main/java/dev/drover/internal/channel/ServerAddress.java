@@ -32,6 +32,16 @@ public record ServerAddress(String text, boolean redis, String host, int port) {
         return new ServerAddress("frame://" + rest, false, uri.getHost().replaceAll("^\\[|\\]$", ""), uri.getPort());
     }
 
+    /** Fails, naming this address and the dependency to add, unless Lettuce (the Redis backend's client) is on the class path. */
+    public void requireLettuce() {
+        try {
+            Class.forName("io.lettuce.core.RedisClient", false, ServerAddress.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(this + ": the Redis backend needs io.lettuce:lettuce-core (7.x) on the class path;"
+                    + " add it to the application's dependencies");
+        }
+    }
+
     /** The address for messages and logs: a password in it is left out. */
     @Override
     public String toString() {

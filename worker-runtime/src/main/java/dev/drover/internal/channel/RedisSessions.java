@@ -1,0 +1,139 @@
+package dev.drover.internal.channel;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * HTTP sessions in Redis, one hash per session under {@code prefix + id}, its lifetime the key's
+ * expiry. A change is one script (changed names set or removed, the expiry renewed, the whole
+ * hash read back), so two workers changing one session at once keep both changes. Each call waits
+ * on the caller's thread: for a connection, at most the link's connect timeout, then for the
+ * answer, at most {@code timeout}. A connection that broke since the last call is replaced and the
+ * call sent once more (every call can be sent twice: none adds to what a first one did).
+ */
+public final class RedisSessions {
+    private static final String READ = "if redis.call('TYPE', KEYS[1]).ok ~= 'hash' then return {} end "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[1]) return redis.call('HGETALL', KEYS[1])";
+    /** ARGV: lifetime in ms, clear (1 or 0), the number of names set, those names and values, then the names removed. */
+    private static final String UPDATE = "if ARGV[2] == '1' or redis.call('TYPE', KEYS[1]).ok ~= 'hash' then redis.call('DEL', KEYS[1]) end "
+            + "local i = 4 for _ = 1, tonumber(ARGV[3]) do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) i = i + 2 end "
+            + "while i <= #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) i = i + 1 end "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[1]) return redis.call('HGETALL', KEYS[1])";
+
+    private final ServerAddress address;
+    private final String prefix;
+    private final Duration timeout;
+    private RedisLink link;
+
+    /**
+     * Connects at the first session, in a worker, not here (the master runs {@code main} too).
+     * The caller checked the arguments, and that Lettuce is on the class path (this class needs it
+     * to load).
+     */
+    public RedisSessions(ServerAddress address, String prefix, Duration timeout) {
+        this.address = address;
+        this.prefix = prefix;
+        this.timeout = timeout;
+    }
+
+    public Map<String, String> read(String id, Duration lifetime) {
+        Map<String, String> values = hash(await("read", redis -> redis.eval(READ, ScriptOutputType.MULTI, new String[] {prefix + id},
+                Long.toString(lifetime.toMillis()))));
+        return values.isEmpty() ? null : values;
+    }
+
+    public Map<String, String> update(String id, boolean clear, Map<String, String> changes, Duration lifetime) {
+        List<String> sets = new java.util.ArrayList<>();
+        List<String> removes = new java.util.ArrayList<>();
+        changes.forEach((name, value) -> {
+            if (value == null) {
+                removes.add(name);
+            } else {
+                sets.add(name);
+                sets.add(value);
+            }
+        });
+        List<String> arguments = new java.util.ArrayList<>(List.of(Long.toString(lifetime.toMillis()), clear ? "1" : "0",
+                Integer.toString(sets.size() / 2)));
+        arguments.addAll(sets);
+        arguments.addAll(removes);
+        String[] values = arguments.toArray(String[]::new);
+        return hash(await("write", redis -> redis.eval(UPDATE, ScriptOutputType.MULTI, new String[] {prefix + id}, values)));
+    }
+
+    public void touch(String id, Duration lifetime) {
+        await("touch", redis -> redis.pexpire(prefix + id, lifetime.toMillis()));
+    }
+
+    public void destroy(String id) {
+        await("delete", redis -> redis.del(prefix + id));
+    }
+
+    private static Map<String, String> hash(List<Object> pairs) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            values.put((String) pairs.get(i), (String) pairs.get(i + 1));
+        }
+        return values;
+    }
+
+    private synchronized RedisLink link() {
+        if (link == null) {
+            link = RedisLink.of(address);
+        }
+        return link;
+    }
+
+    private <T> T await(String what, Function<RedisAsyncCommands<String, String>, RedisFuture<T>> command) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                // Connecting (and Lettuce's own start, at the first session) has the link's bound; each answer, the timeout.
+                StatefulRedisConnection<String, String> connection = link().commands()
+                        .get(RedisLink.CONNECT_TIMEOUT.toMillis() + 100, TimeUnit.MILLISECONDS);
+                return command.apply(connection.async()).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException wrapped && wrapped.getCause() != null
+                        ? wrapped.getCause() : e.getCause();
+                boolean broken = !(cause instanceof RedisCommandExecutionException) && !(cause instanceof RedisConnectionException);
+                if (!broken || attempt == 2) { // a connection that broke since the last call is replaced once
+                    throw failure(what, why(cause), cause);
+                }
+            } catch (TimeoutException e) {
+                throw failure(what, "no answer within " + timeout.toMillis() + " ms, or no connection within "
+                        + RedisLink.CONNECT_TIMEOUT.toSeconds() + " s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure(what, "interrupted", e);
+            }
+        }
+    }
+
+    private static String why(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String top = String.valueOf(cause.getMessage());
+        return root == cause || root.getMessage() == null ? top : top + ": " + root.getMessage();
+    }
+
+    /** A failure naming the address (its password left out), never the session's id. */
+    private UncheckedIOException failure(String what, String why, Throwable cause) {
+        return new UncheckedIOException("cannot " + what + " a session in " + address + " (" + why
+                + "): check that Redis answers there, or catch this around request.session()", new IOException(why, cause));
+    }
+}
