@@ -415,12 +415,14 @@ public final class AsyncTcpConnection implements Connection {
      * it, as Workerman's, the application answers: {@code send(payload)} from here sends a pong.
      * Set it before {@code connect()}.
      */
+    @Override
     public AsyncTcpConnection onWebSocketPing(WebSocketControlCallback callback) {
         this.onWebSocketPing = callback;
         return this;
     }
 
     /** ws://: the server sent a pong, the answer to a {@link WebSocketPing}. Set it before {@code connect()}. */
+    @Override
     public AsyncTcpConnection onWebSocketPong(WebSocketControlCallback callback) {
         this.onWebSocketPong = callback;
         return this;
@@ -431,9 +433,17 @@ public final class AsyncTcpConnection implements Connection {
      * The callback may still send, then close; if it does not, the connection answers with the
      * server's code once it returns, and closes. Without it, the same answer. onClose follows.
      */
+    @Override
     public AsyncTcpConnection onWebSocketClose(WebSocketCloseCallback callback) {
         this.onWebSocketClose = callback;
         return this;
+    }
+
+    /** Not a client's: a ws:// connection's {@link #onConnect} runs once the server accepted its handshake. */
+    @Override
+    public AsyncTcpConnection onWebSocketConnect(WebSocketConnectCallback callback) {
+        throw new IllegalStateException("connection " + getId() + " is a " + getProtocol() + " client: onWebSocketConnect is an accepted"
+                + " websocket:// connection's; a client's onConnect runs once the server accepted its handshake");
     }
 
     /** onConnect as the event loop runs it: queued data goes out first. */

@@ -80,6 +80,43 @@ public interface Connection {
     }
 
     /**
+     * This websocket:// connection's own {@link Worker#onWebSocketConnect}, as Workerman's
+     * {@code $connection->onWebSocketConnect} set in {@code onConnect}: it runs instead of the
+     * worker's (which then does not run for this connection). Set it before the handshake is
+     * answered: in {@code onConnect}. Returns this connection.
+     *
+     * @throws IllegalStateException on another protocol's connection, or once the 101 is on its way
+     */
+    default Connection onWebSocketConnect(WebSocketConnectCallback callback) {
+        throw notWebSocket("onWebSocketConnect");
+    }
+
+    /**
+     * This WebSocket connection's own {@link Worker#onWebSocketPing}, as Workerman's
+     * {@code $connection->onWebSocketPing}: it runs instead of the worker's. Returns this connection.
+     *
+     * @throws IllegalStateException on another protocol's connection
+     */
+    default Connection onWebSocketPing(WebSocketControlCallback callback) {
+        throw notWebSocket("onWebSocketPing");
+    }
+
+    /** This WebSocket connection's own {@link Worker#onWebSocketPong}, which runs instead of the worker's. */
+    default Connection onWebSocketPong(WebSocketControlCallback callback) {
+        throw notWebSocket("onWebSocketPong");
+    }
+
+    /** This WebSocket connection's own {@link Worker#onWebSocketClose}, which runs instead of the worker's. */
+    default Connection onWebSocketClose(WebSocketCloseCallback callback) {
+        throw notWebSocket("onWebSocketClose");
+    }
+
+    private IllegalStateException notWebSocket(String hook) {
+        return new IllegalStateException("connection " + getId() + " is " + getProtocol() + ", not websocket: " + hook
+                + " is a WebSocket connection's");
+    }
+
+    /**
      * Keeps {@code value} on this connection under {@code name}, as Workerman code sets
      * {@code $connection->uid = $uid}; a null value removes it. Returns this connection.
      */

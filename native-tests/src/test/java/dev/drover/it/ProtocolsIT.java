@@ -78,6 +78,12 @@ class ProtocolsIT {
     }
 
     @Test
+    void aWebSocketHookOnAnHttpConnectionIsRefused() throws Exception {
+        String refused = get("/ws-hook").body();
+        assertTrue(refused.matches("connection \\d+ is http, not websocket: onWebSocketPing is a WebSocket connection's"), refused);
+    }
+
+    @Test
     void httpFormAndUpload() throws Exception {
         HttpResponse<String> form = http.send(HttpRequest.newBuilder(uri("/form"))
                 .header("Content-Type", "application/x-www-form-urlencoded")

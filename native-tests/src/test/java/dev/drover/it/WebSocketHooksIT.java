@@ -180,4 +180,42 @@ class WebSocketHooksIT {
             assertEquals(0, frames.get(1).payload().length);
         }
     }
+
+    /**
+     * Hooks set on each connection in onConnect, as Workerman's {@code $connection->onWebSocketConnect}
+     * (group "own", whose worker has none): its handshake hook may refuse or greet, its pong and
+     * close hooks run, and a ping hook set once it is open takes the pings from then on.
+     */
+    @Test
+    void aConnectionsOwnHooksSetInOnConnectRun() throws Exception {
+        int own = app.port("own");
+        try (Socket socket = new Socket("127.0.0.1", own)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(WebSocketWire.handshake(own, "/refuse"));
+            String refused = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(refused.startsWith("HTTP/1.1 403 Forbidden\r\n") && refused.endsWith("not here"), refused);
+        }
+        try (Socket socket = new Socket("127.0.0.1", own)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(WebSocketWire.handshake(own, "/room/7"));
+            InputStream in = socket.getInputStream();
+            assertTrue(WebSocketWire.head(in).startsWith("HTTP/1.1 101"));
+            assertEquals("1:hello /room/7", next(in));
+            write(socket, 1, "ping me");
+            assertEquals(PING + ":own", next(in));
+            write(socket, PONG, "own");
+            assertEquals("1:own pong own", next(in));
+            write(socket, PING, "before");
+            assertEquals(PONG + ":before", next(in), "no ping hook yet: drover answers");
+            write(socket, 1, "hook pings");
+            assertEquals("1:hooked", next(in));
+            write(socket, PING, "after");
+            assertEquals(PONG + ":late after", next(in), "the hook set once open takes the ping: send answers it");
+            write(socket, 1, "connect hook?");
+            String late = next(in);
+            assertTrue(late.contains("its handshake was answered already; set onWebSocketConnect in onConnect"), late);
+            socket.getOutputStream().write(WebSocketWire.masked(CLOSE, WebSocketWire.closePayload(1000, "bye")));
+            assertEquals("[1:own noted 1000, close 1000]", WebSocketWire.rest(socket).toString());
+        }
+    }
 }

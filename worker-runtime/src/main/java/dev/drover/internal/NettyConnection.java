@@ -20,6 +20,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -30,6 +31,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -96,6 +98,8 @@ final class NettyConnection implements Connection {
     private boolean closeOnOpen;
     /** websocket://: what onWebSocketConnect added to the 101 (null while nothing). */
     private HttpHeaders handshakeHeaders;
+    /** websocket://: the hooks set on this connection itself, which go before its worker's; null while none is. */
+    private WebSocketHooks ownHooks;
     /** onBufferFull fired and onBufferDrain did not yet. */
     private boolean bufferFull;
     /**
@@ -243,7 +247,7 @@ final class NettyConnection implements Connection {
         if (closing || !channel.isActive()) {
             return false; // closed by the application already (from a timer, say): nothing more reaches its callbacks
         }
-        WebSocketConnectCallback callback = worker.getOnWebSocketConnect();
+        WebSocketConnectCallback callback = ownHooks != null && ownHooks.connect != null ? ownHooks.connect : worker.getOnWebSocketConnect();
         if (callback != null) {
             if ("0".equals(handshake.headers().get(HttpHeaderNames.CONTENT_LENGTH))) {
                 handshake.headers().remove(HttpHeaderNames.CONTENT_LENGTH); // the aggregator's, not the client's
@@ -586,7 +590,8 @@ final class NettyConnection implements Connection {
      * ws:// AsyncTcpConnection's sees the server's, whose close frame it answers the same way.
      */
     void closeFrameArrived(CloseWebSocketFrame frame) {
-        WebSocketCloseCallback callback = facade != null ? facade.getOnWebSocketClose() : worker.getOnWebSocketClose();
+        WebSocketCloseCallback callback = facade != null ? facade.getOnWebSocketClose()
+                : ownHooks != null && ownHooks.close != null ? ownHooks.close : worker.getOnWebSocketClose();
         if (callback != null && !closeSent && !closing && channel.isActive() && frame.statusCode() < 5000) { // 5000 up is no code (below)
             int code = frame.statusCode() < 0 ? 1005 : frame.statusCode();
             String reason = frame.reasonText();
@@ -723,13 +728,72 @@ final class NettyConnection implements Connection {
         };
     }
 
-    /** onWebSocketPing: the AsyncTcpConnection's for an outgoing ws:// one, the Worker's for an accepted one. */
+    /** onWebSocketPing: the AsyncTcpConnection's for an outgoing ws:// one; for an accepted one, its own, or else its Worker's. */
     WebSocketControlCallback pingCallback() {
-        return facade != null ? facade.getOnWebSocketPing() : worker.getOnWebSocketPing();
+        return facade != null ? facade.getOnWebSocketPing()
+                : ownHooks != null && ownHooks.ping != null ? ownHooks.ping : worker.getOnWebSocketPing();
     }
 
     WebSocketControlCallback pongCallback() {
-        return facade != null ? facade.getOnWebSocketPong() : worker.getOnWebSocketPong();
+        return facade != null ? facade.getOnWebSocketPong()
+                : ownHooks != null && ownHooks.pong != null ? ownHooks.pong : worker.getOnWebSocketPong();
+    }
+
+    @Override
+    public Connection onWebSocketConnect(WebSocketConnectCallback callback) {
+        WebSocketHooks hooks = ownHooks("onWebSocketConnect");
+        if (webSocketAnswered || webSocketOpen) {
+            throw new IllegalStateException("connection " + id + ": its handshake was answered already; set onWebSocketConnect in onConnect");
+        }
+        hooks.connect = callback;
+        return this;
+    }
+
+    @Override
+    public Connection onWebSocketPing(WebSocketControlCallback callback) {
+        ownHooks("onWebSocketPing").ping = callback;
+        routeControlFrames();
+        return this;
+    }
+
+    @Override
+    public Connection onWebSocketPong(WebSocketControlCallback callback) {
+        ownHooks("onWebSocketPong").pong = callback;
+        routeControlFrames();
+        return this;
+    }
+
+    @Override
+    public Connection onWebSocketClose(WebSocketCloseCallback callback) {
+        ownHooks("onWebSocketClose").close = callback;
+        return this;
+    }
+
+    private WebSocketHooks ownHooks(String hook) {
+        if (!(codec instanceof WebSocketCodec)) {
+            throw new IllegalStateException("connection " + id + " is " + codec.name() + ", not websocket: " + hook + " is a WebSocket connection's");
+        }
+        if (ownHooks == null) {
+            ownHooks = new WebSocketHooks();
+        }
+        return ownHooks;
+    }
+
+    /**
+     * A ping or pong hook set once the connection is open: the handler that takes those frames
+     * past Netty's protocol handler left the pipeline at the open when no hook wanted them, so it
+     * goes back in, before that handler.
+     */
+    private void routeControlFrames() {
+        if (webSocketOpen && (pingCallback() != null || pongCallback() != null)) {
+            channel.eventLoop().execute(() -> {
+                ChannelPipeline pipeline = channel.pipeline();
+                ChannelHandlerContext protocol = pipeline.context(WebSocketServerProtocolHandler.class);
+                if (protocol != null && pipeline.get(WebSocketCodec.ControlFrames.class) == null) {
+                    pipeline.addBefore(protocol.name(), null, WebSocketCodec.ControlFrames.of(this));
+                }
+            });
+        }
     }
 
     private ConnectionCallback bufferFullCallback() {

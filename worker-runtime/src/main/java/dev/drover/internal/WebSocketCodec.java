@@ -258,41 +258,42 @@ final class WebSocketCodec implements Codec {
      * Takes pings and pongs past Netty's protocol handler, which answers pings and drops pongs, to
      * {@link ConnectionHandler} as {@link Control}s: they reach the application in order with the
      * messages, and wait with them (while it paused receiving, and before the 101). It takes the
-     * frames a connection's hooks take (onWebSocketPing, onWebSocketPong: its worker's, or its
-     * AsyncTcpConnection's), for as long as it lives; and on a websocket:// connection, the pings
+     * frames a connection's hooks take (onWebSocketPing, onWebSocketPong: its own or its worker's, or
+     * its AsyncTcpConnection's), for as long as it lives; and on a websocket:// connection, the pings
      * that came with its handshake, which drover answers once the 101 went out (Netty's answer went
      * before it, and was lost). A server connection without hooks drops it as it opens.
      */
     static final class ControlFrames extends ChannelInboundHandlerAdapter {
         private final NettyConnection connection;
-        private final boolean pings;
-        private final boolean pongs;
 
         private ControlFrames(NettyConnection connection) {
             this.connection = connection;
-            this.pings = connection.pingCallback() != null;
-            this.pongs = connection.pongCallback() != null;
+        }
+
+        static ControlFrames of(NettyConnection connection) {
+            return new ControlFrames(connection);
         }
 
         /** Adds one for a websocket:// connection; for a ws:// one when it has a hook. */
         static void add(ChannelPipeline pipeline, Connection connection, boolean server) {
             if (connection instanceof NettyConnection own) { // not a codec test's stand-in
                 ControlFrames frames = new ControlFrames(own);
-                if (server || frames.pings || frames.pongs) {
+                if (server || frames.hooked()) {
                     pipeline.addLast(frames);
                 }
             }
         }
 
-        /** Whether it is still needed once the connection is open: its hooks take pings or pongs. */
+        /** Whether it is still needed once the connection is open: hooks take pings or pongs (the worker's, or the connection's own, set in onConnect). */
         boolean hooked() {
-            return pings || pongs;
+            return connection.pingCallback() != null || connection.pongCallback() != null;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             boolean ping = message instanceof PingWebSocketFrame;
-            if (ping ? pings || connection.beforeOpen() : pongs && message instanceof PongWebSocketFrame) {
+            if (ping ? connection.pingCallback() != null || connection.beforeOpen()
+                    : message instanceof PongWebSocketFrame && connection.pongCallback() != null) {
                 WebSocketFrame frame = (WebSocketFrame) message;
                 Control control = new Control(ping, ByteBufUtil.getBytes(frame.content()));
                 frame.release();

@@ -142,6 +142,13 @@ public final class ProtocolsApp {
             case "/cookie" -> connection.send(new Response(200).cookie("session", "s3cret")
                     .body("cookies " + new TreeMap<>(request.cookies())));
             case "/status" -> connection.send(new Response(418).header("X-Drover", "yes").body("teapot"));
+            case "/ws-hook" -> { // a WebSocket's hook on an HTTP connection: refused, naming the connection
+                try {
+                    connection.onWebSocketPing((c, payload) -> { });
+                } catch (IllegalStateException refused) {
+                    connection.send(refused.getMessage());
+                }
+            }
             case "/file" -> connection.send(new Response(200).header("Content-Type", "text/plain")
                     .file(Path.of(request.query("path").orElseThrow())));
             case "/typed" -> connection.send(new Response(200).file(Path.of(request.query("path").orElseThrow())));

@@ -6,9 +6,11 @@ import dev.drover.WebSocketClose;
 import dev.drover.WebSocketPing;
 import dev.drover.WebSocketPong;
 import dev.drover.Worker;
+import dev.drover.http.Response;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * One websocket:// group, "hooks" (count 1, a kernel-chosen port), with onWebSocketPing,
@@ -87,7 +89,47 @@ public final class WebSocketHooksApp {
                 default -> connection.send("echo: " + data);
             }
         });
+        own();
         Worker.runAll(args);
+    }
+
+    /**
+     * Group "own": no hooks on the worker; each connection gets its own in onConnect, as the
+     * Workerman manual sets {@code $connection->onWebSocketConnect}. The handshake to /refuse gets a
+     * 403; another is greeted with its path. A pong is told back as "own pong"; a close frame is
+     * noted. Messages: "ping me" pings; "hook pings" sets a ping hook now that it is open;
+     * "connect hook?" tells what setting onWebSocketConnect now throws.
+     */
+    private static void own() {
+        Worker own = new Worker("websocket://127.0.0.1:0").setName("own");
+        own.onConnect(connection -> {
+            connection.onWebSocketConnect((c, request) -> {
+                if (request.path().equals("/refuse")) {
+                    c.close(new Response(403, Map.of(), "not here"));
+                } else {
+                    c.send("hello " + request.path());
+                }
+            });
+            connection.onWebSocketPong((c, payload) -> c.send("own pong " + new String(payload, StandardCharsets.UTF_8)));
+            connection.onWebSocketClose((c, code, reason) -> c.send("own noted " + code));
+        });
+        own.onMessage((connection, data) -> {
+            switch ((String) data) {
+                case "ping me" -> connection.send(new WebSocketPing("own".getBytes(StandardCharsets.UTF_8)));
+                case "hook pings" -> {
+                    connection.onWebSocketPing((c, payload) -> c.send("late " + new String(payload, StandardCharsets.UTF_8)));
+                    connection.send("hooked");
+                }
+                case "connect hook?" -> {
+                    try {
+                        connection.onWebSocketConnect((c, request) -> { });
+                    } catch (IllegalStateException late) {
+                        connection.send(late.getMessage());
+                    }
+                }
+                default -> connection.send("own echo: " + data);
+            }
+        });
     }
 
     /**
