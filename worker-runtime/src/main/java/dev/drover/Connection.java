@@ -1,6 +1,7 @@
 package dev.drover;
 
 import dev.drover.internal.ConnectionDefaults;
+import dev.drover.master.IpText;
 
 /**
  * One connection of a worker, accepted or ({@link AsyncTcpConnection}) opened by it. Call its
@@ -131,7 +132,10 @@ public interface Connection {
     /** This connection's id, unique within its worker process. */
     long getId();
 
-    /** The peer's IP address, e.g. {@code 127.0.0.1} or {@code ::1}. */
+    /**
+     * The peer's IP address, e.g. {@code 127.0.0.1} or {@code ::1} (IPv6 in RFC 5952's short form,
+     * as Workerman and nginx write it); empty for a Unix socket's peer.
+     */
     String getRemoteIp();
 
     int getRemotePort();
@@ -139,6 +143,27 @@ public interface Connection {
     String getLocalIp();
 
     int getLocalPort();
+
+    /** {@code ip:port}, {@code [ip]:port} for IPv6, as Workerman's getRemoteAddress; empty for a Unix socket's peer. */
+    default String getRemoteAddress() {
+        return IpText.withPort(getRemoteIp(), getRemotePort());
+    }
+
+    /** This end's {@code ip:port} ({@code [ip]:port} for IPv6); empty on a Unix socket. */
+    default String getLocalAddress() {
+        return IpText.withPort(getLocalIp(), getLocalPort());
+    }
+
+    /** Whether the peer is on IPv4 (Workerman's isIpV4). */
+    default boolean isIpV4() {
+        String ip = getRemoteIp();
+        return !ip.isEmpty() && ip.indexOf(':') < 0;
+    }
+
+    /** Whether the peer is on IPv6 (Workerman's isIpV6). */
+    default boolean isIpV6() {
+        return getRemoteIp().indexOf(':') >= 0;
+    }
 
     /** The Worker this connection belongs to (for an outgoing connection: the process's own). */
     Worker getWorker();

@@ -559,6 +559,31 @@ public final class Worker {
     }
 
     /**
+     * Inside a worker process: stops accepting connections on this Worker's listeners in this
+     * process, as Workerman's {@code pauseAccept} (to shed load while it is saturated, say). New
+     * clients wait in the listening socket's queue, or are accepted by the group's other workers
+     * that share it; connections already open go on. {@link #resumeAccept} undoes it. A reload or
+     * restart's new worker accepts again.
+     *
+     * @throws IllegalStateException outside a worker process
+     */
+    public void pauseAccept() {
+        accepting(false);
+    }
+
+    /** Inside a worker process: accepts connections again after {@link #pauseAccept}. */
+    public void resumeAccept() {
+        accepting(true);
+    }
+
+    private void accepting(boolean accept) {
+        if (!running) {
+            throw new IllegalStateException((accept ? "resumeAccept" : "pauseAccept") + "() works inside a worker process (in a callback)");
+        }
+        WorkerRuntime.current().pauseAccept(this, !accept);
+    }
+
+    /**
      * Runs the application: as the command in {@code args} says ({@code start}, {@code stop}, ...)
      * in the master, or the group this process was started for in a worker. Does not return.
      */

@@ -296,7 +296,7 @@ class ProtocolsIT {
         }
         HttpResponse<String> v6 = http.send(HttpRequest.newBuilder(URI.create("http://[::1]:" + ports.get("web6") + "/")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertEquals("v6 0:0:0:0:0:0:0:1", v6.body());
+        assertEquals("v6 ::1 true true [::1]:" + ports.get("web6"), v6.body(), "IPv6 as RFC 5952 writes it, as Workerman and nginx do");
     }
 
     /** Workerman's close(): what the same read brought after it is not dispatched, and nothing is written after its last message. */
@@ -306,6 +306,17 @@ class ProtocolsIT {
             socket.setSoTimeout(5000);
             socket.getOutputStream().write("one\nquit\nthree\nfour\n".getBytes(StandardCharsets.US_ASCII));
             assertEquals("echo: one\nbye\n", new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** Workerman's pauseAccept: a client that connects while accepting is paused is taken once it resumes, not before. */
+    @Test
+    void aClientWaitsWhileAcceptingIsPaused() throws Exception {
+        try (Socket gate = new Socket("127.0.0.1", ports.get("line"))) {
+            gate.setSoTimeout(5000);
+            gate.getOutputStream().write("gate\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals('g', gate.getInputStream().read(), "gated");
+            assertEquals("opened true", TextClient.ask(ports.get("line"), "opened?"), "its line was read once accepting resumed");
         }
     }
 

@@ -63,7 +63,7 @@ class TlsIT {
             assertEquals("wss echo: over tls", heard.poll(10, TimeUnit.SECONDS));
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
 
-            assertEquals("tls echo: hi from 0:0:0:0:0:0:0:1", tlsLine(trust, tlsText, "hi"));
+            assertEquals("tls echo: hi from ::1", tlsLine(trust, tlsText, "hi"));
 
             assertEquals("relayed wss echo: from relay", Http.get(relay, "/?url=wss://127.0.0.1:" + wss + "/chat"));
 
@@ -72,7 +72,7 @@ class TlsIT {
                 plain.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 assertEquals(-1, plain.getInputStream().read());
             }
-            assertEquals("tls echo: still here from 0:0:0:0:0:0:0:1", tlsLine(trust, tlsText, "still here"));
+            assertEquals("tls echo: still here from ::1", tlsLine(trust, tlsText, "still here"));
             assertFalse(app.log().contains("its protocol failed"), app.log());
         }
     }

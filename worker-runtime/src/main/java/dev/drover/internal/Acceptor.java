@@ -26,6 +26,8 @@ final class Acceptor extends ForwardingInbound {
     private final AcceptBalance balance;
     /** Counts a connection out of the balance when it closes. */
     private final ChannelFutureListener closed;
+    /** The application paused accepting (Worker.pauseAccept): neither the balance nor a failed accept's pause resumes it. */
+    private boolean paused;
 
     /** @param install puts an accepted connection's handlers in its pipeline, before it is registered */
     private Acceptor(EventLoopGroup loop, Consumer<Channel> install, AcceptBalance balance) {
@@ -89,6 +91,9 @@ final class Acceptor extends ForwardingInbound {
             if (!server.isOpen()) {
                 return;
             }
+            if (paused) {
+                return; // resumeAccept resumes it
+            }
             if (balance.mayResume()) {
                 server.config().setAutoRead(true);
             } else {
@@ -103,8 +108,20 @@ final class Acceptor extends ForwardingInbound {
         ChannelConfig config = ctx.channel().config();
         if (config.isAutoRead()) {
             config.setAutoRead(false);
-            ctx.channel().eventLoop().schedule(() -> config.setAutoRead(true), PAUSE_SECONDS, TimeUnit.SECONDS);
+            ctx.channel().eventLoop().schedule(() -> config.setAutoRead(!paused), PAUSE_SECONDS, TimeUnit.SECONDS);
         }
         ctx.fireExceptionCaught(cause);
+    }
+
+    /**
+     * The application's pause or resume of {@code server}'s accepts, on its loop: new connections
+     * wait in the listening socket's queue, or go to a sibling worker sharing it, until it resumes.
+     */
+    static void pause(Channel server, boolean pause) {
+        Acceptor acceptor = server.pipeline().get(Acceptor.class);
+        if (acceptor != null && acceptor.paused != pause) {
+            acceptor.paused = pause;
+            server.config().setAutoRead(!pause);
+        }
     }
 }

@@ -185,8 +185,7 @@ final class ConnectionHandler extends ForwardingInbound {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (connection.codec() instanceof ProtocolCodec codec && cause instanceof DecoderException && !Tls.failed(cause)) {
-            String connectionName = codec.name() + " connection " + connection.getId() + " from " + connection.getRemoteIp() + ":"
-                    + connection.getRemotePort();
+            String connectionName = codec.name() + " connection " + connection.getId() + " from " + connection.getRemoteAddress();
             runtime.log(cause instanceof ProtocolDecoder.BadInput ? connectionName + " destroyed: " + cause.getMessage()
                     : connectionName + " destroyed: its protocol failed on a package: "
                             + Fatal.trace(cause.getCause() != null ? cause.getCause() : cause));

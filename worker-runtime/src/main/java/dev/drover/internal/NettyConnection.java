@@ -13,6 +13,7 @@ import dev.drover.WebSocketPing;
 import dev.drover.WebSocketPong;
 import dev.drover.Worker;
 import dev.drover.http.Request;
+import dev.drover.master.IpText;
 import dev.drover.http.Response;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -33,7 +34,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.AsciiString;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -866,7 +866,7 @@ final class NettyConnection implements Connection {
     }
 
     private static String ip(SocketAddress address) {
-        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "";
+        return address instanceof InetSocketAddress inet ? IpText.of(inet.getAddress()) : "";
     }
 
     private static int port(SocketAddress address) {
@@ -936,9 +936,7 @@ final class NettyConnection implements Connection {
         if (!(address instanceof InetSocketAddress inet)) {
             return address == null ? "-" : address.toString();
         }
-        InetAddress ip = inet.getAddress();
-        String host = ip.getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+        return IpText.withPort(inet);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.drover.ErrorCallback;
 import dev.drover.MessageCallback;
 import dev.drover.SendStatus;
 import dev.drover.Worker;
+import dev.drover.master.IpText;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.socket.DatagramPacket;
@@ -115,7 +116,7 @@ final class UdpConnection implements Connection {
 
     @Override
     public String getRemoteIp() {
-        return sender.getAddress().getHostAddress();
+        return IpText.of(sender.getAddress());
     }
 
     @Override
@@ -125,7 +126,7 @@ final class UdpConnection implements Connection {
 
     @Override
     public String getLocalIp() {
-        return ((InetSocketAddress) channel.localAddress()).getAddress().getHostAddress();
+        return IpText.of(((InetSocketAddress) channel.localAddress()).getAddress());
     }
 
     @Override

@@ -337,6 +337,25 @@ public final class WorkerRuntime {
         }
     }
 
+    /**
+     * Worker.pauseAccept and resumeAccept: {@code listener}'s stream listeners in this process stop
+     * or go on accepting, on the loop. Datagram listeners have nothing to accept.
+     */
+    public void pauseAccept(Worker listener, boolean pause) {
+        Runnable apply = () -> {
+            for (Server server : servers) {
+                if (server.listener() == listener) {
+                    Acceptor.pause(server.channel(), pause);
+                }
+            }
+        };
+        if (loop.next().inEventLoop()) {
+            apply.run(); // from a callback: before anything the callback sends goes out
+        } else {
+            loop.execute(apply);
+        }
+    }
+
     private int bind(Worker listener) {
         return Listeners.open(os.get(), listener.getListenAddress(), listener.isReusePort());
     }

@@ -4,6 +4,7 @@ import static dev.drover.master.os.LinuxAbi.AF_INET;
 import static dev.drover.master.os.LinuxAbi.AF_INET6;
 import static dev.drover.master.os.LinuxAbi.AF_UNIX;
 
+import dev.drover.master.IpText;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -33,9 +34,7 @@ final class SocketAddresses {
 
     /** {@code 0.0.0.0:80} or {@code [::1]:80}, as messages show addresses. */
     static String format(InetSocketAddress address) {
-        InetAddress ip = address.getAddress();
-        String host = ip == null ? address.getHostString() : ip.getHostAddress();
-        return (ip instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
+        return IpText.withPort(address);
     }
 
     static Native encode(InetSocketAddress address) {

@@ -89,10 +89,20 @@ public final class ProtocolsApp {
 
         Worker line = new Worker("text://127.0.0.1:0").setName("line");
         long[] ticks = {0};
+        boolean[] gateOpened = {false};
         line.onWorkerStart(w -> Timer.add(0.05, () -> ticks[0]++));
         line.onMessage((connection, data) -> {
             if (data.equals("quit")) {
                 connection.close("bye");
+            } else if (data.equals("gate")) { // no new connection is accepted for 0.2 s
+                connection.getWorker().pauseAccept();
+                connection.send("gated");
+                Timer.once(0.2, () -> {
+                    gateOpened[0] = true;
+                    connection.getWorker().resumeAccept();
+                });
+            } else if (data.equals("opened?")) {
+                connection.send("opened " + gateOpened[0]);
             } else if (data.equals("pause")) { // what came after it waits until resumed
                 connection.pauseRecv();
                 connection.send("paused");
@@ -128,7 +138,8 @@ public final class ProtocolsApp {
         });
         udp.onError((connection, code, message) -> connection.send("error " + code + ": " + message));
         Worker web6 = new Worker("http://[::1]:0").setName("web6");
-        web6.onMessage((connection, data) -> connection.send("v6 " + connection.getRemoteIp()));
+        web6.onMessage((connection, data) -> connection.send("v6 " + connection.getRemoteIp() + " " + connection.isIpV6()
+                + " " + connection.getRemoteAddress().startsWith("[::1]:") + " " + connection.getLocalAddress()));
         if (System.getProperty("app.unix") != null) {
             Worker unix = new Worker("unix://" + System.getProperty("app.unix")).setName("unix");
             unix.onMessage((connection, data) -> connection.send("unix echo: " + new String((byte[]) data)));

@@ -33,13 +33,13 @@ public final class ServerSide {
             try {
                 service.handle(connection, (byte[]) body);
             } catch (IllegalArgumentException malformed) {
-                WorkerRuntime.current().log(name + ": closing " + connection.getRemoteIp() + ":" + connection.getRemotePort()
-                        + ", which sent a malformed message: " + malformed.getMessage());
+                WorkerRuntime.current().log(name + ": closing " + connection.getRemoteAddress() + ", which sent a malformed message: "
+                        + malformed.getMessage());
                 connection.destroy();
             }
         });
-        worker.onBufferFull(connection -> WorkerRuntime.current().log(name + ": subscriber " + connection.getRemoteIp() + ":"
-                + connection.getRemotePort() + " reads too slowly; events to it are dropped until it catches up"));
+        worker.onBufferFull(connection -> WorkerRuntime.current().log(name + ": subscriber " + connection.getRemoteAddress()
+                + " reads too slowly; events to it are dropped until it catches up"));
         worker.onClose(connection -> service.gone(connection));
         return worker;
     }
