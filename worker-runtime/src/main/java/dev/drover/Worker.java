@@ -479,6 +479,11 @@ public final class Worker {
         return listen == null ? null : listen.toString();
     }
 
+    /** The listen address as given, or {@code none} (Workerman's getSocketName). */
+    public String getSocketName() {
+        return listen == null ? "none" : listen.toString();
+    }
+
     /** The parsed listen address, or null. */
     public ListenAddress getListenAddress() {
         return listen;
@@ -559,6 +564,38 @@ public final class Worker {
     }
 
     /**
+     * Whether this worker process is stopping (Workerman's {@code $worker->stopping}): a stop, a
+     * restart or a reload began, its listeners are closed and its connections finishing. A timer
+     * that starts long work can check it. False in the master and before {@code runAll}.
+     */
+    public boolean isStopping() {
+        return inWorkerProcess() && WorkerRuntime.current().isStopping();
+    }
+
+    private static boolean inWorkerProcess() {
+        return running && Environment.ROLE_WORKER.equals(Environment.role());
+    }
+
+    /** Every Worker the application made, in the order it made them (Workerman's getAllWorkers). */
+    public static List<Worker> getAllWorkers() {
+        return List.copyOf(GROUPS);
+    }
+
+    /**
+     * Writes {@code message} to the log file, as Workerman's {@code Worker::log}: a line with the
+     * time and pid, marked {@code worker[name:pid]} from a worker process. From the master's hooks
+     * it is the master's line; printed to standard output where no master runs (in {@code main}
+     * before {@code runAll}, in a command such as {@code status}).
+     */
+    public static void log(String message) {
+        if (inWorkerProcess()) {
+            WorkerRuntime.current().log(String.valueOf(message));
+        } else if (!Arbiter.logForApplication(String.valueOf(message))) {
+            System.out.println(message);
+        }
+    }
+
+    /**
      * Inside a worker process: stops accepting connections on this Worker's listeners in this
      * process, as Workerman's {@code pauseAccept} (to shed load while it is saturated, say). New
      * clients wait in the listening socket's queue, or are accepted by the group's other workers
@@ -577,7 +614,7 @@ public final class Worker {
     }
 
     private void accepting(boolean accept) {
-        if (!running) {
+        if (!inWorkerProcess()) {
             throw new IllegalStateException((accept ? "resumeAccept" : "pauseAccept") + "() works inside a worker process (in a callback)");
         }
         WorkerRuntime.current().pauseAccept(this, !accept);
@@ -622,7 +659,7 @@ public final class Worker {
     }
 
     private static void command(String command) {
-        if (running && Environment.ROLE_WORKER.equals(Environment.role())) {
+        if (inWorkerProcess()) {
             WorkerRuntime.current().askMaster(command);
         } else if (!Arbiter.request(command)) {
             throw new IllegalStateException("no drover master runs in this process; '" + command + "' needs Worker.runAll first");

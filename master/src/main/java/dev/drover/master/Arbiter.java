@@ -191,6 +191,16 @@ public final class Arbiter {
         return true;
     }
 
+    /** Writes an application's line to the running master's log (Worker.log in the master); false when this JVM runs no master. */
+    public static boolean logForApplication(String message) {
+        Arbiter arbiter = current;
+        if (arbiter == null) {
+            return false;
+        }
+        arbiter.log(message);
+        return true;
+    }
+
     /** Runs until the master stopped; returns the master's exit code. */
     public int run() {
         current = this;

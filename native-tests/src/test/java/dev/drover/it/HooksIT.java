@@ -30,6 +30,7 @@ class HooksIT {
             Http.tryGet(port, "/reloadall");
             Await.until("Worker.reloadAll() replaced the worker", Duration.ofSeconds(30), () -> app.log().contains("reload done: 1 workers"));
             assertTrue(Files.exists(dir.resolve("master-reload-" + master)), "onMasterReload ran in the master");
+            assertTrue(app.log().contains(" pid:" + master + " the application's master hook logs, stopping=false\n"), app.log());
             assertTrue(Files.exists(dir.resolve("exit-" + first + "-0-" + master)), "onWorkerExit ran in the master with pid and status");
 
             Http.tryGet(port, "/stopall");

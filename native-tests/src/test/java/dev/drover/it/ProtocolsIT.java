@@ -309,6 +309,14 @@ class ProtocolsIT {
         }
     }
 
+    /** Workerman's Worker::log, getAllWorkers, getSocketName and $worker->stopping, from a worker. */
+    @Test
+    void aWorkerLogsAndKnowsItself() throws Exception {
+        assertEquals("true text://127.0.0.1:0 false", TextClient.ask(ports.get("line"), "about"));
+        Await.until("Worker.log's line is in the log", Duration.ofSeconds(10),
+                () -> app.log().matches("(?s).* pid:\\d+ worker\\[line:\\d+\\] asked about line\n.*"));
+    }
+
     /** Workerman's pauseAccept: a client that connects while accepting is paused is taken once it resumes, not before. */
     @Test
     void aClientWaitsWhileAcceptingIsPaused() throws Exception {

@@ -65,7 +65,10 @@ public final class PidApp {
         });
         web.onWorkerReload(w -> mark(dir, "reloaded-"));
         web.onWorkerStop(w -> mark(dir, "stopped-"));
-        web.onMasterReload(() -> mark(dir, "master-reload-"));
+        web.onMasterReload(() -> {
+            mark(dir, "master-reload-");
+            Worker.log("the application's master hook logs, stopping=" + web.isStopping());
+        });
         web.onMasterStop(() -> mark(dir, "master-stop-"));
         web.onWorkerExit((w, pid, status) -> mark(dir, "exit-" + pid + "-" + status + "-"));
         web.onMessage((connection, data) -> {

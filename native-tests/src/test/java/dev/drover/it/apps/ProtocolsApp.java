@@ -101,6 +101,10 @@ public final class ProtocolsApp {
                     gateOpened[0] = true;
                     connection.getWorker().resumeAccept();
                 });
+            } else if (data.equals("about")) {
+                Worker self = connection.getWorker();
+                Worker.log("asked about " + self.getName());
+                connection.send(Worker.getAllWorkers().contains(self) + " " + self.getSocketName() + " " + self.isStopping());
             } else if (data.equals("opened?")) {
                 connection.send("opened " + gateOpened[0]);
             } else if (data.equals("pause")) { // what came after it waits until resumed
