@@ -291,6 +291,27 @@ public final class AsyncTcpConnection implements Connection {
         return state == State.ESTABLISHED && live != null ? live.getRecvBufferQueueSize() : 0;
     }
 
+    /** The current connection's (a reconnect starts from 0 again); 0 while not connected. */
+    @Override
+    public long getBytesRead() {
+        return live != null ? live.getBytesRead() : 0;
+    }
+
+    @Override
+    public long getBytesWritten() {
+        return live != null ? live.getBytesWritten() : 0;
+    }
+
+    /** The host it connects to, as given (Workerman's getRemoteHost). */
+    public String getRemoteHost() {
+        return uri.getHost();
+    }
+
+    /** The address it connects to, as given (Workerman's getRemoteURI): {@code ws://example.com:8080/path?query}. */
+    public String getRemoteUri() {
+        return uri.toString();
+    }
+
     /** Connected (for {@code ws://}: its handshake done), and neither closed nor closing. */
     @Override
     public boolean isOpen() {

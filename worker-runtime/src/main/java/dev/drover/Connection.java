@@ -195,6 +195,21 @@ public interface Connection {
         return 0;
     }
 
+    /** Whether everything sent went out to the socket (Workerman's bufferIsEmpty). */
+    default boolean bufferIsEmpty() {
+        return getSendBufferQueueSize() == 0;
+    }
+
+    /** Bytes read from the socket so far (Workerman's {@code $connection->bytesRead}), as {@code connections} shows them; 0 for a datagram's. */
+    default long getBytesRead() {
+        return 0;
+    }
+
+    /** Bytes written to the socket so far (Workerman's {@code $connection->bytesWritten}); 0 for a datagram's. */
+    default long getBytesWritten() {
+        return 0;
+    }
+
     /** The largest package accepted; a bigger one closes the connection (default 10 MiB). */
     int getMaxPackageSize();
 

@@ -309,6 +309,19 @@ class ProtocolsIT {
         }
     }
 
+    /** Workerman's bytesRead, bytesWritten and bufferIsEmpty: every byte of the exchange so far, counted. */
+    @Test
+    void aConnectionCountsItsBytes() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", ports.get("line"))) {
+            socket.setSoTimeout(5000);
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("echo: hello", in.readLine());
+            socket.getOutputStream().write("bytes?\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("13 read, 12 written, empty true", in.readLine());
+        }
+    }
+
     /** Workerman's Worker::log, getAllWorkers, getSocketName and $worker->stopping, from a worker. */
     @Test
     void aWorkerLogsAndKnowsItself() throws Exception {

@@ -932,6 +932,16 @@ final class NettyConnection implements Connection {
         return traffic.held() + (decoder == null ? 0 : decoder.held());
     }
 
+    @Override
+    public long getBytesRead() {
+        return traffic.bytesRead();
+    }
+
+    @Override
+    public long getBytesWritten() {
+        return traffic.bytesWritten();
+    }
+
     private static String address(SocketAddress address) {
         if (!(address instanceof InetSocketAddress inet)) {
             return address == null ? "-" : address.toString();

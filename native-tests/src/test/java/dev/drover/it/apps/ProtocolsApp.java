@@ -101,6 +101,9 @@ public final class ProtocolsApp {
                     gateOpened[0] = true;
                     connection.getWorker().resumeAccept();
                 });
+            } else if (data.equals("bytes?")) {
+                connection.send(connection.getBytesRead() + " read, " + connection.getBytesWritten() + " written, empty "
+                        + connection.bufferIsEmpty());
             } else if (data.equals("about")) {
                 Worker self = connection.getWorker();
                 Worker.log("asked about " + self.getName());
