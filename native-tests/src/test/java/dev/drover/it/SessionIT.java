@@ -163,4 +163,30 @@ class SessionIT {
         assertEquals("n=1 new=true", body(after));
         assertNotEquals(id, cookie(after));
     }
+
+    /** Two workers setting names in one session at the same time keep every one: a change is made under the session's lock. */
+    @Test
+    void twoWorkersChangingOneSessionAtOnceKeepBothChanges() throws Exception {
+        String id = cookie(Http.answer(a, "/count"));
+        int each = 150;
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.List<java.util.concurrent.Future<Object>> done = new java.util.ArrayList<>();
+            for (String side : new String[] {"a", "b"}) {
+                int port = side.equals("a") ? a : b;
+                done.add(clients.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        Http.answer(port, "/mark?k=" + side + i, "Cookie: PHPSID=" + id);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<Object> side : done) {
+                side.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        assertEquals(String.valueOf(2 * each + 1), body(Http.answer(a, "/size", "Cookie: PHPSID=" + id)), "n and every mark");
+    }
 }

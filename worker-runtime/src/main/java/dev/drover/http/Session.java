@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  * nothing was set in costs nothing: no file, no cookie (a page that only checks for a login).
  *
  * <p>Values are strings (encode anything else yourself). Each change is written at once, over
- * what the session holds then: two workers (a page and a WebSocket of one client, say) each keep
- * what the other set, and a session that a logout flushed or a login renamed meanwhile gets no
+ * what the session holds then, under the session's lock: two workers (a page and a WebSocket of
+ * one client, say) each keep what the other set, even at the same instant, and a session that a logout flushed or a login renamed meanwhile gets no
  * stale values back. There is no save to forget, even after an answer sent later from a timer. A
  * session read or written is kept for {@link #setLifetime the lifetime} after its last use. A
  * session left with nothing in it ({@link #flush}, a logout) is removed: the next request with its

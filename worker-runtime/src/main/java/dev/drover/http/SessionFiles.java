@@ -5,6 +5,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
@@ -15,6 +17,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
@@ -37,6 +40,8 @@ final class SessionFiles implements SessionHandler {
     /** The default directory's: {@code drover-sessions-<uid>} in the temporary directory, found at the first session. */
     static final SessionFiles DEFAULT = new SessionFiles(null);
     private static final String PREFIX = "ses_";
+    private static final String LOCK_FILE = ".lock";
+    private static final int LOCK_STRIPES = 4096;
     private static final int MAGIC = 0x44534531; // "DSE1"
     /** A read touches a file older than this, or than a quarter of the lifetime when that is shorter. */
     private static final long TOUCH_AFTER_MILLIS = 60_000;
@@ -45,6 +50,8 @@ final class SessionFiles implements SessionHandler {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_FILE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    /** Each directory's open {@code .lock} file (see {@link #lock}), for every instance in this process; guarded by the class. */
+    private static final Map<Path, FileChannel> LOCKS = new java.util.HashMap<>();
     /** The default directory as this process found it for a temporary directory, checked (see {@link #directory}); null until then. */
     private static volatile DefaultDirectory defaultDirectory;
 
@@ -135,27 +142,62 @@ final class SessionFiles implements SessionHandler {
         }
     }
 
-    /** Reads the file, applies the changes, and replaces it (or deletes it, left empty); one write in 1,000 sweeps the directory. */
+    /**
+     * Reads the file, applies the changes, and replaces it (or deletes it, left empty), holding the
+     * session's lock; one write in 1,000 sweeps the directory.
+     */
     @Override
     public Map<String, String> update(String id, boolean clear, Map<String, String> changes, Duration lifetime) {
-        Map<String, String> next = clear ? null : read(id, lifetime);
-        if (next == null) {
-            next = new LinkedHashMap<>();
+        Path directory = directory();
+        synchronized (SessionFiles.class) { // a process holds one fcntl lock of a range at a time; its threads take turns here
+            return update(directory, id, clear, changes, lifetime);
         }
-        for (Map.Entry<String, String> change : changes.entrySet()) {
-            if (change.getValue() == null) {
-                next.remove(change.getKey());
-            } else {
-                next.put(change.getKey(), change.getValue());
+    }
+
+    private Map<String, String> update(Path directory, String id, boolean clear, Map<String, String> changes, Duration lifetime) {
+        try (FileLock held = lock(directory, id)) {
+            Map<String, String> next = clear ? null : read(id, lifetime);
+            if (next == null) {
+                next = new LinkedHashMap<>();
             }
+            for (Map.Entry<String, String> change : changes.entrySet()) {
+                if (change.getValue() == null) {
+                    next.remove(change.getKey());
+                } else {
+                    next.put(change.getKey(), change.getValue());
+                }
+            }
+            if (next.isEmpty()) {
+                destroy(id);
+            } else {
+                write(id, next);
+                sweepSometimes(lifetime);
+            }
+            return next;
+        } catch (IOException e) {
+            throw failure("lock", directory, e);
         }
-        if (next.isEmpty()) {
-            destroy(id);
-        } else {
-            write(id, next);
-            sweepSometimes(lifetime);
+    }
+
+    /**
+     * Session {@code id}'s lock, so that two workers changing one session at once keep both
+     * changes: one byte of the directory's {@code .lock} file, chosen by the id (4,096 stripes),
+     * locked with fcntl, which waits for another process's hold of it (a read and a write long).
+     * The file stays open in this process, one per directory.
+     */
+    private static FileLock lock(Path directory, String id) throws IOException {
+        FileChannel locks = LOCKS.get(directory);
+        if (locks == null || !locks.isOpen()) {
+            Path file = directory.resolve(LOCK_FILE);
+            try {
+                locks = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), OWNER_FILE);
+            } catch (NoSuchFileException noDirectory) { // the first session written there
+                Files.createDirectories(directory, OWNER_DIRECTORY);
+                locks = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), OWNER_FILE);
+            }
+            LOCKS.put(directory, locks);
         }
-        return next;
+        return locks.lock(id.hashCode() & (LOCK_STRIPES - 1), 1, false);
     }
 
     @Override

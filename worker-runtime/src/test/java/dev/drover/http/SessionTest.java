@@ -223,7 +223,7 @@ class SessionTest {
         Session.setSavePath(file.resolve("sessions"));
         Session session = withCookie(null).session();
         UncheckedIOException failed = assertThrows(UncheckedIOException.class, () -> session.set("a", "1"));
-        assertEquals("cannot write a session file in " + file.resolve("sessions") + " (Not a directory)"
+        assertEquals("cannot lock a session file in " + file.resolve("sessions") + " (Not a directory)"
                 + ": Session.setSavePath names a directory this worker's user may write", failed.getMessage());
         assertFalse(failed.getMessage().contains(session.getId()), "an id in a log would let its reader take the session over");
         assertTrue(failed.getMessage().endsWith("Session.setSavePath names a directory this worker's user may write"), failed.getMessage());

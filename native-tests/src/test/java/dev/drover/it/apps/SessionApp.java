@@ -14,7 +14,7 @@ import java.util.Map;
  * Two http:// groups, "a" and "b" (a worker each, kernel-chosen ports), sharing sessions in the
  * directory app.sessions, or in Redis when it is a redis:// address. Paths: /count adds one to the session's n and answers "n=N new=B";
  * /late answers the same from a timer; /hints sends a 103 first; /response answers with a Response of its own; /login gives
- * the session a new id; /logout flushes it; /guarded answers a session that cannot be read with a 503
+ * the session a new id; /mark?k=K sets K and /size counts the names; /logout flushes it; /guarded answers a session that cannot be read with a 503
  * naming why; /plain does not touch the session. A third group, "ws" (websocket), counts
  * in onWebSocketConnect and sends the answer as its first message.
  */
@@ -51,6 +51,8 @@ public final class SessionApp {
                             connection.send(new Response(503, Map.of(), e.getMessage()));
                         }
                     }
+                    case "/mark" -> connection.send(request.session().set(request.query("k").orElseThrow(), "1").all().size() + "");
+                    case "/size" -> connection.send(request.session().all().size() + "");
                     case "/logout" -> connection.send("left " + request.session().flush().all());
                     case "/response" -> connection.send(new Response(201, Map.of("X-Mine", "1"), count(request.session())));
                     default -> connection.send(count(request.session()));
