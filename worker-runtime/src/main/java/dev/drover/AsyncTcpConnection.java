@@ -438,6 +438,7 @@ public final class AsyncTcpConnection implements Connection {
      */
     @Override
     public AsyncTcpConnection onWebSocketPing(WebSocketControlCallback callback) {
+        requireWebSocket("onWebSocketPing");
         this.onWebSocketPing = callback;
         return this;
     }
@@ -445,6 +446,7 @@ public final class AsyncTcpConnection implements Connection {
     /** ws://: the server sent a pong, the answer to a {@link WebSocketPing}. Set it before {@code connect()}. */
     @Override
     public AsyncTcpConnection onWebSocketPong(WebSocketControlCallback callback) {
+        requireWebSocket("onWebSocketPong");
         this.onWebSocketPong = callback;
         return this;
     }
@@ -456,6 +458,7 @@ public final class AsyncTcpConnection implements Connection {
      */
     @Override
     public AsyncTcpConnection onWebSocketClose(WebSocketCloseCallback callback) {
+        requireWebSocket("onWebSocketClose");
         this.onWebSocketClose = callback;
         return this;
     }
@@ -463,8 +466,19 @@ public final class AsyncTcpConnection implements Connection {
     /** Not a client's: a ws:// connection's {@link #onConnect} runs once the server accepted its handshake. */
     @Override
     public AsyncTcpConnection onWebSocketConnect(WebSocketConnectCallback callback) {
-        throw new IllegalStateException("connection " + getId() + " is a " + getProtocol() + " client: onWebSocketConnect is an accepted"
-                + " websocket:// connection's; a client's onConnect runs once the server accepted its handshake");
+        throw new IllegalStateException("connection " + getId() + " is a " + getProtocol() + ":// client: onWebSocketConnect is an accepted"
+                + " websocket:// connection's" + (webSocket() ? "; a ws:// client's onConnect runs once the server accepted its handshake" : ""));
+    }
+
+    private boolean webSocket() {
+        return uri.getScheme().equals("ws") || uri.getScheme().equals("wss");
+    }
+
+    private void requireWebSocket(String hook) {
+        if (!webSocket()) {
+            throw new IllegalStateException("connection " + getId() + " is a " + getProtocol() + ":// client, not ws://: " + hook
+                    + " is a WebSocket connection's");
+        }
     }
 
     /** onConnect as the event loop runs it: queued data goes out first. */

@@ -16,8 +16,10 @@ import java.util.Map;
  * changes. Needs {@code io.lettuce:lettuce-core} 7.x on the class path, as Channel's and
  * GlobalData's Redis backend does, and shares their connection to that address, which a worker
  * opens at its first session. Each call waits on the worker's event loop: at most 5 s for a
- * connection, then at most the timeout (2 s by default, as Workerman's) for Redis's answer. A
- * failure throws {@link java.io.UncheckedIOException} naming the address: an application that
+ * connection, then at most the timeout (2 s by default) for Redis's answer; a connection that
+ * broke since the last call is replaced and the call sent once more, so one call waits 14 s at
+ * worst. A connection that gave no answer in time is closed, and the next call opens another. A
+ * failure throws {@link java.io.UncheckedIOException} naming the address (never its password): an application that
  * should answer while Redis is away catches it around {@code request.session()} (otherwise the
  * worker ends, as for any exception a callback lets escape, and a new one takes its place).
  */
@@ -42,7 +44,7 @@ public final class RedisSessionHandler implements SessionHandler {
     public RedisSessionHandler(String address, String prefix, Duration timeout) {
         if (address == null || !address.startsWith("redis://") && !address.startsWith("rediss://")) {
             throw new IllegalArgumentException("a Redis session address is redis://[:password@]host[:port][/db] (or rediss://), not '"
-                    + address + "'");
+                    + ServerAddress.masked(address) + "'");
         }
         ServerAddress parsed = ServerAddress.parse(address);
         if (prefix == null || prefix.isEmpty()) {

@@ -211,7 +211,7 @@ public final class Request {
             SessionSettings settings = Session.settings();
             String id = cookies().get(settings.name());
             Map<String, String> values = Session.validId(id) ? settings.handler().read(id, settings.lifetime()) : null;
-            if (values != null) {
+            if (values != null && !values.isEmpty()) { // an empty one is none: the client's id is never taken for a new session
                 session = new Session(id, false, new java.util.LinkedHashMap<>(values), this);
             } else {
                 session = new Session(Session.newId(), true, new java.util.LinkedHashMap<>(), this);

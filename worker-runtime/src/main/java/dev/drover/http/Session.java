@@ -14,16 +14,17 @@ import java.util.regex.Pattern;
  * An HTTP session, as Workerman's {@code $request->session()}: values kept on the server under an
  * id the client holds in a cookie ({@code PHPSID} by default), shared by every worker process on
  * the host. {@link Request#session} starts one for a client that has none; once something is set
- * in it, it has a file and drover adds its cookie to the response for that request. A session
- * nothing was set in costs nothing: no file, no cookie (a page that only checks for a login).
+ * in it, it is kept (in a file, or in Redis) and drover adds its cookie to the response for that
+ * request. A session nothing was set in costs nothing: no file, no cookie (a page that only checks
+ * for a login).
  *
  * <p>Values are strings (encode anything else yourself). Each change is written at once, over
  * what the session holds then, under the session's lock: two workers (a page and a WebSocket of
- * one client, say) each keep what the other set, even at the same instant, and a session that a logout flushed or a login renamed meanwhile gets no
- * stale values back. There is no save to forget, even after an answer sent later from a timer. A
- * session read or written is kept for {@link #setLifetime the lifetime} after its last use. A
- * session left with nothing in it ({@link #flush}, a logout) is removed: the next request with its
- * cookie starts a new one.
+ * one client, say) each keep what the other set, even at the same instant, and a session that a
+ * logout flushed or a login renamed meanwhile gets no stale values back. There is no save to
+ * forget, even after an answer sent later from a timer. A session read or written is kept for
+ * {@link #setLifetime the lifetime} after its last use. A session left with nothing in it
+ * ({@link #flush}, a logout) is removed: the next request with its cookie starts a new one.
  *
  * <p>Sessions are kept in files by default ({@link #setSavePath}; a file is replaced whole, so no
  * worker reads half of it; one write in 1,000 sweeps the directory of files past their lifetime,
@@ -66,7 +67,7 @@ public final class Session {
         settings = settings.withName(name);
     }
 
-    /** How long a session lives after its last use (Workerman's {@code Session::$lifetime}, default 1,440 s). */
+    /** How long a session lives after its last use (Workerman's {@code Session::$lifetime}, default 1,440 s; at most ten years). */
     public static void setLifetime(Duration lifetime) {
         settings = settings.withLifetime(lifetime);
     }
@@ -205,12 +206,14 @@ public final class Session {
     public Session regenerateId() {
         SessionSettings now = settings;
         SessionHandler handler = now.handler();
-        Map<String, String> latest = stored ? handler.read(id, now.lifetime()) : null;
-        if (latest != null) {
+        if (stored) {
+            Map<String, String> latest = handler.read(id, now.lifetime());
             values.clear();
-            values.putAll(latest);
+            if (latest != null) { // else a logout elsewhere, or the lifetime, ended it: nothing to bring back
+                values.putAll(latest);
+            }
+            handler.destroy(id);
         }
-        handler.destroy(id);
         id = newId();
         stored = false;
         changes.clear();
@@ -238,6 +241,10 @@ public final class Session {
      * something in a new session hands out its cookie.
      */
     private void save() {
+        if (!stored && changes.isEmpty()) { // nothing to keep, and nothing kept: no store to ask (a logout without a session)
+            cleared = false;
+            return;
+        }
         SessionSettings now = settings;
         boolean clear = cleared || !stored; // a new id has nothing to keep
         Map<String, String> next = now.handler().update(id, clear, Collections.unmodifiableMap(changes), now.lifetime());

@@ -9,6 +9,8 @@ import java.time.Duration;
  */
 record SessionSettings(String name, Duration lifetime, Duration cookieLifetime, String path, String domain, boolean secure,
                        boolean httpOnly, String sameSite, SessionHandler handler) {
+    /** The longest lifetime a session may have: ten years (a store counts its expiry in milliseconds from now). */
+    static final Duration LONGEST = Duration.ofDays(3650);
     static final SessionSettings DEFAULTS = new SessionSettings("PHPSID", Duration.ofSeconds(1440), Duration.ofSeconds(1440), "/", "",
             false, true, "", SessionFiles.DEFAULT);
 
@@ -20,8 +22,8 @@ record SessionSettings(String name, Duration lifetime, Duration cookieLifetime, 
     }
 
     SessionSettings withLifetime(Duration lifetime) {
-        if (lifetime == null || lifetime.isNegative() || lifetime.isZero()) {
-            throw new IllegalArgumentException("a session's lifetime must be positive, not " + lifetime);
+        if (lifetime == null || lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(LONGEST) > 0) {
+            throw new IllegalArgumentException("a session's lifetime must be positive and at most " + LONGEST.toDays() + " days, not " + lifetime);
         }
         return new SessionSettings(name, lifetime, cookieLifetime, path, domain, secure, httpOnly, sameSite, handler);
     }

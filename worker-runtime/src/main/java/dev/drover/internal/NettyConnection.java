@@ -785,14 +785,20 @@ final class NettyConnection implements Connection {
      * goes back in, before that handler.
      */
     private void routeControlFrames() {
-        if (webSocketOpen && (pingCallback() != null || pongCallback() != null)) {
-            channel.eventLoop().execute(() -> {
-                ChannelPipeline pipeline = channel.pipeline();
-                ChannelHandlerContext protocol = pipeline.context(WebSocketServerProtocolHandler.class);
-                if (protocol != null && pipeline.get(WebSocketCodec.ControlFrames.class) == null) {
-                    pipeline.addBefore(protocol.name(), null, WebSocketCodec.ControlFrames.of(this));
-                }
-            });
+        if (!webSocketOpen || pingCallback() == null && pongCallback() == null) {
+            return;
+        }
+        Runnable route = () -> {
+            ChannelPipeline pipeline = channel.pipeline();
+            ChannelHandlerContext protocol = pipeline.context(WebSocketServerProtocolHandler.class);
+            if (protocol != null && pipeline.get(WebSocketCodec.ControlFrames.class) == null) {
+                pipeline.addBefore(protocol.name(), null, WebSocketCodec.ControlFrames.of(this));
+            }
+        };
+        if (channel.eventLoop().inEventLoop()) {
+            route.run(); // from a callback: a ping or pong later in the same read already meets it
+        } else {
+            channel.eventLoop().execute(route);
         }
     }
 

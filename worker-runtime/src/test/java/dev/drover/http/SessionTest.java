@@ -209,6 +209,8 @@ class SessionTest {
     void badSettingsAreRefusedNamingWhatIsWrong() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Session.setName("a b")).getMessage().contains("'a b'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Session.setLifetime(Duration.ZERO)).getMessage().contains("positive"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Session.setLifetime(Duration.ofDays(3651))).getMessage()
+                .contains("at most 3650 days"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Session.setCookieParams("/", "a;b", false, true, ""))
                 .getMessage().contains("'a;b'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Session.setCookieParams("/", "", false, true, "lax"))
@@ -283,6 +285,57 @@ class SessionTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Session.setHandler(null)).getMessage().contains("not null"));
     }
 
+    /** A login in one request after a logout in another brings none of the values the first had read. */
+    @Test
+    void regenerateIdAfterALogoutElsewhereStartsEmpty() {
+        String id = withCookie(null).session().set("uid", "7").getId();
+        Request login = withCookie("PHPSID=" + id);
+        Session stale = login.session();
+        withCookie("PHPSID=" + id).session().flush();
+        stale.regenerateId();
+        assertEquals(Map.of(), stale.all());
+        assertNull(login.sessionCookie(), "nothing kept: no cookie until something is set");
+        stale.set("uid", "8");
+        assertEquals(Map.of("uid", "8"), withCookie("PHPSID=" + stale.getId()).session().all());
+    }
+
+    /** A logout page hit without a session, or a login before anything was set, asks no store. */
+    @Test
+    void anEmptyNewSessionTouchesNoStore() {
+        Request request = withCookie(null);
+        request.session().flush().regenerateId().flush();
+        assertFalse(Files.exists(sessions), "no directory made");
+        assertNull(request.sessionCookie());
+    }
+
+    /** A handler's empty answer is no session: the client's id is not taken for a new one. */
+    @Test
+    void anEmptySessionFromAHandlerIsNone() {
+        Session.setHandler(new SessionHandler() {
+            @Override
+            public Map<String, String> read(String id, Duration lifetime) {
+                return Map.of();
+            }
+
+            @Override
+            public Map<String, String> update(String id, boolean clear, Map<String, String> changes, Duration lifetime) {
+                return changes;
+            }
+
+            @Override
+            public void touch(String id, Duration lifetime) {
+            }
+
+            @Override
+            public void destroy(String id) {
+            }
+        });
+        String planted = "0123456789abcdef0123456789abcdef";
+        Session session = withCookie("PHPSID=" + planted).session();
+        assertTrue(session.isNew());
+        assertNotEquals(planted, session.getId());
+    }
+
     @Test
     void redisSessionsNeedARedisAddress() {
         for (String address : new String[] {null, "127.0.0.1:6379", "http://127.0.0.1"}) {
@@ -294,6 +347,12 @@ class SessionTest {
                 .getMessage().contains("prefix"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new RedisSessionHandler("redis://h", "p", Duration.ZERO))
                 .getMessage().contains("positive"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RedisSessionHandler("redis://h:6379/abc")).getMessage()
+                .contains("the db a number"), "refused in main, not at every request");
+        for (String leaky : new String[] {"redis://:pa/ss@h:6379", "redis://:pa ss@h:6379", "REDIS://:secret@h", " redis://:secret@h"}) {
+            String message = assertThrows(IllegalArgumentException.class, () -> new RedisSessionHandler(leaky)).getMessage();
+            assertFalse(message.contains("ss@") || message.contains("secret"), "no password in: " + message);
+        }
     }
 
     @Test

@@ -96,9 +96,9 @@ public final class WebSocketHooksApp {
     /**
      * Group "own": no hooks on the worker; each connection gets its own in onConnect, as the
      * Workerman manual sets {@code $connection->onWebSocketConnect}. The handshake to /refuse gets a
-     * 403; another is greeted with its path. A pong is told back as "own pong"; a close frame is
-     * noted. Messages: "ping me" pings; "hook pings" sets a ping hook now that it is open;
-     * "connect hook?" tells what setting onWebSocketConnect now throws.
+     * 403; another is greeted with its path; a close frame is noted. Messages: "ping me" pings;
+     * "hook pings" and "hook pongs" set a ping or pong hook now that it is open (the pong hook tells
+     * a pong back as "own pong"); "connect hook?" tells what setting onWebSocketConnect now throws.
      */
     private static void own() {
         Worker own = new Worker("websocket://127.0.0.1:0").setName("own");
@@ -110,7 +110,6 @@ public final class WebSocketHooksApp {
                     c.send("hello " + request.path());
                 }
             });
-            connection.onWebSocketPong((c, payload) -> c.send("own pong " + new String(payload, StandardCharsets.UTF_8)));
             connection.onWebSocketClose((c, code, reason) -> c.send("own noted " + code));
         });
         own.onMessage((connection, data) -> {
@@ -118,6 +117,10 @@ public final class WebSocketHooksApp {
                 case "ping me" -> connection.send(new WebSocketPing("own".getBytes(StandardCharsets.UTF_8)));
                 case "hook pings" -> {
                     connection.onWebSocketPing((c, payload) -> c.send("late " + new String(payload, StandardCharsets.UTF_8)));
+                    connection.send("hooked");
+                }
+                case "hook pongs" -> {
+                    connection.onWebSocketPong((c, payload) -> c.send("own pong " + new String(payload, StandardCharsets.UTF_8)));
                     connection.send("hooked");
                 }
                 case "connect hook?" -> {

@@ -3,6 +3,7 @@ package dev.drover.internal.channel;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,8 +24,9 @@ import java.util.function.Function;
  * expiry. A change is one script (changed names set or removed, the expiry renewed, the whole
  * hash read back), so two workers changing one session at once keep both changes. Each call waits
  * on the caller's thread: for a connection, at most the link's connect timeout, then for the
- * answer, at most {@code timeout}. A connection that broke since the last call is replaced and the
- * call sent once more (every call can be sent twice: none adds to what a first one did).
+ * answer, at most {@code timeout}; a connection that gave no answer in time is closed. A call whose
+ * connection broke under it is sent once more on a new one, but for an update that clears the
+ * session, which would wipe what another worker wrote in between.
  */
 public final class RedisSessions {
     private static final String READ = "if redis.call('TYPE', KEYS[1]).ok ~= 'hash' then return {} end "
@@ -45,13 +48,19 @@ public final class RedisSessions {
      * to load).
      */
     public RedisSessions(ServerAddress address, String prefix, Duration timeout) {
+        try {
+            RedisURI.create(address.text()); // what Lettuce refuses (a database that is no number), refused here, in main
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("redis address '" + address + "' is not one Lettuce takes: "
+                    + e.getClass().getSimpleName() + "; write redis://[:password@]host[:port][/db], the db a number");
+        }
         this.address = address;
         this.prefix = prefix;
         this.timeout = timeout;
     }
 
     public Map<String, String> read(String id, Duration lifetime) {
-        Map<String, String> values = hash(await("read", redis -> redis.eval(READ, ScriptOutputType.MULTI, new String[] {prefix + id},
+        Map<String, String> values = hash(await("read", true, redis -> redis.eval(READ, ScriptOutputType.MULTI, new String[] {prefix + id},
                 Long.toString(lifetime.toMillis()))));
         return values.isEmpty() ? null : values;
     }
@@ -72,15 +81,16 @@ public final class RedisSessions {
         arguments.addAll(sets);
         arguments.addAll(removes);
         String[] values = arguments.toArray(String[]::new);
-        return hash(await("write", redis -> redis.eval(UPDATE, ScriptOutputType.MULTI, new String[] {prefix + id}, values)));
+        // Sent twice, a clearing update would wipe what another worker wrote in between: it is not sent again.
+        return hash(await("write", !clear, redis -> redis.eval(UPDATE, ScriptOutputType.MULTI, new String[] {prefix + id}, values)));
     }
 
     public void touch(String id, Duration lifetime) {
-        await("touch", redis -> redis.pexpire(prefix + id, lifetime.toMillis()));
+        await("touch", true, redis -> redis.pexpire(prefix + id, lifetime.toMillis()));
     }
 
     public void destroy(String id) {
-        await("delete", redis -> redis.del(prefix + id));
+        await("delete", true, redis -> redis.del(prefix + id));
     }
 
     private static Map<String, String> hash(List<Object> pairs) {
@@ -98,26 +108,35 @@ public final class RedisSessions {
         return link;
     }
 
-    private <T> T await(String what, Function<RedisAsyncCommands<String, String>, RedisFuture<T>> command) {
+    /** @param again whether a call whose connection broke under it may be sent once more, on a new connection */
+    private <T> T await(String what, boolean again, Function<RedisAsyncCommands<String, String>, RedisFuture<T>> command) {
         for (int attempt = 1; ; attempt++) {
+            StatefulRedisConnection<String, String> connection = null;
+            CompletableFuture<T> reply = null;
             try {
                 // Connecting (and Lettuce's own start, at the first session) has the link's bound; each answer, the timeout.
-                StatefulRedisConnection<String, String> connection = link().commands()
-                        .get(RedisLink.CONNECT_TIMEOUT.toMillis() + 100, TimeUnit.MILLISECONDS);
-                return command.apply(connection.async()).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                connection = link().commands().get(RedisLink.CONNECT_TIMEOUT.toMillis() + 100, TimeUnit.MILLISECONDS);
+                reply = command.apply(connection.async()).toCompletableFuture();
+                return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException wrapped && wrapped.getCause() != null
                         ? wrapped.getCause() : e.getCause();
                 boolean broken = !(cause instanceof RedisCommandExecutionException) && !(cause instanceof RedisConnectionException);
-                if (!broken || attempt == 2) { // a connection that broke since the last call is replaced once
+                if (!broken || !again || attempt == 2) { // a connection that broke since the last call is replaced once
                     throw failure(what, why(cause), cause);
                 }
             } catch (TimeoutException e) {
-                throw failure(what, "no answer within " + timeout.toMillis() + " ms, or no connection within "
-                        + RedisLink.CONNECT_TIMEOUT.toSeconds() + " s", e);
+                if (reply != null) { // no answer on an open connection: a half-open one, most likely; the next call opens another
+                    reply.cancel(false);
+                    connection.closeAsync();
+                }
+                throw failure(what, reply == null ? "no connection within " + RedisLink.CONNECT_TIMEOUT.toSeconds() + " s"
+                        : "no answer within " + timeout.toMillis() + " ms", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw failure(what, "interrupted", e);
+            } catch (RuntimeException e) { // Lettuce's own refusal, before anything was sent
+                throw failure(what, why(e), e);
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.drover.internal.channel;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 
 /**
  * Where Channel and GlobalData talk to, the one setting that picks the backend:
@@ -15,9 +16,16 @@ public record ServerAddress(String text, boolean redis, String host, int port) {
             throw new IllegalArgumentException("a channel address is host:port (a ChannelServer) or redis://host:port, not '" + address + "'");
         }
         if (address.startsWith("redis://") || address.startsWith("rediss://")) {
-            URI uri = URI.create(address);
+            URI uri;
+            try {
+                uri = new URI(address);
+            } catch (URISyntaxException e) { // its message would quote the password
+                throw new IllegalArgumentException("redis address '" + masked(address) + "' is not a URI (" + e.getReason()
+                        + "); percent-encode a password's reserved characters, e.g. / as %2F");
+            }
             if (uri.getHost() == null) {
-                throw new IllegalArgumentException("redis address '" + address + "' has no host, e.g. redis://127.0.0.1:6379");
+                throw new IllegalArgumentException("redis address '" + masked(address) + "' has no host, e.g. redis://127.0.0.1:6379"
+                        + " (percent-encode a password's reserved characters, e.g. / as %2F)");
             }
             return new ServerAddress(address, true, uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
         }
@@ -45,6 +53,20 @@ public record ServerAddress(String text, boolean redis, String host, int port) {
     /** The address for messages and logs: a password in it is left out. */
     @Override
     public String toString() {
-        return text.replaceFirst("^(rediss?://)[^@/]*@", "$1***@");
+        return masked(text);
+    }
+
+    /**
+     * {@code address} with what may be a password left out: everything before the last {@code @}
+     * of a {@code scheme://} address (a password's own {@code @}, {@code /} or {@code #} may be
+     * unencoded in one that is malformed).
+     */
+    public static String masked(String address) {
+        if (address == null) {
+            return null;
+        }
+        int scheme = address.indexOf("://");
+        int at = address.lastIndexOf('@');
+        return scheme >= 0 && at > scheme ? address.substring(0, scheme + 3) + "***" + address.substring(at) : address;
     }
 }
