@@ -37,7 +37,7 @@ import sun.misc.Signal;
  */
 public final class Arbiter {
     private static final List<String> STOP_SIGNALS = List.of("INT", "TERM", "HUP", "TSTP");
-    private static final List<String> OTHER_SIGNALS = List.of("WINCH", "USR1", "USR2", "IO", "TTIN", "TTOU", "CHLD");
+    private static final List<String> OTHER_SIGNALS = List.of("WINCH", "USR1", "USR2", "IO", "ABRT", "TTIN", "TTOU", "CHLD");
     /**
      * Stop signals a master takes back when it inherited them ignored, which only one started in the
      * foreground can (drover starts daemons and successors with every signal at its default): a
@@ -304,6 +304,7 @@ public final class Arbiter {
                 case "USR1" -> startReload(false, Reply.none(os));
                 case "USR2" -> startReload(true, Reply.none(os));
                 case "IO" -> startQuery(ControlMessage.CONNECTIONS, false, null);
+                case "ABRT" -> startQuery(ControlMessage.STATUS, false, null); // Workerman's SIGIOT (the same signal): status, into the log
                 case "TTIN" -> resizeAll(+1);
                 case "TTOU" -> resizeAll(-1);
                 default -> {
@@ -1286,7 +1287,7 @@ public final class Arbiter {
             it.remove();
             Report report = query.kind.equals(ControlMessage.STATUS) ? statusReport(query) : connectionsReport(query);
             if (query.reply == null) {
-                log("connections:\n" + String.join("\n", report.lines()));
+                log((query.kind.equals(ControlMessage.STATUS) ? "status:\n" : "connections:\n") + String.join("\n", report.lines()));
             } else {
                 if (query.json) {
                     query.reply.out(report.json());

@@ -94,6 +94,24 @@ class SignalsIT {
         }
     }
 
+    /** Workerman's SIGIOT (SIGABRT on Linux): the status table into the log, from the master; a worker's own line, from a worker; both go on. */
+    @Test
+    void iotWritesTheStatusToTheLog(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            app.start();
+            long master = app.masterPid();
+            long worker = app.workers().get(0).pid();
+            Processes.kill(master, "ABRT");
+            Await.until("the status table is in the log", Duration.ofSeconds(10), () -> app.log().contains("status:\n"));
+            assertTrue(app.log().contains("PROCESS STATUS") && app.log().contains("total_request"), app.log());
+            Processes.kill(worker, "ABRT");
+            Await.until("the worker's status line is in the log", Duration.ofSeconds(10),
+                    () -> app.log().contains("worker[web:" + worker + "] status: busy=0 connections=0"));
+            assertTrue(Processes.alive(master));
+            assertEquals(List.of(worker), app.workers().stream().map(App.WorkerRow::pid).toList(), "neither aborted");
+        }
+    }
+
     @Test
     void ttinAndTtouAddAndRemoveAWorkerPerGroup(@TempDir Path dir) {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=2")) {

@@ -209,6 +209,9 @@ public final class WorkerRuntime {
         Signal.handle(new Signal("USR2"), s -> reloadSelf(true));
         Signal.handle(new Signal("IO"), s -> control.log("worker[" + worker.getName() + ":" + ProcessHandle.current().pid()
                 + "] connections:\n" + connectionRows()));
+        // SIGIOT (SIGABRT), Workerman's status signal; a crashing JVM's own abort still ends it (abort raises it again, unhandled)
+        Signal.handle(new Signal("ABRT"), s -> control.log("worker[" + worker.getName() + ":" + ProcessHandle.current().pid()
+                + "] status: " + statusFields()));
     }
 
     /** Stops on this worker's own account: the master respawns it without backoff. */
