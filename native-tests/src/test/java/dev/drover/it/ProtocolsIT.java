@@ -140,6 +140,30 @@ class ProtocolsIT {
         assertEquals(before, app.workers().stream().map(App.WorkerRow::pid).toList(), "no worker was lost to the missing file");
     }
 
+    /**
+     * A static file as nginx serves one, on one keep-alive connection: a current copy gets a 304
+     * (and the connection goes on), HEAD the head alone, a Range its part.
+     */
+    @Test
+    void aFileAnswersConditionsAndRangesOnAKeptConnection() throws Exception {
+        Path letters = Files.writeString(dir.resolve("letters.txt"), "abcdefghijklmnopqrstuvwxyz");
+        String etag = get("/typed?path=" + letters).headers().firstValue("etag").orElseThrow();
+        try (Socket socket = new Socket("127.0.0.1", ports.get("web"))) {
+            socket.setSoTimeout(10_000);
+            String path = "/typed?path=" + letters;
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: h\r\nIf-None-Match: " + etag + "\r\n\r\n"
+                    + "HEAD " + path + " HTTP/1.1\r\nHost: h\r\n\r\n"
+                    + "GET " + path + " HTTP/1.1\r\nHost: h\r\nRange: bytes=0-2\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            String[] answers = all.split("(?=HTTP/1\\.1 )");
+            assertEquals(3, answers.length, all);
+            assertTrue(answers[0].startsWith("HTTP/1.1 304 Not Modified\r\n") && answers[0].endsWith("\r\n\r\n"), all);
+            assertTrue(answers[1].startsWith("HTTP/1.1 200 OK\r\n") && answers[1].toLowerCase().contains("\r\ncontent-length: 26\r\n")
+                    && answers[1].endsWith("\r\n\r\n"), "HEAD: the head alone: " + all);
+            assertTrue(answers[2].startsWith("HTTP/1.1 206 Partial Content\r\n") && answers[2].endsWith("\r\n\r\nabc"), all);
+        }
+    }
+
     @Test
     void httpChunkedAndServerSentEvents() throws Exception {
         HttpResponse<String> chunked = get("/chunked");

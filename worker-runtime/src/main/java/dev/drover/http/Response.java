@@ -26,6 +26,9 @@ public final class Response {
     private final Map<String, List<String>> headers = new LinkedHashMap<>();
     private byte[] body = new byte[0];
     private Path file;
+    private long fileOffset;
+    /** How many bytes of the file from its offset; -1: to its end. */
+    private long fileLength = -1;
 
     public Response(int status) {
         status(status);
@@ -122,16 +125,48 @@ public final class Response {
 
     /**
      * Sends this file as the body, with zero-copy where the transport allows, its Content-Type
-     * from its extension (unless set) and its Last-Modified. A path that is no readable file makes
-     * this a 404, as Workerman's withFile does.
+     * from its extension (unless set), its Last-Modified and an ETag (unless set). A path that is
+     * no readable file makes this a 404, as Workerman's withFile does.
+     *
+     * <p>As nginx serves a static file, a 200 with a whole file answers the request's conditions
+     * itself: {@code If-None-Match} or {@code If-Modified-Since} that still hold get a 304 without
+     * the body, and a GET's {@code Range} of one byte range (after {@code If-Range}, if any) gets a
+     * 206 with that part, which a browser's video player needs to seek; a range past the end gets
+     * a 416.
      */
     public Response file(Path path) {
+        return file(path, 0, 0);
+    }
+
+    /**
+     * Sends {@code length} bytes of this file from {@code offset} (0: to its end), as Workerman's
+     * {@code withFile($file, $offset, $length)}; the application sets the status and
+     * {@code Content-Range} it answers with. A part past the end is cut at it.
+     *
+     * @throws IllegalArgumentException for a negative offset or length
+     */
+    public Response file(Path path, long offset, long length) {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("a file's offset and length are 0 or more, not " + offset + " and " + length);
+        }
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
             this.file = null;
             return status(404).header("Content-Type", "text/html;charset=utf-8").body(NOT_FOUND);
         }
         this.file = path;
+        this.fileOffset = offset;
+        this.fileLength = length == 0 ? -1 : length;
         return this;
+    }
+
+    /** Where the part of {@link #file} sent starts. */
+    public long fileOffset() {
+        return fileOffset;
+    }
+
+    /** How many bytes of {@link #file} are sent from {@link #fileOffset}; -1 for all to its end. */
+    public long fileLength() {
+        return fileLength;
     }
 
     public int status() {

@@ -125,7 +125,7 @@ final class HttpCodec implements Codec {
             HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
             response.headers().forEach((name, values) -> head.headers().add(name, values));
             if (response.file() != null) {
-                return new FileBody(head, response.file()); // typed by the file's extension
+                return new FileBody(head, response.file(), response.fileOffset(), response.fileLength()); // typed by the file's extension
             }
             typeByDefault(head);
             head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);

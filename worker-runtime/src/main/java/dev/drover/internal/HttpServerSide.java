@@ -358,7 +358,8 @@ final class HttpServerSide extends Traffic {
             String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
             return HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response)
                     || type != null && type.regionMatches(true, 0, "multipart", 0, "multipart".length())
-                    || response.status().code() == HttpResponseStatus.NO_CONTENT.code();
+                    || response.status().code() == HttpResponseStatus.NO_CONTENT.code()
+                    || response.status().code() == HttpResponseStatus.NOT_MODIFIED.code(); // never a body (RFC 9110 15.4.5)
         }
     }
 }

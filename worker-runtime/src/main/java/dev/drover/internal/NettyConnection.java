@@ -301,7 +301,7 @@ final class NettyConnection implements Connection {
         // A whole response (FullHttpResponse is a LastHttpContent), a file, or the last chunk ends the answer owed.
         boolean ends = message instanceof FileBody || message instanceof LastHttpContent && !(head != null && informational(head))
                 || message instanceof PlainAnswer;
-        ChannelFuture written = message instanceof FileBody body ? body.writeTo(channel) : channel.writeAndFlush(message);
+        ChannelFuture written = message instanceof FileBody body ? body.writeTo(channel, answering) : channel.writeAndFlush(message);
         if (message instanceof CloseWebSocketFrame) {
             closing = true;
             closeSent = true;

@@ -122,7 +122,7 @@ class HttpAnswersTest {
         ReferenceCountUtil.release(channel.readInbound());
         Traffic traffic = channel.pipeline().get(Traffic.class);
         FileBody body = (FileBody) HttpCodec.INSTANCE.encode(new Response(200).file(file), ByteBufAllocator.DEFAULT, null);
-        body.writeTo(channel);
+        body.writeTo(channel, null);
         long head = 0;
         Object out;
         while ((out = channel.readOutbound()) != null) {
@@ -252,7 +252,7 @@ class HttpAnswersTest {
         EmbeddedChannel own = HttpCodecTest.channel(1024);
         own.writeInbound(Unpooled.copiedBuffer(GET, StandardCharsets.US_ASCII));
         ReferenceCountUtil.release(own.readInbound());
-        body.writeTo(own);
+        body.writeTo(own, null);
         StringBuilder out = new StringBuilder();
         for (Object written; (written = own.readOutbound()) != null; ) {
             out.append(((ByteBuf) written).toString(StandardCharsets.US_ASCII));
@@ -268,7 +268,7 @@ class HttpAnswersTest {
         EmbeddedChannel own = HttpCodecTest.channel(1024);
         own.writeInbound(Unpooled.copiedBuffer(GET, StandardCharsets.US_ASCII));
         ReferenceCountUtil.release(own.readInbound());
-        body.writeTo(own);
+        body.writeTo(own, null);
         ByteBuf head = own.readOutbound();
         try {
             return head.toString(StandardCharsets.US_ASCII);
