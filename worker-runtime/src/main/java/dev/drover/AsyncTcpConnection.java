@@ -434,20 +434,25 @@ public final class AsyncTcpConnection implements Connection {
     /**
      * ws://: the server sent a ping. Without this the connection answers every ping itself; with
      * it, as Workerman's, the application answers: {@code send(payload)} from here sends a pong.
-     * Set it before {@code connect()}.
      */
     @Override
     public AsyncTcpConnection onWebSocketPing(WebSocketControlCallback callback) {
         requireWebSocket("onWebSocketPing");
         this.onWebSocketPing = callback;
+        if (live != null) {
+            Dialer.hooksChanged(live); // set once connected: its frames come here from now on
+        }
         return this;
     }
 
-    /** ws://: the server sent a pong, the answer to a {@link WebSocketPing}. Set it before {@code connect()}. */
+    /** ws://: the server sent a pong, the answer to a {@link WebSocketPing}. */
     @Override
     public AsyncTcpConnection onWebSocketPong(WebSocketControlCallback callback) {
         requireWebSocket("onWebSocketPong");
         this.onWebSocketPong = callback;
+        if (live != null) {
+            Dialer.hooksChanged(live); // set once connected: its frames come here from now on
+        }
         return this;
     }
 

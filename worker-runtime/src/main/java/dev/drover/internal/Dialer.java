@@ -85,4 +85,11 @@ public final class Dialer {
             throw new IllegalStateException("cannot set up TLS for a client connection: " + e.getMessage(), e);
         }
     }
+
+    /** A ws:// AsyncTcpConnection's ping or pong hook was set: its connection, if it has one, routes those frames to it. */
+    public static void hooksChanged(Connection live) {
+        if (live instanceof NettyConnection connection) {
+            connection.routeControlFrames();
+        }
+    }
 }

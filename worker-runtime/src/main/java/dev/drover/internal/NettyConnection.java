@@ -32,6 +32,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
@@ -780,17 +781,20 @@ final class NettyConnection implements Connection {
     }
 
     /**
-     * A ping or pong hook set once the connection is open: the handler that takes those frames
-     * past Netty's protocol handler left the pipeline at the open when no hook wanted them, so it
-     * goes back in, before that handler.
+     * A ping or pong hook set once the connection is open (or a ws:// client's, once it connected):
+     * the handler that takes those frames past Netty's protocol handler left the pipeline at the
+     * open when no hook wanted them (a client's was never added), so it goes in, before that handler.
      */
-    private void routeControlFrames() {
-        if (!webSocketOpen || pingCallback() == null && pongCallback() == null) {
+    void routeControlFrames() {
+        if (pingCallback() == null && pongCallback() == null) {
             return;
         }
         Runnable route = () -> {
             ChannelPipeline pipeline = channel.pipeline();
             ChannelHandlerContext protocol = pipeline.context(WebSocketServerProtocolHandler.class);
+            if (protocol == null) {
+                protocol = pipeline.context(WebSocketClientProtocolHandler.class);
+            }
             if (protocol != null && pipeline.get(WebSocketCodec.ControlFrames.class) == null) {
                 pipeline.addBefore(protocol.name(), null, WebSocketCodec.ControlFrames.of(this));
             }

@@ -142,18 +142,18 @@ public final class WebSocketHooksApp {
      */
     private static void dial(int port) {
         AsyncTcpConnection client = new AsyncTcpConnection("ws://127.0.0.1:" + port + "/");
-        client.onWebSocketPong((self, payload) -> clientPong = new String(payload, StandardCharsets.UTF_8));
-        client.onWebSocketPing((self, payload) -> {
-            clientPing = new String(payload, StandardCharsets.UTF_8);
-            self.send(payload); // a pong
-        });
         client.onMessage((self, data) -> {
             clientHeard = (String) data;
             self.send("close me");
         });
         client.onWebSocketClose((self, code, reason) -> clientClosed = code + " " + reason); // drover answers it
         client.onClose(self -> clientGone = true);
-        client.onConnect(self -> {
+        client.onConnect(self -> { // the ping and pong hooks set once connected, not before connect()
+            client.onWebSocketPong((me, payload) -> clientPong = new String(payload, StandardCharsets.UTF_8));
+            client.onWebSocketPing((me, payload) -> {
+                clientPing = new String(payload, StandardCharsets.UTF_8);
+                me.send(payload); // a pong
+            });
             self.send(new WebSocketPing("from a client".getBytes(StandardCharsets.UTF_8)));
             self.send("dialled");
         });
