@@ -141,6 +141,21 @@ public final class Request {
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
+    /** The Host header as sent, e.g. {@code example.com:8080} (Workerman's {@code host()}), or null without one. */
+    public String host() {
+        return header("host").orElse(null);
+    }
+
+    /** The Host header; {@code withoutPort}: without its port ({@code example.com}, {@code [::1]}), as Workerman's {@code host(true)}. */
+    public String host(boolean withoutPort) {
+        String host = host();
+        if (!withoutPort || host == null) {
+            return host;
+        }
+        int colon = host.lastIndexOf(':');
+        return colon > host.lastIndexOf(']') ? host.substring(0, colon) : host;
+    }
+
     /** Every header, names in lower case. */
     public Map<String, List<String>> headers() {
         return Collections.unmodifiableMap(headers);

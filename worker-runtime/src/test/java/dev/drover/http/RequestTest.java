@@ -77,4 +77,15 @@ class RequestTest {
         assertEquals(Map.of(), withType("application/json", "{\"a\":1}").form());
         assertEquals(Map.of(), withType("text/plain", "a=1").form());
     }
+
+    @Test
+    void theHostWithAndWithoutItsPort() {
+        String[][] cases = {{"example.com:8080", "example.com"}, {"example.com", "example.com"}, {"[::1]:80", "[::1]"}, {"[::1]", "[::1]"}};
+        for (String[] host : cases) {
+            Request request = new Request("GET", "/", Map.of("host", List.of(host[0])), new byte[0]);
+            assertEquals(host[0], request.host());
+            assertEquals(host[1], request.host(true));
+        }
+        assertEquals(null, new Request("GET", "/", Map.of(), new byte[0]).host(true));
+    }
 }
