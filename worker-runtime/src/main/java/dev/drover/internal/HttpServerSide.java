@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
@@ -112,9 +111,13 @@ final class HttpServerSide extends Traffic {
         requests.channelInactive(ctx);
     }
 
-    /** The peer's half close is the decoder's to see, as the close is. */
+    /** The peer's half close is the decoder's to see, as the close is; a failed expectation is not (see {@link RequestBodies}). */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (RequestBodies.keepsReading(event)) {
+            ctx.fireUserEventTriggered(event);
+            return;
+        }
         requests.userEventTriggered(ctx, event);
     }
 
@@ -254,8 +257,8 @@ final class HttpServerSide extends Traffic {
         }
     }
 
-    /** Netty's aggregator, counting the body it holds until the request is whole. */
-    private static final class Bodies extends HttpObjectAggregator {
+    /** The aggregator ({@link RequestBodies}), counting the body it holds until the request is whole. */
+    private static final class Bodies extends RequestBodies {
         private int held;
 
         Bodies(int maxContentLength) {

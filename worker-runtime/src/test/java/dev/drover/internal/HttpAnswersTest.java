@@ -416,6 +416,33 @@ class HttpAnswersTest {
         assertFalse(channel.isOpen());
     }
 
+    /** An expectation other than 100-continue is ignored, as nginx ignores it: the body is the body, not a request smuggled in it. */
+    @Test
+    void anUnknownExpectationIsIgnoredAndItsBodyIsNoRequest() {
+        String inner = "GET /admin HTTP/1.1\r\nHost: x\r\n\r\n";
+        channel.writeInbound(Unpooled.copiedBuffer("POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: " + inner.length()
+                + "\r\nExpect: foo\r\n\r\n" + inner + GET, StandardCharsets.US_ASCII));
+        List<String> seen = new ArrayList<>();
+        for (Object request; (request = channel.readInbound()) != null; ) {
+            Request read = (Request) HttpCodec.INSTANCE.decode(request, null);
+            seen.add(read.method() + " " + read.uri() + " " + read.body().length());
+            ReferenceCountUtil.release(request);
+        }
+        assertEquals(List.of("POST /p " + inner.length(), "GET / 0"), seen);
+        assertEquals("", written(), "no 417");
+    }
+
+    /** A 413 for a body announced with 100-continue closes: the client may send it anyway, and none of it is a request. */
+    @Test
+    void aBodyTooLargeForAContinueIsRefusedAndTheConnectionCloses() {
+        channel.writeInbound(Unpooled.copiedBuffer("POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 20000000\r\nExpect: 100-continue\r\n\r\n"
+                + "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
+        assertTrue(channel.readInbound() == null, "no request reaches the application");
+        String out = written();
+        assertTrue(out.startsWith("http/1.1 413 request entity too large\r\n"), out);
+        assertFalse(channel.isOpen());
+    }
+
     /** ConnectionHandler answers a request the decoder flagged with 400 and closes. */
     @Test
     void aRequestWithBothLengthsIsFlagged() {
