@@ -220,7 +220,12 @@ final class PlainRequest {
                     close |= hasToken(head, valueStart, valueEnd, "close");
                     keepAliveAsked |= hasToken(head, valueStart, valueEnd, "keep-alive");
                 }
-                case HOST -> hosts++;
+                case HOST -> {
+                    if (!RequestHeadRules.validHost(head, valueStart, valueEnd)) {
+                        return DECLINED; // refused on Netty's path (RequestHeadRules)
+                    }
+                    hosts++;
+                }
                 case NONE -> { }
             }
         }

@@ -170,6 +170,12 @@ class HttpCodecTest {
         return read.get(0);
     }
 
+    private static EmbeddedChannel feed(String wire) {
+        EmbeddedChannel channel = channel(1024);
+        channel.writeInbound(Unpooled.copiedBuffer(wire, StandardCharsets.US_ASCII));
+        return channel;
+    }
+
     /** The answer to {@code wire}'s first request, which the reader must refuse, reading nothing after it. */
     private static io.netty.handler.codec.http.FullHttpResponse answerToRefused(String wire) {
         EmbeddedChannel channel = channel(1024);
@@ -194,12 +200,23 @@ class HttpCodecTest {
             {"POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\nab", "400", "an HTTP/1.1 request needs a Host header"},
             {"GET / HTTP/2.0\r\nHost: h\r\n\r\n", "505", "HTTP/2.0 is not spoken here: HTTP/1.1 is"},
             {"GET / HTTP/0.9\r\nHost: h\r\n\r\n", "505", "HTTP/0.9 is not spoken here: HTTP/1.1 is"},
+            {"GET / HTTP/1.1\r\nHost: x, y\r\n\r\n", "400", "a Host header is a host name or address and a port, not 'x, y'"},
+            {"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", "400", "a Host header is a host name or address and a port, not 'a b'"},
+            {"GET / HTTP/1.1\r\nHost: x/y\r\n\r\n", "400", "a Host header is a host name or address and a port, not 'x/y'"},
+            {"GET / HTTP/1.1\r\nHost: u@evil.com\r\n\r\n", "400", "a Host header is a host name or address and a port, not 'u@evil.com'"},
+            {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: identity, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", "501",
+                "the transfer coding 'identity, chunked' is not one drover reads: send chunked alone, or a Content-Length"},
+            {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", "501",
+                "the transfer coding 'gzip, chunked' is not one drover reads: send chunked alone, or a Content-Length"},
         };
         for (String[] c : cases) {
             io.netty.handler.codec.http.FullHttpResponse answer = answerToRefused(c[0] + "GET /next HTTP/1.1\r\nHost: h\r\n\r\n");
             assertEquals(c[1], Integer.toString(answer.status().code()), c[0]);
             assertTrue(answer.content().toString(StandardCharsets.UTF_8).endsWith(": " + c[2] + "\n"), answer.content().toString(StandardCharsets.UTF_8));
             answer.release();
+        }
+        for (String host : new String[] {"example.com:8080", "[::1]:80", "127.0.0.1", "", "xn--bcher-kva.example", "a_b.local"}) {
+            assertEquals(1, requests(feed("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n")).size(), "taken: '" + host + "'");
         }
         EmbeddedChannel http10 = channel(1024);
         http10.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.0\r\n\r\nDELETE / HTTP/1.0\r\n\r\n", StandardCharsets.US_ASCII));
