@@ -183,6 +183,32 @@ class BadInputIT {
     }
 
     /**
+     * RFC 6455 7.1.7: a frame that breaks the protocol gets a close frame saying why before the
+     * close, a close frame's bad code or reason too (Netty's decoder sent none for those, counting
+     * the client's close frame as the closing handshake).
+     */
+    @Test
+    void aBrokenFrameOrCloseFrameGetsAClosingCodeSayingWhy() throws Exception {
+        byte[] badUtf8 = {(byte) 0xff, (byte) 0xfe};
+        byte[] badReason = {0x03, (byte) 0xe8, (byte) 0xff, (byte) 0xfe};
+        Object[][] cases = {
+            {WebSocketWire.masked(0x8, WebSocketWire.closePayload(999, "")), "[1:hello / -, close 1002]"},
+            {WebSocketWire.masked(0x8, WebSocketWire.closePayload(1005, "")), "[1:hello / -, close 1002]"},
+            {WebSocketWire.masked(0x8, WebSocketWire.closePayload(2999, "")), "[1:hello / -, close 1002]"},
+            {WebSocketWire.masked(0x8, badReason), "[1:hello / -, close 1007]"},
+            {WebSocketWire.masked(0x1, badUtf8), "[1:hello / -, close 1007]"},
+            {WebSocketWire.masked(0x8, new byte[] {0x03}), "[1:hello / -, close 1002]"},
+        };
+        for (Object[] c : cases) {
+            try (Socket socket = WebSocketWire.open(ports.get("ws"))) { // the app greets each client
+                socket.getOutputStream().write((byte[]) c[0]);
+                assertEquals(c[1], WebSocketWire.rest(socket).toString());
+            }
+        }
+        othersAreServed();
+    }
+
+    /**
      * A frame sent in the handshake's own write waits for onWebSocketConnect, as in Workerman: the
      * application's greeting comes first, then the frame's echo. onMessage ran first, and its send
      * failed ("unsupported message type") because the 101 had not gone out yet.

@@ -251,5 +251,11 @@ class WebSocketHandshakeIT {
         assertTrue(post.startsWith("HTTP/1.1 400") && post.endsWith("a WebSocket handshake is a GET, not a POST\n"), post);
         String noUpgrade = exchange(handshake.replace("Upgrade: websocket\r\n", "").getBytes(StandardCharsets.US_ASCII));
         assertTrue(noUpgrade.startsWith("HTTP/1.1 400") && noUpgrade.endsWith("a WebSocket handshake says Upgrade: websocket\n"), noUpgrade);
+        String http10 = exchange(handshake.replace(" HTTP/1.1\r\n", " HTTP/1.0\r\n").getBytes(StandardCharsets.US_ASCII));
+        assertTrue(http10.startsWith("HTTP/1.1 400") && http10.endsWith("a WebSocket handshake is HTTP/1.1, not HTTP/1.0\n"), http10);
+        String twoKeys = exchange(handshake.replace("\r\n\r\n", "\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        assertTrue(twoKeys.startsWith("HTTP/1.1 400") && twoKeys.endsWith("a WebSocket handshake has one Sec-WebSocket-Key (RFC 6455 11.3.1)\n"),
+                twoKeys);
     }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
@@ -184,6 +185,10 @@ final class ConnectionHandler extends ForwardingInbound {
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof CorruptedWebSocketFrameException corrupt && connection.codec() instanceof WebSocketCodec) {
+            connection.protocolViolated(corrupt.closeStatus(), corrupt.getMessage());
+            return;
+        }
         if (connection.codec() instanceof ProtocolCodec codec && cause instanceof DecoderException && !Tls.failed(cause)) {
             String connectionName = codec.name() + " connection " + connection.getId() + " from " + connection.getRemoteAddress();
             runtime.log(cause instanceof ProtocolDecoder.BadInput ? connectionName + " destroyed: " + cause.getMessage()

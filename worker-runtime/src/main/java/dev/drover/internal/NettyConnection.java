@@ -32,11 +32,13 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -611,6 +613,23 @@ final class NettyConnection implements Connection {
         CloseWebSocketFrame answer = code < 0 ? new CloseWebSocketFrame() : code < 5000 ? new CloseWebSocketFrame(code, "")
                 : new CloseWebSocketFrame(1002, "close code " + code + " is not defined"); // 5000 up: none (RFC 6455 7.4.2)
         channel.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * A websocket:// client broke the protocol (an unmasked frame, a close frame with a code no
+     * endpoint may send or a reason that is not UTF-8, text that is not UTF-8, ...): a close frame
+     * with {@code status} (1002, 1007, 1009) and why, as RFC 6455 7.1.7 asks, then the connection
+     * closes; after a close frame of ours, it just closes. The decoder drops what follows.
+     */
+    void protocolViolated(WebSocketCloseStatus status, String why) {
+        closing = true;
+        if (closeSent || !channel.isActive()) {
+            channel.close();
+            return;
+        }
+        closeSent = true;
+        String reason = why != null && why.getBytes(StandardCharsets.UTF_8).length <= 123 ? why : status.reasonText(); // 125 with the code
+        channel.writeAndFlush(new CloseWebSocketFrame(status.code(), reason)).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** What send in onWebSocketPing answers with, as Workerman's. */

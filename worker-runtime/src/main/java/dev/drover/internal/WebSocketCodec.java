@@ -103,7 +103,10 @@ final class WebSocketCodec implements Codec {
                 .handleCloseFrames(false) // answered once by NettyConnection.closeFrameArrived
                 .sendCloseFrame(null)
                 .dropPongFrames(true)
-                .decoderConfig(WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(max).allowExtensions(true).build())
+                // A frame that breaks the protocol is answered by NettyConnection.protocolViolated: Netty's decoder sends no close
+                // frame for a close frame's bad code or reason, which it counts as the closing handshake already.
+                .decoderConfig(WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(max).allowExtensions(true)
+                        .closeOnProtocolViolation(false).build())
                 .build()));
         pipeline.addLast(ReservedBits.INSTANCE);
         pipeline.addLast(new WebSocketFrameAggregator(max));
@@ -193,11 +196,17 @@ final class WebSocketCodec implements Codec {
             if (!HttpMethod.GET.equals(request.method())) {
                 return "a WebSocket handshake is a GET, not a " + request.method();
             }
+            if (request.protocolVersion().minorVersion() < 1) {
+                return "a WebSocket handshake is HTTP/1.1, not " + request.protocolVersion();
+            }
             if (!headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
                 return "a WebSocket handshake says Connection: Upgrade";
             }
             if (!headers.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
                 return "a WebSocket handshake says Upgrade: websocket";
+            }
+            if (headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY).size() > 1) {
+                return "a WebSocket handshake has one Sec-WebSocket-Key (RFC 6455 11.3.1)";
             }
             return validKey(headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY)) ? null : "Sec-WebSocket-Key must be 16 bytes in base64";
         }

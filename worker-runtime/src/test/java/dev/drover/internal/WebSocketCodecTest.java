@@ -205,13 +205,17 @@ class WebSocketCodecTest {
         assertEquals(1002, closedWith(compressed));
     }
 
+    /** Netty's decoder writes no close frame of its own: the one the connection writes (NettyConnection.protocolViolated) is the only one. */
     @Test
     void aFrameTheClientGotWrongGetsOneCloseFrame() {
-        // As ConnectionHandler does with what reaches it: the peer's problem, so the connection closes.
+        // As ConnectionHandler does with what reaches it: a close frame saying why, then the close.
         EmbeddedChannel channel = handshaken(HANDSHAKE, new ChannelInboundHandlerAdapter() {
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                ctx.close();
+                io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException corrupt =
+                        (io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException) cause;
+                ctx.writeAndFlush(new CloseWebSocketFrame(corrupt.closeStatus().code(), "why"))
+                        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
             }
         });
         byte[] unmasked = {(byte) 0x81, 2, 'h', 'i'};
