@@ -61,6 +61,8 @@ public final class Worker {
     private List<String> webSocketProtocols = List.of();
     private boolean webSocketCompression;
     private WorkerLimits limits = WorkerLimits.DEFAULT;
+    private Duration requestTimeout = Duration.ofSeconds(60);
+    private Duration keepAliveTimeout = Duration.ofSeconds(75);
     private String transport = "tcp";
     private Path sslCertificate;
     private Path sslKey;
@@ -279,6 +281,56 @@ public final class Worker {
 
     public boolean isWebSocketCompression() {
         return webSocketCompression;
+    }
+
+    /**
+     * http:// and websocket:// (until the handshake is answered): how long a client may take to
+     * send a request, as nginx's client_header_timeout and client_body_timeout (default 60 s, zero
+     * disables). A head must be whole that long after its first byte came, and a body must not
+     * pause for that long; a new connection must begin its first request in that time. A client
+     * that does not is disconnected without an answer, as nginx disconnects it, so a slow client
+     * (slowloris) cannot hold connections and descriptors without end. A request being answered
+     * (a long poll, a stream) and a connection whose receiving the application paused are not
+     * timed. Workerman has no such bound.
+     */
+    public Worker setRequestTimeout(Duration timeout) {
+        this.requestTimeout = nonNegative(timeout, "request timeout");
+        return this;
+    }
+
+    /** {@link #setRequestTimeout(Duration)} in seconds. */
+    public Worker setRequestTimeout(double seconds) {
+        return setRequestTimeout(Duration.ofMillis(Math.round(seconds * 1000)));
+    }
+
+    /**
+     * http://: how long a kept-alive connection may wait for its next request after the last
+     * answer went out, as nginx's keepalive_timeout (default 75 s, as nginx's; zero disables). Then
+     * it is closed; clients open another when they need one.
+     */
+    public Worker setKeepAliveTimeout(Duration timeout) {
+        this.keepAliveTimeout = nonNegative(timeout, "keep-alive timeout");
+        return this;
+    }
+
+    /** {@link #setKeepAliveTimeout(Duration)} in seconds. */
+    public Worker setKeepAliveTimeout(double seconds) {
+        return setKeepAliveTimeout(Duration.ofMillis(Math.round(seconds * 1000)));
+    }
+
+    private static Duration nonNegative(Duration timeout, String what) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException("a " + what + " is zero (none) or positive, not " + timeout);
+        }
+        return timeout;
+    }
+
+    public Duration getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public Duration getKeepAliveTimeout() {
+        return keepAliveTimeout;
     }
 
     /**

@@ -333,6 +333,85 @@ class ProtocolsIT {
         }
     }
 
+    /**
+     * nginx's client_header_timeout, client_body_timeout and keepalive_timeout (group "timed": 1 s
+     * for a request, 1.5 s between requests): a silent client, a head that trickles in, and a kept
+     * connection left idle are disconnected; a body whose pauses stay under the bound, and a
+     * request the application answers late, are not. The cases run side by side.
+     */
+    @Test
+    void slowClientsAreDisconnectedAndSlowAnswersAreNot() throws Exception {
+        int port = ports.get("timed");
+        java.util.concurrent.ExecutorService cases = java.util.concurrent.Executors.newFixedThreadPool(5);
+        try {
+            var silent = cases.submit(() -> closedAfter(port, socket -> { }));
+            var trickledHead = cases.submit(() -> closedAfter(port, socket -> {
+                socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: h\r\n".getBytes(StandardCharsets.US_ASCII));
+                for (int i = 0; i < 40; i++) { // a header every 0.2 s: bytes keep coming, the head is never whole
+                    Thread.sleep(200);
+                    socket.getOutputStream().write(("X-" + i + ": y\r\n").getBytes(StandardCharsets.US_ASCII));
+                }
+            }));
+            var idleKept = cases.submit(() -> closedAfter(port, socket -> {
+                socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            }));
+            var slowBody = cases.submit(() -> {
+                try (Socket socket = new Socket("127.0.0.1", port)) {
+                    socket.setSoTimeout(10_000);
+                    socket.getOutputStream().write("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 8\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    for (int i = 0; i < 8; i++) { // 2.4 s in all, pauses of 0.3 s
+                        Thread.sleep(300);
+                        socket.getOutputStream().write('b');
+                    }
+                    return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                }
+            });
+            var lateAnswer = cases.submit(() -> Http.get(port, "/slow"));
+            long silentMillis = silent.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            long trickledMillis = trickledHead.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            long idleMillis = idleKept.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(silentMillis >= 1000 && silentMillis < 6000, "a silent client closed after the request timeout: " + silentMillis + " ms");
+            assertTrue(trickledMillis >= 1000 && trickledMillis < 6000, "a head still trickling closed after it: " + trickledMillis + " ms");
+            assertTrue(idleMillis >= 1500 && idleMillis < 6500, "an idle kept connection closed after the keep-alive timeout: " + idleMillis + " ms");
+            assertTrue(slowBody.get(30, java.util.concurrent.TimeUnit.SECONDS).endsWith("\r\n\r\nok 8"), "a slow body whose pauses stay short is taken");
+            assertEquals("slow answer", lateAnswer.get(30, java.util.concurrent.TimeUnit.SECONDS), "an answer owed is not timed");
+        } finally {
+            cases.shutdownNow();
+        }
+    }
+
+    interface SocketUse {
+        void on(Socket socket) throws Exception;
+    }
+
+    /** How long after {@code use} began the server closed a new connection to {@code port} (what it answered is read and dropped). */
+    private static long closedAfter(int port, SocketUse use) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            long start = System.nanoTime();
+            Thread writer = new Thread(() -> {
+                try {
+                    use.on(socket);
+                } catch (Exception closedUnderIt) {
+                    // the server closed while it wrote: what is measured
+                }
+            });
+            writer.start();
+            try {
+                while (socket.getInputStream().read() >= 0) {
+                    // the answer to a request, if any
+                }
+            } catch (java.net.SocketException reset) {
+                // closed with data unread: a reset
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            writer.interrupt();
+            writer.join(5000);
+            return millis;
+        }
+    }
+
     /** Workerman's bytesRead, bytesWritten and bufferIsEmpty: every byte of the exchange so far, counted. */
     @Test
     void aConnectionCountsItsBytes() throws Exception {

@@ -1,6 +1,8 @@
 package dev.drover.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -48,6 +50,8 @@ final class HttpServerSide extends Traffic {
     static final int MAX_REQUEST_LINE = 16 * 1024;
     static final int MAX_HEADERS = 16 * 1024;
 
+    private static final ByteBuf HEAD_END = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] {'\r', '\n', '\r', '\n'}));
+
     /** Requests read ahead of their answers, as HttpServerCodec allows. */
     static final int MAX_PIPELINE_DEPTH = 128;
 
@@ -93,6 +97,11 @@ final class HttpServerSide extends Traffic {
     @Override
     long held() {
         return held;
+    }
+
+    /** Whether a request's head was read and its body is still arriving (asked by the request timeouts' sweep, not per request). */
+    boolean readingBody() {
+        return requests.inBody || requests.headWhole();
     }
 
     @Override
@@ -171,6 +180,8 @@ final class HttpServerSide extends Traffic {
         private boolean nettyMidMessage;
         /** The handlers behind Netty's decoder are in the pipeline. */
         private boolean nettysHandlers;
+        /** Netty's decoder read a request's head and not yet the end of its body. */
+        private boolean inBody;
 
         Requests() {
             super(decoderConfig());
@@ -203,6 +214,10 @@ final class HttpServerSide extends Traffic {
             super.decode(ctx, buffer, out);
             nettyMidMessage = out.size() == before || !(out.get(out.size() - 1) instanceof LastHttpContent);
             for (int i = before; i < out.size(); i++) {
+                Object decoded = out.get(i);
+                if (decoded instanceof HttpRequest || decoded instanceof LastHttpContent) {
+                    inBody = !(decoded instanceof LastHttpContent); // a FullHttpRequest is whole
+                }
                 if (out.get(i) instanceof HttpRequest request) {
                     boolean refused = request.decoderResult().isSuccess() && RequestHeadRules.refuse(request);
                     if (!owe(HttpMethod.HEAD.equals(request.method()), !refused && HttpUtil.isKeepAlive(request),
@@ -248,6 +263,12 @@ final class HttpServerSide extends Traffic {
 
         int buffered() {
             return actualReadableBytes();
+        }
+
+        /** Whether what waits here holds a whole head: a body drover reads itself (PlainRequest) is still arriving. */
+        boolean headWhole() {
+            ByteBuf waiting = internalBuffer();
+            return !nettyMidMessage && waiting.isReadable() && ByteBufUtil.indexOf(HEAD_END, waiting) >= 0;
         }
 
         private void tooDeep(ChannelHandlerContext ctx, List<Object> out, int from) {

@@ -101,6 +101,8 @@ final class NettyConnection implements Connection {
     private boolean closeOnOpen;
     /** websocket://: what onWebSocketConnect added to the 101 (null while nothing). */
     private HttpHeaders handshakeHeaders;
+    /** What the request timeouts' sweep knows of this connection ({@link #requestTimedOut}); null until its first look. */
+    private RequestClock requestClock;
     /** websocket://: the hooks set on this connection itself, which go before its worker's; null while none is. */
     private WebSocketHooks ownHooks;
     /** onBufferFull fired and onBufferDrain did not yet. */
@@ -438,6 +440,36 @@ final class NettyConnection implements Connection {
         awaitingResponse = true;
         answering = request;
         messageArrived();
+    }
+
+    /** Whether the request timeouts bound it: an accepted http:// connection, or a websocket:// one until its handshake is answered. */
+    boolean requestTimed() {
+        return !outgoing && !closing && (codec instanceof HttpCodec || codec instanceof WebSocketCodec && !webSocketAnswered);
+    }
+
+    /**
+     * The request timeouts' sweep ({@link RequestTimeouts}): closes the connection, without an
+     * answer (as nginx closes it), when its client took longer than its worker's timeouts allow
+     * ({@link RequestClock#expired}); a WebSocket handshake must be whole within the request
+     * timeout of the connection's start.
+     */
+    void requestTimedOut(long now) {
+        long request = worker.getRequestTimeout().toNanos();
+        if (requestClock == null) {
+            requestClock = new RequestClock(now, traffic.bytesRead(), messagesSeen);
+        }
+        boolean expired;
+        if (codec instanceof WebSocketCodec) {
+            expired = request > 0 && now - requestClock.since() > request;
+        } else {
+            boolean body = traffic instanceof HttpServerSide side && side.readingBody();
+            long idle = messagesSeen == 0 ? request : worker.getKeepAliveTimeout().toNanos();
+            expired = requestClock.expired(now, traffic.bytesRead(), messagesSeen, awaitingResponse || paused, traffic.held(), body,
+                    request, idle);
+        }
+        if (expired) {
+            channel.close();
+        }
     }
 
     /** HTTP: whether a request's answer is owed: one pipelined behind it waits (RFC 9112 9.3.2: answers go in order). */

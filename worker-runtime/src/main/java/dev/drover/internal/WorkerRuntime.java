@@ -74,6 +74,7 @@ public final class WorkerRuntime {
     /** The sockets the slot's earlier worker bound itself and lent the master, by socket key, until a listen() takes them or READY closes them. */
     private final Map<String, Integer> lent;
     private final Map<Worker, Map<Long, Connection>> connections = new ConcurrentHashMap<>();
+    private final RequestTimeouts requestTimeouts;
     /** The worker ends with 250, closing its connections ({@link #callbackFailed}). */
     private boolean endingAll;
     /** Connections this process opened (AsyncTcpConnection), by id. */
@@ -109,6 +110,7 @@ public final class WorkerRuntime {
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("drover-loop"), EpollIoHandler.newFactory(0, YieldBeforeWait.factory()));
         this.timers = new Timers(loop.next(), (name, task) -> call(name, task::run));
         this.flushBatch = new FlushBatch(loop.next());
+        this.requestTimeouts = new RequestTimeouts(loop.next(), connections::values);
         this.balance = balance(handoff.balanceFd());
         this.lent = new ConcurrentHashMap<>(handoff.lent());
     }
@@ -542,6 +544,9 @@ public final class WorkerRuntime {
         Map<Long, Connection> open = connection.isOutgoing() ? outgoing
                 : connections.computeIfAbsent(connection.getWorker(), w -> new ConcurrentHashMap<>());
         open.put(connection.getId(), connection);
+        if (connection.requestTimed()) {
+            requestTimeouts.watch(connection.getWorker());
+        }
     }
 
     void closed(NettyConnection connection) {

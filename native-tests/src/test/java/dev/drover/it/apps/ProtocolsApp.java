@@ -144,6 +144,16 @@ public final class ProtocolsApp {
             }
         });
         udp.onError((connection, code, message) -> connection.send("error " + code + ": " + message));
+        // Timeouts short enough to see: a request must come within 1 s, a kept connection waits 1.5 s for the next.
+        Worker timed = new Worker("http://127.0.0.1:0").setName("timed").setRequestTimeout(1).setKeepAliveTimeout(1.5);
+        timed.onMessage((connection, data) -> {
+            Request request = (Request) data;
+            if (request.path().equals("/slow")) { // answered after both timeouts: an answer owed is not timed
+                Timer.once(2.5, () -> connection.send("slow answer"));
+            } else {
+                connection.send("ok " + request.bodyBytes().length);
+            }
+        });
         Worker web6 = new Worker("http://[::1]:0").setName("web6");
         web6.onMessage((connection, data) -> connection.send("v6 " + connection.getRemoteIp() + " " + connection.isIpV6()
                 + " " + connection.getRemoteAddress().startsWith("[::1]:") + " " + connection.getLocalAddress()));
