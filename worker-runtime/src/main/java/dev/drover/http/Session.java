@@ -246,8 +246,8 @@ public final class Session {
             return;
         }
         SessionSettings now = settings;
-        boolean clear = cleared || !stored; // a new id has nothing to keep
-        Map<String, String> next = now.handler().update(id, clear, Collections.unmodifiableMap(changes), now.lifetime());
+        // A new id holds nothing either way; saying so would only stop a store from sending the update again (RedisSessions).
+        Map<String, String> next = now.handler().update(id, cleared, Collections.unmodifiableMap(changes), now.lifetime());
         values.clear();
         values.putAll(next);
         changes.clear();

@@ -278,7 +278,7 @@ class SessionTest {
         again.delete("uid").refresh();
         assertEquals(Map.of("by", "handler"), again.all(), "what the handler holds after the change");
         again.regenerateId();
-        assertEquals(List.of("update true {uid=7}", "read 1440", "update false {uid=null}", "touch", "read 1440", "destroy",
+        assertEquals(List.of("update false {uid=7}", "read 1440", "update false {uid=null}", "touch", "read 1440", "destroy",
                 "update true {by=handler}"), calls);
         assertFalse(kept.containsKey(id));
         assertFalse(Files.exists(sessions), "no file");
