@@ -44,8 +44,8 @@ final class FileConditions {
 
     /**
      * The part of the file a GET's Range asks for: null for the whole file (no Range, an If-Range
-     * that no longer holds, several ranges, or a header it cannot read), {@link #UNSATISFIABLE}
-     * for a range past the end.
+     * that no longer holds, several ranges, for which drover sends no multipart/byteranges, or a
+     * header it cannot read), {@link #UNSATISFIABLE} for a range past the end.
      */
     static Part range(Request request, long size, String etag, String lastModified) {
         String range = request.header("range").orElse(null);
@@ -58,7 +58,7 @@ final class FileConditions {
         }
         String spec = range.substring(6).trim();
         int dash = spec.indexOf('-');
-        if (spec.indexOf(',') >= 0 || dash < 0) { // several ranges: the whole file, as nginx answers them from a file
+        if (spec.indexOf(',') >= 0 || dash < 0) { // several ranges: the whole file (RFC 9110 14.2 lets a server ignore Range)
             return null;
         }
         String first = spec.substring(0, dash).trim();
