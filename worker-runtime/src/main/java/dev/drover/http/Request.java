@@ -141,9 +141,18 @@ public final class Request {
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
-    /** The Host header as sent, e.g. {@code example.com:8080} (Workerman's {@code host()}), or null without one. */
+    /**
+     * The host the request is for, as Workerman's {@code host()}: the Host header as sent, e.g.
+     * {@code example.com:8080}; for a target in absolute form ({@code GET http://example.com/ ...}),
+     * the target's authority, which RFC 9112 3.2.2 puts before the Host header. Null without either.
+     */
     public String host() {
-        return header("host").orElse(null);
+        int scheme = uri.startsWith("/") ? -1 : uri.indexOf("://");
+        if (scheme < 0) {
+            return header("host").orElse(null);
+        }
+        String authority = uri.substring(scheme + 3, pathStart());
+        return authority.substring(authority.lastIndexOf('@') + 1); // userinfo is no part of the host
     }
 
     /** The Host header; {@code withoutPort}: without its port ({@code example.com}, {@code [::1]}), as Workerman's {@code host(true)}. */

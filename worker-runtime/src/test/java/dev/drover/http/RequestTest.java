@@ -87,5 +87,9 @@ class RequestTest {
             assertEquals(host[1], request.host(true));
         }
         assertEquals(null, new Request("GET", "/", Map.of(), new byte[0]).host(true));
+        Request absolute = new Request("GET", "http://u@example.com:8080/a?b", Map.of("host", List.of("other")), new byte[0]);
+        assertEquals("example.com:8080", absolute.host(), "an absolute target's authority goes before Host (RFC 9112 3.2.2)");
+        assertEquals("example.com", absolute.host(true));
+        assertEquals("example.com", new Request("GET", "http://example.com?q", Map.of(), new byte[0]).host());
     }
 }
