@@ -50,7 +50,7 @@ public final class Channel {
         ServerAddress parsed = ServerAddress.parse(address);
         WorkerRuntime runtime = runtime("connections");
         requireSameAddress(parsed);
-        onLoop(runtime, () -> {
+        runtime.onLoop(() -> {
             if (client == null) {
                 client = ChannelClient.start(runtime, parsed);
             } else {
@@ -125,7 +125,7 @@ public final class Channel {
     }
 
     private static void onLoop(Runnable action) {
-        onLoop(runtime("calls"), action);
+        runtime("calls").onLoop(action);
     }
 
     private static WorkerRuntime runtime(String what) {
@@ -137,12 +137,4 @@ public final class Channel {
         }
     }
 
-    /** Runs {@code action} now on the event loop thread, or hands it to the loop from another thread. */
-    private static void onLoop(WorkerRuntime runtime, Runnable action) {
-        if (runtime.loop().next().inEventLoop()) {
-            action.run();
-        } else {
-            runtime.loop().execute(action);
-        }
-    }
 }

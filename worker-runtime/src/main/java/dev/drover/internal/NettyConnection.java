@@ -850,11 +850,7 @@ final class NettyConnection implements Connection {
                 pipeline.addBefore(protocol.name(), null, WebSocketCodec.ControlFrames.of(this));
             }
         };
-        if (channel.eventLoop().inEventLoop()) {
-            route.run(); // from a callback: a ping or pong later in the same read already meets it
-        } else {
-            channel.eventLoop().execute(route);
-        }
+        runtime.onLoop(route); // from a callback, at once: a ping or pong later in the same read already meets it
     }
 
     private ConnectionCallback bufferFullCallback() {

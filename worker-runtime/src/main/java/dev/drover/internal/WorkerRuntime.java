@@ -347,17 +347,21 @@ public final class WorkerRuntime {
      * or go on accepting, on the loop. Datagram listeners have nothing to accept.
      */
     public void pauseAccept(Worker listener, boolean pause) {
-        Runnable apply = () -> {
+        onLoop(() -> { // from a callback: at once, before anything the callback sends goes out
             for (Server server : servers) {
                 if (server.listener() == listener) {
                     Acceptor.pause(server.channel(), pause);
                 }
             }
-        };
+        });
+    }
+
+    /** Runs {@code action} now on the event loop thread, or hands it to the loop from another thread. */
+    public void onLoop(Runnable action) {
         if (loop.next().inEventLoop()) {
-            apply.run(); // from a callback: before anything the callback sends goes out
+            action.run();
         } else {
-            loop.execute(apply);
+            loop.execute(action);
         }
     }
 
