@@ -121,7 +121,10 @@ final class SessionFiles implements SessionHandler {
 
     @Override
     public Map<String, String> read(String id, Duration lifetime) {
-        Path directory = directory();
+        return read(directory(), id, lifetime);
+    }
+
+    private static Map<String, String> read(Path directory, String id, Duration lifetime) {
         Path file = directory.resolve(PREFIX + id);
         long lifetimeMillis = lifetime.toMillis();
         try {
@@ -154,9 +157,9 @@ final class SessionFiles implements SessionHandler {
         }
     }
 
-    private Map<String, String> update(Path directory, String id, boolean clear, Map<String, String> changes, Duration lifetime) {
+    private static Map<String, String> update(Path directory, String id, boolean clear, Map<String, String> changes, Duration lifetime) {
         try (FileLock held = lock(directory, id)) {
-            Map<String, String> next = clear ? null : read(id, lifetime);
+            Map<String, String> next = clear ? null : read(directory, id, lifetime);
             if (next == null) {
                 next = new LinkedHashMap<>();
             }
@@ -168,10 +171,10 @@ final class SessionFiles implements SessionHandler {
                 }
             }
             if (next.isEmpty()) {
-                destroy(id);
+                destroy(directory, id);
             } else {
-                write(id, next);
-                sweepSometimes(lifetime);
+                write(directory, id, next);
+                sweepSometimes(directory, lifetime);
             }
             return next;
         } catch (IOException e) {
@@ -214,7 +217,10 @@ final class SessionFiles implements SessionHandler {
 
     @Override
     public void destroy(String id) {
-        Path directory = directory();
+        destroy(directory(), id);
+    }
+
+    private static void destroy(Path directory, String id) {
         try {
             Files.deleteIfExists(directory.resolve(PREFIX + id));
         } catch (IOException e) {
@@ -222,14 +228,13 @@ final class SessionFiles implements SessionHandler {
         }
     }
 
-    private void write(String id, Map<String, String> values) {
-        Path directory = directory();
+    private static void write(Path directory, String id, Map<String, String> values) {
         Path file = directory.resolve(PREFIX + id);
         Path next = directory.resolve("." + PREFIX + id + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             try {
                 Files.createFile(next, OWNER_FILE);
-            } catch (NoSuchFileException noDirectory) { // the first session written there
+            } catch (NoSuchFileException noDirectory) { // removed since the lock was taken (a temp cleaner, by hand)
                 Files.createDirectories(directory, OWNER_DIRECTORY);
                 Files.createFile(next, OWNER_FILE);
             }
@@ -246,9 +251,8 @@ final class SessionFiles implements SessionHandler {
     }
 
     /** Now and then (one call in {@link #SWEEP_ONE_IN}), deletes the sessions past their lifetime, on a thread of its own. */
-    private void sweepSometimes(Duration lifetime) {
+    private static void sweepSometimes(Path directory, Duration lifetime) {
         if (ThreadLocalRandom.current().nextInt(SWEEP_ONE_IN) == 0 && SWEEPING.compareAndSet(false, true)) { // one at a time
-            Path directory = directory();
             Thread sweeper = new Thread(() -> {
                 try {
                     sweep(directory, lifetime);
