@@ -18,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
@@ -51,7 +52,10 @@ final class SessionFiles implements SessionHandler {
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_FILE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     /** Each directory's open {@code .lock} file (see {@link #lock}), for every instance in this process; guarded by the class. */
-    private static final Map<Path, FileChannel> LOCKS = new java.util.HashMap<>();
+    private static final Map<Path, LockFile> LOCKS = new java.util.HashMap<>();
+
+    /** An open {@code .lock} file, and its file's key as it was opened: the file the path names must still be it. */
+    private record LockFile(FileChannel channel, Object key) {}
     /** The default directory as this process found it for a temporary directory, checked (see {@link #directory}); null until then. */
     private static volatile DefaultDirectory defaultDirectory;
 
@@ -186,21 +190,36 @@ final class SessionFiles implements SessionHandler {
      * Session {@code id}'s lock, so that two workers changing one session at once keep both
      * changes: one byte of the directory's {@code .lock} file, chosen by the id (4,096 stripes),
      * locked with fcntl, which waits for another process's hold of it (a read and a write long).
-     * The file stays open in this process, one per directory.
+     * The file stays open in this process, one per directory, while the path still names it.
      */
     private static FileLock lock(Path directory, String id) throws IOException {
-        FileChannel locks = LOCKS.get(directory);
-        if (locks == null || !locks.isOpen()) {
-            Path file = directory.resolve(LOCK_FILE);
+        Path file = directory.resolve(LOCK_FILE);
+        LockFile open = LOCKS.get(directory);
+        if (open == null || !open.channel().isOpen() || !open.key().equals(keyOf(file))) {
+            // None yet, or the directory was removed (a temp cleaner, by hand) and made again: the other workers lock the new file.
+            if (open != null) {
+                open.channel().close();
+            }
+            FileChannel channel;
             try {
-                locks = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), OWNER_FILE);
+                channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), OWNER_FILE);
             } catch (NoSuchFileException noDirectory) { // the first session written there
                 Files.createDirectories(directory, OWNER_DIRECTORY);
-                locks = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), OWNER_FILE);
+                channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), OWNER_FILE);
             }
-            LOCKS.put(directory, locks);
+            open = new LockFile(channel, keyOf(file));
+            LOCKS.put(directory, open);
         }
-        return locks.lock(id.hashCode() & (LOCK_STRIPES - 1), 1, false);
+        return open.channel().lock(id.hashCode() & (LOCK_STRIPES - 1), 1, false);
+    }
+
+    /** The key (device and inode) of the file {@code path} names; a new object when there is none, equal to no key. */
+    private static Object keyOf(Path path) throws IOException {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (NoSuchFileException gone) {
+            return new Object();
+        }
     }
 
     @Override

@@ -285,6 +285,18 @@ class SessionTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Session.setHandler(null)).getMessage().contains("not null"));
     }
 
+    /** A directory removed under a running worker (a temp cleaner) is made again, and its new lock file is the one locked. */
+    @Test
+    void aSessionDirectoryRemovedUnderAWorkerIsMadeAgainWithItsLock() throws Exception {
+        withCookie(null).session().set("a", "1");
+        try (java.util.stream.Stream<Path> all = Files.walk(sessions)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+        Session again = withCookie(null).session().set("b", "2");
+        assertTrue(Files.exists(file(again)));
+        assertTrue(Files.exists(sessions.resolve(".lock")), "the lock this process takes is the file the other workers open");
+    }
+
     /** A login in one request after a logout in another brings none of the values the first had read. */
     @Test
     void regenerateIdAfterALogoutElsewhereStartsEmpty() {
