@@ -139,7 +139,7 @@ public final class Worker {
 
     /** {@link #setStopTimeout(Duration)} in seconds, as Workerman's {@code Worker::$stopTimeout}. */
     public static void setStopTimeout(double seconds) {
-        setStopTimeout(Duration.ofMillis(Math.round(seconds * 1000)));
+        setStopTimeout(seconds(seconds));
     }
 
     /**
@@ -300,7 +300,7 @@ public final class Worker {
 
     /** {@link #setRequestTimeout(Duration)} in seconds. */
     public Worker setRequestTimeout(double seconds) {
-        return setRequestTimeout(Duration.ofMillis(Math.round(seconds * 1000)));
+        return setRequestTimeout(seconds(seconds));
     }
 
     /**
@@ -315,7 +315,12 @@ public final class Worker {
 
     /** {@link #setKeepAliveTimeout(Duration)} in seconds. */
     public Worker setKeepAliveTimeout(double seconds) {
-        return setKeepAliveTimeout(Duration.ofMillis(Math.round(seconds * 1000)));
+        return setKeepAliveTimeout(seconds(seconds));
+    }
+
+    /** A setter's seconds, Workerman's unit, to the millisecond. */
+    private static Duration seconds(double seconds) {
+        return Duration.ofMillis(Math.round(seconds * 1000));
     }
 
     private static Duration nonNegative(Duration timeout, String what) {
@@ -346,7 +351,7 @@ public final class Worker {
 
     /** {@link #setHangTimeout(Duration)} in seconds. */
     public Worker setHangTimeout(double seconds) {
-        return setHangTimeout(Duration.ofMillis(Math.round(seconds * 1000)));
+        return setHangTimeout(seconds(seconds));
     }
 
     /**
