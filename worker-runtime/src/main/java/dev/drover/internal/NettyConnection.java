@@ -793,7 +793,10 @@ final class NettyConnection implements Connection {
 
     @Override
     public Connection onWebSocketConnect(WebSocketConnectCallback callback) {
-        WebSocketHooks hooks = ownHooks("onWebSocketConnect");
+        WebSocketHooks hooks = ownHooks();
+        if (hooks == null) {
+            return Connection.super.onWebSocketConnect(callback); // throws: not a WebSocket
+        }
         if (webSocketAnswered || webSocketOpen) {
             throw new IllegalStateException("connection " + id + ": its handshake was answered already; set onWebSocketConnect in onConnect");
         }
@@ -803,27 +806,40 @@ final class NettyConnection implements Connection {
 
     @Override
     public Connection onWebSocketPing(WebSocketControlCallback callback) {
-        ownHooks("onWebSocketPing").ping = callback;
+        WebSocketHooks hooks = ownHooks();
+        if (hooks == null) {
+            return Connection.super.onWebSocketPing(callback); // throws: not a WebSocket
+        }
+        hooks.ping = callback;
         routeControlFrames();
         return this;
     }
 
     @Override
     public Connection onWebSocketPong(WebSocketControlCallback callback) {
-        ownHooks("onWebSocketPong").pong = callback;
+        WebSocketHooks hooks = ownHooks();
+        if (hooks == null) {
+            return Connection.super.onWebSocketPong(callback); // throws: not a WebSocket
+        }
+        hooks.pong = callback;
         routeControlFrames();
         return this;
     }
 
     @Override
     public Connection onWebSocketClose(WebSocketCloseCallback callback) {
-        ownHooks("onWebSocketClose").close = callback;
+        WebSocketHooks hooks = ownHooks();
+        if (hooks == null) {
+            return Connection.super.onWebSocketClose(callback); // throws: not a WebSocket
+        }
+        hooks.close = callback;
         return this;
     }
 
-    private WebSocketHooks ownHooks(String hook) {
+    /** This websocket:// connection's own hooks, made at the first; null on another protocol's connection. */
+    private WebSocketHooks ownHooks() {
         if (!(codec instanceof WebSocketCodec)) {
-            throw new IllegalStateException("connection " + id + " is " + codec.name() + ", not websocket: " + hook + " is a WebSocket connection's");
+            return null;
         }
         if (ownHooks == null) {
             ownHooks = new WebSocketHooks();
