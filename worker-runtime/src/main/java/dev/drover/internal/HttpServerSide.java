@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -120,13 +119,9 @@ final class HttpServerSide extends Traffic {
         requests.channelInactive(ctx);
     }
 
-    /** The peer's half close is the decoder's to see, as the close is; a failed expectation is not (see {@link RequestBodies}). */
+    /** The peer's half close is the decoder's to see, as the close is. */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (RequestBodies.keepsReading(event)) {
-            ctx.fireUserEventTriggered(event);
-            return;
-        }
         requests.userEventTriggered(ctx, event);
     }
 
@@ -172,7 +167,7 @@ final class HttpServerSide extends Traffic {
      * closes the connection, or after an answer that does, is read (RFC 9112 9.6); nor after a
      * head {@link RequestHeadRules} refuses.
      */
-    final class Requests extends HttpRequestDecoder {
+    final class Requests extends RequestDecoder {
         private boolean discard;
         /** Netty's decoder is reading a request that closes the connection: what follows its end is dropped. */
         private boolean lastRequest;
@@ -182,10 +177,6 @@ final class HttpServerSide extends Traffic {
         private boolean nettysHandlers;
         /** Netty's decoder read a request's head and not yet the end of its body. */
         private boolean inBody;
-
-        Requests() {
-            super(decoderConfig());
-        }
 
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {

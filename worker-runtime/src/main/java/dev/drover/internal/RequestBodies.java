@@ -1,7 +1,6 @@
 package dev.drover.internal;
 
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpExpectationFailedEvent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -16,7 +15,7 @@ import io.netty.handler.codec.http.HttpUtil;
  * or which a proxy in front forwards, was run as a request of its own. Here an expectation other
  * than 100-continue is ignored, as nginx and Workerman ignore it (the body is read by its
  * length); a 413 to 100-continue closes the connection, as nginx's does; and the decoders drover
- * uses ({@link #keepsReading}) do not take the event as a reason to read the body as a request.
+ * uses ({@link RequestDecoder}) do not take the event as a reason to read the body as a request.
  */
 class RequestBodies extends HttpObjectAggregator {
     RequestBodies(int maxContentLength) {
@@ -27,10 +26,5 @@ class RequestBodies extends HttpObjectAggregator {
     protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
         boolean unsupported = start.headers().contains(HttpHeaderNames.EXPECT) && !HttpUtil.is100ContinueExpected(start);
         return unsupported ? null : super.newContinueResponse(start, maxContentLength, pipeline);
-    }
-
-    /** Whether a decoder should go on reading after {@code event}: Netty's decoders reset on a failed expectation, drover's do not. */
-    static boolean keepsReading(Object event) {
-        return event instanceof HttpExpectationFailedEvent;
     }
 }

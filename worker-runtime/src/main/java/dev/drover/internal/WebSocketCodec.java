@@ -23,7 +23,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -80,16 +79,7 @@ final class WebSocketCodec implements Codec {
         int max = connection.getMaxPackageSize();
         // The encoder first: the frame encoder goes where it is, so the frame decoder's own close frames pass it.
         pipeline.addLast(new HttpResponseEncoder());
-        pipeline.addLast(new HttpRequestDecoder(HttpServerSide.decoderConfig()) {
-            @Override
-            public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-                if (RequestBodies.keepsReading(event)) { // what follows a failed expectation is no handshake
-                    ctx.fireUserEventTriggered(event);
-                } else {
-                    super.userEventTriggered(ctx, event);
-                }
-            }
-        });
+        pipeline.addLast(new RequestDecoder());
         pipeline.addLast(new RequestBodies(HANDSHAKE_MAX));
         pipeline.addLast(new HandshakeCheck(connection));
         if (connection.getWorker().isWebSocketCompression()) {
