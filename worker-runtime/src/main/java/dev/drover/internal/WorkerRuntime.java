@@ -209,11 +209,9 @@ public final class WorkerRuntime {
         Signal.handle(new Signal("WINCH"), s -> leave(true));
         Signal.handle(new Signal("USR1"), s -> reloadSelf(false));
         Signal.handle(new Signal("USR2"), s -> reloadSelf(true));
-        Signal.handle(new Signal("IO"), s -> control.log("worker[" + worker.getName() + ":" + ProcessHandle.current().pid()
-                + "] connections:\n" + connectionRows()));
+        Signal.handle(new Signal("IO"), s -> log("connections:\n" + connectionRows()));
         // SIGIOT (SIGABRT), Workerman's status signal; a crashing JVM's own abort still ends it (abort raises it again, unhandled)
-        Signal.handle(new Signal("ABRT"), s -> control.log("worker[" + worker.getName() + ":" + ProcessHandle.current().pid()
-                + "] status: " + statusFields()));
+        Signal.handle(new Signal("ABRT"), s -> log("status: " + statusFields()));
     }
 
     /** Stops on this worker's own account: the master respawns it without backoff. */
