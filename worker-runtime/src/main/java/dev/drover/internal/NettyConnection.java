@@ -793,10 +793,7 @@ final class NettyConnection implements Connection {
 
     @Override
     public Connection onWebSocketConnect(WebSocketConnectCallback callback) {
-        WebSocketHooks hooks = ownHooks();
-        if (hooks == null) {
-            return Connection.super.onWebSocketConnect(callback); // throws: not a WebSocket
-        }
+        WebSocketHooks hooks = ownHooks("onWebSocketConnect");
         if (webSocketAnswered || webSocketOpen) {
             throw new IllegalStateException("connection " + id + ": its handshake was answered already; set onWebSocketConnect in onConnect");
         }
@@ -806,40 +803,27 @@ final class NettyConnection implements Connection {
 
     @Override
     public Connection onWebSocketPing(WebSocketControlCallback callback) {
-        WebSocketHooks hooks = ownHooks();
-        if (hooks == null) {
-            return Connection.super.onWebSocketPing(callback); // throws: not a WebSocket
-        }
-        hooks.ping = callback;
+        ownHooks("onWebSocketPing").ping = callback;
         routeControlFrames();
         return this;
     }
 
     @Override
     public Connection onWebSocketPong(WebSocketControlCallback callback) {
-        WebSocketHooks hooks = ownHooks();
-        if (hooks == null) {
-            return Connection.super.onWebSocketPong(callback); // throws: not a WebSocket
-        }
-        hooks.pong = callback;
+        ownHooks("onWebSocketPong").pong = callback;
         routeControlFrames();
         return this;
     }
 
     @Override
     public Connection onWebSocketClose(WebSocketCloseCallback callback) {
-        WebSocketHooks hooks = ownHooks();
-        if (hooks == null) {
-            return Connection.super.onWebSocketClose(callback); // throws: not a WebSocket
-        }
-        hooks.close = callback;
+        ownHooks("onWebSocketClose").close = callback;
         return this;
     }
 
-    /** This websocket:// connection's own hooks, made at the first; null on another protocol's connection. */
-    private WebSocketHooks ownHooks() {
+    private WebSocketHooks ownHooks(String hook) {
         if (!(codec instanceof WebSocketCodec)) {
-            return null;
+            throw new IllegalStateException("connection " + id + " is " + codec.name() + ", not websocket: " + hook + " is a WebSocket connection's");
         }
         if (ownHooks == null) {
             ownHooks = new WebSocketHooks();
