@@ -19,6 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +130,10 @@ class ProtocolsIT {
         assertEquals(200, sent.statusCode());
         assertEquals(100_000, sent.body().length());
         assertEquals("100000", sent.headers().firstValue("content-length").orElseThrow());
+        for (String date : List.of(sent.headers().firstValue("date").orElseThrow(), get("/status").headers().firstValue("date").orElseThrow())) {
+            long age = Instant.now().getEpochSecond() - ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond();
+            assertTrue(age >= 0 && age < 60 && date.matches("\\w{3}, \\d\\d .*"), "an IMF-fixdate of now on a file and on a plain answer: " + date);
+        }
 
         Path page = Files.writeString(dir.resolve("page.css"), "<p>hi</p>");
         List<Long> before = app.workers().stream().map(App.WorkerRow::pid).toList();

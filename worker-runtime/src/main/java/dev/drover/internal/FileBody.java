@@ -18,9 +18,6 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
  * A response whose body is a file, or {@code length} bytes of it from {@code offset} (-1: to its
@@ -56,8 +53,7 @@ record FileBody(HttpResponse head, Path path, long offset, long length) {
             }
             long modified = Files.getLastModifiedTime(path).toMillis() / 1000;
             if (!head.headers().contains(HttpHeaderNames.LAST_MODIFIED)) {
-                head.headers().set(HttpHeaderNames.LAST_MODIFIED, DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                        Instant.ofEpochSecond(modified).atZone(ZoneOffset.UTC)));
+                head.headers().set(HttpHeaderNames.LAST_MODIFIED, HttpDate.format(modified));
             }
             boolean whole = offset == 0 && length < 0 && head.status().code() == 200 && request != null;
             boolean get = whole && request.method().equals("GET");

@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
@@ -298,7 +297,7 @@ final class HttpServerSide extends Traffic {
     }
 
     /** Writes each answer for the oldest request owed one: a PlainAnswer itself, Netty's responses through its encoder. */
-    final class Answers extends HttpResponseEncoder {
+    final class Answers extends DatedResponseEncoder {
         /** The answer being encoded is for a HEAD request. */
         private boolean headRequest;
         /** The answer being streamed closes the connection at its end. */
@@ -316,7 +315,7 @@ final class HttpServerSide extends Traffic {
                 byte flags = answered();
                 boolean close = (flags & CLOSE) != 0 || answer.closes();
                 requests.discard |= close;
-                ctx.write(written(answer.encode((flags & HEAD) != 0, close, (flags & SAY_KEEP_ALIVE) != 0)),
+                ctx.write(written(answer.encode((flags & HEAD) != 0, close, (flags & SAY_KEEP_ALIVE) != 0, HttpDate.line(ctx.executor()))),
                         close ? promise.unvoid().addListener(ChannelFutureListener.CLOSE) : promise);
                 return;
             }

@@ -53,8 +53,8 @@ final class PlainAnswer {
     /**
      * {@code response} as this answer, with the bytes Netty's encoder would write for it; null when
      * Netty's path must take it: a file or a stream for a body, a status outside 200-599 or one whose
-     * length rules Netty's encoder applies (204, 205, 304), a length, transfer coding or connection
-     * header of the application's own, two names that differ only in case (Netty's header map joins
+     * length rules Netty's encoder applies (204, 205, 304), a length, transfer coding, connection
+     * or date header of the application's own, two names that differ only in case (Netty's header map joins
      * them), or a name or value that Netty's validation refuses (it then throws the application's error),
      * a null value among them.
      */
@@ -112,7 +112,8 @@ final class PlainAnswer {
     /** Whether an application's header {@code name} can go out as written, after {@code earlier} names. */
     private static boolean ownHeader(String name, List<String> earlier) {
         if (name.isEmpty() || HttpHeaderValidationUtil.validateToken(name) != -1 || HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)
-                || HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name) || HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name)) {
+                || HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name) || HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name)
+                || HttpHeaderNames.DATE.contentEqualsIgnoreCase(name)) {
             return false;
         }
         for (String other : earlier) {
@@ -145,12 +146,12 @@ final class PlainAnswer {
     }
 
     /**
-     * The answer's bytes; without the body for a HEAD request, with {@code connection: close} when
+     * The answer's bytes, with {@code dateLine} ({@link HttpDate#line}); without the body for a HEAD request, with {@code connection: close} when
      * it closes, {@code connection: keep-alive} when {@code sayKeepAlive} (an HTTP/1.0 request asked for it) and it does not.
      */
-    ByteBuf encode(boolean headRequest, boolean close, boolean sayKeepAlive) {
+    ByteBuf encode(boolean headRequest, boolean close, boolean sayKeepAlive, byte[] dateLine) {
         int bodyLength = headRequest ? 0 : body.length;
-        ByteBuf out = LoopBuffers.take(head.length + 10 + KEEP_ALIVE.length + 4 + bodyLength);
+        ByteBuf out = LoopBuffers.take(head.length + 10 + dateLine.length + KEEP_ALIVE.length + 4 + bodyLength);
         out.writeBytes(head);
         writeDecimal(out, body.length);
         if (close) {
@@ -158,6 +159,7 @@ final class PlainAnswer {
         } else if (sayKeepAlive) {
             out.writeBytes(KEEP_ALIVE);
         }
+        out.writeBytes(dateLine);
         out.writeShort(CRLF);
         out.writeShort(CRLF);
         if (!headRequest) {

@@ -24,7 +24,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -78,7 +77,7 @@ final class WebSocketCodec implements Codec {
     public void install(ChannelPipeline pipeline, Connection connection) {
         int max = connection.getMaxPackageSize();
         // The encoder first: the frame encoder goes where it is, so the frame decoder's own close frames pass it.
-        pipeline.addLast(new HttpResponseEncoder());
+        pipeline.addLast(new DatedResponseEncoder());
         pipeline.addLast(new RequestDecoder());
         pipeline.addLast(new RequestBodies(HANDSHAKE_MAX));
         pipeline.addLast(new HandshakeCheck(connection));

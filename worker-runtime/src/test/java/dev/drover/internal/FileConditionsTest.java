@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FileConditionsTest {
     /** 2026-01-02 03:04:05 UTC, the file's modification time. */
     private static final long MODIFIED = 1767323045L;
-    private static final String DATE = "Fri, 2 Jan 2026 03:04:05 GMT";
+    private static final String DATE = "Fri, 02 Jan 2026 03:04:05 GMT";
     private static final String ETAG = "\"" + Long.toHexString(MODIFIED) + "-1a\"";
 
     @TempDir

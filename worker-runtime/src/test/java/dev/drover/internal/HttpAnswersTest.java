@@ -22,9 +22,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,8 +42,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HttpAnswersTest {
     private static final String GET = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
+    private static final Pattern DATE = Pattern.compile("\r\nDate: ([A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT)",
+            Pattern.CASE_INSENSITIVE);
+    /** An application's own Date, which goes out as it set it. */
+    private static final String OWN_DATE = "Sun, 06 Nov 1994 08:49:37 GMT";
 
     private final EmbeddedChannel channel = HttpCodecTest.channel(1024);
+    /** The Date of each answer written, in order. */
+    private final List<String> datesSeen = new ArrayList<>();
 
     /** Sends {@code requests} in one segment and answers each request that came through with {@code answer}. */
     private String exchange(String requests, Object... answers) {
@@ -61,7 +72,24 @@ class HttpAnswersTest {
             out.append(buffer.toString(StandardCharsets.UTF_8));
             buffer.release();
         }
-        return out.toString().toLowerCase(java.util.Locale.ROOT);
+        return undated(out.toString()).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * {@code out} without the Date line that each final answer's head must carry once, as the time
+     * now (RFC 9110 6.6.1; an application's own Date is taken out too): the tests compare the rest.
+     */
+    private String undated(String out) {
+        Matcher date = DATE.matcher(out);
+        int dates = 0;
+        while (date.find()) {
+            dates++;
+            datesSeen.add(date.group(1));
+            long age = Instant.now().getEpochSecond() - ZonedDateTime.parse(date.group(1), DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond();
+            assertTrue(age >= 0 && age < 60 || date.group(1).equals(OWN_DATE), "a date of now: " + date.group(1));
+        }
+        assertEquals(Pattern.compile("HTTP/1\\.[01] [2-5]").matcher(out).results().count(), dates, "dates, one per final answer: " + out);
+        return date.replaceAll("");
     }
 
     @Test
@@ -111,7 +139,7 @@ class HttpAnswersTest {
         Traffic traffic = channel.pipeline().get(Traffic.class);
         assertTrue(out.contains("drover's") && out.contains("netty's"), out);
         assertEquals(requests.length(), traffic.bytesRead());
-        assertEquals(out.length(), traffic.bytesWritten());
+        assertEquals(out.length() + 2 * "\r\ndate: Mon, 07 Dec 2026 09:50:45 GMT".length(), traffic.bytesWritten(), "with the dates");
     }
 
     /** A file goes out as it is (a FileRegion, zero-copy): counted at its length. */
@@ -226,6 +254,14 @@ class HttpAnswersTest {
         assertTrue(out.endsWith("\r\n\r\nmade"), out);
     }
 
+    /** Every final answer says when it was made (checked in {@link #undated}); one with a Date of the application's keeps it, on either path. */
+    @Test
+    void anAnswersOwnDateGoesOutAsItWasSet() {
+        exchange(GET + GET + GET, new Response(200).header("date", OWN_DATE).body("drover's path"), new Response(204).header("Date", OWN_DATE), "now");
+        assertEquals(List.of(OWN_DATE, OWN_DATE), datesSeen.subList(0, 2));
+        assertTrue(!datesSeen.get(2).equals(OWN_DATE), datesSeen.toString());
+    }
+
     /** A Response that sets no Content-Type is HTML in UTF-8, as Workerman's: a browser guessed, and read UTF-8 as Latin-1. */
     @Test
     void aResponseWithoutATypeIsUtf8Html(@TempDir Path dir) throws IOException {
@@ -320,7 +356,7 @@ class HttpAnswersTest {
         for (ByteBuf buffer; (buffer = own.readOutbound()) != null; buffer.release()) {
             out.append(buffer.toString(StandardCharsets.ISO_8859_1));
         }
-        return out.append(own.isOpen() ? "" : "[closed]").toString();
+        return DATE.matcher(out.append(own.isOpen() ? "" : "[closed]")).replaceAll("\r\nDate: (now)"); // two answers may be a second apart
     }
 
     @Test

@@ -136,6 +136,8 @@ class WebSocketCodecTest {
     void onlyRfc6455sHandshakeIsTaken() {
         String draft8 = refused(HANDSHAKE.replace("Version: 13", "Version: 8"));
         assertTrue(draft8.startsWith("http/1.1 426 upgrade required\r\n") && draft8.contains("\r\nsec-websocket-version: 13\r\n"), draft8);
+        assertTrue(java.util.regex.Pattern.compile("\r\ndate: [a-z]{3}, [0-9]{2} [a-z]{3} [0-9]{4} [0-9:]{8} gmt\r\n").matcher(draft8).find(),
+                "a refusal is dated, as HTTP's answers: " + draft8);
         String hixie76 = refused("GET /chat HTTP/1.1\r\nHost: h\r\nUpgrade: WebSocket\r\nConnection: Upgrade\r\nOrigin: http://h\r\n"
                 + "Sec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\nSec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\n\r\n^n:ds[4U");
         assertTrue(hixie76.startsWith("http/1.1 426 "), hixie76);
