@@ -209,6 +209,26 @@ class BadInputIT {
     }
 
     /**
+     * A frame that breaks the protocol in the handshake's own write gets its close frame after the
+     * 101 and the greeting; the decoder found it before the 101 went out, and the client got neither.
+     */
+    @Test
+    void aBrokenFrameThatComesWithTheHandshakeIsAnsweredAfterThe101() throws Exception {
+        int port = ports.get("ws");
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
+            both.writeBytes(WebSocketWire.handshake(port));
+            both.writeBytes(new byte[] {(byte) 0x83, (byte) 0x80, 1, 2, 3, 4}); // opcode 3 is reserved
+            socket.getOutputStream().write(both.toByteArray());
+            String head = WebSocketWire.head(socket.getInputStream());
+            assertTrue(head.startsWith("HTTP/1.1 101"), head);
+            assertEquals("[1:hello / -, close 1002]", WebSocketWire.rest(socket).toString());
+        }
+        othersAreServed();
+    }
+
+    /**
      * A frame sent in the handshake's own write waits for onWebSocketConnect, as in Workerman: the
      * application's greeting comes first, then the frame's echo. onMessage ran first, and its send
      * failed ("unsupported message type") because the 101 had not gone out yet.

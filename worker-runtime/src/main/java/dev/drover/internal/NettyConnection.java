@@ -58,6 +58,8 @@ final class NettyConnection implements Connection {
     private static final Set<AsciiString> HANDSHAKE_OWN = Set.of(HttpHeaderNames.UPGRADE, HttpHeaderNames.CONNECTION,
             HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, HttpHeaderNames.CONTENT_LENGTH,
             HttpHeaderNames.TRANSFER_ENCODING);
+    /** The close frame close() sends: 1000 without a reason. */
+    private static final WebSocketCloseStatus NORMAL_CLOSURE = new WebSocketCloseStatus(1000, "");
 
     private final Channel channel;
     private final Worker worker;
@@ -97,8 +99,11 @@ final class NettyConnection implements Connection {
     private EarlySends earlySends;
     /** websocket://: the handshake went on to Netty's handshaker, its 101 on its way: too late to refuse the client or add headers. */
     private boolean webSocketAnswered;
-    /** websocket://: close() came while the 101 was on its way: what was sent before it, then a close frame, follow the 101. */
-    private boolean closeOnOpen;
+    /**
+     * websocket://: close() came while the 101 was on its way, or a frame that came with the
+     * handshake broke the protocol: what was sent before it, then a close frame with this, follow the 101 (null while neither).
+     */
+    private WebSocketCloseStatus closeOnOpen;
     /** websocket://: what onWebSocketConnect added to the 101 (null while nothing). */
     private HttpHeaders handshakeHeaders;
     /** What the request timeouts' sweep knows of this connection ({@link #requestTimedOut}); null until its first look. */
@@ -338,14 +343,14 @@ final class NettyConnection implements Connection {
     public void close() {
         if (beforeOpen() && webSocketAnswered && !closing) { // the 101 on its way: a close frame follows it (webSocketOpened)
             closing = true;
-            closeOnOpen = true;
+            closeOnOpen = NORMAL_CLOSURE;
             return;
         }
         closing = true;
         if (channel.isActive()) {
             boolean closeFrame = codec instanceof WebSocketCodec && webSocketOpen && !closeSent;
             closeSent |= closeFrame;
-            Object last = closeFrame ? new CloseWebSocketFrame(1000, "") : Unpooled.EMPTY_BUFFER;
+            Object last = closeFrame ? new CloseWebSocketFrame(closeOnOpen != null ? closeOnOpen : NORMAL_CLOSURE) : Unpooled.EMPTY_BUFFER;
             channel.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
         }
     }
@@ -597,7 +602,7 @@ final class NettyConnection implements Connection {
                 });
             }
         }
-        if (closeOnOpen) {
+        if (closeOnOpen != null) {
             close();
         }
         if (draining) {
@@ -651,16 +656,21 @@ final class NettyConnection implements Connection {
      * A websocket:// client broke the protocol (an unmasked frame, a close frame with a code no
      * endpoint may send or a reason that is not UTF-8, text that is not UTF-8, ...): a close frame
      * with {@code status} (1002, 1007, 1009) and why, as RFC 6455 7.1.7 asks, then the connection
-     * closes; after a close frame of ours, it just closes. The decoder drops what follows.
+     * closes; after a close frame of ours, it just closes. The decoder drops what follows. A frame
+     * that came with the handshake gets its close frame after the 101 (and what onWebSocketConnect sent).
      */
     void protocolViolated(WebSocketCloseStatus status, String why) {
+        String reason = why != null && why.getBytes(StandardCharsets.UTF_8).length <= 123 ? why : status.reasonText(); // 125 with the code
         closing = true;
+        if (beforeOpen() && webSocketAnswered) {
+            closeOnOpen = new WebSocketCloseStatus(status.code(), reason);
+            return;
+        }
         if (closeSent || !channel.isActive()) {
             channel.close();
             return;
         }
         closeSent = true;
-        String reason = why != null && why.getBytes(StandardCharsets.UTF_8).length <= 123 ? why : status.reasonText(); // 125 with the code
         channel.writeAndFlush(new CloseWebSocketFrame(status.code(), reason)).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -85,7 +86,7 @@ final class WebSocketCodec implements Codec {
             pipeline.addLast(new WebSocketServerCompressionHandler(max + INFLATE_SLACK));
         }
         ControlFrames.add(pipeline, connection, true);
-        pipeline.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+        pipeline.addLast(new ProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
                 .subprotocols(subprotocols(connection))
                 .checkStartsWith(true)
@@ -205,6 +206,26 @@ final class WebSocketCodec implements Codec {
                 return key != null && Base64.getDecoder().decode(key.trim()).length == 16;
             } catch (IllegalArgumentException notBase64) {
                 return false;
+            }
+        }
+    }
+
+    /**
+     * Netty's protocol handler, except that a frame that breaks the protocol goes on to
+     * {@link NettyConnection#protocolViolated} without Netty closing the connection first: a frame
+     * that came with the handshake must have its close frame wait for the 101.
+     */
+    static final class ProtocolHandler extends WebSocketServerProtocolHandler {
+        ProtocolHandler(WebSocketServerProtocolConfig config) {
+            super(config);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+            if (cause instanceof CorruptedWebSocketFrameException) {
+                ctx.fireExceptionCaught(cause);
+            } else {
+                super.exceptionCaught(ctx, cause);
             }
         }
     }
