@@ -214,18 +214,24 @@ class BadInputIT {
      */
     @Test
     void aBrokenFrameThatComesWithTheHandshakeIsAnsweredAfterThe101() throws Exception {
-        int port = ports.get("ws");
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(5000);
-            java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
-            both.writeBytes(WebSocketWire.handshake(port));
-            both.writeBytes(new byte[] {(byte) 0x83, (byte) 0x80, 1, 2, 3, 4}); // opcode 3 is reserved
-            socket.getOutputStream().write(both.toByteArray());
-            String head = WebSocketWire.head(socket.getInputStream());
-            assertTrue(head.startsWith("HTTP/1.1 101"), head);
+        try (Socket socket = withHandshake(new byte[] {(byte) 0x83, (byte) 0x80, 1, 2, 3, 4})) { // opcode 3 is reserved
             assertEquals("[1:hello / -, close 1002]", WebSocketWire.rest(socket).toString());
         }
         othersAreServed();
+    }
+
+    /** A connection to the WebSocket worker that sent its handshake and {@code frame} in one write, and got its 101. */
+    private Socket withHandshake(byte[] frame) throws Exception {
+        int port = ports.get("ws");
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(5000);
+        java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
+        both.writeBytes(WebSocketWire.handshake(port));
+        both.writeBytes(frame);
+        socket.getOutputStream().write(both.toByteArray());
+        String head = WebSocketWire.head(socket.getInputStream());
+        assertTrue(head.startsWith("HTTP/1.1 101"), head);
+        return socket;
     }
 
     /**
@@ -234,17 +240,9 @@ class BadInputIT {
      * failed ("unsupported message type") because the 101 had not gone out yet.
      */
     @Test
-    void aFrameThatComesWithTheHandshakeWaitsForOnWebSocketConnect() throws IOException {
-        int port = ports.get("ws");
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(5000);
-            java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
-            both.writeBytes(WebSocketWire.handshake(port));
-            both.writeBytes(WebSocketWire.masked(1, "early".getBytes(StandardCharsets.UTF_8)));
-            socket.getOutputStream().write(both.toByteArray());
+    void aFrameThatComesWithTheHandshakeWaitsForOnWebSocketConnect() throws Exception {
+        try (Socket socket = withHandshake(WebSocketWire.masked(1, "early".getBytes(StandardCharsets.UTF_8)))) {
             InputStream in = socket.getInputStream();
-            String head = readUntil(in, "\r\n\r\n");
-            assertTrue(head.startsWith("HTTP/1.1 101"), head);
             java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
             byte[] chunk = new byte[4096];
             while (WebSocketWire.frames(read.toByteArray()).size() < 2) {
