@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * Finds the ready workers the master must replace on its own (see {@link WorkerLimits}): hung, their
  * event loop silent for longer than their group's hangTimeout, or worn, their RSS past maxMemory
- * (read from /proc once a second).
+ * (read from /proc once a second). A worker a reload retired serves on until its replacement is
+ * ready, and is watched for hangs too: a hung one never says it is draining, and the reload would
+ * wait for it forever.
  */
 final class WorkerHealth {
     private static final long SECOND = 1_000_000_000L;
@@ -20,11 +22,11 @@ final class WorkerHealth {
         this.os = os;
     }
 
-    /** The ready workers whose last heartbeat is older than their hangTimeout, not yet killed. */
+    /** The ready or retired workers whose last heartbeat is older than their hangTimeout, not yet killed. */
     List<WorkerProcess> hung(Collection<WorkerProcess> live, long now) {
         List<WorkerProcess> hung = new ArrayList<>();
         for (WorkerProcess worker : live) {
-            if (watched(worker) && hangTimeoutNanos(worker) > 0 && now - hangDeadline(worker) >= 0) {
+            if (hangWatched(worker) && hangTimeoutNanos(worker) > 0 && now - hangDeadline(worker) >= 0) {
                 hung.add(worker);
             }
         }
@@ -56,7 +58,7 @@ final class WorkerHealth {
     long nextDeadline(Collection<WorkerProcess> live, long now) {
         long next = now + SECOND;
         for (WorkerProcess worker : live) {
-            if (watched(worker) && hangTimeoutNanos(worker) > 0) {
+            if (hangWatched(worker) && hangTimeoutNanos(worker) > 0) {
                 next = Math.min(next, hangDeadline(worker));
             }
             if (watched(worker) && worker.group.limits().maxMemoryBytes() > 0) {
@@ -73,6 +75,11 @@ final class WorkerHealth {
     /** The first instant at which the worker counts as hung: just past hangTimeout after its last heartbeat. */
     private static long hangDeadline(WorkerProcess worker) {
         return worker.lastBeatNanos + hangTimeoutNanos(worker) + 1;
+    }
+
+    /** A ready worker, or one a reload retired, that was not killed yet. */
+    private static boolean hangWatched(WorkerProcess worker) {
+        return watched(worker) || worker.retiring && worker.killedAtNanos == 0;
     }
 
     private static boolean watched(WorkerProcess worker) {

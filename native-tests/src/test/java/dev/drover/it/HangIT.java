@@ -60,6 +60,32 @@ class HangIT {
         }
     }
 
+    /**
+     * A reload that retires a hung worker ends once hangTimeout kills it: the worker never says it
+     * is draining, and the reload waited for it forever, refusing every later reload and restart.
+     */
+    @Test
+    void aReloadThatMeetsAHungWorkerEndsWhenTheWorkerIsKilled(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.hangTimeout=3", "-Dapp.dir=" + dir)) {
+            app.start();
+            App.WorkerRow busy = app.workers().get(0);
+            try (Socket socket = new Socket("127.0.0.1", app.port())) {
+                OutputStream out = socket.getOutputStream();
+                out.write("GET /slow?ms=600000 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Await.until("the worker is asleep in /slow", Duration.ofSeconds(10), () -> !App.markers(dir, "slow-").isEmpty());
+                App.Result reload = app.run("reload");
+                assertEquals(0, reload.code(), reload.all() + "\n" + app.log());
+            }
+            assertFalse(Processes.alive(busy.pid()), "the hung worker " + busy.pid() + " is gone");
+            assertTrue(app.log().contains("worker[web:" + busy.pid() + "] id 0 is hung"), app.log());
+            long replacement = app.workers().get(0).pid();
+            app.track(replacement);
+            String answer = Http.get(app.port(), "/");
+            assertTrue(answer.endsWith(replacement + " 0"), "the replacement answers: " + answer);
+        }
+    }
+
     /** The pid of the worker with {@code id} that became ready after {@code old} was killed, or null. */
     private static Long replacementOf(App app, long old, int id) {
         String log = app.log();
