@@ -938,7 +938,7 @@ public final class Arbiter {
             slot.notBeforeNanos = System.nanoTime(); // again at once, without the archive: no fault of the application's
             return;
         }
-        if (!started && startupReport != null && !worker.everReady()) {
+        if (!started && startupReport != null && !worker.everReady() && !asked) { // asked: scaled away while it started
             startFailed = true;
             String reason = worker.failure() != null ? worker.failure() : "see " + log.path();
             startupReport.err("drover[" + app.name() + "] start failed: " + worker + " (id " + worker.id + ") exited with status "

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.it.apps.PidApp;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +38,30 @@ class ScaleIT {
             assertEquals(2, app.status().get("workers").get(0).get("count").asInt(), "status shows count 2");
 
             Processes.kill(master, "TTOU");
+            awaitReady(app, List.of(0));
+        }
+    }
+
+    /**
+     * Workers scaled away while they start (killed after stopTimeout, still in onWorkerStart) are no
+     * failed start: {@code start -d} stopped the whole application, saying its worker "exited with status 9 before it was ready".
+     */
+    @Test
+    void scalingDownWhileStartingIsNoFailedStart(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=3", "-Dapp.dir=" + dir)) {
+            Path hold = Files.createFile(dir.resolve("hold-start"));
+            Process start = app.launch("start", "-d");
+            try {
+                Await.until("three workers run onWorkerStart", Duration.ofSeconds(60), () -> App.markers(dir, "starting-").size() == 3);
+                App.Result scale = app.run("scale", "web", "1");
+                assertEquals(0, scale.code(), scale.all());
+                Await.until("ids 1 and 2 are killed in onWorkerStart", Duration.ofSeconds(30),
+                        () -> app.log().split("did not exit within", -1).length == 3, app::log);
+            } finally {
+                Files.deleteIfExists(hold);
+            }
+            assertTrue(start.waitFor(60, TimeUnit.SECONDS), "start -d returned");
+            assertEquals(0, start.exitValue(), Files.readString(dir.resolve("foreground.err")) + app.log());
             awaitReady(app, List.of(0));
         }
     }
