@@ -244,15 +244,21 @@ public final class Cli {
         if (!pidFile.isLocked()) {
             return notRunning(pidFile);
         }
-        int pid = pidFile.masterPid().orElse(-1);
+        int pid = pidFile.signallableMaster().orElse(-1);
         Duration patience = graceful && app().gracefulTimeout() == null ? FOREVER
                 : app().stopTimeout().plus(graceful ? app().gracefulTimeout() : Duration.ZERO).plusSeconds(13);
         int code = ask(pidFile, graceful ? "stop -g" : "stop", patience).orElseGet(() -> {
             if (pid > 0) {
                 os().kill(pid, Signals.number(graceful ? "WINCH" : "TERM"));
+                return ExitCodes.OK;
             }
-            return ExitCodes.OK;
+            System.err.println(tag() + " stop fail: no drover master answers on " + pidFile.socketPath() + ", and " + pidFile.lockHolderText()
+                    + " holds its lock file " + pidFile.path() + ".lock; drover signals no process that is not a master: stop it yourself");
+            return ExitCodes.FAILED;
         });
+        if (code == ExitCodes.FAILED && pid < 0) {
+            return code;
+        }
         if (!Pause.until(() -> !pidFile.isLocked() && !(pid > 0 && os().isAlive(pid)), patience, 20)) {
             System.err.println(tag() + " stop fail: master pid " + pid + " is still running; see " + app().logFileOrDefault());
             return ExitCodes.FAILED;

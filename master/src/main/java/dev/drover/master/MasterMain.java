@@ -132,7 +132,7 @@ final class MasterMain {
         ClassArchive archive = new ClassArchive(os, app.logFileOrDefault().getParent(), app.name(),
                 message -> log.write(pid, tag() + " " + message));
         Spawner spawner = new Spawner(os, command, app.logFileOrDefault().getParent(), app.stopTimeout(), archive);
-        os.setProcessTitle("drover: master " + app.name());
+        os.setProcessTitle(PidFile.MASTER_TITLE + app.name());
         ClassPathWatch watcher = watch ? new ClassPathWatch(command.classPath()) : null;
         return new Arbiter(app, os, log, pidFile, listeners, spawner, operatorFd, report, watcher, successor).run();
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The pid file and its lock. A master holds {@code flock} on {@code <pid file>.lock} for its whole
@@ -16,6 +17,9 @@ import java.util.Optional;
  * file's content is written to a temp file and renamed into place, so readers never see half of it.
  */
 public final class PidFile {
+    /** The start of a master's process title ({@link MasterMain}). */
+    static final String MASTER_TITLE = "drover: master ";
+
     private final Path path;
     private final Path lockPath;
     private final Os os;
@@ -51,6 +55,25 @@ public final class PidFile {
      */
     public Optional<Integer> masterPid() {
         return readPid().or(() -> os.lockHolder(lockPath));
+    }
+
+    /**
+     * The master to signal when its operator socket does not answer: the pid file's pid, else the
+     * lock's holder, whichever is a drover master (its title, or a JVM that has set none yet); empty
+     * when neither is, so that a process that reused the pid or holds the lock file is not signalled.
+     */
+    public Optional<Integer> signallableMaster() {
+        return Stream.of(readPid(), os.lockHolder(lockPath)).flatMap(Optional::stream).filter(this::isMaster).findFirst();
+    }
+
+    /** Who holds the lock, for a message: "pid N ('its command line')", or "a process drover cannot name". */
+    public String lockHolderText() {
+        return os.lockHolder(lockPath).map(pid -> "pid " + pid + " ('" + os.commandLine(pid).orElse("?") + "')").orElse("a process drover cannot name");
+    }
+
+    private boolean isMaster(int pid) {
+        String line = os.commandLine(pid).orElse("");
+        return line.startsWith(MASTER_TITLE) || line.startsWith("java ") || line.contains("/java ");
     }
 
     /** Whether a master holds the lock right now (none can where the lock file is missing: nothing is created). */

@@ -52,6 +52,45 @@ class PidFileIT {
         }
     }
 
+    /** With its socket gone and another process's pid in its pid file, stop signals the master that holds the lock, not that process. */
+    @Test
+    void stopWithoutTheSocketSignalsTheMasterNotThePidFilesProcess(@TempDir Path dir) throws Exception {
+        Process unrelated = new ProcessBuilder("sleep", "60").start();
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            app.start();
+            long pid = app.masterPid();
+            app.workers().forEach(worker -> app.track(worker.pid()));
+            Files.delete(dir.resolve("app.pid.sock"));
+            Files.writeString(app.pidFile(), unrelated.pid() + "\n");
+            App.Result stop = app.run("stop");
+            assertEquals(0, stop.code(), stop.all() + app.log());
+            assertFalse(Processes.alive(pid), "the master is gone");
+            assertTrue(unrelated.isAlive(), "the pid file's process is left alone");
+        } finally {
+            unrelated.destroyForcibly();
+        }
+    }
+
+    /** A process that is no master holding the lock file (an operator's {@code flock app.pid.lock ...}) is not signalled by stop. */
+    @Test
+    void stopSignalsNoLockHolderThatIsNoMaster(@TempDir Path dir) throws Exception {
+        Path lock = dir.resolve("app.pid.lock");
+        Files.createFile(lock);
+        Process holder = new ProcessBuilder("flock", lock.toString(), "sleep", "60").start();
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            Await.until("flock holds the lock", java.time.Duration.ofSeconds(10),
+                    () -> app.run("status").code() != 3);
+            App.Result stop = app.run("stop");
+            assertEquals(1, stop.code(), stop.all());
+            assertTrue(stop.err().contains("holds its lock file " + lock) && stop.err().contains("drover signals no process that is not a master"),
+                    stop.err());
+            assertTrue(holder.isAlive(), "the lock's holder is left alone");
+        } finally {
+            holder.descendants().forEach(ProcessHandle::destroyForcibly);
+            holder.destroyForcibly();
+        }
+    }
+
     @Test
     void aReadOnlyCommandLeavesNoLockFileBehind(@TempDir Path dir) {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
