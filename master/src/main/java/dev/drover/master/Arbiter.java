@@ -947,7 +947,7 @@ public final class Arbiter {
             return;
         }
         Duration lived = Duration.ofNanos(System.nanoTime() - worker.spawnedAtNanos);
-        Duration delay = asked ? Duration.ZERO : slot.backoff.next(lived, worker.everReady(), status.killedBySignal());
+        Duration delay = asked ? Duration.ZERO : slot.backoff.next(lived, worker.everReady(), status.killedBySignal() && !status.crashed());
         if (reload != null && reload.current == slot && worker.pid != slot.replacing && !worker.everReady()) {
             String failed = "the new " + worker + " exited with status " + status + " before it was ready"
                     + (worker.failure() != null ? ": " + worker.failure().lines().findFirst().orElse("") : "");

@@ -5,7 +5,9 @@ import java.time.Duration;
 /**
  * Respawn delay of one worker slot. A worker that dies within 10 s of its start before it was
  * ready, or exits by itself, is respawned after 1 s, then 2, 4, ... up to 30 s; 60 s of health
- * resets the delay. A ready worker killed by a signal is replaced at once.
+ * resets the delay. A ready worker killed by a signal sent to it (an operator's kill, the OOM
+ * killer, a hang's) is replaced at once; one that crashed (a JVM's fatal error aborts it) counts as
+ * exiting by itself, so a crash loop backs off and does not write an hs_err file a second.
  */
 final class Backoff {
     static final Duration QUICK_DEATH = Duration.ofSeconds(10);

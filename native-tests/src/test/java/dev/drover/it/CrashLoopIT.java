@@ -48,6 +48,28 @@ class CrashLoopIT {
         }
     }
 
+    /**
+     * A worker that crashes soon after it is ready (a JVM's fatal error, SIGABRT) backs off as one
+     * that exits by itself: it was replaced at once, as a worker killed from outside is, about twice
+     * a second, each crash writing an hs_err file.
+     */
+    @Test
+    void aWorkerThatCrashesOnceReadyBacksOff(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, dev.drover.it.apps.PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir)) {
+            app.start();
+            int port = app.port();
+            App.WorkerRow first = app.workers().get(0);
+            Files.createFile(dir.resolve("crash-when-ready"));
+            Processes.kill(first.pid(), "KILL"); // replaced at once, by a worker that crashes
+            Await.until("the second crash backs off 2 s", Duration.ofSeconds(60), () -> app.log().contains("respawning in 2 s"), app::log);
+            String log = app.log();
+            assertTrue(log.contains("exit with status 6 (SIGABRT)") && log.contains("respawning in 1 s"), log);
+            Files.delete(dir.resolve("crash-when-ready"));
+            Await.until("a worker that does not crash serves", Duration.ofSeconds(30), () -> Http.tryGet(port, "/") != null);
+            app.workers().forEach(worker -> app.track(worker.pid()));
+        }
+    }
+
     /** utime + stime of a process, in clock ticks (100 per second on Linux). */
     private static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));

@@ -7,6 +7,7 @@ package dev.drover.master.os;
  * @param signal the signal that killed it, otherwise 0
  */
 public record ExitStatus(int code, int signal) {
+    private static final java.util.Set<String> CRASH_SIGNALS = java.util.Set.of("SIGABRT", "SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE");
 
     /** Decodes a raw {@code waitpid} status word (the layout is the same on every Linux). */
     public static ExitStatus fromWaitStatus(int status) {
@@ -16,6 +17,14 @@ public record ExitStatus(int code, int signal) {
 
     public boolean killedBySignal() {
         return signal != 0;
+    }
+
+    /**
+     * Whether it crashed: killed by a signal a process raises on its own fault (SIGABRT, a JVM's
+     * fatal error; SIGSEGV, SIGBUS, SIGILL, SIGFPE), not by one sent to it.
+     */
+    public boolean crashed() {
+        return killedBySignal() && CRASH_SIGNALS.contains(Signals.name(signal));
     }
 
     /**

@@ -18,7 +18,8 @@ import java.nio.file.Path;
  * onWorkerReload and onWorkerStop leave marker files "reloaded-PID" and "stopped-PID", and the
  * master's hooks "master-reload-PID", "master-stop-PID" and "exit-WORKERPID-STATUS-PID"; a worker
  * that starts while "hold-start" exists there leaves "starting-PID" and waits in onWorkerStart
- * until the file is gone; one that starts while "fail-start" exists there throws in onWorkerStart.
+ * until the file is gone; one that starts while "fail-start" exists there throws in onWorkerStart, and
+ * one that starts while "crash-when-ready" exists there crashes (SIGSEGV, which the JVM ends with SIGABRT) 0.2 s later.
  * With app.alsoListen (an address), onWorkerStart then listens there too, in this process
  * ({@code Worker.listen()}), answering "PID also", and throws if "fail-after-listen" exists in app.dir;
  * not while "no-also" exists there, and on the address in "also-address" when that exists.
@@ -52,6 +53,9 @@ public final class PidApp {
             holdWhile(dir, "hold-start");
             if (dir != null && Files.exists(Path.of(dir, "fail-start"))) {
                 throw new IllegalStateException("fail-start exists in " + dir);
+            }
+            if (dir != null && Files.exists(Path.of(dir, "crash-when-ready"))) { // the JVM takes a SIGSEGV it did not expect for a crash
+                Timer.once(0.2, () -> new ProcessBuilder("kill", "-SEGV", Long.toString(ProcessHandle.current().pid())).start());
             }
             if (System.getProperty("app.alsoListen") != null && !Files.exists(Path.of(dir, "no-also"))) {
                 Path written = Path.of(dir, "also-address");
