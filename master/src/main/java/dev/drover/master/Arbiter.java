@@ -1548,6 +1548,13 @@ public final class Arbiter {
             os.kill(predecessor, Signals.number("TERM"));
         }
         List.copyOf(live).forEach(w -> stopWorker(w, graceful));
+        if (ownsFiles) {
+            // The workers close theirs at once: with the master's copies closed too, a new client is refused
+            // and tries elsewhere, as nginx's and gunicorn's stops close their sockets, where it waited for
+            // the last worker to finish and was then reset. (Socket activation's sockets stay open in systemd.)
+            listeners.closeHandedOver();
+            groups.forEach(g -> g.slots.forEach(this::closeLent));
+        }
     }
 
     /** A graceful stop still waiting for workers' clients says so every 10 s, naming them, to whoever waits for it. */

@@ -149,6 +149,38 @@ class StopIT {
     }
 
     /**
+     * A graceful stop refuses new clients at once, so they try elsewhere, as nginx's and gunicorn's
+     * do; the master kept its copy of the listening socket, and a new client waited until the last
+     * connection ended, then was reset.
+     */
+    @Test
+    void aGracefulStopRefusesNewClientsWhileItsConnectionsFinish(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir)) {
+            app.start();
+            int port = app.port();
+            long worker = app.workers().get(0).pid();
+            CompletableFuture<String> later = Async.call(() -> Http.tryGet(port, "/later"));
+            assertEquals(worker, ReloadIT.awaitSlowRequest(dir));
+            Process stopping = app.launch("stop", "-g");
+            Await.until("a new client is refused while the request is owed its answer", Duration.ofSeconds(30), () -> refused(port));
+            Files.writeString(dir.resolve("answer-later"), "");
+            assertEquals(worker + " 0", later.get(30, TimeUnit.SECONDS), "the connection it had finished");
+            assertTrue(stopping.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, stopping.exitValue());
+        }
+    }
+
+    private static boolean refused(int port) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            return false;
+        } catch (java.net.ConnectException refused) {
+            return true;
+        } catch (java.io.IOException other) {
+            return false;
+        }
+    }
+
+    /**
      * A request a timer answers (Workerman's way to answer later) is answered before the worker
      * goes, by a stop within its stopTimeout as by a graceful one: the stop deleted every timer.
      * The timer answers only once the stop has begun.
