@@ -1026,7 +1026,7 @@ public final class Arbiter {
                             + listeners.addressOf(group.spec));
                 }
             }
-            startupReport.out("drover[" + app.name() + "] start success; stop it with: stop");
+            startupReport.out("drover[" + app.name() + "] start success; stop it with: stop (its pid file: " + pidFile.path() + ")");
             startupReport.exit(ExitCodes.OK);
             startupReport = null;
         }

@@ -42,7 +42,11 @@ final class MasterMain {
             acquired = pidFile.tryAcquire();
         } catch (OsException | UncheckedIOException e) {
             // a daemon's own output goes nowhere: the report is how start -d learns why
-            return fail(tag() + " start failed: " + e.getMessage() + "; choose a --pid-file in a directory this user can write");
+            String advice = pidFile.lockOwner().filter(uid -> uid != os.geteuid())
+                    .map(uid -> "; the lock file belongs to uid " + uid + ", whose master may be running it: run this command as root or as uid "
+                            + uid + ", or choose another --pid-file")
+                    .orElse("; choose a --pid-file in a directory this user can write");
+            return fail(tag() + " start failed: " + e.getMessage() + advice);
         }
         if (!acquired) {
             return fail(tag() + " already running (pid " + pidFile.masterPid().map(String::valueOf).orElse("?")
@@ -81,6 +85,10 @@ final class MasterMain {
                 } else if (group.masterBinds()) {
                     bind(listeners, group);
                 }
+            }
+            Optional<String> foreignSocket = pidFile.foreignSocket();
+            if (foreignSocket.isPresent()) {
+                throw new IllegalArgumentException(foreignSocket.get());
             }
             Files.deleteIfExists(pidFile.socketPath());
             operatorFd = os.listenUnix(pidFile.socketPath(), 16);

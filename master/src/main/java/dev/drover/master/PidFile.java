@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -38,6 +40,21 @@ public final class PidFile {
     /** The operator socket's path, next to the pid file. */
     public Path socketPath() {
         return path.resolveSibling(path.getFileName() + ".sock");
+    }
+
+    /**
+     * What is at the operator socket's path when it is no socket drover may replace or remove (a
+     * file, a directory, a link): a message naming it; empty when there is nothing there or a socket.
+     */
+    public Optional<String> foreignSocket() {
+        try {
+            BasicFileAttributes found = Files.readAttributes(socketPath(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return found.isOther() ? Optional.empty() : Optional.of(socketPath() + " is not an operator socket ("
+                    + (found.isDirectory() ? "a directory" : found.isSymbolicLink() ? "a symbolic link" : "a file")
+                    + "): drover leaves it alone; remove it, or choose another --pid-file");
+        } catch (IOException nothingThere) {
+            return Optional.empty();
+        }
     }
 
     /** The pid written in the file, if there is a file with a number in it. */
@@ -74,6 +91,15 @@ public final class PidFile {
     private boolean isMaster(int pid) {
         String line = os.commandLine(pid).orElse("");
         return line.startsWith(MASTER_TITLE) || line.startsWith("java ") || line.contains("/java ");
+    }
+
+    /** The uid that owns the lock file, if there is one this user can see. */
+    public Optional<Integer> lockOwner() {
+        try {
+            return Optional.of((Integer) Files.getAttribute(lockPath, "unix:uid"));
+        } catch (IOException | RuntimeException unreadable) {
+            return Optional.empty();
+        }
     }
 
     /** Whether a master holds the lock right now (none can where the lock file is missing: nothing is created). */
@@ -179,7 +205,9 @@ public final class PidFile {
     /** Removes the pid file and its socket, then lets go of the lock. */
     public void release() {
         delete(path);
-        delete(socketPath());
+        if (foreignSocket().isEmpty()) {
+            delete(socketPath());
+        }
         if (lockFd >= 0) {
             os.close(lockFd);
             lockFd = -1;

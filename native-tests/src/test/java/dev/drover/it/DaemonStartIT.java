@@ -35,7 +35,7 @@ class DaemonStartIT {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.stdout=" + stdout)) {
             App.Result start = app.run("start", "-d");
             assertEquals(0, start.code(), start.all());
-            assertTrue(start.out().contains("start success"), start.out());
+            assertTrue(start.out().contains("start success; stop it with: stop (its pid file: " + app.pidFile().toAbsolutePath() + ")"), start.out());
             long master = app.masterPid();
             assertTrue(environment(master).contains("DROVER_REPORT=stdout"), "the quick way was taken: " + environment(master));
             assertDaemon(app, stdout);

@@ -43,6 +43,11 @@ class OperatorSocketIT {
             assertTrue(denied.err().contains("Permission denied") && denied.err().contains("run this command as root or as uid 0"),
                     denied.err());
 
+            Ran start = asNobody(app, dir, "start", "-d");
+            assertEquals(1, start.code(), start.err());
+            assertTrue(start.err().contains("the lock file belongs to uid 0, whose master may be running it: run this command as root or as uid 0"),
+                    "not 'choose a --pid-file in a directory this user can write': " + start.err());
+
             // Opened to everybody, the socket still checks who connects (SO_PEERCRED).
             Files.setPosixFilePermissions(app.pidFile().resolveSibling("app.pid.sock"), PosixFilePermissions.fromString("rw-rw-rw-"));
             Files.setPosixFilePermissions(app.pidFile().resolveSibling("app.pid.lock"), PosixFilePermissions.fromString("rw-rw-rw-"));
@@ -57,15 +62,15 @@ class OperatorSocketIT {
     private record Ran(int code, String err) {}
 
     /** The app's command as uid/gid 65534, through setpriv. */
-    private static Ran asNobody(App app, Path dir, String command) throws IOException, InterruptedException {
+    private static Ran asNobody(App app, Path dir, String... command) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
         argv.addAll(app.commandLine(command));
-        Path err = dir.resolve("nobody-" + command + ".err");
+        Path err = dir.resolve("nobody-" + String.join("", command) + ".err");
         Process process = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(false)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError(command + " as nobody did not finish within 60 s");
+            throw new AssertionError(String.join(" ", command) + " as nobody did not finish within 60 s");
         }
         return new Ran(process.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
     }

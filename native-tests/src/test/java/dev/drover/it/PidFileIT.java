@@ -91,6 +91,26 @@ class PidFileIT {
         }
     }
 
+    /** Something other than a socket where the operator socket goes is named and left alone: a file there was deleted unsaid, a directory named without a reason. */
+    @Test
+    void aFileOrDirectoryWhereTheOperatorSocketGoesIsNamedAndKept(@TempDir Path dir) throws IOException {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            Path socket = dir.resolve("app.pid.sock");
+            Files.writeString(socket, "notes");
+            App.Result start = app.run("start", "-d");
+            assertEquals(1, start.code(), start.all());
+            assertTrue(start.err().contains(socket + " is not an operator socket (a file): drover leaves it alone; remove it, or choose another --pid-file"),
+                    start.err());
+            assertEquals("notes", Files.readString(socket), "the file is kept");
+            Files.delete(socket);
+            Files.createDirectories(socket.resolve("inside"));
+            start = app.run("start", "-d");
+            assertEquals(1, start.code(), start.all());
+            assertTrue(start.err().contains(socket + " is not an operator socket (a directory)"), start.err());
+            assertFalse(Files.exists(app.pidFile()), "no master left");
+        }
+    }
+
     @Test
     void aReadOnlyCommandLeavesNoLockFileBehind(@TempDir Path dir) {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
