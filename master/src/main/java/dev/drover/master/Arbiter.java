@@ -37,6 +37,8 @@ import sun.misc.Signal;
  */
 public final class Arbiter {
     private static final List<String> STOP_SIGNALS = List.of("INT", "TERM", "HUP", "TSTP");
+    /** The status -XX:+ExitOnOutOfMemoryError ends a JVM with. */
+    private static final int OUT_OF_MEMORY = 3;
     private static final List<String> OTHER_SIGNALS = List.of("WINCH", "USR1", "USR2", "IO", "ABRT", "TTIN", "TTOU", "CHLD");
     /**
      * Stop signals a master takes back when it inherited them ignored, which only one started in the
@@ -907,6 +909,10 @@ public final class Arbiter {
             drainChannel(worker);
         }
         log(worker + " exit with status " + status);
+        if (status.code() == OUT_OF_MEMORY && worker.everReady()) {
+            log(worker + " id " + worker.id + " ran out of heap, if 3 is the JVM's -XX:+ExitOnOutOfMemoryError (a worker's default; the stdout file "
+                    + "has 'Terminating due to java.lang.OutOfMemoryError'): raise its -Xmx with setJvmOptions, or find what holds the memory");
+        }
         boolean archiveCrashedIt = spawner.archive().exited(worker.pid, status);
         if (worker.channelFd() >= 0) {
             os.close(worker.channelFd());
@@ -938,9 +944,12 @@ public final class Arbiter {
             slot.notBeforeNanos = System.nanoTime(); // again at once, without the archive: no fault of the application's
             return;
         }
+        Optional<String> refused = !worker.everReady() && worker.failure() == null && status.code() == 1
+                ? spawner.jvmRefusal(worker.group).map(said -> "the JVM refuses its options (setJvmOptions, JAVA_OPTS): " + said) : Optional.empty();
+        refused.ifPresent(why -> log(worker + " id " + worker.id + " could not start: " + why));
         if (!started && startupReport != null && !worker.everReady() && !asked) { // asked: scaled away while it started
             startFailed = true;
-            String reason = worker.failure() != null ? worker.failure() : "see " + log.path();
+            String reason = worker.failure() != null ? worker.failure() : refused.orElse("see " + log.path());
             startupReport.err("drover[" + app.name() + "] start failed: " + worker + " (id " + worker.id + ") exited with status "
                     + status + " before it was ready: " + reason);
             beginStop(false);

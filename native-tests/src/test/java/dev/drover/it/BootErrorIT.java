@@ -49,6 +49,18 @@ class BootErrorIT {
         }
     }
 
+    /** A JVM option the JVM refuses is named: the JVM said why on the worker's stderr, the stdout file, nowhere for a daemon. */
+    @Test
+    void aJvmOptionTheJvmRefusesIsNamed(@TempDir Path dir) {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.jvmOptions=-Xmx1z")) {
+            App.Result start = app.run("start", "-d");
+            assertEquals(1, start.code(), start.all());
+            assertTrue(start.err().contains("exited with status 1 before it was ready: the JVM refuses its options (setJvmOptions, JAVA_OPTS): "
+                    + "Invalid maximum heap size: -Xmx1z"), start.err());
+            assertTrue(app.log().contains("could not start: the JVM refuses its options"), app.log());
+        }
+    }
+
     @Test
     void startDStoppedBeforeItsWorkersAreReadySaysSo(@TempDir Path dir) throws Exception {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir)) {

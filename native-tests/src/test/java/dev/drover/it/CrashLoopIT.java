@@ -70,6 +70,18 @@ class CrashLoopIT {
         }
     }
 
+    /** A worker that runs out of heap ends with status 3 (-XX:+ExitOnOutOfMemoryError), and the log says what that means. */
+    @Test
+    void aWorkerOutOfHeapIsNamedSo(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, dev.drover.it.apps.PidApp.class, "-Dapp.count=1", "-Dapp.jvmOptions=-Xmx32m")) {
+            app.start();
+            App.WorkerRow worker = app.workers().get(0);
+            Http.tryGet(app.port(), "/oom");
+            Await.until("the worker exits", Duration.ofSeconds(30), () -> app.log().contains("worker[web:" + worker.pid() + "] exit with status 3"));
+            assertTrue(app.log().contains("worker[web:" + worker.pid() + "] id 0 ran out of heap, if 3 is the JVM's -XX:+ExitOnOutOfMemoryError"), app.log());
+        }
+    }
+
     /** utime + stime of a process, in clock ticks (100 per second on Linux). */
     private static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));

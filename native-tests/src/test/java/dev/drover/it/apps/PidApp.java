@@ -7,6 +7,8 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Answers HTTP requests with "pid id" of the worker that served it ("pid id os.arch" for GET /arch, its collectors and initial heap
@@ -25,7 +27,7 @@ import java.nio.file.Path;
  * not while "no-also" exists there, and on the address in "also-address" when that exists.
  * GET /stopall and /reloadall call Worker.stopAll() and Worker.reloadAll(); /garbage and /flood
  * write garbage or 20,000 log lines straight onto the worker's control channel (fd 3); /orphan
- * leaves an orphan behind (a shell that exits before its background sleep).
+ * leaves an orphan behind (a shell that exits before its background sleep); /oom fills the heap.
  */
 public final class PidApp {
     private PidApp() {}
@@ -105,6 +107,12 @@ public final class PidApp {
                 case "/garbage" -> writeToControlChannel("\u0000\u0001\u0002 not a message\n");
                 case "/flood" -> writeToControlChannel("log flood\n".repeat(20_000));
                 case "/orphan" -> new ProcessBuilder("sh", "-c", "sleep 0.3 & exit 0").start().waitFor();
+                case "/oom" -> {
+                    List<long[]> held = new ArrayList<>();
+                    while (held.size() >= 0) {
+                        held.add(new long[1 << 20]);
+                    }
+                }
                 default -> { }
             }
             String answer = ProcessHandle.current().pid() + " " + connection.getWorker().getId();
