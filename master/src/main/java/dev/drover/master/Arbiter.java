@@ -1311,6 +1311,7 @@ public final class Arbiter {
     private static ConnectionsReport connectionsReport(Query query) {
         ConnectionsReport report = new ConnectionsReport();
         query.answers.forEach((worker, rows) -> report.add(worker.pid, worker.group.name(), rows));
+        query.awaiting.forEach(worker -> report.unanswered(worker.pid, worker.group.name()));
         return report;
     }
 

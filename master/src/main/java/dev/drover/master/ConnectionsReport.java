@@ -14,6 +14,16 @@ final class ConnectionsReport implements Report {
         "bytes_read", "bytes_written", "state"};
 
     private final List<Map<String, Object>> connections = new ArrayList<>();
+    /** The workers that did not answer in time (busy in a callback, stopped): their connections are not listed. */
+    private final List<Map<String, Object>> unanswered = new ArrayList<>();
+
+    /** A worker that did not answer in time. */
+    void unanswered(int pid, String worker) {
+        Map<String, Object> silent = new LinkedHashMap<>();
+        silent.put("pid", pid);
+        silent.put("worker", worker);
+        unanswered.add(silent);
+    }
 
     /** Adds the rows one worker sent. */
     void add(int pid, String worker, String rows) {
@@ -47,7 +57,12 @@ final class ConnectionsReport implements Report {
                     yes(c.get("ipv4")), yes(c.get("ipv6")), c.get("recv_q"), c.get("send_q"), c.get("bytes_read"), c.get("bytes_written"),
                     c.get("state"), c.get("local"), c.get("remote")));
         }
-        lines.add(connections.size() + " connections");
+        for (Map<String, Object> silent : unanswered) {
+            lines.add("worker[" + silent.get("worker") + ":" + silent.get("pid") + "] did not answer in time (busy in a callback, or stopped): "
+                    + "its connections are not listed");
+        }
+        lines.add(connections.size() + " connections" + (unanswered.isEmpty() ? "" : " listed; " + unanswered.size() + " worker"
+                + (unanswered.size() == 1 ? "" : "s") + " did not answer"));
         return lines;
     }
 
@@ -57,6 +72,9 @@ final class ConnectionsReport implements Report {
 
     @Override
     public String json() {
-        return Json.write(Map.of("connections", connections));
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("connections", connections);
+        report.put("unanswered", unanswered);
+        return Json.write(report);
     }
 }

@@ -71,6 +71,28 @@ class StatusIT {
         }
     }
 
+    /** A worker that does not answer is named, not left out unsaid: the list looked whole. */
+    @Test
+    void connectionsNamesAWorkerThatDidNotAnswer(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=2")) {
+            app.start();
+            long stopped = app.workers().get(1).pid();
+            Processes.kill(stopped, "STOP");
+            try {
+                App.Result json = app.run("connections", "--json");
+                assertEquals(0, json.code(), json.all());
+                JsonNode unanswered = new ObjectMapper().readTree(json.out()).get("unanswered");
+                assertEquals(1, unanswered.size(), json.out());
+                assertEquals(stopped, unanswered.get(0).get("pid").asLong(), json.out());
+                App.Result table = app.run("connections");
+                assertTrue(table.out().contains("worker[web:" + stopped + "] did not answer in time")
+                        && table.out().contains("0 connections listed; 1 worker did not answer"), table.out());
+            } finally {
+                Processes.kill(stopped, "CONT");
+            }
+        }
+    }
+
     static void assertValid(JsonNode status) throws java.io.IOException {
         JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
                 .getSchema(new ObjectMapper().readTree(Files.readString(SCHEMA)));
