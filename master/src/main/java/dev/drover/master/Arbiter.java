@@ -1575,7 +1575,7 @@ public final class Arbiter {
         nextStopProgressNanos = now + 10 * SECOND;
         String pids = pids(live);
         String waiting = "drover[" + app.name() + "] waiting for " + (ownsFiles ? "workers" : "the old master's workers") + " (pid " + pids
-                + ") to let their clients finish" + (app.gracefulTimeout() == null ? " (no gracefulTimeout: as long as they stay)" : "")
+                + ") to let their clients finish and run onWorkerStop" + (app.gracefulTimeout() == null ? " (no gracefulTimeout: as long as they stay)" : "")
                 + (ownsFiles ? "; a stop without -g ends them now" : "; the new master serves meanwhile");
         stopWaiters.forEach(r -> r.out(waiting));
     }

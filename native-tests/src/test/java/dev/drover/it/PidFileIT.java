@@ -166,6 +166,10 @@ class PidFileIT {
             assertTrue(Processes.status(worker.pid(), "Gid").orElseThrow().startsWith("65534\t65534\t65534"),
                     Processes.status(worker.pid(), "Gid").orElseThrow());
             assertEquals("uid 65534", Http.get(app.port(), "/"));
+            String title = new String(Files.readAllBytes(Path.of("/proc/" + worker.pid() + "/cmdline")), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("\0", "");
+            assertTrue(title.startsWith("drover: worker web http://127.0.0.1:") && !title.contains(" -X"),
+                    "its title, set before the user switch, not the JVM's command line after it: " + title);
         }
     }
 

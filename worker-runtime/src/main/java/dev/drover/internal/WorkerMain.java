@@ -40,6 +40,10 @@ public final class WorkerMain {
         ControlClient control = new ControlClient(new ControlSocket(Environment.CHANNEL_FD));
         int group = Integer.parseInt(System.getenv(Environment.GROUP));
         int id = Integer.parseInt(System.getenv(Environment.WORKER_ID));
+        String title = System.getenv(Environment.TITLE);
+        if (title != null) {
+            ProcessTitle.set(title); // before the user switch: another user may not write this process's memory (it is no longer dumpable)
+        }
         WorkerRuntime runtime;
         try {
             Handoff handoff = Handoff.receive(control.channel());
@@ -53,10 +57,6 @@ public final class WorkerMain {
             return;
         }
         WorkerRuntime.install(runtime);
-        String title = System.getenv(Environment.TITLE);
-        if (title != null) {
-            ProcessTitle.set(title);
-        }
         MainMethod main;
         try {
             main = MainMethod.of(Class.forName(args[0]));
