@@ -297,7 +297,22 @@ public final class Cli {
     @Command(name = "reload", mixinStandardHelpOptions = true, description = "Replace the reloadable workers one at a time; every worker runs onWorkerReload first.")
     int reload(@Option(names = {"-g", "--graceful"}, description = "old workers stop accepting and finish their connections")
                boolean graceful) {
-        return askRunning(graceful ? "reload -g" : "reload", FOREVER);
+        PidFile pidFile = pidFile();
+        if (!pidFile.isLocked()) {
+            return notRunning(pidFile);
+        }
+        Optional<Integer> answer = ask(pidFile, graceful ? "reload -g" : "reload", FOREVER);
+        if (answer.isPresent()) {
+            return answer.get() < 0 ? ExitCodes.FAILED : answer.get();
+        }
+        // The socket is gone (deleted by hand): the signal still reloads, without a word of how it went.
+        int pid = pidFile.signallableMaster().orElse(-1);
+        if (pid < 0 || !os().kill(pid, Signals.number(graceful ? "USR2" : "USR1"))) {
+            return ExitCodes.FAILED;
+        }
+        System.out.println(tag() + " sent SIG" + (graceful ? "USR2" : "USR1") + " to the master (pid " + pid + "), which reloads; without its "
+                + "socket no progress comes back: see " + app().logFileOrDefault() + ", and restart to recreate the socket");
+        return ExitCodes.OK;
     }
 
     @Command(name = "scale", mixinStandardHelpOptions = true, description = "Set how many processes a worker group runs (ids stay 0..count-1); TTIN/TTOU add or remove one in every group.")

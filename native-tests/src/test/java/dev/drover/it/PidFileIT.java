@@ -71,6 +71,21 @@ class PidFileIT {
         }
     }
 
+    /** With its socket gone, reload signals the master (USR1), which reloads, and says no progress can come back. */
+    @Test
+    void reloadWithoutTheSocketSignalsTheMaster(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            app.start();
+            long before = app.workers().get(0).pid();
+            app.track(before);
+            Files.delete(dir.resolve("app.pid.sock"));
+            App.Result reload = app.run("reload");
+            assertEquals(0, reload.code(), reload.all());
+            assertTrue(reload.out().contains("sent SIGUSR1 to the master (pid " + app.masterPid() + "), which reloads"), reload.out());
+            Await.until("the worker is replaced", java.time.Duration.ofSeconds(30), () -> !Processes.alive(before), app::log);
+        }
+    }
+
     /** A process that is no master holding the lock file (an operator's {@code flock app.pid.lock ...}) is not signalled by stop. */
     @Test
     void stopSignalsNoLockHolderThatIsNoMaster(@TempDir Path dir) throws Exception {

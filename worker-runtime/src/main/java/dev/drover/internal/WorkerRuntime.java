@@ -209,7 +209,10 @@ public final class WorkerRuntime {
         Signal.handle(new Signal("WINCH"), s -> leave(true));
         Signal.handle(new Signal("USR1"), s -> reloadSelf(false));
         Signal.handle(new Signal("USR2"), s -> reloadSelf(true));
-        Signal.handle(new Signal("IO"), s -> log("connections:\n" + connectionRows()));
+        Signal.handle(new Signal("IO"), s -> {
+            String rows = connectionRows();
+            log(rows.isBlank() ? "connections: none" : "connections:\n" + rows);
+        });
         // SIGIOT (SIGABRT), Workerman's status signal; a crashing JVM's own abort still ends it (abort raises it again, unhandled)
         Signal.handle(new Signal("ABRT"), s -> log("status: " + statusFields()));
     }
