@@ -85,6 +85,18 @@ class ListenersIT {
         }
     }
 
+    /** Two groups of one application on one address: the message names the first group, not "another process". */
+    @Test
+    void twoGroupsOnOneAddressAreNamed(@TempDir Path dir) {
+        int port = Ports.free();
+        try (App app = new App(dir, dev.drover.it.apps.TwoGroupsApp.class, "-Dapp.samePort=" + port)) {
+            App.Result start = app.run("start", "-d");
+            assertEquals(1, start.code(), start.all());
+            assertTrue(start.err().contains("worker chat (text://127.0.0.1:" + port + "): bind 127.0.0.1:" + port
+                    + " failed: Address already in use (98); worker web of this application listens there already"), start.err());
+        }
+    }
+
     @Test
     void withReusePortBothProcessesListenAndAnswer(@TempDir Path dir) {
         int port = Ports.free();
