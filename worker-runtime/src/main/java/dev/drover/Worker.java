@@ -1,5 +1,6 @@
 package dev.drover;
 
+import dev.drover.internal.ListenText;
 import dev.drover.internal.MainErrors;
 import dev.drover.internal.NettyLog;
 import dev.drover.internal.WorkerRuntime;
@@ -38,6 +39,10 @@ public final class Worker {
 
     private static final List<Worker> GROUPS = new ArrayList<>();
     private static boolean running;
+    /** The first listen address drover refused (see {@link #Worker(String)}); null while none. */
+    private static IllegalArgumentException refusedListen;
+    /** The commands that only talk to a running master, which a refused listen address does not stop. */
+    private static final Set<String> MASTER_QUESTIONS = Set.of("stop", "status", "connections", "reload", "scale");
     private static Path pidFile;
     private static Path logFile;
     private static Path stdoutFile;
@@ -86,17 +91,22 @@ public final class Worker {
 
     /**
      * A Worker listening on {@code <protocol>://<host>:<port>}, e.g. {@code http://0.0.0.0:8080}.
-     *
-     * @throws IllegalArgumentException for a malformed address or an unknown protocol
+     * A malformed address or an unknown protocol fails {@link #runAll} (naming it and this call),
+     * except for the commands that only talk to the running master ({@code stop}, {@code status},
+     * {@code connections}, {@code reload}, {@code scale}): code deployed with a typo still lets
+     * the operator stop or ask the master that runs the code before it, as Workerman's, which reads
+     * an address only when it binds it.
      */
     public Worker(String listen) {
-        this.listen = ListenAddress.parse(listen);
-        String protocol = this.listen.protocol();
-        if (!PROTOCOLS.contains(protocol) && Protocol.named(protocol) == null) {
-            throw new IllegalArgumentException("listen address '" + listen + "': unknown protocol '" + protocol
-                    + "'; drover knows " + String.join(", ", new java.util.TreeSet<>(PROTOCOLS))
-                    + ", and Protocol.register or a Protocol class's full name add more");
+        ListenAddress parsed = null;
+        try {
+            parsed = ListenText.parse(listen);
+        } catch (IllegalArgumentException refused) {
+            if (refusedListen == null) {
+                refusedListen = refused;
+            }
         }
+        this.listen = parsed;
         register();
     }
 
@@ -686,6 +696,9 @@ public final class Worker {
             throw new IllegalStateException("Worker.runAll was called twice");
         }
         running = true;
+        if (refusedListen != null && (Environment.role() != null || args.length == 0 || !MASTER_QUESTIONS.contains(args[0]))) {
+            throw refusedListen; // its stack names the application's new Worker(...) line (MainErrors)
+        }
         if (Environment.ROLE_WORKER.equals(Environment.role())) {
             WorkerRuntime runtime = WorkerRuntime.current();
             Worker worker = GROUPS.get(runtime.groupIndex());

@@ -49,6 +49,28 @@ class BootErrorIT {
         }
     }
 
+    /**
+     * Code deployed with a listen address drover refuses still lets the operator ask and stop the
+     * master that runs the code before it, as Workerman's; every command failed as start does.
+     */
+    @Test
+    void aBadListenAddressOnDiskStillLetsTheRunningMasterBeStopped(@TempDir Path dir) {
+        try (App running = new App(dir, PidApp.class, "-Dapp.count=1"); App deployed = new App(dir, PidApp.class, "-Dapp.listen=htp:/127.0.0.1:1")) {
+            running.start();
+            long master = running.masterPid();
+            running.workers().forEach(worker -> running.track(worker.pid()));
+            App.Result status = deployed.run("status");
+            assertEquals(0, status.code(), status.all());
+            App.Result start = deployed.run("start", "-d");
+            assertEquals(1, start.code(), start.all());
+            assertTrue(start.err().contains("listen address 'htp:/127.0.0.1:1'") && start.err().contains("(at dev.drover.it.apps.PidApp.main("),
+                    start.err());
+            App.Result stop = deployed.run("stop");
+            assertEquals(0, stop.code(), stop.all());
+            assertFalse(Processes.alive(master), "the running master stopped");
+        }
+    }
+
     /** A JVM option the JVM refuses is named: the JVM said why on the worker's stderr, the stdout file, nowhere for a daemon. */
     @Test
     void aJvmOptionTheJvmRefusesIsNamed(@TempDir Path dir) {
