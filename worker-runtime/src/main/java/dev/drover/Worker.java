@@ -39,7 +39,7 @@ public final class Worker {
 
     private static final List<Worker> GROUPS = new ArrayList<>();
     private static boolean running;
-    /** The first listen address drover refused (see {@link #Worker(String)}); null while none. */
+    /** The first listen address drover refused in a process started for a master's command (see {@link #Worker(String)}); null while none. */
     private static IllegalArgumentException refusedListen;
     /** The commands that only talk to a running master, which a refused listen address does not stop. */
     private static final Set<String> MASTER_QUESTIONS = Set.of("stop", "status", "connections", "reload", "scale");
@@ -91,23 +91,34 @@ public final class Worker {
 
     /**
      * A Worker listening on {@code <protocol>://<host>:<port>}, e.g. {@code http://0.0.0.0:8080}.
-     * A malformed address or an unknown protocol fails {@link #runAll} (naming it and this call),
-     * except for the commands that only talk to the running master ({@code stop}, {@code status},
-     * {@code connections}, {@code reload}, {@code scale}): code deployed with a typo still lets
-     * the operator stop or ask the master that runs the code before it, as Workerman's, which reads
-     * an address only when it binds it.
+     * In a process started for a command that only talks to the running master ({@code stop},
+     * {@code status}, {@code connections}, {@code reload}, {@code scale}), a bad address is kept
+     * for {@link #runAll}, which lets those commands go on: code deployed with a typo still lets
+     * the operator stop or ask the master that runs the code before it, as Workerman's, which
+     * reads an address only when it binds it.
+     *
+     * @throws IllegalArgumentException for a malformed address or an unknown protocol
      */
     public Worker(String listen) {
         ListenAddress parsed = null;
         try {
             parsed = ListenText.parse(listen);
         } catch (IllegalArgumentException refused) {
+            if (running || !askingTheMasterOnly()) {
+                throw refused;
+            }
             if (refusedListen == null) {
                 refusedListen = refused;
             }
         }
         this.listen = parsed;
         register();
+    }
+
+    /** Whether this process was started by hand for a command that only talks to a running master (not as a worker or a daemon). */
+    private static boolean askingTheMasterOnly() {
+        String[] words = System.getProperty("sun.java.command", "").split(" ");
+        return Environment.role() == null && words.length > 1 && MASTER_QUESTIONS.contains(words[1]);
     }
 
     /** A Worker that listens on nothing: a process for timers or outgoing connections. */

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 class MainErrorsTest {
     private static final StackTraceElement APP_MAIN = new StackTraceElement("dev.drover.examples.Hello", "main", "Hello.java", 12);
 
-    /** What escapes {@code Worker.runAll} for {@code new Worker(address)}, as if the application's main had called it (this test is in a drover package). */
+    /** What escapes {@code new Worker(address)}, as if the application's main had called it (this test is in a drover package). */
     private static IllegalArgumentException refused(String address) {
         try {
-            ListenText.parse(address);
+            new Worker(address);
         } catch (IllegalArgumentException e) {
             StackTraceElement[] trace = e.getStackTrace();
             int drovers = 0;
