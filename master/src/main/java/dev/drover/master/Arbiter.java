@@ -27,6 +27,7 @@ import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import sun.misc.Signal;
 
@@ -122,6 +123,8 @@ public final class Arbiter {
     /** A restart's new master told to stop with this one, before it took over: this master exits after it. 0: none. */
     private int abandonedSuccessor;
     private long abandonedKillAtNanos;
+    /** JVMs started to learn why a worker could not start ({@link JvmCheck}), until reaped. */
+    private final List<JvmCheck> jvmChecks = new ArrayList<>();
     /** Children that are not workers (a failed successor) to reap. */
     private final List<Integer> otherChildren = new ArrayList<>();
 
@@ -635,8 +638,8 @@ public final class Arbiter {
             return;
         }
         Slot slot = slotOf(worker);
-        if (slot == null || worker.lentKeys.size() >= MAX_LENT && !worker.lentKeys.contains(key)) {
-            os.close(fd);
+        if (stopping || slot == null || worker.lentKeys.size() >= MAX_LENT && !worker.lentKeys.contains(key)) {
+            os.close(fd); // stopping: the listeners close (beginStop), so that new clients are refused
             return;
         }
         worker.lentKeys.add(key);
@@ -869,6 +872,7 @@ public final class Arbiter {
             return status.isPresent();
         });
         spawner.archive().reap();
+        jvmChecks.removeIf(check -> os.reap(check.pid).map(status -> jvmSaid(check, status)).isPresent());
         if (pid == 1) {
             reapOrphans();
         }
@@ -884,6 +888,7 @@ public final class Arbiter {
     private void reapOrphans() {
         Set<Integer> own = new HashSet<>(otherChildren);
         live.forEach(w -> own.add(w.pid));
+        jvmChecks.forEach(check -> own.add(check.pid));
         if (upgrade != null) {
             own.add(upgrade.pid);
         }
@@ -910,8 +915,9 @@ public final class Arbiter {
         }
         log(worker + " exit with status " + status);
         if (status.code() == OUT_OF_MEMORY && worker.everReady()) {
-            log(worker + " id " + worker.id + " ran out of heap, if 3 is the JVM's -XX:+ExitOnOutOfMemoryError (a worker's default; the stdout file "
-                    + "has 'Terminating due to java.lang.OutOfMemoryError'): raise its -Xmx with setJvmOptions, or find what holds the memory");
+            log(worker + " id " + worker.id + " ran out of memory, if 3 is the JVM's -XX:+ExitOnOutOfMemoryError (a worker's default; the stdout "
+                    + "file, if set, says 'Terminating due to java.lang.OutOfMemoryError' and which: heap, metaspace): raise that limit with "
+                    + "setJvmOptions (-Xmx, -XX:MaxMetaspaceSize), or find what holds the memory");
         }
         boolean archiveCrashedIt = spawner.archive().exited(worker.pid, status);
         if (worker.channelFd() >= 0) {
@@ -944,16 +950,18 @@ public final class Arbiter {
             slot.notBeforeNanos = System.nanoTime(); // again at once, without the archive: no fault of the application's
             return;
         }
-        Optional<String> refused = !worker.everReady() && worker.failure() == null && status.code() == 1
-                ? spawner.jvmRefusal(worker.group).map(said -> "the JVM refuses its options (setJvmOptions, JAVA_OPTS): " + said) : Optional.empty();
-        refused.ifPresent(why -> log(worker + " id " + worker.id + " could not start: " + why));
+        boolean unexplained = !worker.everReady() && worker.failure() == null && status.code() == 1; // its words went to the stdout file
         if (!started && startupReport != null && !worker.everReady() && !asked) { // asked: scaled away while it started
             startFailed = true;
-            String reason = worker.failure() != null ? worker.failure() : refused.orElse("see " + log.path());
+            String reason = worker.failure() != null ? worker.failure() : (unexplained ? jvmSaysNow(worker) : Optional.<String>empty())
+                    .orElse("see " + log.path());
             startupReport.err("drover[" + app.name() + "] start failed: " + worker + " (id " + worker.id + ") exited with status "
                     + status + " before it was ready: " + reason);
             beginStop(false);
             return;
+        }
+        if (unexplained) {
+            spawner.checkJvm(worker.group, worker + " id " + worker.id).ifPresent(jvmChecks::add); // its answer is logged when it is reaped
         }
         Duration lived = Duration.ofNanos(System.nanoTime() - worker.spawnedAtNanos);
         Duration delay = asked ? Duration.ZERO : slot.backoff.next(lived, worker.everReady(), status.killedBySignal() && !status.crashed());
@@ -971,6 +979,33 @@ public final class Arbiter {
             log("worker[" + worker.group.name() + "] id " + worker.id + " died " + lived.toMillis() + " ms after its start; respawning in "
                     + delay.toSeconds() + " s");
         }
+    }
+
+    /**
+     * What the JVM says of the options {@code worker} started with (a failing start waits for it, up
+     * to {@link JvmCheck#PATIENCE}: the master stops anyway), logged too; empty when it starts.
+     */
+    private Optional<String> jvmSaysNow(WorkerProcess worker) {
+        Optional<JvmCheck> check = spawner.checkJvm(worker.group, worker + " id " + worker.id);
+        if (check.isEmpty()) {
+            return Optional.empty();
+        }
+        AtomicReference<Optional<String>> said = new AtomicReference<>();
+        Pause.until(() -> os.reap(check.get().pid).map(status -> { said.set(jvmSaid(check.get(), status)); return true; }).orElse(false),
+                JvmCheck.PATIENCE, 10);
+        if (said.get() == null) {
+            check.get().kill(os); // past its patience: reaped with the others
+            jvmChecks.add(check.get());
+            return Optional.empty();
+        }
+        return said.get();
+    }
+
+    /** What a reaped {@link JvmCheck} found, logged as why its worker could not start. */
+    private Optional<String> jvmSaid(JvmCheck check, ExitStatus status) {
+        Optional<String> said = check.result(status).map(words -> "the JVM would not start with its options (setJvmOptions, JAVA_OPTS): " + words);
+        said.ifPresent(why -> log(check.worker + " could not start: " + why));
+        return said;
     }
 
     /** Reads what a dead worker still had in its channel (its last log lines and failure). */
@@ -994,6 +1029,7 @@ public final class Arbiter {
             upgradeFailed("the new master (pid " + upgrade.pid + ") did not become ready within " + UPGRADE_TIMEOUT.toSeconds()
                     + " s; it was told to stop");
         }
+        jvmChecks.forEach(check -> check.killIfLate(os, now));
         for (WorkerProcess worker : live) {
             if (worker.state() == WorkerProcess.State.SPAWNED && now - worker.spawnedAtNanos - READY_TIMEOUT.toNanos() >= 0
                     && worker.killedAtNanos == 0) {
@@ -1048,7 +1084,8 @@ public final class Arbiter {
     private void replaceHung(long now) {
         for (WorkerProcess worker : health.hung(live, now)) {
             log(worker + " id " + worker.id + " is hung: no heartbeat from its event loop for " + (now - worker.lastBeatNanos) / 1_000_000
-                    + " ms (hangTimeout " + worker.group.limits().hangTimeout().toMillis() + " ms); killing it (SIGKILL) and starting another");
+                    + " ms (hangTimeout " + worker.group.limits().hangTimeout().toMillis() + " ms); killing it (SIGKILL)"
+                    + (worker.retiring ? "; the reload goes on without it" : " and starting another"));
             os.kill(worker.pid, Signals.number("KILL"));
             worker.killedAtNanos = now;
         }
@@ -1280,9 +1317,9 @@ public final class Arbiter {
     // ---- status and connections ----
 
     private void startQuery(String kind, boolean json, Reply reply) {
-        List<WorkerProcess> asked = live.stream().filter(w -> w.state() != WorkerProcess.State.EXITED)
-                .filter(w -> send(w, ControlMessage.of(kind))).toList();
-        queries.add(new Query(kind, json, reply, new HashSet<>(asked), System.nanoTime() + QUERY_TIMEOUT.toNanos()));
+        List<WorkerProcess> asked = live.stream().filter(w -> w.state() != WorkerProcess.State.EXITED).toList();
+        asked.forEach(w -> send(w, ControlMessage.of(kind))); // one that cannot be asked (its channel jammed or closed) did not answer
+        queries.add(new Query(kind, json, reply, asked, System.nanoTime() + QUERY_TIMEOUT.toNanos()));
         completeQueries(System.nanoTime());
     }
 

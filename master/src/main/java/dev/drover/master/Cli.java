@@ -7,6 +7,7 @@ import dev.drover.master.os.Signals;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -244,7 +245,7 @@ public final class Cli {
         if (!pidFile.isLocked()) {
             return notRunning(pidFile);
         }
-        int pid = pidFile.signallableMaster().orElse(-1);
+        int pid = pidFile.signallableMaster(app().name()).orElse(-1);
         Duration patience = graceful && app().gracefulTimeout() == null ? FOREVER
                 : app().stopTimeout().plus(graceful ? app().gracefulTimeout() : Duration.ZERO).plusSeconds(13);
         int code = ask(pidFile, graceful ? "stop -g" : "stop", patience).orElseGet(() -> {
@@ -253,7 +254,8 @@ public final class Cli {
                 return ExitCodes.OK;
             }
             System.err.println(tag() + " stop fail: no drover master answers on " + pidFile.socketPath() + ", and " + pidFile.lockHolderText()
-                    + " holds its lock file " + pidFile.path() + ".lock; drover signals no process that is not a master: stop it yourself");
+                    + " holds its lock file " + pidFile.path() + ".lock; drover signals no process that is not this application's master: "
+                    + "stop it yourself");
             return ExitCodes.FAILED;
         });
         if (code == ExitCodes.FAILED && pid < 0) {
@@ -305,9 +307,15 @@ public final class Cli {
         if (answer.isPresent()) {
             return answer.get() < 0 ? ExitCodes.FAILED : answer.get();
         }
+        if (Files.exists(pidFile.socketPath(), LinkOption.NOFOLLOW_LINKS)) {
+            return ExitCodes.FAILED; // there, and refused (said above): no signal either
+        }
         // The socket is gone (deleted by hand): the signal still reloads, without a word of how it went.
-        int pid = pidFile.signallableMaster().orElse(-1);
-        if (pid < 0 || !os().kill(pid, Signals.number(graceful ? "USR2" : "USR1"))) {
+        int pid = pidFile.signallableMaster(app().name()).orElse(-1);
+        String signal = graceful ? "USR2" : "USR1";
+        if (pid < 0 || !os().kill(pid, Signals.number(signal))) {
+            System.err.println(tag() + " reload fail: no master of this application to send SIG" + signal + " to: "
+                    + pidFile.lockHolderText() + " holds its lock file " + pidFile.path() + ".lock");
             return ExitCodes.FAILED;
         }
         System.out.println(tag() + " sent SIG" + (graceful ? "USR2" : "USR1") + " to the master (pid " + pid + "), which reloads; without its "

@@ -204,7 +204,7 @@ final class MasterMain {
     /** Who holds the address {@code group} could not bind: a group of this application before it, else another process. */
     private String inUseBy(GroupSpec group) {
         String key = group.listen().socketKey();
-        return app.groups().stream().filter(other -> other.index() < group.index() && other.listen() != null && other.listen().socketKey().equals(key))
+        return app.groups().stream().filter(other -> other.index() < group.index() && other.masterBinds() && other.listen().socketKey().equals(key))
                 .findFirst().map(other -> "; worker " + other.name() + " of this application listens there already: give each group an address of its own")
                 .orElse("; another process listens there (find it with: ss -ltnp)");
     }

@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The pid file and its lock. A master holds {@code flock} on {@code <pid file>.lock} for its whole
@@ -75,22 +74,25 @@ public final class PidFile {
     }
 
     /**
-     * The master to signal when its operator socket does not answer: the pid file's pid, else the
-     * lock's holder, whichever is a drover master (its title, or a JVM that has set none yet); empty
-     * when neither is, so that a process that reused the pid or holds the lock file is not signalled.
+     * The master of {@code appName} to signal when its operator socket does not answer: the lock's
+     * holder when it is that master (its title, or a JVM that has set none yet), else, when no
+     * holder can be named, the pid file's pid if it is titled as that master; empty otherwise, so
+     * that a process that reused the pid, another application's master, or a program holding the
+     * lock file is never signalled.
      */
-    public Optional<Integer> signallableMaster() {
-        return Stream.of(readPid(), os.lockHolder(lockPath)).flatMap(Optional::stream).filter(this::isMaster).findFirst();
+    public Optional<Integer> signallableMaster(String appName) {
+        String title = MASTER_TITLE + appName;
+        Optional<Integer> holder = os.lockHolder(lockPath);
+        if (holder.isPresent()) {
+            String line = os.commandLine(holder.get()).orElse("");
+            return line.equals(title) || line.startsWith("java ") || line.contains("/java ") ? holder : Optional.empty();
+        }
+        return readPid().filter(pid -> os.commandLine(pid).orElse("").equals(title));
     }
 
     /** Who holds the lock, for a message: "pid N ('its command line')", or "a process drover cannot name". */
     public String lockHolderText() {
         return os.lockHolder(lockPath).map(pid -> "pid " + pid + " ('" + os.commandLine(pid).orElse("?") + "')").orElse("a process drover cannot name");
-    }
-
-    private boolean isMaster(int pid) {
-        String line = os.commandLine(pid).orElse("");
-        return line.startsWith(MASTER_TITLE) || line.startsWith("java ") || line.contains("/java ");
     }
 
     /** The uid that owns the lock file, if there is one this user can see. */

@@ -1,7 +1,8 @@
 package dev.drover.master;
 
-import java.util.HashSet;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,11 +20,11 @@ final class Query {
     final Set<WorkerProcess> awaiting;
     final Map<WorkerProcess, String> answers = new LinkedHashMap<>();
 
-    Query(String kind, boolean json, Reply reply, Set<WorkerProcess> asked, long deadlineNanos) {
+    Query(String kind, boolean json, Reply reply, Collection<WorkerProcess> asked, long deadlineNanos) {
         this.kind = kind;
         this.json = json;
         this.reply = reply;
-        this.awaiting = new HashSet<>(asked);
+        this.awaiting = new LinkedHashSet<>(asked);
         this.deadlineNanos = deadlineNanos;
     }
 

@@ -1,19 +1,13 @@
 package dev.drover.master;
 
-import dev.drover.master.os.ExitStatus;
 import dev.drover.master.os.Os;
-import dev.drover.master.os.Signals;
 import dev.drover.master.os.SpawnRequest;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 
 /**
  * Starts worker JVMs (and the daemon master) through {@code posix_spawn}: the channel socket on
@@ -27,9 +21,6 @@ public final class Spawner {
 
     private final java.time.Duration stopTimeout;
     private final ClassArchive archive;
-    /** What {@link #jvmRefusal} found, by the options asked about. */
-    private final Map<List<String>, Optional<String>> refusals = new HashMap<>();
-    private static final java.time.Duration REFUSAL_PATIENCE = java.time.Duration.ofSeconds(10);
 
     public Spawner(Os os, JvmCommand command, Path crashDirectory, java.time.Duration stopTimeout, ClassArchive archive) {
         this.os = os;
@@ -39,50 +30,9 @@ public final class Spawner {
         this.archive = archive;
     }
 
-    /**
-     * Why a worker JVM of {@code group} cannot start, as the JVM says it when started with the
-     * group's options and {@code -version} (an option it refuses, an agent it cannot load): asked
-     * when a worker ended with status 1 before its code said a word, whose own output went to the
-     * stdout file (nowhere, for a daemon without one). Empty when that JVM starts, or says nothing
-     * within 10 s. Asked once per set of options.
-     */
-    Optional<String> jvmRefusal(GroupSpec group) {
-        return refusals.computeIfAbsent(command.workerOptions(workerDefaults(), group.jvmOptions()), this::refusal);
-    }
-
-    private Optional<String> refusal(List<String> options) {
-        Path out = null;
-        try {
-            out = Files.createTempFile("drover-jvm-check", ".out");
-            List<String> argv = new ArrayList<>(List.of("java"));
-            argv.addAll(options);
-            argv.add("-version");
-            int pid = os.spawn(new SpawnRequest(command.java(), argv, baseEnvironment(), List.of(), out, false));
-            AtomicReference<ExitStatus> status = new AtomicReference<>();
-            if (!Pause.until(() -> os.reap(pid).map(ended -> { status.set(ended); return true; }).orElse(false), REFUSAL_PATIENCE, 10)) {
-                os.kill(pid, Signals.number("KILL"));
-                Pause.until(() -> os.reap(pid).isPresent(), REFUSAL_PATIENCE, 10);
-                return Optional.empty();
-            }
-            if (status.get().code() == 0) {
-                return Optional.empty();
-            }
-            String said = Files.readAllLines(out).stream().map(String::strip)
-                    .filter(line -> !line.isEmpty() && !line.startsWith("Error: Could not create the Java Virtual Machine")
-                            && !line.startsWith("Error: A fatal exception has occurred"))
-                    .collect(Collectors.joining("; "));
-            return said.isEmpty() ? Optional.empty() : Optional.of(said.length() > 500 ? said.substring(0, 500) + " ..." : said);
-        } catch (IOException | RuntimeException unknown) {
-            return Optional.empty();
-        } finally {
-            if (out != null) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException ignored) {
-                    // a temp file left behind
-                }
-            }
-        }
+    /** Starts a {@link JvmCheck} of the options {@code group}'s workers start with, for {@code worker}. */
+    Optional<JvmCheck> checkJvm(GroupSpec group, String worker) {
+        return JvmCheck.start(os, command.java(), command.workerOptions(workerDefaults(), group.jvmOptions()), baseEnvironment(), worker);
     }
 
     /** The class archives the workers start from. */

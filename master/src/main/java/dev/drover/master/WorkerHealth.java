@@ -77,9 +77,9 @@ final class WorkerHealth {
         return worker.lastBeatNanos + hangTimeoutNanos(worker) + 1;
     }
 
-    /** A ready worker, or one a reload retired, that was not killed yet. */
+    /** A ready worker, or one a reload retired that serves on (not leaving on its own, running onWorkerStop), not killed yet. */
     private static boolean hangWatched(WorkerProcess worker) {
-        return watched(worker) || worker.retiring && worker.killedAtNanos == 0;
+        return watched(worker) || worker.retiring && !worker.leaving && worker.killedAtNanos == 0;
     }
 
     private static boolean watched(WorkerProcess worker) {

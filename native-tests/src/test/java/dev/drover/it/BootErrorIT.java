@@ -77,9 +77,9 @@ class BootErrorIT {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.jvmOptions=-Xmx1z")) {
             App.Result start = app.run("start", "-d");
             assertEquals(1, start.code(), start.all());
-            assertTrue(start.err().contains("exited with status 1 before it was ready: the JVM refuses its options (setJvmOptions, JAVA_OPTS): "
+            assertTrue(start.err().contains("exited with status 1 before it was ready: the JVM would not start with its options (setJvmOptions, JAVA_OPTS): "
                     + "Invalid maximum heap size: -Xmx1z"), start.err());
-            assertTrue(app.log().contains("could not start: the JVM refuses its options"), app.log());
+            assertTrue(app.log().contains("could not start: the JVM would not start with its options"), app.log());
         }
     }
 

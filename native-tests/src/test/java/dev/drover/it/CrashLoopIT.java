@@ -78,7 +78,7 @@ class CrashLoopIT {
             App.WorkerRow worker = app.workers().get(0);
             Http.tryGet(app.port(), "/oom");
             Await.until("the worker exits", Duration.ofSeconds(30), () -> app.log().contains("worker[web:" + worker.pid() + "] exit with status 3"));
-            assertTrue(app.log().contains("worker[web:" + worker.pid() + "] id 0 ran out of heap, if 3 is the JVM's -XX:+ExitOnOutOfMemoryError"), app.log());
+            assertTrue(app.log().contains("worker[web:" + worker.pid() + "] id 0 ran out of memory, if 3 is the JVM's -XX:+ExitOnOutOfMemoryError"), app.log());
         }
     }
 

@@ -66,7 +66,7 @@ class HangIT {
      */
     @Test
     void aReloadThatMeetsAHungWorkerEndsWhenTheWorkerIsKilled(@TempDir Path dir) throws Exception {
-        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.hangTimeout=3", "-Dapp.dir=" + dir)) {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.hangTimeout=5", "-Dapp.dir=" + dir)) {
             app.start();
             App.WorkerRow busy = app.workers().get(0);
             try (Socket socket = new Socket("127.0.0.1", app.port())) {
@@ -78,7 +78,8 @@ class HangIT {
                 assertEquals(0, reload.code(), reload.all() + "\n" + app.log());
             }
             assertFalse(Processes.alive(busy.pid()), "the hung worker " + busy.pid() + " is gone");
-            assertTrue(app.log().contains("worker[web:" + busy.pid() + "] id 0 is hung"), app.log());
+            assertTrue(app.log().contains("worker[web:" + busy.pid() + "] id 0 is hung") && app.log().contains("the reload goes on without it"),
+                    "killed as the reload's retired worker, not before the reload came: " + app.log());
             long replacement = app.workers().get(0).pid();
             app.track(replacement);
             String answer = Http.get(app.port(), "/");

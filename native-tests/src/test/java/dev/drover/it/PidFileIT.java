@@ -97,7 +97,7 @@ class PidFileIT {
                     () -> app.run("status").code() != 3);
             App.Result stop = app.run("stop");
             assertEquals(1, stop.code(), stop.all());
-            assertTrue(stop.err().contains("holds its lock file " + lock) && stop.err().contains("drover signals no process that is not a master"),
+            assertTrue(stop.err().contains("holds its lock file " + lock) && stop.err().contains("drover signals no process that is not this application's master"),
                     stop.err());
             assertTrue(holder.isAlive(), "the lock's holder is left alone");
         } finally {
@@ -182,9 +182,10 @@ class PidFileIT {
                     Processes.status(worker.pid(), "Gid").orElseThrow());
             assertEquals("uid 65534", Http.get(app.port(), "/"));
             String title = new String(Files.readAllBytes(Path.of("/proc/" + worker.pid() + "/cmdline")), java.nio.charset.StandardCharsets.UTF_8)
-                    .replace("\0", "");
+                    .replace('\0', ' ').strip();
             assertTrue(title.startsWith("drover: worker web http://127.0.0.1:") && !title.contains(" -X"),
                     "its title, set before the user switch, not the JVM's command line after it: " + title);
+            assertEquals("drover: worker", Files.readString(Path.of("/proc/" + worker.pid() + "/comm")).strip(), "its name, not java");
         }
     }
 
