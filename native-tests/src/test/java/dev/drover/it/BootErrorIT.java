@@ -83,6 +83,22 @@ class BootErrorIT {
         }
     }
 
+    /** A respawned worker whose JVM will not start gets the JVM's reason in the log, found beside the master's loop. */
+    @Test
+    void aRespawnTheJvmRefusesIsNamedInTheLog(@TempDir Path dir) throws Exception {
+        Path options = Files.writeString(dir.resolve("jvm.options"), "-Dapp.fine=yes\n"); // a java @argument file, read at each start
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.jvmOptions=@" + options)) {
+            app.start();
+            App.WorkerRow worker = app.workers().get(0);
+            Files.writeString(options, "-Xmx1z\n");
+            Processes.kill(worker.pid(), "KILL");
+            Await.until("the JVM's reason is logged", Duration.ofSeconds(60),
+                    () -> app.log().contains("could not start: the JVM would not start with its options (setJvmOptions, JAVA_OPTS): "
+                            + "Invalid maximum heap size: -Xmx1z"), app::log);
+            Files.writeString(options, "-Dapp.fine=again\n");
+        }
+    }
+
     @Test
     void startDStoppedBeforeItsWorkersAreReadySaysSo(@TempDir Path dir) throws Exception {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir)) {
