@@ -3,8 +3,6 @@ package dev.drover.internal;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,14 +56,29 @@ final class HttpDate {
         line = null;
     }
 
-    /** {@code epochSecond} as an IMF-fixdate (RFC 9110 5.6.7): {@code Sun, 06 Nov 1994 08:49:37 GMT}, the day of the month in two digits. */
+    /**
+     * {@code epochSecond} as an IMF-fixdate (RFC 9110 5.6.7): {@code Sun, 06 Nov 1994 08:49:37 GMT},
+     * the day of the month in two digits. Reckoned here (the civil calendar from days, as Howard
+     * Hinnant's {@code civil_from_days}), not with java.time: its classes, some forty, would go into
+     * every worker's class archive, and the archive's pages into each worker's memory (0.2 MiB).
+     */
     static String format(long epochSecond) {
-        LocalDateTime time = LocalDateTime.ofEpochSecond(epochSecond, 0, ZoneOffset.UTC);
-        StringBuilder out = new StringBuilder(29).append(DAYS[time.getDayOfWeek().ordinal()]).append(", ");
-        twoDigits(out, time.getDayOfMonth()).append(' ').append(MONTHS[time.getMonthValue() - 1]).append(' ').append(time.getYear()).append(' ');
-        twoDigits(out, time.getHour()).append(':');
-        twoDigits(out, time.getMinute()).append(':');
-        return twoDigits(out, time.getSecond()).append(" GMT").toString();
+        long days = Math.floorDiv(epochSecond, 86_400);
+        int second = (int) Math.floorMod(epochSecond, 86_400);
+        long shifted = days + 719_468; // from 0000-03-01, so that a leap day ends its year
+        long era = Math.floorDiv(shifted, 146_097);
+        long dayOfEra = shifted - era * 146_097;
+        long yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long monthFromMarch = (5 * dayOfYear + 2) / 153;
+        int day = (int) (dayOfYear - (153 * monthFromMarch + 2) / 5 + 1);
+        int month = (int) (monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9);
+        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        StringBuilder out = new StringBuilder(29).append(DAYS[(int) Math.floorMod(days + 3, 7)]).append(", "); // 1970-01-01 was a Thursday
+        twoDigits(out, day).append(' ').append(MONTHS[month - 1]).append(' ').append(year).append(' ');
+        twoDigits(out, second / 3600).append(':');
+        twoDigits(out, second / 60 % 60).append(':');
+        return twoDigits(out, second % 60).append(" GMT").toString();
     }
 
     private static StringBuilder twoDigits(StringBuilder out, int value) {

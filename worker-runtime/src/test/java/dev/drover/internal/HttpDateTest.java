@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,8 +19,13 @@ class HttpDateTest {
         assertEquals("Sun, 06 Nov 1994 08:49:37 GMT", HttpDate.format(784111777), "RFC 9110 5.6.7's example");
         assertEquals("Thu, 01 Jan 1970 00:00:00 GMT", HttpDate.format(0));
         assertEquals("Fri, 31 Dec 9999 23:59:59 GMT", HttpDate.format(253402300799L));
-        long now = Instant.now().getEpochSecond();
-        assertEquals(now, ZonedDateTime.parse(HttpDate.format(now), DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond());
+        assertEquals("Thu, 29 Feb 2024 23:59:59 GMT", HttpDate.format(1709251199), "a leap day");
+        assertEquals("Fri, 01 Mar 2024 00:00:00 GMT", HttpDate.format(1709251200));
+        assertEquals("Wed, 31 Dec 1969 23:59:59 GMT", HttpDate.format(-1), "before the epoch");
+        for (long second = Instant.now().getEpochSecond(), step = 0; step < 2_000; step++, second -= 86_400 * 3 + 3_601) { // ~16 years back
+            assertEquals(DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochSecond(second).atZone(java.time.ZoneOffset.UTC))
+                    .replaceFirst(", (\\d) ", ", 0$1 "), HttpDate.format(second), "as java.time reckons it");
+        }
     }
 
     @Test
