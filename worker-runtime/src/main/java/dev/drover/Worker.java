@@ -104,7 +104,8 @@ public final class Worker {
         try {
             parsed = ListenText.parse(listen);
         } catch (IllegalArgumentException refused) {
-            if (running || !askingTheMasterOnly()) {
+            String[] launched = System.getProperty("sun.java.command", "").split(" "); // the main class or jar, then its arguments
+            if (running || launched.length < 2 || !onlyAsksTheMaster(launched[1])) {
                 throw refused;
             }
             if (refusedListen == null) {
@@ -115,10 +116,9 @@ public final class Worker {
         register();
     }
 
-    /** Whether this process was started by hand for a command that only talks to a running master (not as a worker or a daemon). */
-    private static boolean askingTheMasterOnly() {
-        String[] words = System.getProperty("sun.java.command", "").split(" ");
-        return Environment.role() == null && words.length > 1 && MASTER_QUESTIONS.contains(words[1]);
+    /** Whether this process, started by hand (not as a worker or a daemon) for {@code command}, only talks to a running master. */
+    private static boolean onlyAsksTheMaster(String command) {
+        return Environment.role() == null && MASTER_QUESTIONS.contains(command);
     }
 
     /** A Worker that listens on nothing: a process for timers or outgoing connections. */
@@ -707,7 +707,7 @@ public final class Worker {
             throw new IllegalStateException("Worker.runAll was called twice");
         }
         running = true;
-        if (refusedListen != null && (Environment.role() != null || args.length == 0 || !MASTER_QUESTIONS.contains(args[0]))) {
+        if (refusedListen != null && (args.length == 0 || !onlyAsksTheMaster(args[0]))) {
             throw refusedListen; // its stack names the application's new Worker(...) line (MainErrors)
         }
         if (Environment.ROLE_WORKER.equals(Environment.role())) {

@@ -961,7 +961,7 @@ public final class Arbiter {
             return;
         }
         if (unexplained) {
-            spawner.checkJvm(worker.group, worker + " id " + worker.id).ifPresent(jvmChecks::add); // its answer is logged when it is reaped
+            spawner.checkJvm(worker).ifPresent(jvmChecks::add); // its answer is logged when it is reaped
         }
         Duration lived = Duration.ofNanos(System.nanoTime() - worker.spawnedAtNanos);
         Duration delay = asked ? Duration.ZERO : slot.backoff.next(lived, worker.everReady(), status.killedBySignal() && !status.crashed());
@@ -986,7 +986,7 @@ public final class Arbiter {
      * to {@link JvmCheck#PATIENCE}: the master stops anyway), logged too; empty when it starts.
      */
     private Optional<String> jvmSaysNow(WorkerProcess worker) {
-        Optional<JvmCheck> check = spawner.checkJvm(worker.group, worker + " id " + worker.id);
+        Optional<JvmCheck> check = spawner.checkJvm(worker);
         if (check.isEmpty()) {
             return Optional.empty();
         }

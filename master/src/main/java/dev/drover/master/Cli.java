@@ -318,7 +318,7 @@ public final class Cli {
                     + pidFile.lockHolderText() + " holds its lock file " + pidFile.path() + ".lock");
             return ExitCodes.FAILED;
         }
-        System.out.println(tag() + " sent SIG" + (graceful ? "USR2" : "USR1") + " to the master (pid " + pid + "), which reloads; without its "
+        System.out.println(tag() + " sent SIG" + signal + " to the master (pid " + pid + "), which reloads; without its "
                 + "socket no progress comes back: see " + app().logFileOrDefault() + ", and restart to recreate the socket");
         return ExitCodes.OK;
     }

@@ -30,9 +30,10 @@ public final class Spawner {
         this.archive = archive;
     }
 
-    /** Starts a {@link JvmCheck} of the options {@code group}'s workers start with, for {@code worker}. */
-    Optional<JvmCheck> checkJvm(GroupSpec group, String worker) {
-        return JvmCheck.start(os, command.java(), command.workerOptions(workerDefaults(), group.jvmOptions()), baseEnvironment(), worker);
+    /** Starts a {@link JvmCheck} of the options {@code worker} started with. */
+    Optional<JvmCheck> checkJvm(WorkerProcess worker) {
+        return JvmCheck.start(os, command.java(), command.workerOptions(workerDefaults(), worker.group.jvmOptions()), baseEnvironment(),
+                worker + " id " + worker.id);
     }
 
     /** The class archives the workers start from. */
