@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -62,6 +63,8 @@ public final class LogFile implements AutoCloseable {
                 throw e;
             }
             return opened;
+        } catch (FileAlreadyExistsException e) { // from createDirectories: a file where a directory should be
+            throw new UncheckedIOException("cannot open log file " + path + ": " + e.getFile() + " is not a directory", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open log file " + path + ": " + FileErrors.why(e), e);
         }

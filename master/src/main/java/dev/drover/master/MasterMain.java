@@ -64,7 +64,7 @@ final class MasterMain {
             log = new LogFile(app.logFileOrDefault(), report == null, app.logFileMaxSize());
         } catch (UncheckedIOException e) {
             pidFile.release();
-            return fail(tag() + " " + e.getMessage());
+            return fail(tag() + " start failed: " + logFileAdvice(e));
         }
         int pid = os.getpid();
         log.write(pid, tag() + " start in " + (report == null ? "DEBUG" : "DAEMON") + " mode, master pid " + pid
@@ -159,7 +159,12 @@ final class MasterMain {
             return fail(tag() + " restart failed: " + e.getMessage());
         }
         pidFile.adoptLock(handover.lockFd());
-        LogFile log = new LogFile(app.logFileOrDefault(), false, app.logFileMaxSize());
+        LogFile log;
+        try {
+            log = new LogFile(app.logFileOrDefault(), false, app.logFileMaxSize());
+        } catch (UncheckedIOException e) {
+            return fail(tag() + " restart failed: " + logFileAdvice(e));
+        }
         int pid = os.getpid();
         log.write(pid, tag() + " new master pid " + pid + " (drover " + Cli.VERSION + ", Java " + Runtime.version()
                 + ") takes over the sockets of the running master");
@@ -233,6 +238,12 @@ final class MasterMain {
         if (report != null) {
             report.out(tag() + " " + message);
         }
+    }
+
+    /** Why the log file could not be opened, and what the operator can do about it. */
+    private String logFileAdvice(UncheckedIOException e) {
+        return e.getMessage() + "; the master writes it as uid " + os.geteuid()
+                + ": choose another with Worker.setLogFile, or let that user create and write it";
     }
 
     private int fail(String message) {

@@ -38,7 +38,7 @@ class LogFileTest {
         Path file = Files.createFile(dir.resolve("not-a-directory"));
         java.io.UncheckedIOException failed = assertThrows(java.io.UncheckedIOException.class,
                 () -> new LogFile(file.resolve("App.log"), false, 2048));
-        assertEquals("cannot open log file " + file.resolve("App.log") + ": File exists", failed.getMessage());
+        assertEquals("cannot open log file " + file.resolve("App.log") + ": " + file + " is not a directory", failed.getMessage());
         assertEquals("Permission denied", FileErrors.why(new java.nio.file.AccessDeniedException("/x")));
     }
 

@@ -190,6 +190,33 @@ class PidFileIT {
     }
 
     @Test
+    void aClassDirectoryTheWorkersUserCannotSearchIsNamed(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to switch users");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Jars.ofClass(dir, dev.drover.it.apps.UserApp.class);
+        Path classes = dir.resolve("classes-UserApp");
+        Files.setPosixFilePermissions(classes.resolve("dev"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        try (App app = new App(dir, dev.drover.it.apps.UserApp.class, "-Dapp.user=nobody").withClassPath(classes + ":" + TestClassPath.jars())) {
+            App.Result start = app.run("start", "-d");
+            assertEquals(1, start.code(), start.all());
+            assertTrue(start.err().contains("cannot load the main class dev.drover.it.apps.UserApp; user 'nobody' (setUser) cannot search "
+                    + classes.resolve("dev") + ": class directories are read after the switch"), start.err());
+        }
+    }
+
+    @Test
+    void aLogFileThatCannotBeOpenedFailsStartNamingItAndWhatToDo(@TempDir Path dir) throws IOException {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            Files.createDirectory(app.logFile());
+            App.Result start = app.run("start", "-d");
+            assertEquals(1, start.code(), start.all());
+            assertTrue(start.err().contains("start failed: cannot open log file " + app.logFile() + ": Is a directory; the master writes it as uid ")
+                    && start.err().contains("choose another with Worker.setLogFile"), start.err());
+            assertFalse(Files.exists(app.pidFile()), "no master left");
+        }
+    }
+
+    @Test
     void anUnknownUserFailsStartWithNothingLeftRunning(@TempDir Path dir) {
         try (App app = new App(dir, dev.drover.it.apps.UserApp.class, "-Dapp.user=no-such-user")) {
             App.Result start = app.run("start", "-d");

@@ -11,6 +11,7 @@ final class Fatal {
     private Fatal() {}
 
     static void exit(ControlClient control, String what, Throwable error, int status) {
+        what += ClassPathAccess.hint(error);
         try {
             String trace = trace(error);
             control.log("worker pid " + ProcessHandle.current().pid() + ": " + what + ": " + trace);
