@@ -3,7 +3,6 @@ package dev.drover.internal;
 import dev.drover.master.Environment;
 import java.io.File;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,11 +24,15 @@ final class ClassPathAccess {
         if (user == null && group == null) {
             return "";
         }
-        return missingClass(error).flatMap(ClassPathAccess::hidden)
-                .map(path -> "; " + (user != null ? "user '" + user + "' (setUser)" : "group '" + group + "' (setGroup)")
-                        + " cannot " + (path.toString().endsWith(".class") ? "read " : "search ") + path
-                        + ": class directories are read after the switch, so make them readable by that user (chmod -R a+rX), or deploy a jar")
-                .orElse("");
+        try {
+            return missingClass(error).flatMap(ClassPathAccess::hidden)
+                    .map(path -> "; " + (user != null ? "user '" + user + "' (setUser)" : "group '" + group + "' (setGroup)")
+                            + " cannot " + (path.toString().endsWith(".class") ? "read " : "search ") + path
+                            + ": class directories are read after the switch, so make them readable by that user (chmod -R a+rX), or deploy a jar")
+                    .orElse("");
+        } catch (RuntimeException unseen) { // the worker is ending: its error is told without the hint
+            return "";
+        }
     }
 
     /** The binary name of the class {@code error}, or one of its causes, did not find. */
@@ -46,13 +49,9 @@ final class ClassPathAccess {
     private static Optional<Path> hidden(String className) {
         String[] parts = className.split("\\.");
         for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
-            try {
-                Optional<Path> found = hiddenIn(Path.of(entry), parts);
-                if (found.isPresent()) {
-                    return found;
-                }
-            } catch (InvalidPathException notAPath) {
-                // the class loader skips it too
+            Optional<Path> found = hiddenIn(Path.of(entry), parts);
+            if (found.isPresent()) {
+                return found;
             }
         }
         return Optional.empty();
