@@ -4,6 +4,8 @@ import dev.drover.internal.ConnectionDefaults;
 import dev.drover.internal.ConnectionProperties;
 import dev.drover.internal.Dialer;
 import dev.drover.internal.WorkerRuntime;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.DecoderException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +21,12 @@ import java.util.List;
  * {@code onClose = c -> c.reconnect(1)} keeps it connected. After {@code close()} or
  * {@code destroy()} (which also stop a connect under way, with {@code onClose}), or a close by the
  * other side, sends fail until {@code connect} or {@code reconnect}; what was queued is dropped.
+ * {@code connect} while it is still closing opens a new connection at once, and the closing one's
+ * {@code onClose} is not called.
  */
 public final class AsyncTcpConnection implements Connection {
-    /** Workerman's statuses, CLOSING folded into CLOSED: from CLOSED only connect or reconnect lead on. */
-    private enum State { INITIAL, CONNECTING, ESTABLISHED, CLOSED }
+    /** Workerman's statuses: from CLOSING and CLOSED only connect or reconnect lead on. */
+    private enum State { INITIAL, CONNECTING, ESTABLISHED, CLOSING, CLOSED }
 
     private final URI uri;
     private boolean ssl;
@@ -78,14 +82,30 @@ public final class AsyncTcpConnection implements Connection {
         return this;
     }
 
-    /** Opens the connection; callbacks follow on the event loop. Ignored while it connects or is connected. */
+    /**
+     * Opens the connection; callbacks follow on the event loop. Ignored while it connects or is
+     * connected; while it closes, the closing connection is left to close without its onClose.
+     */
     public void connect() {
         if (state == State.CONNECTING || state == State.ESTABLISHED) {
             return;
         }
+        if (state == State.CLOSING) {
+            live = null; // its close is no longer this connection's: see the closed hook below
+        }
         state = State.CONNECTING;
         int thisAttempt = ++attempt;
-        id = Dialer.dial(this, id, uri, ssl, verifyPeer, connection -> {
+        try {
+            id = dial(thisAttempt);
+        } catch (RuntimeException e) { // a protocol or a port it cannot connect with: nothing was started
+            state = State.INITIAL;
+            attempt++;
+            throw e;
+        }
+    }
+
+    private long dial(int thisAttempt) {
+        return Dialer.dial(this, id, uri, ssl, verifyPeer, connection -> {
             if (thisAttempt != attempt) {
                 connection.destroy(); // closed or replaced before its channel existed: it never connects
                 return;
@@ -95,7 +115,9 @@ public final class AsyncTcpConnection implements Connection {
         }, cause -> {
             if (thisAttempt == attempt && state == State.CONNECTING) {
                 connectFailed(cause);
+                return onError != null;
             }
+            return false;
         }, closed -> {
             boolean current = closed == live && state != State.CLOSED;
             if (current) {
@@ -108,7 +130,9 @@ public final class AsyncTcpConnection implements Connection {
     private void connectFailed(Throwable cause) {
         live = null;
         state = State.CLOSED; // what was queued stays for a reconnect, within maxSendBufferSize
-        String message = "connect " + uri.getHost() + ":" + uri.getPort() + " failed: " + cause.getMessage();
+        // a failed TLS or WebSocket handshake comes wrapped by the decoder that met it
+        Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        String message = "connect " + uri.getHost() + ":" + Dialer.port(uri) + " failed: " + reason.getMessage();
         WorkerRuntime runtime = WorkerRuntime.current();
         if (onError != null) {
             runtime.callApplication("onError", () -> onError.call(this, CONNECT_FAIL, message));
@@ -127,7 +151,7 @@ public final class AsyncTcpConnection implements Connection {
         live = null;
         attempt++;
         state = State.INITIAL;
-        if (replaced != null && replaced.isOpen()) {
+        if (replaced != null) { // connected, or still connecting: either way it is done with
             replaced.destroy();
         }
         cancelReconnect();
@@ -168,7 +192,7 @@ public final class AsyncTcpConnection implements Connection {
 
     /** Queues {@code data} until the connection is up, within maxSendBufferSize, as an open connection's buffer fills. */
     private SendStatus queue(Object data, long bytes) {
-        if (state == State.CLOSED) {
+        if (state == State.CLOSED || state == State.CLOSING) {
             return sendFailed("connection closed");
         }
         if (pendingBytes >= maxSendBufferSize) {
@@ -194,7 +218,12 @@ public final class AsyncTcpConnection implements Connection {
     @Override
     public SendStatus send(Object data) {
         if (state != State.ESTABLISHED) {
-            return queue(data, data instanceof byte[] bytes ? bytes.length : String.valueOf(data).length());
+            if (data == null) {
+                throw new IllegalArgumentException("cannot send null on " + this);
+            }
+            // queued as it is now: the caller may reuse its array
+            return data instanceof byte[] bytes ? queue(bytes.clone(), bytes.length)
+                    : queue(data, data instanceof String text ? ByteBufUtil.utf8Bytes(text) : 0);
         }
         if (!pending.isEmpty()) {
             flushPending();
@@ -222,8 +251,9 @@ public final class AsyncTcpConnection implements Connection {
     public void close(Object data) {
         if (state == State.ESTABLISHED && live != null) {
             cancelReconnect();
+            state = State.CLOSING;
             live.close(data); // onClose follows when it is closed
-        } else {
+        } else if (state != State.CLOSING) {
             destroy();
         }
     }
@@ -239,7 +269,8 @@ public final class AsyncTcpConnection implements Connection {
             state = State.CLOSED;
             return;
         }
-        if (was == State.ESTABLISHED) {
+        if (was == State.ESTABLISHED || was == State.CLOSING) {
+            state = State.CLOSING;
             current.destroy(); // onClose follows when it is closed
             return;
         }
@@ -278,17 +309,22 @@ public final class AsyncTcpConnection implements Connection {
     /** The queue before the connect reached maxSendBufferSize, or the connection's own buffer is full. */
     @Override
     public boolean bufferIsFull() {
-        return state == State.ESTABLISHED && live != null ? live.bufferIsFull() : pendingFull;
+        return connected() ? live.bufferIsFull() : pendingFull;
     }
 
     @Override
     public long getSendBufferQueueSize() {
-        return state == State.ESTABLISHED && live != null ? live.getSendBufferQueueSize() : pendingBytes;
+        return connected() ? live.getSendBufferQueueSize() : pendingBytes;
     }
 
     @Override
     public long getRecvBufferQueueSize() {
-        return state == State.ESTABLISHED && live != null ? live.getRecvBufferQueueSize() : 0;
+        return connected() ? live.getRecvBufferQueueSize() : 0;
+    }
+
+    /** Connected, or closing what was connected: its own buffers are the ones that count. */
+    private boolean connected() {
+        return (state == State.ESTABLISHED || state == State.CLOSING) && live != null;
     }
 
     /** The current connection's (a reconnect starts from 0 again); 0 while not connected. */
@@ -486,9 +522,16 @@ public final class AsyncTcpConnection implements Connection {
         }
     }
 
-    /** onConnect as the event loop runs it: queued data goes out first. */
-    public ConnectionCallback getOnConnect() {
+    /**
+     * onConnect as the event loop runs it for {@code opened}: queued data goes out first. A
+     * connection that a reconnect, close or destroy replaced while it connected is closed unannounced.
+     */
+    public ConnectionCallback getOnConnect(Connection opened) {
         return connection -> {
+            if (opened != live || state != State.CONNECTING) {
+                opened.destroy();
+                return;
+            }
             state = State.ESTABLISHED;
             if (!pending.isEmpty()) {
                 flushPending();

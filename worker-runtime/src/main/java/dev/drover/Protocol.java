@@ -19,10 +19,10 @@ public interface Protocol {
      */
     int input(ByteBuffer buffer, Connection connection);
 
-    /** Turns one whole package into what {@code onMessage} receives. */
+    /** Turns one whole package into what {@code onMessage} receives (null too). */
     Object decode(byte[] packet, Connection connection);
 
-    /** Turns what {@code send} was given into bytes on the wire. */
+    /** Turns what {@code send} was given into bytes on the wire; null sends nothing, as in Workerman. */
     byte[] encode(Object data, Connection connection);
 
     /** Makes {@code name://...} listen addresses and clients use {@code protocol}. */

@@ -22,15 +22,17 @@ class AsyncTcpConnectionIT {
 
     @Test
     void sendsAndClosesFollowTheConnectionsState(@TempDir Path dir) {
-        int[] ports = {Ports.free(), Ports.free(), Ports.free(), Ports.free()};
+        int[] ports = {Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free()};
         try (App app = new App(dir, ClientStatesApp.class, "-Dapp.dir=" + dir, "-Dapp.quiet=" + ports[0], "-Dapp.echo=" + ports[1],
-                "-Dapp.ws=" + ports[2], "-Dapp.refused=" + ports[3])) {
+                "-Dapp.ws=" + ports[2], "-Dapp.refused=" + ports[3], "-Dapp.http=" + ports[4])) {
             app.start();
             Path report = dir.resolve("report.txt");
             Await.until("every scenario ended", Duration.ofSeconds(30), () -> {
                 String text = TextFile.read(report);
                 return text.contains("refused onClose") && text.contains("abandoned done") && text.contains("replaced heard")
-                        && text.contains("ws server heard") && text.contains("drained heard") && text.contains("roomy heard");
+                        && text.contains("ws server heard") && text.contains("drained heard") && text.contains("roomy heard")
+                        && text.contains("midway heard") && text.contains("reopened heard") && text.contains("ws404 onClose")
+                        && text.contains("ws404quiet onClose") && text.contains("tagged heard null");
             }, () -> TextFile.read(report) + app.log());
             List<String> lines = TextFile.read(report).lines().toList();
 
@@ -52,6 +54,16 @@ class AsyncTcpConnectionIT {
                     "the queue's own drain, when the connection's buffer took it all");
             assertEquals(List.of("ws send during the handshake=QUEUED open=false", "ws onConnect", "ws server heard during"),
                     scenario(lines, "ws "));
+            // a reconnect while the first connect was under way: that one is dropped, not announced
+            assertEquals(List.of("midway onConnect send=QUEUED", "midway heard echo: hi"), scenario(lines, "midway"));
+            assertEquals(List.of("reopened onConnect 1", "reopened onConnect 2", "reopened heard echo: again"), scenario(lines, "reopened"),
+                    "connect() while the close is under way opens anew; the closed one's onClose is not this connection's");
+            assertEquals(List.of("ws404 onError 1 connect 127.0.0.1:" + ports[4] + " failed: Invalid handshake response getStatus: 404 Not Found",
+                    "ws404 onClose"), scenario(lines, "ws404 "));
+            assertTrue(app.log().contains("AsyncTcpConnection to ws://127.0.0.1:" + ports[4] + "/quiet: its WebSocket handshake failed: "
+                    + "Invalid handshake response getStatus: 404 Not Found"), app.log());
+            assertEquals(List.of("tagged heard T:echo: one", "tagged heard null"), scenario(lines, "tagged"),
+                    "the Protocol saw what was put on the AsyncTcpConnection; encode's null sent nothing, decode's null reached onMessage");
         }
     }
 

@@ -7,6 +7,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
@@ -187,6 +188,11 @@ final class ConnectionHandler extends ForwardingInbound {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof CorruptedWebSocketFrameException corrupt && connection.codec() instanceof WebSocketCodec) {
             connection.protocolViolated(corrupt.closeStatus(), corrupt.getMessage());
+            return;
+        }
+        if (connection.isOutgoing() && (cause instanceof WebSocketClientHandshakeException || Tls.failed(cause))) {
+            connection.handshakeFailed(cause); // Workerman prints these; an accepted connection's are the client's to know
+            connection.destroy();
             return;
         }
         if (connection.codec() instanceof ProtocolCodec codec && cause instanceof DecoderException && !Tls.failed(cause)) {

@@ -23,12 +23,13 @@ public final class Dialer {
     /**
      * Connects {@code facade} to {@code uri} ({@code tcp://}, {@code text://}, {@code ws://}, ...)
      * as connection {@code id} (0: a new one), which it returns. {@code connected} gets the live
-     * connection once its channel exists, {@code failed} the reason when it could not be opened;
-     * {@code closed} is asked, when it closes, whether the application's onClose runs (not for a
+     * connection once its channel exists; {@code failed} is given the reason when it could not be
+     * opened, or its TLS or WebSocket handshake failed, and says whether the application's onError
+     * heard of it (else a handshake's failure is logged); {@code closed} is asked, when it closes, whether the application's onClose runs (not for a
      * connection the facade already replaced).
      */
     public static long dial(AsyncTcpConnection facade, long id, URI uri, boolean ssl, boolean verifyPeer,
-                            Consumer<Connection> connected, Consumer<Throwable> failed, Predicate<Connection> closed) {
+                            Consumer<Connection> connected, Predicate<Throwable> failed, Predicate<Connection> closed) {
         WorkerRuntime runtime = WorkerRuntime.current();
         long connectionId = id != 0 ? id : runtime.nextConnectionId();
         String scheme = uri.getScheme();
@@ -47,6 +48,7 @@ public final class Dialer {
                     protected void initChannel(Channel channel) {
                         NettyConnection connection = new NettyConnection(channel, runtime.worker(), codec, connectionId, runtime, facade);
                         connection.whenClosed(closed);
+                        connection.whenHandshakeFails(failed);
                         connected.accept(connection);
                         if (context != null) {
                             channel.pipeline().addLast(context.newHandler(channel.alloc(), uri.getHost(), port(uri)));
@@ -57,13 +59,14 @@ public final class Dialer {
         ChannelFuture future = bootstrap.connect(uri.getHost(), port(uri));
         future.addListener(done -> {
             if (!done.isSuccess()) {
-                failed.accept(done.cause());
+                failed.test(done.cause());
             }
         });
         return connectionId;
     }
 
-    private static int port(URI uri) {
+    /** The port {@code uri} names, or its scheme's (80 for ws://, 443 for wss://). */
+    public static int port(URI uri) {
         if (uri.getPort() > 0) {
             return uri.getPort();
         }

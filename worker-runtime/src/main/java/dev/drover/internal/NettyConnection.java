@@ -126,6 +126,8 @@ final class NettyConnection implements Connection {
     private Runnable resumed;
     /** An outgoing connection's: see {@link #whenClosed}. */
     private Predicate<Connection> closedHook = connection -> true;
+    /** An outgoing connection's: see {@link #whenHandshakeFails}. */
+    private Predicate<Throwable> handshakeFailedHook = cause -> false;
     private final ConnectionProperties properties = new ConnectionProperties();
 
     NettyConnection(Channel channel, Worker worker, Codec codec, long id, WorkerRuntime runtime) {
@@ -752,7 +754,7 @@ final class NettyConnection implements Connection {
     // ---- callbacks, as the handler calls them ----
 
     ConnectionCallback connectCallback() {
-        return facade != null ? facade.getOnConnect() : onConnect;
+        return facade != null ? facade.getOnConnect(this) : onConnect;
     }
 
     /** What callbacks receive as their connection: the AsyncTcpConnection for an outgoing one. */
@@ -776,6 +778,20 @@ final class NettyConnection implements Connection {
     /** An outgoing connection asks its AsyncTcpConnection whether the application's onClose runs: not when it was replaced. */
     void whenClosed(Predicate<Connection> current) {
         closedHook = current;
+    }
+
+    /** An outgoing connection tells its AsyncTcpConnection of a failed TLS or WebSocket handshake; true when onError heard of it. */
+    void whenHandshakeFails(Predicate<Throwable> hook) {
+        handshakeFailedHook = hook;
+    }
+
+    /** A TLS or WebSocket handshake this outgoing connection began failed: a connect failure, logged unless onError heard of it. */
+    void handshakeFailed(Throwable cause) {
+        if (!handshakeFailedHook.test(cause)) {
+            Throwable reason = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+            runtime.log(facade + ": its " + (Tls.failed(cause) ? "TLS" : "WebSocket") + " handshake failed: " + reason.getMessage()
+                    + "; the connection is closed");
+        }
     }
 
     ConnectionCallback closeCallback() {

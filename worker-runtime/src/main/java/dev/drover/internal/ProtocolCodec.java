@@ -21,16 +21,23 @@ final class ProtocolCodec implements Codec {
 
     @Override
     public void install(ChannelPipeline pipeline, dev.drover.Connection connection) {
-        pipeline.addLast(new ProtocolDecoder(protocol, connection));
+        pipeline.addLast(new ProtocolDecoder(protocol, applications(connection)));
     }
 
     @Override
     public Object decode(Object message, dev.drover.Connection connection) {
-        return message; // ProtocolDecoder already ran protocol.decode
+        return message == ProtocolDecoder.NULL ? null : message; // ProtocolDecoder already ran protocol.decode
     }
 
+    /** An encode that returns null sends nothing, as Workerman writes nothing for it. */
     @Override
     public Object encode(Object data, ByteBufAllocator alloc, dev.drover.Connection connection) {
-        return Codec.buffer(alloc, protocol.encode(data, connection));
+        byte[] bytes = protocol.encode(data, applications(connection));
+        return Codec.buffer(alloc, bytes == null ? new byte[0] : bytes);
+    }
+
+    /** The connection as the application knows it: an outgoing one's AsyncTcpConnection, with what it put on it. */
+    private static dev.drover.Connection applications(dev.drover.Connection connection) {
+        return connection instanceof NettyConnection own ? own.facade() : connection;
     }
 }

@@ -23,6 +23,9 @@ final class ProtocolDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /** What stands for a package the protocol decoded to null, on its way to onMessage (see {@link ProtocolCodec#decode}). */
+    static final Object NULL = new Object();
+
     private static final AtomicIntegerFieldUpdater<ProtocolDecoder> HELD = AtomicIntegerFieldUpdater.newUpdater(ProtocolDecoder.class, "held");
 
     private final Protocol protocol;
@@ -81,7 +84,8 @@ final class ProtocolDecoder extends ByteToMessageDecoder {
             }
             byte[] packet = new byte[length];
             in.readBytes(packet);
-            out.add(protocol.decode(packet, connection));
+            Object message = protocol.decode(packet, connection);
+            out.add(message == null ? NULL : message); // Netty's list takes no null; onMessage gets it, as in Workerman
         }
     }
 

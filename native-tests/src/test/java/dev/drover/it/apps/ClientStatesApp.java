@@ -2,6 +2,7 @@ package dev.drover.it.apps;
 
 import dev.drover.AsyncTcpConnection;
 import dev.drover.Connection;
+import dev.drover.Protocol;
 import dev.drover.Timer;
 import dev.drover.Worker;
 import java.io.ByteArrayOutputStream;
@@ -33,6 +34,13 @@ import java.util.regex.Pattern;
  *     went out, so that a pipe() paused by it resumes.</li>
  * <li>{@code ws}: a ws:// client's send after its TCP connect and before the handshake's answer
  *     (which a raw server on app.ws gives 0.3 s late) reaches that server once the handshake is done.</li>
+ * <li>{@code midway}: reconnect(0.2) right after connect(), while the first connect is under way:
+ *     one onConnect, and sends work.</li>
+ * <li>{@code reopened}: close() then connect() in onConnect: a second onConnect, no onClose.</li>
+ * <li>{@code ws404}: a ws:// client that an HTTP server (app.http) answers with 404: onError(CONNECT_FAIL)
+ *     with the status, then onClose; {@code ws404quiet}, without onError, is logged.</li>
+ * <li>{@code tagged}: a Protocol of the application's sees the AsyncTcpConnection (what it put on it);
+ *     its decode's null reaches onMessage, its encode's null sends nothing.</li>
  * </ul>
  * The client starts once every server port accepts.
  */
@@ -55,15 +63,24 @@ public final class ClientStatesApp {
         Map<Long, ByteArrayOutputStream> handshaken = new HashMap<>();
         ws.onMessage((c, data) -> slowWebSocket(c, (byte[]) data, handshaken, report));
 
+        int httpPort = Integer.getInteger("app.http");
+        Worker http = new Worker("http://127.0.0.1:" + httpPort).setName("http");
+        http.onMessage((c, request) -> c.send(new dev.drover.http.Response(404)));
+        Protocol.register("tagline", new TagLine());
+
         Worker client = new Worker().setName("client");
         client.onWorkerStart(w -> {
-            awaitListening(quietPort, echoPort, wsPort);
+            awaitListening(quietPort, echoPort, wsPort, httpPort);
             report(report, "client ready");
             refused(report);
             abandoned(report, quietPort);
             replaced(report, echoPort);
             drained(report, echoPort);
             webSocket(report, wsPort);
+            midway(report, echoPort);
+            reopened(report, echoPort);
+            notFound(report, httpPort);
+            tagged(report, echoPort);
         });
         Worker.runAll(args);
     }
@@ -124,6 +141,78 @@ public final class ClientStatesApp {
         c.connect();
         // The raw server answers the handshake 0.3 s after it came: by 0.1 s the TCP connection is up, the handshake not done.
         Timer.once(0.1, () -> report(report, "ws send during the handshake=" + c.send("during") + " open=" + c.isOpen()));
+    }
+
+    private static void midway(Path report, int port) {
+        AsyncTcpConnection c = new AsyncTcpConnection("text://127.0.0.1:" + port);
+        c.onConnect(x -> report(report, "midway onConnect send=" + x.send("hi")));
+        c.onMessage((x, line) -> report(report, "midway heard " + line));
+        c.connect();
+        c.reconnect(0.2);
+    }
+
+    private static void reopened(Path report, int port) {
+        AsyncTcpConnection c = new AsyncTcpConnection("text://127.0.0.1:" + port);
+        int[] connects = {0};
+        c.onConnect(x -> {
+            report(report, "reopened onConnect " + ++connects[0]);
+            if (connects[0] == 1) {
+                c.close();
+                c.connect();
+            } else {
+                x.send("again");
+            }
+        });
+        c.onClose(x -> report(report, "reopened onClose"));
+        c.onMessage((x, line) -> report(report, "reopened heard " + line));
+        c.connect();
+    }
+
+    private static void notFound(Path report, int port) {
+        AsyncTcpConnection told = new AsyncTcpConnection("ws://127.0.0.1:" + port + "/nope");
+        told.onConnect(x -> report(report, "ws404 onConnect"));
+        told.onError((x, code, message) -> report(report, "ws404 onError " + code + " " + message));
+        told.onClose(x -> report(report, "ws404 onClose"));
+        told.connect();
+        AsyncTcpConnection quiet = new AsyncTcpConnection("ws://127.0.0.1:" + port + "/quiet");
+        quiet.onClose(x -> report(report, "ws404quiet onClose"));
+        quiet.connect();
+    }
+
+    private static void tagged(Path report, int port) {
+        AsyncTcpConnection c = new AsyncTcpConnection("tagline://127.0.0.1:" + port);
+        c.put("tag", "T");
+        c.onConnect(x -> {
+            x.send("skip");
+            x.send("one");
+            x.send("nothing");
+        });
+        c.onMessage((x, data) -> report(report, "tagged heard " + data));
+        c.connect();
+    }
+
+    /** Lines, as text://, whose decode prefixes what the connection was tagged with, and says null for "echo: nothing". */
+    private static final class TagLine implements Protocol {
+        @Override
+        public int input(java.nio.ByteBuffer buffer, Connection connection) {
+            for (int i = buffer.position(); i < buffer.limit(); i++) {
+                if (buffer.get(i) == '\n') {
+                    return i - buffer.position() + 1;
+                }
+            }
+            return 0;
+        }
+
+        @Override
+        public Object decode(byte[] packet, Connection connection) {
+            String line = new String(packet, 0, packet.length - 1, StandardCharsets.UTF_8);
+            return line.equals("echo: nothing") ? null : connection.get("tag") + ":" + line;
+        }
+
+        @Override
+        public byte[] encode(Object data, Connection connection) {
+            return data.equals("skip") ? null : (data + "\n").getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     /** A WebSocket server that answers the handshake 0.3 s late, then reports each small text frame. */
