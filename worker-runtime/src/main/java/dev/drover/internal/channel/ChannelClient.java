@@ -10,6 +10,7 @@ import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * This worker's side of {@code Channel}: the handlers by event, the backend, and the events
@@ -22,8 +23,8 @@ public final class ChannelClient implements PubSub.Listener {
     /** A channel message's limit: the server's frame limit, with room for the event's name. */
     public static final int MAX_DATA_BYTES = FramePubSub.MAX_FRAME - (1 << 20);
 
-    /** What the client needs of its worker: the log, whether it is stopping, and a way to run application code. */
-    record Host(Consumer<String> log, BooleanSupplier stopping, BiConsumer<String, TimerTask> call) {}
+    /** What the client needs of its worker: the log, whether it is stopping, a way to run application code, and a clock (nanoseconds). */
+    record Host(Consumer<String> log, BooleanSupplier stopping, BiConsumer<String, TimerTask> call, LongSupplier clock) {}
 
     private final Host host;
     private final ServerAddress address;
@@ -34,11 +35,20 @@ public final class ChannelClient implements PubSub.Listener {
     private long dropped;
     private long downSince;
     private boolean reportedDown;
+    /** When the backend last connected, until it disconnected ({@link #NEVER} then). */
+    private long connectedAt = NEVER;
+    private static final long NEVER = Long.MIN_VALUE;
+    /** The last connection ended within {@link #BRIEF} of its start (a server that accepts and closes). */
+    private boolean flapping;
+    /** While flapping, outages and their ends are logged once until then. */
+    private long quietUntil;
+    private static final long BRIEF = 1_000_000_000L;
+    private static final long QUIET = 60_000_000_000L;
     private TimerTask onConnect;
     private TimerTask onClose;
 
     public static ChannelClient start(WorkerRuntime runtime, ServerAddress address) {
-        Host host = new Host(runtime::log, runtime::isStopping, runtime::callApplication);
+        Host host = new Host(runtime::log, runtime::isStopping, runtime::callApplication, System::nanoTime);
         return new ChannelClient(host, address, listener -> address.redis()
                 ? new RedisPubSub(RedisLink.of(address), runtime.loop(), listener)
                 : new FramePubSub(address, runtime.loop(), listener));
@@ -48,7 +58,7 @@ public final class ChannelClient implements PubSub.Listener {
         this.host = host;
         this.address = address;
         this.backend = backend.apply(this);
-        this.downSince = System.nanoTime();
+        this.downSince = host.clock().getAsLong();
         this.backend.start();
     }
 
@@ -74,7 +84,10 @@ public final class ChannelClient implements PubSub.Listener {
         }
         long size = cost(event, data);
         if (queuedBytes + size > QUEUE_BYTES) {
-            dropped++;
+            if (dropped++ == 0 && connectedAt != NEVER) { // connected but not reading; an outage's drops are told when it ends
+                host.log().accept("channel: " + address + " takes no more: " + (QUEUE_BYTES >> 20) + " MiB of events published here wait"
+                        + " for it to read; what is published here is dropped until it catches up");
+            }
             return;
         }
         queued.add(new String[] {event, data});
@@ -117,13 +130,22 @@ public final class ChannelClient implements PubSub.Listener {
     @Override
     public void writable() {
         sendQueued();
+        if (queued.isEmpty() && dropped > 0 && connectedAt != NEVER) {
+            host.log().accept("channel: " + address + " caught up; " + dropped + " events published here were dropped meanwhile");
+            dropped = 0;
+        }
+    }
+
+    private boolean quiet() {
+        return flapping && host.clock().getAsLong() < quietUntil;
     }
 
     @Override
     public void connected() {
+        connectedAt = host.clock().getAsLong();
         int sent = sendQueued();
-        if (reportedDown || dropped > 0) {
-            long millis = (System.nanoTime() - downSince) / 1_000_000;
+        if ((reportedDown || dropped > 0) && !quiet()) {
+            long millis = (host.clock().getAsLong() - downSince) / 1_000_000;
             host.log().accept("channel: connected to " + address + " again after " + millis + " ms; sent the " + sent
                     + " events published here meanwhile" + (queued.isEmpty() ? "" : " (" + queued.size() + " more wait)")
                     + (dropped > 0 ? "; " + dropped + " more were dropped (over " + (QUEUE_BYTES >> 20) + " MiB waiting)" : "")
@@ -138,13 +160,24 @@ public final class ChannelClient implements PubSub.Listener {
 
     @Override
     public void disconnected(String cause) {
+        long now = host.clock().getAsLong();
+        if (connectedAt != NEVER) { // a connection ended, not a dial that failed
+            flapping = now - connectedAt < BRIEF;
+            connectedAt = NEVER;
+        }
         if (reportedDown || host.stopping().getAsBoolean()) {
             return; // reported already, or this worker is leaving anyway (a whole stop takes the server too)
         }
         reportedDown = true;
-        downSince = System.nanoTime();
-        host.log().accept("channel: " + address + " is unreachable (" + cause + "); reconnecting (at most a second apart);"
-                + " events published here wait (up to " + (QUEUE_BYTES >> 20) + " MiB) and go out on reconnect");
+        if (!quiet()) {
+            downSince = now;
+            host.log().accept("channel: " + address + " is unreachable (" + cause + "); reconnecting (at most a second apart);"
+                    + " events published here wait (up to " + (QUEUE_BYTES >> 20) + " MiB) and go out on reconnect"
+                    + (flapping ? "; it closed the connection within a second of accepting it: until one lasts, this is logged once a minute" : ""));
+            if (flapping) {
+                quietUntil = now + QUIET;
+            }
+        }
         if (onClose != null) {
             host.call().accept("Channel.onClose", onClose);
         }

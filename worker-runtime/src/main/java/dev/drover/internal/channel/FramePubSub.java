@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The embedded backend's publish/subscribe side: one {@code frame://} connection to the
  * ChannelServer on the worker's own event loop (no thread of its own). A lost connection is dialled
- * again at once, then every second; on connect it subscribes to every event again before anything else.
+ * again at once (a second later when it lasted less than a second: a server that accepts and closes),
+ * then every second; on connect it subscribes to every event again before anything else.
  */
 final class FramePubSub implements PubSub {
     static final int MAX_FRAME = 64 << 20;
@@ -67,6 +68,7 @@ final class FramePubSub implements PubSub {
 
     private void opened(Channel ch) {
         channel = ch;
+        long openedAt = System.nanoTime();
         // Hold publishes in ChannelClient's bounded queue once 1 MiB waits in the socket's buffer.
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(512 << 10, 1 << 20));
         if (!events.isEmpty()) {
@@ -77,7 +79,7 @@ final class FramePubSub implements PubSub {
                 channel = null;
                 listener.disconnected("the server closed the connection");
                 // The master keeps the server's socket listening across its restarts: dial at once.
-                redial(0);
+                redial(System.nanoTime() - openedAt < 1_000_000_000L ? 1000 : 0);
             }
         });
         listener.connected();

@@ -11,6 +11,8 @@ class ChannelClientTest {
     private final List<String> log = new ArrayList<>();
     private final List<String> heard = new ArrayList<>();
     private boolean stopping;
+    /** The client's clock, in nanoseconds: each down() comes 5 s after what came before, downBriefly() 0.1 s. */
+    private long now = 1_000_000_000_000L;
     private final FakeBackend backend = new FakeBackend();
     private final ChannelClient client = new ChannelClient(
             new ChannelClient.Host(log::add, () -> stopping, (name, task) -> {
@@ -19,7 +21,7 @@ class ChannelClientTest {
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
-            }),
+            }, () -> now),
             ServerAddress.parse("127.0.0.1:2206"), listener -> backend.listening(listener));
 
     @Test
@@ -36,6 +38,43 @@ class ChannelClientTest {
         assertEquals(2, log.size(), "the outage and its end: " + log);
         assertTrue(log.get(0).startsWith("channel: frame://127.0.0.1:2206 is unreachable (the server closed the connection)"), log.get(0));
         assertTrue(log.get(1).contains("sent the 2 events published here meanwhile"), log.get(1));
+    }
+
+    /** A server that accepts and closes at once is told of once a minute, not on every connection. */
+    @Test
+    void aServerThatClosesEachConnectionAtOnceIsLoggedOnceAMinute() {
+        backend.up();
+        for (int i = 0; i < 100; i++) { // 10 s of it
+            backend.downBriefly("the server closed the connection");
+            backend.up();
+        }
+        assertEquals(1, log.size(), log.toString());
+        assertTrue(log.get(0).endsWith("it closed the connection within a second of accepting it: until one lasts, this is logged once a minute"),
+                log.get(0));
+        now += 60_000_000_000L;
+        backend.downBriefly("the server closed the connection");
+        backend.up();
+        assertEquals(3, log.size(), "a minute later, its end and the next: " + log);
+        backend.down("the server closed the connection"); // one that lasted: its end is told, as is the next start
+        backend.up();
+        assertEquals(5, log.size(), log.toString());
+        assertTrue(log.get(4).contains("connected to frame://127.0.0.1:2206 again"), log.get(4));
+    }
+
+    @Test
+    void dropsWhileTheServerReadsTooSlowlyAreToldAtOnceAndWhenItCatchesUp() {
+        backend.up();
+        backend.writable = false;
+        String big = "x".repeat((1 << 20) - 1);
+        for (int i = 0; i < 34; i++) {
+            client.publish("e", big);
+        }
+        assertEquals(1, log.size(), log.toString());
+        assertTrue(log.get(0).contains("takes no more: 64 MiB of events published here wait for it to read"), log.get(0));
+        backend.writable = true;
+        backend.listener.writable();
+        assertEquals(32, backend.sent.size());
+        assertEquals("channel: frame://127.0.0.1:2206 caught up; 2 events published here were dropped meanwhile", log.get(1));
     }
 
     @Test
@@ -83,7 +122,7 @@ class ChannelClientTest {
         assertEquals(List.of("+news", "-news"), backend.subscriptions);
     }
 
-    private static final class FakeBackend implements PubSub {
+    private final class FakeBackend implements PubSub {
         PubSub.Listener listener;
         boolean connected;
         boolean writable = true;
@@ -101,6 +140,13 @@ class ChannelClientTest {
         }
 
         void down(String cause) {
+            now += 5_000_000_000L;
+            connected = false;
+            listener.disconnected(cause);
+        }
+
+        void downBriefly(String cause) {
+            now += 100_000_000L;
             connected = false;
             listener.disconnected(cause);
         }
