@@ -21,9 +21,11 @@ import java.util.function.Function;
  * (keys as given, no prefix). Each command has a blocking form, as in Workerman (it waits up to
  * the timeout, 5 s by default), and an {@code Async} form whose future completes on the worker's
  * event loop: chain on it ({@code thenAccept}), never {@code get()} or {@code join()} it in a
- * callback, which would wait for the very loop it blocks. Failures are {@link GlobalDataException}s
- * that name the address and the command. A command in flight when its connection breaks fails; it
- * is never sent twice.
+ * callback, which would wait for the very loop it blocks; it fails after the same timeout. Failures
+ * are {@link GlobalDataException}s that name the address and the command. A command in flight when
+ * its connection breaks fails; it is never sent twice. A command that times out closes the
+ * embedded server's connection (the next command connects again), so that a half-open one does
+ * not time out every command after it.
  */
 public final class GlobalData {
     private final ServerAddress address;
@@ -39,7 +41,7 @@ public final class GlobalData {
         return new GlobalData(address);
     }
 
-    /** How long a blocking command waits for its answer (default 5 s). */
+    /** How long a command waits for its answer (default 5 s). */
     public GlobalData setTimeout(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);
@@ -129,11 +131,20 @@ public final class GlobalData {
         String[] arguments = new String[rest.length + 1];
         arguments[0] = key;
         System.arraycopy(rest, 0, arguments, 1, rest.length);
+        Store store;
+        CompletableFuture<String> reply;
         try {
-            return Stores.of(address).call(op, Arrays.asList(arguments));
+            store = Stores.of(address);
+            reply = store.call(op, Arrays.asList(arguments));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, failure) -> {
+            if (failure instanceof TimeoutException) {
+                store.gaveUp(reply);
+            }
+        });
+        return reply;
     }
 
     private <T> CompletableFuture<T> async(StoreOp op, Function<String, T> answer, String key, String... rest) {
@@ -161,10 +172,7 @@ public final class GlobalData {
     /** Waits on the backend's own thread's answer: the event loop may block here without needing itself. */
     private String await(StoreOp op, String key, String... rest) {
         try {
-            return send(op, key, rest).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new GlobalDataException("GlobalData " + address + ": no answer to " + label(op, key) + " within "
-                    + timeout.toMillis() + " ms", e);
+            return send(op, key, rest).get(); // bounded by the timeout send put on it
         } catch (ExecutionException e) {
             throw failed(op, key, e.getCause());
         } catch (InterruptedException e) {
@@ -180,6 +188,10 @@ public final class GlobalData {
     private GlobalDataException failed(StoreOp op, String key, Throwable cause) {
         if (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
+        }
+        if (cause instanceof TimeoutException) {
+            return new GlobalDataException("GlobalData " + address + ": no answer to " + label(op, key) + " within "
+                    + timeout.toMillis() + " ms", cause);
         }
         return new GlobalDataException("GlobalData " + address + ": " + label(op, key) + " failed: " + cause.getMessage(), cause);
     }

@@ -101,6 +101,14 @@ final class FrameStore implements Store {
         }
     }
 
+    /** Closes the connection {@code reply} waits on, if it still does: the next command connects again. */
+    @Override
+    public synchronized void gaveUp(CompletableFuture<String> reply) {
+        if (waiting.contains(reply)) {
+            broken(socket, new IOException("an earlier command got no answer in time; its connection was closed"));
+        }
+    }
+
     /** Fails what waits on {@code s} and forgets it, if it is still the current socket. */
     private void broken(Socket s, Exception cause) {
         if (s == null || s != socket) {
