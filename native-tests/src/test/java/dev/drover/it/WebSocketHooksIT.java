@@ -166,6 +166,25 @@ class WebSocketHooksIT {
         }
     }
 
+    /** A ws:// client's close() sends a close frame (1000), as an accepted connection's does: the server does not see 1006. */
+    @Test
+    void aWsClientsCloseSendsACloseFrame() throws Exception {
+        try (Socket socket = WebSocketWire.open(port)) {
+            write(socket, 1, "dial close");
+            InputStream in = socket.getInputStream();
+            String[] report = {""};
+            Await.until("the server's hook saw the client's close frame", Duration.ofSeconds(20), () -> {
+                try {
+                    write(socket, 1, "close report?");
+                    report[0] = next(in);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return report[0].equals("1:last close 1000");
+            }, () -> "the last report: " + report[0]);
+        }
+    }
+
     @Test
     void theCloseHookMayStillSendThenClose() throws Exception {
         try (Socket socket = WebSocketWire.open(port)) {

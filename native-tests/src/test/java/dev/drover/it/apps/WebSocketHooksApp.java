@@ -19,7 +19,9 @@ import java.util.Map;
  * close whose reason is "last words" gets a message and a close 4003; any other gets "noted CODE
  * REASON" and drover's own answer. Messages: "ping me" sends a WebSocketPing, "ping too big" tells
  * what a 126-byte one throws, "pause" holds what follows for 0.2 s, "dial" exchanges pings
- * with a ws:// client of its own (see {@link #dial}), "dial report?" tells what each side's hooks saw.
+ * with a ws:// client of its own (see {@link #dial}), "dial report?" tells what each side's hooks saw;
+ * "dial close" opens a ws:// client that closes once connected, and "close report?" tells the code
+ * of the last close frame this group's hook saw.
  */
 public final class WebSocketHooksApp {
     private static volatile String lastPing = "none";
@@ -28,6 +30,7 @@ public final class WebSocketHooksApp {
     private static volatile String clientHeard = "none";
     private static volatile String clientClosed = "none";
     private static volatile boolean clientGone;
+    private static volatile String lastClose = "none";
 
     private WebSocketHooksApp() {}
 
@@ -56,6 +59,7 @@ public final class WebSocketHooksApp {
         }
         hooks.onWebSocketPong((connection, payload) -> connection.send("pong " + new String(payload, StandardCharsets.UTF_8)));
         hooks.onWebSocketClose((connection, code, reason) -> {
+            lastClose = Integer.toString(code);
             if (reason.equals("last words")) {
                 connection.send("goodbye " + code);
                 connection.close(new WebSocketClose(4003, "after last words"));
@@ -81,6 +85,12 @@ public final class WebSocketHooksApp {
                     });
                 }
                 case "dial" -> dial(connection.getLocalPort());
+                case "dial close" -> {
+                    AsyncTcpConnection closing = new AsyncTcpConnection("ws://127.0.0.1:" + connection.getLocalPort() + "/");
+                    closing.onConnect(c -> c.close());
+                    closing.connect();
+                }
+                case "close report?" -> connection.send("last close " + lastClose);
                 case "dialled" -> connection.send(new WebSocketPing("to the client".getBytes(StandardCharsets.UTF_8)));
                 case "close me" -> connection.send(new WebSocketClose(4005, "done"));
                 case "dial report?" -> connection.send("server ping " + lastPing + "; client pong " + clientPong
