@@ -42,6 +42,9 @@ public final class ChannelClient implements PubSub.Listener {
     private boolean flapping;
     /** While flapping, outages and their ends are logged once until then. */
     private long quietUntil;
+    /** Publishes the backend failed since the last report of them, and when the next report may be written. */
+    private long failedPublishes;
+    private long nextFailureReport = NEVER;
     private static final long BRIEF = 1_000_000_000L;
     private static final long QUIET = 60_000_000_000L;
     private TimerTask onConnect;
@@ -133,6 +136,20 @@ public final class ChannelClient implements PubSub.Listener {
         if (queued.isEmpty() && dropped > 0 && connectedAt != NEVER) {
             host.log().accept("channel: " + address + " caught up; " + dropped + " events published here were dropped meanwhile");
             dropped = 0;
+        }
+    }
+
+    /** The first failure is logged at once, later ones at most once a minute with their count. */
+    @Override
+    public void publishFailed(String event, String cause) {
+        failedPublishes++;
+        long now = host.clock().getAsLong();
+        if (nextFailureReport == NEVER || now - nextFailureReport >= 0) {
+            host.log().accept("channel: publishing '" + event + "' to " + address + " failed: " + cause
+                    + (failedPublishes > 1 ? " (" + failedPublishes + " publishes failed since the last report)" : "")
+                    + "; a failed publish is not sent again; more failures are reported at most once a minute");
+            failedPublishes = 0;
+            nextFailureReport = now + QUIET;
         }
     }
 

@@ -25,5 +25,8 @@ interface PubSub {
 
         /** The backend takes publishes again after refusing more for a while (its buffer was full). */
         void writable();
+
+        /** The backend took a publish to {@code event} and then failed it ({@code cause}): it is not sent again. */
+        void publishFailed(String event, String cause);
     }
 }

@@ -120,7 +120,11 @@ final class RedisPubSub implements PubSub {
 
     @Override
     public void publish(String event, String data) {
-        publisher.async().publish(event, data);
+        publisher.async().publish(event, data).whenComplete((receivers, failure) -> {
+            if (failure != null) { // Lettuce's request queue full, a command that timed out, ...
+                loop.execute(() -> listener.publishFailed(event, rootMessage(failure)));
+            }
+        });
     }
 
     static String rootMessage(Throwable failure) {

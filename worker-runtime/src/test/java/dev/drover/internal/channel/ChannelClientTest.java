@@ -78,6 +78,20 @@ class ChannelClientTest {
     }
 
     @Test
+    void publishesTheBackendFailedAreLoggedAtOnceThenOnceAMinute() {
+        backend.up();
+        for (int i = 0; i < 5; i++) {
+            backend.listener.publishFailed("news", "Request queue size exceeded");
+        }
+        assertEquals(1, log.size(), log.toString());
+        assertTrue(log.get(0).startsWith("channel: publishing 'news' to frame://127.0.0.1:2206 failed: Request queue size exceeded;"), log.get(0));
+        now += 61_000_000_000L;
+        backend.listener.publishFailed("news", "Command timed out");
+        assertEquals(2, log.size(), log.toString());
+        assertTrue(log.get(1).contains("failed: Command timed out (5 publishes failed since the last report)"), log.get(1));
+    }
+
+    @Test
     void aFullBufferHoldsPublishesUntilItDrains() {
         backend.up();
         backend.writable = false;
