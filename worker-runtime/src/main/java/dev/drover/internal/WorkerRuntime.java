@@ -141,7 +141,9 @@ public final class WorkerRuntime {
     public static WorkerRuntime current() {
         WorkerRuntime runtime = current;
         if (runtime == null) {
-            throw new IllegalStateException("not in a drover worker process");
+            throw new IllegalStateException("not in a drover worker process: timers, AsyncTcpConnection and the other calls of a"
+                    + " running worker work on its event loop; make them in onWorkerStart or a later callback, not in main() before"
+                    + " Worker.runAll, nor in the master's hooks");
         }
         return runtime;
     }
