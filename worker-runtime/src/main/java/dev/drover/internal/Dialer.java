@@ -77,7 +77,24 @@ public final class Dialer {
         };
     }
 
+    /** The JDK's trust store is read once for all connections (each connect read it again), and so is the trusting context. */
+    private static volatile SslContext verifying;
+    private static volatile SslContext trusting;
+
     private static SslContext clientContext(boolean verifyPeer) {
+        SslContext known = verifyPeer ? verifying : trusting;
+        if (known == null) {
+            known = newClientContext(verifyPeer);
+            if (verifyPeer) {
+                verifying = known;
+            } else {
+                trusting = known;
+            }
+        }
+        return known;
+    }
+
+    private static SslContext newClientContext(boolean verifyPeer) {
         try {
             SslContextBuilder builder = SslContextBuilder.forClient();
             if (!verifyPeer) {
