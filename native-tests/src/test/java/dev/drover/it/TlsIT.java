@@ -66,6 +66,8 @@ class TlsIT {
             assertEquals("tls echo: hi from ::1", tlsLine(trust, tlsText, "hi"));
 
             assertEquals("relayed wss echo: from relay", Http.get(relay, "/?url=wss://127.0.0.1:" + wss + "/chat"));
+            String refused = Http.get(relay, "/?verify=1&url=wss://127.0.0.1:" + wss + "/chat"); // a certificate the JDK does not trust
+            assertTrue(refused.startsWith("error 1 connect 127.0.0.1:" + wss + " failed: ") && refused.contains("PKIX"), refused);
 
             try (java.net.Socket plain = new java.net.Socket("::1", tlsText)) { // no TLS: closed, and the log is not the application's
                 plain.setSoTimeout(5000);

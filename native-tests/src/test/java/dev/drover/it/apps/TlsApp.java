@@ -8,7 +8,8 @@ import dev.drover.http.Request;
  * TLS and outgoing WebSockets. app.cert / app.key: PEM files. Groups: "https" on app.https,
  * "wss" (echo) on app.wss, "tls-text" (echo) on app.tlstext, all with transport ssl; "relay"
  * (plain http on app.relay) answers GET /?url=ws://... by opening an AsyncTcpConnection there,
- * sending "from relay" and answering with the first message it hears back.
+ * sending "from relay" and answering with the first message it hears back (or "error CODE MESSAGE");
+ * with &verify=1 it checks the server's certificate.
  */
 public final class TlsApp {
     private TlsApp() {}
@@ -37,7 +38,7 @@ public final class TlsApp {
         Worker relay = new Worker("http://127.0.0.1:" + Integer.getInteger("app.relay")).setName("relay");
         relay.onMessage((connection, data) -> {
             String url = ((Request) data).query("url").orElseThrow();
-            AsyncTcpConnection out = new AsyncTcpConnection(url).setVerifyPeer(false);
+            AsyncTcpConnection out = new AsyncTcpConnection(url).setVerifyPeer(((Request) data).query("verify").isPresent());
             out.onConnect(c -> c.send("from relay"));
             out.onMessage((c, heard) -> {
                 connection.send("relayed " + heard);
