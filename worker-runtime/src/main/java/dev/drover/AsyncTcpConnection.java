@@ -5,7 +5,6 @@ import dev.drover.internal.ConnectionProperties;
 import dev.drover.internal.Dialer;
 import dev.drover.internal.WorkerRuntime;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.handler.codec.DecoderException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,9 +129,7 @@ public final class AsyncTcpConnection implements Connection {
     private void connectFailed(Throwable cause) {
         live = null;
         state = State.CLOSED; // what was queued stays for a reconnect, within maxSendBufferSize
-        // a failed TLS or WebSocket handshake comes wrapped by the decoder that met it
-        Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        String message = "connect " + uri.getHost() + ":" + Dialer.port(uri) + " failed: " + reason.getMessage();
+        String message = "connect " + uri.getHost() + ":" + Dialer.port(uri) + " failed: " + Dialer.reason(cause);
         WorkerRuntime runtime = WorkerRuntime.current();
         if (onError != null) {
             runtime.callApplication("onError", () -> onError.call(this, CONNECT_FAIL, message));

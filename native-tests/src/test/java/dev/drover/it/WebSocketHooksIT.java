@@ -149,38 +149,30 @@ class WebSocketHooksIT {
      */
     @Test
     void aWsClientConnectionPingsAndHasHooksOfItsOwn() throws Exception {
-        try (Socket socket = WebSocketWire.open(port)) {
-            write(socket, 1, "dial");
-            InputStream in = socket.getInputStream();
-            String[] report = {""};
-            Await.until("the worker's own ws:// client exchanged pings with it", Duration.ofSeconds(20), () -> {
-                try {
-                    write(socket, 1, "dial report?");
-                    report[0] = next(in);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                return report[0].equals("1:server ping from a client; client pong from a client; client ping to the client; "
-                        + "client heard pong to the client; client closed 4005 done, gone");
-            }, () -> "the last report: " + report[0]);
-        }
+        awaitReport("dial", "dial report?", "1:server ping from a client; client pong from a client; client ping to the client; "
+                + "client heard pong to the client; client closed 4005 done, gone");
     }
 
     /** A ws:// client's close() sends a close frame (1000), as an accepted connection's does: the server does not see 1006. */
     @Test
     void aWsClientsCloseSendsACloseFrame() throws Exception {
+        awaitReport("dial close", "close report?", "1:last close 1000");
+    }
+
+    /** Sends {@code start}, then asks {@code question} until the answer is {@code expected}. */
+    private void awaitReport(String start, String question, String expected) throws Exception {
         try (Socket socket = WebSocketWire.open(port)) {
-            write(socket, 1, "dial close");
+            write(socket, 1, start);
             InputStream in = socket.getInputStream();
             String[] report = {""};
-            Await.until("the server's hook saw the client's close frame", Duration.ofSeconds(20), () -> {
+            Await.until("the answer to '" + question + "' is " + expected, Duration.ofSeconds(20), () -> {
                 try {
-                    write(socket, 1, "close report?");
+                    write(socket, 1, question);
                     report[0] = next(in);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-                return report[0].equals("1:last close 1000");
+                return report[0].equals(expected);
             }, () -> "the last report: " + report[0]);
         }
     }

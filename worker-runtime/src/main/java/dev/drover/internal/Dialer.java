@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -63,6 +64,12 @@ public final class Dialer {
             }
         });
         return connectionId;
+    }
+
+    /** Why a connect or its handshake failed: a TLS or WebSocket handshake's failure comes wrapped by the decoder that met it. */
+    public static String reason(Throwable failure) {
+        Throwable reason = failure instanceof DecoderException && failure.getCause() != null ? failure.getCause() : failure;
+        return reason.getMessage() != null ? reason.getMessage() : reason.toString();
     }
 
     /** The port {@code uri} names, or its scheme's (80 for ws://, 443 for wss://). */

@@ -788,8 +788,7 @@ final class NettyConnection implements Connection {
     /** A TLS or WebSocket handshake this outgoing connection began failed: a connect failure, logged unless onError heard of it. */
     void handshakeFailed(Throwable cause) {
         if (!handshakeFailedHook.test(cause)) {
-            Throwable reason = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-            runtime.log(facade + ": its " + (Tls.failed(cause) ? "TLS" : "WebSocket") + " handshake failed: " + reason.getMessage()
+            runtime.log(facade + ": its " + (Tls.failed(cause) ? "TLS" : "WebSocket") + " handshake failed: " + Dialer.reason(cause)
                     + "; the connection is closed");
         }
     }

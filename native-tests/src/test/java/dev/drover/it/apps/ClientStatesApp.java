@@ -193,14 +193,11 @@ public final class ClientStatesApp {
 
     /** Lines, as text://, whose decode prefixes what the connection was tagged with, and says null for "echo: nothing". */
     private static final class TagLine implements Protocol {
+        private final Protocol lines = new dev.drover.protocols.Text();
+
         @Override
         public int input(java.nio.ByteBuffer buffer, Connection connection) {
-            for (int i = buffer.position(); i < buffer.limit(); i++) {
-                if (buffer.get(i) == '\n') {
-                    return i - buffer.position() + 1;
-                }
-            }
-            return 0;
+            return lines.input(buffer, connection);
         }
 
         @Override
