@@ -190,7 +190,7 @@ public final class AsyncTcpConnection implements Connection {
     /** Queues {@code data} until the connection is up, within maxSendBufferSize, as an open connection's buffer fills. */
     private SendStatus queue(Object data, long bytes) {
         if (state == State.CLOSED || state == State.CLOSING) {
-            return sendFailed("connection closed");
+            return SendStatus.FAILED; // as a closed connection's send: no onError (see NettyConnection#send)
         }
         if (pendingBytes >= maxSendBufferSize) {
             return sendFailed("send buffer full and drop package");

@@ -161,10 +161,15 @@ final class NettyConnection implements Connection {
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, maxSendBufferSize));
     }
 
+    /**
+     * A send on a connection that is closing or closed fails without onError and is not counted,
+     * as Workerman's returns false: onError is for sends that were meant to go out (a full buffer,
+     * a write that failed on a peer gone meanwhile).
+     */
     @Override
     public SendStatus send(Object data) {
         if (closing || closeSent || !channel.isActive()) {
-            return sendFailed("connection closed");
+            return SendStatus.FAILED;
         }
         if (!channel.isWritable()) {
             return sendFailed("send buffer full and drop package");
@@ -181,7 +186,7 @@ final class NettyConnection implements Connection {
     @Override
     public SendStatus sendRaw(byte[] data) {
         if (closing || !channel.isActive()) {
-            return sendFailed("connection closed");
+            return SendStatus.FAILED; // as send's
         }
         if (!channel.isWritable()) {
             return sendFailed("send buffer full and drop package");
@@ -223,7 +228,7 @@ final class NettyConnection implements Connection {
         if (earlySends == null) {
             earlySends = new EarlySends();
         } else if (earlySends.closes()) {
-            return sendFailed("connection closed: a WebSocketClose was sent before it"); // as a send after a close frame fails once open
+            return SendStatus.FAILED; // a WebSocketClose was sent before it: as a send after a close frame fails once open
         }
         if (!earlySends.add(data, maxSendBufferSize)) {
             return sendFailed("send buffer full and drop package");
