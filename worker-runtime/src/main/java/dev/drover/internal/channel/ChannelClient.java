@@ -86,7 +86,7 @@ public final class ChannelClient implements PubSub.Listener {
             return;
         }
         long size = cost(event, data);
-        if (queuedBytes + size > QUEUE_BYTES) {
+        if (queuedBytes + size > QUEUE_BYTES && !queued.isEmpty()) { // one event alone always waits: a big one would never fit
             if (dropped++ == 0 && connectedAt != NEVER) { // connected but not reading; an outage's drops are told when it ends
                 host.log().accept("channel: " + address + " takes no more: " + (QUEUE_BYTES >> 20) + " MiB of events published here wait"
                         + " for it to read; what is published here is dropped until it catches up");
@@ -166,7 +166,7 @@ public final class ChannelClient implements PubSub.Listener {
             host.log().accept("channel: connected to " + address + " again after " + millis + " ms; sent the " + sent
                     + " events published here meanwhile" + (queued.isEmpty() ? "" : " (" + queued.size() + " more wait)")
                     + (dropped > 0 ? "; " + dropped + " more were dropped (over " + (QUEUE_BYTES >> 20) + " MiB waiting)" : "")
-                    + "; events published elsewhere meanwhile were not delivered here");
+                    + "; what others published while no server read it may not have reached this worker");
         }
         reportedDown = false;
         dropped = 0;

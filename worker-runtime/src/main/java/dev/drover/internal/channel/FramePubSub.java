@@ -25,6 +25,13 @@ import java.util.concurrent.TimeUnit;
  * ChannelServer on the worker's own event loop (no thread of its own). A lost connection is dialled
  * again at once (a second later when it lasted less than a second: a server that accepts and closes),
  * then every second; on connect it subscribes to every event again before anything else.
+ *
+ * <p>It is connected once the server answered, not once the TCP connection is up: across a
+ * server's restart the master keeps its socket listening, so a connection is accepted into the
+ * backlog a second before a server reads it. Until then what is published here waits in
+ * ChannelClient's queue, and goes out after the server has read this worker's subscriptions, and
+ * those of the others that waited with it; onConnect runs then. The question is a GlobalData
+ * {@code get} that any server version answers.
  */
 final class FramePubSub implements PubSub {
     static final int MAX_FRAME = 64 << 20;
@@ -34,6 +41,10 @@ final class FramePubSub implements PubSub {
     private final Listener listener;
     private final Set<String> events = new LinkedHashSet<>();
     private Channel channel;
+    /** The server answered on {@link #channel}. */
+    private boolean answered;
+    /** The key the readiness question reads: nothing of the application's. */
+    private static final String QUESTION_KEY = "drover.channel.connected";
 
     FramePubSub(ServerAddress address, EventLoopGroup loop, Listener listener) {
         this.address = address;
@@ -68,21 +79,22 @@ final class FramePubSub implements PubSub {
 
     private void opened(Channel ch) {
         channel = ch;
+        answered = false;
         long openedAt = System.nanoTime();
         // Hold publishes in ChannelClient's bounded queue once 1 MiB waits in the socket's buffer.
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(512 << 10, 1 << 20));
         if (!events.isEmpty()) {
             send(ChannelWire.encode(ChannelWire.SUBSCRIBE, new ArrayList<>(events)));
         }
+        send(ChannelWire.encode(StoreOp.GET.wire, QUESTION_KEY)); // its answer says the server reads (Inbound)
         ch.closeFuture().addListener(closed -> {
             if (channel == ch) {
                 channel = null;
-                listener.disconnected("the server closed the connection");
+                listener.disconnected(answered ? "the server closed the connection" : "the server closed the connection before it answered");
                 // The master keeps the server's socket listening across its restarts: dial at once.
                 redial(System.nanoTime() - openedAt < 1_000_000_000L ? 1000 : 0);
             }
         });
-        listener.connected();
     }
 
     private void lost(String cause) {
@@ -97,10 +109,10 @@ final class FramePubSub implements PubSub {
         }
     }
 
-    /** Up, and taking more: a full buffer (a server that does not read, or none accepting yet) counts as down. */
+    /** Answered, and taking more: a full buffer (a server that does not read) counts as down. */
     @Override
     public boolean isConnected() {
-        return isOpen() && channel.isWritable();
+        return answered && isOpen() && channel.isWritable();
     }
 
     /** Sent at once on an open connection, full buffer or not; otherwise with the rest on connect. */
@@ -140,6 +152,9 @@ final class FramePubSub implements PubSub {
             if (ChannelWire.type(body) == ChannelWire.EVENT) {
                 List<String> fields = ChannelWire.fields(body);
                 listener.event(fields.get(0), fields.get(1));
+            } else if (!answered && ctx.channel() == channel) { // the answer to the question opened() asked
+                answered = true;
+                listener.connected();
             }
         }
 

@@ -91,6 +91,22 @@ class ChannelClientTest {
         assertTrue(log.get(1).contains("failed: Command timed out (5 publishes failed since the last report)"), log.get(1));
     }
 
+    /** Events up to the frame's limit (63 MiB) are published, even one that counts more than the queue's bound alone. */
+    @Test
+    void oneEventBiggerThanTheQueueWaitsAlone() {
+        backend.up();
+        backend.writable = false; // a 2 MiB event just went out: over Netty's high water mark
+        String big = "x".repeat(40 << 20); // 80 MiB as the queue counts it
+        client.publish("e", big);
+        assertEquals(List.of(), log, "it waits");
+        client.publish("e", "small"); // past the bound, with the big one waiting
+        assertEquals(1, log.size(), "a drop is told at once");
+        backend.writable = true;
+        backend.listener.writable();
+        assertEquals(1, backend.sent.size());
+        assertEquals(List.of("e=big"), backend.sent, "the big one went out");
+    }
+
     @Test
     void aFullBufferHoldsPublishesUntilItDrains() {
         backend.up();
