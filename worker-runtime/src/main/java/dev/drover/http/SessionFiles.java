@@ -89,7 +89,7 @@ final class SessionFiles implements SessionHandler {
         String tmpdir = System.getProperty("java.io.tmpdir");
         DefaultDirectory found = defaultDirectory;
         if (found == null || !found.tmpdir().equals(tmpdir)) {
-            int self = uid(Path.of("/proc/self"));
+            int self = self();
             Path path = Path.of(tmpdir, "drover-sessions-" + self);
             checkOwn(path, self);
             found = new DefaultDirectory(tmpdir, path);
@@ -113,15 +113,44 @@ final class SessionFiles implements SessionHandler {
             }
             int owner = uid(directory);
             int mode = (Integer) Files.getAttribute(directory, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            if (owner != self || (mode & 0077) != 0) {
-                throw new UncheckedIOException(new IOException("the session directory " + directory + " belongs to uid " + owner
-                        + " with mode " + Integer.toOctalString(mode & 0777) + ", not to this worker's uid " + self
-                        + " alone: another user made it; remove it, or name your own with Session.setSavePath"));
+            String refused = owner != self ? "the session directory " + directory + " belongs to uid " + owner + " with mode "
+                    + Integer.toOctalString(mode & 0777) + ", not to this worker's uid " + self
+                    + ": another user made it; remove it, or name your own with Session.setSavePath"
+                    : (mode & 0077) != 0 ? "the session directory " + directory + " has mode " + Integer.toOctalString(mode & 0777)
+                    + ", which lets other users in: chmod 700 it, or name your own with Session.setSavePath" : null;
+            if (refused != null) {
+                throw new UncheckedIOException(refused, new IOException(refused));
             }
         } catch (IOException e) {
             throw failure("make", directory, e);
         }
     }
+
+    /**
+     * Makes {@code directory} again where it is gone (a temp cleaner, by hand), or takes it as it
+     * is now found: the default one is checked again then, since another user may have made it
+     * meanwhile. A directory named with setSavePath is the application's to keep.
+     */
+    private static void remake(Path directory) throws IOException {
+        DefaultDirectory found = defaultDirectory;
+        if (found != null && found.path().equals(directory)) {
+            checkOwn(directory, self());
+        } else {
+            Files.createDirectories(directory, OWNER_DIRECTORY);
+        }
+    }
+
+    /** This process's uid, once it took its user (sessions are used in callbacks, after the switch). */
+    private static int self() {
+        int known = selfUid;
+        if (known < 0) {
+            known = uid(Path.of("/proc/self"));
+            selfUid = known;
+        }
+        return known;
+    }
+
+    private static volatile int selfUid = -1;
 
     @Override
     public Map<String, String> read(String id, Duration lifetime) {
@@ -132,7 +161,11 @@ final class SessionFiles implements SessionHandler {
         Path file = directory.resolve(PREFIX + id);
         long lifetimeMillis = lifetime.toMillis();
         try {
-            long age = System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis();
+            Map<String, Object> attributes = Files.readAttributes(file, "unix:uid,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            if ((Integer) attributes.get("uid") != self()) {
+                return null; // not written by this user: planted by another (in a directory made anew meanwhile, say)
+            }
+            long age = System.currentTimeMillis() - ((FileTime) attributes.get("lastModifiedTime")).toMillis();
             if (age > lifetimeMillis) {
                 Files.deleteIfExists(file);
                 return null;
@@ -196,15 +229,17 @@ final class SessionFiles implements SessionHandler {
         Path file = directory.resolve(LOCK_FILE);
         LockFile open = LOCKS.get(directory);
         if (open == null || !open.channel().isOpen() || !open.key().equals(keyOf(file))) {
-            // None yet, or the directory was removed (a temp cleaner, by hand) and made again: the other workers lock the new file.
+            // None yet, or the directory was removed (a temp cleaner, by hand) and made again, by
+            // another worker or another user (checked again): the other workers lock the new file.
             if (open != null) {
                 open.channel().close();
+                remake(directory);
             }
             FileChannel channel;
             try {
                 channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), OWNER_FILE);
             } catch (NoSuchFileException noDirectory) { // the first session written there
-                Files.createDirectories(directory, OWNER_DIRECTORY);
+                remake(directory);
                 channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), OWNER_FILE);
             }
             open = new LockFile(channel, keyOf(file));
@@ -254,7 +289,7 @@ final class SessionFiles implements SessionHandler {
             try {
                 Files.createFile(next, OWNER_FILE);
             } catch (NoSuchFileException noDirectory) { // removed since the lock was taken (a temp cleaner, by hand)
-                Files.createDirectories(directory, OWNER_DIRECTORY);
+                remake(directory);
                 Files.createFile(next, OWNER_FILE);
             }
             Files.write(next, encode(values));

@@ -175,8 +175,44 @@ class SessionTest {
             Path planted = Files.createDirectory(elsewhere.resolve("drover-sessions-" + uid));
             Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("rwxrwxrwx"));
             UncheckedIOException refused = assertThrows(UncheckedIOException.class, () -> withCookie("PHPSID=" + made.getId()).session());
-            assertTrue(refused.getMessage().contains(planted + " belongs to uid " + uid + " with mode 777")
-                    && refused.getMessage().endsWith("remove it, or name your own with Session.setSavePath"), refused.getMessage());
+            assertEquals("the session directory " + planted + " has mode 777, which lets other users in: chmod 700 it, or name your own"
+                    + " with Session.setSavePath", refused.getMessage());
+        } finally {
+            System.setProperty("java.io.tmpdir", tmp);
+        }
+    }
+
+    /**
+     * The default directory removed while the worker runs (a temp cleaner), and made again by another
+     * user who plants a session there: the planted file is not read, and nothing is written there.
+     */
+    @Test
+    void aDefaultDirectoryAnotherUserMadeAgainIsRefusedWhileTheWorkerRuns() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to make a file another user's");
+        String tmp = System.getProperty("java.io.tmpdir");
+        try {
+            System.setProperty("java.io.tmpdir", dir.toString());
+            Session.use(SessionSettings.DEFAULTS);
+            Session made = withCookie(null).session().set("user", "alice");
+            int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            Path own = dir.resolve("drover-sessions-" + uid);
+            try (var files = Files.list(own)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(own);
+            Path planted = Files.createDirectory(own);
+            Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Path forged = Files.write(planted.resolve("ses_" + made.getId()), SessionFiles.encode(Map.of("user", "admin")));
+            Files.setAttribute(planted, "unix:uid", 65534);
+            Files.setAttribute(forged, "unix:uid", 65534);
+
+            Session read = withCookie("PHPSID=" + made.getId()).session();
+            assertNull(read.get("user"), "a session file this user did not write is not read");
+            UncheckedIOException refused = assertThrows(UncheckedIOException.class, () -> read.set("user", "bob"));
+            assertTrue(refused.getMessage().contains(planted + " belongs to uid 65534"), refused.getMessage());
+            assertEquals(List.of(forged), Files.list(planted).toList(), "nothing was written there");
         } finally {
             System.setProperty("java.io.tmpdir", tmp);
         }
