@@ -19,15 +19,19 @@ public final class Timer {
         return add(seconds, task, true);
     }
 
-    /** Runs {@code task} after {@code seconds}, then again every {@code seconds} if {@code persistent}. */
+    /**
+     * Runs {@code task} after {@code seconds}, then again every {@code seconds} if {@code persistent}.
+     * A timer that runs once may wait 0 s (as in Workerman): it runs once the current callback returned.
+     */
     public static long add(double seconds, TimerTask task, boolean persistent) {
-        if (!(seconds > 0)) {
-            throw new IllegalArgumentException("timer interval must be positive, was " + seconds);
+        if (!(seconds > 0) && !(seconds == 0 && !persistent)) {
+            throw new IllegalArgumentException("timer interval must be " + (persistent ? "positive (a repeating timer of 0 s would"
+                    + " spin the event loop)" : "0 or more") + ", was " + seconds);
         }
         return WorkerRuntime.current().timers().add(Math.max(1, Math.round(seconds * 1_000_000)), task, persistent);
     }
 
-    /** Runs {@code task} once, after {@code seconds}. */
+    /** Runs {@code task} once, after {@code seconds} (0: once the current callback returned). */
     public static long once(double seconds, TimerTask task) {
         return add(seconds, task, false);
     }

@@ -18,22 +18,43 @@ public final class Timers {
     private final EventLoop loop;
     private final Runner runner;
     private final AtomicLong lastId = new AtomicLong();
-    private final Map<Long, ScheduledFuture<?>> running = new ConcurrentHashMap<>();
+    private final Map<Long, Entry> running = new ConcurrentHashMap<>();
+
+    /**
+     * A timer in {@link #running}, there before it is scheduled: added from another thread, its
+     * task may run on the loop before {@code schedule} returned, and must find itself. A del that
+     * comes before its future exists leaves {@code deleted} for the adder to see.
+     */
+    private static final class Entry {
+        volatile ScheduledFuture<?> future;
+        volatile boolean deleted;
+
+        void scheduled(ScheduledFuture<?> next) {
+            future = next;
+            if (deleted) {
+                next.cancel(false);
+            }
+        }
+    }
 
     Timers(EventLoop loop, Runner runner) {
         this.loop = loop;
         this.runner = runner;
     }
 
+    /** Adds a timer, on the event loop or from any other thread. */
     public long add(long micros, TimerTask task, boolean persistent) {
         long id = lastId.incrementAndGet();
+        Entry entry = new Entry();
+        running.put(id, entry);
         if (persistent) {
-            new Repeating(id, task, TimeUnit.MICROSECONDS.toNanos(micros)).schedule(System.nanoTime());
+            new Repeating(id, entry, task, TimeUnit.MICROSECONDS.toNanos(micros)).schedule(System.nanoTime());
             return id;
         }
-        running.put(id, loop.schedule(() -> {
-            running.remove(id);
-            runner.run("timer " + id, task);
+        entry.scheduled(loop.schedule(() -> {
+            if (running.remove(id, entry)) {
+                runner.run("timer " + id, task);
+            }
         }, micros, TimeUnit.MICROSECONDS));
         return id;
     }
@@ -45,45 +66,50 @@ public final class Timers {
      */
     private final class Repeating implements Runnable {
         private final long id;
+        private final Entry entry;
         private final TimerTask task;
         private final long period;
         private long due;
 
-        Repeating(long id, TimerTask task, long period) {
+        Repeating(long id, Entry entry, TimerTask task, long period) {
             this.id = id;
+            this.entry = entry;
             this.task = task;
             this.period = period;
         }
 
         void schedule(long from) {
             due = from + period;
-            running.put(id, loop.schedule(this, period, TimeUnit.NANOSECONDS));
+            entry.scheduled(loop.schedule(this, period, TimeUnit.NANOSECONDS));
         }
 
         @Override
         public void run() {
+            if (entry.deleted) {
+                return;
+            }
             runner.run("timer " + id, task);
-            ScheduledFuture<?> self = running.get(id);
-            if (self == null || self.isCancelled()) {
+            if (entry.deleted) {
                 return; // deleted, by its own task too
             }
             long now = System.nanoTime();
             long next = due + period;
             due = next - now > 0 ? next : now + period;
-            ScheduledFuture<?> again = loop.schedule(this, due - now, TimeUnit.NANOSECONDS);
-            if (!running.replace(id, self, again)) {
-                again.cancel(false);
-            }
+            entry.scheduled(loop.schedule(this, due - now, TimeUnit.NANOSECONDS));
         }
     }
 
-    /** Cancels timer {@code id}, also from its own task; false when no such timer runs. */
+    /** Cancels timer {@code id}, also from its own task or another thread; false when no such timer runs. */
     public boolean del(long id) {
-        ScheduledFuture<?> future = running.remove(id);
-        if (future == null) {
+        Entry entry = running.remove(id);
+        if (entry == null) {
             return false;
         }
-        future.cancel(false);
+        entry.deleted = true;
+        ScheduledFuture<?> future = entry.future;
+        if (future != null) {
+            future.cancel(false);
+        }
         return true;
     }
 

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,6 +54,50 @@ class TimersTest {
         long gap = runs.get(1)[0] - runs.get(0)[1];
         assertTrue(gap >= TimeUnit.MICROSECONDS.toNanos(periodMicros / 2),
                 "the run after the blocked one waited for its time, not at once: " + TimeUnit.NANOSECONDS.toMicros(gap) + " us");
+    }
+
+    /**
+     * Added from another thread, a timer's task may run on the loop before {@code add} returned;
+     * this loop runs the first task it is given at once, in the caller, to make that happen each time.
+     */
+    private static final class EagerLoop extends DefaultEventLoop {
+        final AtomicBoolean eager = new AtomicBoolean(true);
+
+        @Override
+        public io.netty.util.concurrent.ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+            if (eager.getAndSet(false)) {
+                command.run();
+                return super.schedule(() -> { }, 0, unit);
+            }
+            return super.schedule(command, delay, unit);
+        }
+    }
+
+    @Test
+    void aTimerWhoseTaskRanBeforeAddReturnedIsCountedRightAndRepeats() throws Exception {
+        EagerLoop eager = new EagerLoop();
+        try {
+            Timers early = new Timers(eager, (name, task) -> {
+                try {
+                    task.run();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            AtomicInteger ran = new AtomicInteger();
+            early.add(1, ran::incrementAndGet, false);
+            assertEquals(1, ran.get());
+            assertEquals(0, early.count(), "the one-shot timer that ran is gone, not counted for ever");
+            eager.eager.set(true);
+            CountDownLatch twice = new CountDownLatch(2);
+            long id = early.add(1_000, twice::countDown, true);
+            assertTrue(twice.await(10, TimeUnit.SECONDS), "it repeats after a first run that came before add returned");
+            assertEquals(1, early.count());
+            assertTrue(early.del(id));
+            assertEquals(0, early.count());
+        } finally {
+            eager.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
     }
 
     @Test
