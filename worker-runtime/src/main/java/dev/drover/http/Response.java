@@ -51,6 +51,8 @@ public final class Response {
 
     /** Sets a header, replacing those of the same name (names compare without case). */
     public Response header(String name, String value) {
+        given(name, "a header's name");
+        given(value, "header " + name + "'s value");
         headers.keySet().removeIf(n -> n.equalsIgnoreCase(name));
         headers.put(name, new ArrayList<>(List.of(value)));
         return this;
@@ -58,6 +60,8 @@ public final class Response {
 
     /** Adds a header, keeping those of the same name (names compare without case: the values join the first's). */
     public Response addHeader(String name, String value) {
+        given(name, "a header's name");
+        given(value, "header " + name + "'s value");
         List<String> values = values(name);
         if (values != null) {
             values.add(value);
@@ -82,9 +86,14 @@ public final class Response {
      */
     public Response cookie(String name, String value, long maxAgeSeconds, String path, String domain, boolean secure,
                            boolean httpOnly, String sameSite) {
+        given(name, "a cookie's name");
         if (name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
             throw new IllegalArgumentException("cookie name '" + name + "' must be a token: visible ASCII without separators");
         }
+        given(value, "cookie " + name + "'s value");
+        attribute(name, "path", path);
+        attribute(name, "domain", domain);
+        attribute(name, "sameSite", sameSite);
         StringBuilder cookie = new StringBuilder(name).append('=').append(rawUrlEncode(value));
         if (maxAgeSeconds >= 0) {
             cookie.append("; Max-Age=").append(maxAgeSeconds);
@@ -107,6 +116,21 @@ public final class Response {
         return addHeader("Set-Cookie", cookie.toString());
     }
 
+    /** A null where a value must be is the application's mistake: said with what it was for, not as a bare NullPointerException. */
+    private static void given(Object value, String what) {
+        if (value == null) {
+            throw new IllegalArgumentException(what + " is null; pass \"\" for an empty one");
+        }
+    }
+
+    /** A cookie's attribute may not end itself or add another: no ';', and nothing but visible ASCII and spaces. */
+    private static void attribute(String cookie, String what, String value) {
+        if (value != null && !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != ';')) {
+            throw new IllegalArgumentException("cookie " + cookie + "'s " + what + " '" + value.replaceAll("[\\x00-\\x1f\\x7f]", "?")
+                    + "' may hold no ';' and no control characters");
+        }
+    }
+
     /** {@code value} percent-encoded but for letters, digits and {@code -_.~}, as PHP's rawurlencode. */
     private static String rawUrlEncode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
@@ -114,11 +138,13 @@ public final class Response {
 
     /** Sets the body as UTF-8 text. */
     public Response body(String text) {
+        given(text, "the body");
         this.body = text.getBytes(StandardCharsets.UTF_8); // a new array: nobody else holds it
         return this;
     }
 
     public Response body(byte[] bytes) {
+        given(bytes, "the body");
         this.body = bytes.clone();
         return this;
     }

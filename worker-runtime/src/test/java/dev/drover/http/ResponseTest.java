@@ -15,6 +15,36 @@ import org.junit.jupiter.api.io.TempDir;
 class ResponseTest {
 
     @Test
+    void aServerSentEventKeepsItsFieldsApart() {
+        assertEquals("event: tick\nid: 7\ndata: a\ndata: b\ndata: c\ndata: d\n\n",
+                new String(new ServerSentEvent("tick", "a\r\nb\rc\nd", "7", 0).encode(), StandardCharsets.UTF_8));
+        assertEquals("retry: 5000\n\n", new String(new ServerSentEvent(null, null, null, 5000).encode(), StandardCharsets.UTF_8),
+                "no data: no empty message for the browser");
+        assertEquals("a server-sent event's event is one line; 'ev\\ndata: injected' would add fields to the event",
+                assertThrows(IllegalArgumentException.class, () -> new ServerSentEvent("ev\ndata: injected", "x", null, 0)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ServerSentEvent(null, "x", "1\r2", 0));
+    }
+
+    @Test
+    void aNullOrAnAttributeThatWouldAddAnotherIsRefusedNamingWhatItWasFor() {
+        Response response = new Response(200);
+        assertEquals("header X-A's value is null; pass \"\" for an empty one",
+                assertThrows(IllegalArgumentException.class, () -> response.header("X-A", null)).getMessage());
+        assertEquals("header X-B's value is null; pass \"\" for an empty one",
+                assertThrows(IllegalArgumentException.class, () -> response.addHeader("X-B", null)).getMessage());
+        assertEquals("the body is null; pass \"\" for an empty one",
+                assertThrows(IllegalArgumentException.class, () -> response.body((String) null)).getMessage());
+        assertEquals("cookie sid's value is null; pass \"\" for an empty one",
+                assertThrows(IllegalArgumentException.class, () -> response.cookie("sid", null)).getMessage());
+        assertEquals("cookie sid's path '/; Domain=evil.example' may hold no ';' and no control characters",
+                assertThrows(IllegalArgumentException.class,
+                        () -> response.cookie("sid", "1", -1, "/; Domain=evil.example", null, false, true, null)).getMessage());
+        assertEquals("cookie sid's sameSite 'Lax?Set-Cookie: x=1' may hold no ';' and no control characters",
+                assertThrows(IllegalArgumentException.class,
+                        () -> response.cookie("sid", "1", -1, "/", null, false, true, "Lax\nSet-Cookie: x=1")).getMessage());
+    }
+
+    @Test
     void aFileThatIsNotThereIsA404(@TempDir Path dir) {
         for (Path path : List.of(dir.resolve("missing.html"), dir)) {
             Response response = new Response(200).file(path);
