@@ -26,13 +26,19 @@ final class FileConditions {
         return "\"" + Long.toHexString(modifiedSeconds) + "-" + Long.toHexString(size) + "\"";
     }
 
+    /** An entity tag without its weakness, {@code W/}: the weak comparison compares what is left. */
+    private static String opaque(String tag) {
+        return tag.startsWith("W/") ? tag.substring(2) : tag;
+    }
+
     /** Whether the client's copy is current (a 304): its If-None-Match names the ETag, or, without one, its If-Modified-Since is not older than the file. */
     static boolean notModified(Request request, String etag, long modifiedSeconds) {
         Optional<String> noneMatch = request.header("if-none-match");
         if (noneMatch.isPresent()) {
+            String opaque = opaque(etag); // the application's own may be weak
             for (String tag : noneMatch.get().split(",")) {
                 String trimmed = tag.trim();
-                if (trimmed.equals("*") || (trimmed.startsWith("W/") ? trimmed.substring(2) : trimmed).equals(etag)) { // weak comparison
+                if (trimmed.equals("*") || opaque(trimmed).equals(opaque)) { // weak comparison (RFC 9110 8.8.3.2)
                     return true;
                 }
             }

@@ -136,7 +136,11 @@ final class HttpCodec implements Codec {
         FullHttpResponse out = response(status, response.bodyBytes(), null, DefaultHttpHeadersFactory.headersFactory());
         response.headers().forEach((name, values) -> out.headers().set(name, values));
         typeByDefault(out);
-        out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
+        if (status.code() == 304) { // RFC 9110 8.6: no length unless the 200's, which this answer does not know
+            out.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+        } else {
+            out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
+        }
         return out;
     }
 

@@ -69,6 +69,14 @@ class FileConditionsTest {
                 + "\r\n", new Response(200).file(file));
     }
 
+    /** An ETag the application set weak matches its own If-None-Match: the weak comparison takes W/ off both. */
+    @Test
+    void anApplicationsWeakEtagMatches() throws IOException {
+        String answer = answer("GET /f HTTP/1.1\r\nHost: h\r\nIf-None-Match: W/\"abc\"\r\n\r\n",
+                new Response(200).header("ETag", "W/\"abc\"").file(file));
+        assertTrue(answer.startsWith("http/1.1 304 not modified\r\n"), answer);
+    }
+
     @Test
     void aWholeFileSaysItsValidatorsAndTakesRanges() throws IOException {
         String whole = get();

@@ -276,6 +276,8 @@ class HttpAnswersTest {
             assertFalse(rawAnswer(GET, HttpCodec.encodeResponse(new Response(bodiless), ByteBufAllocator.DEFAULT)).contains("content-type"),
                     bodiless + " has no body to type");
         }
+        String notModified = rawAnswer(GET, HttpCodec.encodeResponse(new Response(304).header("ETag", "\"1\""), ByteBufAllocator.DEFAULT));
+        assertFalse(notModified.contains("content-length"), "a 304 says no length but the 200's, which it does not know: " + notModified);
     }
 
     /** A file gone between the answer and its write is a 404, which keeps the answer's cookies (a session's). */
