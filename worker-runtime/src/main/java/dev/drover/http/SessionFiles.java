@@ -154,10 +154,15 @@ final class SessionFiles implements SessionHandler {
 
     @Override
     public Map<String, String> read(String id, Duration lifetime) {
-        return read(directory(), id, lifetime);
+        return read(directory(), id, lifetime, false);
     }
 
-    private static Map<String, String> read(Path directory, String id, Duration lifetime) {
+    /**
+     * The session's values, or null. An expired file is deleted only by a caller holding the
+     * session's lock ({@code locked}): without it, another worker's write could have replaced the
+     * file between the look at its age and the delete, which would take the fresh session.
+     */
+    private static Map<String, String> read(Path directory, String id, Duration lifetime, boolean locked) {
         Path file = directory.resolve(PREFIX + id);
         long lifetimeMillis = lifetime.toMillis();
         try {
@@ -167,7 +172,9 @@ final class SessionFiles implements SessionHandler {
             }
             long age = System.currentTimeMillis() - ((FileTime) attributes.get("lastModifiedTime")).toMillis();
             if (age > lifetimeMillis) {
-                Files.deleteIfExists(file);
+                if (locked) {
+                    Files.deleteIfExists(file);
+                }
                 return null;
             }
             Map<String, String> values = decode(Files.readAllBytes(file));
@@ -196,7 +203,7 @@ final class SessionFiles implements SessionHandler {
 
     private static Map<String, String> update(Path directory, String id, boolean clear, Map<String, String> changes, Duration lifetime) {
         try (FileLock held = lock(directory, id)) {
-            Map<String, String> next = clear ? null : read(directory, id, lifetime);
+            Map<String, String> next = clear ? null : read(directory, id, lifetime, true);
             if (next == null) {
                 next = new LinkedHashMap<>();
             }
@@ -326,7 +333,12 @@ final class SessionFiles implements SessionHandler {
             for (Path file : files) {
                 try {
                     if (Files.getLastModifiedTime(file).toMillis() < oldest) {
-                        Files.deleteIfExists(file);
+                        String name = file.getFileName().toString();
+                        if (name.startsWith(PREFIX)) {
+                            expire(directory, name.substring(PREFIX.length()), file, oldest);
+                        } else {
+                            Files.deleteIfExists(file); // half written by a process that died: nobody renames it any more
+                        }
                     }
                 } catch (IOException raced) {
                     // deleted or replaced by another worker meanwhile
@@ -334,6 +346,17 @@ final class SessionFiles implements SessionHandler {
             }
         } catch (IOException | DirectoryIteratorException e) {
             // no directory yet, or not ours to list: nothing to sweep; writes report it
+        }
+    }
+
+    /** Deletes session {@code id}'s file if it is still older than {@code oldest} once its lock is held: a write meanwhile keeps it. */
+    private static void expire(Path directory, String id, Path file, long oldest) throws IOException {
+        synchronized (SessionFiles.class) {
+            try (FileLock held = lock(directory, id)) {
+                if (Files.getLastModifiedTime(file).toMillis() < oldest) {
+                    Files.deleteIfExists(file);
+                }
+            }
         }
     }
 
