@@ -42,6 +42,11 @@ public final class AsyncTcpConnection implements Connection {
     private long pendingBytes;
     /** The queue reached maxSendBufferSize (onBufferFull fired): its flush fires onBufferDrain, so that a pipe() resumes. */
     private boolean pendingFull;
+    /**
+     * onBufferFull was called and onBufferDrain not since, whether for the queue or the connection's
+     * own buffer: the two alternate, once each, also when the flushed queue fills the connection.
+     */
+    private boolean fullTold;
     private int maxSendBufferSize = ConnectionDefaults.maxSendBufferSize();
     private int maxPackageSize = ConnectionDefaults.maxPackageSize();
     private ConnectionCallback onConnect;
@@ -164,7 +169,6 @@ public final class AsyncTcpConnection implements Connection {
     /** Sends what was queued before the connection was up (called on connect). */
     private void flushPending() {
         List<Object> queued = List.copyOf(pending);
-        boolean wasFull = pendingFull;
         dropPending();
         for (Object data : queued) {
             if (data instanceof Raw raw) {
@@ -173,8 +177,11 @@ public final class AsyncTcpConnection implements Connection {
                 live.send(data);
             }
         }
-        if (wasFull && !live.bufferIsFull() && onBufferDrain != null) { // else the connection's own drain comes when it drained
-            WorkerRuntime.current().callApplication("onBufferDrain", () -> onBufferDrain.call(this));
+        if (fullTold && !live.bufferIsFull()) { // else the connection's own drain comes when it drained
+            fullTold = false;
+            if (onBufferDrain != null) {
+                WorkerRuntime.current().callApplication("onBufferDrain", () -> onBufferDrain.call(this));
+            }
         }
     }
 
@@ -199,8 +206,11 @@ public final class AsyncTcpConnection implements Connection {
         pendingBytes += bytes;
         if (pendingBytes >= maxSendBufferSize && !pendingFull) {
             pendingFull = true;
-            if (onBufferFull != null) {
-                WorkerRuntime.current().callApplication("onBufferFull", () -> onBufferFull.call(this));
+            if (!fullTold) {
+                fullTold = true;
+                if (onBufferFull != null) {
+                    WorkerRuntime.current().callApplication("onBufferFull", () -> onBufferFull.call(this));
+                }
             }
         }
         return SendStatus.QUEUED;
@@ -530,7 +540,7 @@ public final class AsyncTcpConnection implements Connection {
                 return;
             }
             state = State.ESTABLISHED;
-            if (!pending.isEmpty()) {
+            if (!pending.isEmpty() || fullTold) { // a full told before (this connection's queue, or the last one's) is drained now
                 flushPending();
             }
             if (onConnect != null) {
@@ -553,6 +563,30 @@ public final class AsyncTcpConnection implements Connection {
 
     public ConnectionCallback getOnBufferDrain() {
         return onBufferDrain;
+    }
+
+    /** onBufferFull as the connection runs it when its own buffer fills: not again when the queue's filling was told. */
+    public ConnectionCallback bufferFullHook() {
+        return connection -> {
+            if (!fullTold) {
+                fullTold = true;
+                if (onBufferFull != null) {
+                    onBufferFull.call(connection);
+                }
+            }
+        };
+    }
+
+    /** onBufferDrain as the connection runs it when its own buffer drained: once for each onBufferFull. */
+    public ConnectionCallback bufferDrainHook() {
+        return connection -> {
+            if (fullTold) {
+                fullTold = false;
+                if (onBufferDrain != null) {
+                    onBufferDrain.call(connection);
+                }
+            }
+        };
     }
 
     public ErrorCallback getOnError() {

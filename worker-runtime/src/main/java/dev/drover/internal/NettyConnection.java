@@ -884,11 +884,11 @@ final class NettyConnection implements Connection {
     }
 
     private ConnectionCallback bufferFullCallback() {
-        return facade != null ? facade.getOnBufferFull() : onBufferFull;
+        return facade != null ? facade.bufferFullHook() : onBufferFull;
     }
 
     private ConnectionCallback bufferDrainCallback() {
-        return facade != null ? facade.getOnBufferDrain() : onBufferDrain;
+        return facade != null ? facade.bufferDrainHook() : onBufferDrain;
     }
 
     Codec codec() {
