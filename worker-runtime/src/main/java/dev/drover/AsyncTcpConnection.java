@@ -378,14 +378,15 @@ public final class AsyncTcpConnection implements Connection {
         return id;
     }
 
+    /** The peer's address once connected; before, the host it connects to, as given (as Workerman's). */
     @Override
     public String getRemoteIp() {
-        return live == null ? uri.getHost() : live.getRemoteIp();
+        return connected() ? live.getRemoteIp() : uri.getHost();
     }
 
     @Override
     public int getRemotePort() {
-        return live == null ? uri.getPort() : live.getRemotePort();
+        return connected() ? live.getRemotePort() : Dialer.port(uri);
     }
 
     @Override

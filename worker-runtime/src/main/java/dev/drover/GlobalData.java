@@ -1,6 +1,7 @@
 package dev.drover;
 
 import dev.drover.internal.WorkerRuntime;
+import dev.drover.internal.channel.ChannelClient;
 import dev.drover.internal.channel.ServerAddress;
 import dev.drover.internal.channel.Store;
 import dev.drover.internal.channel.StoreOp;
@@ -131,6 +132,14 @@ public final class GlobalData {
         String[] arguments = new String[rest.length + 1];
         arguments[0] = key;
         System.arraycopy(rest, 0, arguments, 1, rest.length);
+        if (!address.redis()) {
+            long chars = Arrays.stream(arguments).mapToLong(argument -> argument == null ? 0 : argument.length()).sum();
+            if (chars > ChannelClient.MAX_DATA_BYTES / 3
+                    && Arrays.stream(arguments).mapToLong(GlobalData::utf8Length).sum() > ChannelClient.MAX_DATA_BYTES) {
+                throw new IllegalArgumentException("GlobalData " + address + ": " + label(op, key) + " carries " + chars + " characters,"
+                        + " over the " + (ChannelClient.MAX_DATA_BYTES >> 20) + " MiB a command to the embedded server may carry");
+            }
+        }
         Store store;
         CompletableFuture<String> reply;
         try {
@@ -179,6 +188,10 @@ public final class GlobalData {
             Thread.currentThread().interrupt();
             throw new GlobalDataException("GlobalData " + address + ": interrupted waiting for " + label(op, key), e);
         }
+    }
+
+    private static long utf8Length(String text) {
+        return text == null ? 0 : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     private static String label(StoreOp op, String key) {

@@ -196,7 +196,8 @@ final class ConnectionHandler extends ForwardingInbound {
             return;
         }
         if (connection.codec() instanceof ProtocolCodec codec && cause instanceof DecoderException && !Tls.failed(cause)) {
-            String connectionName = codec.name() + " connection " + connection.getId() + " from " + connection.getRemoteAddress();
+            String connectionName = codec.name() + " connection " + connection.getId() + (connection.isOutgoing() ? " to " : " from ")
+                    + connection.getRemoteAddress();
             runtime.log(cause instanceof ProtocolDecoder.BadInput ? connectionName + " destroyed: " + cause.getMessage()
                     : connectionName + " destroyed: its protocol failed on a package: "
                             + Fatal.trace(cause.getCause() != null ? cause.getCause() : cause));

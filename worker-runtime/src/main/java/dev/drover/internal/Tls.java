@@ -47,7 +47,8 @@ final class Tls {
             context = SslContextBuilder.forServer(worker.getSslCertificate().toFile(), worker.getSslKey().toFile()).build();
         } catch (Exception e) {
             throw new IllegalStateException("worker " + worker.getName() + ": cannot load the certificate " + worker.getSslCertificate()
-                    + " and key " + worker.getSslKey() + " (PEM, key in PKCS#8): " + e.getMessage(), e);
+                    + " and key " + worker.getSslKey() + " (PEM, key in PKCS#8; a key in another form converts with: openssl pkcs8 -topk8"
+                    + " -nocrypt -in " + worker.getSslKey() + " -out key8.pem): " + e.getMessage(), e);
         }
         if (!keyMatches(worker.getSslCertificate(), worker.getSslKey())) {
             throw new IllegalStateException("worker " + worker.getName() + ": the key " + worker.getSslKey() + " is not the one the certificate "
