@@ -2,8 +2,10 @@ package dev.drover.master;
 
 import dev.drover.master.os.Os;
 import dev.drover.master.os.OsException;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -211,7 +213,20 @@ final class MasterMain {
         String key = group.listen().socketKey();
         return app.groups().stream().filter(other -> other.index() < group.index() && other.masterBinds() && other.listen().socketKey().equals(key))
                 .findFirst().map(other -> "; worker " + other.name() + " of this application listens there already: give each group an address of its own")
-                .orElse("; another process listens there (find it with: ss -ltnp)");
+                .orElseGet(() -> key.startsWith("tcp ") && !os.tcpListening(group.listen().port())
+                        ? "; no socket listens on port " + group.listen().port() + ", but a connection uses it as its own end (find it with: ss -tan"
+                        + " 'sport = :" + group.listen().port() + "'): the kernel gives connections the ports of ip_local_port_range ("
+                        + localPortRange() + "), so listen on a port outside it"
+                        : "; another process listens there (find it with: ss -ltnp)");
+    }
+
+    /** The ports the kernel gives connections, as /proc says ("32768-60999"), or "see sysctl net.ipv4.ip_local_port_range". */
+    private static String localPortRange() {
+        try {
+            return String.join("-", Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+"));
+        } catch (IOException | RuntimeException unreadable) {
+            return "see sysctl net.ipv4.ip_local_port_range";
+        }
     }
 
     /** An unknown user or group fails the start here, before any process runs. */

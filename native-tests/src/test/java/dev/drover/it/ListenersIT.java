@@ -85,6 +85,24 @@ class ListenersIT {
         }
     }
 
+    /** A port that no socket listens on but a connection holds as its local end: said so, not "another process listens there". */
+    @Test
+    void aPortAConnectionHoldsIsToldApartFromOneAListenerHolds(@TempDir Path dir) throws Exception {
+        try (java.net.ServerSocket target = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             java.net.Socket client = new java.net.Socket()) {
+            client.bind(new java.net.InetSocketAddress("127.0.0.1", 0)); // a port from ip_local_port_range, as any connection's
+            client.connect(target.getLocalSocketAddress());
+            int port = client.getLocalPort();
+            try (java.net.Socket accepted = target.accept();
+                 App app = new App(dir, dev.drover.it.apps.PidApp.class, "-Dapp.count=1", "-Dapp.listen=http://127.0.0.1:" + port)) {
+                App.Result start = app.run("start", "-d");
+                assertEquals(1, start.code(), start.all());
+                assertTrue(start.err().contains("failed: Address already in use (98); no socket listens on port " + port
+                        + ", but a connection uses it as its own end (find it with: ss -tan 'sport = :" + port + "')"), start.err());
+            }
+        }
+    }
+
     /** Two groups of one application on one address: the message names the first group, not "another process". */
     @Test
     void twoGroupsOnOneAddressAreNamed(@TempDir Path dir) {

@@ -698,6 +698,27 @@ final class LinuxOs implements Os {
         return Optional.empty();
     }
 
+    @Override
+    public boolean tcpListening(int port) {
+        String local = String.format(":%04X", port);
+        boolean read = false;
+        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    // "0: 0100007F:1F90 00000000:0000 0A ...": local address, remote address, state (0A: LISTEN)
+                    String[] field = line.trim().split("\\s+");
+                    if (field.length > 3 && field[1].endsWith(local) && field[3].equals("0A")) {
+                        return true;
+                    }
+                }
+                read = true;
+            } catch (IOException | RuntimeException unreadable) {
+                // no IPv6, or no /proc: the other table, or nothing known
+            }
+        }
+        return !read;
+    }
+
     /** Whether process {@code pid} has {@code file} open (false when its descriptors are not ours to read). */
     private static boolean hasOpen(int pid, Path file) {
         try (var descriptors = Files.newDirectoryStream(Path.of("/proc/" + pid + "/fd"))) {

@@ -172,6 +172,13 @@ public interface Os {
     Optional<Integer> lockHolder(Path path);
 
     /**
+     * Whether a TCP socket of this network namespace listens on {@code port} ({@code /proc/net/tcp}
+     * and {@code tcp6}); true when that cannot be read. A port no socket listens on that bind still
+     * finds in use is some connection's local end.
+     */
+    boolean tcpListening(int port);
+
+    /**
      * A file of {@code bytes} zeros in memory only ({@code memfd_create}, close-on-exec), named
      * {@code name} in {@code /proc/<pid>/fd}: its descriptor, to share among processes.
      */
