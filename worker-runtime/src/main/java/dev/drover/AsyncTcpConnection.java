@@ -177,11 +177,8 @@ public final class AsyncTcpConnection implements Connection {
                 live.send(data);
             }
         }
-        if (fullTold && !live.bufferIsFull()) { // else the connection's own drain comes when it drained
-            fullTold = false;
-            if (onBufferDrain != null) {
-                WorkerRuntime.current().callApplication("onBufferDrain", () -> onBufferDrain.call(this));
-            }
+        if (!live.bufferIsFull() && markDrained() && onBufferDrain != null) { // else the connection's own drain comes when it drained
+            WorkerRuntime.current().callApplication("onBufferDrain", () -> onBufferDrain.call(this));
         }
     }
 
@@ -206,11 +203,8 @@ public final class AsyncTcpConnection implements Connection {
         pendingBytes += bytes;
         if (pendingBytes >= maxSendBufferSize && !pendingFull) {
             pendingFull = true;
-            if (!fullTold) {
-                fullTold = true;
-                if (onBufferFull != null) {
-                    WorkerRuntime.current().callApplication("onBufferFull", () -> onBufferFull.call(this));
-                }
+            if (markFull() && onBufferFull != null) {
+                WorkerRuntime.current().callApplication("onBufferFull", () -> onBufferFull.call(this));
             }
         }
         return SendStatus.QUEUED;
@@ -229,8 +223,9 @@ public final class AsyncTcpConnection implements Connection {
                 throw new IllegalArgumentException("cannot send null on " + this);
             }
             // queued as it is now: the caller may reuse its array
+            // an object a Protocol encodes counts as its text would: the bound holds for every kind of data
             return data instanceof byte[] bytes ? queue(bytes.clone(), bytes.length)
-                    : queue(data, data instanceof String text ? ByteBufUtil.utf8Bytes(text) : 0);
+                    : queue(data, Math.max(1, ByteBufUtil.utf8Bytes(data instanceof String text ? text : String.valueOf(data))));
         }
         if (!pending.isEmpty()) {
             flushPending();
@@ -569,11 +564,8 @@ public final class AsyncTcpConnection implements Connection {
     /** onBufferFull as the connection runs it when its own buffer fills: not again when the queue's filling was told. */
     public ConnectionCallback bufferFullHook() {
         return connection -> {
-            if (!fullTold) {
-                fullTold = true;
-                if (onBufferFull != null) {
-                    onBufferFull.call(connection);
-                }
+            if (markFull() && onBufferFull != null) {
+                onBufferFull.call(connection);
             }
         };
     }
@@ -581,13 +573,23 @@ public final class AsyncTcpConnection implements Connection {
     /** onBufferDrain as the connection runs it when its own buffer drained: once for each onBufferFull. */
     public ConnectionCallback bufferDrainHook() {
         return connection -> {
-            if (fullTold) {
-                fullTold = false;
-                if (onBufferDrain != null) {
-                    onBufferDrain.call(connection);
-                }
+            if (markDrained() && onBufferDrain != null) {
+                onBufferDrain.call(connection);
             }
         };
+    }
+
+    /** Whether onBufferFull is to be told now: not while it was told and onBufferDrain not since. */
+    private boolean markFull() {
+        boolean tell = !fullTold;
+        fullTold = true;
+        return tell;
+    }
+
+    private boolean markDrained() {
+        boolean tell = fullTold;
+        fullTold = false;
+        return tell;
     }
 
     public ErrorCallback getOnError() {

@@ -82,8 +82,7 @@ public final class Channel {
         java.util.Objects.requireNonNull(data, "data");
         ChannelClient channel = connected("publish");
         String name = requireEvent(event);
-        if (data.length() > ChannelClient.MAX_DATA_BYTES / 3
-                && data.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > ChannelClient.MAX_DATA_BYTES) {
+        if (ChannelClient.overMaxData(data)) {
             throw new IllegalArgumentException("Channel.publish('" + name + "'): " + data.length() + " characters are over the "
                     + (ChannelClient.MAX_DATA_BYTES >> 20) + " MiB an event may carry");
         }

@@ -132,13 +132,9 @@ public final class GlobalData {
         String[] arguments = new String[rest.length + 1];
         arguments[0] = key;
         System.arraycopy(rest, 0, arguments, 1, rest.length);
-        if (!address.redis()) {
-            long chars = Arrays.stream(arguments).mapToLong(argument -> argument == null ? 0 : argument.length()).sum();
-            if (chars > ChannelClient.MAX_DATA_BYTES / 3
-                    && Arrays.stream(arguments).mapToLong(GlobalData::utf8Length).sum() > ChannelClient.MAX_DATA_BYTES) {
-                throw new IllegalArgumentException("GlobalData " + address + ": " + label(op, key) + " carries " + chars + " characters,"
-                        + " over the " + (ChannelClient.MAX_DATA_BYTES >> 20) + " MiB a command to the embedded server may carry");
-            }
+        if (!address.redis() && ChannelClient.overMaxData(arguments)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("it carries more than the "
+                    + (ChannelClient.MAX_DATA_BYTES >> 20) + " MiB a command to the embedded server may carry"));
         }
         Store store;
         CompletableFuture<String> reply;
@@ -148,9 +144,10 @@ public final class GlobalData {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, failure) -> {
+        long waited = timeout.toNanos();
+        reply.orTimeout(waited, TimeUnit.NANOSECONDS).whenComplete((value, failure) -> {
             if (failure instanceof TimeoutException) {
-                store.gaveUp(reply);
+                store.gaveUp(waited);
             }
         });
         return reply;
@@ -181,17 +178,16 @@ public final class GlobalData {
     /** Waits on the backend's own thread's answer: the event loop may block here without needing itself. */
     private String await(StoreOp op, String key, String... rest) {
         try {
-            return send(op, key, rest).get(); // bounded by the timeout send put on it
+            // bounded by the timeout send put on it; the second bound holds if the JDK's timeout thread were held up
+            return send(op, key, rest).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw failed(op, key, e);
         } catch (ExecutionException e) {
             throw failed(op, key, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GlobalDataException("GlobalData " + address + ": interrupted waiting for " + label(op, key), e);
         }
-    }
-
-    private static long utf8Length(String text) {
-        return text == null ? 0 : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     private static String label(StoreOp op, String key) {

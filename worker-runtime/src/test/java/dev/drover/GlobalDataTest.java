@@ -11,8 +11,8 @@ class GlobalDataTest {
     @Test
     void aValueOverWhatTheEmbeddedServerTakesIsRefusedBeforeItIsSent() {
         GlobalData data = new GlobalData("127.0.0.1:1"); // nothing listens: the value is refused before any connect
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> data.set("k", "x".repeat(64 << 20)));
-        assertEquals("GlobalData frame://127.0.0.1:1: set 'k' carries 67108865 characters, over the 63 MiB a command to the embedded"
+        GlobalDataException refused = assertThrows(GlobalDataException.class, () -> data.set("k", "x".repeat(64 << 20)));
+        assertEquals("GlobalData frame://127.0.0.1:1: set 'k' failed: it carries more than the 63 MiB a command to the embedded"
                 + " server may carry", refused.getMessage());
     }
 }

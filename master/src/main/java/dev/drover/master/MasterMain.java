@@ -214,9 +214,9 @@ final class MasterMain {
         return app.groups().stream().filter(other -> other.index() < group.index() && other.masterBinds() && other.listen().socketKey().equals(key))
                 .findFirst().map(other -> "; worker " + other.name() + " of this application listens there already: give each group an address of its own")
                 .orElseGet(() -> key.startsWith("tcp ") && !os.tcpListening(group.listen().port())
-                        ? "; no socket listens on port " + group.listen().port() + ", but a connection uses it as its own end (find it with: ss -tan"
-                        + " 'sport = :" + group.listen().port() + "'): the kernel gives connections the ports of ip_local_port_range ("
-                        + localPortRange() + "), so listen on a port outside it"
+                        ? "; no socket listens on port " + group.listen().port() + ", but one is bound to it, most likely a connection's own"
+                        + " end (find it with: ss -tan 'sport = :" + group.listen().port() + "'): the kernel gives connections the ports of"
+                        + " ip_local_port_range (" + localPortRange() + "), so listen on a port outside it"
                         : "; another process listens there (find it with: ss -ltnp)");
     }
 

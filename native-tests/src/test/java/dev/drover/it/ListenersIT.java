@@ -98,7 +98,8 @@ class ListenersIT {
                 App.Result start = app.run("start", "-d");
                 assertEquals(1, start.code(), start.all());
                 assertTrue(start.err().contains("failed: Address already in use (98); no socket listens on port " + port
-                        + ", but a connection uses it as its own end (find it with: ss -tan 'sport = :" + port + "')"), start.err());
+                        + ", but one is bound to it, most likely a connection's own end (find it with: ss -tan 'sport = :" + port + "')"),
+                        start.err());
             }
         }
     }

@@ -793,7 +793,10 @@ final class NettyConnection implements Connection {
     /** A TLS or WebSocket handshake this outgoing connection began failed: a connect failure, logged unless onError heard of it. */
     void handshakeFailed(Throwable cause) {
         if (!handshakeFailedHook.test(cause)) {
-            runtime.log(facade + ": its " + (Tls.failed(cause) ? "TLS" : "WebSocket") + " handshake failed: " + Dialer.reason(cause)
+            io.netty.handler.ssl.SslHandler tls = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+            String what = !Tls.failed(cause) ? "its WebSocket handshake failed" : tls != null && tls.handshakeFuture().isSuccess()
+                    ? "TLS failed" : "its TLS handshake failed";
+            runtime.log(facade + ": " + what + ": " + Dialer.reason(cause)
                     + "; the connection is closed");
         }
     }

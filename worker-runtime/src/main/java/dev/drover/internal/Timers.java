@@ -47,15 +47,20 @@ public final class Timers {
         long id = lastId.incrementAndGet();
         Entry entry = new Entry();
         running.put(id, entry);
-        if (persistent) {
-            new Repeating(id, entry, task, TimeUnit.MICROSECONDS.toNanos(micros)).schedule(System.nanoTime());
-            return id;
-        }
-        entry.scheduled(loop.schedule(() -> {
-            if (running.remove(id, entry)) {
-                runner.run("timer " + id, task);
+        try {
+            if (persistent) {
+                new Repeating(id, entry, task, TimeUnit.MICROSECONDS.toNanos(micros)).schedule(System.nanoTime());
+            } else {
+                entry.scheduled(loop.schedule(() -> {
+                    if (running.remove(id, entry)) {
+                        runner.run("timer " + id, task);
+                    }
+                }, micros, TimeUnit.MICROSECONDS));
             }
-        }, micros, TimeUnit.MICROSECONDS));
+        } catch (RuntimeException rejected) { // the loop is shutting down: the timer never runs, and is not counted
+            running.remove(id, entry);
+            throw rejected;
+        }
         return id;
     }
 

@@ -72,7 +72,7 @@ final class Tls {
             String algorithm = switch (certified.getAlgorithm()) {
                 case "RSA" -> "SHA256withRSA";
                 case "EC" -> "SHA256withECDSA";
-                case "Ed25519", "EdDSA" -> "Ed25519";
+                case "Ed25519", "Ed448", "EdDSA" -> "EdDSA"; // the key's own curve
                 default -> null;
             };
             if (!body.find() || algorithm == null) {

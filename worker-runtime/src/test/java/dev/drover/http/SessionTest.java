@@ -158,14 +158,19 @@ class SessionTest {
         assertTrue(System.currentTimeMillis() - Files.getLastModifiedTime(file(session)).toMillis() < 10_000, "refresh() touches it");
     }
 
+    /** Points the default directory into this test's dir (the caller puts java.io.tmpdir back), with a session in it. */
+    private Session sessionInDefaultDirectory(String key, String value) {
+        System.setProperty("java.io.tmpdir", dir.toString());
+        Session.use(SessionSettings.DEFAULTS);
+        return withCookie(null).session().set(key, value);
+    }
+
     /** The default directory is each user's own: one another user made first (here: open to all) is refused, naming it. */
     @Test
     void theDefaultDirectoryMustBeThisUsersOwnAlone() throws Exception {
         String tmp = System.getProperty("java.io.tmpdir");
         try {
-            System.setProperty("java.io.tmpdir", dir.toString());
-            Session.use(SessionSettings.DEFAULTS);
-            Session made = withCookie(null).session().set("a", "1");
+            Session made = sessionInDefaultDirectory("a", "1");
             int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             Path own = dir.resolve("drover-sessions-" + uid);
             assertTrue(Files.exists(own.resolve("ses_" + made.getId())));
@@ -192,11 +197,8 @@ class SessionTest {
         org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to make a file another user's");
         String tmp = System.getProperty("java.io.tmpdir");
         try {
-            System.setProperty("java.io.tmpdir", dir.toString());
-            Session.use(SessionSettings.DEFAULTS);
-            Session made = withCookie(null).session().set("user", "alice");
-            int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            Path own = dir.resolve("drover-sessions-" + uid);
+            Session made = sessionInDefaultDirectory("user", "alice");
+            Path own = dir.resolve("drover-sessions-" + Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
             try (var files = Files.list(own)) {
                 for (Path file : files.toList()) {
                     Files.delete(file);

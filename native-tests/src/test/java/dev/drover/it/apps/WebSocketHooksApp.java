@@ -86,6 +86,7 @@ public final class WebSocketHooksApp {
                 }
                 case "dial" -> dial(connection.getLocalPort());
                 case "dial close" -> {
+                    lastClose = "none"; // only this client's close counts
                     AsyncTcpConnection closing = new AsyncTcpConnection("ws://127.0.0.1:" + connection.getLocalPort() + "/");
                     closing.onConnect(c -> c.close());
                     closing.connect();

@@ -23,6 +23,22 @@ public final class ChannelClient implements PubSub.Listener {
     /** A channel message's limit: the server's frame limit, with room for the event's name. */
     public static final int MAX_DATA_BYTES = FramePubSub.MAX_FRAME - (1 << 20);
 
+    /** Whether {@code texts} (nulls count nothing) carry more than {@link #MAX_DATA_BYTES} in UTF-8; counted only when they may. */
+    public static boolean overMaxData(String... texts) {
+        long chars = 0;
+        for (String text : texts) {
+            chars += text == null ? 0 : text.length();
+        }
+        if (chars <= MAX_DATA_BYTES / 3) {
+            return false; // three bytes a char at most
+        }
+        long bytes = 0;
+        for (String text : texts) {
+            bytes += text == null ? 0 : io.netty.buffer.ByteBufUtil.utf8Bytes(text);
+        }
+        return bytes > MAX_DATA_BYTES;
+    }
+
     /** What the client needs of its worker: the log, whether it is stopping, a way to run application code, and a clock (nanoseconds). */
     record Host(Consumer<String> log, BooleanSupplier stopping, BiConsumer<String, TimerTask> call, LongSupplier clock) {}
 

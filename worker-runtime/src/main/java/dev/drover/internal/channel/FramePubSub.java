@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The embedded backend's publish/subscribe side: one {@code frame://} connection to the
  * ChannelServer on the worker's own event loop (no thread of its own). A lost connection is dialled
- * again at once (a second later when it lasted less than a second: a server that accepts and closes),
+ * again at once (a second later when it never answered or lasted less than a second: a server that accepts and closes),
  * then every second; on connect it subscribes to every event again before anything else.
  *
  * <p>It is connected once the server answered, not once the TCP connection is up: across a
@@ -92,7 +92,9 @@ final class FramePubSub implements PubSub {
                 channel = null;
                 listener.disconnected(answered ? "the server closed the connection" : "the server closed the connection before it answered");
                 // The master keeps the server's socket listening across its restarts: dial at once.
-                redial(System.nanoTime() - openedAt < 1_000_000_000L ? 1000 : 0);
+                // At once after one that served a while; a second later after one that never answered or closed soon
+                // (something that accepts and closes), so that it is not dialled in a loop.
+                redial(answered && System.nanoTime() - openedAt >= 1_000_000_000L ? 0 : 1000);
             }
         });
     }

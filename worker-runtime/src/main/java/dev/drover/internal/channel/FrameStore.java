@@ -19,8 +19,13 @@ final class FrameStore implements Store {
     private final ServerAddress address;
     private final int connectTimeoutMillis;
     private final ArrayDeque<CompletableFuture<String>> waiting = new ArrayDeque<>();
-    private Socket socket;
+    /** Written under the lock; read without it by {@link #gaveUp}, which must not wait for a writer stuck in the lock. */
+    private volatile Socket socket;
     private DataOutputStream out;
+    /** When the reader last took a frame (or the connection was made): a server that answers anything is alive. */
+    private volatile long lastReadNanos;
+    /** Why {@link #gaveUp} closed the socket, for the commands its closing fails. */
+    private volatile String givenUp;
 
     FrameStore(ServerAddress address, int connectTimeoutMillis) {
         this.address = address;
@@ -58,6 +63,8 @@ final class FrameStore implements Store {
                     + " (is a ChannelServer or GlobalDataServer listening there?)", e);
         }
         socket = s;
+        lastReadNanos = System.nanoTime();
+        givenUp = null;
         out = new DataOutputStream(new java.io.BufferedOutputStream(s.getOutputStream()));
         Thread reader = new Thread(() -> read(s), "drover-globaldata-" + address.port());
         reader.setDaemon(true);
@@ -73,6 +80,7 @@ final class FrameStore implements Store {
                 }
                 byte[] body = new byte[length];
                 in.readFully(body);
+                lastReadNanos = System.nanoTime();
                 boolean error = ChannelWire.type(body) == ChannelWire.ERROR;
                 List<String> fields = ChannelWire.fields(body);
                 if (fields.size() != 1) {
@@ -95,17 +103,29 @@ final class FrameStore implements Store {
                 }
             }
         } catch (IOException | RuntimeException e) {
+            String why = givenUp;
             synchronized (this) {
-                broken(s, e instanceof java.io.EOFException ? new IOException("the server closed the connection") : e);
+                broken(s, why != null ? new IOException(why) : e instanceof java.io.EOFException ? new IOException("the server closed the connection") : e);
             }
         }
     }
 
-    /** Closes the connection {@code reply} waits on, if it still does: the next command connects again. */
+    /**
+     * Closes the connection when it answered nothing for {@code waitedNanos}: the reader fails what
+     * waits on it, a writer stuck on it is freed, and the next command connects again.
+     */
     @Override
-    public synchronized void gaveUp(CompletableFuture<String> reply) {
-        if (waiting.contains(reply)) {
-            broken(socket, new IOException("an earlier command got no answer in time; its connection was closed"));
+    public void gaveUp(long waitedNanos) {
+        Socket s = socket;
+        long silentNanos = System.nanoTime() - lastReadNanos;
+        if (s != null && silentNanos >= waitedNanos) {
+            givenUp = "the server answered nothing for " + silentNanos / 1_000_000 + " ms; the connection was closed, and the next command"
+                    + " connects again";
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // the reader fails what waits on it either way
+            }
         }
     }
 

@@ -8,9 +8,11 @@ public interface Store {
     CompletableFuture<String> call(StoreOp op, List<String> arguments);
 
     /**
-     * The caller stopped waiting for {@code reply} (its timeout): a connection that leaves a command
-     * unanswered that long is taken for broken (a half-open one after a network partition would
-     * time every later command out too), unless the backend bounds its own waits.
+     * A caller stopped waiting for an answer after {@code waitedNanos} (its timeout): a connection
+     * that answered nothing at all for that long is taken for broken (a half-open one after a
+     * network partition would time every later command out too), unless the backend bounds its own
+     * waits. One that answered other commands meanwhile is slow, and kept. Called on the JDK's
+     * timeout thread: it must not wait for anything.
      */
-    default void gaveUp(CompletableFuture<String> reply) {}
+    default void gaveUp(long waitedNanos) {}
 }
