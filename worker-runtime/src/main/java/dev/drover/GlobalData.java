@@ -24,9 +24,9 @@ import java.util.function.Function;
  * event loop: chain on it ({@code thenAccept}), never {@code get()} or {@code join()} it in a
  * callback, which would wait for the very loop it blocks; it fails after the same timeout. Failures
  * are {@link GlobalDataException}s that name the address and the command. A command in flight when
- * its connection breaks fails; it is never sent twice. A command that times out closes the
- * embedded server's connection (the next command connects again), so that a half-open one does
- * not time out every command after it.
+ * its connection breaks fails; it is never sent twice. A command that times out while the embedded
+ * server answered nothing at all closes that connection (the next command connects again), so that
+ * a half-open one does not time out every command after it; a slow server keeps its connection.
  */
 public final class GlobalData {
     private final ServerAddress address;

@@ -26,8 +26,8 @@ public final class Dialer {
      * as connection {@code id} (0: a new one), which it returns. {@code connected} gets the live
      * connection once its channel exists; {@code failed} is given the reason when it could not be
      * opened, or its TLS or WebSocket handshake failed, and says whether the application's onError
-     * heard of it (else a handshake's failure is logged); {@code closed} is asked, when it closes, whether the application's onClose runs (not for a
-     * connection the facade already replaced).
+     * heard of it (else a handshake's failure is logged); {@code closed} is asked, when it closes,
+     * whether the application's onClose runs (not for a connection the facade already replaced).
      */
     public static long dial(AsyncTcpConnection facade, long id, URI uri, boolean ssl, boolean verifyPeer,
                             Consumer<Connection> connected, Predicate<Throwable> failed, Predicate<Connection> closed) {
