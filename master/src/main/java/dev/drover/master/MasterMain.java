@@ -2,10 +2,8 @@ package dev.drover.master;
 
 import dev.drover.master.os.Os;
 import dev.drover.master.os.OsException;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -216,18 +214,11 @@ final class MasterMain {
                 .orElseGet(() -> key.startsWith("tcp ") && !os.tcpListening(group.listen().port())
                         ? "; no socket listens on port " + group.listen().port() + ", but one is bound to it, most likely a connection's own"
                         + " end (find it with: ss -tan 'sport = :" + group.listen().port() + "'): the kernel gives connections the ports of"
-                        + " ip_local_port_range (" + localPortRange() + "), so listen on a port outside it"
+                        + " ip_local_port_range (" + os.localPortRange().orElse("see sysctl net.ipv4.ip_local_port_range")
+                        + "), so listen on a port outside it"
                         : "; another process listens there (find it with: ss -ltnp)");
     }
 
-    /** The ports the kernel gives connections, as /proc says ("32768-60999"), or "see sysctl net.ipv4.ip_local_port_range". */
-    private static String localPortRange() {
-        try {
-            return String.join("-", Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+"));
-        } catch (IOException | RuntimeException unreadable) {
-            return "see sysctl net.ipv4.ip_local_port_range";
-        }
-    }
 
     /** An unknown user or group fails the start here, before any process runs. */
     private void checkUser(GroupSpec group, LogFile log, int pid) {

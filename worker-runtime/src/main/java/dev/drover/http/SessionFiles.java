@@ -340,8 +340,8 @@ final class SessionFiles implements SessionHandler {
                             Files.deleteIfExists(file); // half written by a process that died: nobody renames it any more
                         }
                     }
-                } catch (IOException raced) {
-                    // deleted or replaced by another worker meanwhile
+                } catch (IOException | UncheckedIOException raced) {
+                    // deleted or replaced by another worker meanwhile, or a directory no longer ours: the next write says so
                 }
             }
         } catch (IOException | DirectoryIteratorException e) {

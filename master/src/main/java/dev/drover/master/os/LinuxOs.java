@@ -719,6 +719,15 @@ final class LinuxOs implements Os {
         return !read;
     }
 
+    @Override
+    public Optional<String> localPortRange() {
+        try {
+            return Optional.of(String.join("-", Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")));
+        } catch (IOException | RuntimeException unreadable) {
+            return Optional.empty();
+        }
+    }
+
     /** Whether process {@code pid} has {@code file} open (false when its descriptors are not ours to read). */
     private static boolean hasOpen(int pid, Path file) {
         try (var descriptors = Files.newDirectoryStream(Path.of("/proc/" + pid + "/fd"))) {

@@ -178,6 +178,9 @@ public interface Os {
      */
     boolean tcpListening(int port);
 
+    /** The ports the kernel gives connections ({@code ip_local_port_range}), e.g. "32768-60999"; empty when unknown. */
+    Optional<String> localPortRange();
+
     /**
      * A file of {@code bytes} zeros in memory only ({@code memfd_create}, close-on-exec), named
      * {@code name} in {@code /proc/<pid>/fd}: its descriptor, to share among processes.
