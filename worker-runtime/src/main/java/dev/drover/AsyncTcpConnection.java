@@ -225,7 +225,7 @@ public final class AsyncTcpConnection implements Connection {
             // queued as it is now: the caller may reuse its array
             // an object a Protocol encodes counts as its text would: the bound holds for every kind of data
             return data instanceof byte[] bytes ? queue(bytes.clone(), bytes.length)
-                    : queue(data, Math.max(1, ByteBufUtil.utf8Bytes(data instanceof String text ? text : String.valueOf(data))));
+                    : queue(data, Math.max(1, ByteBufUtil.utf8Bytes(String.valueOf(data))));
         }
         if (!pending.isEmpty()) {
             flushPending();

@@ -219,7 +219,6 @@ final class MasterMain {
                         : "; another process listens there (find it with: ss -ltnp)");
     }
 
-
     /** An unknown user or group fails the start here, before any process runs. */
     private void checkUser(GroupSpec group, LogFile log, int pid) {
         if (group.user() != null && os.user(group.user()).isEmpty()) {

@@ -35,6 +35,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -793,7 +794,7 @@ final class NettyConnection implements Connection {
     /** A TLS or WebSocket handshake this outgoing connection began failed: a connect failure, logged unless onError heard of it. */
     void handshakeFailed(Throwable cause) {
         if (!handshakeFailedHook.test(cause)) {
-            io.netty.handler.ssl.SslHandler tls = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+            SslHandler tls = channel.pipeline().get(SslHandler.class);
             String what = !Tls.failed(cause) ? "its WebSocket handshake failed" : tls != null && tls.handshakeFuture().isSuccess()
                     ? "TLS failed" : "its TLS handshake failed";
             runtime.log(facade + ": " + what + ": " + Dialer.reason(cause)

@@ -215,7 +215,9 @@ class SessionTest {
             assertNull(read.get("user"), "a session file this user did not write is not read");
             UncheckedIOException refused = assertThrows(UncheckedIOException.class, () -> read.set("user", "bob"));
             assertTrue(refused.getMessage().contains(planted + " belongs to uid 65534"), refused.getMessage());
-            assertEquals(List.of(forged), Files.list(planted).toList(), "nothing was written there");
+            try (var written = Files.list(planted)) {
+                assertEquals(List.of(forged), written.toList(), "nothing was written there");
+            }
         } finally {
             System.setProperty("java.io.tmpdir", tmp);
         }

@@ -91,9 +91,9 @@ final class FramePubSub implements PubSub {
             if (channel == ch) {
                 channel = null;
                 listener.disconnected(answered ? "the server closed the connection" : "the server closed the connection before it answered");
-                // The master keeps the server's socket listening across its restarts: dial at once.
-                // At once after one that served a while; a second later after one that never answered or closed soon
-                // (something that accepts and closes), so that it is not dialled in a loop.
+                // The master keeps the server's socket listening across its restarts: dial at once after one that served
+                // a while; a second later after one that never answered or closed soon (something that accepts and closes),
+                // so that it is not dialled in a loop.
                 redial(answered && System.nanoTime() - openedAt >= 1_000_000_000L ? 0 : 1000);
             }
         });
