@@ -32,7 +32,11 @@ public interface Connection {
      */
     SendStatus send(Object data);
 
-    /** Sends bytes as they are, bypassing the protocol's encoding. */
+    /**
+     * Sends bytes as they are, bypassing the protocol's encoding. On {@code http://} they are a
+     * whole answer of the application's own (head and body), for the oldest request owed one, as
+     * Workerman's {@code send($data, true)}: the next request's answer follows them.
+     */
     SendStatus sendRaw(byte[] data);
 
     /** Flushes what was sent, then closes. */

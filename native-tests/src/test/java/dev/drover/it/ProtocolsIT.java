@@ -480,6 +480,23 @@ class ProtocolsIT {
         }
     }
 
+    /**
+     * sendRaw on HTTP, as Workerman's send($data, true): the bytes go out as they are and answer
+     * their request, so the next answer is for the next request (a HEAD's without its body, a
+     * Connection: close one closing the connection).
+     */
+    @Test
+    void aRawAnswerAnswersItsOwnRequest() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", ports.get("web"))) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET /raw HTTP/1.1\r\nHost: h\r\n\r\nHEAD /status HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT);
+            assertTrue(answers.startsWith("http/1.1 200 ok\r\ncontent-length: 3\r\n\r\nrawhttp/1.1 418 "), answers);
+            assertTrue(answers.contains("\r\nconnection: close\r\n") && answers.endsWith("\r\n\r\n"), "the HEAD's answer, without its body: " + answers);
+        }
+    }
+
     /** A package the protocol refuses destroys its connection and says so in the log, as Workerman's "Error package" does. */
     @Test
     void aRefusedPackageIsLogged() throws Exception {

@@ -307,16 +307,19 @@ final class HttpServerSide extends Traffic {
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-            if (msg instanceof PlainAnswer answer) {
+            if (msg instanceof PlainAnswer || msg instanceof RawAnswer) {
                 if (streaming) {
+                    ReferenceCountUtil.release(msg);
                     promise.setFailure(new IllegalStateException("an answer is still streaming: end it with an empty Chunk first"));
                     return;
                 }
                 byte flags = answered();
-                boolean close = (flags & CLOSE) != 0 || answer.closes();
+                boolean close = (flags & CLOSE) != 0 || msg instanceof PlainAnswer answer && answer.closes();
                 requests.discard |= close;
-                ctx.write(written(answer.encode((flags & HEAD) != 0, close, (flags & SAY_KEEP_ALIVE) != 0, HttpDate.line(ctx.executor()))),
-                        close ? promise.unvoid().addListener(ChannelFutureListener.CLOSE) : promise);
+                Object bytes = msg instanceof PlainAnswer answer
+                        ? answer.encode((flags & HEAD) != 0, close, (flags & SAY_KEEP_ALIVE) != 0, HttpDate.line(ctx.executor()))
+                        : ((RawAnswer) msg).content(); // as the application wrote it: its head says what it says
+                ctx.write(written(bytes), close ? promise.unvoid().addListener(ChannelFutureListener.CLOSE) : promise);
                 return;
             }
             if (msg instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {

@@ -15,6 +15,7 @@ import dev.drover.Worker;
 import dev.drover.http.Request;
 import dev.drover.http.Response;
 import dev.drover.master.IpText;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -199,10 +200,8 @@ final class NettyConnection implements Connection {
         if (beforeOpen()) { // the 101 on its way: right behind it
             return keepUntilOpen(new EarlySends.Raw(data));
         }
-        if (awaitingResponse) {
-            answerEnded(); // an HTTP answer written raw, as Workerman's send($data, true)
-        }
-        return write(Codec.buffer(channel.alloc(), data));
+        ByteBuf bytes = Codec.buffer(channel.alloc(), data);
+        return write(codec instanceof HttpCodec ? new RawAnswer(bytes) : bytes); // an HTTP answer written raw, as Workerman's send($data, true)
     }
 
     /** websocket://, accepted, and not open yet (Netty's HandshakeComplete): what it reads waits ({@link ConnectionHandler}). */
@@ -318,7 +317,7 @@ final class NettyConnection implements Connection {
         }
         // A whole response (FullHttpResponse is a LastHttpContent), a file, or the last chunk ends the answer owed.
         boolean ends = message instanceof FileBody || message instanceof LastHttpContent && !(head != null && informational(head))
-                || message instanceof PlainAnswer;
+                || message instanceof PlainAnswer || message instanceof RawAnswer;
         ChannelFuture written = message instanceof FileBody body ? body.writeTo(channel, answering) : channel.writeAndFlush(message);
         if (message instanceof CloseWebSocketFrame) {
             closing = true;

@@ -402,6 +402,23 @@ class HttpAnswersTest {
         assertTrue(channel.isOpen());
     }
 
+    /**
+     * An answer the application wrote itself (sendRaw) goes out as it is and answers its own
+     * request: the next answer is the next request's, a HEAD's without its body, closing as it asked.
+     */
+    @Test
+    void aRawAnswerAnswersItsOwnRequest() {
+        channel.writeInbound(Unpooled.copiedBuffer(GET + "HEAD / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", StandardCharsets.US_ASCII));
+        ReferenceCountUtil.release(channel.readInbound());
+        ReferenceCountUtil.release(channel.readInbound());
+        String raw = "HTTP/1.1 200 OK\r\nDate: " + OWN_DATE + "\r\nContent-Length: 2\r\n\r\nhi";
+        assertTrue(channel.writeAndFlush(new RawAnswer(Unpooled.copiedBuffer(raw, StandardCharsets.US_ASCII))).isSuccess());
+        channel.writeAndFlush(HttpCodec.INSTANCE.encode("head", ByteBufAllocator.DEFAULT, null));
+        assertEquals("http/1.1 200 ok\r\ncontent-length: 2\r\n\r\nhi"
+                + "http/1.1 200 ok\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 4\r\nconnection: close\r\n\r\n", written());
+        assertFalse(channel.isOpen());
+    }
+
     /** A stopping worker's answer (NettyConnection marks it) tells the client and closes. */
     @Test
     void anAnswerMarkedClosingSaysSoAndCloses() {

@@ -196,6 +196,7 @@ public final class ProtocolsApp {
                 connection.send(new Chunk(""));
             }
             case "/close" -> connection.close("closing");
+            case "/raw" -> connection.sendRaw("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nraw".getBytes(StandardCharsets.US_ASCII));
             case "/json" -> connection.send(new Response(200).header("Content-Type", "application/json")
                     .body(request.isJson() ? request.body() : "{}"));
             default -> connection.send(request.method() + " " + request.path() + " " + request.queryParameters());
