@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.it.apps.ProtocolsApp;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -495,6 +497,71 @@ class ProtocolsIT {
             assertTrue(answers.startsWith("http/1.1 200 ok\r\ncontent-length: 3\r\n\r\nrawhttp/1.1 418 "), answers);
             assertTrue(answers.contains("\r\nconnection: close\r\n") && answers.endsWith("\r\n\r\n"), "the HEAD's answer, without its body: " + answers);
         }
+    }
+
+    /**
+     * An answer dropped because the client does not read (past maxSendBufferSize) would leave it
+     * waiting for ever: the connection closes once what was queued before went out.
+     */
+    @Test
+    void anAnswerDroppedForAFullBufferClosesTheConnection() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", ports.get("web"))) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /huge HTTP/1.1\r\nHost: h\r\n\r\nGET /status HTTP/1.1\r\nHost: h\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            LoadClients.Answer huge = LoadClients.Answer.read(socket.getInputStream());
+            assertEquals(16 << 20, huge.body().length(), "the answer queued before the one dropped, whole");
+            assertEquals(-1, socket.getInputStream().read(), "then the close, and no answer to the request whose answer was dropped");
+        }
+    }
+
+    /**
+     * Requests pipelined behind one whose answer is owed are not read meanwhile, as nginx's are
+     * not: a client that sends and never reads fills its own buffers, not the worker's memory.
+     * Once the answer went out, they are read and answered in order.
+     */
+    @Test
+    void requestsPipelinedBehindAnAnswerOwedWaitInTheKernel() throws Exception {
+        int port = ports.get("web");
+        int posts = 48;
+        byte[] body = new byte[256 << 10];
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /hold HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < posts; i++) {
+                        out.write(("POST /p" + i + " HTTP/1.1\r\nHost: h\r\nContent-Length: " + body.length + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                        out.write(body);
+                    }
+                } catch (IOException closed) {
+                    // the test failed and closed the socket
+                }
+            });
+            writer.start();
+            try {
+                Await.until("the worker leaves the pipelined requests unread: they wait in the kernel on both sides", Duration.ofSeconds(20),
+                        () -> unread(port, socket.getLocalPort()));
+                assertEquals("released", Http.get(port, "/release"));
+                String held = LoadClients.Answer.read(socket.getInputStream()).body();
+                long read = Long.parseLong(held.replaceAll("[^0-9]", ""));
+                assertTrue(read < 2 * body.length, "read no more than the request held, and a read's worth: " + held);
+                for (int i = 0; i < posts; i++) {
+                    assertEquals("POST /p" + i + " {}", LoadClients.Answer.read(socket.getInputStream()).body());
+                }
+            } finally {
+                writer.join(20_000);
+            }
+        }
+    }
+
+    /** Whether the worker's end of the connection from {@code clientPort} holds 64 KiB unread and the client's 64 KiB unsent. */
+    private static boolean unread(int port, int clientPort) {
+        long[] server = Sockets.queues(port, clientPort);
+        long[] client = Sockets.queues(clientPort, port);
+        return server != null && client != null && server[1] >= 64 << 10 && client[0] >= 64 << 10;
     }
 
     /** A package the protocol refuses destroys its connection and says so in the log, as Workerman's "Error package" does. */

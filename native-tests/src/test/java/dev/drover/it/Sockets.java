@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Listening TCP sockets and socket inodes, read from /proc. */
+/** Listening TCP sockets, receive queues and socket inodes, read from /proc. */
 final class Sockets {
     private Sockets() {}
 
@@ -27,6 +27,29 @@ final class Sockets {
             }
         }
         return inodes;
+    }
+
+    /**
+     * What the kernel holds for the established TCP connection from local port {@code port} to
+     * remote port {@code peerPort}: {@code {bytes not yet acknowledged by the peer (Send-Q), bytes
+     * not yet read (Recv-Q)}}, or null when there is no such connection.
+     */
+    static long[] queues(int port, int peerPort) {
+        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 4 && f[3].equals("01") && f[1].endsWith(String.format(":%04X", port))
+                            && f[2].endsWith(String.format(":%04X", peerPort))) {
+                        String[] q = f[4].split(":");
+                        return new long[] {Long.parseLong(q[0], 16), Long.parseLong(q[1], 16)};
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return null;
     }
 
     /** Inodes of every socket the process holds. */

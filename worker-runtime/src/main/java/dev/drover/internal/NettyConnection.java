@@ -12,8 +12,10 @@ import dev.drover.WebSocketControlCallback;
 import dev.drover.WebSocketPing;
 import dev.drover.WebSocketPong;
 import dev.drover.Worker;
+import dev.drover.http.Chunk;
 import dev.drover.http.Request;
 import dev.drover.http.Response;
+import dev.drover.http.ServerSentEvent;
 import dev.drover.master.IpText;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -174,7 +176,7 @@ final class NettyConnection implements Connection {
             return SendStatus.FAILED;
         }
         if (!channel.isWritable()) {
-            return sendFailed("send buffer full and drop package");
+            return dropped(data);
         }
         if (beforeOpen()) {
             return sendBeforeOpen(data);
@@ -191,7 +193,7 @@ final class NettyConnection implements Connection {
             return SendStatus.FAILED; // as send's
         }
         if (!channel.isWritable()) {
-            return sendFailed("send buffer full and drop package");
+            return dropped(data);
         }
         ChannelHandlerContext httpEncoder = refusable() ? channel.pipeline().context(HttpResponseEncoder.class) : null;
         if (httpEncoder != null) { // bytes as they are before the 101, as in Workerman: past the handshake's encoder
@@ -342,6 +344,21 @@ final class NettyConnection implements Connection {
         return written.isDone() ? SendStatus.WRITTEN : SendStatus.QUEUED;
     }
 
+    /**
+     * A send past maxSendBufferSize is dropped, as in Workerman. On HTTP, an answer owed that is
+     * dropped (a whole one, a stream's head or its end) leaves its client waiting for it for ever,
+     * and the requests behind it: the connection closes, with what it queued (a chunk or an event
+     * of a stream dropped leaves the stream to go on).
+     */
+    private SendStatus dropped(Object data) {
+        SendStatus failed = sendFailed("send buffer full and drop package");
+        if (codec instanceof HttpCodec && awaitingResponse && !(data instanceof ServerSentEvent)
+                && !(data instanceof Chunk chunk && !chunk.isLast())) {
+            close(); // once what was queued before it went out
+        }
+        return failed;
+    }
+
     private SendStatus sendFailed(String why) {
         return runtime.sendFailed(facade(), errorCallback(), why);
     }
@@ -392,7 +409,7 @@ final class NettyConnection implements Connection {
     @Override
     public void pauseRecv() {
         paused = true;
-        channel.config().setAutoRead(false);
+        readUnlessHolding();
     }
 
     /** Reads again; what was read while paused is dispatched first, on the event loop after the caller returns. */
@@ -400,7 +417,7 @@ final class NettyConnection implements Connection {
     public void resumeRecv() {
         if (paused) {
             paused = false;
-            channel.config().setAutoRead(true);
+            readUnlessHolding();
             if (resumed != null) {
                 channel.eventLoop().execute(resumed);
             }
@@ -489,9 +506,19 @@ final class NettyConnection implements Connection {
         return awaitingResponse;
     }
 
-    /** HTTP: the handler holds a pipelined request until the answer owed ends. */
+    /**
+     * HTTP: the handler holds a pipelined request until the answer owed ends; reading stops
+     * meanwhile, as nginx's does, so that a client that sends and never reads holds no more than
+     * that request.
+     */
     void waitForAnswer() {
         pipelinedWaiting = true;
+        readUnlessHolding();
+    }
+
+    /** Reads unless the application paused receiving or a request waits for the answer before it. */
+    private void readUnlessHolding() {
+        channel.config().setAutoRead(!paused && !pipelinedWaiting);
     }
 
     /** HTTP: the answer owed ended: the next pipelined request, if one waits, is dispatched once the caller returns. */
@@ -500,6 +527,7 @@ final class NettyConnection implements Connection {
         answering = null; // an idle keep-alive connection keeps no request
         if (pipelinedWaiting) {
             pipelinedWaiting = false;
+            readUnlessHolding();
             channel.eventLoop().execute(resumed);
         }
     }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One group per protocol, on kernel-chosen ports: "web" (http), "ws" (websocket), "line" (text),
@@ -23,6 +24,9 @@ import java.util.TreeMap;
  * when set. See the paths below for what http answers.
  */
 public final class ProtocolsApp {
+    /** The connection whose request /hold left unanswered. */
+    private static final AtomicReference<Connection> HELD = new AtomicReference<>();
+
     private ProtocolsApp() {}
 
     public static void main(String[] args) {
@@ -196,6 +200,13 @@ public final class ProtocolsApp {
                 connection.send(new Chunk(""));
             }
             case "/close" -> connection.close("closing");
+            case "/huge" -> connection.send(new byte[16 << 20]); // more than a client that does not read lets through
+            case "/hold" -> HELD.set(connection); // answered by /release, on another connection
+            case "/release" -> {
+                Connection held = HELD.getAndSet(null);
+                held.send("held, having read " + held.getBytesRead() + " bytes");
+                connection.send("released");
+            }
             case "/raw" -> connection.sendRaw("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nraw".getBytes(StandardCharsets.US_ASCII));
             case "/json" -> connection.send(new Response(200).header("Content-Type", "application/json")
                     .body(request.isJson() ? request.body() : "{}"));
