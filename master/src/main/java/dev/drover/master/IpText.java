@@ -19,7 +19,8 @@ public final class IpText {
         }
         String java = ip.getHostAddress();
         int scope = java.indexOf('%');
-        return compressed(ip.getAddress()) + (scope < 0 ? "" : java.substring(scope));
+        boolean unscoped = scope < 0 || java.endsWith("%0") && ((Inet6Address) ip).getScopedInterface() == null; // scope 0 is none (a datagram's sender)
+        return compressed(ip.getAddress()) + (unscoped ? "" : java.substring(scope));
     }
 
     /** {@code 127.0.0.1:80}, {@code [::1]:80}; an empty host (a Unix socket's peer) gives an empty text. */

@@ -2,6 +2,7 @@ package dev.drover.master;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,14 @@ class IpTextTest {
         assertEquals("0:2:3:4:5:6:7:8", text("0:2:3:4:5:6:7:8"));
         assertEquals("127.0.0.1", text("127.0.0.1"));
         assertEquals("127.0.0.1", text("::ffff:127.0.0.1"), "Java makes a mapped address IPv4");
+    }
+
+    /** Scope 0 is no scope (Netty's datagram senders carry it): {@code ::1}, as a TCP peer's; a real scope stays. */
+    @Test
+    void scopeZeroIsNoScope() throws Exception {
+        byte[] loopback = InetAddress.getByName("::1").getAddress();
+        assertEquals("::1", IpText.of(Inet6Address.getByAddress(null, loopback, 0)));
+        assertEquals("fe80::1%3", IpText.of(Inet6Address.getByAddress(null, InetAddress.getByName("fe80::1").getAddress(), 3)));
     }
 
     @Test
