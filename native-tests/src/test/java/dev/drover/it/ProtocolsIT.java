@@ -313,6 +313,11 @@ class ProtocolsIT {
                     new String(answer.getData(), 0, answer.getLength()));
             socket.receive(answer);
             assertEquals("big: FAILED", new String(answer.getData(), 0, answer.getLength()));
+
+            byte[] largest = new byte[65507]; // read whole, as Workerman reads it
+            socket.send(new java.net.DatagramPacket(largest, largest.length, java.net.InetAddress.getByName("127.0.0.1"), ports.get("udp")));
+            socket.receive(answer);
+            assertEquals("udp got 65507 bytes", new String(answer.getData(), 0, answer.getLength()));
         }
     }
 

@@ -22,6 +22,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -452,11 +453,15 @@ public final class WorkerRuntime {
         });
     }
 
-    /** {@code udp://}: each datagram is one message; its sender is the connection {@code send} answers. */
+    /** The largest datagram read whole: a UDP payload's bound, as Workerman reads up to 65535 bytes. */
+    private static final int MAX_DATAGRAM = 65536;
+
+    /** {@code udp://}: each datagram is one message, whole; its sender is the connection {@code send} answers. */
     private ChannelFuture serveDatagrams(Worker listener, int fd) {
         ChannelFuture future = new Bootstrap()
                 .group(loop)
                 .channelFactory(() -> new EpollDatagramChannel(fd))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM)) // Netty's default cuts at 2048
                 .handler(new ForwardingInbound() {
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object message) {

@@ -143,6 +143,8 @@ public final class ProtocolsApp {
             if (new String((byte[]) data).equals("big")) { // a datagram too large to send: the sender hears why
                 SendStatus big = connection.send(new byte[70_000]);
                 connection.send("big: " + big);
+            } else if (((byte[]) data).length > 1000) {
+                connection.send("udp got " + ((byte[]) data).length + " bytes");
             } else {
                 connection.send("udp echo: " + new String((byte[]) data) + " from " + connection.getRemotePort());
             }
