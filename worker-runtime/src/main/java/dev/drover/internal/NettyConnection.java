@@ -518,7 +518,9 @@ final class NettyConnection implements Connection {
 
     /** Reads unless the application paused receiving or a request waits for the answer before it. */
     private void readUnlessHolding() {
-        channel.config().setAutoRead(!paused && !pipelinedWaiting);
+        boolean hold = paused || pipelinedWaiting;
+        traffic.hold(hold); // first: turning auto-read on reads through it
+        channel.config().setAutoRead(!hold);
     }
 
     /** HTTP: the answer owed ended: the next pipelined request, if one waits, is dispatched once the caller returns. */

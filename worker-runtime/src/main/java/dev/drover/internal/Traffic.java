@@ -22,6 +22,8 @@ class Traffic extends Flushes {
 
     private volatile long bytesRead;
     private volatile long bytesWritten;
+    /** The connection reads nothing for now ({@link #hold}). */
+    private boolean holding;
 
     Traffic(FlushBatch batch) {
         super(batch);
@@ -56,6 +58,22 @@ class Traffic extends Flushes {
 
     long bytesRead() {
         return bytesRead;
+    }
+
+    /**
+     * While {@code holding} (receiving paused, or a pipelined request waiting for the answer
+     * before it), a handler's own read for the rest of a message (an aggregator's, a decoder's,
+     * which read on with auto-read off) waits too: what the client sends waits in the kernel.
+     */
+    void hold(boolean holding) {
+        this.holding = holding;
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) throws Exception {
+        if (!holding) {
+            ctx.read();
+        }
     }
 
     long bytesWritten() {
