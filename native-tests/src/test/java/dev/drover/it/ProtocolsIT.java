@@ -569,6 +569,42 @@ class ProtocolsIT {
         return server != null && client != null && server[1] >= 64 << 10 && client[0] >= 64 << 10;
     }
 
+    /**
+     * A WebSocket client that pings and never reads: its pongs are sends, dropped past
+     * maxSendBufferSize as Workerman drops them. Netty's protocol handler wrote each one whatever
+     * waited, and such a client grew the worker's memory until it ended.
+     */
+    @Test
+    void pongsToAClientThatDoesNotReadStayWithinTheSendBuffer() throws Exception {
+        int port = ports.get("ws");
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(10_000);
+            byte[] handshake = WebSocketWire.handshake(port);
+            socket.getOutputStream().write(handshake);
+            WebSocketWire.head(socket.getInputStream());
+            byte[] ping = WebSocketWire.masked(0x9, new byte[125]);
+            java.io.ByteArrayOutputStream pings = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < 40_000; i++) { // 5 MiB of pongs
+                pings.write(ping);
+            }
+            socket.getOutputStream().write(pings.toByteArray());
+            long sent = handshake.length + pings.size();
+            String client = "127.0.0.1:" + socket.getLocalPort();
+            JsonNode[] row = new JsonNode[1];
+            Await.until("the worker read every ping", Duration.ofSeconds(30), () -> {
+                for (JsonNode c : app.connections().get("connections")) {
+                    if (c.get("remote").asText().equals(client)) {
+                        row[0] = c;
+                    }
+                }
+                return row[0] != null && row[0].get("bytes_read").asLong() == sent;
+            });
+            assertTrue(row[0].get("send_q").asLong() <= (1 << 20) + (64 << 10), "pongs past maxSendBufferSize dropped: " + row[0]);
+        }
+    }
+
     /** A package the protocol refuses destroys its connection and says so in the log, as Workerman's "Error package" does. */
     @Test
     void aRefusedPackageIsLogged() throws Exception {

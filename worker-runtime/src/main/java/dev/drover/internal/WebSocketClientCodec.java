@@ -2,15 +2,18 @@ package dev.drover.internal;
 
 import dev.drover.Connection;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.URI;
+import java.util.List;
 
 /** {@code ws://} and {@code wss://} for outgoing connections: the client handshake, then frames as the server's codec has them. */
 final class WebSocketClientCodec implements Codec {
@@ -31,7 +34,7 @@ final class WebSocketClientCodec implements Codec {
         pipeline.addLast(new HttpClientCodec());
         pipeline.addLast(new HttpObjectAggregator(64 * 1024));
         WebSocketCodec.ControlFrames.add(pipeline, connection, false);
-        pipeline.addLast(new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
+        pipeline.addLast(new ProtocolHandler(connection, WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri)
                 .version(WebSocketVersion.V13)
                 .allowExtensions(true)
@@ -41,6 +44,23 @@ final class WebSocketClientCodec implements Codec {
                 .dropPongFrames(true)
                 .build()));
         pipeline.addLast(new WebSocketFrameAggregator(max));
+    }
+
+    /** Netty's protocol handler, a ping answered as the server's is ({@link WebSocketCodec#answeredPing}). */
+    private static final class ProtocolHandler extends WebSocketClientProtocolHandler {
+        private final Connection connection;
+
+        ProtocolHandler(Connection connection, WebSocketClientProtocolConfig config) {
+            super(config);
+            this.connection = connection;
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) throws Exception {
+            if (!WebSocketCodec.answeredPing(ctx, frame, connection)) {
+                super.decode(ctx, frame, out);
+            }
+        }
     }
 
     @Override

@@ -86,7 +86,7 @@ final class WebSocketCodec implements Codec {
             pipeline.addLast(new WebSocketServerCompressionHandler(max + INFLATE_SLACK));
         }
         ControlFrames.add(pipeline, connection, true);
-        pipeline.addLast(new ProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+        pipeline.addLast(new ProtocolHandler(connection, WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
                 .subprotocols(subprotocols(connection))
                 .checkStartsWith(true)
@@ -211,13 +211,40 @@ final class WebSocketCodec implements Codec {
     }
 
     /**
+     * Answers a ping the connection's hooks do not take (Netty's protocol handler would) as a send
+     * of a pong: past maxSendBufferSize it is dropped, as Workerman's is (onError, send_fail).
+     * Netty's wrote each one whatever waited, and a client that pings without reading grew the
+     * worker's memory to its end. Returns whether {@code frame} was such a ping.
+     */
+    static boolean answeredPing(ChannelHandlerContext ctx, WebSocketFrame frame, Connection connection) {
+        if (!(frame instanceof PingWebSocketFrame) || !(connection instanceof NettyConnection open)) {
+            return false;
+        }
+        open.send(new WebSocketPong(ByteBufUtil.getBytes(frame.content())));
+        if (!ctx.channel().config().isAutoRead()) {
+            ctx.read(); // as Netty's: a ping read on request is no message, and the next read is still owed
+        }
+        return true;
+    }
+
+    /**
      * Netty's protocol handler, except that a frame that breaks the protocol goes on to
      * {@link NettyConnection#protocolViolated} without Netty closing the connection first: a frame
      * that came with the handshake must have its close frame wait for the 101.
      */
     static final class ProtocolHandler extends WebSocketServerProtocolHandler {
-        ProtocolHandler(WebSocketServerProtocolConfig config) {
+        private final Connection connection;
+
+        ProtocolHandler(Connection connection, WebSocketServerProtocolConfig config) {
             super(config);
+            this.connection = connection;
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) throws Exception {
+            if (!answeredPing(ctx, frame, connection)) {
+                super.decode(ctx, frame, out);
+            }
         }
 
         @Override
