@@ -1345,9 +1345,16 @@ public final class Arbiter {
         }
     }
 
-    private static ConnectionsReport connectionsReport(Query query) {
+    private ConnectionsReport connectionsReport(Query query) {
         ConnectionsReport report = new ConnectionsReport();
-        query.answers.forEach((worker, rows) -> report.add(worker.pid, worker.group.name(), rows));
+        query.answers.forEach((worker, rows) -> {
+            try {
+                report.add(worker.pid, worker.group.name(), rows);
+            } catch (IllegalArgumentException unreadable) {
+                unreadable(worker, ControlMessage.CONNECTIONS, unreadable);
+                report.unanswered(worker.pid, worker.group.name());
+            }
+        });
         query.awaiting.forEach(worker -> report.unanswered(worker.pid, worker.group.name()));
         return report;
     }
@@ -1378,9 +1385,23 @@ public final class Arbiter {
     /** {@code worker}'s line; {@code answer} is its stats, null when it did not answer in time. */
     private StatusReport.Row statusRow(WorkerProcess worker, String listen, String answer, long now) {
         Map<String, String> stats = answer == null ? null : parseStats(answer);
+        try {
+            if (stats != null) {
+                StatusReport.check(stats);
+            }
+        } catch (IllegalArgumentException unreadable) {
+            unreadable(worker, ControlMessage.STATUS, unreadable);
+            stats = null; // shown as a worker that did not answer
+        }
         double qps = stats == null ? 0 : qps(worker, Long.parseLong(stats.getOrDefault("total_request", "0")), now);
         return new StatusReport.Row(worker.id, worker.pid, worker.group.name(), listen, worker.state().name().toLowerCase(),
                 os.residentBytes(worker.pid), stats, qps);
+    }
+
+    /** A worker's answer to a query that is not one drover's workers write: logged, and the worker shown as silent. */
+    private void unreadable(WorkerProcess worker, String query, IllegalArgumentException why) {
+        log("worker[" + worker.group.name() + ":" + worker.pid + "]'s answer to " + query + " could not be read (" + why.getMessage()
+                + "): it is shown as a worker that did not answer; a worker of another drover version answers so");
     }
 
     private static Map<String, String> parseStats(String text) {

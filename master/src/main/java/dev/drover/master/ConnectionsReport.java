@@ -25,13 +25,21 @@ final class ConnectionsReport implements Report {
         unanswered.add(silent);
     }
 
-    /** Adds the rows one worker sent. */
+    /**
+     * Adds the rows one worker sent.
+     *
+     * @throws IllegalArgumentException for rows that are not a worker's (none of them is added)
+     */
     void add(int pid, String worker, String rows) {
+        List<Map<String, Object>> added = new ArrayList<>();
         for (String row : rows.split("\n")) {
             if (row.isBlank()) {
                 continue;
             }
             String[] values = row.split("\t", -1);
+            if (values.length != FIELDS.length) {
+                throw new IllegalArgumentException(FIELDS.length + " fields in a row, not " + values.length + ": " + row);
+            }
             Map<String, Object> connection = new LinkedHashMap<>();
             connection.put("pid", pid);
             connection.put("worker", worker);
@@ -39,11 +47,13 @@ final class ConnectionsReport implements Report {
                 boolean number = i == 0 || (i >= 5 && i <= 8);
                 connection.put(FIELDS[i], number ? (Object) Long.parseLong(values[i]) : values[i]);
             }
-            String local = String.valueOf(connection.get("local"));
-            connection.put("ipv4", !local.startsWith("["));
-            connection.put("ipv6", local.startsWith("["));
-            connections.add(connection);
+            boolean ip = !"unix".equals(connection.get("transport"));
+            boolean ipv6 = String.valueOf(connection.get("local")).startsWith("[");
+            connection.put("ipv4", ip && !ipv6);
+            connection.put("ipv6", ip && ipv6);
+            added.add(connection);
         }
+        connections.addAll(added);
     }
 
     @Override

@@ -29,6 +29,22 @@ final class StatusReport implements Report {
 
     private static final String[] COUNTERS = {"connections", "send_fail", "timers", "total_request"};
 
+    /**
+     * Checks a worker's stats as the report reads them.
+     *
+     * @throws IllegalArgumentException naming a counter that is not a number
+     */
+    static void check(Map<String, String> stats) {
+        for (String counter : COUNTERS) {
+            String value = stats.getOrDefault(counter, "0");
+            try {
+                Long.parseLong(value);
+            } catch (NumberFormatException notANumber) {
+                throw new IllegalArgumentException(counter + " is " + value + ", not a number", notANumber);
+            }
+        }
+    }
+
     private final String app;
     private final int masterPid;
     private final Instant startedAt;

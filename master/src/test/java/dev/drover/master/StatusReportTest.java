@@ -1,5 +1,7 @@
 package dev.drover.master;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -19,5 +21,28 @@ class StatusReportTest {
                         new StatusReport.Row(1, 0, "web", "http://0.0.0.0:8080", "respawning", 0, null, 0)));
         String table = String.join("\n", report.lines());
         assertTrue(table.matches("(?s).*\n0 +201 .*\\[idle]\n0 +200 .*\\[stopping]\n1 +- .*\\[respawning]\n.*"), table);
+    }
+
+    /** A counter that is not a number is refused before the report reads it: the master shows the worker as silent, and lives. */
+    @Test
+    void aCounterThatIsNotANumberIsRefused() {
+        StatusReport.check(Map.of("busy", "0", "connections", "2"));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> StatusReport.check(Map.of("connections", "2", "total_request", "")));
+        assertEquals("total_request is , not a number", refused.getMessage());
+    }
+
+    /** connections: a row that is not a worker's adds nothing; a Unix socket's connection is neither IPv4 nor IPv6, as in Workerman. */
+    @Test
+    void connectionRowsAreReadWholeOrNotAtAll() {
+        ConnectionsReport report = new ConnectionsReport();
+        report.add(7, "web", "1\tunix\ttcp\t/run/app.sock\t-\t0\t0\t5\t9\tESTABLISHED\n"
+                + "2\ttcp\thttp\t[::1]:80\t[::1]:5000\t0\t0\t5\t9\tESTABLISHED\n");
+        assertThrows(IllegalArgumentException.class, () -> report.add(8, "web", "3\ttcp\thttp\t127.0.0.1:80\t127.0.0.1:5000\t0\t0\t5\t9\tESTABLISHED\n"
+                + "4\tunix\ttcp\t/run/a\tb.sock\t-\t0\t0\t5\t9\tESTABLISHED\n"));
+        String json = report.json();
+        assertTrue(json.contains("\"id\":1,\"transport\":\"unix\",") && json.contains("\"ipv4\":false,\"ipv6\":false}"), json);
+        assertTrue(json.contains("\"remote\":\"[::1]:5000\"") && json.contains("\"ipv4\":false,\"ipv6\":true}"), json);
+        assertTrue(!json.contains("\"id\":3"), "the worker's first row went with its broken one: " + json);
     }
 }

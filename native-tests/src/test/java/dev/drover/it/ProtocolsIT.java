@@ -42,6 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProtocolsIT {
+    /** A tab in its name: the rows a worker sends the master for {@code connections} are tab-separated. */
+    private static final String UNIX_SOCKET = "app\t.sock";
+
     private Path dir;
     private App app;
     private final Map<String, Integer> ports = new HashMap<>();
@@ -50,7 +53,7 @@ class ProtocolsIT {
     @BeforeAll
     void start(@TempDir Path tempDir) {
         dir = tempDir;
-        app = new App(dir, ProtocolsApp.class, "-Dapp.unix=" + dir.resolve("app.sock"));
+        app = new App(dir, ProtocolsApp.class, "-Dapp.unix=" + dir.resolve(UNIX_SOCKET));
         app.start();
         for (JsonNode group : app.status().get("workers")) {
             String listen = group.get("listen").asText();
@@ -324,13 +327,19 @@ class ProtocolsIT {
     @Test
     void unixSocketAndIpv6() throws Exception {
         try (java.nio.channels.SocketChannel unix = java.nio.channels.SocketChannel.open(
-                java.net.UnixDomainSocketAddress.of(dir.resolve("app.sock")))) {
+                java.net.UnixDomainSocketAddress.of(dir.resolve(UNIX_SOCKET)))) {
             unix.write(ByteBuffer.wrap("over unix".getBytes(StandardCharsets.US_ASCII)));
             ByteBuffer answer = ByteBuffer.allocate(64);
             while (answer.position() < "unix echo: over unix".length()) {
                 unix.read(answer);
             }
             assertEquals("unix echo: over unix", new String(answer.array(), 0, answer.position(), StandardCharsets.US_ASCII));
+            JsonNode row = null;
+            for (JsonNode c : app.connections().get("connections")) {
+                row = c.get("worker").asText().equals("unix") ? c : row;
+            }
+            assertTrue(row != null && row.get("transport").asText().equals("unix") && !row.get("ipv4").asBoolean()
+                    && !row.get("ipv6").asBoolean() && row.get("local").asText().equals(dir.resolve("app?.sock").toString()), String.valueOf(row));
         }
         HttpResponse<String> v6 = http.send(HttpRequest.newBuilder(URI.create("http://[::1]:" + ports.get("web6") + "/")).build(),
                 HttpResponse.BodyHandlers.ofString());

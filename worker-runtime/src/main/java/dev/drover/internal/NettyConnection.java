@@ -26,6 +26,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -1031,9 +1032,13 @@ final class NettyConnection implements Connection {
         return traffic;
     }
 
-    /** One row of {@code connections}: id, transport, protocol, local, remote, recv-q, send-q, bytes read, written, state. */
+    /**
+     * One row of {@code connections}: id, transport ({@code tcp}, {@code ssl} or {@code unix}, as
+     * Workerman's), protocol, local, remote, recv-q, send-q, bytes read, written, state.
+     */
     String row() {
-        return String.join("\t", Long.toString(id), "tcp", codec.name(), address(channel.localAddress()), address(channel.remoteAddress()),
+        String transport = channel instanceof UnixChannel ? "unix" : channel.pipeline().get(SslHandler.class) != null ? "ssl" : "tcp";
+        return String.join("\t", Long.toString(id), transport, codec.name(), address(channel.localAddress()), address(channel.remoteAddress()),
                 Long.toString(getRecvBufferQueueSize()), Long.toString(getSendBufferQueueSize()), Long.toString(traffic.bytesRead()),
                 Long.toString(traffic.bytesWritten()), channel.isActive() ? (draining || closing ? "CLOSING" : "ESTABLISHED") : "CLOSED");
     }
@@ -1062,9 +1067,10 @@ final class NettyConnection implements Connection {
         return traffic.bytesWritten();
     }
 
+    /** An address as {@code connections} shows it; a Unix socket's path with its tabs and line ends as {@code ?}, which end fields and rows there. */
     private static String address(SocketAddress address) {
         if (!(address instanceof InetSocketAddress inet)) {
-            return address == null ? "-" : address.toString();
+            return address == null ? "-" : address.toString().replaceAll("[\t\r\n]", "?");
         }
         return IpText.withPort(inet);
     }
