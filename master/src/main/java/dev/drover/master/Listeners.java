@@ -59,15 +59,18 @@ public final class Listeners implements AutoCloseable {
 
     /**
      * Opens the socket an address names: a listening TCP socket, a bound UDP socket, or a listening
-     * Unix socket (a stale socket file left at its path is replaced). Used by the master and, for
-     * reusePort and {@code listen()}, by workers.
+     * Unix socket. A stale socket file left at its path (a stream socket nobody accepts on:
+     * ECONNREFUSED) is replaced; any other file there (a live socket, a FIFO, a device, a regular
+     * file) is left alone, and the address is in use. Used by the master and, for reusePort and
+     * {@code listen()}, by workers.
      */
     public static int open(Os os, ListenAddress address, boolean reusePort) {
         if (address.isUnix()) {
             Path path = Path.of(address.host());
-            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
-                if (accepting(os, path)) {
-                    throw OsException.addressInUse("bind", address.toString());
+            String kind = fileKind(path);
+            if (kind != null) {
+                if (!kind.equals("socket") || !stale(os, path)) {
+                    throw OsException.addressInUse("bind", address + (kind.equals("socket") ? "" : " (" + path + " is a " + kind + ")"));
                 }
                 try {
                     Files.delete(path); // a stale socket file: nobody accepts there
@@ -81,12 +84,34 @@ public final class Listeners implements AutoCloseable {
         return address.isUdp() ? os.bindUdp(socketAddress, reusePort) : os.listenTcp(socketAddress, reusePort, BACKLOG);
     }
 
-    private static boolean accepting(Os os, Path path) {
+    /** What is at {@code path} (its link, not what it points to): "socket", "FIFO", ...; null for nothing. */
+    private static String fileKind(Path path) {
+        int mode;
+        try {
+            mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException none) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read what " + path + " is: " + FileErrors.why(e), e);
+        }
+        return switch (mode & 0170000) {
+            case 0140000 -> "socket";
+            case 0010000 -> "FIFO";
+            case 0020000 -> "character device";
+            case 0060000 -> "block device";
+            case 0120000 -> "symbolic link";
+            case 0040000 -> "directory";
+            default -> "regular file";
+        };
+    }
+
+    /** Whether the socket file at {@code path} is a stream socket's that nobody accepts on any more. */
+    private static boolean stale(Os os, Path path) {
         try {
             os.close(os.connectUnix(path));
-            return true;
-        } catch (OsException nobody) {
             return false;
+        } catch (OsException refused) {
+            return refused.connectionRefused(); // another errno (a datagram socket's EPROTOTYPE, EACCES): someone's, alive
         }
     }
 

@@ -216,6 +216,8 @@ final class MasterMain {
                         + " end (find it with: ss -tan 'sport = :" + group.listen().port() + "'): the kernel gives connections the ports of"
                         + " ip_local_port_range (" + os.localPortRange().orElse("see sysctl net.ipv4.ip_local_port_range")
                         + "), so listen on a port outside it"
+                        : key.startsWith("unix") ? "; drover replaces only a socket file nobody accepts on: another process listens there"
+                        + " (find it with: ss -lxp), or the path is another program's file: listen at another path"
                         : "; another process listens there (find it with: ss -ltnp)");
     }
 

@@ -25,6 +25,7 @@ final class LinuxAbi {
     static final int EMSGSIZE = 90;
     static final int EADDRINUSE = 98;
     static final int ECONNABORTED = 103;
+    static final int ECONNREFUSED = 111;
 
     // open(2), fcntl(2)
     static final int O_RDONLY = 0;

@@ -30,6 +30,11 @@ public final class OsException extends RuntimeException {
         return errno == LinuxAbi.EADDRINUSE;
     }
 
+    /** Whether nobody accepts at the address ({@code ECONNREFUSED}). */
+    public boolean connectionRefused() {
+        return errno == LinuxAbi.ECONNREFUSED;
+    }
+
     /** Whether the call was refused for want of permission ({@code EACCES}, {@code EPERM}). */
     public boolean permissionDenied() {
         return errno == LinuxAbi.EACCES || errno == LinuxAbi.EPERM;
