@@ -124,7 +124,9 @@ final class ConnectionHandler extends ForwardingInbound {
         connection.readComplete();
     }
 
+    /** Bad input ends the connection: HTTP answers 400 (or what the refusal says) first; nothing read after it is dispatched. */
     private void rejectBadInput(ChannelHandlerContext ctx, Throwable cause) {
+        connection.refusedInput();
         if (connection.codec() instanceof HttpCodec) {
             ctx.writeAndFlush(HttpCodec.badRequest(cause)).addListener(ChannelFutureListener.CLOSE);
         } else {

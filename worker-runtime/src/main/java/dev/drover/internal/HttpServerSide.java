@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -55,7 +56,8 @@ final class HttpServerSide extends Traffic {
 
     /** Netty's request decoder's settings with drover's limits, for requests and WebSocket handshakes alike. */
     static HttpDecoderConfig decoderConfig() {
-        return new HttpDecoderConfig().setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(MAX_HEADERS);
+        return new HttpDecoderConfig().setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(MAX_HEADERS)
+                .setHeadersFactory(OneLengthHeaders.FACTORY);
     }
 
     private static final byte HEAD = 1;
@@ -221,7 +223,10 @@ final class HttpServerSide extends Traffic {
                         return;
                     }
                 }
-                if (lastRequest && out.get(i) instanceof LastHttpContent) {
+                if (lastRequest && out.get(i) instanceof LastHttpContent
+                        || decoded instanceof DecoderResultProvider provider && provider.decoderResult().isFailure()) {
+                    // A request that closes the connection, or one the decoder failed on (answered 400 and closed): its
+                    // decoder may read on from where it stopped (a bad chunk's), and what follows is no request to answer.
                     discardAfter(out, i + 1);
                     buffer.skipBytes(buffer.readableBytes());
                     return;

@@ -451,6 +451,11 @@ final class NettyConnection implements Connection {
         return properties.get(name);
     }
 
+    /** Its input was refused (a 400): it closes, and what it read after is not dispatched, as after the application's close. */
+    void refusedInput() {
+        closing = true;
+    }
+
     /** Whether the application closed it: nothing more it reads reaches the callbacks. */
     boolean closing() {
         return closing;

@@ -20,7 +20,7 @@ import java.util.Set;
  * body framed otherwise or announced (Transfer-Encoding, Expect, Upgrade, the old WebSocket keys, a
  * Content-Length that is not one plain number), folded lines, bare LF, bytes outside visible ASCII,
  * a head without exactly one Host header (an HTTP/1.0 one may have none; refused there, by
- * {@link RequestHeadRules}),
+ * {@link RequestHeadRules}), a target that is not a path (an absolute URL, checked there too),
  * leading blank lines, a head past Netty's limits. So this only takes requests that Netty reads the
  * same way ({@code PlainRequestTest} checks both side by side), and it saves a request Netty's
  * message, header map, decoder result, the aggregator's request and most of their work.
@@ -156,7 +156,7 @@ final class PlainRequest {
             i++;
         }
         int uriEnd = i;
-        if (uriEnd == uriStart || head[i] != ' ' || i + 11 > head.length || !startsWith(head, i + 1, "HTTP/1.")
+        if (uriEnd == uriStart || head[uriStart] != '/' || head[i] != ' ' || i + 11 > head.length || !startsWith(head, i + 1, "HTTP/1.")
                 || head[i + 9] != '\r' || head[i + 10] != '\n') {
             return DECLINED;
         }

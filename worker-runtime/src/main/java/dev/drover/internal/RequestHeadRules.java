@@ -3,10 +3,12 @@ package dev.drover.internal;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What RFC 9112 refuses in a request head that Netty's decoder takes: a major version other than 1
@@ -46,6 +48,10 @@ final class RequestHeadRules {
         if (request.protocolVersion().majorVersion() != 1) {
             return new Refused(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, request.protocolVersion() + " is not spoken here: HTTP/1.1 is");
         }
+        String wrongTarget = target(request.method(), request.uri());
+        if (wrongTarget != null) {
+            return new Refused(HttpResponseStatus.BAD_REQUEST, wrongTarget);
+        }
         List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
         if (hosts.size() > 1) {
             return new Refused(HttpResponseStatus.BAD_REQUEST, "a request has one Host header, not " + hosts.size());
@@ -69,15 +75,53 @@ final class RequestHeadRules {
     }
 
     /**
+     * What is wrong with a request target, or null (RFC 9112 3.2): a path ({@code /...}), a URL of
+     * http, https, ws or wss with a host {@link #validHost} takes (absolute form), {@code *} for
+     * OPTIONS, or a host and port for CONNECT; no control characters. A host() read from any other
+     * target could point elsewhere than the Host header it was checked in place of.
+     */
+    static String target(HttpMethod method, String uri) {
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= 0x20 || c == 0x7f) {
+                return "a request target has no control characters: " + printable(uri);
+            }
+        }
+        if (uri.startsWith("/") || uri.equals("*") && HttpMethod.OPTIONS.equals(method)) {
+            return null;
+        }
+        if (HttpMethod.CONNECT.equals(method)) {
+            return !uri.isEmpty() && validHost(uri.getBytes(StandardCharsets.ISO_8859_1), 0, uri.length()) ? null
+                    : "a CONNECT's target is a host and a port, not '" + printable(uri) + "'";
+        }
+        int scheme = uri.indexOf("://");
+        String name = scheme < 0 ? "" : uri.substring(0, scheme).toLowerCase(Locale.ROOT);
+        int end = scheme + 3;
+        while (end < uri.length() && "/?#".indexOf(uri.charAt(end)) < 0) {
+            end++;
+        }
+        byte[] authority = scheme < 0 ? new byte[0] : uri.substring(scheme + 3, end).getBytes(StandardCharsets.ISO_8859_1);
+        if (!List.of("http", "https", "ws", "wss").contains(name) || authority.length == 0 || !validHost(authority, 0, authority.length)) {
+            return "a request target is a path (/...) or an http:// URL with a host, not '" + printable(uri) + "'";
+        }
+        return null;
+    }
+
+    private static String printable(String text) {
+        return text.replaceAll("[^\\x21-\\x7e]", "?");
+    }
+
+    /**
      * Whether {@code head[from, to)} can be a Host header's value (RFC 9112 3.2, RFC 3986 3.2.2): a
      * registered name or an IPv4 address (letters, digits, {@code -._~}, percent-escapes and
      * sub-delims) or an IP literal in brackets, then perhaps {@code :port}; or empty. A space, a
-     * slash, {@code @} or anything else that could make a link or a virtual host mean another
-     * place than the one asked is refused, as nginx refuses it.
+     * slash, {@code @}, two dots in a row or anything else that could make a link, a virtual host
+     * or a directory named after it mean another place than the one asked is refused, as nginx
+     * refuses it.
      */
     static boolean validHost(byte[] head, int from, int to) {
         for (int i = from; i < to; i++) {
-            if (!HOST[head[i] & 0xff]) {
+            if (!HOST[head[i] & 0xff] || head[i] == '.' && i > from && head[i - 1] == '.') {
                 return false;
             }
         }

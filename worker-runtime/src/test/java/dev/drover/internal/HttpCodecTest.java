@@ -208,6 +208,20 @@ class HttpCodecTest {
                 "the transfer coding 'identity, chunked' is not one drover reads: send chunked alone, or a Content-Length"},
             {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", "501",
                 "the transfer coding 'gzip, chunked' is not one drover reads: send chunked alone, or a Content-Length"},
+            {"GET / HTTP/1.1\r\nHost: ..\r\n\r\n", "400", "a Host header is a host name or address and a port, not '..'"},
+            {"GET / HTTP/1.1\r\nHost: a..b\r\n\r\n", "400", "a Host header is a host name or address and a port, not 'a..b'"},
+            {"GET x?u=http://evil.example/ HTTP/1.1\r\nHost: h\r\n\r\n", "400",
+                "a request target is a path (/...) or an http:// URL with a host, not 'x?u=http://evil.example/'"},
+            {"GET http://ev\"il<>/p HTTP/1.1\r\nHost: good.example\r\n\r\n", "400",
+                "a request target is a path (/...) or an http:// URL with a host, not 'http://ev\"il<>/p'"},
+            {"GET http://evil.example\\@x/ HTTP/1.1\r\nHost: h\r\n\r\n", "400",
+                "a request target is a path (/...) or an http:// URL with a host, not 'http://evil.example\\@x/'"},
+            {"GET ftp://h/ HTTP/1.1\r\nHost: h\r\n\r\n", "400", "a request target is a path (/...) or an http:// URL with a host, not 'ftp://h/'"},
+            {"GET * HTTP/1.1\r\nHost: h\r\n\r\n", "400", "a request target is a path (/...) or an http:// URL with a host, not '*'"},
+            {"GET /a\u0001b HTTP/1.1\r\nHost: h\r\n\r\n", "400", "a request target has no control characters: /a?b"},
+            {"POST /a HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 3\r\nContent-Length: 40\r\n\r\nabc", "400",
+                "a request has one Content-Length of one value"},
+            {"POST /a HTTP/1.0\r\nContent-Length: 3, 3\r\n\r\nabc", "400", "a request has one Content-Length of one value"},
         };
         for (String[] c : cases) {
             io.netty.handler.codec.http.FullHttpResponse answer = answerToRefused(c[0] + "GET /next HTTP/1.1\r\nHost: h\r\n\r\n");
@@ -215,12 +229,28 @@ class HttpCodecTest {
             assertTrue(answer.content().toString(StandardCharsets.UTF_8).endsWith(": " + c[2] + "\n"), answer.content().toString(StandardCharsets.UTF_8));
             answer.release();
         }
+        for (String target : new String[] {"http://example.com/p?q", "HTTPS://[::1]:8443", "OPTIONS *", "CONNECT example.com:443"}) {
+            String line = target.contains(" ") ? target : "GET " + target;
+            assertEquals(1, requests(feed(line + " HTTP/1.1\r\nHost: h\r\n\r\n")).size(), "taken: '" + target + "'");
+        }
         for (String host : new String[] {"example.com:8080", "[::1]:80", "127.0.0.1", "", "xn--bcher-kva.example", "a_b.local"}) {
             assertEquals(1, requests(feed("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n")).size(), "taken: '" + host + "'");
         }
         EmbeddedChannel http10 = channel(1024);
         http10.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.0\r\n\r\nDELETE / HTTP/1.0\r\n\r\n", StandardCharsets.US_ASCII));
         assertEquals(List.of("GET"), requests(http10).stream().map(Request::method).toList(), "HTTP/1.0 needs no Host; it closes after the first");
+    }
+
+    /** A chunk the decoder fails on is refused, and nothing the connection sends after it is read as a request (RFC 9112 9.6). */
+    @Test
+    void nothingAfterABadChunkIsARequest() {
+        EmbeddedChannel channel = channel(1024);
+        channel.writeInbound(Unpooled.copiedBuffer("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n", StandardCharsets.US_ASCII));
+        FullHttpRequest refused = channel.readInbound();
+        assertFalse(refused.decoderResult().isSuccess());
+        refused.release();
+        channel.writeInbound(Unpooled.copiedBuffer("GET /after HTTP/1.1\r\nHost: h\r\n\r\n", StandardCharsets.US_ASCII));
+        assertNull(channel.readInbound(), "a request after it");
     }
 
     /** Raw UTF-8 in the target and the headers arrives as the text sent; bytes that are not UTF-8 arrive one char each, as before. */

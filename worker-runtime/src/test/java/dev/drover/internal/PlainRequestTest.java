@@ -44,7 +44,6 @@ class PlainRequestTest {
             "GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, close\r\n\r\n",
             "GET /a HTTP/1.1\r\nHost: h\r\nCookie: a=1; b=2\r\nCookie: c=3\r\nX-Empty:\r\nX-Tabs:\t v \t\r\n\r\n",
             "GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n",
-            "GET http://example.com/x HTTP/1.1\r\nHost: example.com\r\n\r\n",
             "POST /items HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: 17\r\n\r\n{\"name\":\"drover\"}",
             "PUT /items/7 HTTP/1.0\r\nContent-Length:  003 \r\nConnection: keep-alive\r\n\r\nabc",
             "POST /form HTTP/1.1\r\nHost: h\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\na=1&b=2",
@@ -161,6 +160,7 @@ class PlainRequestTest {
                 "GET / HTTP/1.1\r\nX: a\rb\r\n\r\n",
                 "get / HTTP/1.1\r\n\r\n",
                 "OPTIONS * HTTP/1.1\r\n\r\n",
+                "GET http://example.com/x HTTP/1.1\r\nHost: example.com\r\n\r\n",
                 "GET /" + "a".repeat(9000) + " HTTP/1.1\r\n\r\n",
                 "GET / HTTP/1.1\r\nConnection: keep-alive\r\n\r\n",
                 "GET / HTTP/1.1\r\nHost: a\r\nHOST: b\r\n\r\n",
@@ -192,7 +192,7 @@ class PlainRequestTest {
 
     @Test
     void pipelinedRequestsAreTakenOneAtATime() {
-        ByteBuf buffer = Unpooled.copiedBuffer(VALID.get(0) + VALID.get(9) + VALID.get(2) + "POST", StandardCharsets.ISO_8859_1);
+        ByteBuf buffer = Unpooled.copiedBuffer(VALID.get(0) + VALID.get(8) + VALID.get(2) + "POST", StandardCharsets.ISO_8859_1);
         assertEquals("GET", ((PlainRequest) PlainRequest.read(buffer, PlainRequest.MAX_BODY)).request().method());
         assertEquals("{\"name\":\"drover\"}", ((PlainRequest) PlainRequest.read(buffer, PlainRequest.MAX_BODY)).request().body());
         assertEquals("HEAD", ((PlainRequest) PlainRequest.read(buffer, PlainRequest.MAX_BODY)).request().method());
