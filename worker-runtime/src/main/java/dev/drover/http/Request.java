@@ -200,15 +200,20 @@ public final class Request {
         return uploads.stream().filter(file -> file.field().equals(field)).toList();
     }
 
-    /** The cookies the client sent, by name (of two with one name, the last, as PHP's parse_str). */
+    /**
+     * The cookies the client sent, by name; of two with one name the first, as PHP's
+     * {@code $_COOKIE} keeps it (Workerman's parse_str kept the last): a browser sends the cookie of
+     * the more specific path or domain first, and a sibling subdomain's cookie of the same name
+     * (a session id planted there) comes after it.
+     */
     public Map<String, String> cookies() {
         if (cookies == null) {
             Map<String, String> parsed = new java.util.LinkedHashMap<>();
             for (String header : headers.getOrDefault("cookie", List.of())) {
                 for (String pair : header.split(";")) {
                     int equals = pair.indexOf('=');
-                    if (equals > 0) { // decoded as PHP's parse_str, and so Workerman, decodes them; the last of a name counts, as there
-                        parsed.put(QueryString.decode(pair.substring(0, equals).trim()),
+                    if (equals > 0) { // decoded as PHP's parse_str, and so Workerman, decodes them
+                        parsed.putIfAbsent(QueryString.decode(pair.substring(0, equals).trim()),
                                 QueryString.decode(pair.substring(equals + 1).trim()));
                     }
                 }

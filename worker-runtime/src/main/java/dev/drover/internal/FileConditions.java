@@ -59,7 +59,8 @@ final class FileConditions {
             return null;
         }
         String ifRange = request.header("if-range").map(String::trim).orElse(null);
-        if (ifRange != null && !ifRange.equals(etag) && !ifRange.equals(lastModified)) { // strong comparison: the file changed
+        boolean strongMatch = ifRange != null && ifRange.equals(etag) && !etag.startsWith("W/"); // RFC 9110 13.1.5: a weak tag never matches
+        if (ifRange != null && !strongMatch && !ifRange.equals(lastModified)) { // the file changed, or no strong validator says it did not
             return null;
         }
         String spec = range.substring(6).trim();

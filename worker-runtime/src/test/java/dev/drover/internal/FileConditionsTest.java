@@ -75,6 +75,10 @@ class FileConditionsTest {
         String answer = answer("GET /f HTTP/1.1\r\nHost: h\r\nIf-None-Match: W/\"abc\"\r\n\r\n",
                 new Response(200).header("ETag", "W/\"abc\"").file(file));
         assertTrue(answer.startsWith("http/1.1 304 not modified\r\n"), answer);
+        String range = answer("GET /f HTTP/1.1\r\nHost: h\r\nRange: bytes=2-5\r\nIf-Range: W/\"abc\"\r\n\r\n",
+                new Response(200).header("ETag", "W/\"abc\"").file(file));
+        assertTrue(range.startsWith("http/1.1 200 ok\r\n") && range.endsWith("\r\n\r\nabcdefghijklmnopqrstuvwxyz"),
+                "If-Range compares strongly (RFC 9110 13.1.5): a weak ETag never matches, and the whole file goes: " + range);
     }
 
     @Test
