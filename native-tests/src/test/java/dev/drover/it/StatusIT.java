@@ -71,6 +71,17 @@ class StatusIT {
         }
     }
 
+    /** A callback that runs inside another (onError, for a send dropped) leaves its worker busy until the outer one returns. */
+    @Test
+    void aWorkerStaysBusyAfterACallbackInsideItsCallback(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir)) {
+            app.start();
+            Async.call(() -> Http.tryGet(app.port(), "/slow?nested=1&ms=8000"));
+            ReloadIT.awaitSlowRequest(dir);
+            assertEquals("busy", app.status().get("processes").get(0).get("status").asText());
+        }
+    }
+
     /** A worker that does not answer is named, not left out unsaid: the list looked whole. */
     @Test
     void connectionsNamesAWorkerThatDidNotAnswer(@TempDir Path dir) throws Exception {

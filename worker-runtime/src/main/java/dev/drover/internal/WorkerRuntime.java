@@ -499,13 +499,14 @@ public final class WorkerRuntime {
         if (callback == null) {
             return;
         }
+        boolean outer = busy; // a callback inside another (onError from a send, onBufferFull) leaves the outer one busy
         busy = true;
         try {
             callback.run();
         } catch (Throwable e) {
             callbackFailed(name, worker, e);
         } finally {
-            busy = false;
+            busy = outer;
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
  * Answers HTTP requests with "pid id" of the worker that served it ("pid id os.arch" for GET /arch, its collectors and initial heap
  * "gc=Copy,MarkSweepCompact heap=8388608" for GET /jvm). GET /crash throws, /busy spins
  * forever, /slow?ms=N answers after N ms (the worker is busy meanwhile; it leaves "slow-PID" in
- * app.dir as it starts).
+ * app.dir as it starts; with &nested, an onError of its own runs inside it first).
  * System properties: app.listen, app.count, app.reusePort, app.reloadable, app.hangTimeout (seconds),
  * app.maxRequests, app.maxRequestsJitter, app.maxMemory (bytes), app.jvmOptions (the group's, comma-separated), and app.dir, where
  * onWorkerReload and onWorkerStop leave marker files "reloaded-PID" and "stopped-PID", and the
@@ -87,6 +87,12 @@ public final class PidApp {
                     }
                 }
                 case "/slow" -> {
+                    if (request.query("nested").isPresent()) { // a callback runs inside this one first: onError, for a send dropped
+                        connection.onError((c, code, message) -> { });
+                        connection.setMaxSendBufferSize(1);
+                        connection.send("x".repeat(100));
+                        connection.send("dropped");
+                    }
                     mark(dir, "slow-");
                     Thread.sleep(Long.parseLong(request.query("ms").orElse("1000")));
                 }
