@@ -614,6 +614,20 @@ class ProtocolsIT {
         }
     }
 
+    /** A maxPackageSize set on a WebSocket connection once it is open holds for its next message, as Workerman checks it on every frame. */
+    @Test
+    void aWebSocketsOwnMaxPackageSizeHolds() throws Exception {
+        try (Socket socket = WebSocketWire.open(ports.get("ws"))) {
+            assertEquals("hello / -", new String(WebSocketWire.next(socket.getInputStream()).payload(), StandardCharsets.UTF_8));
+            socket.getOutputStream().write(WebSocketWire.masked(0x1, "limit".getBytes(StandardCharsets.US_ASCII)));
+            assertEquals("limited to 100", new String(WebSocketWire.next(socket.getInputStream()).payload(), StandardCharsets.UTF_8));
+            socket.getOutputStream().write(WebSocketWire.masked(0x1, "x".repeat(200).getBytes(StandardCharsets.US_ASCII)));
+            WebSocketWire.Frame close = WebSocketWire.next(socket.getInputStream());
+            assertEquals(0x8, close.opcode());
+            assertEquals(1009, (close.payload()[0] & 0xff) << 8 | close.payload()[1] & 0xff, "message too big");
+        }
+    }
+
     /** A package the protocol refuses destroys its connection and says so in the log, as Workerman's "Error package" does. */
     @Test
     void aRefusedPackageIsLogged() throws Exception {

@@ -9,6 +9,8 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.util.ReferenceCountUtil;
@@ -95,6 +97,12 @@ final class ConnectionHandler extends ForwardingInbound {
             }
             if (message instanceof DecoderResultProvider provider && !provider.decoderResult().isSuccess()) {
                 rejectBadInput(ctx, provider.decoderResult().cause());
+                return;
+            }
+            if (message instanceof WebSocketFrame frame && frame.content().readableBytes() > connection.getMaxPackageSize()) {
+                // a limit set on the connection after its pipeline was made (in onConnect), lower than the one its decoder has
+                connection.protocolViolated(WebSocketCloseStatus.MESSAGE_TOO_BIG, "a message over maxPackageSize ("
+                        + connection.getMaxPackageSize() + " bytes)");
                 return;
             }
             Object data;

@@ -210,6 +210,15 @@ final class WebSocketCodec implements Codec {
         }
     }
 
+    /** RFC 6455 5.2: no extension gives a ping or a pong a reserved bit (RFC 7692 6: permessage-deflate leaves them alone). */
+    private static boolean reservedBitsOnControl(WebSocketFrame frame) {
+        return frame.rsv() != 0 && (frame instanceof PingWebSocketFrame || frame instanceof PongWebSocketFrame);
+    }
+
+    private static CorruptedWebSocketFrameException reservedBits() {
+        return new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR, "RSV bits on a control frame");
+    }
+
     /**
      * Answers a ping the connection's hooks do not take (Netty's protocol handler would) as a send
      * of a pong: past maxSendBufferSize it is dropped, as Workerman's is (onError, send_fail).
@@ -242,6 +251,9 @@ final class WebSocketCodec implements Codec {
 
         @Override
         protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) throws Exception {
+            if (reservedBitsOnControl(frame)) {
+                throw reservedBits();
+            }
             if (!answeredPing(ctx, frame, connection)) {
                 super.decode(ctx, frame, out);
             }
@@ -345,6 +357,11 @@ final class WebSocketCodec implements Codec {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (message instanceof WebSocketFrame frame && reservedBitsOnControl(frame)) {
+                frame.release();
+                ctx.fireExceptionCaught(reservedBits());
+                return;
+            }
             boolean ping = message instanceof PingWebSocketFrame;
             if (ping ? connection.pingCallback() != null || connection.beforeOpen()
                     : message instanceof PongWebSocketFrame && connection.pongCallback() != null) {

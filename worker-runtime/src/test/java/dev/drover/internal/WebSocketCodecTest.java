@@ -210,8 +210,25 @@ class WebSocketCodecTest {
     /** Netty's decoder writes no close frame of its own: the one the connection writes (NettyConnection.protocolViolated) is the only one. */
     @Test
     void aFrameTheClientGotWrongGetsOneCloseFrame() {
-        // As ConnectionHandler does with what reaches it: a close frame saying why, then the close.
-        EmbeddedChannel channel = handshaken(HANDSHAKE, new ChannelInboundHandlerAdapter() {
+        EmbeddedChannel channel = handshaken(HANDSHAKE, closingAsTheConnectionDoes());
+        byte[] unmasked = {(byte) 0x81, 2, 'h', 'i'};
+        channel.writeInbound(Unpooled.wrappedBuffer(unmasked));
+        assertEquals(1002, closedWith(channel));
+    }
+
+    /** RFC 6455 5.2: a ping or a pong with a reserved bit closes with 1002, as a data frame's does; no pong answers it. */
+    @Test
+    void aControlFrameWithAReservedBitClosesWith1002() {
+        for (int opcode : new int[] {0x9, 0xA}) {
+            EmbeddedChannel channel = handshaken(HANDSHAKE, closingAsTheConnectionDoes());
+            channel.writeInbound(Unpooled.wrappedBuffer(frame(0x80 | 0x40 | opcode, new byte[] {1})));
+            assertEquals(1002, closedWith(channel), "opcode " + opcode);
+        }
+    }
+
+    /** As ConnectionHandler does with what reaches it (NettyConnection.protocolViolated): a close frame saying why, then the close. */
+    private static ChannelHandler closingAsTheConnectionDoes() {
+        return new ChannelInboundHandlerAdapter() {
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                 io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException corrupt =
@@ -219,10 +236,7 @@ class WebSocketCodecTest {
                 ctx.writeAndFlush(new CloseWebSocketFrame(corrupt.closeStatus().code(), "why"))
                         .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
             }
-        });
-        byte[] unmasked = {(byte) 0x81, 2, 'h', 'i'};
-        channel.writeInbound(Unpooled.wrappedBuffer(unmasked));
-        assertEquals(1002, closedWith(channel));
+        };
     }
 
     @Test

@@ -78,6 +78,9 @@ public final class ProtocolsApp {
                 }
             } else if ("close please".equals(data)) {
                 connection.send(new WebSocketClose(4001, "bye"));
+            } else if ("limit".equals(data)) { // a limit of its own, lower than the worker's: the next message past it closes with 1009
+                connection.setMaxPackageSize(100);
+                connection.send("limited to 100");
             } else if (data instanceof String text) {
                 connection.send("echo: " + text);
             } else {
