@@ -2,8 +2,12 @@ package dev.drover.master;
 
 import dev.drover.master.os.Os;
 import dev.drover.master.os.OsException;
+import dev.drover.master.os.UserIds;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -94,7 +98,7 @@ final class MasterMain {
             operatorFd = os.listenUnix(pidFile.socketPath(), 16);
             Files.setPosixFilePermissions(pidFile.socketPath(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             pidFile.write(pid);
-        } catch (OsException | IllegalArgumentException | UncheckedIOException | java.io.IOException e) {
+        } catch (OsException | IllegalArgumentException | UncheckedIOException | IOException e) {
             listeners.close();
             if (operatorFd >= 0) {
                 os.close(operatorFd);
@@ -183,7 +187,7 @@ final class MasterMain {
             Files.deleteIfExists(pidFile.successorSocketPath());
             operatorFd = os.listenUnix(pidFile.successorSocketPath(), 16);
             Files.setPosixFilePermissions(pidFile.successorSocketPath(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (OsException | IllegalArgumentException | UncheckedIOException | java.io.IOException e) {
+        } catch (OsException | IllegalArgumentException | UncheckedIOException | IOException e) {
             listeners.closeHandedOver();
             if (operatorFd >= 0) {
                 os.close(operatorFd);
@@ -203,6 +207,32 @@ final class MasterMain {
         } catch (OsException e) {
             throw new IllegalArgumentException("worker " + group.name() + " (" + group.listenText() + "): " + e.getMessage()
                     + (e.addressInUse() ? inUseBy(group) : ""), e);
+        }
+        if (group.listen().isUnix() && (group.user() != null || group.group() != null) && os.geteuid() == 0) {
+            giveSocketFile(group);
+        }
+    }
+
+    /**
+     * A unix:// socket file the master bound belongs to its workers' user and group (setUser,
+     * setGroup), as Workerman chowns it: a process of theirs may connect (nginx as the same user,
+     * say), where root's file let only root write to it.
+     */
+    private void giveSocketFile(GroupSpec group) {
+        Path path = Path.of(group.listen().host());
+        Optional<UserIds> user = group.user() == null ? Optional.empty() : os.user(group.user());
+        int uid = user.map(UserIds::uid).orElse(-1);
+        int gid = group.group() != null ? os.group(group.group()).orElse(-1) : user.map(UserIds::gid).orElse(-1);
+        try {
+            if (uid >= 0) {
+                Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+            }
+            if (gid >= 0) {
+                Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("worker " + group.name() + ": cannot give the socket file " + path + " to its user and group ("
+                    + FileErrors.why(e) + "); check the directory it is in", e);
         }
     }
 

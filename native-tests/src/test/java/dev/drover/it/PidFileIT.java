@@ -173,8 +173,11 @@ class PidFileIT {
         // The app in a jar: workers open every jar before they switch users, but a class directory
         // (target/test-classes in a clone under a 0700 directory) is read on each lookup.
         Path jar = Jars.ofClass(dir, dev.drover.it.apps.UserApp.class);
-        try (App app = new App(dir, dev.drover.it.apps.UserApp.class, "-Dapp.user=nobody").withClassPathEntry(jar)) {
+        Path socket = dir.resolve("app.sock");
+        try (App app = new App(dir, dev.drover.it.apps.UserApp.class, "-Dapp.user=nobody", "-Dapp.unix=" + socket).withClassPathEntry(jar)) {
             app.start();
+            assertEquals(65534, Files.getAttribute(socket, "unix:uid"), "the unix:// socket file is its workers' user's, as Workerman gives it");
+            assertEquals(65534, Files.getAttribute(socket, "unix:gid"));
             App.WorkerRow worker = app.workers().get(0);
             assertTrue(Processes.status(worker.pid(), "Uid").orElseThrow().startsWith("65534\t65534\t65534"),
                     Processes.status(worker.pid(), "Uid").orElseThrow());
