@@ -13,6 +13,13 @@ import java.util.Optional;
  * outside ASCII as one char each (ISO-8859-1), so none is lost.
  */
 public final class Request {
+    /**
+     * How many query parameters, and form fields, a request's {@link #queryParameters} and
+     * {@link #form} read: the first 1,000, as PHP's {@code max_input_vars}; the rest are dropped. A
+     * body of many small fields made a map many times its size (4 MB of them, 214 MB of heap).
+     */
+    public static final int MAX_PARAMETERS = 1000;
+
     private final String method;
     private final String uri;
     private final Map<String, List<String>> headers;

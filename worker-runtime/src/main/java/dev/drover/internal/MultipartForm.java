@@ -1,5 +1,6 @@
 package dev.drover.internal;
 
+import dev.drover.http.Request;
 import dev.drover.http.UploadedFile;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.URLDecoder;
@@ -20,6 +21,8 @@ import java.util.Map;
  */
 record MultipartForm(Map<String, List<String>> fields, List<UploadedFile> files) {
     private static final String DEFAULT_FILE_TYPE = "application/octet-stream";
+    /** The files read of one body, as Workerman's maxFileUploads: those after them are dropped (fields: {@link Request#MAX_PARAMETERS}). */
+    static final int MAX_FILES = 1024;
     /** RFC 2046 5.1.1 allows 70 characters; more is no boundary a client makes. */
     private static final int MAX_BOUNDARY = 200;
     /** A part's headers, as an HTTP head's ({@link HttpServerSide#MAX_HEADERS}): a body is up to maxPackageSize, its part heads not. */
@@ -41,6 +44,7 @@ record MultipartForm(Map<String, List<String>> fields, List<UploadedFile> files)
             throw refused("its boundary '" + shortened(boundary) + "' is not in the body");
         }
         MultipartForm form = new MultipartForm(new LinkedHashMap<>(), new ArrayList<>());
+        int fieldValues = 0;
         while (!startsWith(body, at, CLOSE, 0)) {
             int crlf = indexOf(body, CRLF, at, body.length);
             int headStart = crlf < 0 ? -1 : crlf + 2;
@@ -54,14 +58,20 @@ record MultipartForm(Map<String, List<String>> fields, List<UploadedFile> files)
             }
             // A delimiter right after the headers' blank line shares its CRLF: the part is empty.
             byte[] content = next < headEnd + 4 ? new byte[0] : Arrays.copyOfRange(body, headEnd + 4, next);
-            form.add(Utf8Text.of(new String(body, headStart, headEnd + 2 - headStart, StandardCharsets.ISO_8859_1)), content);
+            if (form.add(Utf8Text.of(new String(body, headStart, headEnd + 2 - headStart, StandardCharsets.ISO_8859_1)), content,
+                    fieldValues < Request.MAX_PARAMETERS)) {
+                fieldValues++;
+            }
             at = next + delimiter.length;
         }
         return form;
     }
 
-    /** Adds one part, its headers as text (each line ending in CRLF) and its content. */
-    private void add(String head, byte[] content) {
+    /**
+     * Adds one part, its headers as text (each line ending in CRLF) and its content: a field while
+     * {@code takesFields}, a file while fewer than {@link #MAX_FILES} were. Whether a field was added.
+     */
+    private boolean add(String head, byte[] content, boolean takesFields) {
         String disposition = null;
         String type = null;
         for (String line : head.split("\r\n")) {
@@ -75,15 +85,20 @@ record MultipartForm(Map<String, List<String>> fields, List<UploadedFile> files)
         }
         String field = disposition == null ? null : parameter(disposition, "name");
         if (field == null) {
-            return; // not a form field (RFC 7578 4.2): nothing to file it under
+            return false; // not a form field (RFC 7578 4.2): nothing to file it under
         }
         String encodedName = parameter(disposition, "filename*");
         String fileName = encodedName != null ? extendedValue(encodedName) : parameter(disposition, "filename");
         if (fileName == null) {
+            if (!takesFields) {
+                return false;
+            }
             fields.computeIfAbsent(field, k -> new ArrayList<>()).add(new String(content, StandardCharsets.UTF_8));
-        } else if (!fileName.isEmpty() || content.length > 0) {
+            return true;
+        } else if ((!fileName.isEmpty() || content.length > 0) && files.size() < MAX_FILES) {
             files.add(new UploadedFile(field, fileName, type == null || type.isEmpty() ? DEFAULT_FILE_TYPE : type, content));
         }
+        return false;
     }
 
     /**

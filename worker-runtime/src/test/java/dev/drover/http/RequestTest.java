@@ -69,6 +69,29 @@ class RequestTest {
         assertFalse(request.query("none").isPresent());
     }
 
+    /** Byte by byte, as PHP's urldecode: a % without two hex digits stays as it is, and the + around it is still a space. */
+    @Test
+    void malformedPercentEscapesAreKeptAndTheRestDecoded() {
+        Request request = new Request("GET", "/?a=100%+off&b=x+y%zz&c=%E2%82%AC+%&d=%c3%a9%", Map.of(), new byte[0]);
+        assertEquals("100% off", request.query("a").orElseThrow());
+        assertEquals("x y%zz", request.query("b").orElseThrow());
+        assertEquals("\u20ac %", request.query("c").orElseThrow());
+        assertEquals("\u00e9%", request.query("d").orElseThrow());
+    }
+
+    /** The first Request.MAX_PARAMETERS pairs are read, as PHP's max_input_vars reads them; the rest are dropped. */
+    @Test
+    void atMostMaxParametersAreRead() {
+        StringBuilder query = new StringBuilder();
+        for (int i = 0; i < Request.MAX_PARAMETERS + 5; i++) {
+            query.append(i).append("=v&&");
+        }
+        Request request = new Request("POST", "/?" + query, Map.of(), query.toString().getBytes(StandardCharsets.UTF_8));
+        assertEquals(Request.MAX_PARAMETERS, request.queryParameters().size());
+        assertEquals(Request.MAX_PARAMETERS, request.form().size());
+        assertTrue(request.form().containsKey(Integer.toString(Request.MAX_PARAMETERS - 1)) && !request.form().containsKey(Integer.toString(Request.MAX_PARAMETERS)));
+    }
+
     /** Workerman reads a body without a Content-Type as urlencoded; JSON and other types are no form. */
     @Test
     void aBodyWithoutATypeIsReadAsAForm() {

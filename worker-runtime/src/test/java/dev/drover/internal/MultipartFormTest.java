@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.drover.http.Request;
 import dev.drover.http.UploadedFile;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -63,6 +64,22 @@ class MultipartFormTest {
         assertEquals("up[]", up.field());
         assertEquals("application/octet-stream", up.contentType(), "a part without a type");
         assertArrayEquals(binary, up.content());
+    }
+
+    /** At most Request.MAX_PARAMETERS field values and MAX_FILES files are read, as PHP's max_input_vars and Workerman's maxFileUploads. */
+    @Test
+    void fieldsAndFilesPastTheirBoundsAreDropped() {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < Request.MAX_PARAMETERS + 3; i++) {
+            body.append("--XyZ\r\nContent-Disposition: form-data; name=\"k").append(i).append("\"\r\n\r\nv\r\n");
+        }
+        for (int i = 0; i < MultipartForm.MAX_FILES + 3; i++) {
+            body.append(file("filename=\"" + i + ".txt\"", "c"));
+        }
+        MultipartForm form = parse(body + "--XyZ--");
+        assertEquals(Request.MAX_PARAMETERS, form.fields().size());
+        assertEquals(MultipartForm.MAX_FILES, form.files().size());
+        assertEquals((MultipartForm.MAX_FILES - 1) + ".txt", form.files().get(MultipartForm.MAX_FILES - 1).fileName());
     }
 
     @Test
