@@ -23,8 +23,9 @@ import java.util.function.Function;
  * HTTP sessions in Redis, one hash per session under {@code prefix + id}, its lifetime the key's
  * expiry. A change is one script (changed names set or removed, the expiry renewed, the whole
  * hash read back), so two workers changing one session at once keep both changes. Each call waits
- * on the caller's thread: for a connection, at most the link's connect timeout, then for the
- * answer, at most {@code timeout}; a connection that gave no answer in time is closed. A call whose
+ * on the caller's thread: for a connection, at most the link's connect timeout ({@link
+ * #WAIT_WHILE_DOWN} while Redis is down), then for the answer, at most {@code timeout}; a
+ * connection that gave no answer in time is closed. A call whose
  * connection broke under it is sent once more on a new one, but for an update that clears the
  * session, which would wipe what another worker wrote in between.
  */
@@ -37,10 +38,20 @@ public final class RedisSessions {
             + "while i <= #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) i = i + 1 end "
             + "redis.call('PEXPIRE', KEYS[1], ARGV[1]) return redis.call('HGETALL', KEYS[1])";
 
+    /**
+     * How long a call waits for a connection while Redis did not connect or answer at the last
+     * call: each call holds its worker's loop, and waiting the whole connect timeout for each one
+     * froze every connection of the worker for seconds at a time. It is back at the first call that
+     * gets through.
+     */
+    static final Duration WAIT_WHILE_DOWN = Duration.ofMillis(100);
+
     private final ServerAddress address;
     private final String prefix;
     private final Duration timeout;
     private RedisLink link;
+    /** The last call found no connection or no answer. */
+    private volatile boolean down;
 
     /**
      * Connects at the first session, in a worker, not here (the master runs {@code main} too).
@@ -113,24 +124,30 @@ public final class RedisSessions {
         for (int attempt = 1; ; attempt++) {
             StatefulRedisConnection<String, String> connection = null;
             CompletableFuture<T> reply = null;
+            // Connecting (and Lettuce's own start, at the first session) has the link's bound, or a short one while Redis
+            // is down; each answer, the timeout.
+            long connectWait = down ? WAIT_WHILE_DOWN.toMillis() : RedisLink.CONNECT_TIMEOUT.toMillis() + 100;
             try {
-                // Connecting (and Lettuce's own start, at the first session) has the link's bound; each answer, the timeout.
-                connection = link().commands().get(RedisLink.CONNECT_TIMEOUT.toMillis() + 100, TimeUnit.MILLISECONDS);
+                connection = link().commands().get(connectWait, TimeUnit.MILLISECONDS);
                 reply = command.apply(connection.async()).toCompletableFuture();
-                return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                T answer = reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                down = false;
+                return answer;
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException wrapped && wrapped.getCause() != null
                         ? wrapped.getCause() : e.getCause();
+                down = cause instanceof RedisConnectionException;
                 boolean broken = !(cause instanceof RedisCommandExecutionException) && !(cause instanceof RedisConnectionException);
                 if (!broken || !again || attempt == 2) { // a connection that broke since the last call is replaced once
                     throw failure(what, why(cause), cause);
                 }
             } catch (TimeoutException e) {
+                down = true;
                 if (reply != null) { // no answer on an open connection: a half-open one, most likely; the next call opens another
                     reply.cancel(false);
                     connection.closeAsync();
                 }
-                throw failure(what, reply == null ? "no connection within " + RedisLink.CONNECT_TIMEOUT.toSeconds() + " s"
+                throw failure(what, reply == null ? "no connection within " + connectWait + " ms"
                         : "no answer within " + timeout.toMillis() + " ms", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
