@@ -44,7 +44,7 @@ public final class RedisSessions {
      * froze every connection of the worker for seconds at a time. It is back at the first call that
      * gets through.
      */
-    static final Duration WAIT_WHILE_DOWN = Duration.ofMillis(100);
+    static final Duration WAIT_WHILE_DOWN = Duration.ofMillis(500);
 
     private final ServerAddress address;
     private final String prefix;
