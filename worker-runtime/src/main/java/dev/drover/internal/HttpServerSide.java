@@ -5,8 +5,12 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -273,12 +277,28 @@ final class HttpServerSide extends Traffic {
         }
     }
 
-    /** The aggregator ({@link RequestBodies}), counting the body it holds until the request is whole. */
-    private static final class Bodies extends RequestBodies {
+    /**
+     * The aggregator ({@link RequestBodies}), counting the body it holds until the request is whole.
+     * Behind answers still owed, what Netty's aggregator writes at once would go out before them,
+     * each taken for the answer to an earlier request: a 100 Continue is not sent (the client
+     * sends its body after its own wait, RFC 9110 10.1.1), and a body over maxPackageSize becomes
+     * a refused request, answered 413 in its turn ({@link ConnectionHandler}), nothing after it read.
+     */
+    private final class Bodies extends RequestBodies {
         private int held;
 
         Bodies(int maxContentLength) {
             super(maxContentLength);
+        }
+
+        /** Whether a request before the one being read is still owed its answer. */
+        private boolean behindAnswers() {
+            return count > 1;
+        }
+
+        @Override
+        protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+            return behindAnswers() ? null : super.newContinueResponse(start, maxContentLength, pipeline);
         }
 
         @Override
@@ -297,7 +317,15 @@ final class HttpServerSide extends Traffic {
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
             held = 0;
-            super.handleOversizedMessage(ctx, oversized);
+            if (!behindAnswers() || !(oversized instanceof HttpRequest request)) {
+                super.handleOversizedMessage(ctx, oversized);
+                return;
+            }
+            requests.discard = true;
+            FullHttpRequest refused = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(), Unpooled.EMPTY_BUFFER);
+            refused.setDecoderResult(DecoderResult.failure(new RequestHeadRules.Refused(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "a body over maxPackageSize (" + maxContentLength() + " bytes)")));
+            ctx.fireChannelRead(refused);
         }
     }
 

@@ -419,6 +419,29 @@ class HttpAnswersTest {
         assertFalse(channel.isOpen());
     }
 
+    /**
+     * Behind an answer still owed, a body over maxPackageSize is answered 413 in its turn, after
+     * that answer, and what follows it is not read; and no 100 Continue goes out ahead of that answer.
+     */
+    @Test
+    void aBodyOverTheLimitBehindAnAnswerOwedIsRefusedInItsTurn() {
+        channel.writeInbound(Unpooled.copiedBuffer("GET /first HTTP/1.1\r\nHost: h\r\n\r\n"
+                + "POST /big HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2000\r\n\r\n"
+                + "GET /third HTTP/1.1\r\nHost: h\r\n\r\n", StandardCharsets.US_ASCII));
+        Request first = channel.readInbound();
+        assertEquals("/first", first.path());
+        FullHttpRequest big = channel.readInbound();
+        assertEquals("a body over maxPackageSize (1024 bytes)", big.decoderResult().cause().getMessage());
+        assertNull(channel.readInbound(), "nothing after it");
+        assertEquals("", written(), "no 100 Continue, no 413 before the first answer");
+        channel.writeAndFlush(HttpCodec.INSTANCE.encode("first", ByteBufAllocator.DEFAULT, null));
+        channel.writeAndFlush(HttpCodec.badRequest(big.decoderResult().cause())).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        big.release();
+        String out = written();
+        assertTrue(out.startsWith("http/1.1 200 ok\r\n") && out.contains("\r\n\r\nfirsthttp/1.1 413 request entity too large\r\n"), out);
+        assertFalse(channel.isOpen());
+    }
+
     /** A stopping worker's answer (NettyConnection marks it) tells the client and closes. */
     @Test
     void anAnswerMarkedClosingSaysSoAndCloses() {
