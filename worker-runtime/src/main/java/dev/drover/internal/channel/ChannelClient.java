@@ -6,6 +6,7 @@ import dev.drover.internal.WorkerRuntime;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -40,7 +41,8 @@ public final class ChannelClient implements PubSub.Listener {
     }
 
     /** What the client needs of its worker: the log, whether it is stopping, a way to run application code, and a clock (nanoseconds). */
-    record Host(Consumer<String> log, BooleanSupplier stopping, BiConsumer<String, TimerTask> call, LongSupplier clock) {}
+    record Host(Consumer<String> log, BooleanSupplier stopping, BiConsumer<String, TimerTask> call, LongSupplier clock,
+                BiConsumer<Runnable, Long> later) {}
 
     private final Host host;
     private final ServerAddress address;
@@ -58,6 +60,8 @@ public final class ChannelClient implements PubSub.Listener {
     private boolean flapping;
     /** While flapping, outages and their ends are logged once until then. */
     private long quietUntil;
+    /** An outage was logged and its end not yet: told once a connection lasts, flapping or not. */
+    private boolean outageLogged;
     /** Publishes the backend failed since the last report of them, and when the next report may be written. */
     private long failedPublishes;
     private long nextFailureReport = NEVER;
@@ -67,7 +71,8 @@ public final class ChannelClient implements PubSub.Listener {
     private TimerTask onClose;
 
     public static ChannelClient start(WorkerRuntime runtime, ServerAddress address) {
-        Host host = new Host(runtime::log, runtime::isStopping, runtime::callApplication, System::nanoTime);
+        Host host = new Host(runtime::log, runtime::isStopping, runtime::callApplication, System::nanoTime,
+                (task, nanos) -> runtime.loop().schedule(task, nanos, TimeUnit.NANOSECONDS));
         return new ChannelClient(host, address, listener -> address.redis()
                 ? new RedisPubSub(RedisLink.of(address), runtime.loop(), listener)
                 : new FramePubSub(address, runtime.loop(), listener));
@@ -177,12 +182,24 @@ public final class ChannelClient implements PubSub.Listener {
     public void connected() {
         connectedAt = host.clock().getAsLong();
         int sent = sendQueued();
-        if ((reportedDown || dropped > 0) && !quiet()) {
+        if (reportedDown || dropped > 0) {
             long millis = (host.clock().getAsLong() - downSince) / 1_000_000;
-            host.log().accept("channel: connected to " + address + " again after " + millis + " ms; sent the " + sent
+            String back = "channel: connected to " + address + " again after " + millis + " ms; sent the " + sent
                     + " events published here meanwhile" + (queued.isEmpty() ? "" : " (" + queued.size() + " more wait)")
                     + (dropped > 0 ? "; " + dropped + " more were dropped (over " + (QUEUE_BYTES >> 20) + " MiB waiting)" : "")
-                    + "; what others published while no server read it may not have reached this worker");
+                    + "; what others published while no server read it may not have reached this worker";
+            if (!quiet()) {
+                outageLogged = false;
+                host.log().accept(back);
+            } else if (outageLogged) { // its outage was told: its end is told once this connection lasts
+                long since = connectedAt;
+                host.later().accept(() -> {
+                    if (connectedAt == since && outageLogged) {
+                        outageLogged = false;
+                        host.log().accept(back);
+                    }
+                }, BRIEF);
+            }
         }
         reportedDown = false;
         dropped = 0;
@@ -204,6 +221,7 @@ public final class ChannelClient implements PubSub.Listener {
         reportedDown = true;
         if (!quiet()) {
             downSince = now;
+            outageLogged = true;
             host.log().accept("channel: " + address + " is unreachable (" + cause + "); reconnecting (at most a second apart);"
                     + " events published here wait (up to " + (QUEUE_BYTES >> 20) + " MiB) and go out on reconnect"
                     + (flapping ? "; it closed the connection within a second of accepting it: until one lasts, this is logged once a minute" : ""));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ChannelClientTest {
@@ -14,6 +15,8 @@ class ChannelClientTest {
     /** The client's clock, in nanoseconds: each down() comes 5 s after what came before, downBriefly() 0.1 s. */
     private long now = 1_000_000_000_000L;
     private final FakeBackend backend = new FakeBackend();
+    /** What the client asked to run later, and when (the clock's time), in order. */
+    private final List<Map.Entry<Long, Runnable>> later = new ArrayList<>();
     private final ChannelClient client = new ChannelClient(
             new ChannelClient.Host(log::add, () -> stopping, (name, task) -> {
                 try {
@@ -21,7 +24,7 @@ class ChannelClientTest {
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
-            }, () -> now),
+            }, () -> now, (task, nanos) -> later.add(Map.entry(now + nanos, task))),
             ServerAddress.parse("127.0.0.1:2206"), listener -> backend.listening(listener));
 
     @Test
@@ -59,6 +62,33 @@ class ChannelClientTest {
         backend.up();
         assertEquals(5, log.size(), log.toString());
         assertTrue(log.get(4).contains("connected to frame://127.0.0.1:2206 again"), log.get(4));
+    }
+
+    /**
+     * An outage that follows a connection of less than a second (a server restarted right after
+     * the worker connected) is told, and so is its end, once the next connection lasts a second:
+     * a log that says "unreachable" and nothing after reads as a server still down.
+     */
+    @Test
+    void theEndOfAnOutageAfterABriefConnectionIsToldOnceTheNextOneLasts() {
+        backend.up();
+        backend.downBriefly("the server closed the connection");
+        backend.up();
+        assertEquals(1, log.size(), log.toString());
+        now += 1_000_000_000L;
+        runDue();
+        assertEquals(2, log.size(), log.toString());
+        assertTrue(log.get(1).startsWith("channel: connected to frame://127.0.0.1:2206 again after "), log.get(1));
+    }
+
+    /** Runs what the client asked to run by now. */
+    private void runDue() {
+        for (Map.Entry<Long, Runnable> task : List.copyOf(later)) {
+            if (task.getKey() <= now) {
+                later.remove(task);
+                task.getValue().run();
+            }
+        }
     }
 
     @Test
