@@ -62,6 +62,8 @@ class StatusIT {
                 assertEquals("127.0.0.1:" + port, c.get("local").asText());
                 assertEquals("127.0.0.1:" + client.getLocalPort(), c.get("remote").asText());
                 assertEquals("http", c.get("protocol").asText());
+                assertEquals("tcp", c.get("transport").asText());
+                assertTrue(c.get("ipv4").asBoolean() && !c.get("ipv6").asBoolean(), c.toString());
                 assertTrue(c.get("bytes_read").asLong() >= 7 * 25, c.toString());
                 assertTrue(c.get("bytes_written").asLong() >= 7 * "HTTP/1.1 200 OK\r\n\r\n".length(), c.toString());
                 App.Result connectionsTable = app.run("connections");

@@ -49,6 +49,9 @@ class TlsIT {
             HttpResponse<String> file = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + https + "/cert")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(java.nio.file.Files.readString(cert), file.body(), "a file sent over TLS arrives whole");
+            String rows = app.connections().get("connections").toString();
+            assertTrue(rows.contains("\"transport\":\"ssl\",\"protocol\":\"http\",\"local\":\"127.0.0.1:" + https + "\""),
+                    "the client's kept connection, listed as ssl, as Workerman's Trans says: " + rows);
 
             LinkedBlockingQueue<String> heard = new LinkedBlockingQueue<>();
             WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create("wss://127.0.0.1:" + wss + "/"), new WebSocket.Listener() {

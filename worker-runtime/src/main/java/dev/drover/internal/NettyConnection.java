@@ -26,7 +26,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.unix.UnixChannel;
+import io.netty.channel.unix.DomainSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -1042,7 +1042,7 @@ final class NettyConnection implements Connection {
      * Workerman's), protocol, local, remote, recv-q, send-q, bytes read, written, state.
      */
     String row() {
-        String transport = channel instanceof UnixChannel ? "unix" : channel.pipeline().get(SslHandler.class) != null ? "ssl" : "tcp";
+        String transport = channel instanceof DomainSocketChannel ? "unix" : channel.pipeline().get(SslHandler.class) != null ? "ssl" : "tcp";
         return String.join("\t", Long.toString(id), transport, codec.name(), address(channel.localAddress()), address(channel.remoteAddress()),
                 Long.toString(getRecvBufferQueueSize()), Long.toString(getSendBufferQueueSize()), Long.toString(traffic.bytesRead()),
                 Long.toString(traffic.bytesWritten()), channel.isActive() ? (draining || closing ? "CLOSING" : "ESTABLISHED") : "CLOSED");
