@@ -41,8 +41,6 @@ final class OperatorSocket {
         }
     }
 
-    private static final int SEND_TIMEOUT_MILLIS = 2000;
-
     private final Os os;
     private final int listener;
     private final List<Connection> connections = new ArrayList<>();
@@ -77,11 +75,8 @@ final class OperatorSocket {
     private void accept() {
         int fd;
         while ((fd = acceptOne()) >= 0) {
-            // Answers are written blocking, for at most SEND_TIMEOUT per write: a long connections
-            // list reaches the CLI whole, and a client that does not read cannot stall the master long.
-            os.setNonBlocking(fd, false);
-            os.setSendTimeout(fd, SEND_TIMEOUT_MILLIS);
-            Reply reply = new Reply(os, fd);
+            // Answers never block the loop: what the socket does not take waits for its reader (Reply.toOperator).
+            Reply reply = Reply.toOperator(os, fd);
             int uid = os.peerUid(fd);
             if (uid != 0 && uid != os.geteuid()) {
                 reply.err("drover: uid " + uid + " may not command this master (it runs as uid " + os.geteuid() + ")");

@@ -1,6 +1,7 @@
 package dev.drover.master;
 
 import dev.drover.master.os.Os;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 
@@ -17,13 +18,36 @@ import java.time.Duration;
 public final class Reply {
     /** What {@link #relay} returns when no exit code came in time. */
     public static final int TIMED_OUT = -2;
+    /** How long an operator's reply that did not fit in its socket may take its reader in all, before it is cut. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
     private final Os os;
     private int fd;
+    /** An operator's reply: written without blocking the master's loop ({@link #toOperator}). */
+    private final boolean nonBlocking;
+    /** What the operator's socket did not take yet, in order; null while everything went out. */
+    private ByteArrayOutputStream backlog;
 
+    /** A reply written blocking, as the socket's send timeout allows (a starting daemon's report). */
     public Reply(Os os, int fd) {
+        this(os, fd, false);
+    }
+
+    private Reply(Os os, int fd, boolean nonBlocking) {
         this.os = os;
         this.fd = fd;
+        this.nonBlocking = nonBlocking;
+    }
+
+    /**
+     * A reply on an operator's connection, which never blocks the master's loop: what the socket
+     * does not take at once waits in memory, and once the reply is whole a thread of its own
+     * writes it, for up to {@link #DRAIN_TIMEOUT}. A reader that takes a long list slowly
+     * ({@code connections | less}) gets all of it; the master answered the others meanwhile.
+     */
+    static Reply toOperator(Os os, int fd) {
+        os.setNonBlocking(fd, true);
+        return new Reply(os, fd, true);
     }
 
     /** A reply that goes nowhere, for commands from signals and from code. */
@@ -39,10 +63,39 @@ public final class Reply {
         send(ControlMessage.of("err", text));
     }
 
-    /** Sends the exit code and closes the connection. */
+    /** Sends the exit code and closes the connection (once what waits for its reader went out). */
     public void exit(int code) {
         send(ControlMessage.of("exit", Integer.toString(code)));
-        close();
+        if (backlog != null && fd >= 0) {
+            drainInBackground();
+        } else {
+            close();
+        }
+    }
+
+    /** Hands what waits to a thread that writes it, blocking, then closes; this reply is done. */
+    private void drainInBackground() {
+        int socket = fd;
+        byte[] rest = backlog.toByteArray();
+        fd = -1;
+        backlog = null;
+        Thread drain = new Thread(() -> {
+            try {
+                os.setNonBlocking(socket, false);
+                os.setSendTimeout(socket, 1000);
+                long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+                for (int offset = 0; offset < rest.length && System.nanoTime() - deadline < 0; ) {
+                    int written = os.write(socket, rest, offset, rest.length - offset);
+                    offset += Math.max(written, 0); // -1: the send timeout passed, nothing taken
+                }
+            } catch (RuntimeException gone) {
+                // the reader left: nothing more to write
+            } finally {
+                os.close(socket);
+            }
+        }, "drover-reply");
+        drain.setDaemon(true);
+        drain.start();
     }
 
     public boolean isOpen() {
@@ -61,10 +114,19 @@ public final class Reply {
             return;
         }
         byte[] bytes = message.encode();
+        if (backlog != null) {
+            backlog.writeBytes(bytes); // behind what already waits
+            return;
+        }
         try {
             int offset = 0;
             while (offset < bytes.length) {
                 int written = os.write(fd, bytes, offset, bytes.length - offset);
+                if (written < 0 && nonBlocking) { // the socket is full: the rest waits (exit hands it on)
+                    backlog = new ByteArrayOutputStream();
+                    backlog.write(bytes, offset, bytes.length - offset);
+                    return;
+                }
                 if (written < 0) {
                     close(); // a client that did not read its answer within the send timeout loses it
                     return;

@@ -6,10 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.drover.it.apps.PidApp;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +64,42 @@ class OperatorSocketIT {
             assertTrue(refused.err().contains("uid 65534 may not command this master (it runs as uid 0)"), refused.err());
 
             assertEquals(0, app.run("status").code(), "root still may");
+        }
+    }
+
+    /**
+     * A reader that takes a long connections list slowly (a pager) gets all of it, and the master
+     * answers others meanwhile: what its socket does not take waits in memory, not in the master's
+     * loop. (The master wrote it blocking, and cut a reader that took nothing for 2 s.)
+     */
+    @Test
+    void aSlowReaderGetsTheWholeListAndHoldsNobodyUp(@TempDir Path dir) throws Exception {
+        int count = 3000; // rows of ~150 bytes: past what the sockets' buffers take
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1")) {
+            app.start();
+            int port = app.port();
+            List<SocketChannel> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < count; i++) {
+                    clients.add(SocketChannel.open(new InetSocketAddress("127.0.0.1", port)));
+                }
+                Await.until("the worker holds them all", Duration.ofSeconds(30),
+                        () -> app.status().get("processes").get(0).get("connections").asInt() >= count);
+                try (SocketChannel operator = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                    operator.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+                    operator.connect(UnixDomainSocketAddress.of(app.pidFile().resolveSibling("app.pid.sock")));
+                    operator.write(ByteBuffer.wrap("connections\n".getBytes(StandardCharsets.US_ASCII)));
+                    assertEquals(0, app.run("status").code(), "answered while the list waits for its reader");
+                    Thread.sleep(3000); // the reader looks 3 s later: the scenario, not a wait for something
+                    String reply = new String(Channels.newInputStream(operator).readAllBytes(), StandardCharsets.UTF_8);
+                    assertTrue(reply.endsWith("\nexit 0\n"), reply.substring(Math.max(0, reply.length() - 300)));
+                    assertTrue(reply.contains("out " + count + " connections\n"), reply.substring(Math.max(0, reply.length() - 300)));
+                }
+            } finally {
+                for (SocketChannel client : clients) {
+                    client.close();
+                }
+            }
         }
     }
 
