@@ -97,7 +97,7 @@ public final class Arbiter {
     private boolean wakeOpen = true;
     private final byte[] buffer = new byte[CHANNEL_READ_BYTES];
     private final List<Query> queries = new ArrayList<>();
-    private final Map<Integer, long[]> lastTotals = new HashMap<>();
+    private final RequestRates requestRates = new RequestRates();
     private final List<Reply> stopWaiters = new ArrayList<>();
     private Reply startupReport;
     private boolean started;
@@ -928,9 +928,9 @@ public final class Arbiter {
         boolean asked = worker.state() == WorkerProcess.State.STOPPING;
         worker.moveTo(WorkerProcess.State.EXITED);
         live.remove(worker);
-        lastTotals.remove(worker.pid);
+        requestRates.forget(worker.pid);
         Group group = groupOf(worker);
-        group.exitCounts.merge(Integer.toString(status.number()), 1, Integer::sum);
+        group.exitCounts.merge(status.toString(), 1, Integer::sum); // "9 (SIGKILL)" is not exit code 9
         Slot slot = slotOf(worker);
         if (slot != null) {
             slot.process = null;
@@ -1409,12 +1409,9 @@ public final class Arbiter {
                 .collect(Collectors.toMap(kv -> kv.substring(0, kv.indexOf('=')), kv -> kv.substring(kv.indexOf('=') + 1), (a, b) -> b));
     }
 
-    /** Requests per second since the previous status of this worker (or since its start). */
+    /** Requests per second of this worker ({@link RequestRates}). */
     private double qps(WorkerProcess worker, long total, long now) {
-        long[] last = lastTotals.getOrDefault(worker.pid, new long[] {0, worker.spawnedAtNanos});
-        lastTotals.put(worker.pid, new long[] {total, now});
-        double seconds = Math.max(0.001, (now - last[1]) / 1e9);
-        return Math.max(0, total - last[0]) / seconds;
+        return requestRates.rate(worker.pid, total, now, worker.spawnedAtNanos);
     }
 
     // ---- restart: a successor master takes over ----

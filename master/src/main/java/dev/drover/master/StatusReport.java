@@ -63,10 +63,16 @@ final class StatusReport implements Report {
         this.rows = List.copyOf(rows);
     }
 
+    /** How long the master has run, by the wall clock it started by; none rather than negative after the clock was set back. */
+    private Duration running() {
+        Duration run = Duration.between(startedAt, Instant.now());
+        return run.isNegative() ? Duration.ZERO : run;
+    }
+
     @Override
     public List<String> lines() {
         List<String> lines = new ArrayList<>();
-        Duration run = Duration.between(startedAt, Instant.now());
+        Duration run = running();
         lines.add("-------------------------------------------- GLOBAL STATUS --------------------------------------------");
         lines.add(String.format("drover version: %-18s Java version: %s (%s)", Cli.VERSION, Runtime.version(), System.getProperty("os.arch")));
         lines.add(String.format("start time: %-22s run %d days %d hours %d minutes", time(startedAt), run.toDays(), run.toHoursPart(),
@@ -125,7 +131,7 @@ final class StatusReport implements Report {
         master.put("pid", masterPid);
         master.put("state", state);
         master.put("start_time", startedAt.toString());
-        master.put("run_seconds", Duration.between(startedAt, Instant.now()).toSeconds());
+        master.put("run_seconds", running().toSeconds());
         master.put("load_average", List.of(load[0], load[1], load[2]));
         master.put("java_version", Runtime.version().toString());
         master.put("arch", System.getProperty("os.arch"));

@@ -23,6 +23,14 @@ class StatusReportTest {
         assertTrue(table.matches("(?s).*\n0 +201 .*\\[idle]\n0 +200 .*\\[stopping]\n1 +- .*\\[respawning]\n.*"), table);
     }
 
+    /** A clock set back after the start reads as no time run, not as negative (the schema's minimum is 0). */
+    @Test
+    void aClockSetBackReadsAsNoTimeRun() {
+        StatusReport report = new StatusReport("App", 100, Instant.now().plusSeconds(3600), new double[3], "running", List.of(), List.of());
+        assertTrue(report.json().contains("\"run_seconds\":0,"), report.json());
+        assertTrue(String.join("\n", report.lines()).contains("run 0 days 0 hours 0 minutes"), String.join("\n", report.lines()));
+    }
+
     /** A counter that is not a number is refused before the report reads it: the master shows the worker as silent, and lives. */
     @Test
     void aCounterThatIsNotANumberIsRefused() {

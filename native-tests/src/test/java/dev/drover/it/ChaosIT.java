@@ -85,6 +85,9 @@ class ChaosIT {
             for (long pid : killed) {
                 assertTrue(Processes.state(pid).isEmpty(), "killed worker " + pid + " is reaped");
             }
+            // Counted by how they ended, a signal apart from an exit code of the same number (Workerman's wait status keeps them apart).
+            com.fasterxml.jackson.databind.JsonNode exits = app.status().get("workers").get(0).get("exit_status");
+            assertEquals(new HashSet<>(killed).size(), exits.path("9 (SIGKILL)").asInt(), exits.toString());
             List<Long> titled = Processes.withCommandLine("drover: worker web http://127.0.0.1:" + port);
             assertEquals(new HashSet<>(after), new HashSet<>(titled), "every worker process of this app is a child of the master");
         }
