@@ -600,7 +600,8 @@ final class LinuxOs implements Os {
             byte[] shortPath = ("/proc/self/fd/" + dirFd + "/" + path.getFileName()).getBytes(StandardCharsets.UTF_8);
             if (shortPath.length > SUN_PATH_MAX) {
                 throw new OsException("bind", path.toString(), ENAMETOOLONG,
-                        "socket file name too long for sun_path even through /proc/self/fd; use a shorter pid file name");
+                        "socket file name " + path.getFileName() + " too long for sun_path (" + SUN_PATH_MAX
+                        + " bytes) even through /proc/self/fd: give the socket (a unix:// listen address, or the pid file's .sock) a shorter file name");
             }
             try (NativeMemory address = SocketAddresses.unix(shortPath)) {
                 user.use(address.address(), 2 + shortPath.length + 1);

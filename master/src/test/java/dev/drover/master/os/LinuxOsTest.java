@@ -280,6 +280,16 @@ class LinuxOsTest {
         }
     }
 
+    /** A file name too long even through /proc/self/fd is refused naming it, and what to shorten. */
+    @Test
+    void aSocketFileNameTooLongForSunPathIsNamed(@TempDir Path dir) {
+        Path socket = dir.resolve("s".repeat(100) + ".sock");
+        OsException refused = assertThrows(OsException.class, () -> os.listenUnix(socket, 8));
+        assertTrue(refused.getMessage().contains("socket file name " + socket.getFileName() + " too long for sun_path")
+                && refused.getMessage().contains("give the socket (a unix:// listen address, or the pid file's .sock) a shorter file name"),
+                refused.getMessage());
+    }
+
     @Test
     void resolvesUsers() {
         assertEquals(0, os.user("root").orElseThrow().uid());
