@@ -173,6 +173,8 @@ final class WebSocketCodec implements Codec {
             if (!request.uri().startsWith("/")) {
                 request.setUri("/"); // absolute form (RFC 9112 3.2.2) and the like: Netty's handshaker takes "/..." only, and left others unanswered
             }
+            // Netty's handshaker takes "Upgrade: websocket" alone, and left "websocket, h2c" unanswered; the application saw the list.
+            request.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
             ctx.pipeline().remove(this);
             ctx.fireChannelRead(message);
         }
@@ -192,7 +194,7 @@ final class WebSocketCodec implements Codec {
             if (!headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
                 return "a WebSocket handshake says Connection: Upgrade";
             }
-            if (!headers.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            if (!headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) { // a list may name others (RFC 9110 7.8)
                 return "a WebSocket handshake says Upgrade: websocket";
             }
             if (headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY).size() > 1) {

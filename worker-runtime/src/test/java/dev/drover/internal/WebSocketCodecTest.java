@@ -132,6 +132,12 @@ class WebSocketCodecTest {
         return new String(outbound(channel), StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** Upgrade is a list (RFC 9110 7.8): websocket among others is a handshake, as Workerman takes it. */
+    @Test
+    void anUpgradeListNamingWebsocketIsAHandshake() {
+        handshaken(HANDSHAKE.replace("Upgrade: websocket", "Upgrade: websocket, h2c")).close();
+    }
+
     @Test
     void onlyRfc6455sHandshakeIsTaken() {
         String draft8 = refused(HANDSHAKE.replace("Version: 13", "Version: 8"));
