@@ -530,6 +530,23 @@ class ProtocolsIT {
     }
 
     /**
+     * A client that never reads, whose next answer was dropped: the close waits for the answer
+     * queued before it, but not for ever: a request timeout (1 s here) in which it took nothing ends it.
+     */
+    @Test
+    void aClientThatTakesNothingOfAClosingConnectionIsCutOff() throws Exception {
+        int port = ports.get("timed");
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setReceiveBufferSize(4096);
+            socket.getOutputStream().write(("GET /huge HTTP/1.1\r\nHost: h\r\n\r\nGET /x HTTP/1.1\r\nHost: h\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String client = "127.0.0.1:" + socket.getLocalPort();
+            Await.until("the connection closing, its answer queued", Duration.ofSeconds(30), () -> "CLOSING".equals(stateOf(client)));
+            Await.until("the worker closed the connection its client takes nothing of", Duration.ofSeconds(30), () -> stateOf(client) == null);
+        }
+    }
+
+    /**
      * Requests pipelined behind one whose answer is owed are not read meanwhile, as nginx's are
      * not: a client that sends and never reads fills its own buffers, not the worker's memory.
      * Once the answer went out, they are read and answered in order.
@@ -569,6 +586,16 @@ class ProtocolsIT {
                 writer.join(20_000);
             }
         }
+    }
+
+    /** The state {@code connections} lists for the connection from {@code client}, or null when it lists none. */
+    private String stateOf(String client) {
+        for (JsonNode c : app.connections().get("connections")) {
+            if (c.get("remote").asText().equals(client)) {
+                return c.get("state").asText();
+            }
+        }
+        return null;
     }
 
     /** Whether the worker's end of the connection from {@code clientPort} holds 64 KiB unread and the client's 64 KiB unsent. */

@@ -94,7 +94,7 @@ final class HttpServerSide extends Traffic {
     @Override
     void passRead(ChannelHandlerContext ctx, Object message) throws Exception {
         requests.channelRead(ctx, message);
-        HELD.lazySet(this, requests.buffered() + (bodies == null ? 0 : bodies.held));
+        HELD.lazySet(this, requests.buffered() + (bodies == null ? 0 : bodies.bodyBytes));
     }
 
     /** A head not all here yet, and the part of a body read so far. */
@@ -285,7 +285,7 @@ final class HttpServerSide extends Traffic {
      * a refused request, answered 413 in its turn ({@link ConnectionHandler}), nothing after it read.
      */
     private final class Bodies extends RequestBodies {
-        private int held;
+        private int bodyBytes;
 
         Bodies(int maxContentLength) {
             super(maxContentLength);
@@ -304,19 +304,19 @@ final class HttpServerSide extends Traffic {
         @Override
         protected void aggregate(FullHttpMessage aggregated, HttpContent content) throws Exception {
             super.aggregate(aggregated, content);
-            held = aggregated.content().readableBytes();
+            bodyBytes = aggregated.content().readableBytes();
         }
 
         @Override
         protected void finishAggregation(FullHttpMessage aggregated) throws Exception {
-            held = 0;
+            bodyBytes = 0;
             super.finishAggregation(aggregated);
         }
 
         /** A body over maxPackageSize is answered 413 and dropped: none of it is held any more. */
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
-            held = 0;
+            bodyBytes = 0;
             if (!behindAnswers() || !(oversized instanceof HttpRequest request)) {
                 super.handleOversizedMessage(ctx, oversized);
                 return;

@@ -327,13 +327,14 @@ final class NettyConnection implements Connection {
             closeSent = true;
             written.addListener(ChannelFutureListener.CLOSE);
         }
-        if (ends) {
+        boolean refused = written.isDone() && !written.isSuccess(); // an answer while one still streams, a chunk before its head
+        if (ends && !refused) {
             answerEnded();
             if (draining) {
                 written.addListener(ChannelFutureListener.CLOSE);
             }
         }
-        return status(written); // failed if refused on the way (an answer still streaming, a chunk before its head)
+        return status(written);
     }
 
     /** What a send whose write was issued returns: failed if it was refused on the way. */
@@ -348,16 +349,30 @@ final class NettyConnection implements Connection {
     /**
      * A send past maxSendBufferSize is dropped, as in Workerman. On HTTP, an answer owed that is
      * dropped (a whole one, a stream's head or its end) leaves its client waiting for it for ever,
-     * and the requests behind it: the connection closes, with what it queued (a chunk or an event
-     * of a stream dropped leaves the stream to go on).
+     * and the requests behind it: the connection closes once what was queued before went out, or
+     * once its client took none of it for the worker's request timeout (60 s by default), as
+     * nginx's send_timeout ends one (a chunk or an event of a stream dropped leaves the stream to go on).
      */
     private SendStatus dropped(Object data) {
         SendStatus failed = sendFailed("send buffer full and drop package");
         if (codec instanceof HttpCodec && awaitingResponse && !(data instanceof ServerSentEvent)
                 && !(data instanceof Chunk chunk && !chunk.isLast())) {
-            close(); // once what was queued before it went out
+            close();
+            closeIfStuck(-1);
         }
         return failed;
+    }
+
+    /** Closes the channel when its queued output is still {@code pending} bytes a request timeout later; else looks again then. */
+    private void closeIfStuck(long pending) {
+        ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+        long now = outbound == null ? 0 : outbound.totalPendingWriteBytes();
+        Duration timeout = worker.getRequestTimeout().isZero() ? Duration.ofSeconds(60) : worker.getRequestTimeout();
+        if (now == pending) {
+            channel.close(); // its client took nothing in a whole timeout
+        } else if (channel.isActive()) {
+            channel.eventLoop().schedule(() -> closeIfStuck(now), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private SendStatus sendFailed(String why) {
@@ -628,7 +643,7 @@ final class NettyConnection implements Connection {
         plainFrames = !extensions;
         WebSocketCodec.ControlFrames controls = channel.pipeline().get(WebSocketCodec.ControlFrames.class);
         if (controls != null && !controls.hooked()) {
-            channel.pipeline().remove(controls); // it held the pings that came with the handshake; Netty answers the rest
+            channel.pipeline().remove(controls); // it held the pings that came with the handshake; the protocol handler answers the rest (WebSocketCodec.answeredPing)
         }
         EarlySends early = earlySends;
         earlySends = null;

@@ -101,7 +101,9 @@ final class RequestHeadRules {
             end++;
         }
         byte[] authority = scheme < 0 ? new byte[0] : uri.substring(scheme + 3, end).getBytes(StandardCharsets.ISO_8859_1);
-        if (!List.of("http", "https", "ws", "wss").contains(name) || authority.length == 0 || !validHost(authority, 0, authority.length)) {
+        boolean fragment = end < uri.length() && uri.charAt(end) == '#'; // no target has one (RFC 9112 3.2), and host() reads past it
+        if (!List.of("http", "https", "ws", "wss").contains(name) || authority.length == 0 || fragment
+                || !validHost(authority, 0, authority.length)) {
             return "a request target is a path (/...) or an http:// URL with a host, not '" + printable(uri) + "'";
         }
         return null;

@@ -63,7 +63,9 @@ class Traffic extends Flushes {
     /**
      * While {@code holding} (receiving paused, or a pipelined request waiting for the answer
      * before it), a handler's own read for the rest of a message (an aggregator's, a decoder's,
-     * which read on with auto-read off) waits too: what the client sends waits in the kernel.
+     * which read on with auto-read off) waits too: what the client sends waits in the kernel. A
+     * decoder on this handler's own context ({@link HttpServerSide}'s) reads past it, and then
+     * only to finish a request a read the kernel forced (a peer's half close) began.
      */
     void hold(boolean holding) {
         this.holding = holding;

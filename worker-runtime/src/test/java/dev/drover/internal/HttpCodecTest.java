@@ -217,6 +217,8 @@ class HttpCodecTest {
             {"GET http://evil.example\\@x/ HTTP/1.1\r\nHost: h\r\n\r\n", "400",
                 "a request target is a path (/...) or an http:// URL with a host, not 'http://evil.example\\@x/'"},
             {"GET ftp://h/ HTTP/1.1\r\nHost: h\r\n\r\n", "400", "a request target is a path (/...) or an http:// URL with a host, not 'ftp://h/'"},
+            {"GET http://good.example#@evil.example/ HTTP/1.1\r\nHost: good.example\r\n\r\n", "400",
+                "a request target is a path (/...) or an http:// URL with a host, not 'http://good.example#@evil.example/'"},
             {"GET * HTTP/1.1\r\nHost: h\r\n\r\n", "400", "a request target is a path (/...) or an http:// URL with a host, not '*'"},
             {"GET /a\u0001b HTTP/1.1\r\nHost: h\r\n\r\n", "400", "a request target has no control characters: /a?b"},
             {"POST /a HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 3\r\nContent-Length: 40\r\n\r\nabc", "400",

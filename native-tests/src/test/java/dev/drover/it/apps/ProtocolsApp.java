@@ -159,6 +159,8 @@ public final class ProtocolsApp {
             Request request = (Request) data;
             if (request.path().equals("/slow")) { // answered after both timeouts: an answer owed is not timed
                 Timer.once(2.5, () -> connection.send("slow answer"));
+            } else if (request.path().equals("/huge")) { // more than a client that does not read lets through
+                connection.send(new byte[16 << 20]);
             } else {
                 connection.send("ok " + request.bodyBytes().length);
             }
