@@ -13,6 +13,7 @@ import dev.drover.master.JvmCommand;
 import dev.drover.master.ListenAddress;
 import dev.drover.master.LogFile;
 import dev.drover.master.MasterHooks;
+import dev.drover.master.Reply;
 import dev.drover.master.WorkerLimits;
 import dev.drover.master.os.ExitStatus;
 import io.netty.handler.codec.http.HttpHeaderValidationUtil;
@@ -716,7 +717,9 @@ public final class Worker {
             worker.id = runtime.id();
             System.exit(runtime.run(worker));
         }
-        System.exit(Cli.run(spec(), args));
+        int code = Cli.run(spec(), args);
+        Reply.finishDrains(Duration.ofSeconds(5)); // a master's last answers to operators, written by threads of their own
+        System.exit(code);
     }
 
     /** Stops the master and every worker: from any worker process, or from code in the master. */

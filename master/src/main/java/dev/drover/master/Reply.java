@@ -4,6 +4,8 @@ import dev.drover.master.os.Os;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Answers to a command, on the operator socket or on a starting daemon's report socket.
@@ -20,6 +22,9 @@ public final class Reply {
     public static final int TIMED_OUT = -2;
     /** How long an operator's reply that did not fit in its socket may take its reader in all, before it is cut. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Replies still being written by a thread of their own ({@link #drainInBackground}). */
+    private static final Set<Thread> DRAINING = ConcurrentHashMap.newKeySet();
 
     private final Os os;
     private int fd;
@@ -46,8 +51,7 @@ public final class Reply {
      * ({@code connections | less}) gets all of it; the master answered the others meanwhile.
      */
     static Reply toOperator(Os os, int fd) {
-        os.setNonBlocking(fd, true);
-        return new Reply(os, fd, true);
+        return new Reply(os, fd, true); // accepted non-blocking (Os.accept)
     }
 
     /** A reply that goes nowhere, for commands from signals and from code. */
@@ -92,10 +96,32 @@ public final class Reply {
                 // the reader left: nothing more to write
             } finally {
                 os.close(socket);
+                DRAINING.remove(Thread.currentThread());
             }
         }, "drover-reply");
         drain.setDaemon(true);
+        DRAINING.add(drain);
         drain.start();
+    }
+
+    /**
+     * Waits up to {@code most} for the replies still being written, before the process exits: a
+     * stop's or a restart's last answer, with its exit line, reaches the operator.
+     */
+    public static void finishDrains(Duration most) {
+        long deadline = System.nanoTime() + most.toNanos();
+        for (Thread drain : DRAINING) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return;
+            }
+            try {
+                drain.join(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     public boolean isOpen() {
@@ -140,7 +166,8 @@ public final class Reply {
 
     /**
      * Reads a reply from {@code fd} to its end, printing {@code out} and {@code err} lines;
-     * returns the exit code, -1 when the connection ended without one, or {@link #TIMED_OUT}.
+     * returns the exit code, -1 when the connection ended without one, or {@link #TIMED_OUT} when
+     * nothing came for {@code timeout} (a long list read slowly, into a pager, is not cut).
      */
     public static int relay(Os os, int fd, PrintStream out, PrintStream err, Duration timeout) {
         LineBuffer lines = new LineBuffer(WorkerProcess.MAX_LINE);
@@ -161,6 +188,7 @@ public final class Reply {
             if (count < 0) {
                 continue;
             }
+            deadline = System.nanoTime() + timeout.toNanos();
             for (String line : lines.add(buffer, count)) {
                 Integer code = print(line, out, err);
                 if (code != null) {
