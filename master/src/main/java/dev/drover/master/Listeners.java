@@ -69,8 +69,9 @@ public final class Listeners implements AutoCloseable {
             Path path = Path.of(address.host());
             String kind = fileKind(path);
             if (kind != null) {
-                if (!kind.equals("socket") || !stale(os, path)) {
-                    throw OsException.addressInUse("bind", address + (kind.equals("socket") ? "" : " (" + path + " is a " + kind + ")"));
+                String taken = kind.equals("socket") ? taken(os, path) : path + " is a " + kind;
+                if (taken != null) {
+                    throw OsException.addressInUse("bind", address + " (" + taken + ")");
                 }
                 try {
                     Files.delete(path); // a stale socket file: nobody accepts there
@@ -105,13 +106,17 @@ public final class Listeners implements AutoCloseable {
         };
     }
 
-    /** Whether the socket file at {@code path} is a stream socket's that nobody accepts on any more. */
-    private static boolean stale(Os os, Path path) {
+    /**
+     * Why the socket file at {@code path} is not a stale one to replace; null when it is, a stream
+     * socket's that nobody accepts on any more (ECONNREFUSED).
+     */
+    private static String taken(Os os, Path path) {
         try {
             os.close(os.connectUnix(path));
-            return false;
-        } catch (OsException refused) {
-            return refused.connectionRefused(); // another errno (a datagram socket's EPROTOTYPE, EACCES): someone's, alive
+            return "a process accepts connections there";
+        } catch (OsException notStale) {
+            // another errno (a datagram socket's EPROTOTYPE; EACCES, another user's file): not ours to remove
+            return notStale.connectionRefused() ? null : notStale.getMessage();
         }
     }
 

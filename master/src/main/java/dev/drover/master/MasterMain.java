@@ -215,8 +215,8 @@ final class MasterMain {
 
     /**
      * A unix:// socket file the master bound belongs to its workers' user and group (setUser,
-     * setGroup), as Workerman chowns it: a process of theirs may connect (nginx as the same user,
-     * say), where root's file let only root write to it.
+     * setGroup), as Workerman chowns it, and both may connect to it (mode 0660: nginx as that user,
+     * or in that group), where root's file let only root write to it.
      */
     private void giveSocketFile(GroupSpec group) {
         Path path = Path.of(group.listen().host());
@@ -230,6 +230,7 @@ final class MasterMain {
             if (gid >= 0) {
                 Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
             }
+            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
         } catch (IOException e) {
             throw new IllegalArgumentException("worker " + group.name() + ": cannot give the socket file " + path + " to its user and group ("
                     + FileErrors.why(e) + "); check the directory it is in", e);

@@ -178,6 +178,8 @@ class PidFileIT {
             app.start();
             assertEquals(65534, Files.getAttribute(socket, "unix:uid"), "the unix:// socket file is its workers' user's, as Workerman gives it");
             assertEquals(65534, Files.getAttribute(socket, "unix:gid"));
+            assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)),
+                    "its user and group may connect");
             App.WorkerRow worker = app.workers().get(0);
             assertTrue(Processes.status(worker.pid(), "Uid").orElseThrow().startsWith("65534\t65534\t65534"),
                     Processes.status(worker.pid(), "Uid").orElseThrow());
