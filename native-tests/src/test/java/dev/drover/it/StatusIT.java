@@ -80,6 +80,7 @@ class StatusIT {
             app.start();
             Async.call(() -> Http.tryGet(app.port(), "/slow?nested=1&ms=8000"));
             ReloadIT.awaitSlowRequest(dir);
+            assertEquals(1, App.markers(dir, "nested-error-").size(), "the onError inside it ran");
             assertEquals("busy", app.status().get("processes").get(0).get("status").asText());
         }
     }

@@ -46,7 +46,7 @@ final class WebSocketClientCodec implements Codec {
         pipeline.addLast(new WebSocketFrameAggregator(max));
     }
 
-    /** Netty's protocol handler, a ping answered as the server's is ({@link WebSocketCodec#answeredPing}). */
+    /** Netty's protocol handler, control frames taken as the server's are ({@link WebSocketCodec#takenBeforeNetty}). */
     private static final class ProtocolHandler extends WebSocketClientProtocolHandler {
         private final Connection connection;
 
@@ -57,7 +57,7 @@ final class WebSocketClientCodec implements Codec {
 
         @Override
         protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) throws Exception {
-            if (!WebSocketCodec.answeredPing(ctx, frame, connection)) {
+            if (!WebSocketCodec.takenBeforeNetty(ctx, frame, connection)) {
                 super.decode(ctx, frame, out);
             }
         }

@@ -222,6 +222,20 @@ final class WebSocketCodec implements Codec {
     }
 
     /**
+     * What both protocol handlers, the server's and a ws:// client's, do before Netty's: refuse a
+     * ping or pong with a reserved bit, and answer a ping the hooks do not take ({@link #answeredPing}).
+     * Whether {@code frame} was taken here.
+     *
+     * @throws CorruptedWebSocketFrameException for a reserved bit: the connection closes with 1002
+     */
+    static boolean takenBeforeNetty(ChannelHandlerContext ctx, WebSocketFrame frame, Connection connection) {
+        if (reservedBitsOnControl(frame)) {
+            throw reservedBits();
+        }
+        return answeredPing(ctx, frame, connection);
+    }
+
+    /**
      * Answers a ping the connection's hooks do not take (Netty's protocol handler would) as a send
      * of a pong: past maxSendBufferSize it is dropped, as Workerman's is (onError, send_fail).
      * Netty's wrote each one whatever waited, and a client that pings without reading grew the
@@ -253,10 +267,7 @@ final class WebSocketCodec implements Codec {
 
         @Override
         protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) throws Exception {
-            if (reservedBitsOnControl(frame)) {
-                throw reservedBits();
-            }
-            if (!answeredPing(ctx, frame, connection)) {
+            if (!takenBeforeNetty(ctx, frame, connection)) {
                 super.decode(ctx, frame, out);
             }
         }
@@ -301,7 +312,8 @@ final class WebSocketCodec implements Codec {
      * A data frame with an RSV bit that no negotiated extension took (RFC 6455 5.2) closes with
      * 1002. The frame decoder allows the bits on every connection, as a compressed one needs RSV1;
      * this sits after the extension's decoder, which clears the bit it took, so any bit left is
-     * one the client had no right to set. Control frames are answered before it, bits or not.
+     * one the client had no right to set. Control frames never pass here: the protocol handler
+     * before it answers them, and refuses one with a bit set ({@link #answeredPing}).
      */
     @ChannelHandler.Sharable
     static final class ReservedBits extends ChannelInboundHandlerAdapter {

@@ -88,7 +88,7 @@ public final class PidApp {
                 }
                 case "/slow" -> {
                     if (request.query("nested").isPresent()) { // a callback runs inside this one first: onError, for a send dropped
-                        connection.onError((c, code, message) -> { });
+                        connection.onError((c, code, message) -> mark(dir, "nested-error-"));
                         connection.setMaxSendBufferSize(1);
                         connection.send("x".repeat(100));
                         connection.send("dropped");
