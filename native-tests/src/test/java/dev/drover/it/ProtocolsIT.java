@@ -655,6 +655,23 @@ class ProtocolsIT {
         }
     }
 
+    /**
+     * An answer refused on the way (raw bytes inside a stream still open) does not end the answer
+     * owed: the request pipelined behind waits for the stream's end, and gets its own answer after it.
+     */
+    @Test
+    void anAnswerRefusedInsideAStreamLeavesTheNextRequestWaiting() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", ports.get("web"))) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /stream-later HTTP/1.1\r\nHost: h\r\n\r\nGET /status HTTP/1.1\r\nHost: h\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertEquals("early raw inside: FAILED", LoadClients.Answer.read(socket.getInputStream()).body());
+            LoadClients.Answer next = LoadClients.Answer.read(socket.getInputStream());
+            assertEquals(418, next.status(), "the pipelined request's own answer, after the stream");
+            assertEquals("teapot", next.body());
+        }
+    }
+
     /** A package the protocol refuses destroys its connection and says so in the log, as Workerman's "Error package" does. */
     @Test
     void aRefusedPackageIsLogged() throws Exception {

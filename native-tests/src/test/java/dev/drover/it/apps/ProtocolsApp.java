@@ -208,6 +208,14 @@ public final class ProtocolsApp {
             }
             case "/close" -> connection.close("closing");
             case "/huge" -> connection.send(new byte[16 << 20]); // more than a client that does not read lets through
+            case "/stream-later" -> { // a stream whose end comes from a timer; a raw answer inside it is refused
+                connection.send(new Response(200).header("Transfer-Encoding", "chunked").body("early "));
+                SendStatus raw = connection.sendRaw("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                Timer.once(0.2, () -> {
+                    connection.send(new Chunk("raw inside: " + raw));
+                    connection.send(new Chunk(""));
+                });
+            }
             case "/hold" -> HELD.set(connection); // answered by /release, on another connection
             case "/release" -> {
                 Connection held = HELD.getAndSet(null);
