@@ -25,6 +25,10 @@ final class RedisServer implements AutoCloseable {
         start();
     }
 
+    int port() {
+        return port;
+    }
+
     String url() {
         return "redis://127.0.0.1:" + port;
     }

@@ -40,6 +40,15 @@ class RedisSessionIT extends SessionIT {
         assertTrue(ttl > 1400, "a use renews it: " + ttl);
     }
 
+    /** A worker's connection to Redis probes an idle peer after 30 s, not the OS's 2 h: one a firewall dropped is found. */
+    @Test
+    void theConnectionToRedisKeepsAlive() throws Exception {
+        cookie(Http.answer(a, "/count"));
+        String sockets = Processes.run("ss", "-tnoH", "state", "established", "dport", "=", ":" + redis.port()).output();
+        assertTrue(java.util.regex.Pattern.compile("timer:\\(keepalive,([0-9.]+sec|[0-9.]+ms),").matcher(sockets).find(),
+                "a keepalive timer under a minute: " + sockets);
+    }
+
     /** While Redis is away a session call fails at once, naming the address; once it is back, the next request reconnects. */
     @Test
     void aWorkerOutlivesRedisBeingAway() throws Exception {

@@ -26,6 +26,13 @@ import java.util.logging.Logger;
 final class RedisLink {
     static final int QUEUE_LIMIT = 100_000;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * TCP keepalive after 30 s idle, as Workerman pings its Redis every 55 s: a connection a NAT or
+     * firewall dropped while idle is found and replaced before a call waits on it (the OS's 2 h
+     * left the first call after a quiet night to time out).
+     */
+    static final SocketOptions.KeepAliveOptions KEEP_ALIVE = SocketOptions.KeepAliveOptions.builder().enable()
+            .idle(Duration.ofSeconds(30)).interval(Duration.ofSeconds(10)).count(3).build();
     private static final Map<String, RedisLink> LINKS = new ConcurrentHashMap<>();
     private static ClientResources resources;
 
@@ -38,7 +45,7 @@ final class RedisLink {
     private RedisLink(ServerAddress address) {
         this.address = address;
         this.uri = RedisURI.create(address.text());
-        SocketOptions socket = SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
+        SocketOptions socket = SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(KEEP_ALIVE).build();
         this.pubSub = RedisClient.create(resources(), uri);
         pubSub.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
