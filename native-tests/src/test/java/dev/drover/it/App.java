@@ -310,14 +310,27 @@ final class App implements AutoCloseable {
         seenPids.add(pid);
     }
 
+    /**
+     * Stops the app, and kills what survives of the processes it saw (their children first). A
+     * test that timed out comes here interrupted: the interrupt waits until this is done, so the
+     * stop and the kills still run (they left a master and its worker behind).
+     */
     @Override
     public void close() {
-        if (Files.exists(pidFile())) {
-            run("stop");
-        }
-        for (long pid : seenPids) {
-            if (pid > 0 && Processes.alive(pid)) {
-                Processes.kill(pid, "KILL");
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (Files.exists(pidFile())) {
+                run("stop");
+            }
+        } finally {
+            for (long pid : seenPids) {
+                if (pid > 0 && Processes.alive(pid)) {
+                    Processes.children(pid).forEach(child -> Processes.kill(child, "KILL"));
+                    Processes.kill(pid, "KILL");
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
