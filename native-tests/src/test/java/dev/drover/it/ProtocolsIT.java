@@ -592,9 +592,15 @@ class ProtocolsIT {
 
     /** The state {@code connections} lists for the connection from {@code client}, or null when it lists none. */
     private String stateOf(String client) {
+        JsonNode row = rowOf(client);
+        return row == null ? null : row.get("state").asText();
+    }
+
+    /** The row {@code connections --json} lists for the connection from {@code client}, or null when it lists none. */
+    private JsonNode rowOf(String client) {
         for (JsonNode c : app.connections().get("connections")) {
             if (c.get("remote").asText().equals(client)) {
-                return c.get("state").asText();
+                return c;
             }
         }
         return null;
@@ -632,11 +638,7 @@ class ProtocolsIT {
             String client = "127.0.0.1:" + socket.getLocalPort();
             JsonNode[] row = new JsonNode[1];
             Await.until("the worker read every ping", Duration.ofSeconds(30), () -> {
-                for (JsonNode c : app.connections().get("connections")) {
-                    if (c.get("remote").asText().equals(client)) {
-                        row[0] = c;
-                    }
-                }
+                row[0] = rowOf(client);
                 return row[0] != null && row[0].get("bytes_read").asLong() == sent;
             });
             assertTrue(row[0].get("send_q").asLong() <= (1 << 20) + (64 << 10), "pongs past maxSendBufferSize dropped: " + row[0]);

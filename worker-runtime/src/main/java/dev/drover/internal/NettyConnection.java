@@ -643,7 +643,7 @@ final class NettyConnection implements Connection {
         plainFrames = !extensions;
         WebSocketCodec.ControlFrames controls = channel.pipeline().get(WebSocketCodec.ControlFrames.class);
         if (controls != null && !controls.hooked()) {
-            channel.pipeline().remove(controls); // it held the pings that came with the handshake; the protocol handler answers the rest (WebSocketCodec.answeredPing)
+            channel.pipeline().remove(controls); // it held the pings that came with the handshake; the protocol handler answers the rest (WebSocketCodec.takenBeforeNetty)
         }
         EarlySends early = earlySends;
         earlySends = null;

@@ -241,7 +241,7 @@ final class WebSocketCodec implements Codec {
      * Netty's wrote each one whatever waited, and a client that pings without reading grew the
      * worker's memory to its end. Returns whether {@code frame} was such a ping.
      */
-    static boolean answeredPing(ChannelHandlerContext ctx, WebSocketFrame frame, Connection connection) {
+    private static boolean answeredPing(ChannelHandlerContext ctx, WebSocketFrame frame, Connection connection) {
         if (!(frame instanceof PingWebSocketFrame) || !(connection instanceof NettyConnection open)) {
             return false;
         }
@@ -313,7 +313,7 @@ final class WebSocketCodec implements Codec {
      * 1002. The frame decoder allows the bits on every connection, as a compressed one needs RSV1;
      * this sits after the extension's decoder, which clears the bit it took, so any bit left is
      * one the client had no right to set. Control frames never pass here: the protocol handler
-     * before it answers them, and refuses one with a bit set ({@link #answeredPing}).
+     * before it answers them, and refuses one with a bit set ({@link #takenBeforeNetty}).
      */
     @ChannelHandler.Sharable
     static final class ReservedBits extends ChannelInboundHandlerAdapter {
