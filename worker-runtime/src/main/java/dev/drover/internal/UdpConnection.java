@@ -8,9 +8,6 @@ import dev.drover.SendStatus;
 import dev.drover.Worker;
 import dev.drover.master.IpText;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.socket.DatagramPacket;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
 /**
@@ -36,30 +33,10 @@ final class UdpConnection implements Connection {
         return sendRaw(Codec.bytesOf(data));
     }
 
-    /**
-     * One datagram to the sender. One over what a datagram holds (65,507 bytes over IPv4, 65,527
-     * over IPv6), or an empty one (Netty's transport skips those), fails with
-     * {@code onError(SEND_FAIL)}, as does a datagram the kernel refuses later.
-     */
+    /** One datagram to the sender; see {@link Datagrams#send} for what is refused. */
     @Override
     public SendStatus sendRaw(byte[] data) {
-        if (!channel.isActive()) {
-            return failed("the udp socket is closed");
-        }
-        int max = sender.getAddress() instanceof Inet6Address ? 65527 : 65507;
-        if (data.length > max || data.length == 0) {
-            return failed(data.length == 0 ? "an empty datagram is not sent" : "a datagram holds at most " + max + " bytes, not " + data.length);
-        }
-        ChannelFuture sent = channel.writeAndFlush(new DatagramPacket(Codec.buffer(channel.alloc(), data), sender));
-        if (sent.isDone()) {
-            return sent.isSuccess() ? SendStatus.WRITTEN : failed(String.valueOf(sent.cause().getMessage()));
-        }
-        sent.addListener(done -> {
-            if (!done.isSuccess()) {
-                failed(String.valueOf(done.cause().getMessage()));
-            }
-        });
-        return SendStatus.QUEUED;
+        return Datagrams.send(channel, sender, false, data, this::failed);
     }
 
     private SendStatus failed(String why) {

@@ -10,7 +10,6 @@ import dev.drover.master.ListenAddress;
 import dev.drover.master.Listeners;
 import dev.drover.master.os.Os;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
@@ -22,7 +21,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -453,25 +451,17 @@ public final class WorkerRuntime {
         });
     }
 
-    /** The largest datagram read whole: a UDP payload's bound, as Workerman reads up to 65535 bytes. */
-    private static final int MAX_DATAGRAM = 65536;
-
     /** {@code udp://}: each datagram is one message, whole; its sender is the connection {@code send} answers. */
     private ChannelFuture serveDatagrams(Worker listener, int fd) {
         ChannelFuture future = new Bootstrap()
                 .group(loop)
                 .channelFactory(() -> new EpollDatagramChannel(fd))
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM)) // Netty's default cuts at 2048
+                .option(ChannelOption.RCVBUF_ALLOCATOR, Datagrams.WHOLE)
                 .handler(new ForwardingInbound() {
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object message) {
                         DatagramPacket packet = (DatagramPacket) message;
-                        byte[] data;
-                        try {
-                            data = ByteBufUtil.getBytes(packet.content());
-                        } finally {
-                            packet.release();
-                        }
+                        byte[] data = Datagrams.take(packet);
                         UdpConnection sender = new UdpConnection(ctx.channel(), packet.sender(), listener, nextConnectionId());
                         requestArrived();
                         if (listener.getOnMessage() != null) {

@@ -1,0 +1,55 @@
+package dev.drover.internal;
+
+import dev.drover.SendStatus;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.function.Function;
+
+/** Sending and reading datagrams, for a {@code udp://} worker's senders and for {@code AsyncUdpConnection}. */
+final class Datagrams {
+    /** Reads a datagram whole: a UDP payload's bound, as Workerman reads up to 65535 bytes (Netty's default cuts at 2048). */
+    static final FixedRecvByteBufAllocator WHOLE = new FixedRecvByteBufAllocator(65536);
+
+    private Datagrams() {}
+
+    /** What {@code packet} carries; the packet is released. */
+    static byte[] take(DatagramPacket packet) {
+        try {
+            return ByteBufUtil.getBytes(packet.content());
+        } finally {
+            packet.release();
+        }
+    }
+
+    /**
+     * Sends {@code data} as one datagram to {@code peer} on {@code channel}, which is connected to
+     * it when {@code connected}. One over what a datagram holds (65,507 bytes over IPv4, 65,527
+     * over IPv6), or an empty one (Netty's transport skips those), is refused: {@code failed} is
+     * given why and answers what send returns; so is a datagram the kernel refuses later.
+     */
+    static SendStatus send(Channel channel, InetSocketAddress peer, boolean connected, byte[] data, Function<String, SendStatus> failed) {
+        if (!channel.isActive()) {
+            return failed.apply("the udp socket is closed");
+        }
+        int max = peer.getAddress() instanceof Inet6Address ? 65527 : 65507;
+        if (data.length > max || data.length == 0) {
+            return failed.apply(data.length == 0 ? "an empty datagram is not sent" : "a datagram holds at most " + max + " bytes, not " + data.length);
+        }
+        Object message = connected ? Codec.buffer(channel.alloc(), data) : new DatagramPacket(Codec.buffer(channel.alloc(), data), peer);
+        ChannelFuture sent = channel.writeAndFlush(message);
+        if (sent.isDone()) {
+            return sent.isSuccess() ? SendStatus.WRITTEN : failed.apply(String.valueOf(sent.cause().getMessage()));
+        }
+        sent.addListener(done -> {
+            if (!done.isSuccess()) {
+                failed.apply(String.valueOf(done.cause().getMessage()));
+            }
+        });
+        return SendStatus.QUEUED;
+    }
+}
