@@ -91,15 +91,22 @@ final class StatusReport implements Report {
         lines.add(String.format(format, "id", "pid", "memory", "listening", "worker_name", "connections", "send_fail", "timers",
                 "total_request", "qps", "status"));
         for (Row row : rows) {
+            // A worker that did not answer has no counters to show: N/A, as in Workerman's table (and the summary leaves it out)
+            boolean silent = row.stats() == null && row.pid() > 0;
             lines.add(String.format(Locale.ROOT, format, row.id(), row.pid() > 0 ? row.pid() : "-", megabytes(row.memoryBytes()), row.listen(),
-                    row.name(), row.stat("connections"), row.stat("send_fail"), row.stat("timers"), row.stat("total_request"),
-                    String.format(Locale.ROOT, "%.0f", row.qps()), "[" + ("stopping".equals(row.state()) ? "stopping" : status(row)) + "]"));
+                    row.name(), counter(row, "connections", silent), counter(row, "send_fail", silent), counter(row, "timers", silent),
+                    counter(row, "total_request", silent), silent ? "N/A" : String.format(Locale.ROOT, "%.0f", row.qps()),
+                    "[" + ("stopping".equals(row.state()) ? "stopping" : status(row)) + "]"));
         }
         lines.add("-------------------------------------------- PROCESS STATUS -------------------------------------------");
         lines.add(String.format(Locale.ROOT, format, "", "Summary", megabytes(sum(Row::memoryBytes)), "-", "-", sum(r -> r.stat("connections")),
                 sum(r -> r.stat("send_fail")), sum(r -> r.stat("timers")), sum(r -> r.stat("total_request")),
                 String.format(Locale.ROOT, "%.0f", rows.stream().mapToDouble(Row::qps).sum()), "[Summary]"));
         return lines;
+    }
+
+    private static String counter(Row row, String key, boolean silent) {
+        return silent ? "N/A" : Long.toString(row.stat(key));
     }
 
     private static String status(Row row) {

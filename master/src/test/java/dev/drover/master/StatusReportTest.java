@@ -23,6 +23,19 @@ class StatusReportTest {
         assertTrue(table.matches("(?s).*\n0 +201 .*\\[idle]\n0 +200 .*\\[stopping]\n1 +- .*\\[respawning]\n.*"), table);
     }
 
+    /** A worker that did not answer in time shows N/A for what it did not tell, as in Workerman's table, not zeros. */
+    @Test
+    void aWorkerThatDidNotAnswerShowsNotApplicable() {
+        StatusReport report = new StatusReport("App", 100, Instant.now(), new double[3], "running",
+                List.of(new StatusReport.GroupRow("web", "http://0.0.0.0:8080", 2, Map.of())),
+                List.of(new StatusReport.Row(0, 201, "web", "http://0.0.0.0:8080", "ready", 40L << 20, Map.of("busy", "0", "connections", "2"), 3),
+                        new StatusReport.Row(1, 202, "web", "http://0.0.0.0:8080", "ready", 41L << 20, null, 0)));
+        List<String> lines = report.lines();
+        assertTrue(lines.get(lines.size() - 4).matches("0 +201 +40M .* web +2 +0 +0 +0 +3 +\\[idle]"), lines.get(lines.size() - 4));
+        assertTrue(lines.get(lines.size() - 3).matches("1 +202 +41M .* web +N/A +N/A +N/A +N/A +N/A +\\[busy]"), lines.get(lines.size() - 3));
+        assertTrue(report.json().contains("\"status\":\"busy\""), report.json());
+    }
+
     /** A clock set back after the start reads as no time run, not as negative (the schema's minimum is 0). */
     @Test
     void aClockSetBackReadsAsNoTimeRun() {
