@@ -56,7 +56,7 @@ public final class Worker {
         NettyLog.install(); // in the master and the commands too: an application whose main makes a TLS context loads Netty there
     }
 
-    private final ListenAddress listen;
+    private ListenAddress listen;
     private String name = "none";
     private int count = 1;
     private boolean reusePort;
@@ -211,11 +211,21 @@ public final class Worker {
 
     /**
      * {@code "ssl"} serves this Worker's protocol over TLS (https, wss, TLS text), with the PEM
-     * files of {@link #setSslCertificate}; {@code "tcp"} (the default) without.
+     * files of {@link #setSslCertificate}; {@code "tcp"} (the default) without; {@code "udp"} over
+     * datagrams ({@code text://}, {@code frame://} or a protocol of yours: each datagram is cut
+     * into packages by the protocol's {@code input}, as Workerman's).
+     *
+     * @throws IllegalArgumentException for another transport, or one the protocol cannot go over
      */
     public Worker setTransport(String transport) {
-        if (!transport.equals("tcp") && !transport.equals("ssl")) {
-            throw new IllegalArgumentException("transport must be tcp or ssl, was '" + transport + "'");
+        if (!transport.equals("tcp") && !transport.equals("ssl") && !transport.equals("udp")) {
+            throw new IllegalArgumentException("transport must be tcp, ssl or udp, was '" + transport + "'");
+        }
+        if (listen != null) {
+            if (transport.equals("ssl") && listen.isUdp()) {
+                throw new IllegalArgumentException("listen address '" + listen + "' is udp: transport ssl is for streams (DTLS is not offered)");
+            }
+            listen = listen.overUdp(transport.equals("udp"));
         }
         this.transport = transport;
         return this;
@@ -228,8 +238,9 @@ public final class Worker {
         return this;
     }
 
+    /** {@code tcp}, {@code ssl} or {@code udp} (a udp:// address's, or a protocol's over {@code setTransport("udp")}). */
     public String getTransport() {
-        return transport;
+        return listen != null && listen.isUdp() ? "udp" : transport;
     }
 
     public Path getSslCertificate() {

@@ -9,7 +9,12 @@ import java.net.UnknownHostException;
  * {@code http://0.0.0.0:8080}, {@code text://[::1]:5678}, {@code udp://0.0.0.0:9292}, or a Unix
  * socket {@code unix:///run/app.sock} (then {@code host} is the path and {@code port} is 0).
  */
-public record ListenAddress(String protocol, String host, int port) {
+public record ListenAddress(String protocol, String host, int port, boolean datagrams) {
+
+    /** An address whose protocol says its transport: datagrams for udp://, a stream for the rest. */
+    public ListenAddress(String protocol, String host, int port) {
+        this(protocol, host, port, protocol.equals("udp"));
+    }
 
     /** Parses an address, with a message naming it when it is malformed. */
     public static ListenAddress parse(String text) {
@@ -57,9 +62,27 @@ public record ListenAddress(String protocol, String host, int port) {
         return protocol.equals("unix");
     }
 
-    /** A UDP socket: datagrams rather than connections. */
+    /** A UDP socket: datagrams rather than connections (udp://, or a protocol over transport udp). */
     public boolean isUdp() {
-        return protocol.equals("udp");
+        return datagrams;
+    }
+
+    /**
+     * The same address over UDP, its protocol cutting each datagram into packages (Workerman's
+     * {@code transport = 'udp'}), or back over a stream.
+     *
+     * @throws IllegalArgumentException for a protocol that needs a stream (http, websocket, unix), or udp:// over a stream
+     */
+    public ListenAddress overUdp(boolean udp) {
+        if (udp && (isUnix() || protocol.equals("http") || protocol.equals("websocket"))) {
+            throw new IllegalArgumentException("listen address '" + this + "': " + protocol + ":// needs a stream, not transport udp;"
+                    + " udp carries udp://, text://, frame:// and protocols of your own");
+        }
+        if (!udp && protocol.equals("udp")) {
+            throw new IllegalArgumentException("listen address '" + this + "' is udp: its transport is udp; for a stream, listen on"
+                    + " tcp://, text://, frame:// or your protocol's scheme");
+        }
+        return new ListenAddress(protocol, host, port, udp);
     }
 
     /** The socket address, resolving the host; an unknown host is an error naming it. */
@@ -73,7 +96,7 @@ public record ListenAddress(String protocol, String host, int port) {
 
     /** The same address with another port (the one the kernel chose for port 0). */
     public ListenAddress withPort(int newPort) {
-        return new ListenAddress(protocol, host, newPort);
+        return new ListenAddress(protocol, host, newPort, datagrams);
     }
 
     /**

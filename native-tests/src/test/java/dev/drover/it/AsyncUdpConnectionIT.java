@@ -20,15 +20,18 @@ class AsyncUdpConnectionIT {
         int echo = Ports.free();
         int echo6 = Ports.free();
         int refused = Ports.free();
+        int linesPort = Ports.free();
+        int pickyPort = Ports.free();
         try (App app = new App(dir, UdpClientApp.class, "-Dapp.dir=" + dir, "-Dapp.echo=" + echo, "-Dapp.echo6=" + echo6,
-                "-Dapp.refused=" + refused)) {
+                "-Dapp.refused=" + refused, "-Dapp.lines=" + linesPort, "-Dapp.picky=" + pickyPort)) {
             app.start();
             Path report = dir.resolve("report.txt");
             Await.until("every scenario ended", Duration.ofSeconds(30), () -> {
                 String text = TextFile.read(report);
                 return text.contains("udp heard") && text.contains("text heard") && text.contains("big heard") && text.contains("six heard")
                         && text.contains("refused onError") && text.contains("closed heard") && text.contains("bad remote address 'nosuch")
-                        && text.contains("broadcast onClose");
+                        && text.contains("broadcast onClose") && text.contains("bare heard") && text.contains("lines heard line two")
+                        && text.contains("picky heard");
             }, () -> TextFile.read(report) + app.log());
             List<String> lines = TextFile.read(report).lines().toList();
 
@@ -55,7 +58,14 @@ class AsyncUdpConnectionIT {
             Await.until("the failed connect without onError is logged", Duration.ofSeconds(10),
                     () -> app.log().contains("connect udp://255.255.255.255:10 failed: connect(..) failed with error(-13): Permission denied"),
                     app::log);
-            assertTrue(!app.log().contains("Exception"), app.log());
+            assertEquals(List.of("bare heard echo: bare"), scenario(lines, "bare "));
+            assertEquals(List.of("lines heard line one over text", "lines heard line two over text"), scenario(lines, "lines "),
+                    "a datagram of two lines and an unfinished rest: two messages, each answered in a datagram of its own");
+            assertEquals(List.of("picky heard picky fine"), scenario(lines, "picky "));
+            assertTrue(app.log().contains("a datagram from 127.0.0.1:") && app.log().contains(" to picky://127.0.0.1:" + pickyPort
+                    + " was dropped: protocol picky failed on it: java.lang.IllegalStateException: picky cannot take a line that starts with !"),
+                    app.log());
+            assertTrue(!app.log().contains("\tat "), "no stack trace: " + app.log());
         }
     }
 

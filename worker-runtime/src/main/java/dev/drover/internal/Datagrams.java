@@ -1,5 +1,7 @@
 package dev.drover.internal;
 
+import dev.drover.Connection;
+import dev.drover.Protocol;
 import dev.drover.SendStatus;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -8,6 +10,9 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** Sending and reading datagrams, for a {@code udp://} worker's senders and for {@code AsyncUdpConnection}. */
@@ -16,6 +21,24 @@ final class Datagrams {
     static final FixedRecvByteBufAllocator WHOLE = new FixedRecvByteBufAllocator(65536);
 
     private Datagrams() {}
+
+    /**
+     * Cuts datagram {@code data} into packages with {@code protocol}'s {@code input} and gives each
+     * one decoded to {@code each}, as Workerman's udp worker does: a rest that makes no whole
+     * package, or whose length the protocol refuses (negative, past the datagram's end), is
+     * dropped; a datagram ends what it carries.
+     */
+    static void packages(Protocol protocol, byte[] data, Connection connection, Consumer<Object> each) {
+        int start = 0;
+        while (start < data.length) {
+            int length = protocol.input(ByteBuffer.wrap(data, start, data.length - start).slice().asReadOnlyBuffer(), connection);
+            if (length <= 0 || length > data.length - start) {
+                return;
+            }
+            each.accept(protocol.decode(Arrays.copyOfRange(data, start, start + length), connection));
+            start += length;
+        }
+    }
 
     /** What {@code packet} carries; the packet is released. */
     static byte[] take(DatagramPacket packet) {

@@ -4,6 +4,7 @@ import dev.drover.Connection;
 import dev.drover.ConnectionCallback;
 import dev.drover.ErrorCallback;
 import dev.drover.MessageCallback;
+import dev.drover.Protocol;
 import dev.drover.SendStatus;
 import dev.drover.Worker;
 import dev.drover.master.IpText;
@@ -11,7 +12,8 @@ import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 
 /**
- * The sender of one {@code udp://} datagram, as a Connection: {@code send} answers that sender.
+ * The sender of one datagram to a {@code udp://} worker (or a protocol's over transport udp), as a
+ * Connection: {@code send} answers that sender.
  * There is no stream, so closing, buffers and piping do nothing.
  */
 final class UdpConnection implements Connection {
@@ -19,18 +21,26 @@ final class UdpConnection implements Connection {
     private final InetSocketAddress sender;
     private final Worker worker;
     private final long id;
+    private final Protocol protocol;
     private final ConnectionProperties properties = new ConnectionProperties();
 
-    UdpConnection(Channel channel, InetSocketAddress sender, Worker worker, long id) {
+    /** @param protocol what a protocol's scheme over transport udp encodes with; null for udp:// */
+    UdpConnection(Channel channel, InetSocketAddress sender, Worker worker, long id, Protocol protocol) {
         this.channel = channel;
         this.sender = sender;
         this.worker = worker;
         this.id = id;
+        this.protocol = protocol;
     }
 
+    /** One datagram: {@code data}, as the protocol encodes it (an encode returning null sends nothing). */
     @Override
     public SendStatus send(Object data) {
-        return sendRaw(Codec.bytesOf(data));
+        if (protocol == null) {
+            return sendRaw(Codec.bytesOf(data));
+        }
+        byte[] encoded = protocol.encode(data, this);
+        return encoded == null ? SendStatus.WRITTEN : sendRaw(encoded);
     }
 
     /** One datagram to the sender; see {@link Datagrams#send} for what is refused. */
@@ -118,7 +128,7 @@ final class UdpConnection implements Connection {
 
     @Override
     public String getProtocol() {
-        return "udp";
+        return worker.getListenAddress().protocol();
     }
 
     @Override

@@ -451,8 +451,14 @@ public final class WorkerRuntime {
         });
     }
 
-    /** {@code udp://}: each datagram is one message, whole; its sender is the connection {@code send} answers. */
+    /**
+     * {@code udp://}: each datagram is one message, whole; over a protocol's scheme (transport
+     * udp), each package its {@code input} cuts from a datagram. The sender is the connection
+     * {@code send} answers.
+     */
     private ChannelFuture serveDatagrams(Worker listener, int fd) {
+        String scheme = listener.getListenAddress().protocol();
+        dev.drover.Protocol protocol = scheme.equals("udp") ? null : dev.drover.Protocol.named(scheme);
         ChannelFuture future = new Bootstrap()
                 .group(loop)
                 .channelFactory(() -> new EpollDatagramChannel(fd))
@@ -462,10 +468,20 @@ public final class WorkerRuntime {
                     public void channelRead(ChannelHandlerContext ctx, Object message) {
                         DatagramPacket packet = (DatagramPacket) message;
                         byte[] data = Datagrams.take(packet);
-                        UdpConnection sender = new UdpConnection(ctx.channel(), packet.sender(), listener, nextConnectionId());
+                        UdpConnection sender = new UdpConnection(ctx.channel(), packet.sender(), listener, nextConnectionId(), protocol);
                         requestArrived();
-                        if (listener.getOnMessage() != null) {
+                        if (listener.getOnMessage() == null) {
+                            return;
+                        }
+                        if (protocol == null) {
                             call("onMessage", () -> listener.getOnMessage().call(sender, data));
+                            return;
+                        }
+                        try {
+                            Datagrams.packages(protocol, data, sender, decoded -> call("onMessage", () -> listener.getOnMessage().call(sender, decoded)));
+                        } catch (RuntimeException failed) { // the protocol's own code, on what anyone may send: only this datagram is lost
+                            log("a datagram from " + sender.getRemoteAddress() + " to " + listener.getListenAddress() + " was dropped: protocol "
+                                    + scheme + " failed on it: " + failed);
                         }
                     }
                 })

@@ -52,7 +52,10 @@ public final class Text implements Protocol {
 
     @Override
     public Object decode(byte[] packet, Connection connection) {
-        int end = packet.length - 1;
+        int end = packet.length;
+        if (end > 0 && packet[end - 1] == '\n') { // a whole datagram (AsyncUdpConnection) may come without one
+            end--;
+        }
         while (end > 0 && packet[end - 1] == '\r') { // the line's end, as Workerman's rtrim("\r\n")
             end--;
         }

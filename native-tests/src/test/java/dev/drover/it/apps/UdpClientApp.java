@@ -1,9 +1,13 @@
 package dev.drover.it.apps;
 
 import dev.drover.AsyncUdpConnection;
+import dev.drover.Connection;
+import dev.drover.Protocol;
 import dev.drover.Worker;
+import dev.drover.protocols.Text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +27,9 @@ import java.nio.file.StandardOpenOption;
  * <li>{@code closed}: close() calls onClose; a send after it fails; connect() opens it again.</li>
  * <li>{@code bad}: addresses it cannot send to, refused by the constructor.</li>
  * <li>{@code broadcast}: a connect that fails.</li>
+ * <li>{@code bare}: a text:// client hears a datagram without a line's end whole.</li>
+ * <li>{@code lines}: a text:// worker over transport udp (app.lines) cuts a datagram into lines.</li>
+ * <li>{@code picky}: a protocol's failure on a datagram (app.picky) drops that one only.</li>
  * </ul>
  */
 public final class UdpClientApp {
@@ -40,6 +47,14 @@ public final class UdpClientApp {
             });
         }
 
+        int linesPort = Integer.getInteger("app.lines");
+        Worker lines = new Worker("text://127.0.0.1:" + linesPort).setName("lines").setTransport("udp");
+        lines.onMessage((c, line) -> c.send("line " + line + " over " + c.getProtocol()));
+        Protocol.register("picky", new Picky());
+        int pickyPort = Integer.getInteger("app.picky");
+        Worker picky = new Worker("picky://127.0.0.1:" + pickyPort).setName("picky").setTransport("udp");
+        picky.onMessage((c, line) -> c.send("picky " + line));
+
         Worker client = new Worker().setName("client");
         client.onWorkerStart(w -> {
             udp(report, echoPort);
@@ -50,6 +65,9 @@ public final class UdpClientApp {
             closed(report, echoPort);
             bad(report);
             broadcast(report);
+            bare(report, echoPort);
+            lines(report, linesPort);
+            picky(report, pickyPort);
         });
         Worker.runAll(args);
     }
@@ -124,6 +142,51 @@ public final class UdpClientApp {
         c.onClose(x -> report(report, "broadcast onClose open=" + x.isOpen() + " send=" + x.send("late")));
         c.connect();
         new AsyncUdpConnection("udp://255.255.255.255:10").connect();
+    }
+
+    /** A text:// client decodes a datagram without a line's end as the whole text, as Workerman's. */
+    private static void bare(Path report, int port) {
+        AsyncUdpConnection c = new AsyncUdpConnection("text://127.0.0.1:" + port);
+        c.onMessage((x, line) -> report(report, "bare heard " + line));
+        c.sendRaw("bare".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A text:// worker over transport udp: a datagram of two lines is two messages, and a rest without its end is dropped. */
+    private static void lines(Path report, int port) {
+        AsyncUdpConnection c = new AsyncUdpConnection("text://127.0.0.1:" + port);
+        c.onMessage((x, line) -> report(report, "lines heard " + line));
+        c.sendRaw("one\r\ntwo\nunfinished".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A protocol that throws on a datagram loses that datagram only: the next one is answered. */
+    private static void picky(Path report, int port) {
+        AsyncUdpConnection c = new AsyncUdpConnection("udp://127.0.0.1:" + port);
+        c.onMessage((x, data) -> report(report, "picky heard " + new String((byte[]) data, StandardCharsets.UTF_8)));
+        c.send("!boom\n");
+        c.send("fine\n");
+    }
+
+    /** Text, but a line that starts with ! is more than it can take. */
+    private static final class Picky implements Protocol {
+        private final Text text = new Text();
+
+        @Override
+        public int input(ByteBuffer buffer, Connection connection) {
+            if (buffer.remaining() > 0 && buffer.get(buffer.position()) == '!') {
+                throw new IllegalStateException("picky cannot take a line that starts with !");
+            }
+            return text.input(buffer, connection);
+        }
+
+        @Override
+        public Object decode(byte[] packet, Connection connection) {
+            return text.decode(packet, connection);
+        }
+
+        @Override
+        public byte[] encode(Object data, Connection connection) {
+            return text.encode(data, connection);
+        }
     }
 
     private static void bad(Path report) {
