@@ -23,7 +23,8 @@ class AsyncUdpConnectionIT {
         int linesPort = Ports.free();
         int pickyPort = Ports.free();
         try (App app = new App(dir, UdpClientApp.class, "-Dapp.dir=" + dir, "-Dapp.echo=" + echo, "-Dapp.echo6=" + echo6,
-                "-Dapp.refused=" + refused, "-Dapp.lines=" + linesPort, "-Dapp.picky=" + pickyPort)) {
+                "-Dapp.refused=" + refused, "-Dapp.lines=" + linesPort, "-Dapp.picky=" + pickyPort,
+                "-Dapp.tcp=" + Ports.free())) {
             app.start();
             Path report = dir.resolve("report.txt");
             Await.until("every scenario ended", Duration.ofSeconds(30), () -> {
@@ -31,7 +32,7 @@ class AsyncUdpConnectionIT {
                 return text.contains("udp heard") && text.contains("text heard") && text.contains("big heard") && text.contains("six heard")
                         && text.contains("refused onError") && text.contains("closed heard") && text.contains("bad remote address 'nosuch")
                         && text.contains("broadcast onClose") && text.contains("bare heard") && text.contains("lines heard line two")
-                        && text.contains("picky heard");
+                        && text.contains("picky heard") && text.contains("named heard") && text.contains("named tcp heard");
             }, () -> TextFile.read(report) + app.log());
             List<String> lines = TextFile.read(report).lines().toList();
 
@@ -62,6 +63,10 @@ class AsyncUdpConnectionIT {
             assertEquals(List.of("lines heard line one over text", "lines heard line two over text"), scenario(lines, "lines "),
                     "a datagram of two lines and an unfinished rest: two messages, each answered in a datagram of its own");
             assertEquals(List.of("picky heard picky fine"), scenario(lines, "picky "));
+            assertEquals(List.of("named onConnect remote=127.0.0.1", "named heard echo: by name"),
+                    lines.stream().filter(line -> line.startsWith("named ") && !line.startsWith("named tcp")).toList(),
+                    "host names are looked up (beside the loop)");
+            assertEquals(List.of("named tcp heard echo: by name too"), scenario(lines, "named tcp "), "for both kinds of client");
             assertTrue(app.log().contains("a datagram from 127.0.0.1:") && app.log().contains(" to picky://127.0.0.1:" + pickyPort
                     + " was dropped: protocol picky failed on it: java.lang.IllegalStateException: picky cannot take a line that starts with !"),
                     app.log());

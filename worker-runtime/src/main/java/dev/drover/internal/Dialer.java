@@ -4,7 +4,6 @@ import dev.drover.AsyncTcpConnection;
 import dev.drover.Connection;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -57,11 +56,16 @@ public final class Dialer {
                         runtime.installConnection(channel.pipeline(), connection);
                     }
                 });
-        ChannelFuture future = bootstrap.connect(uri.getHost(), port(uri));
-        future.addListener(done -> {
-            if (!done.isSuccess()) {
-                failed.test(done.cause());
+        Lookups.resolve(uri.getHost(), port(uri), runtime.loop(), (address, failure) -> {
+            if (failure != null) {
+                failed.test(failure);
+                return;
             }
+            bootstrap.connect(address).addListener(done -> {
+                if (!done.isSuccess()) {
+                    failed.test(done.cause());
+                }
+            });
         });
         return connectionId;
     }

@@ -54,7 +54,7 @@ public final class UdpClient {
     /** Opens a socket toward {@code host}:{@code port} on the worker's loop; {@code events} hears how it goes. */
     public static void open(String host, int port, Events events) {
         WorkerRuntime runtime = WorkerRuntime.current();
-        ChannelFuture connected = new Bootstrap()
+        Bootstrap bootstrap = new Bootstrap()
                 .group(runtime.loop())
                 .channelFactory(EpollDatagramChannel::new)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, Datagrams.WHOLE)
@@ -71,14 +71,20 @@ public final class UdpClient {
                         events.refused(cause instanceof PortUnreachableException
                                 ? "port unreachable: nothing listens there (ECONNREFUSED)" : Dialer.reason(cause));
                     }
-                })
-                .connect(host, port);
-        connected.addListener(done -> {
-            if (done.isSuccess()) {
-                events.opened(new UdpClient(connected.channel()));
-            } else {
-                events.failed(Dialer.reason(done.cause()));
+                });
+        Lookups.resolve(host, port, runtime.loop(), (address, failure) -> {
+            if (failure != null) {
+                events.failed(Dialer.reason(failure));
+                return;
             }
+            ChannelFuture connected = bootstrap.connect(address);
+            connected.addListener(done -> {
+                if (done.isSuccess()) {
+                    events.opened(new UdpClient(connected.channel()));
+                } else {
+                    events.failed(Dialer.reason(done.cause()));
+                }
+            });
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.drover.it.apps;
 
+import dev.drover.AsyncTcpConnection;
 import dev.drover.AsyncUdpConnection;
 import dev.drover.Connection;
 import dev.drover.Protocol;
@@ -30,6 +31,7 @@ import java.nio.file.StandardOpenOption;
  * <li>{@code bare}: a text:// client hears a datagram without a line's end whole.</li>
  * <li>{@code lines}: a text:// worker over transport udp (app.lines) cuts a datagram into lines.</li>
  * <li>{@code picky}: a protocol's failure on a datagram (app.picky) drops that one only.</li>
+ * <li>{@code named}: clients (udp, and tcp to app.tcp) to localhost, looked up beside the loop.</li>
  * </ul>
  */
 public final class UdpClientApp {
@@ -47,6 +49,8 @@ public final class UdpClientApp {
             });
         }
 
+        Worker tcpEcho = new Worker("text://127.0.0.1:" + Integer.getInteger("app.tcp")).setName("tcp");
+        tcpEcho.onMessage((c, line) -> c.send("echo: " + line));
         int linesPort = Integer.getInteger("app.lines");
         Worker lines = new Worker("text://127.0.0.1:" + linesPort).setName("lines").setTransport("udp");
         lines.onMessage((c, line) -> c.send("line " + line + " over " + c.getProtocol()));
@@ -68,6 +72,7 @@ public final class UdpClientApp {
             bare(report, echoPort);
             lines(report, linesPort);
             picky(report, pickyPort);
+            named(report, echoPort);
         });
         Worker.runAll(args);
     }
@@ -142,6 +147,18 @@ public final class UdpClientApp {
         c.onClose(x -> report(report, "broadcast onClose open=" + x.isOpen() + " send=" + x.send("late")));
         c.connect();
         new AsyncUdpConnection("udp://255.255.255.255:10").connect();
+    }
+
+    /** A host name is looked up beside the loop, then connected to; a name that does not resolve fails the connect. */
+    private static void named(Path report, int port) {
+        AsyncUdpConnection c = new AsyncUdpConnection("udp://localhost:" + port);
+        c.onConnect(x -> report(report, "named onConnect remote=" + x.getRemoteIp()));
+        c.onMessage((x, data) -> report(report, "named heard " + new String((byte[]) data, StandardCharsets.UTF_8)));
+        c.send("by name");
+        AsyncTcpConnection tcp = new AsyncTcpConnection("text://localhost:" + Integer.getInteger("app.tcp"));
+        tcp.onMessage((x, line) -> report(report, "named tcp heard " + line));
+        tcp.send("by name too");
+        tcp.connect();
     }
 
     /** A text:// client decodes a datagram without a line's end as the whole text, as Workerman's. */
