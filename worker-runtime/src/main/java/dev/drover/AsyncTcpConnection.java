@@ -3,6 +3,7 @@ package dev.drover;
 import dev.drover.internal.ConnectionDefaults;
 import dev.drover.internal.ConnectionProperties;
 import dev.drover.internal.Dialer;
+import dev.drover.internal.FailureLog;
 import dev.drover.internal.WorkerRuntime;
 import io.netty.buffer.ByteBufUtil;
 import java.net.URI;
@@ -61,12 +62,20 @@ public final class AsyncTcpConnection implements Connection {
     private long reconnectTimer;
     /** What the application keeps on it (put, get): a reconnect keeps it. */
     private final ConnectionProperties properties = new ConnectionProperties();
+    /** pauseRecv() was called (resumeRecv() not since): a connection made meanwhile starts paused. */
+    private boolean paused;
+    /** Its connect failures, logged when there is no onError. */
+    private final FailureLog failures = new FailureLog();
 
     /** A connection to {@code address}, e.g. {@code text://127.0.0.1:5678} or {@code ws://127.0.0.1:8080/chat}. */
     public AsyncTcpConnection(String address) {
         URI parsed = URI.create(address);
         if (parsed.getScheme() == null || parsed.getHost() == null) {
             throw new IllegalArgumentException("remote address '" + address + "' needs a protocol and a host, e.g. text://127.0.0.1:5678");
+        }
+        if (parsed.getPort() == 0 || parsed.getPort() < 0 && !webSocket(parsed)) {
+            throw new IllegalArgumentException("remote address '" + address + "' needs a port from 1 to 65535, e.g. "
+                    + parsed.getScheme() + "://" + parsed.getHost() + ":5678");
         }
         this.uri = parsed;
     }
@@ -109,19 +118,22 @@ public final class AsyncTcpConnection implements Connection {
     }
 
     private long dial(int thisAttempt) {
-        return Dialer.dial(this, id, uri, ssl, verifyPeer, connection -> {
+        return Dialer.dial(this, id, uri, ssl, verifyPeer, failures, connection -> {
             if (thisAttempt != attempt) {
                 connection.destroy(); // closed or replaced before its channel existed: it never connects
                 return;
             }
             live = connection;
             connection.setMaxSendBufferSize(maxSendBufferSize).setMaxPackageSize(maxPackageSize);
+            if (paused) {
+                connection.pauseRecv(); // as Workerman's, a pauseRecv() before the connect holds what the server sends first
+            }
         }, cause -> {
             if (thisAttempt == attempt && state == State.CONNECTING) {
                 connectFailed(cause);
                 return onError != null;
             }
-            return false;
+            return true; // a connect this one's close or reconnect replaced: nothing to tell
         }, closed -> {
             boolean current = closed == live && state != State.CLOSED;
             if (current) {
@@ -149,6 +161,10 @@ public final class AsyncTcpConnection implements Connection {
      * {@code seconds}; what is sent meanwhile is queued for the new connection.
      */
     public void reconnect(double seconds) {
+        WorkerRuntime runtime = WorkerRuntime.current();
+        if (runtime.isStopping()) {
+            return; // the worker stops: a reconnect from onClose would keep it from ever finishing
+        }
         Connection replaced = live;
         live = null;
         attempt++;
@@ -159,7 +175,9 @@ public final class AsyncTcpConnection implements Connection {
         cancelReconnect();
         reconnectTimer = seconds > 0 ? Timer.once(seconds, () -> {
             reconnectTimer = 0;
-            connect();
+            if (!runtime.isStopping()) {
+                connect();
+            }
         }) : 0;
         if (seconds <= 0) {
             connect();
@@ -170,12 +188,8 @@ public final class AsyncTcpConnection implements Connection {
     private void flushPending() {
         List<Object> queued = List.copyOf(pending);
         dropPending();
-        for (Object data : queued) {
-            if (data instanceof Raw raw) {
-                live.sendRaw(raw.bytes());
-            } else {
-                live.send(data);
-            }
+        for (Object data : queued) { // accepted within maxSendBufferSize: written whatever Netty counts for each write
+            Dialer.sendAccepted(live, data instanceof Raw raw ? raw.bytes() : data, data instanceof Raw);
         }
         if (!live.bufferIsFull() && markDrained() && onBufferDrain != null) { // else the connection's own drain comes when it drained
             WorkerRuntime.current().callApplication("onBufferDrain", () -> onBufferDrain.call(this));
@@ -294,8 +308,10 @@ public final class AsyncTcpConnection implements Connection {
         }
     }
 
+    /** Stops reading, now or, before the connection is up, from its start (and through reconnects) until resumeRecv. */
     @Override
     public void pauseRecv() {
+        paused = true;
         if (live != null) {
             live.pauseRecv();
         }
@@ -303,6 +319,7 @@ public final class AsyncTcpConnection implements Connection {
 
     @Override
     public void resumeRecv() {
+        paused = false;
         if (live != null) {
             live.resumeRecv();
         }
@@ -376,7 +393,8 @@ public final class AsyncTcpConnection implements Connection {
     /** The peer's address once connected; before, the host it connects to, as given (as Workerman's). */
     @Override
     public String getRemoteIp() {
-        return connected() ? live.getRemoteIp() : uri.getHost();
+        String host = uri.getHost();
+        return connected() ? live.getRemoteIp() : host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     }
 
     @Override
@@ -515,6 +533,10 @@ public final class AsyncTcpConnection implements Connection {
     }
 
     private boolean webSocket() {
+        return webSocket(uri);
+    }
+
+    private static boolean webSocket(URI uri) {
         return uri.getScheme().equals("ws") || uri.getScheme().equals("wss");
     }
 
@@ -536,6 +558,7 @@ public final class AsyncTcpConnection implements Connection {
                 return;
             }
             state = State.ESTABLISHED;
+            failures.connected();
             if (!pending.isEmpty() || fullTold) { // a full told before (this connection's queue, or the last one's) is drained now
                 flushPending();
             }

@@ -2,6 +2,7 @@ package dev.drover;
 
 import dev.drover.internal.ConnectionDefaults;
 import dev.drover.internal.ConnectionProperties;
+import dev.drover.internal.FailureLog;
 import dev.drover.internal.UdpClient;
 import dev.drover.internal.WorkerRuntime;
 import java.net.URI;
@@ -43,6 +44,8 @@ public final class AsyncUdpConnection implements Connection {
     private ConnectionCallback onClose;
     private ErrorCallback onError;
     private final ConnectionProperties properties = new ConnectionProperties();
+    /** Its connect failures, logged when there is no onError. */
+    private final FailureLog failures = new FailureLog();
 
     /** Datagrams to {@code address}, e.g. {@code udp://127.0.0.1:9125} or {@code text://[::1]:1234}. */
     public AsyncUdpConnection(String address) {
@@ -115,6 +118,7 @@ public final class AsyncUdpConnection implements Connection {
 
     private void established(UdpClient client) {
         socket = client;
+        failures.connected();
         state = State.ESTABLISHED;
         if (paused) {
             client.pauseRecv(true);
@@ -139,7 +143,7 @@ public final class AsyncUdpConnection implements Connection {
         if (onError != null) {
             runtime.callApplication("onError", () -> onError.call(this, CONNECT_FAIL, message));
         } else {
-            runtime.log(message);
+            failures.log(message);
         }
         if (onClose != null) {
             runtime.callApplication("onClose", () -> onClose.call(this));

@@ -22,9 +22,10 @@ class AsyncTcpConnectionIT {
 
     @Test
     void sendsAndClosesFollowTheConnectionsState(@TempDir Path dir) {
-        int[] ports = {Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free()};
+        int[] ports = {Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free()};
         try (App app = new App(dir, ClientStatesApp.class, "-Dapp.dir=" + dir, "-Dapp.quiet=" + ports[0], "-Dapp.echo=" + ports[1],
-                "-Dapp.ws=" + ports[2], "-Dapp.refused=" + ports[3], "-Dapp.http=" + ports[4])) {
+                "-Dapp.ws=" + ports[2], "-Dapp.refused=" + ports[3], "-Dapp.http=" + ports[4], "-Dapp.hangup=" + ports[5],
+                "-Dapp.mute=" + ports[6])) {
             app.start();
             Path report = dir.resolve("report.txt");
             Await.until("every scenario ended", Duration.ofSeconds(30), () -> {
@@ -32,7 +33,9 @@ class AsyncTcpConnectionIT {
                 return text.contains("refused onClose") && text.contains("abandoned done") && text.contains("replaced heard")
                         && text.contains("ws server heard") && text.contains("drained heard") && text.contains("roomy heard")
                         && text.contains("midway heard") && text.contains("reopened heard") && text.contains("ws404 onClose")
-                        && text.contains("ws404quiet onClose") && text.contains("tagged heard null");
+                        && text.contains("ws404quiet onClose") && text.contains("tagged heard null") && text.contains("wshangup onClose")
+                        && text.contains("wsmute onClose") && text.contains("pausedearly heard") && text.contains("many heard")
+                        && text.contains("loudless closed") && text.contains("noport");
             }, () -> TextFile.read(report) + app.log());
             List<String> lines = TextFile.read(report).lines().toList();
 
@@ -63,6 +66,21 @@ class AsyncTcpConnectionIT {
                     "ws404 onClose"), scenario(lines, "ws404 "));
             assertTrue(app.log().contains("AsyncTcpConnection to ws://127.0.0.1:" + ports[4] + "/quiet: its WebSocket handshake failed: "
                     + "Invalid handshake response getStatus: 404 Not Found"), app.log());
+            assertEquals(List.of("wshangup onError 1 connect 127.0.0.1:" + ports[5] + " failed: the server closed the connection before"
+                    + " answering the WebSocket handshake", "wshangup onClose"), scenario(lines, "wshangup "));
+            assertEquals(List.of("wsmute onError 1 connect 127.0.0.1:" + ports[6] + " failed: the server did not answer the WebSocket"
+                    + " handshake within 10 s", "wsmute onClose"), scenario(lines, "wsmute "));
+            assertEquals(List.of("pausedearly resumed", "pausedearly heard echo: early"), scenario(lines, "pausedearly"),
+                    "a pauseRecv() before the connect holds what the server sends until resumeRecv()");
+            assertEquals(List.of("many sends QQQQQQQQQQQQQ", "many heard 13, the last echo: line-12"), scenario(lines, "many"),
+                    "every send the queue took went out: none dropped as it was flushed");
+            String refusedLog = "AsyncTcpConnection to text://127.0.0.1:" + ports[3] + ": connect 127.0.0.1:" + ports[3] + " failed:"
+                    + " Connection refused (111): nothing listens there";
+            assertEquals(1, app.log().split(java.util.regex.Pattern.quote(refusedLog), -1).length - 1,
+                    "twenty refused connects without onError, logged once in the minute: " + app.log());
+            assertEquals(List.of("noport remote address 'text://127.0.0.1' needs a port from 1 to 65535, e.g. text://127.0.0.1:5678",
+                    "noport remote address 'text://127.0.0.1:0' needs a port from 1 to 65535, e.g. text://127.0.0.1:5678"),
+                    scenario(lines, "noport"));
             assertEquals(List.of("tagged heard T:echo: one", "tagged heard null"), scenario(lines, "tagged"),
                     "the Protocol saw what was put on the AsyncTcpConnection; encode's null sent nothing, decode's null reached onMessage");
         }

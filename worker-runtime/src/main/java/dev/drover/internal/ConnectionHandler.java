@@ -24,6 +24,8 @@ import java.util.ArrayDeque;
 final class ConnectionHandler extends ForwardingInbound {
     private final WorkerRuntime runtime;
     private final NettyConnection connection;
+    /** A ws:// client's handshake was answered with its 101. */
+    private boolean clientHandshakeDone;
     /** What was read while receiving was paused (or before a WebSocket handshake was done), in order (null while nothing is held). */
     private ArrayDeque<Object> held;
     private ChannelHandlerContext context;
@@ -151,7 +153,12 @@ final class ConnectionHandler extends ForwardingInbound {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+            clientHandshakeDone = true;
             fireConnect(); // a ws:// client is connected once its handshake is done
+        }
+        if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) { // Netty closes it next
+            connection.handshakeFailed(new WebSocketClientHandshakeException("the server did not answer the WebSocket handshake within "
+                    + WebSocketClientCodec.HANDSHAKE_TIMEOUT_SECONDS + " s"));
         }
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             connection.webSocketOpened(ctx.pipeline().get(WebSocketExtensionEncoder.class) != null);
@@ -176,6 +183,11 @@ final class ConnectionHandler extends ForwardingInbound {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (connection.codec() instanceof WebSocketClientCodec && !clientHandshakeDone && !connection.closing()) {
+            // a ws:// client the server let go before its 101: a connect that failed, as a refused one (onError, then onClose)
+            connection.handshakeFailed(new WebSocketClientHandshakeException("the server closed the connection before answering the"
+                    + " WebSocket handshake"));
+        }
         if (held != null) {
             held.forEach(ReferenceCountUtil::release); // the connection is gone: nobody will resume it
             held = null;

@@ -133,6 +133,12 @@ final class NettyConnection implements Connection {
     private Predicate<Connection> closedHook = connection -> true;
     /** An outgoing connection's: see {@link #whenHandshakeFails}. */
     private Predicate<Throwable> handshakeFailedHook = cause -> false;
+    /** Its handshake's failure was told (once: a timeout is followed by a close, and maybe by Netty's own exception). */
+    private boolean handshakeFailureTold;
+    /** Where an outgoing connection's handshake failures are logged, when nobody heard of them. */
+    private FailureLog handshakeFailures;
+    /** A send the AsyncTcpConnection's queue accepted is under way ({@link #sendAccepted}). */
+    private boolean accepted;
     private final ConnectionProperties properties = new ConnectionProperties();
 
     NettyConnection(Channel channel, Worker worker, Codec codec, long id, WorkerRuntime runtime) {
@@ -176,7 +182,7 @@ final class NettyConnection implements Connection {
         if (closing || closeSent || !channel.isActive()) {
             return SendStatus.FAILED;
         }
-        if (!channel.isWritable()) {
+        if (!channel.isWritable() && !accepted) {
             return dropped(data);
         }
         if (beforeOpen()) {
@@ -193,7 +199,7 @@ final class NettyConnection implements Connection {
         if (closing || !channel.isActive()) {
             return SendStatus.FAILED; // as send's
         }
-        if (!channel.isWritable()) {
+        if (!channel.isWritable() && !accepted) {
             return dropped(data);
         }
         ChannelHandlerContext httpEncoder = refusable() ? channel.pipeline().context(HttpResponseEncoder.class) : null;
@@ -205,6 +211,20 @@ final class NettyConnection implements Connection {
         }
         ByteBuf bytes = Codec.buffer(channel.alloc(), data);
         return write(codec instanceof HttpCodec ? new RawAnswer(bytes) : bytes); // an HTTP answer written raw, as Workerman's send($data, true)
+    }
+
+    /** See {@link Dialer#sendAccepted}: the send buffer's bound was already applied to {@code data}. */
+    void sendAccepted(Object data, boolean raw) {
+        accepted = true;
+        try {
+            if (raw) {
+                sendRaw((byte[]) data);
+            } else {
+                send(data);
+            }
+        } finally {
+            accepted = false;
+        }
     }
 
     /** websocket://, accepted, and not open yet (Netty's HandshakeComplete): what it reads waits ({@link ConnectionHandler}). */
@@ -836,19 +856,23 @@ final class NettyConnection implements Connection {
         closedHook = current;
     }
 
-    /** An outgoing connection tells its AsyncTcpConnection of a failed TLS or WebSocket handshake; true when onError heard of it. */
-    void whenHandshakeFails(Predicate<Throwable> hook) {
+    /** An outgoing connection tells its AsyncTcpConnection of a failed TLS or WebSocket handshake; true when that is dealt with (Dialer#dial). */
+    void whenHandshakeFails(Predicate<Throwable> hook, FailureLog failures) {
         handshakeFailedHook = hook;
+        handshakeFailures = failures;
     }
 
     /** A TLS or WebSocket handshake this outgoing connection began failed: a connect failure, logged unless onError heard of it. */
     void handshakeFailed(Throwable cause) {
+        if (handshakeFailureTold) {
+            return; // what follows it (its close, a response cut short by it) is the same failure
+        }
+        handshakeFailureTold = true;
         if (!handshakeFailedHook.test(cause)) {
             SslHandler tls = channel.pipeline().get(SslHandler.class);
             String what = !Tls.failed(cause) ? "its WebSocket handshake failed" : tls != null && tls.handshakeFuture().isSuccess()
                     ? "TLS failed" : "its TLS handshake failed";
-            runtime.log(facade + ": " + what + ": " + Dialer.reason(cause)
-                    + "; the connection is closed");
+            handshakeFailures.log(facade + ": " + what + ": " + Dialer.reason(cause) + "; the connection is closed");
         }
     }
 

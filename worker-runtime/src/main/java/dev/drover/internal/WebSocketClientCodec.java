@@ -17,6 +17,9 @@ import java.util.List;
 
 /** {@code ws://} and {@code wss://} for outgoing connections: the client handshake, then frames as the server's codec has them. */
 final class WebSocketClientCodec implements Codec {
+    /** How long the server has to answer the handshake (Netty's default): then it is a connect that failed. */
+    static final int HANDSHAKE_TIMEOUT_SECONDS = 10;
+
     private final URI uri;
 
     WebSocketClientCodec(URI uri) {
@@ -42,6 +45,7 @@ final class WebSocketClientCodec implements Codec {
                 .maxFramePayloadLength(max)
                 .handleCloseFrames(false) // answered by NettyConnection.closeFrameArrived, with a close frame (Netty's only closed)
                 .dropPongFrames(true)
+                .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_SECONDS * 1000L)
                 .build()));
         pipeline.addLast(new WebSocketFrameAggregator(max));
     }

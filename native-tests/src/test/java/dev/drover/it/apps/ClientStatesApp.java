@@ -67,10 +67,15 @@ public final class ClientStatesApp {
         Worker http = new Worker("http://127.0.0.1:" + httpPort).setName("http");
         http.onMessage((c, request) -> c.send(new dev.drover.http.Response(404)));
         Protocol.register("tagline", new TagLine());
+        int hangupPort = Integer.getInteger("app.hangup");
+        Worker hangup = new Worker("tcp://127.0.0.1:" + hangupPort).setName("hangup");
+        hangup.onMessage((c, data) -> c.destroy());
+        int mutePort = Integer.getInteger("app.mute");
+        Worker mute = new Worker("tcp://127.0.0.1:" + mutePort).setName("mute");
 
         Worker client = new Worker().setName("client");
         client.onWorkerStart(w -> {
-            awaitListening(quietPort, echoPort, wsPort, httpPort);
+            awaitListening(quietPort, echoPort, wsPort, httpPort, hangupPort, mutePort);
             report(report, "client ready");
             refused(report);
             abandoned(report, quietPort);
@@ -81,6 +86,12 @@ public final class ClientStatesApp {
             reopened(report, echoPort);
             notFound(report, httpPort);
             tagged(report, echoPort);
+            unanswered(report, hangupPort, "wshangup");
+            unanswered(report, mutePort, "wsmute");
+            pausedEarly(report, echoPort);
+            many(report, echoPort);
+            refusedQuietly(report);
+            noPort(report);
         });
         Worker.runAll(args);
     }
@@ -177,6 +188,73 @@ public final class ClientStatesApp {
         AsyncTcpConnection quiet = new AsyncTcpConnection("ws://127.0.0.1:" + port + "/quiet");
         quiet.onClose(x -> report(report, "ws404quiet onClose"));
         quiet.connect();
+    }
+
+    /** A ws:// server that closes at the handshake (wshangup), or never answers it (wsmute): a connect that failed. */
+    private static void unanswered(Path report, int port, String name) {
+        AsyncTcpConnection c = new AsyncTcpConnection("ws://127.0.0.1:" + port + "/");
+        c.onConnect(x -> report(report, name + " onConnect"));
+        c.onError((x, code, message) -> report(report, name + " onError " + code + " " + message));
+        c.onClose(x -> report(report, name + " onClose"));
+        c.connect();
+    }
+
+    /** pauseRecv() before the connect: the echo of what onConnect sends waits for resumeRecv(), 0.5 s later. */
+    private static void pausedEarly(Path report, int port) {
+        AsyncTcpConnection c = new AsyncTcpConnection("text://127.0.0.1:" + port);
+        c.pauseRecv();
+        c.onConnect(x -> {
+            x.send("early");
+            Timer.once(0.5, () -> {
+                report(report, "pausedearly resumed");
+                x.resumeRecv();
+            });
+        });
+        c.onMessage((x, line) -> report(report, "pausedearly heard " + line));
+        c.connect();
+    }
+
+    /** Thirteen small sends queued before the connect, within maxSendBufferSize: every one goes out. */
+    private static void many(Path report, int port) {
+        AsyncTcpConnection c = new AsyncTcpConnection("text://127.0.0.1:" + port);
+        c.setMaxSendBufferSize(100);
+        c.onError((x, code, message) -> report(report, "many onError " + code + " " + message));
+        int[] heard = {0};
+        c.onMessage((x, line) -> {
+            if (++heard[0] == 13) {
+                report(report, "many heard 13, the last " + line);
+            }
+        });
+        StringBuilder statuses = new StringBuilder();
+        for (int i = 0; i < 13; i++) {
+            statuses.append(c.send("line-" + i).name().charAt(0));
+        }
+        report(report, "many sends " + statuses);
+        c.connect();
+    }
+
+    /** A refused connect without onError, tried again and again: logged once, not once a try. */
+    private static void refusedQuietly(Path report) {
+        AsyncTcpConnection c = new AsyncTcpConnection("text://127.0.0.1:" + Integer.getInteger("app.refused"));
+        int[] closes = {0};
+        c.onClose(x -> {
+            if (++closes[0] < 20) {
+                c.reconnect(0.02);
+            } else {
+                report(report, "loudless closed 20 times");
+            }
+        });
+        c.connect();
+    }
+
+    private static void noPort(Path report) {
+        for (String address : new String[] {"text://127.0.0.1", "text://127.0.0.1:0"}) {
+            try {
+                new AsyncTcpConnection(address);
+            } catch (IllegalArgumentException e) {
+                report(report, "noport " + e.getMessage());
+            }
+        }
     }
 
     private static void tagged(Path report, int port) {
