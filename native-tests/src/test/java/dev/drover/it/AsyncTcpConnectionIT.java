@@ -22,10 +22,10 @@ class AsyncTcpConnectionIT {
 
     @Test
     void sendsAndClosesFollowTheConnectionsState(@TempDir Path dir) {
-        int[] ports = {Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free()};
+        int[] ports = {Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free()};
         try (App app = new App(dir, ClientStatesApp.class, "-Dapp.dir=" + dir, "-Dapp.quiet=" + ports[0], "-Dapp.echo=" + ports[1],
                 "-Dapp.ws=" + ports[2], "-Dapp.refused=" + ports[3], "-Dapp.http=" + ports[4], "-Dapp.hangup=" + ports[5],
-                "-Dapp.mute=" + ports[6])) {
+                "-Dapp.mute=" + ports[6], "-Dapp.huge=" + ports[7])) {
             app.start();
             Path report = dir.resolve("report.txt");
             Await.until("every scenario ended", Duration.ofSeconds(30), () -> {
@@ -35,7 +35,8 @@ class AsyncTcpConnectionIT {
                         && text.contains("midway heard") && text.contains("reopened heard") && text.contains("ws404 onClose")
                         && text.contains("ws404quiet onClose") && text.contains("tagged heard null") && text.contains("wshangup onClose")
                         && text.contains("wsmute onClose") && text.contains("pausedearly heard") && text.contains("many heard")
-                        && text.contains("loudless closed") && text.contains("noport");
+                        && text.contains("loudless closed") && text.contains("noport")
+                        && text.contains("toobig onClose");
             }, () -> TextFile.read(report) + app.log());
             List<String> lines = TextFile.read(report).lines().toList();
 
@@ -81,6 +82,8 @@ class AsyncTcpConnectionIT {
             assertEquals(List.of("noport remote address 'text://127.0.0.1' needs a port from 1 to 65535, e.g. text://127.0.0.1:5678",
                     "noport remote address 'text://127.0.0.1:0' needs a port from 1 to 65535, e.g. text://127.0.0.1:5678"),
                     scenario(lines, "noport"));
+            assertTrue(app.log().contains("AsyncTcpConnection to ws://127.0.0.1:" + ports[7] + "/: closed with 1009: the server sent a frame"
+                    + " it refuses: Max frame length of 10485760 has been exceeded."), app.log());
             assertEquals(List.of("tagged heard T:echo: one", "tagged heard null"), scenario(lines, "tagged"),
                     "the Protocol saw what was put on the AsyncTcpConnection; encode's null sent nothing, decode's null reached onMessage");
         }

@@ -208,7 +208,12 @@ final class ConnectionHandler extends ForwardingInbound {
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof CorruptedWebSocketFrameException corrupt && connection.codec() instanceof WebSocketCodec) {
+        if (cause instanceof CorruptedWebSocketFrameException corrupt
+                && (connection.codec() instanceof WebSocketCodec || connection.codec() instanceof WebSocketClientCodec)) {
+            if (connection.isOutgoing()) { // the server's fault, which only this end can see: logged, as Workerman's "error package"
+                runtime.log(connection.facade() + ": closed with " + corrupt.closeStatus().code() + ": the server sent a frame it refuses: "
+                        + corrupt.getMessage());
+            }
             connection.protocolViolated(corrupt.closeStatus(), corrupt.getMessage());
             return;
         }

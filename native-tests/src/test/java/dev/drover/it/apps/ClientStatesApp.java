@@ -72,10 +72,13 @@ public final class ClientStatesApp {
         hangup.onMessage((c, data) -> c.destroy());
         int mutePort = Integer.getInteger("app.mute");
         Worker mute = new Worker("tcp://127.0.0.1:" + mutePort).setName("mute");
+        int hugePort = Integer.getInteger("app.huge");
+        Worker huge = new Worker("tcp://127.0.0.1:" + hugePort).setName("huge");
+        huge.onMessage((c, data) -> hugeFrame(c, (byte[]) data));
 
         Worker client = new Worker().setName("client");
         client.onWorkerStart(w -> {
-            awaitListening(quietPort, echoPort, wsPort, httpPort, hangupPort, mutePort);
+            awaitListening(quietPort, echoPort, wsPort, httpPort, hangupPort, mutePort, hugePort);
             report(report, "client ready");
             refused(report);
             abandoned(report, quietPort);
@@ -92,6 +95,7 @@ public final class ClientStatesApp {
             many(report, echoPort);
             refusedQuietly(report);
             noPort(report);
+            tooBig(report, hugePort);
         });
         Worker.runAll(args);
     }
@@ -245,6 +249,23 @@ public final class ClientStatesApp {
             }
         });
         c.connect();
+    }
+
+    /** A frame over maxPackageSize from the server: closed, and logged (the server's fault, which only this end sees). */
+    private static void tooBig(Path report, int port) {
+        AsyncTcpConnection c = new AsyncTcpConnection("ws://127.0.0.1:" + port + "/");
+        c.onClose(x -> report(report, "toobig onClose"));
+        c.connect();
+    }
+
+    /** Answers a WebSocket handshake, then announces a binary frame of 20 MiB (twice the default maxPackageSize). */
+    private static void hugeFrame(Connection c, byte[] data) {
+        Matcher key = KEY.matcher(new String(data, StandardCharsets.ISO_8859_1));
+        if (key.find()) {
+            c.sendRaw(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
+                    + accept(key.group(1)) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            c.sendRaw(new byte[] {(byte) 0x82, 127, 0, 0, 0, 0, 1, 64, 0, 0});
+        }
     }
 
     private static void noPort(Path report) {
