@@ -53,11 +53,16 @@ final class Datagrams {
      * Sends {@code data} as one datagram to {@code peer} on {@code channel}, which is connected to
      * it when {@code connected}. One over what a datagram holds (65,507 bytes over IPv4, 65,527
      * over IPv6), or an empty one (Netty's transport skips those), is refused: {@code failed} is
-     * given why and answers what send returns; so is a datagram the kernel refuses later.
+     * given why and answers what send returns; so is a datagram the kernel refuses later, and one
+     * sent while the datagrams the kernel could not take yet fill the socket's own buffer (Netty's
+     * high water mark, 64 KiB), which held any number of them.
      */
     static SendStatus send(Channel channel, InetSocketAddress peer, boolean connected, byte[] data, Function<String, SendStatus> failed) {
         if (!channel.isActive()) {
             return failed.apply("the udp socket is closed");
+        }
+        if (!channel.isWritable()) { // the kernel's buffer was full and 64 KiB wait in the socket's own: a datagram may be lost, memory not
+            return failed.apply("the socket's send buffer is full");
         }
         int max = peer.getAddress() instanceof Inet6Address ? 65527 : 65507;
         if (data.length > max || data.length == 0) {
