@@ -1145,6 +1145,16 @@ public final class Arbiter {
             reply.exit(ExitCodes.FAILED);
             return;
         }
+        if (upgrade != null || !ownsFiles) {
+            // The new master starts the code on disk anyway; a reload here would replace workers this master is about to stop,
+            // and its end would tell systemd this master is the service's again, after the new one took over.
+            String why = upgrade != null ? "a restart is in progress: its new master (pid " + upgrade.pid + ") starts the code on disk"
+                    : "this master handed over to a new one and stops";
+            log("reload ignored: " + why);
+            reply.err("drover[" + app.name() + "] " + why + "; this reload is ignored");
+            reply.exit(ExitCodes.FAILED);
+            return;
+        }
         endDrainingReload("reload");
         if (reload != null && !reload.recycle) {
             log("reload ignored: a reload is in progress (" + reload.progress() + ")");
@@ -1291,7 +1301,9 @@ public final class Arbiter {
     private void abortReload(String why) {
         String message = "drover[" + app.name() + "] reload stopped: " + why + " (" + reload.progress() + ")";
         log(message);
-        systemd.ready("reload stopped: " + why);
+        if (ownsFiles) { // after a restart's handover the new master is the service's: its READY=1 stands
+            systemd.ready("reload stopped: " + why);
+        }
         reload.waiters.forEach(r -> {
             r.err(message);
             r.exit(ExitCodes.FAILED);

@@ -235,6 +235,28 @@ class ReloadIT {
         }
     }
 
+    /**
+     * A reload while a restart's new master starts is refused: it would replace workers the old
+     * master is about to stop, and its end would tell systemd the old master is the service's again.
+     */
+    @Test
+    void aReloadDuringARestartIsRefused(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir)) {
+            app.start();
+            long oldMaster = app.masterPid();
+            Process restart = app.launch("restart");
+            Await.until("the new master starts", Duration.ofSeconds(30), () -> app.log().contains("restarting: new master pid"), app::log);
+            App.Result reload = app.run("reload");
+            assertTrue(restart.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, restart.exitValue(), app.log());
+            assertEquals(1, reload.code(), reload.all() + app.log());
+            assertTrue(reload.err().contains("a restart is in progress: its new master (pid ") && reload.err().contains("this reload is ignored"),
+                    reload.all());
+            Await.until("the new master serves", Duration.ofSeconds(30), () -> app.masterPid() != oldMaster);
+            assertTrue(!app.log().contains("reloading"), "no reload began: " + app.log());
+        }
+    }
+
     /** PidApp with count 1, also listening on {@code also} with listen() in onWorkerStart. */
     private static App alsoListening(Path dir, int also) {
         return new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir, "-Dapp.alsoListen=http://127.0.0.1:" + also);
