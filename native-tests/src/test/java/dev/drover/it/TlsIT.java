@@ -32,7 +32,9 @@ class TlsIT {
     void tlsServersAndWebSocketClients(@TempDir Path dir) throws Exception {
         Path[] pem = Certificates.selfSigned(dir);
         Path cert = pem[0];
-        Path key = pem[1];
+        Path key = dir.resolve("key-pkcs1.pem"); // as acme.sh and older openssl write an RSA key: read without a conversion
+        Processes.Ran traditional = Processes.run("openssl", "pkey", "-in", pem[1].toString(), "-traditional", "-out", key.toString());
+        assertEquals(0, traditional.code(), traditional.output());
         int https = Ports.free();
         int wss = Ports.free();
         int tlsText = Ports.free();
@@ -78,7 +80,26 @@ class TlsIT {
                 assertEquals(-1, plain.getInputStream().read());
             }
             assertEquals("tls echo: still here from ::1", tlsLine(trust, tlsText, "still here"));
+            assertRenegotiationRefused(https);
             assertFalse(app.log().contains("its protocol failed"), app.log());
+        }
+    }
+
+    /**
+     * A client may not renegotiate (each renegotiation a whole handshake on the worker's loop, a
+     * cheap way to hold it): openssl's {@code R} gets a handshake failure, and the connection ends.
+     */
+    private static void assertRenegotiationRefused(int port) throws Exception {
+        Process client = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_2")
+                .redirectErrorStream(true).start();
+        try {
+            client.getOutputStream().write("R\n".getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream().flush(); // and left open: the client ends when the server ends the connection
+            assertTrue(client.waitFor(30, TimeUnit.SECONDS), "the renegotiation was taken: the connection stays open");
+            String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(output.contains("RENEGOTIATING") && output.contains("alert handshake failure"), output);
+        } finally {
+            client.destroyForcibly();
         }
     }
 

@@ -7,24 +7,26 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
-import java.security.spec.InvalidKeySpecException;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.SSLException;
 
 /** TLS contexts from the PEM files a Worker names. */
 final class Tls {
+    /** The JDK's switch for renegotiation a client starts (TLS 1.2): each one is a whole handshake on the worker's loop. */
+    static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
     private Tls() {}
 
     /** Whether {@code cause} is TLS failing (no TLS record, a handshake refused), not what the connection carries. */
@@ -32,54 +34,103 @@ final class Tls {
         return cause instanceof NotSslRecordException || cause.getCause() instanceof SSLException;
     }
 
+    /**
+     * The server context of {@code worker}'s certificate chain and key. A client may not start a
+     * renegotiation (as nginx and OpenSSL refuse it) unless the JVM was told otherwise with
+     * {@code -Djdk.tls.rejectClientInitiatedRenegotiation=false}.
+     */
     static SslContext server(Worker worker) {
         if (worker.getSslCertificate() == null) {
             throw new IllegalStateException("worker " + worker.getName() + " has transport ssl but no certificate: call "
                     + "setSslCertificate(certificatePem, privateKeyPem)");
         }
-        for (Path file : new Path[] {worker.getSslCertificate(), worker.getSslKey()}) {
-            if (!Files.isReadable(file)) {
-                throw new IllegalStateException("worker " + worker.getName() + ": cannot read " + file + " (setSslCertificate)");
-            }
+        if (System.getProperty(REJECT_RENEGOTIATION) == null) {
+            System.setProperty(REJECT_RENEGOTIATION, "true"); // read as the JDK's first server handshake begins, after this
         }
-        SslContext context;
+        Path certificateFile = worker.getSslCertificate();
+        Path keyFile = worker.getSslKey();
+        List<X509Certificate> chain = certificates(worker, certificateFile, keyFile);
+        PrivateKey key = key(worker, keyFile, chain.get(0).getPublicKey().getAlgorithm());
+        if (!keyMatches(chain.get(0).getPublicKey(), key)) {
+            throw new IllegalStateException("worker " + worker.getName() + ": the key " + keyFile + " is not the one the certificate "
+                    + certificateFile + " was made for (setSslCertificate): every TLS handshake would fail");
+        }
         try {
-            context = SslContextBuilder.forServer(worker.getSslCertificate().toFile(), worker.getSslKey().toFile()).build();
-        } catch (Exception e) {
-            throw new IllegalStateException("worker " + worker.getName() + ": cannot load the certificate " + worker.getSslCertificate()
-                    + " and key " + worker.getSslKey() + " (PEM, key in PKCS#8; a key in another form converts with: openssl pkcs8 -topk8"
-                    + " -nocrypt -in " + worker.getSslKey() + " -out key8.pem): " + e.getMessage(), e);
+            return SslContextBuilder.forServer(key, chain).build();
+        } catch (SSLException | RuntimeException e) {
+            throw new IllegalStateException("worker " + worker.getName() + ": cannot serve TLS with the certificate " + certificateFile
+                    + " and key " + keyFile + ": " + rootMessage(e), e);
         }
-        if (!keyMatches(worker.getSslCertificate(), worker.getSslKey())) {
-            throw new IllegalStateException("worker " + worker.getName() + ": the key " + worker.getSslKey() + " is not the one the certificate "
-                    + worker.getSslCertificate() + " was made for (setSslCertificate): every TLS handshake would fail");
+    }
+
+    /** The certificates of {@code file}, the server's first (then its chain, as the CA gave it). */
+    private static List<X509Certificate> certificates(Worker worker, Path file, Path keyFile) {
+        String text = read(worker, file, "certificate");
+        List<X509Certificate> chain;
+        try (InputStream in = Files.newInputStream(file)) {
+            chain = CertificateFactory.getInstance("X.509").generateCertificates(in).stream().map(X509Certificate.class::cast).toList();
+        } catch (IOException | CertificateException e) {
+            chain = List.of();
         }
-        return context;
+        if (chain.isEmpty()) {
+            boolean swapped = text.contains("PRIVATE KEY-----");
+            throw new IllegalStateException("worker " + worker.getName() + ": " + file + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+                    + (swapped ? ": it holds a private key; setSslCertificate takes the certificate first, then the key (" + keyFile + ")" : ""));
+        }
+        return chain;
+    }
+
+    private static PrivateKey key(Worker worker, Path file, String algorithm) {
+        String text = read(worker, file, "key");
+        try {
+            return PemKeys.read(text, algorithm);
+        } catch (PemKeys.Refused refused) {
+            throw new IllegalStateException("worker " + worker.getName() + ": cannot read the key " + file + ": "
+                    + refused.getMessage().replace("{file}", file.toString()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("worker " + worker.getName() + ": cannot read the key " + file + " as a " + algorithm
+                    + " key (the certificate's kind): " + rootMessage(e), e);
+        }
+    }
+
+    /** The text of a PEM file, or why it cannot be read: missing, or not readable by this worker's user. */
+    private static String read(Worker worker, Path file, String what) {
+        try {
+            return Files.readString(file, StandardCharsets.ISO_8859_1);
+        } catch (NoSuchFileException e) {
+            throw new IllegalStateException("worker " + worker.getName() + ": the " + what + " file " + file + " does not exist"
+                    + " (setSslCertificate)");
+        } catch (AccessDeniedException e) {
+            throw new IllegalStateException("worker " + worker.getName() + ": the " + what + " file " + file + " is not readable by user "
+                    + System.getProperty("user.name") + " (the worker's: setUser); let that user read it");
+        } catch (IOException e) {
+            throw new IllegalStateException("worker " + worker.getName() + ": cannot read the " + what + " file " + file + ": " + e, e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root.getMessage();
     }
 
     /**
-     * Whether the private key in {@code keyPem} (unencrypted PKCS#8) signs what the first certificate
-     * of {@code certificatePem} verifies. Netty takes a key of another pair without a word, and then
-     * fails every handshake. A key in a form this does not read (encrypted) is left to Netty.
+     * Whether {@code key} signs what {@code certified} verifies. Netty takes a key of another pair
+     * without a word, and then fails every handshake.
      */
-    static boolean keyMatches(Path certificatePem, Path keyPem) {
+    static boolean keyMatches(PublicKey certified, PrivateKey key) {
+        String algorithm = switch (certified.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "Ed448", "EdDSA" -> "EdDSA"; // the key's own curve
+            default -> null;
+        };
+        if (algorithm == null) {
+            return true; // a kind this does not check: left to the handshake
+        }
         try {
-            PublicKey certified;
-            try (InputStream in = Files.newInputStream(certificatePem)) {
-                certified = CertificateFactory.getInstance("X.509").generateCertificate(in).getPublicKey();
-            }
-            Matcher body = PKCS8.matcher(Files.readString(keyPem, StandardCharsets.US_ASCII));
-            String algorithm = switch (certified.getAlgorithm()) {
-                case "RSA" -> "SHA256withRSA";
-                case "EC" -> "SHA256withECDSA";
-                case "Ed25519", "Ed448", "EdDSA" -> "EdDSA"; // the key's own curve
-                default -> null;
-            };
-            if (!body.find() || algorithm == null) {
-                return true;
-            }
-            PrivateKey key = KeyFactory.getInstance(certified.getAlgorithm())
-                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(body.group(1))));
             byte[] probe = "drover".getBytes(StandardCharsets.US_ASCII);
             Signature signer = Signature.getInstance(algorithm);
             signer.initSign(key);
@@ -89,12 +140,10 @@ final class Tls {
             verifier.initVerify(certified);
             verifier.update(probe);
             return verifier.verify(signature);
-        } catch (InvalidKeySpecException | InvalidKeyException otherAlgorithm) {
+        } catch (InvalidKeyException otherAlgorithm) {
             return false; // an EC key for an RSA certificate, say
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException unread) {
+        } catch (GeneralSecurityException unchecked) {
             return true;
         }
     }
-
-    private static final Pattern PKCS8 = Pattern.compile("-----BEGIN PRIVATE KEY-----([^-]+)-----END PRIVATE KEY-----");
 }

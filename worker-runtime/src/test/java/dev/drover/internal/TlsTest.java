@@ -2,15 +2,21 @@ package dev.drover.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.CertificateFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A certificate and a key of another pair are told apart before a worker serves TLS with them. */
+/** A certificate's key, read in the forms the tools write, and told apart from a key of another pair. */
 class TlsTest {
 
     @Test
@@ -18,22 +24,68 @@ class TlsTest {
         Path[] rsa = selfSigned(dir, "rsa", "rsa:2048");
         Path[] otherRsa = selfSigned(dir, "other", "rsa:2048");
         Path[] ec = selfSigned(dir, "ec", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1");
-        assertTrue(Tls.keyMatches(rsa[0], rsa[1]));
-        assertTrue(Tls.keyMatches(ec[0], ec[1]));
-        assertFalse(Tls.keyMatches(rsa[0], otherRsa[1]), "another RSA pair's key");
-        assertFalse(Tls.keyMatches(rsa[0], ec[1]), "an EC key for an RSA certificate");
+        assertTrue(Tls.keyMatches(publicKey(rsa[0]), key(rsa[1], "RSA")));
+        assertTrue(Tls.keyMatches(publicKey(ec[0]), key(ec[1], "EC")));
+        assertFalse(Tls.keyMatches(publicKey(rsa[0]), key(otherRsa[1], "RSA")), "another RSA pair's key");
+        assertFalse(Tls.keyMatches(publicKey(rsa[0]), key(ec[1], "EC")), "an EC key for an RSA certificate");
+    }
+
+    /** PKCS#1 and SEC1, as acme.sh and openssl ecparam write them, are read as the PKCS#8 form of the same key. */
+    @Test
+    void traditionalKeysAreRead(@TempDir Path dir) throws Exception {
+        Path[] rsa = selfSigned(dir, "rsa", "rsa:2048");
+        Path[] ec = selfSigned(dir, "ec", "ec", "-pkeyopt", "ec_paramgen_curve:secp384r1");
+        for (Path[] pair : List.of(rsa, ec)) {
+            Path traditional = dir.resolve(pair[1].getFileName() + ".traditional");
+            openssl("pkey", "-in", pair[1].toString(), "-traditional", "-out", traditional.toString());
+            String text = Files.readString(traditional);
+            assertTrue(text.startsWith(pair == rsa ? "-----BEGIN RSA PRIVATE KEY-----" : "-----BEGIN EC PRIVATE KEY-----"), text);
+            PublicKey certified = publicKey(pair[0]);
+            assertTrue(Tls.keyMatches(certified, PemKeys.read(text, certified.getAlgorithm())));
+        }
+    }
+
+    @Test
+    void anEncryptedKeyOrACertificateIsRefusedWithWhatToDo(@TempDir Path dir) throws Exception {
+        Path[] rsa = selfSigned(dir, "rsa", "rsa:2048");
+        Path encrypted = dir.resolve("encrypted.pem");
+        openssl("pkey", "-in", rsa[1].toString(), "-aes256", "-passout", "pass:secret", "-out", encrypted.toString());
+        Path traditional = dir.resolve("traditional-encrypted.pem");
+        openssl("pkey", "-in", rsa[1].toString(), "-traditional", "-aes256", "-passout", "pass:secret", "-out", traditional.toString());
+        for (Path file : List.of(encrypted, traditional)) {
+            PemKeys.Refused refused = assertThrows(PemKeys.Refused.class, () -> PemKeys.read(Files.readString(file), "RSA"));
+            assertTrue(refused.getMessage().startsWith("the key is encrypted, and drover reads unencrypted keys"), refused.getMessage());
+        }
+        PemKeys.Refused swapped = assertThrows(PemKeys.Refused.class, () -> PemKeys.read(Files.readString(rsa[0]), "RSA"));
+        assertEquals("it holds a certificate, not a private key: setSslCertificate takes the certificate first, then the key", swapped.getMessage());
+    }
+
+    private static PublicKey publicKey(Path certificate) throws Exception {
+        try (InputStream in = Files.newInputStream(certificate)) {
+            return CertificateFactory.getInstance("X.509").generateCertificate(in).getPublicKey();
+        }
+    }
+
+    private static PrivateKey key(Path pem, String algorithm) throws Exception {
+        return PemKeys.read(Files.readString(pem), algorithm);
     }
 
     /** {certificate, PKCS#8 key} made by openssl in {@code dir}, named by {@code name}. */
     private static Path[] selfSigned(Path dir, String name, String... keyOptions) throws IOException, InterruptedException {
         Path cert = dir.resolve(name + "-cert.pem");
         Path key = dir.resolve(name + "-key.pem");
-        List<String> command = new java.util.ArrayList<>(List.of("openssl", "req", "-x509", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+        List<String> command = new java.util.ArrayList<>(List.of("req", "-x509", "-nodes", "-days", "2", "-subj", "/CN=localhost",
                 "-keyout", key.toString(), "-out", cert.toString(), "-newkey"));
         command.addAll(List.of(keyOptions));
+        openssl(command.toArray(String[]::new));
+        return new Path[] {cert, key};
+    }
+
+    private static void openssl(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(arguments));
         Process openssl = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(openssl.getInputStream().readAllBytes());
         assertEquals(0, openssl.waitFor(), "openssl: " + output);
-        return new Path[] {cert, key};
     }
 }
