@@ -85,6 +85,20 @@ class TlsIT {
         }
     }
 
+    /** A key file that is not there fails the start with its path and the setting, not a stack trace that buries them. */
+    @Test
+    void aKeyThatIsNotThereFailsTheStartNamingIt(@TempDir Path dir) {
+        Path cert = Certificates.selfSigned(dir)[0];
+        Path missing = dir.resolve("gone.pem");
+        try (App app = new App(dir, TlsApp.class, "-Dapp.cert=" + cert, "-Dapp.key=" + missing, "-Dapp.https=" + Ports.free(),
+                "-Dapp.wss=" + Ports.free(), "-Dapp.tlstext=" + Ports.free(), "-Dapp.relay=" + Ports.free())) {
+            App.Result start = app.run("start", "-d");
+            assertEquals(1, start.code(), start.all());
+            assertTrue(start.err().contains(": the key file " + missing + " does not exist (setSslCertificate)"), start.all());
+            assertFalse(start.all().contains("\tat "), "no stack trace: " + start.all());
+        }
+    }
+
     /**
      * A client may not renegotiate (each renegotiation a whole handshake on the worker's loop, a
      * cheap way to hold it): openssl's {@code R} gets a handshake failure, and the connection ends.

@@ -41,7 +41,7 @@ final class Tls {
      */
     static SslContext server(Worker worker) {
         if (worker.getSslCertificate() == null) {
-            throw new IllegalStateException("worker " + worker.getName() + " has transport ssl but no certificate: call "
+            throw new BadSetting("worker " + worker.getName() + " has transport ssl but no certificate: call "
                     + "setSslCertificate(certificatePem, privateKeyPem)");
         }
         if (System.getProperty(REJECT_RENEGOTIATION) == null) {
@@ -52,13 +52,13 @@ final class Tls {
         List<X509Certificate> chain = certificates(worker, certificateFile, keyFile);
         PrivateKey key = key(worker, keyFile, chain.get(0).getPublicKey().getAlgorithm());
         if (!keyMatches(chain.get(0).getPublicKey(), key)) {
-            throw new IllegalStateException("worker " + worker.getName() + ": the key " + keyFile + " is not the one the certificate "
+            throw new BadSetting("worker " + worker.getName() + ": the key " + keyFile + " is not the one the certificate "
                     + certificateFile + " was made for (setSslCertificate): every TLS handshake would fail");
         }
         try {
             return SslContextBuilder.forServer(key, chain).build();
         } catch (SSLException | RuntimeException e) {
-            throw new IllegalStateException("worker " + worker.getName() + ": cannot serve TLS with the certificate " + certificateFile
+            throw new BadSetting("worker " + worker.getName() + ": cannot serve TLS with the certificate " + certificateFile
                     + " and key " + keyFile + ": " + rootMessage(e), e);
         }
     }
@@ -74,7 +74,7 @@ final class Tls {
         }
         if (chain.isEmpty()) {
             boolean swapped = text.contains("PRIVATE KEY-----");
-            throw new IllegalStateException("worker " + worker.getName() + ": " + file + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+            throw new BadSetting("worker " + worker.getName() + ": " + file + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
                     + (swapped ? ": it holds a private key; setSslCertificate takes the certificate first, then the key (" + keyFile + ")" : ""));
         }
         return chain;
@@ -85,10 +85,10 @@ final class Tls {
         try {
             return PemKeys.read(text, algorithm);
         } catch (PemKeys.Refused refused) {
-            throw new IllegalStateException("worker " + worker.getName() + ": cannot read the key " + file + ": "
+            throw new BadSetting("worker " + worker.getName() + ": cannot read the key " + file + ": "
                     + refused.getMessage().replace("{file}", file.toString()));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("worker " + worker.getName() + ": cannot read the key " + file + " as a " + algorithm
+            throw new BadSetting("worker " + worker.getName() + ": cannot read the key " + file + " as a " + algorithm
                     + " key (the certificate's kind): " + rootMessage(e), e);
         }
     }
@@ -98,13 +98,13 @@ final class Tls {
         try {
             return Files.readString(file, StandardCharsets.ISO_8859_1);
         } catch (NoSuchFileException e) {
-            throw new IllegalStateException("worker " + worker.getName() + ": the " + what + " file " + file + " does not exist"
+            throw new BadSetting("worker " + worker.getName() + ": the " + what + " file " + file + " does not exist"
                     + " (setSslCertificate)");
         } catch (AccessDeniedException e) {
-            throw new IllegalStateException("worker " + worker.getName() + ": the " + what + " file " + file + " is not readable by user "
+            throw new BadSetting("worker " + worker.getName() + ": the " + what + " file " + file + " is not readable by user "
                     + System.getProperty("user.name") + " (the worker's: setUser); let that user read it");
         } catch (IOException e) {
-            throw new IllegalStateException("worker " + worker.getName() + ": cannot read the " + what + " file " + file + ": " + e, e);
+            throw new BadSetting("worker " + worker.getName() + ": cannot read the " + what + " file " + file + ": " + e, e);
         }
     }
 
