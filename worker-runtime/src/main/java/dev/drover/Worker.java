@@ -72,6 +72,7 @@ public final class Worker {
     private String transport = "tcp";
     private Path sslCertificate;
     private Path sslKey;
+    private final Map<String, List<Path>> sslCertificatesByHost = new java.util.LinkedHashMap<>();
     private int id = -1;
     private WorkerCallback onWorkerStart;
     private WorkerCallback onWorkerStop;
@@ -231,11 +232,32 @@ public final class Worker {
         return this;
     }
 
-    /** The PEM certificate chain and PKCS#8 PEM private key for {@code transport ssl}. */
+    /**
+     * The PEM files of the certificate (then its chain) and of its unencrypted private key (PKCS#8,
+     * PKCS#1 or SEC1) for {@code transport ssl}.
+     */
     public Worker setSslCertificate(String certificatePem, String privateKeyPem) {
         this.sslCertificate = Path.of(certificatePem);
         this.sslKey = Path.of(privateKeyPem);
         return this;
+    }
+
+    /**
+     * For TLS clients that ask for {@code hostName} (SNI; {@code *.example.com} covers the names one
+     * level below), this certificate and key rather than {@link #setSslCertificate}'s, which every
+     * other client gets: Workerman's {@code SNI_server_certs}.
+     */
+    public Worker addSslCertificate(String hostName, String certificatePem, String privateKeyPem) {
+        if (hostName == null || hostName.isBlank()) {
+            throw new IllegalArgumentException("addSslCertificate needs the host name clients ask for, e.g. www.example.com or *.example.com");
+        }
+        sslCertificatesByHost.put(hostName.toLowerCase(java.util.Locale.ROOT), List.of(Path.of(certificatePem), Path.of(privateKeyPem)));
+        return this;
+    }
+
+    /** {@link #addSslCertificate}'s, by host name: the certificate's path, then the key's. */
+    public Map<String, List<Path>> getSslCertificatesByHost() {
+        return Collections.unmodifiableMap(sslCertificatesByHost);
     }
 
     /** {@code tcp}, {@code ssl} or {@code udp} (a udp:// address's, or a protocol's over {@code setTransport("udp")}). */

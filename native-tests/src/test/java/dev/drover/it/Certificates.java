@@ -15,10 +15,15 @@ final class Certificates {
 
     /** {certificate PEM, PKCS#8 key PEM} in {@code dir}. */
     static Path[] selfSigned(Path dir) {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
+        return selfSigned(dir, "", "localhost", "IP:127.0.0.1,IP:::1,DNS:localhost");
+    }
+
+    /** {certificate PEM, PKCS#8 key PEM} in {@code dir}, their names starting with {@code prefix}, for {@code commonName} and {@code names}. */
+    static Path[] selfSigned(Path dir, String prefix, String commonName, String names) {
+        Path cert = dir.resolve(prefix + "cert.pem");
+        Path key = dir.resolve(prefix + "key.pem");
         Processes.Ran openssl = Processes.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost",
+                "-subj", "/CN=" + commonName, "-addext", "subjectAltName=" + names,
                 "-keyout", key.toString(), "-out", cert.toString());
         if (openssl.code() != 0) {
             throw new AssertionError("openssl exited with status " + openssl.code() + ": " + openssl.output());

@@ -39,7 +39,9 @@ class TlsIT {
         int wss = Ports.free();
         int tlsText = Ports.free();
         int relay = Ports.free();
+        Path[] other = Certificates.selfSigned(dir, "other-", "www.other.test", "DNS:www.other.test");
         try (App app = new App(dir, TlsApp.class, "-Dapp.cert=" + cert, "-Dapp.key=" + key, "-Dapp.https=" + https,
+                "-Dapp.other.cert=" + other[0], "-Dapp.other.key=" + other[1],
                 "-Dapp.wss=" + wss, "-Dapp.tlstext=" + tlsText, "-Dapp.relay=" + relay)) {
             app.start();
             SSLContext trust = Certificates.trusting(cert);
@@ -81,6 +83,10 @@ class TlsIT {
             }
             assertEquals("tls echo: still here from ::1", tlsLine(trust, tlsText, "still here"));
             assertRenegotiationRefused(https);
+            assertEquals("CN=www.other.test", certificateFor(https, "www.other.test"), "the certificate for the name the client asked for");
+            assertEquals("CN=localhost", certificateFor(https, "www.elsewhere.test"), "the default one for any other name");
+            assertEquals("secure /x", client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + https + "/x")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body(), "and for none (an IP address)");
             assertFalse(app.log().contains("its protocol failed"), app.log());
         }
     }
@@ -96,6 +102,31 @@ class TlsIT {
             assertEquals(1, start.code(), start.all());
             assertTrue(start.err().contains(": the key file " + missing + " does not exist (setSslCertificate)"), start.all());
             assertFalse(start.all().contains("\tat "), "no stack trace: " + start.all());
+        }
+    }
+
+    /** The subject of the certificate the server on {@code port} shows a client that asks for {@code name} (SNI). */
+    private static String certificateFor(int port, String name) throws Exception {
+        SSLContext trustAll = SSLContext.getInstance("TLS");
+        trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) {}
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) {}
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        try (SSLSocket socket = (SSLSocket) trustAll.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+            parameters.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(name)));
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
         }
     }
 

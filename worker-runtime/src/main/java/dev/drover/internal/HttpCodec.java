@@ -59,7 +59,7 @@ final class HttpCodec implements Codec {
 
     @Override
     public void install(ChannelPipeline pipeline, Connection connection) {
-        if (pipeline.get(io.netty.handler.ssl.SslHandler.class) != null) {
+        if (Tls.on(pipeline)) {
             // Files go out as chunks only under TLS (FileBody); plain connections send them zero-copy,
             // and every other write skips the handler's queue.
             pipeline.addLast(new ChunkedWriteHandler());

@@ -1081,7 +1081,7 @@ final class NettyConnection implements Connection {
      * Workerman's), protocol, local, remote, recv-q, send-q, bytes read, written, state.
      */
     String row() {
-        String transport = channel instanceof DomainSocketChannel ? "unix" : channel.pipeline().get(SslHandler.class) != null ? "ssl" : "tcp";
+        String transport = channel instanceof DomainSocketChannel ? "unix" : Tls.on(channel.pipeline()) ? "ssl" : "tcp";
         return String.join("\t", Long.toString(id), transport, codec.name(), address(channel.localAddress()), address(channel.remoteAddress()),
                 Long.toString(getRecvBufferQueueSize()), Long.toString(getSendBufferQueueSize()), Long.toString(traffic.bytesRead()),
                 Long.toString(traffic.bytesWritten()), channel.isActive() ? (draining || closing ? "CLOSING" : "ESTABLISHED") : "CLOSED");

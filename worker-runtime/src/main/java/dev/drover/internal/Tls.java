@@ -1,9 +1,16 @@
 package dev.drover.internal;
 
 import dev.drover.Worker;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.DomainWildcardMappingBuilder;
+import io.netty.util.Mapping;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +27,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.function.Function;
 import javax.net.ssl.SSLException;
 
 /** TLS contexts from the PEM files a Worker names. */
@@ -39,7 +47,7 @@ final class Tls {
      * renegotiation (as nginx and OpenSSL refuse it) unless the JVM was told otherwise with
      * {@code -Djdk.tls.rejectClientInitiatedRenegotiation=false}.
      */
-    static SslContext server(Worker worker) {
+    static Function<Channel, ChannelHandler> server(Worker worker) {
         if (worker.getSslCertificate() == null) {
             throw new BadSetting("worker " + worker.getName() + " has transport ssl but no certificate: call "
                     + "setSslCertificate(certificatePem, privateKeyPem)");
@@ -47,8 +55,22 @@ final class Tls {
         if (System.getProperty(REJECT_RENEGOTIATION) == null) {
             System.setProperty(REJECT_RENEGOTIATION, "true"); // read as the JDK's first server handshake begins, after this
         }
-        Path certificateFile = worker.getSslCertificate();
-        Path keyFile = worker.getSslKey();
+        SslContext fallback = context(worker, worker.getSslCertificate(), worker.getSslKey());
+        if (worker.getSslCertificatesByHost().isEmpty()) {
+            return channel -> fallback.newHandler(channel.alloc());
+        }
+        DomainWildcardMappingBuilder<SslContext> byName = new DomainWildcardMappingBuilder<>(fallback);
+        worker.getSslCertificatesByHost().forEach((host, files) -> byName.add(host, context(worker, files.get(0), files.get(1))));
+        Mapping<String, SslContext> mapping = byName.build();
+        return channel -> new SniHandler(mapping); // replaced by the chosen certificate's SslHandler once the client said its name
+    }
+
+    /** Whether connections of {@code pipeline} are TLS ones (its handshake done, or still to come). */
+    static boolean on(ChannelPipeline pipeline) {
+        return pipeline.get(SslHandler.class) != null || pipeline.get(SniHandler.class) != null;
+    }
+
+    private static SslContext context(Worker worker, Path certificateFile, Path keyFile) {
         List<X509Certificate> chain = certificates(worker, certificateFile, keyFile);
         PrivateKey key = key(worker, keyFile, chain.get(0).getPublicKey().getAlgorithm());
         if (!keyMatches(chain.get(0).getPublicKey(), key)) {

@@ -27,7 +27,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.UnixChannel;
-import io.netty.handler.ssl.SslContext;
+import io.netty.channel.ChannelHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.internal.PlatformDependent;
 import dev.drover.master.Environment;
@@ -45,6 +45,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -403,7 +404,7 @@ public final class WorkerRuntime {
     private ChannelFuture accept(Worker listener, ServerChannel server, AcceptBalance balance) {
         boolean unix = listener.getListenAddress().isUnix();
         Codec codec = Codec.forScheme(unix ? "tcp" : listener.getListenAddress().protocol());
-        SslContext tls = listener.getTransport().equals("ssl") ? Tls.server(listener) : null;
+        Function<Channel, ChannelHandler> tls = listener.getTransport().equals("ssl") ? Tls.server(listener) : null;
         return Acceptor.register(server, loop, channel -> {
             if (!unix && !PlatformDependent.canEnableTcpNoDelayByDefault()) {
                 // Netty's epoll channels set TCP_NODELAY as they are made where it can; once is one system call per connection
@@ -411,7 +412,7 @@ public final class WorkerRuntime {
             }
             NettyConnection connection = new NettyConnection(channel, listener, codec, nextConnectionId(), this);
             if (tls != null) {
-                channel.pipeline().addLast(tls.newHandler(channel.alloc()));
+                channel.pipeline().addLast(tls.apply(channel));
             }
             installConnection(channel.pipeline(), connection);
         }, balance);

@@ -19,6 +19,9 @@ public final class TlsApp {
         String key = System.getProperty("app.key");
         Worker https = new Worker("http://127.0.0.1:" + Integer.getInteger("app.https")).setName("https")
                 .setTransport("ssl").setSslCertificate(cert, key);
+        if (System.getProperty("app.other.cert") != null) { // a second site on the same port, for clients asking for other.test
+            https.addSslCertificate("*.other.test", System.getProperty("app.other.cert"), System.getProperty("app.other.key"));
+        }
         https.onMessage((connection, request) -> {
             if (((Request) request).path().equals("/cert")) {
                 connection.send(new dev.drover.http.Response(200).file(java.nio.file.Path.of(cert))); // a file, in chunks under TLS
