@@ -37,6 +37,9 @@ final class FrameStore implements Store {
         CompletableFuture<String> reply = new CompletableFuture<>();
         byte[] body = ChannelWire.encode(op.wire, arguments);
         try {
+            if (socket != null && socket.isClosed()) { // gaveUp closed it, and its reader has not seen it yet: not written to
+                broken(socket, new IOException(givenUp != null ? givenUp : "the connection was closed"));
+            }
             if (socket == null) {
                 connect();
             }
