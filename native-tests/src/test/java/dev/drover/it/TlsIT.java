@@ -83,6 +83,9 @@ class TlsIT {
             }
             assertEquals("tls echo: still here from ::1", tlsLine(trust, tlsText, "still here"));
             assertRenegotiationRefused(https);
+            assertTrue(handshake("127.0.0.1:" + https, "-alpn", "h2,http/1.1").contains("ALPN protocol: http/1.1"), "ALPN says HTTP/1.1");
+            assertTrue(handshake("127.0.0.1:" + https, "-alpn", "h2").contains("no application protocol"), "an HTTP/2-only client is refused at the handshake");
+            assertTrue(handshake("[::1]:" + tlsText, "-alpn", "h2").contains("No ALPN negotiated"), "TLS text says nothing of HTTP");
             assertEquals("CN=www.other.test", certificateFor(https, "www.other.test"), "the certificate for the name the client asked for");
             assertEquals("CN=localhost", certificateFor(https, "www.elsewhere.test"), "the default one for any other name");
             assertEquals("secure /x", client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + https + "/x")).build(),
@@ -102,6 +105,21 @@ class TlsIT {
             assertEquals(1, start.code(), start.all());
             assertTrue(start.err().contains(": the key file " + missing + " does not exist (setSslCertificate)"), start.all());
             assertFalse(start.all().contains("\tat "), "no stack trace: " + start.all());
+        }
+    }
+
+    /** What openssl's client says of a handshake with {@code address}, with {@code options}. */
+    private static String handshake(String address, String... options) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("openssl", "s_client", "-connect", address));
+        command.addAll(java.util.List.of(options));
+        Process client = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        try {
+            String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(client.waitFor(30, TimeUnit.SECONDS));
+            return output;
+        } finally {
+            client.destroyForcibly();
         }
     }
 

@@ -4,6 +4,8 @@ import dev.drover.Worker;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
@@ -65,6 +67,20 @@ final class Tls {
         return channel -> new SniHandler(mapping); // replaced by the chosen certificate's SslHandler once the client said its name
     }
 
+    /**
+     * https and wss say in the handshake (ALPN) that they speak HTTP/1.1, as nginx does: a client
+     * that speaks HTTP/2 only is refused there (no_application_protocol), rather than sending its
+     * HTTP/2 preface to get a 505. Other protocols say nothing.
+     */
+    private static ApplicationProtocolConfig alpn(Worker worker) {
+        String protocol = worker.getListenAddress() == null ? "" : worker.getListenAddress().protocol();
+        return protocol.equals("http") || protocol.equals("websocket") ? HTTP_1_1 : ApplicationProtocolConfig.DISABLED;
+    }
+
+    private static final ApplicationProtocolConfig HTTP_1_1 = new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.FATAL_ALERT, ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            ApplicationProtocolNames.HTTP_1_1);
+
     /** Whether connections of {@code pipeline} are TLS ones (its handshake done, or still to come). */
     static boolean on(ChannelPipeline pipeline) {
         return pipeline.get(SslHandler.class) != null || pipeline.get(SniHandler.class) != null;
@@ -78,7 +94,7 @@ final class Tls {
                     + certificateFile + " was made for (setSslCertificate): every TLS handshake would fail");
         }
         try {
-            return SslContextBuilder.forServer(key, chain).build();
+            return SslContextBuilder.forServer(key, chain).applicationProtocolConfig(alpn(worker)).build();
         } catch (SSLException | RuntimeException e) {
             throw new BadSetting("worker " + worker.getName() + ": cannot serve TLS with the certificate " + certificateFile
                     + " and key " + keyFile + ": " + rootMessage(e), e);
