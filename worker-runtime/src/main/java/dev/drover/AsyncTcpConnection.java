@@ -73,7 +73,7 @@ public final class AsyncTcpConnection implements Connection {
         if (parsed.getScheme() == null || parsed.getHost() == null) {
             throw new IllegalArgumentException("remote address '" + address + "' needs a protocol and a host, e.g. text://127.0.0.1:5678");
         }
-        if (parsed.getPort() == 0 || parsed.getPort() < 0 && !webSocket(parsed)) {
+        if (parsed.getPort() == 0 || parsed.getPort() > 65535 || parsed.getPort() < 0 && !webSocket(parsed)) {
             throw new IllegalArgumentException("remote address '" + address + "' needs a port from 1 to 65535, e.g. "
                     + parsed.getScheme() + "://" + parsed.getHost() + ":5678");
         }
@@ -125,7 +125,7 @@ public final class AsyncTcpConnection implements Connection {
             }
             live = connection;
             connection.setMaxSendBufferSize(maxSendBufferSize).setMaxPackageSize(maxPackageSize);
-            if (paused) {
+            if (paused && !webSocket()) { // a ws:// one reads its handshake's answer first: paused once connected (getOnConnect)
                 connection.pauseRecv(); // as Workerman's, a pauseRecv() before the connect holds what the server sends first
             }
         }, cause -> {
@@ -133,7 +133,9 @@ public final class AsyncTcpConnection implements Connection {
                 connectFailed(cause);
                 return onError != null;
             }
-            return true; // a connect this one's close or reconnect replaced: nothing to tell
+            // a connect this one's close or reconnect replaced: nothing to tell; a TLS handshake that failed after
+            // onConnect (transport ssl, as Workerman's) is logged, as Workerman prints it
+            return thisAttempt != attempt;
         }, closed -> {
             boolean current = closed == live && state != State.CLOSED;
             if (current) {
@@ -559,6 +561,9 @@ public final class AsyncTcpConnection implements Connection {
             }
             state = State.ESTABLISHED;
             failures.connected();
+            if (paused && webSocket()) {
+                opened.pauseRecv(); // what came with the 101 and after is held (ConnectionHandler) until resumeRecv
+            }
             if (!pending.isEmpty() || fullTold) { // a full told before (this connection's queue, or the last one's) is drained now
                 flushPending();
             }

@@ -56,7 +56,7 @@ public final class AsyncUdpConnection implements Connection {
             throw new IllegalArgumentException("remote address '" + address + "' is not an address: " + e.getReason()
                     + "; give one as udp://127.0.0.1:9125");
         }
-        if (parsed.getScheme() == null || parsed.getHost() == null || parsed.getPort() < 1) {
+        if (parsed.getScheme() == null || parsed.getHost() == null || parsed.getPort() < 1 || parsed.getPort() > 65535) {
             throw new IllegalArgumentException("remote address '" + address + "' needs a protocol, a host and a port, e.g. udp://127.0.0.1:9125");
         }
         this.uri = parsed;
@@ -101,10 +101,18 @@ public final class AsyncUdpConnection implements Connection {
 
             @Override
             public void received(byte[] data) {
-                if (thisAttempt == attempt && onMessage != null) {
-                    Object message = protocol == null ? data : protocol.decode(data, AsyncUdpConnection.this);
-                    runtime().callApplication("onMessage", () -> onMessage.call(AsyncUdpConnection.this, message));
+                if (thisAttempt != attempt || onMessage == null) {
+                    return;
                 }
+                Object message;
+                try {
+                    message = protocol == null ? data : protocol.decode(data, AsyncUdpConnection.this);
+                } catch (RuntimeException failed) { // the protocol's own code, on what the peer sent: only this datagram is lost
+                    runtime().log("a datagram from " + AsyncUdpConnection.this + " was dropped: protocol " + getProtocol()
+                            + " failed on it: " + failed);
+                    return;
+                }
+                runtime().callApplication("onMessage", () -> onMessage.call(AsyncUdpConnection.this, message));
             }
 
             @Override
@@ -285,7 +293,8 @@ public final class AsyncUdpConnection implements Connection {
     /** The peer's address once connected; before, the host as given. */
     @Override
     public String getRemoteIp() {
-        return socket != null ? socket.remoteIp() : uri.getHost();
+        String host = uri.getHost();
+        return socket != null ? socket.remoteIp() : host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     }
 
     @Override

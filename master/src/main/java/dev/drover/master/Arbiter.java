@@ -1149,7 +1149,7 @@ public final class Arbiter {
             // The new master starts the code on disk anyway; a reload here would replace workers this master is about to stop,
             // and its end would tell systemd this master is the service's again, after the new one took over.
             String why = upgrade != null ? "a restart is in progress: its new master (pid " + upgrade.pid + ") starts the code on disk"
-                    : "this master handed over to a new one and stops";
+                    : "this master is not the application's one now (a restart's: the old master hands over, or the new one takes over)";
             log("reload ignored: " + why);
             reply.err("drover[" + app.name() + "] " + why + "; this reload is ignored");
             reply.exit(ExitCodes.FAILED);

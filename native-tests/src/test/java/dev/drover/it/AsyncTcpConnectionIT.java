@@ -22,10 +22,10 @@ class AsyncTcpConnectionIT {
 
     @Test
     void sendsAndClosesFollowTheConnectionsState(@TempDir Path dir) {
-        int[] ports = {Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free()};
+        int[] ports = {Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free()};
         try (App app = new App(dir, ClientStatesApp.class, "-Dapp.dir=" + dir, "-Dapp.quiet=" + ports[0], "-Dapp.echo=" + ports[1],
                 "-Dapp.ws=" + ports[2], "-Dapp.refused=" + ports[3], "-Dapp.http=" + ports[4], "-Dapp.hangup=" + ports[5],
-                "-Dapp.mute=" + ports[6], "-Dapp.huge=" + ports[7])) {
+                "-Dapp.mute=" + ports[6], "-Dapp.huge=" + ports[7], "-Dapp.wsecho=" + ports[8])) {
             app.start();
             Path report = dir.resolve("report.txt");
             Await.until("every scenario ended", Duration.ofSeconds(30), () -> {
@@ -36,7 +36,7 @@ class AsyncTcpConnectionIT {
                         && text.contains("ws404quiet onClose") && text.contains("tagged heard null") && text.contains("wshangup onClose")
                         && text.contains("wsmute onClose") && text.contains("pausedearly heard") && text.contains("many heard")
                         && text.contains("loudless closed") && text.contains("noport")
-                        && text.contains("toobig onClose");
+                        && text.contains("toobig onClose") && text.contains("pausedws heard");
             }, () -> TextFile.read(report) + app.log());
             List<String> lines = TextFile.read(report).lines().toList();
 
@@ -73,6 +73,8 @@ class AsyncTcpConnectionIT {
                     + " handshake within 10 s", "wsmute onClose"), scenario(lines, "wsmute "));
             assertEquals(List.of("pausedearly resumed", "pausedearly heard echo: early"), scenario(lines, "pausedearly"),
                     "a pauseRecv() before the connect holds what the server sends until resumeRecv()");
+            assertEquals(List.of("pausedws resumed", "pausedws heard echo: early"), scenario(lines, "pausedws"),
+                    "ws:// too, once its handshake was read");
             assertEquals(List.of("many sends QQQQQQQQQQQQQ", "many heard 13, the last echo: line-12"), scenario(lines, "many"),
                     "every send the queue took went out: none dropped as it was flushed");
             String refusedLog = "AsyncTcpConnection to text://127.0.0.1:" + ports[3] + ": connect 127.0.0.1:" + ports[3] + " failed:"

@@ -69,6 +69,10 @@ class AsyncUdpConnectionIT {
             assertTrue(app.log().contains("a datagram from 127.0.0.1:") && app.log().contains(" to picky://127.0.0.1:" + pickyPort
                     + " was dropped: protocol picky failed on it: java.lang.IllegalStateException: picky cannot take a line that starts with !"),
                     app.log());
+            Await.until("the datagram frame:// cannot decode is logged", Duration.ofSeconds(10), () -> app.log().contains(
+                    "a datagram from frame://127.0.0.1:" + echo + " was dropped: protocol frame failed on it: java.lang.IllegalArgumentException"),
+                    app::log);
+            assertEquals(List.of(), scenario(TextFile.read(report).lines().toList(), "undecodable"), "neither a message nor an error");
             assertTrue(!app.log().contains("\tat "), "no stack trace: " + app.log());
         }
     }

@@ -244,9 +244,11 @@ class ReloadIT {
         try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.dir=" + dir)) {
             app.start();
             long oldMaster = app.masterPid();
+            Files.writeString(dir.resolve("hold-start"), ""); // the new master's worker waits in onWorkerStart: the restart is under way
             Process restart = app.launch("restart");
-            Await.until("the new master starts", Duration.ofSeconds(30), () -> app.log().contains("restarting: new master pid"), app::log);
+            Await.until("the new master's worker starts", Duration.ofSeconds(30), () -> !App.markers(dir, "starting-").isEmpty(), app::log);
             App.Result reload = app.run("reload");
+            Files.delete(dir.resolve("hold-start"));
             assertTrue(restart.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, restart.exitValue(), app.log());
             assertEquals(1, reload.code(), reload.all() + app.log());

@@ -40,8 +40,10 @@ class TlsIT {
         int tlsText = Ports.free();
         int relay = Ports.free();
         Path[] other = Certificates.selfSigned(dir, "other-", "www.other.test", "DNS:www.other.test");
+        Path combined = dir.resolve("combined.pem");
+        java.nio.file.Files.writeString(combined, java.nio.file.Files.readString(cert) + java.nio.file.Files.readString(pem[1]));
         try (App app = new App(dir, TlsApp.class, "-Dapp.cert=" + cert, "-Dapp.key=" + key, "-Dapp.https=" + https,
-                "-Dapp.other.cert=" + other[0], "-Dapp.other.key=" + other[1],
+                "-Dapp.other.cert=" + other[0], "-Dapp.other.key=" + other[1], "-Dapp.text.pem=" + combined,
                 "-Dapp.wss=" + wss, "-Dapp.tlstext=" + tlsText, "-Dapp.relay=" + relay)) {
             app.start();
             SSLContext trust = Certificates.trusting(cert);
@@ -75,6 +77,11 @@ class TlsIT {
             assertEquals("relayed wss echo: from relay", Http.get(relay, "/?url=wss://127.0.0.1:" + wss + "/chat"));
             String refused = Http.get(relay, "/?verify=1&url=wss://127.0.0.1:" + wss + "/chat"); // a certificate the JDK does not trust
             assertTrue(refused.startsWith("error 1 connect 127.0.0.1:" + wss + " failed: ") && refused.contains("PKIX"), refused);
+            // transport ssl: onConnect came with the TCP connection; the TLS handshake that fails after it is logged, then onClose
+            assertEquals("closed", Http.get(relay, "/?ssl&verify&quiet&url=" + java.net.URLEncoder.encode("text://[::1]:" + tlsText,
+                    StandardCharsets.UTF_8)));
+            Await.until("the failed TLS handshake is logged", java.time.Duration.ofSeconds(10), () -> app.log().contains("AsyncTcpConnection to text://[::1]:"
+                    + tlsText + ": its TLS handshake failed: "), app::log);
 
             try (java.net.Socket plain = new java.net.Socket("::1", tlsText)) { // no TLS: closed, and the log is not the application's
                 plain.setSoTimeout(5000);

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -64,7 +65,11 @@ final class Lookups {
             }
             InetSocketAddress found = address;
             Throwable why = failure;
-            loop.execute(() -> done.accept(found, why));
+            try {
+                loop.execute(() -> done.accept(found, why));
+            } catch (RejectedExecutionException stopped) {
+                // the worker's loop ended meanwhile: nobody waits for the answer
+            }
         });
     }
 }

@@ -137,8 +137,6 @@ final class NettyConnection implements Connection {
     private boolean handshakeFailureTold;
     /** Where an outgoing connection's handshake failures are logged, when nobody heard of them. */
     private FailureLog handshakeFailures;
-    /** A send the AsyncTcpConnection's queue accepted is under way ({@link #sendAccepted}). */
-    private boolean accepted;
     private final ConnectionProperties properties = new ConnectionProperties();
 
     NettyConnection(Channel channel, Worker worker, Codec codec, long id, WorkerRuntime runtime) {
@@ -179,10 +177,15 @@ final class NettyConnection implements Connection {
      */
     @Override
     public SendStatus send(Object data) {
+        return send(data, true);
+    }
+
+    /** @param bounded whether a full send buffer drops {@code data} (not for what was accepted before: {@link #sendAccepted}) */
+    private SendStatus send(Object data, boolean bounded) {
         if (closing || closeSent || !channel.isActive()) {
             return SendStatus.FAILED;
         }
-        if (!channel.isWritable() && !accepted) {
+        if (bounded && !channel.isWritable()) {
             return dropped(data);
         }
         if (beforeOpen()) {
@@ -196,10 +199,14 @@ final class NettyConnection implements Connection {
 
     @Override
     public SendStatus sendRaw(byte[] data) {
+        return sendRaw(data, true);
+    }
+
+    private SendStatus sendRaw(byte[] data, boolean bounded) {
         if (closing || !channel.isActive()) {
             return SendStatus.FAILED; // as send's
         }
-        if (!channel.isWritable() && !accepted) {
+        if (bounded && !channel.isWritable()) {
             return dropped(data);
         }
         ChannelHandlerContext httpEncoder = refusable() ? channel.pipeline().context(HttpResponseEncoder.class) : null;
@@ -215,15 +222,10 @@ final class NettyConnection implements Connection {
 
     /** See {@link Dialer#sendAccepted}: the send buffer's bound was already applied to {@code data}. */
     void sendAccepted(Object data, boolean raw) {
-        accepted = true;
-        try {
-            if (raw) {
-                sendRaw((byte[]) data);
-            } else {
-                send(data);
-            }
-        } finally {
-            accepted = false;
+        if (raw) {
+            sendRaw((byte[]) data, false);
+        } else {
+            send(data, false); // a send from a callback it sets off (onBufferFull) is bounded as any other
         }
     }
 

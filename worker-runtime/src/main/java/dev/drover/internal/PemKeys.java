@@ -92,9 +92,13 @@ final class PemKeys {
         enter(sec1, at, 0x30);
         skip(sec1, at, 0x02);
         skip(sec1, at, 0x04);
+        if (at[0] >= sec1.length || (sec1[at[0]] & 0xff) != 0xa0) {
+            throw new Refused("its EC key does not name its curve: write it as PKCS#8 with openssl pkcs8 -topk8 -nocrypt -in {file}"
+                    + " -out {file}.pkcs8");
+        }
         int end = enter(sec1, at, 0xa0);
-        if (sec1[at[0]] != 0x06) {
-            throw new Refused("its EC key names its curve by parameters, not by name: write it with openssl pkey -in {file} -out {file}.pkcs8");
+        if (at[0] >= end || sec1[at[0]] != 0x06) {
+            throw new Refused("its EC key names its curve by parameters, not by name: write it with openssl ec -in {file} -param_enc named_curve -out {file}.named");
         }
         return Arrays.copyOfRange(sec1, at[0], end);
     }
@@ -105,13 +109,19 @@ final class PemKeys {
             throw new Refused("its EC key is not SEC1 DER");
         }
         at[0]++;
-        int length = der[at[0]++] & 0xff;
-        if (length > 0x80) {
+        int length = at[0] < der.length ? der[at[0]++] & 0xff : 0x80;
+        if (length >= 0x80) {
             int bytes = length - 0x80;
+            if (bytes < 1 || bytes > 3 || at[0] + bytes > der.length) { // indefinite, or past the key
+                throw new Refused("its EC key is not SEC1 DER");
+            }
             length = 0;
             for (int i = 0; i < bytes; i++) {
                 length = length << 8 | der[at[0]++] & 0xff;
             }
+        }
+        if (at[0] + length > der.length) {
+            throw new Refused("its EC key is not SEC1 DER");
         }
         return at[0] + length;
     }

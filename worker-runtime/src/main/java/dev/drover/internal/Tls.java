@@ -14,7 +14,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.Mapping;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -28,12 +28,17 @@ import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /** TLS contexts from the PEM files a Worker names. */
 final class Tls {
+    private static final Pattern CERTIFICATE = Pattern.compile("-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", Pattern.DOTALL);
+
     /** The JDK's switch for renegotiation a client starts (TLS 1.2): each one is a whole handshake on the worker's loop. */
     static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
 
@@ -104,11 +109,15 @@ final class Tls {
     /** The certificates of {@code file}, the server's first (then its chain, as the CA gave it). */
     private static List<X509Certificate> certificates(Worker worker, Path file, Path keyFile) {
         String text = read(worker, file, "certificate");
-        List<X509Certificate> chain;
-        try (InputStream in = Files.newInputStream(file)) {
-            chain = CertificateFactory.getInstance("X.509").generateCertificates(in).stream().map(X509Certificate.class::cast).toList();
-        } catch (IOException | CertificateException e) {
-            chain = List.of();
+        List<X509Certificate> chain = new ArrayList<>();
+        Matcher block = CERTIFICATE.matcher(text); // only these: a file may hold the key too, as some tools write one
+        try {
+            CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+            while (block.find()) {
+                chain.add((X509Certificate) x509.generateCertificate(new ByteArrayInputStream(block.group().getBytes(StandardCharsets.ISO_8859_1))));
+            }
+        } catch (CertificateException e) {
+            throw new BadSetting("worker " + worker.getName() + ": a certificate in " + file + " cannot be read: " + rootMessage(e), e);
         }
         if (chain.isEmpty()) {
             boolean swapped = text.contains("PRIVATE KEY-----");

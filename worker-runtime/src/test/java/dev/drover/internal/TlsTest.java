@@ -56,6 +56,11 @@ class TlsTest {
             PemKeys.Refused refused = assertThrows(PemKeys.Refused.class, () -> PemKeys.read(Files.readString(file), "RSA"));
             assertTrue(refused.getMessage().startsWith("the key is encrypted, and drover reads unencrypted keys"), refused.getMessage());
         }
+        for (String body : new String[] {"MAE=", "MA==", "MIA="}) { // cut short, empty, an indefinite length
+            PemKeys.Refused cut = assertThrows(PemKeys.Refused.class,
+                    () -> PemKeys.read("-----BEGIN EC PRIVATE KEY-----\n" + body + "\n-----END EC PRIVATE KEY-----\n", "EC"));
+            assertTrue(cut.getMessage().startsWith("its EC key"), cut.getMessage());
+        }
         PemKeys.Refused swapped = assertThrows(PemKeys.Refused.class, () -> PemKeys.read(Files.readString(rsa[0]), "RSA"));
         assertEquals("it holds a certificate, not a private key: setSslCertificate takes the certificate first, then the key", swapped.getMessage());
     }

@@ -72,13 +72,16 @@ public final class ClientStatesApp {
         hangup.onMessage((c, data) -> c.destroy());
         int mutePort = Integer.getInteger("app.mute");
         Worker mute = new Worker("tcp://127.0.0.1:" + mutePort).setName("mute");
+        int wsEchoPort = Integer.getInteger("app.wsecho");
+        Worker wsEcho = new Worker("websocket://127.0.0.1:" + wsEchoPort).setName("wsecho");
+        wsEcho.onMessage((c, data) -> c.send("echo: " + data));
         int hugePort = Integer.getInteger("app.huge");
         Worker huge = new Worker("tcp://127.0.0.1:" + hugePort).setName("huge");
         huge.onMessage((c, data) -> hugeFrame(c, (byte[]) data));
 
         Worker client = new Worker().setName("client");
         client.onWorkerStart(w -> {
-            awaitListening(quietPort, echoPort, wsPort, httpPort, hangupPort, mutePort, hugePort);
+            awaitListening(quietPort, echoPort, wsPort, httpPort, hangupPort, mutePort, hugePort, wsEchoPort);
             report(report, "client ready");
             refused(report);
             abandoned(report, quietPort);
@@ -91,7 +94,8 @@ public final class ClientStatesApp {
             tagged(report, echoPort);
             unanswered(report, hangupPort, "wshangup");
             unanswered(report, mutePort, "wsmute");
-            pausedEarly(report, echoPort);
+            pausedEarly(report, "text://127.0.0.1:" + echoPort, "pausedearly");
+            pausedEarly(report, "ws://127.0.0.1:" + wsEchoPort + "/", "pausedws");
             many(report, echoPort);
             refusedQuietly(report);
             noPort(report);
@@ -203,18 +207,18 @@ public final class ClientStatesApp {
         c.connect();
     }
 
-    /** pauseRecv() before the connect: the echo of what onConnect sends waits for resumeRecv(), 0.5 s later. */
-    private static void pausedEarly(Path report, int port) {
-        AsyncTcpConnection c = new AsyncTcpConnection("text://127.0.0.1:" + port);
+    /** pauseRecv() before the connect: the echo of what onConnect sends waits for resumeRecv(), 0.5 s later (ws://: its handshake is read). */
+    private static void pausedEarly(Path report, String address, String name) {
+        AsyncTcpConnection c = new AsyncTcpConnection(address);
         c.pauseRecv();
         c.onConnect(x -> {
             x.send("early");
             Timer.once(0.5, () -> {
-                report(report, "pausedearly resumed");
+                report(report, name + " resumed");
                 x.resumeRecv();
             });
         });
-        c.onMessage((x, line) -> report(report, "pausedearly heard " + line));
+        c.onMessage((x, line) -> report(report, name + " heard " + line));
         c.connect();
     }
 

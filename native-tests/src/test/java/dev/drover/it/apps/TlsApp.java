@@ -34,14 +34,23 @@ public final class TlsApp {
                 .setTransport("ssl").setSslCertificate(cert, key);
         wss.onMessage((connection, data) -> connection.send("wss echo: " + data));
 
+        String combined = System.getProperty("app.text.pem"); // the certificate and the key in one file, as some tools write them
         Worker text = new Worker("text://[::1]:" + Integer.getInteger("app.tlstext")).setName("tls-text")
-                .setTransport("ssl").setSslCertificate(cert, key);
+                .setTransport("ssl").setSslCertificate(combined != null ? combined : cert, combined != null ? combined : key);
         text.onMessage((connection, data) -> connection.send("tls echo: " + data + " from " + connection.getRemoteIp()));
 
         Worker relay = new Worker("http://127.0.0.1:" + Integer.getInteger("app.relay")).setName("relay");
         relay.onMessage((connection, data) -> {
             String url = ((Request) data).query("url").orElseThrow();
             AsyncTcpConnection out = new AsyncTcpConnection(url).setVerifyPeer(((Request) data).query("verify").isPresent());
+            if (((Request) data).query("ssl").isPresent()) {
+                out.setTransport("ssl"); // onConnect with the TCP connection, as Workerman's
+            }
+            if (((Request) data).query("quiet").isPresent()) { // no onError: a failed TLS handshake is logged, and onClose answers
+                out.onClose(c -> connection.send("closed"));
+                out.connect();
+                return;
+            }
             out.onConnect(c -> c.send("from relay"));
             out.onMessage((c, heard) -> {
                 connection.send("relayed " + heard);

@@ -45,6 +45,10 @@ public final class UdpClientApp {
             Worker echo = new Worker(address).setName(address.contains("::1") ? "echo6" : "echo");
             echo.onMessage((c, data) -> {
                 byte[] heard = (byte[]) data;
+                if (new String(heard, StandardCharsets.UTF_8).endsWith("short")) {
+                    c.send("ok"); // two bytes: less than a frame's header
+                    return;
+                }
                 c.send(heard.length > 1000 ? ("echo: " + heard.length + " bytes").getBytes(StandardCharsets.UTF_8) : concat("echo: ", heard));
             });
         }
@@ -73,6 +77,7 @@ public final class UdpClientApp {
             lines(report, linesPort);
             picky(report, pickyPort);
             named(report, echoPort);
+            undecodable(report, echoPort);
         });
         Worker.runAll(args);
     }
@@ -159,6 +164,14 @@ public final class UdpClientApp {
         tcp.onMessage((x, line) -> report(report, "named tcp heard " + line));
         tcp.send("by name too");
         tcp.connect();
+    }
+
+    /** A frame:// client sent a datagram its protocol cannot decode: dropped and logged, not told as a send that failed. */
+    private static void undecodable(Path report, int port) {
+        AsyncUdpConnection c = new AsyncUdpConnection("frame://127.0.0.1:" + port);
+        c.onMessage((x, data) -> report(report, "undecodable heard " + data));
+        c.onError((x, code, message) -> report(report, "undecodable onError " + code + " " + message));
+        c.send("short");
     }
 
     /** A text:// client decodes a datagram without a line's end as the whole text, as Workerman's. */
