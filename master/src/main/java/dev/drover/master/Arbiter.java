@@ -754,6 +754,11 @@ public final class Arbiter {
 
     /** Asks a worker to stop; SIGKILL follows after stopTimeout (graceful: gracefulTimeout, if any). */
     private void stopWorker(WorkerProcess worker, boolean graceful) {
+        stopWorker(worker, graceful, false);
+    }
+
+    /** @param last whether no worker serves its clients after it (the application stops: {@link ControlMessage#GRACEFUL_LAST}) */
+    private void stopWorker(WorkerProcess worker, boolean graceful, boolean last) {
         boolean retiring = worker.retiring;
         worker.retiring = false;
         if (!retiring && worker.state() == WorkerProcess.State.STOPPING && (graceful || !worker.graceful)) {
@@ -763,7 +768,7 @@ public final class Arbiter {
             worker.moveTo(WorkerProcess.State.STOPPING);
         }
         worker.graceful = graceful;
-        String argument = graceful ? ControlMessage.GRACEFUL : "";
+        String argument = !graceful ? "" : last ? ControlMessage.GRACEFUL_LAST : ControlMessage.GRACEFUL;
         if (!send(worker, ControlMessage.of(ControlMessage.STOP, argument))) {
             os.kill(worker.pid, Signals.number(graceful ? "WINCH" : "TERM"));
         }
@@ -1624,7 +1629,7 @@ public final class Arbiter {
             log("the master this one took over from (pid " + predecessor + ") still finishes its connections; it stops now too");
             os.kill(predecessor, Signals.number("TERM"));
         }
-        List.copyOf(live).forEach(w -> stopWorker(w, graceful));
+        List.copyOf(live).forEach(w -> stopWorker(w, graceful, ownsFiles)); // owning the files: no new master takes the clients
         if (ownsFiles) {
             // The workers close theirs at once: with the master's copies closed too, a new client is refused
             // and tries elsewhere, as nginx's and gunicorn's stops close their sockets, where it waited for

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
  *                                   Listeners.BALANCE_SLOT_BYTES per worker) attached
  *                   stop            close the listeners and connections, run onWorkerStop, exit 0
  *                   stop graceful   stop accepting; exit 0 once the last connection closed
+ *                   stop graceful-last  the same, WebSockets kept too: no worker comes after it (stop -g)
  *                   listen N [balance] lent K  the same, then K times: the line lent KEY and a
  *                                   one-byte message with the listening socket of that socket key
  *                                   (ListenAddress.socketKey) attached, which a listen() of an
@@ -81,6 +82,12 @@ public record ControlMessage(String type, String argument) {
     public static final String BALANCE = "balance";
     /** The argument of {@code stop} that makes it graceful. */
     public static final String GRACEFUL = "graceful";
+    /**
+     * The argument of {@code stop} that makes it graceful with no worker after it (a {@code stop -g}
+     * of the application, not a reload's or a restart's): its WebSocket clients are kept, as
+     * Workerman keeps them, rather than sent to a live worker with 1001.
+     */
+    public static final String GRACEFUL_LAST = "graceful-last";
 
     public ControlMessage {
         if (type.isEmpty() || type.indexOf(' ') >= 0 || type.indexOf('\n') >= 0) {

@@ -74,4 +74,38 @@ class WebSocketCloseIT {
             }
         }
     }
+
+    /**
+     * stop -g keeps an open WebSocket until its client closes, as Workerman's does (with no worker
+     * after it, a 1001 would send the client to a closed port): the listening socket is closed at
+     * once, and the connection still echoes.
+     */
+    @Test
+    void aGracefulStopKeepsAWebSocketUntilItsClientCloses(@TempDir Path dir) throws Exception {
+        try (App app = new App(dir, ProtocolsApp.class)) {
+            app.start();
+            int port = app.port("ws");
+            try (Socket socket = WebSocketWire.open(port)) {
+                InputStream in = socket.getInputStream();
+                assertEquals("[1:hello / -]", WebSocketWire.frames(in.readNBytes(2 + "hello / -".length())).toString());
+                Process stop = app.launch("stop", "-g");
+                Await.until("the listening socket is closed", java.time.Duration.ofSeconds(30), () -> refused(port));
+                socket.getOutputStream().write(WebSocketWire.masked(0x1, "still here".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                assertEquals("1:echo: still here", WebSocketWire.next(in).toString(), "served after the stop began");
+                assertTrue(stop.isAlive(), "the stop waits for the connection");
+                socket.getOutputStream().write(WebSocketWire.masked(0x8, WebSocketWire.closePayload(1000, "")));
+                assertEquals("[close 1000]", WebSocketWire.rest(socket).toString(), "its close answered, and the connection closed");
+                assertTrue(stop.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "stop returned once the client closed");
+                assertEquals(0, stop.exitValue());
+            }
+        }
+    }
+
+    private static boolean refused(int port) {
+        try (Socket probe = new Socket("127.0.0.1", port)) {
+            return false;
+        } catch (java.io.IOException refused) {
+            return true;
+        }
+    }
 }

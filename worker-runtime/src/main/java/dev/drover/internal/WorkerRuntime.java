@@ -625,7 +625,10 @@ public final class WorkerRuntime {
 
     private void onControl(ControlMessage message) {
         switch (message.type()) {
-            case ControlMessage.STOP -> stop(ControlMessage.GRACEFUL.equals(message.argument()));
+            case ControlMessage.STOP -> {
+                boolean last = ControlMessage.GRACEFUL_LAST.equals(message.argument());
+                stop(last || ControlMessage.GRACEFUL.equals(message.argument()), last);
+            }
             case ControlMessage.RETIRE -> retire(Long.parseLong(message.argument()));
             case ControlMessage.RESUME -> resume();
             case ControlMessage.RELOAD -> loop.execute(() -> call("onWorkerReload", worker.getOnWorkerReload()));
@@ -703,6 +706,11 @@ public final class WorkerRuntime {
      * (or gracefulTimeout) caps the wait with SIGKILL.
      */
     private void stop(boolean graceful) {
+        stop(graceful, false);
+    }
+
+    /** @param last whether no worker serves its clients after this one: a graceful stop keeps its WebSockets too */
+    private void stop(boolean graceful, boolean last) {
         loop.execute(() -> {
             if (draining && graceful) {
                 return;
@@ -716,9 +724,9 @@ public final class WorkerRuntime {
                 NettyConnection connection = open.get(i);
                 long delay = DrainPace.delayNanos(i, open.size(), spread);
                 if (delay == 0) {
-                    connection.drain(graceful);
+                    connection.drain(graceful, last);
                 } else {
-                    loop.schedule(() -> connection.drain(graceful), delay, TimeUnit.NANOSECONDS);
+                    loop.schedule(() -> connection.drain(graceful, last), delay, TimeUnit.NANOSECONDS);
                 }
             }
             if (openConnections() == 0) {
