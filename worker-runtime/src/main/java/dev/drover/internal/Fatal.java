@@ -1,6 +1,5 @@
 package dev.drover.internal;
 
-import dev.drover.master.os.OsException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
@@ -14,7 +13,7 @@ final class Fatal {
     static void exit(ControlClient control, String what, Throwable error, int status) {
         what += ClassPathAccess.hint(error);
         try {
-            String trace = error instanceof BadSetting || error instanceof OsException ? error.getMessage() : trace(error); // complete as they are
+            String trace = error instanceof BadSetting ? error.getMessage() : trace(error); // complete as it is
             control.log("worker pid " + ProcessHandle.current().pid() + ": " + what + ": " + trace);
             control.fail(what + ": " + trace); // start -d prints it: the operator sees the cause at once
         } catch (RuntimeException masterGone) {

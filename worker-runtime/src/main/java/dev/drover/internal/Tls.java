@@ -37,8 +37,6 @@ import javax.net.ssl.SSLException;
 
 /** TLS contexts from the PEM files a Worker names. */
 final class Tls {
-    private static final Pattern CERTIFICATE = Pattern.compile("-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", Pattern.DOTALL);
-
     /** The JDK's switch for renegotiation a client starts (TLS 1.2): each one is a whole handshake on the worker's loop. */
     static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
 
@@ -79,16 +77,22 @@ final class Tls {
      */
     private static ApplicationProtocolConfig alpn(Worker worker) {
         String protocol = worker.getListenAddress() == null ? "" : worker.getListenAddress().protocol();
-        return protocol.equals("http") || protocol.equals("websocket") ? HTTP_1_1 : ApplicationProtocolConfig.DISABLED;
+        return !protocol.equals("http") && !protocol.equals("websocket") ? ApplicationProtocolConfig.DISABLED
+                : new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN, ApplicationProtocolConfig.SelectorFailureBehavior.FATAL_ALERT,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_1_1);
     }
 
-    private static final ApplicationProtocolConfig HTTP_1_1 = new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-            ApplicationProtocolConfig.SelectorFailureBehavior.FATAL_ALERT, ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-            ApplicationProtocolNames.HTTP_1_1);
+    /** The name of the handler a TLS listener's connections begin with (an SslHandler, or an SniHandler that becomes one). */
+    static final String HANDLER = "tls";
 
-    /** Whether connections of {@code pipeline} are TLS ones (its handshake done, or still to come). */
+    /**
+     * Whether connections of {@code pipeline} are TLS ones (its handshake done, or still to come).
+     * By name and by class, never by SniHandler's class: every HTTP connection asks, and the class
+     * (with its own) would be loaded into every worker; nor does this class keep state of its own to
+     * set up as it is first used.
+     */
     static boolean on(ChannelPipeline pipeline) {
-        return pipeline.get(SslHandler.class) != null || pipeline.get(SniHandler.class) != null;
+        return pipeline.get(HANDLER) != null || pipeline.get(SslHandler.class) != null;
     }
 
     private static SslContext context(Worker worker, Path certificateFile, Path keyFile) {
@@ -110,7 +114,8 @@ final class Tls {
     private static List<X509Certificate> certificates(Worker worker, Path file, Path keyFile) {
         String text = read(worker, file, "certificate");
         List<X509Certificate> chain = new ArrayList<>();
-        Matcher block = CERTIFICATE.matcher(text); // only these: a file may hold the key too, as some tools write one
+        // only these: a file may hold the key too, as some tools write one
+        Matcher block = Pattern.compile("-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", Pattern.DOTALL).matcher(text);
         try {
             CertificateFactory x509 = CertificateFactory.getInstance("X.509");
             while (block.find()) {

@@ -412,7 +412,7 @@ public final class WorkerRuntime {
             }
             NettyConnection connection = new NettyConnection(channel, listener, codec, nextConnectionId(), this);
             if (tls != null) {
-                channel.pipeline().addLast(tls.apply(channel));
+                channel.pipeline().addLast(Tls.HANDLER, tls.apply(channel));
             }
             installConnection(channel.pipeline(), connection);
         }, balance);
