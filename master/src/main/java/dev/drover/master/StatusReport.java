@@ -96,13 +96,22 @@ final class StatusReport implements Report {
             lines.add(String.format(Locale.ROOT, format, row.id(), row.pid() > 0 ? row.pid() : "-", megabytes(row.memoryBytes()), row.listen(),
                     row.name(), counter(row, "connections", silent), counter(row, "send_fail", silent), counter(row, "timers", silent),
                     counter(row, "total_request", silent), silent ? "N/A" : String.format(Locale.ROOT, "%.0f", row.qps()),
-                    "[" + ("stopping".equals(row.state()) ? "stopping" : status(row)) + "]"));
+                    "[" + phase(row) + "]"));
         }
         lines.add("-------------------------------------------- PROCESS STATUS -------------------------------------------");
         lines.add(String.format(Locale.ROOT, format, "", "Summary", megabytes(sum(Row::memoryBytes)), "-", "-", sum(r -> r.stat("connections")),
                 sum(r -> r.stat("send_fail")), sum(r -> r.stat("timers")), sum(r -> r.stat("total_request")),
                 String.format(Locale.ROOT, "%.0f", rows.stream().mapToDouble(Row::qps).sum()), "[Summary]"));
         return lines;
+    }
+
+    /** The table's last column: a process on its way in or out says so; the others, idle or busy. */
+    private static String phase(Row row) {
+        return switch (row.state()) {
+            case "stopping" -> "stopping";
+            case "spawned" -> "starting"; // not ready: its silence is its start, not a callback that holds it
+            default -> status(row);
+        };
     }
 
     private static String counter(Row row, String key, boolean silent) {

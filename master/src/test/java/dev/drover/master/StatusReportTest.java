@@ -18,9 +18,10 @@ class StatusReportTest {
                 List.of(new StatusReport.GroupRow("web", "http://0.0.0.0:8080", 1, Map.of())),
                 List.of(new StatusReport.Row(0, 201, "web", "http://0.0.0.0:8080", "ready", 40L << 20, idle, 0),
                         new StatusReport.Row(0, 200, "web", "http://0.0.0.0:8080", "stopping", 41L << 20, idle, 0),
-                        new StatusReport.Row(1, 0, "web", "http://0.0.0.0:8080", "respawning", 0, null, 0)));
+                        new StatusReport.Row(1, 0, "web", "http://0.0.0.0:8080", "respawning", 0, null, 0),
+                        new StatusReport.Row(2, 202, "web", "http://0.0.0.0:8080", "spawned", 30L << 20, null, 0)));
         String table = String.join("\n", report.lines());
-        assertTrue(table.matches("(?s).*\n0 +201 .*\\[idle]\n0 +200 .*\\[stopping]\n1 +- .*\\[respawning]\n.*"), table);
+        assertTrue(table.matches("(?s).*\n0 +201 .*\\[idle]\n0 +200 .*\\[stopping]\n1 +- .*\\[respawning]\n2 +202 .*\\[starting]\n.*"), table);
     }
 
     /** A worker that did not answer in time shows N/A for what it did not tell, as in Workerman's table, not zeros. */
