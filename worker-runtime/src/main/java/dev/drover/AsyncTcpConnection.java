@@ -5,6 +5,7 @@ import dev.drover.internal.ConnectionProperties;
 import dev.drover.internal.Dialer;
 import dev.drover.internal.FailureLog;
 import dev.drover.internal.WorkerRuntime;
+import dev.drover.master.IpText;
 import io.netty.buffer.ByteBufUtil;
 import java.net.URI;
 import java.util.ArrayList;
@@ -148,7 +149,7 @@ public final class AsyncTcpConnection implements Connection {
     private void connectFailed(Throwable cause) {
         live = null;
         state = State.CLOSED; // what was queued stays for a reconnect, within maxSendBufferSize
-        String message = "connect " + uri.getHost() + ":" + Dialer.port(uri) + " failed: " + Dialer.reason(cause);
+        String message = Dialer.connectFailed(uri, cause);
         WorkerRuntime runtime = WorkerRuntime.current();
         if (onError != null) {
             runtime.callApplication("onError", () -> onError.call(this, CONNECT_FAIL, message));
@@ -395,8 +396,7 @@ public final class AsyncTcpConnection implements Connection {
     /** The peer's address once connected; before, the host it connects to, as given (as Workerman's). */
     @Override
     public String getRemoteIp() {
-        String host = uri.getHost();
-        return connected() ? live.getRemoteIp() : host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return connected() ? live.getRemoteIp() : IpText.unbracketed(uri.getHost());
     }
 
     @Override

@@ -2,11 +2,12 @@ package dev.drover;
 
 import dev.drover.internal.ConnectionDefaults;
 import dev.drover.internal.ConnectionProperties;
+import dev.drover.internal.Datagrams;
 import dev.drover.internal.FailureLog;
 import dev.drover.internal.UdpClient;
 import dev.drover.internal.WorkerRuntime;
+import dev.drover.master.IpText;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -164,16 +165,7 @@ public final class AsyncUdpConnection implements Connection {
         if (data == null) {
             throw new IllegalArgumentException("cannot send null on " + this);
         }
-        if (protocol == null) {
-            if (data instanceof byte[] bytes) {
-                return sendRaw(bytes);
-            }
-            if (data instanceof String text) {
-                return sendRaw(text.getBytes(StandardCharsets.UTF_8));
-            }
-            throw new IllegalArgumentException("cannot send a " + data.getClass().getName() + " on " + this + "; send a String or byte[]");
-        }
-        byte[] encoded = protocol.encode(data, this);
+        byte[] encoded = Datagrams.encode(protocol, data, this);
         return encoded == null ? SendStatus.WRITTEN : sendRaw(encoded);
     }
 
@@ -293,8 +285,7 @@ public final class AsyncUdpConnection implements Connection {
     /** The peer's address once connected; before, the host as given. */
     @Override
     public String getRemoteIp() {
-        String host = uri.getHost();
-        return socket != null ? socket.remoteIp() : host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return socket != null ? socket.remoteIp() : IpText.unbracketed(uri.getHost());
     }
 
     @Override

@@ -23,6 +23,11 @@ public final class IpText {
         return compressed(ip.getAddress()) + (unscoped ? "" : java.substring(scope));
     }
 
+    /** A host as a URI or an address writes it, an IPv6 one without its brackets: {@code [::1]} gives {@code ::1}. */
+    public static String unbracketed(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
     /** {@code 127.0.0.1:80}, {@code [::1]:80}; an empty host (a Unix socket's peer) gives an empty text. */
     public static String withPort(String host, int port) {
         if (host.isEmpty()) {

@@ -34,10 +34,7 @@ public record ListenAddress(String protocol, String host, int port, boolean data
         if (colon < 0) {
             throw new IllegalArgumentException("listen address '" + text + "' has no port; write e.g. " + protocol + "://0.0.0.0:8080");
         }
-        String host = rest.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
+        String host = IpText.unbracketed(rest.substring(0, colon));
         if (host.indexOf('[') >= 0 || host.indexOf(']') >= 0) {
             throw new IllegalArgumentException("listen address '" + text + "': an IPv6 host goes in one pair of brackets before the port, e.g. "
                     + protocol + "://[::1]:8080");

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** Sending and reading datagrams, for a {@code udp://} worker's senders and for {@code AsyncUdpConnection}. */
-final class Datagrams {
+public final class Datagrams {
     /** Reads a datagram whole: a UDP payload's bound, as Workerman reads up to 65535 bytes (Netty's default cuts at 2048). */
     static final FixedRecvByteBufAllocator WHOLE = new FixedRecvByteBufAllocator(65536);
 
@@ -38,6 +38,14 @@ final class Datagrams {
             each.accept(protocol.decode(Arrays.copyOfRange(data, start, start + length), connection));
             start += length;
         }
+    }
+
+    /**
+     * The datagram {@code data} makes: its protocol's encode of it (null: nothing is sent, as
+     * Workerman writes nothing for it), or, for udp://, a String's UTF-8 or the bytes as they are.
+     */
+    public static byte[] encode(Protocol protocol, Object data, Connection connection) {
+        return protocol == null ? Codec.bytesOf(data) : protocol.encode(data, connection);
     }
 
     /** What {@code packet} carries; the packet is released. */

@@ -61,7 +61,7 @@ public final class Dialer {
                 });
         Consumer<Throwable> refused = cause -> {
             if (!failed.test(cause)) {
-                failures.log(facade + ": connect " + uri.getHost() + ":" + port(uri) + " failed: " + reason(cause));
+                failures.log(facade + ": " + connectFailed(uri, cause));
             }
         };
         Lookups.resolve(uri.getHost(), port(uri), runtime.loop(), (address, failure) -> {
@@ -76,6 +76,11 @@ public final class Dialer {
             });
         });
         return connectionId;
+    }
+
+    /** {@code connect 127.0.0.1:5678 failed: Connection refused (111): nothing listens there}: what onError hears, or the log. */
+    public static String connectFailed(URI uri, Throwable cause) {
+        return "connect " + uri.getHost() + ":" + port(uri) + " failed: " + reason(cause);
     }
 
     /**

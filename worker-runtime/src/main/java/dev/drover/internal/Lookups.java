@@ -1,5 +1,6 @@
 package dev.drover.internal;
 
+import dev.drover.master.IpText;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -49,7 +50,7 @@ final class Lookups {
     }
 
     static void resolve(String host, int port, Executor loop, Resolver resolver, Executor pool, Done done) {
-        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host; // URI's IPv6 form
+        String bare = IpText.unbracketed(host); // URI's IPv6 form
         InetAddress literal = NetUtil.createInetAddressFromIpAddressString(bare);
         if (literal != null) {
             done.accept(new InetSocketAddress(literal, port), null);

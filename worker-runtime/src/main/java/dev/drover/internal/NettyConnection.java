@@ -609,8 +609,8 @@ final class NettyConnection implements Connection {
      * {@code Connection: close}, and is closed when none comes. WebSocket: a close frame with 1001
      * (going away), so clients reconnect to a live worker; the connection closes on the client's
      * close frame; when no worker comes after this one ({@code last}: the application's graceful
-     * stop), an open one is left to its client, as other protocols are. Other protocols close now, unless {@code graceful} leaves them to their clients;
-     * one accepted in the last few seconds that has sent nothing yet (its first message perhaps on
+     * stop), an open one is left to its client, as other protocols are. Other protocols close now,
+     * unless {@code graceful} leaves them to their clients; one accepted in the last few seconds that has sent nothing yet (its first message perhaps on
      * its way) is closed once that message is answered, or after {@link #FIRST_REQUEST_GRACE}
      * without one. Older silent ones (a subscriber that only listens) close now.
      */

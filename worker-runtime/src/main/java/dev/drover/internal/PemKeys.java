@@ -5,8 +5,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,6 +34,18 @@ final class PemKeys {
     private static final byte[] EC_ALGORITHM = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
 
     private PemKeys() {}
+
+    /** The whole blocks of {@code pem} labelled {@code label} ({@code CERTIFICATE}: a chain), in order. */
+    static List<String> blocks(String pem, String label) {
+        List<String> found = new ArrayList<>();
+        Matcher block = BLOCK.matcher(pem);
+        while (block.find()) {
+            if (block.group(1).equals(label)) {
+                found.add(block.group());
+            }
+        }
+        return found;
+    }
 
     /**
      * The first private key in {@code pem}, for a certificate whose public key is of

@@ -31,8 +31,6 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /** TLS contexts from the PEM files a Worker names. */
@@ -114,12 +112,10 @@ final class Tls {
     private static List<X509Certificate> certificates(Worker worker, Path file, Path keyFile) {
         String text = read(worker, file, "certificate");
         List<X509Certificate> chain = new ArrayList<>();
-        // only these: a file may hold the key too, as some tools write one
-        Matcher block = Pattern.compile("-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", Pattern.DOTALL).matcher(text);
         try {
             CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-            while (block.find()) {
-                chain.add((X509Certificate) x509.generateCertificate(new ByteArrayInputStream(block.group().getBytes(StandardCharsets.ISO_8859_1))));
+            for (String block : PemKeys.blocks(text, "CERTIFICATE")) { // only these: a file may hold the key too, as some tools write one
+                chain.add((X509Certificate) x509.generateCertificate(new ByteArrayInputStream(block.getBytes(StandardCharsets.ISO_8859_1))));
             }
         } catch (CertificateException e) {
             throw new BadSetting("worker " + worker.getName() + ": a certificate in " + file + " cannot be read: " + rootMessage(e), e);

@@ -36,10 +36,7 @@ final class UdpConnection implements Connection {
     /** One datagram: {@code data}, as the protocol encodes it (an encode returning null sends nothing). */
     @Override
     public SendStatus send(Object data) {
-        if (protocol == null) {
-            return sendRaw(Codec.bytesOf(data));
-        }
-        byte[] encoded = protocol.encode(data, this);
+        byte[] encoded = Datagrams.encode(protocol, data, this);
         return encoded == null ? SendStatus.WRITTEN : sendRaw(encoded);
     }
 

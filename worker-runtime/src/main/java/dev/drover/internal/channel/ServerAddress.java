@@ -1,5 +1,6 @@
 package dev.drover.internal.channel;
 
+import dev.drover.master.IpText;
 import java.net.URI;
 import java.net.URISyntaxException;
 
@@ -37,7 +38,7 @@ public record ServerAddress(String text, boolean redis, String host, int port) {
         if (uri.getHost() == null || uri.getPort() < 1) {
             throw new IllegalArgumentException("channel address '" + address + "' needs a host and a port, e.g. 127.0.0.1:2206");
         }
-        return new ServerAddress("frame://" + rest, false, uri.getHost().replaceAll("^\\[|\\]$", ""), uri.getPort());
+        return new ServerAddress("frame://" + rest, false, IpText.unbracketed(uri.getHost()), uri.getPort());
     }
 
     /** Fails, naming this address and the dependency to add, unless Lettuce (the Redis backend's client) is on the class path. */
