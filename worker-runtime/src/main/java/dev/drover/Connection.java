@@ -2,6 +2,8 @@ package dev.drover;
 
 import dev.drover.internal.ConnectionDefaults;
 import dev.drover.master.IpText;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
 
 /**
  * One connection of a worker, accepted or ({@link AsyncTcpConnection}) opened by it. Call its
@@ -167,6 +169,17 @@ public interface Connection {
     /** Whether the peer is on IPv6 (Workerman's isIpV6). */
     default boolean isIpV6() {
         return getRemoteIp().indexOf(':') >= 0;
+    }
+
+    /**
+     * The certificate the client showed in its TLS handshake, checked against the CAs of
+     * {@link Worker#setSslVerifyClient} (its subject: {@code getSubjectX500Principal().getName()});
+     * empty for a client that showed none, without TLS, or before the handshake ended (in
+     * {@code onConnect}, which comes with the TCP connection, as in Workerman; {@code onMessage}
+     * comes after it).
+     */
+    default Optional<X509Certificate> getPeerCertificate() {
+        return Optional.empty();
     }
 
     /** The Worker this connection belongs to (for an outgoing connection: the process's own). */

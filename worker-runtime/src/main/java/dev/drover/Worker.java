@@ -73,6 +73,9 @@ public final class Worker {
     private Path sslCertificate;
     private Path sslKey;
     private final Map<String, List<Path>> sslCertificatesByHost = new java.util.LinkedHashMap<>();
+    private String sslKeyPassphrase;
+    private Path sslClientCa;
+    private boolean sslClientRequired;
     private int id = -1;
     private WorkerCallback onWorkerStart;
     private WorkerCallback onWorkerStop;
@@ -233,8 +236,8 @@ public final class Worker {
     }
 
     /**
-     * The PEM files of the certificate (then its chain) and of its unencrypted private key (PKCS#8,
-     * PKCS#1 or SEC1) for {@code transport ssl}.
+     * The PEM files of the certificate (then its chain) and of its private key (PKCS#8, PKCS#1 or
+     * SEC1; an encrypted one with {@link #setSslKeyPassphrase}) for {@code transport ssl}.
      */
     public Worker setSslCertificate(String certificatePem, String privateKeyPem) {
         this.sslCertificate = Path.of(certificatePem);
@@ -253,6 +256,54 @@ public final class Worker {
         }
         sslCertificatesByHost.put(hostName.toLowerCase(java.util.Locale.ROOT), List.of(Path.of(certificatePem), Path.of(privateKeyPem)));
         return this;
+    }
+
+    /**
+     * The passphrase of an encrypted private key (Workerman's {@code passphrase}; every key of this
+     * Worker's): PKCS#8's {@code BEGIN ENCRYPTED PRIVATE KEY}, or the older {@code Proc-Type:
+     * 4,ENCRYPTED}. Read it from a file only the user that starts drover may read, as nginx's
+     * {@code ssl_password_file}, rather than writing it into the code.
+     */
+    public Worker setSslKeyPassphrase(String passphrase) {
+        this.sslKeyPassphrase = passphrase;
+        return this;
+    }
+
+    public String getSslKeyPassphrase() {
+        return sslKeyPassphrase;
+    }
+
+    /**
+     * Mutual TLS, as nginx's {@code ssl_verify_client on} with {@code ssl_client_certificate}: a
+     * client must show a certificate that one of the CA certificates in the PEM file
+     * {@code caCertificatesPem} signed, or its handshake is refused. {@link Connection#getPeerCertificate}
+     * says who it is.
+     */
+    public Worker setSslVerifyClient(String caCertificatesPem) {
+        this.sslClientCa = Path.of(caCertificatesPem);
+        this.sslClientRequired = true;
+        return this;
+    }
+
+    /**
+     * {@link #setSslVerifyClient}, but a client without a certificate is served too, as nginx's
+     * {@code ssl_verify_client optional}: {@link Connection#getPeerCertificate} is empty for it. A
+     * certificate shown that those CAs did not sign is still refused.
+     */
+    public Worker setSslVerifyClientOptional(String caCertificatesPem) {
+        this.sslClientCa = Path.of(caCertificatesPem);
+        this.sslClientRequired = false;
+        return this;
+    }
+
+    /** The CA certificates a client's certificate is checked against, or null: clients show none. */
+    public Path getSslClientCa() {
+        return sslClientCa;
+    }
+
+    /** Whether a client must show a certificate ({@link #setSslVerifyClient}), not may ({@link #setSslVerifyClientOptional}). */
+    public boolean isSslClientRequired() {
+        return sslClientRequired;
     }
 
     /** {@link #addSslCertificate}'s, by host name: the certificate's path, then the key's. */

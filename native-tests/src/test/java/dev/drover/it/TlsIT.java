@@ -101,6 +101,55 @@ class TlsIT {
         }
     }
 
+    /**
+     * setSslVerifyClient: a client without a certificate the CA signed is refused in the handshake;
+     * setSslVerifyClientOptional serves one without any. Keys encrypted both ways OpenSSL writes,
+     * opened with setSslKeyPassphrase; a certificate near its end is warned of.
+     */
+    @Test
+    void clientCertificatesAndEncryptedKeys(@TempDir Path dir) throws Exception {
+        Path[] server = Certificates.selfSigned(dir);
+        Path pkcs8 = dir.resolve("key-encrypted.pem");
+        Path traditional = dir.resolve("key-traditional-encrypted.pem");
+        assertEquals(0, Processes.run("openssl", "pkey", "-in", server[1].toString(), "-aes256", "-passout", "pass:open sesame",
+                "-out", pkcs8.toString()).code());
+        assertEquals(0, Processes.run("openssl", "pkey", "-in", server[1].toString(), "-traditional", "-aes128", "-passout", "pass:open sesame",
+                "-out", traditional.toString()).code());
+        Path[] ca = Certificates.authority(dir, "clients-");
+        Path[] member = Certificates.signedBy(dir, "member-", "member one", ca);
+        Path[] stranger = Certificates.signedBy(dir, "stranger-", "stranger", Certificates.authority(dir, "other-"));
+        int required = Ports.free();
+        int optional = Ports.free();
+        try (App app = new App(dir, dev.drover.it.apps.MutualTlsApp.class, "-Dapp.cert=" + server[0], "-Dapp.key=" + pkcs8,
+                "-Dapp.key.traditional=" + traditional, "-Dapp.passphrase=open sesame", "-Dapp.ca=" + ca[0],
+                "-Dapp.mtls=" + required, "-Dapp.optional=" + optional)) {
+            app.start();
+            for (int port : new int[] {required, optional}) {
+                assertEquals("hello CN=member one", httpsGet(Certificates.client(server[0], member), port), "port " + port);
+                assertFalse(httpsWorks(Certificates.client(server[0], stranger), port), "a certificate another CA signed, port " + port);
+            }
+            assertFalse(httpsWorks(Certificates.trusting(server[0]), required), "no certificate where one is wanted");
+            assertEquals("hello anonymous", httpsGet(Certificates.trusting(server[0]), optional), "no certificate where one may be shown");
+            assertTrue(java.util.regex.Pattern.compile("worker\\[mtls:\\d+\\] the TLS certificate " + java.util.regex.Pattern.quote(server[0]
+                    + " (CN=localhost) expires on ")).matcher(app.log()).find(), "a certificate of 2 days is warned of: " + app.log());
+        }
+    }
+
+    private static String httpsGet(SSLContext context, int port) throws Exception {
+        return HttpClient.newBuilder().sslContext(context).build().send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/"))
+                .timeout(java.time.Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Whether a GET over {@code context} is answered; false when the server refuses the handshake. */
+    private static boolean httpsWorks(SSLContext context, int port) throws Exception {
+        try {
+            httpsGet(context, port);
+            return true;
+        } catch (java.io.IOException refused) {
+            return false;
+        }
+    }
+
     /** A key file that is not there fails the start with its path and the setting, not a stack trace that buries them. */
     @Test
     void aKeyThatIsNotThereFailsTheStartNamingIt(@TempDir Path dir) {

@@ -44,7 +44,9 @@ import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -1047,6 +1049,11 @@ final class NettyConnection implements Connection {
     @Override
     public Worker getWorker() {
         return worker;
+    }
+
+    @Override
+    public Optional<X509Certificate> getPeerCertificate() {
+        return Tls.peerCertificate(channel.pipeline());
     }
 
     @Override

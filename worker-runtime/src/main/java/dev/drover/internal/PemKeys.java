@@ -1,23 +1,38 @@
 package dev.drover.internal;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.Cipher;
+import javax.crypto.EncryptedPrivateKeyInfo;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.PBEParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A private key from PEM text in the forms the tools write: PKCS#8 ({@code BEGIN PRIVATE KEY}:
  * certbot, OpenSSL 3), PKCS#1 ({@code BEGIN RSA PRIVATE KEY}) and SEC1 ({@code BEGIN EC PRIVATE
  * KEY}: acme.sh, {@code openssl ecparam -genkey}, older {@code openssl genrsa}). The last two are
- * wrapped into PKCS#8, which is what the JDK reads. An encrypted key, or no key, is refused with
- * what to do.
+ * wrapped into PKCS#8, which is what the JDK reads. An encrypted key is decrypted with the
+ * passphrase given, in both forms OpenSSL writes: PKCS#8's ({@code BEGIN ENCRYPTED PRIVATE KEY},
+ * PBES2 or PBES1) and the older {@code Proc-Type: 4,ENCRYPTED} header (AES or triple DES). An
+ * encrypted key without a passphrase, a passphrase that does not open it, or no key, is refused
+ * with what to do.
  */
 final class PemKeys {
     /** Why a PEM file gives no key, in words for the operator; {@code {file}} stands for the file's path. */
@@ -28,6 +43,7 @@ final class PemKeys {
     }
 
     private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
+    private static final Pattern DEK_INFO = Pattern.compile("DEK-Info: *([A-Z0-9-]+) *, *([0-9A-Fa-f]+)");
     /** rsaEncryption (1.2.840.113549.1.1.1) and its NULL parameters, as DER. */
     private static final byte[] RSA_ALGORITHM = {0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
     /** id-ecPublicKey (1.2.840.10045.2.1), as DER. */
@@ -52,6 +68,11 @@ final class PemKeys {
      * {@code algorithm} ({@code RSA}, {@code EC}, {@code EdDSA}, ...).
      */
     static PrivateKey read(String pem, String algorithm) throws Refused, GeneralSecurityException {
+        return read(pem, algorithm, null);
+    }
+
+    /** {@link #read(String, String)}, decrypting an encrypted key with {@code passphrase} (null: none given). */
+    static PrivateKey read(String pem, String algorithm, String passphrase) throws Refused, GeneralSecurityException {
         Matcher block = BLOCK.matcher(pem);
         boolean certificate = false;
         while (block.find()) {
@@ -62,14 +83,19 @@ final class PemKeys {
                     return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(decode(body)));
                 }
                 case "RSA PRIVATE KEY", "EC PRIVATE KEY" -> {
-                    if (body.contains("ENCRYPTED")) { // Proc-Type: 4,ENCRYPTED
-                        throw encrypted();
+                    if (!body.contains("ENCRYPTED")) { // Proc-Type: 4,ENCRYPTED
+                        return traditional(label, decode(body));
                     }
-                    byte[] der = decode(body);
-                    byte[] pkcs8 = label.startsWith("RSA") ? wrap(RSA_ALGORITHM, der) : wrap(concat(EC_ALGORITHM, curveOf(der)), der);
-                    return KeyFactory.getInstance(label.startsWith("RSA") ? "RSA" : "EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+                    byte[] opened = openTraditional(body, passphrase);
+                    try {
+                        return traditional(label, opened);
+                    } catch (Refused | GeneralSecurityException garbled) { // a padding that held by chance
+                        throw wrongPassphrase();
+                    }
                 }
-                case "ENCRYPTED PRIVATE KEY" -> throw encrypted();
+                case "ENCRYPTED PRIVATE KEY" -> {
+                    return KeyFactory.getInstance(algorithm).generatePrivate(openPkcs8(decode(body), passphrase));
+                }
                 case "CERTIFICATE" -> certificate = true;
                 default -> { } // parameters (BEGIN EC PARAMETERS) and the like
             }
@@ -78,9 +104,123 @@ final class PemKeys {
                 : "it holds no PEM private key (-----BEGIN PRIVATE KEY-----)");
     }
 
+    /** A PKCS#1 or SEC1 key, wrapped into PKCS#8. */
+    private static PrivateKey traditional(String label, byte[] der) throws Refused, GeneralSecurityException {
+        boolean rsa = label.startsWith("RSA");
+        byte[] pkcs8 = rsa ? wrap(RSA_ALGORITHM, der) : wrap(concat(EC_ALGORITHM, curveOf(der)), der);
+        return KeyFactory.getInstance(rsa ? "RSA" : "EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+    }
+
     private static Refused encrypted() {
-        return new Refused("the key is encrypted, and drover reads unencrypted keys (as nginx reads them without a passphrase file):"
-                + " write it out decrypted with: openssl pkey -in {file} -out {file}.plain, readable by the user that starts drover only");
+        return new Refused("the key is encrypted and no passphrase was given: give it with setSslKeyPassphrase (read from a file"
+                + " only the user that starts drover may read, as nginx's ssl_password_file), or write the key out decrypted with:"
+                + " openssl pkey -in {file} -out {file}.plain");
+    }
+
+    private static Refused wrongPassphrase() {
+        return new Refused("the passphrase given (setSslKeyPassphrase) does not decrypt the key: check it with"
+                + " openssl pkey -in {file} -noout");
+    }
+
+    /** The PrivateKeyInfo inside PKCS#8's EncryptedPrivateKeyInfo: PBES2 (OpenSSL 3's default) or PBES1. */
+    private static PKCS8EncodedKeySpec openPkcs8(byte[] der, String passphrase) throws Refused, GeneralSecurityException {
+        if (passphrase == null) {
+            throw encrypted();
+        }
+        EncryptedPrivateKeyInfo info;
+        try {
+            info = new EncryptedPrivateKeyInfo(der);
+        } catch (IOException e) { // not DER, or a scheme the JDK does not parse (PBES2 with triple DES)
+            throw new Refused("its encrypted key cannot be read by this JVM (" + e.getMessage() + "): write it with openssl pkcs8 -topk8"
+                    + " -v2 aes-256-cbc -in {file} -out {file}.aes");
+        }
+        AlgorithmParameters parameters = info.getAlgParameters();
+        // PBES2 names its PRF and cipher in its parameters (PBEWithHmacSHA256AndAES_256); PBES1 in its algorithm
+        String scheme = parameters != null && parameters.toString().startsWith("PBEWith") ? parameters.toString() : info.getAlgName();
+        Cipher cipher;
+        try {
+            cipher = pbes2Cipher(scheme, parameters, passphrase);
+            if (cipher == null) {
+                cipher = Cipher.getInstance(scheme);
+                cipher.init(Cipher.DECRYPT_MODE, SecretKeyFactory.getInstance(scheme).generateSecret(new PBEKeySpec(passphrase.toCharArray())), parameters);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new Refused("its key is encrypted with " + scheme + ", which this JVM cannot decrypt (" + e.getMessage()
+                    + "): write it with openssl pkcs8 -topk8 -v2 aes-256-cbc -in {file} -out {file}.aes");
+        }
+        try {
+            return info.getKeySpec(cipher);
+        } catch (GeneralSecurityException e) {
+            throw wrongPassphrase();
+        }
+    }
+
+    private static final Pattern PBES2 = Pattern.compile("PBEWith(Hmac\\w+)AndAES_(128|192|256)");
+
+    /**
+     * PBES2 with AES (OpenSSL's default): the key derived here by PBKDF2, which takes a passphrase
+     * in UTF-8, where the JDK's PBE ciphers take ASCII only. Null for another scheme.
+     */
+    private static Cipher pbes2Cipher(String scheme, AlgorithmParameters parameters, String passphrase) throws GeneralSecurityException {
+        Matcher named = PBES2.matcher(scheme);
+        if (!named.matches()) {
+            return null;
+        }
+        PBEParameterSpec pbe = parameters.getParameterSpec(PBEParameterSpec.class);
+        byte[] key = SecretKeyFactory.getInstance("PBKDF2With" + named.group(1))
+                .generateSecret(new PBEKeySpec(passphrase.toCharArray(), pbe.getSalt(), pbe.getIterationCount(), Integer.parseInt(named.group(2))))
+                .getEncoded();
+        Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
+        cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), pbe.getParameterSpec());
+        return cipher;
+    }
+
+    /**
+     * The DER of a key under OpenSSL's old PEM encryption: {@code DEK-Info: AES-256-CBC,<iv>}, its
+     * key made from the passphrase and the IV's first 8 bytes by EVP_BytesToKey (MD5, one round).
+     */
+    private static byte[] openTraditional(String body, String passphrase) throws Refused {
+        if (passphrase == null) {
+            throw encrypted();
+        }
+        Matcher info = DEK_INFO.matcher(body);
+        if (!info.find()) {
+            throw new Refused("its encrypted key has no DEK-Info header naming its cipher");
+        }
+        String name = info.group(1);
+        int keyLength = switch (name) {
+            case "AES-128-CBC" -> 16;
+            case "AES-192-CBC" -> 24;
+            case "AES-256-CBC" -> 32;
+            case "DES-EDE3-CBC" -> 24;
+            default -> throw new Refused("its key is encrypted with " + name + ", which drover does not decrypt: write it with"
+                    + " openssl pkcs8 -topk8 -v2 aes-256-cbc -in {file} -out {file}.aes");
+        };
+        byte[] iv = HexFormat.of().parseHex(info.group(2));
+        byte[] encrypted = decode(body);
+        try {
+            byte[] key = bytesToKey(passphrase.getBytes(StandardCharsets.UTF_8), Arrays.copyOf(iv, 8), keyLength);
+            Cipher cipher = Cipher.getInstance(name.startsWith("AES") ? "AES/CBC/PKCS5Padding" : "DESede/CBC/PKCS5Padding");
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, name.startsWith("AES") ? "AES" : "DESede"), new IvParameterSpec(iv));
+            return cipher.doFinal(encrypted);
+        } catch (GeneralSecurityException e) {
+            throw wrongPassphrase(); // a bad padding: another passphrase
+        }
+    }
+
+    /** OpenSSL's EVP_BytesToKey with MD5 and one round: MD5(previous || passphrase || salt), until there are {@code length} bytes. */
+    private static byte[] bytesToKey(byte[] passphrase, byte[] salt, int length) throws GeneralSecurityException {
+        MessageDigest md5 = MessageDigest.getInstance("MD5");
+        ByteArrayOutputStream key = new ByteArrayOutputStream();
+        byte[] previous = new byte[0];
+        while (key.size() < length) {
+            md5.update(previous);
+            md5.update(passphrase);
+            md5.update(salt);
+            previous = md5.digest();
+            key.writeBytes(previous);
+        }
+        return Arrays.copyOf(key.toByteArray(), length);
     }
 
     private static byte[] decode(String body) throws Refused {

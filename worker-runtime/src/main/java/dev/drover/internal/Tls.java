@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
@@ -25,13 +26,18 @@ import java.security.InvalidKeyException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /** TLS contexts from the PEM files a Worker names. */
 final class Tls {
@@ -58,12 +64,13 @@ final class Tls {
         if (System.getProperty(REJECT_RENEGOTIATION) == null) {
             System.setProperty(REJECT_RENEGOTIATION, "true"); // read as the JDK's first server handshake begins, after this
         }
-        SslContext fallback = context(worker, worker.getSslCertificate(), worker.getSslKey());
+        X509Certificate[] clientCas = worker.getSslClientCa() == null ? null : clientCas(worker);
+        SslContext fallback = context(worker, worker.getSslCertificate(), worker.getSslKey(), clientCas);
         if (worker.getSslCertificatesByHost().isEmpty()) {
             return channel -> fallback.newHandler(channel.alloc());
         }
         DomainWildcardMappingBuilder<SslContext> byName = new DomainWildcardMappingBuilder<>(fallback);
-        worker.getSslCertificatesByHost().forEach((host, files) -> byName.add(host, context(worker, files.get(0), files.get(1))));
+        worker.getSslCertificatesByHost().forEach((host, files) -> byName.add(host, context(worker, files.get(0), files.get(1), clientCas)));
         Mapping<String, SslContext> mapping = byName.build();
         return channel -> new SniHandler(mapping); // replaced by the chosen certificate's SslHandler once the client said its name
     }
@@ -93,15 +100,39 @@ final class Tls {
         return pipeline.get(HANDLER) != null || pipeline.get(SslHandler.class) != null;
     }
 
-    private static SslContext context(Worker worker, Path certificateFile, Path keyFile) {
+    /** A context for {@code certificateFile} and {@code keyFile}, checking clients' certificates against {@code clientCas} (null: none asked). */
+    /**
+     * The certificate the client of {@code pipeline} showed in its finished handshake
+     * ({@link Worker#setSslVerifyClient}), checked against the CAs given; empty for one that showed
+     * none, before the handshake ends, or without TLS.
+     */
+    static Optional<X509Certificate> peerCertificate(ChannelPipeline pipeline) {
+        SslHandler tls = pipeline.get(SslHandler.class);
+        if (tls == null || !tls.handshakeFuture().isSuccess()) {
+            return Optional.empty();
+        }
+        try {
+            Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate first ? Optional.of(first) : Optional.empty();
+        } catch (SSLPeerUnverifiedException none) {
+            return Optional.empty();
+        }
+    }
+
+    private static SslContext context(Worker worker, Path certificateFile, Path keyFile, X509Certificate[] clientCas) {
         List<X509Certificate> chain = certificates(worker, certificateFile, keyFile);
+        warnIfExpiring(worker, certificateFile, chain.get(0));
         PrivateKey key = key(worker, keyFile, chain.get(0).getPublicKey().getAlgorithm());
         if (!keyMatches(chain.get(0).getPublicKey(), key)) {
             throw new BadSetting("worker " + worker.getName() + ": the key " + keyFile + " is not the one the certificate "
                     + certificateFile + " was made for (setSslCertificate): every TLS handshake would fail");
         }
         try {
-            return SslContextBuilder.forServer(key, chain).applicationProtocolConfig(alpn(worker)).build();
+            SslContextBuilder builder = SslContextBuilder.forServer(key, chain).applicationProtocolConfig(alpn(worker));
+            if (clientCas != null) {
+                builder.trustManager(clientCas).clientAuth(worker.isSslClientRequired() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+            }
+            return builder.build();
         } catch (SSLException | RuntimeException e) {
             throw new BadSetting("worker " + worker.getName() + ": cannot serve TLS with the certificate " + certificateFile
                     + " and key " + keyFile + ": " + rootMessage(e), e);
@@ -111,15 +142,7 @@ final class Tls {
     /** The certificates of {@code file}, the server's first (then its chain, as the CA gave it). */
     private static List<X509Certificate> certificates(Worker worker, Path file, Path keyFile) {
         String text = read(worker, file, "certificate");
-        List<X509Certificate> chain = new ArrayList<>();
-        try {
-            CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-            for (String block : PemKeys.blocks(text, "CERTIFICATE")) { // only these: a file may hold the key too, as some tools write one
-                chain.add((X509Certificate) x509.generateCertificate(new ByteArrayInputStream(block.getBytes(StandardCharsets.ISO_8859_1))));
-            }
-        } catch (CertificateException e) {
-            throw new BadSetting("worker " + worker.getName() + ": a certificate in " + file + " cannot be read: " + rootMessage(e), e);
-        }
+        List<X509Certificate> chain = parse(worker, file, text);
         if (chain.isEmpty()) {
             boolean swapped = text.contains("PRIVATE KEY-----");
             throw new BadSetting("worker " + worker.getName() + ": " + file + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
@@ -128,10 +151,62 @@ final class Tls {
         return chain;
     }
 
+    /** The PEM certificates in {@code text}, {@code file}'s. */
+    private static List<X509Certificate> parse(Worker worker, Path file, String text) {
+        List<X509Certificate> certificates = new ArrayList<>();
+        try {
+            CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+            for (String block : PemKeys.blocks(text, "CERTIFICATE")) { // only these: a file may hold the key too, as some tools write one
+                certificates.add((X509Certificate) x509.generateCertificate(new ByteArrayInputStream(block.getBytes(StandardCharsets.ISO_8859_1))));
+            }
+        } catch (CertificateException e) {
+            throw new BadSetting("worker " + worker.getName() + ": a certificate in " + file + " cannot be read: " + rootMessage(e), e);
+        }
+        return certificates;
+    }
+
+    private static final String CLIENT_CA = "client CA";
+
+    /** The CA certificates of setSslVerifyClient's file. */
+    private static X509Certificate[] clientCas(Worker worker) {
+        Path file = worker.getSslClientCa();
+        List<X509Certificate> cas = parse(worker, file, read(worker, file, CLIENT_CA));
+        if (cas.isEmpty()) {
+            throw new BadSetting("worker " + worker.getName() + ": " + file + " holds no PEM certificate (-----BEGIN CERTIFICATE-----):"
+                    + " setSslVerifyClient takes the CA certificates that sign the clients' certificates");
+        }
+        return cas.toArray(X509Certificate[]::new);
+    }
+
+    /** Days before its end from which a certificate is warned of as each worker starts. */
+    static final int EXPIRY_WARNING_DAYS = 14;
+
+    /**
+     * Logs, as the worker starts, that {@code certificate} has expired (clients refuse it), is not
+     * valid yet, or ends within {@link #EXPIRY_WARNING_DAYS} days: it serves on, as nginx does, but
+     * nginx says nothing.
+     */
+    private static void warnIfExpiring(Worker worker, Path file, X509Certificate certificate) {
+        Instant now = Instant.now();
+        Instant end = certificate.getNotAfter().toInstant();
+        String subject = certificate.getSubjectX500Principal().getName();
+        String warning = null;
+        if (end.isBefore(now)) {
+            warning = "expired on " + end + ": clients refuse it; renew it";
+        } else if (certificate.getNotBefore().toInstant().isAfter(now)) {
+            warning = "is not valid before " + certificate.getNotBefore().toInstant() + ": clients refuse it until then (is this clock right?)";
+        } else if (end.isBefore(now.plus(Duration.ofDays(EXPIRY_WARNING_DAYS)))) {
+            warning = "expires on " + end + ": renew it";
+        }
+        if (warning != null) {
+            Worker.log("the TLS certificate " + file + " (" + subject + ") " + warning); // the line names the worker
+        }
+    }
+
     private static PrivateKey key(Worker worker, Path file, String algorithm) {
         String text = read(worker, file, "key");
         try {
-            return PemKeys.read(text, algorithm);
+            return PemKeys.read(text, algorithm, worker.getSslKeyPassphrase());
         } catch (PemKeys.Refused refused) {
             throw new BadSetting("worker " + worker.getName() + ": cannot read the key " + file + ": "
                     + refused.getMessage().replace("{file}", file.toString()));
@@ -147,7 +222,7 @@ final class Tls {
             return Files.readString(file, StandardCharsets.ISO_8859_1);
         } catch (NoSuchFileException e) {
             throw new BadSetting("worker " + worker.getName() + ": the " + what + " file " + file + " does not exist"
-                    + " (setSslCertificate)");
+                    + (what.equals(CLIENT_CA) ? " (setSslVerifyClient)" : " (setSslCertificate)"));
         } catch (AccessDeniedException e) {
             throw new BadSetting("worker " + worker.getName() + ": the " + what + " file " + file + " is not readable by user "
                     + System.getProperty("user.name") + " (the worker's: setUser); let that user read it");

@@ -54,7 +54,8 @@ class TlsTest {
         openssl("pkey", "-in", rsa[1].toString(), "-traditional", "-aes256", "-passout", "pass:secret", "-out", traditional.toString());
         for (Path file : List.of(encrypted, traditional)) {
             PemKeys.Refused refused = assertThrows(PemKeys.Refused.class, () -> PemKeys.read(Files.readString(file), "RSA"));
-            assertTrue(refused.getMessage().startsWith("the key is encrypted, and drover reads unencrypted keys"), refused.getMessage());
+            assertTrue(refused.getMessage().startsWith("the key is encrypted and no passphrase was given: give it with setSslKeyPassphrase"),
+                    refused.getMessage());
         }
         for (String body : new String[] {"MAE=", "MA==", "MIA="}) { // cut short, empty, an indefinite length
             PemKeys.Refused cut = assertThrows(PemKeys.Refused.class,
@@ -63,6 +64,45 @@ class TlsTest {
         }
         PemKeys.Refused swapped = assertThrows(PemKeys.Refused.class, () -> PemKeys.read(Files.readString(rsa[0]), "RSA"));
         assertEquals("it holds a certificate, not a private key: setSslCertificate takes the certificate first, then the key", swapped.getMessage());
+    }
+
+    /** Both encryptions OpenSSL writes, each cipher its tools offer, opened by the passphrase; another one is named as the cause. */
+    @Test
+    void encryptedKeysAreOpenedByTheirPassphrase(@TempDir Path dir) throws Exception {
+        Path[] rsa = selfSigned(dir, "rsa", "rsa:2048");
+        Path[] ec = selfSigned(dir, "ec", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1");
+        int made = 0;
+        for (Path[] pair : List.of(rsa, ec)) {
+            PublicKey certified = publicKey(pair[0]);
+            for (String cipher : List.of("-aes128", "-aes192", "-aes256", "-des3")) {
+                for (boolean traditional : new boolean[] {false, true}) {
+                    Path file = dir.resolve("key-" + made++ + ".pem");
+                    List<String> command = new java.util.ArrayList<>(List.of("pkey", "-in", pair[1].toString(), cipher, "-passout", "pass:pässword",
+                            "-out", file.toString()));
+                    if (traditional) {
+                        command.add("-traditional");
+                    }
+                    openssl(command.toArray(String[]::new));
+                    String text = Files.readString(file);
+                    assertTrue(text.contains(traditional ? "Proc-Type: 4,ENCRYPTED" : "BEGIN ENCRYPTED PRIVATE KEY"), text);
+                    String what = cipher + (traditional ? " traditional " : " PKCS#8 ") + certified.getAlgorithm();
+                    if (!traditional && (cipher.equals("-des3") || cipher.equals("-aes192"))) { // Java 17 parses PBES2 with AES-128 and -256 only
+                        try {
+                            assertTrue(Tls.keyMatches(certified, PemKeys.read(text, certified.getAlgorithm(), "pässword")), what);
+                        } catch (PemKeys.Refused unread) {
+                            assertTrue(unread.getMessage().startsWith("its encrypted key cannot be read by this JVM"), unread.getMessage());
+                        }
+                        continue;
+                    }
+                    assertTrue(Tls.keyMatches(certified, PemKeys.read(text, certified.getAlgorithm(), "pässword")), what);
+                    PemKeys.Refused wrong = assertThrows(PemKeys.Refused.class, () -> PemKeys.read(text, certified.getAlgorithm(), "password"), what);
+                    assertTrue(wrong.getMessage().startsWith("the passphrase given (setSslKeyPassphrase) does not decrypt the key"), wrong.getMessage());
+                }
+            }
+        }
+        Path pbes1 = dir.resolve("key-pbes1.pem"); // PKCS#8 with the older PBES1 scheme, as openssl pkcs8 -v1 writes it
+        openssl("pkcs8", "-topk8", "-in", rsa[1].toString(), "-v1", "PBE-SHA1-3DES", "-passout", "pass:password", "-out", pbes1.toString());
+        assertTrue(Tls.keyMatches(publicKey(rsa[0]), PemKeys.read(Files.readString(pbes1), "RSA", "password")), "PBES1 (ASCII passphrases only)");
     }
 
     private static PublicKey publicKey(Path certificate) throws Exception {
