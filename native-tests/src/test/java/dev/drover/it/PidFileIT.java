@@ -174,7 +174,10 @@ class PidFileIT {
         // (target/test-classes in a clone under a 0700 directory) is read on each lookup.
         Path jar = Jars.ofClass(dir, dev.drover.it.apps.UserApp.class);
         Path socket = dir.resolve("app.sock");
-        try (App app = new App(dir, dev.drover.it.apps.UserApp.class, "-Dapp.user=nobody", "-Dapp.unix=" + socket).withClassPathEntry(jar)) {
+        Path tmp = Files.createDirectory(dir.resolve("tmp")); // the workers' temporary directory, where their sessions go by default
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        try (App app = new App(dir, dev.drover.it.apps.UserApp.class, "-Dapp.user=nobody", "-Dapp.unix=" + socket, "-Djava.io.tmpdir=" + tmp)
+                .withClassPathEntry(jar)) {
             app.start();
             assertEquals(65534, Files.getAttribute(socket, "unix:uid"), "the unix:// socket file is its workers' user's, as Workerman gives it");
             assertEquals(65534, Files.getAttribute(socket, "unix:gid"));
@@ -186,6 +189,12 @@ class PidFileIT {
             assertTrue(Processes.status(worker.pid(), "Gid").orElseThrow().startsWith("65534\t65534\t65534"),
                     Processes.status(worker.pid(), "Gid").orElseThrow());
             assertEquals("uid 65534", Http.get(app.port(), "/"));
+            // its file sessions: made in a directory of its uid's, and read back as its own
+            String first = Http.answer(app.port(), "/session");
+            assertEquals("n=1", SessionIT.body(first), first);
+            String second = Http.answer(app.port(), "/session", "Cookie: PHPSID=" + SessionIT.cookie(first));
+            assertEquals("n=2", SessionIT.body(second), "the session written by the worker's user is read back: " + second + app.log());
+            assertEquals(65534, Files.getAttribute(tmp.resolve("drover-sessions-65534"), "unix:uid"));
             String title = new String(Files.readAllBytes(Path.of("/proc/" + worker.pid() + "/cmdline")), java.nio.charset.StandardCharsets.UTF_8)
                     .replace('\0', ' ').strip();
             assertTrue(title.startsWith("drover: worker web http://127.0.0.1:") && !title.contains(" -X"),

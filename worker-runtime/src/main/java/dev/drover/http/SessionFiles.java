@@ -25,6 +25,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -140,14 +141,33 @@ final class SessionFiles implements SessionHandler {
         }
     }
 
-    /** This process's uid, once it took its user (sessions are used in callbacks, after the switch). */
+    /**
+     * This process's effective uid, once it took its user (sessions are used in callbacks, after the
+     * switch): the one its files get. From {@code /proc/self/status}'s {@code Uid:} line (real,
+     * effective, saved, filesystem); the {@code /proc/self} link itself is root's, whoever asks.
+     */
     private static int self() {
         int known = selfUid;
         if (known < 0) {
-            known = uid(Path.of("/proc/self"));
+            Path status = Path.of("/proc/self/status");
+            try {
+                known = effectiveUid(Files.readAllLines(status, StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read this worker's uid from " + status + " for its session files", e);
+            }
             selfUid = known;
         }
         return known;
+    }
+
+    /** The effective uid in the lines of a /proc/PID/status. */
+    static int effectiveUid(List<String> status) {
+        for (String line : status) {
+            if (line.startsWith("Uid:")) {
+                return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
+            }
+        }
+        throw new IllegalArgumentException("no Uid: line");
     }
 
     private static volatile int selfUid = -1;

@@ -419,4 +419,11 @@ class SessionTest {
         assertEquals(Map.of(), SessionFiles.decode(java.util.Arrays.copyOf(bytes, bytes.length - 1)));
         assertEquals(Map.of(), SessionFiles.decode("not a session".getBytes()));
     }
+
+    /** The effective uid, the second of the Uid: line's four: the one a worker's files get once it took its user. */
+    @Test
+    void theEffectiveUidIsReadFromProcStatus() {
+        assertEquals(65534, SessionFiles.effectiveUid(java.util.List.of("Name:\tjava", "Umask:\t0022", "Uid:\t0\t65534\t65534\t65534",
+                "Gid:\t0\t0\t0\t0")));
+    }
 }
