@@ -178,6 +178,9 @@ public final class Spawner {
         env.remove("LISTEN_PID"); // systemd's sockets are the master's alone
         env.remove("LISTEN_FDS");
         env.remove("LISTEN_FDNAMES");
+        // the pid systemd started, whose watchdog it is: a master drover starts (start -d's daemon,
+        // a restart's successor) feeds it once it says MAINPID, and would not with a pid not its own
+        env.remove("WATCHDOG_PID");
         env.put(Environment.SR_SIGNUM, "39");
         return env;
     }

@@ -171,9 +171,19 @@ final class App implements AutoCloseable {
 
     /** {@code command} run by a shell that ignores {@code signals} and then execs it (the pid stays). */
     private static List<String> ignoring(String signals, List<String> command) {
-        List<String> ignoring = new ArrayList<>(List.of("bash", "-c", "trap '' " + signals + "; exec \"$@\"", "bash"));
-        ignoring.addAll(command);
-        return ignoring;
+        return through("trap '' " + signals, command);
+    }
+
+    /** {@link #launch} as systemd starts a service it watches: WATCHDOG_PID is the pid of the process it runs (with WATCHDOG_USEC from {@link #withEnv}). */
+    Process launchWatched(String... args) {
+        return launch(through("export WATCHDOG_PID=$$", commandLine(args)));
+    }
+
+    /** {@code command} exec'd by a shell that ran {@code script} first. */
+    private static List<String> through(String script, List<String> command) {
+        List<String> shell = new ArrayList<>(List.of("bash", "-c", script + "; exec \"$@\"", "bash"));
+        shell.addAll(command);
+        return shell;
     }
 
     private Result run(List<String> command, String... args) {

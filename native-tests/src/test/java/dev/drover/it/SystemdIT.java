@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * systemd's notify protocol: a test plays systemd with a Unix datagram socket as NOTIFY_SOCKET and
- * checks the messages and their order across start, reload, restart (the new master's MAINPID) and stop.
+ * checks the messages and their order across start, reload, restart (the new master's MAINPID) and stop,
+ * and that the watchdog is fed by the master systemd started and then by its successor.
  */
 @Timeout(120)
 class SystemdIT {
@@ -35,9 +36,10 @@ class SystemdIT {
                         out.write(s.recv(4096).decode().replace("\\n", " ") + "\\n")
                         out.flush()
                 """, socket.toString(), received.toString()).redirectErrorStream(true).start();
-        try (App app = new App(dir, PidApp.class, "-Dapp.count=2").withEnv("NOTIFY_SOCKET", socket.toString())) {
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=2").withEnv("NOTIFY_SOCKET", socket.toString())
+                .withEnv("WATCHDOG_USEC", "400000")) {
             assertEquals("listening", new String(systemd.getInputStream().readNBytes(9)));
-            Process master = app.launch("start");
+            Process master = app.launchWatched("start");
             app.track(master.pid());
             Await.until("READY=1", Duration.ofSeconds(60), () -> messages(received).size() >= 1);
             assertTrue(messages(received).get(0).startsWith("READY=1 MAINPID=" + master.pid() + " STATUS=2 workers ready"),
@@ -54,6 +56,9 @@ class SystemdIT {
             assertTrue(messages(received).get(4).startsWith("READY=1 MAINPID=" + successor + " STATUS=2 workers ready"),
                     messages(received).toString());
             assertTrue(master.waitFor(30, TimeUnit.SECONDS), "the old master exits after the handover");
+            assertTrue(watchdogs(received) > 0, "the master systemd started fed the watchdog");
+            long fedBefore = watchdogs(received);
+            Await.until("the new master feeds the watchdog (every 200 ms)", Duration.ofSeconds(10), () -> watchdogs(received) >= fedBefore + 3);
             assertEquals(0, app.run("stop").code());
             Await.until("STOPPING=1", Duration.ofSeconds(30), () -> messages(received).size() >= 6);
             assertTrue(messages(received).get(5).startsWith("STOPPING=1"), messages(received).toString());
@@ -65,7 +70,16 @@ class SystemdIT {
         }
     }
 
+    /** What the masters said but WATCHDOG=1. */
     private static List<String> messages(Path file) {
+        return lines(file).stream().filter(line -> !line.equals("WATCHDOG=1")).toList();
+    }
+
+    private static long watchdogs(Path file) {
+        return lines(file).stream().filter(line -> line.equals("WATCHDOG=1")).count();
+    }
+
+    private static List<String> lines(Path file) {
         try {
             return Files.exists(file) ? Files.readAllLines(file) : List.of();
         } catch (IOException e) {
