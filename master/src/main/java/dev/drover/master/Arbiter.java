@@ -1008,7 +1008,11 @@ public final class Arbiter {
 
     /** What a reaped {@link JvmCheck} found, logged as why its worker could not start. */
     private Optional<String> jvmSaid(JvmCheck check, ExitStatus status) {
-        Optional<String> said = check.result(status).map(words -> "the JVM would not start with its options (setJvmOptions, JAVA_OPTS): " + words);
+        Optional<String> said = check.result(status).map(words -> JvmCheck.workingDirectoryGone()
+                ? "its working directory, the master's, " + System.getProperty("user.dir") + ", is gone (a deploy removed it?), and no JVM starts"
+                        + " in a deleted directory: stop this master (its pid " + pid + "; its pid file may have gone with the directory)"
+                        + " and start the application again from a directory that stays"
+                : "the JVM would not start with its options (setJvmOptions, JAVA_OPTS): " + words);
         said.ifPresent(why -> log(check.worker + " could not start: " + why));
         return said;
     }

@@ -56,6 +56,18 @@ final class JvmCheck {
         }
     }
 
+    /**
+     * Whether this process's working directory, which its JVMs start in, was deleted: the JVM then
+     * refuses to start ("Could not determine current working directory"), whatever its options.
+     */
+    static boolean workingDirectoryGone() {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/cwd")).toString().endsWith(" (deleted)");
+        } catch (IOException | UnsupportedOperationException unknown) {
+            return false;
+        }
+    }
+
     /** Kills the check once it is past its patience; it is reaped as any other. */
     void killIfLate(Os os, long now) {
         if (now - deadlineNanos >= 0) {

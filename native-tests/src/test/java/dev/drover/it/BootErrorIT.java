@@ -139,4 +139,36 @@ class BootErrorIT {
             assertFalse(Files.exists(app.pidFile()), "nothing started");
         }
     }
+
+    /**
+     * A master whose working directory a deploy removed cannot start a JVM there: the respawn's
+     * failure says so, and what to do, rather than blaming the JVM's options.
+     */
+    @Test
+    void aWorkingDirectoryRemovedUnderTheMasterIsNamed(@TempDir Path dir) throws Exception {
+        Path release = Files.createDirectory(dir.resolve("release"));
+        Path log = dir.resolve("app.log"); // where it stays
+        try (App app = new App(release, PidApp.class, "-Dapp.count=1", "-Dapp.logFile=" + log)) {
+            Process master = app.launch("start");
+            app.track(master.pid());
+            try {
+                Await.until("the worker is ready", Duration.ofSeconds(60), () -> TextFile.read(log).contains("started: 1 workers ready"),
+                        () -> TextFile.read(log));
+                long worker = app.workers().get(0).pid();
+                try (var files = Files.walk(release)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+                Processes.kill(worker, "KILL");
+                Await.until("the respawn's failure is logged", Duration.ofSeconds(60),
+                        () -> TextFile.read(log).contains("could not start: its working directory"), () -> TextFile.read(log));
+                String said = TextFile.read(log);
+                assertTrue(said.contains(", " + release + ", is gone (a deploy removed it?), and no JVM starts in a deleted directory: stop this master (its pid "
+                        + master.pid() + ";"), said);
+                assertFalse(said.contains("would not start with its options"), said);
+            } finally {
+                master.destroy();
+                master.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+    }
 }

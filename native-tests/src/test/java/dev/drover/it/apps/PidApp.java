@@ -15,7 +15,7 @@ import java.util.List;
  * "gc=Copy,MarkSweepCompact heap=8388608" for GET /jvm). GET /crash throws, /busy spins
  * forever, /slow?ms=N answers after N ms (the worker is busy meanwhile; it leaves "slow-PID" in
  * app.dir as it starts; with &nested, an onError of its own runs inside it first).
- * System properties: app.listen, app.count, app.reusePort, app.reloadable, app.hangTimeout (seconds),
+ * System properties: app.listen, app.count, app.logFile, app.reusePort, app.reloadable, app.hangTimeout (seconds),
  * app.maxRequests, app.maxRequestsJitter, app.maxMemory (bytes), app.jvmOptions (the group's, comma-separated), and app.dir, where
  * onWorkerReload and onWorkerStop leave marker files "reloaded-PID" and "stopped-PID", and the
  * master's hooks "master-reload-PID", "master-stop-PID" and "exit-WORKERPID-STATUS-PID"; a worker
@@ -33,6 +33,9 @@ public final class PidApp {
     private PidApp() {}
 
     public static void main(String[] args) {
+        if (System.getProperty("app.logFile") != null) {
+            Worker.setLogFile(System.getProperty("app.logFile"));
+        }
         Worker web = new Worker(System.getProperty("app.listen", "http://127.0.0.1:0"));
         web.setCount(Integer.getInteger("app.count", 4));
         web.setName("web");
