@@ -20,8 +20,10 @@ import java.util.Map;
  * broke since the last call is replaced and the call sent once more, so one call waits 14 s at
  * worst. A connection that gave no answer in time is closed, and the next call opens another. A
  * failure throws {@link java.io.UncheckedIOException} naming the address (never its password): an application that
- * should answer while Redis is away catches it around {@code request.session()} (otherwise the
- * worker ends, as for any exception a callback lets escape, and a new one takes its place).
+ * should answer while Redis is away catches it around the session's whole use:
+ * {@code request.session()} and its {@code set}, {@code flush} and {@code regenerateId} (a new
+ * visitor's first call to Redis is its first {@code set}). Otherwise the worker ends, as for any
+ * exception a callback lets escape, and a new one takes its place.
  */
 public final class RedisSessionHandler implements SessionHandler {
     private static final String PREFIX = "drover_session_";

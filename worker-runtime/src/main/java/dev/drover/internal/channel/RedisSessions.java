@@ -170,6 +170,6 @@ public final class RedisSessions {
     /** A failure naming the address (its password left out), never the session's id. */
     private UncheckedIOException failure(String what, String why, Throwable cause) {
         return new UncheckedIOException("cannot " + what + " a session in " + address + " (" + why
-                + "): check that Redis answers there, or catch this around request.session()", new IOException(why, cause));
+                + "): check that Redis answers there, or catch this around the session's use (request.session() and its set, flush, regenerateId)", new IOException(why, cause));
     }
 }
