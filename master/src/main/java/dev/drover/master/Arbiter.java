@@ -1478,6 +1478,8 @@ public final class Arbiter {
             os.close(pair[1]);
         }
         upgrade = new Upgrade(child, pair[0], reply, graceful, System.nanoTime() + UPGRADE_TIMEOUT.toNanos(), again);
+        // the embedded ChannelServer stops accepting: the successor's workers reach its own server alone
+        live.stream().filter(w -> w.state() == WorkerProcess.State.READY).forEach(w -> send(w, ControlMessage.of(ControlMessage.YIELD)));
         systemd.reloading(); // the successor's READY=1 (with its MAINPID) ends it; a failure, this master's
         log("drover[" + app.name() + "] restarting: new master pid " + child + " starts with the program now on disk");
         reply.out("drover[" + app.name() + "] restarting: new master pid " + child + " starts; the sockets stay open ...");
@@ -1573,6 +1575,7 @@ public final class Arbiter {
         if (unreaped) {
             otherChildren.add(failed.pid);
         }
+        live.stream().filter(w -> w.state() == WorkerProcess.State.READY).forEach(w -> send(w, ControlMessage.of(ControlMessage.RESUME)));
         String message = "drover[" + app.name() + "] restart failed: " + why + "; this master (pid " + pid + ") goes on serving";
         log(message);
         systemd.ready("restart failed: " + why);

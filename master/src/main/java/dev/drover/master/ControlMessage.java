@@ -30,7 +30,12 @@ import java.nio.charset.StandardCharsets;
  *                                   until a stop, which comes once
  *                                   the replacement is ready; then it tells the connections to end
  *                                   over MS milliseconds, 2 ms apart at most
- *                   resume          (a retired worker) the replacement failed: serve on as before
+ *                   resume          (a retired worker) the replacement failed: serve on as before; (a
+ *                                   yielded one) the restart failed: accept again
+ *                   yield           a restart's new master starts: a worker holding shared state (the
+ *                                   embedded ChannelServer) stops accepting and serves its clients on,
+ *                                   so the new master's workers reach the new server alone; others
+ *                                   ignore it
  *                   reload          run onWorkerReload (a reloadable = false worker goes on; a reloadable one is retired next)
  *                   status          answer with a status message
  *                   connections     answer with a connections message
@@ -72,6 +77,7 @@ public record ControlMessage(String type, String argument) {
     public static final String DRAINING = "draining";
     public static final String RETIRE = "retire";
     public static final String RESUME = "resume";
+    public static final String YIELD = "yield";
     public static final String COMMAND = "command";
     public static final String BEAT = "beat";
     public static final String RECYCLE = "recycle";

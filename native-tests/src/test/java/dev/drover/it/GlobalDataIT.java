@@ -27,6 +27,27 @@ class GlobalDataIT {
         }
     }
 
+    /**
+     * A restart's new workers count on the new master's server alone: the old one stops accepting as
+     * the new master starts. They reached the old one too (both accept on the handed-over socket),
+     * splitting the counts, and under restart -g the old server waited for their connections for ever.
+     */
+    @Test
+    void aRestartsWorkersUseTheNewServerAlone(@TempDir Path dir) throws Exception {
+        int http = Ports.free();
+        try (App app = new App(dir, GlobalDataApp.class, "-Dapp.store=127.0.0.1:" + Ports.free(), "-Dapp.http=http://127.0.0.1:" + http)) {
+            app.start();
+            Await.until("the 4 counters finished", Duration.ofSeconds(60), () -> "4".equals(Http.tryGet(http, "/get?key=done")));
+            long oldMaster = app.masterPid();
+            App.Result restart = app.run("restart", "-g");
+            assertEquals(0, restart.code(), restart.all());
+            Await.until("the old master is gone", Duration.ofSeconds(30), () -> !Processes.alive(oldMaster));
+            Await.until("the new counters finished, on the new server", Duration.ofSeconds(60), () -> "4".equals(Http.tryGet(http, "/get?key=done")),
+                    app::log);
+            assertEquals("4000", Http.get(http, "/get?key=hits"), "every increment of the new workers on the new server");
+        }
+    }
+
     private static void countsAndAnswers(Path dir, String store) throws Exception {
         int http = Ports.free();
         try (App app = new App(dir, GlobalDataApp.class, "-Dapp.store=" + store, "-Dapp.http=http://127.0.0.1:" + http)) {

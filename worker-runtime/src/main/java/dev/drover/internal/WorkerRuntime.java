@@ -630,7 +630,11 @@ public final class WorkerRuntime {
                 stop(last || ControlMessage.GRACEFUL.equals(message.argument()), last);
             }
             case ControlMessage.RETIRE -> retire(Long.parseLong(message.argument()));
-            case ControlMessage.RESUME -> resume();
+            case ControlMessage.RESUME -> {
+                yieldSharedState(false);
+                resume();
+            }
+            case ControlMessage.YIELD -> yieldSharedState(true);
             case ControlMessage.RELOAD -> loop.execute(() -> call("onWorkerReload", worker.getOnWorkerReload()));
             case ControlMessage.STATUS -> control.send(ControlMessage.of(ControlMessage.STATUS, statusFields()));
             case ControlMessage.CONNECTIONS -> control.send(ControlMessage.of(ControlMessage.CONNECTIONS, connectionRows()));
@@ -763,6 +767,40 @@ public final class WorkerRuntime {
                 }
             }
             tellMaster(ControlMessage.of(ControlMessage.DRAINING));
+        });
+    }
+
+    /** Workers whose process holds what other processes share: the embedded channel and GlobalData server. */
+    private static final Set<Worker> SHARED_STATE = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Marks {@code listener} as holding state its clients share (ChannelServer's): as a restart's
+     * new master starts ({@code yield}), it stops accepting, so that the new master's workers reach
+     * the new server alone, and serves its clients on. Beside the old one they split their values
+     * and subscriptions between two servers, and under {@code restart -g} the old server waited for
+     * their connections for ever.
+     */
+    public static void holdsSharedState(Worker listener) {
+        SHARED_STATE.add(listener);
+    }
+
+    /** Whether this worker yielded its shared-state listeners to a restart's new master (until a {@code resume}). */
+    private boolean yielded;
+
+    /** A restart's new master starts: listeners of shared state accept no more (see {@link #holdsSharedState}); {@code resume} undoes it. */
+    private void yieldSharedState(boolean yield) {
+        loop.execute(() -> {
+            if (yielded == yield || stopping) {
+                return;
+            }
+            boolean any = false;
+            for (Server server : servers) {
+                if (SHARED_STATE.contains(server.listener())) {
+                    Acceptor.pause(server.channel(), yield);
+                    any = true;
+                }
+            }
+            yielded = yield && any;
         });
     }
 

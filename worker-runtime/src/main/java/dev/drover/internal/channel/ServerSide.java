@@ -28,6 +28,7 @@ public final class ServerSide {
         }
         ChannelService<Connection> service = new ChannelService<>(ServerSide::send);
         worker.setName(name).setCount(1).setReloadable(false);
+        WorkerRuntime.holdsSharedState(worker);
         worker.onConnect(connection -> connection.setMaxSendBufferSize(SEND_BUFFER).setMaxPackageSize(SEND_BUFFER));
         worker.onMessage((connection, body) -> {
             try {
