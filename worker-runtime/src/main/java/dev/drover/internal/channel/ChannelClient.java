@@ -16,11 +16,23 @@ import java.util.function.LongSupplier;
 /**
  * This worker's side of {@code Channel}: the handlers by event, the backend, and the events
  * published while the backend is unreachable (or not taking more), kept up to
- * {@value #QUEUE_BYTES} bytes and sent in order before anything newer. Every outage and its end is
+ * {@link #QUEUE_BYTES} of heap (64 MiB, or an eighth of the heap when that is less) and sent in
+ * order before anything newer. Every outage and its end is
  * written to the log with what it cost. Runs on the worker's event loop only.
  */
 public final class ChannelClient implements PubSub.Listener {
-    static final long QUEUE_BYTES = 64L << 20;
+    static final long QUEUE_BYTES = queueBytes(Runtime.getRuntime().maxMemory());
+    /**
+     * What a waiting publish costs beside its text: its String[] pair, the data's String and array
+     * headers, the queue's slot (measured: 1.74 M small events took 146 MB where their text alone
+     * counted 64 MiB, and a worker of -Xmx128m ran out of memory in an outage).
+     */
+    static final int ENTRY_BYTES = 64;
+
+    /** The queue's bound in a heap of at most {@code maxHeap} bytes: 64 MiB, or an eighth of the heap when that is less. */
+    static long queueBytes(long maxHeap) {
+        return Math.min(64L << 20, maxHeap / 8);
+    }
     /** A channel message's limit: the server's frame limit, with room for the event's name. */
     public static final int MAX_DATA_BYTES = FramePubSub.MAX_FRAME - (1 << 20);
 
@@ -118,9 +130,9 @@ public final class ChannelClient implements PubSub.Listener {
         queuedBytes += size;
     }
 
-    /** What a waiting publish counts against the queue's bound: two bytes a char. */
+    /** What a waiting publish counts against the queue's bound: two bytes a char, and its entry's own. */
     private static long cost(String event, String data) {
-        return 2L * (event.length() + data.length());
+        return 2L * (event.length() + data.length()) + ENTRY_BYTES;
     }
 
     /** Sends what waits, oldest first, while the backend takes it; returns how many went out. */

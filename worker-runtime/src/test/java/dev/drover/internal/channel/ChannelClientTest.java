@@ -95,7 +95,7 @@ class ChannelClientTest {
     void dropsWhileTheServerReadsTooSlowlyAreToldAtOnceAndWhenItCatchesUp() {
         backend.up();
         backend.writable = false;
-        String big = "x".repeat((1 << 20) - 1);
+        String big = "x".repeat((1 << 20) - 1 - ChannelClient.ENTRY_BYTES / 2); // 2 MiB as counted
         for (int i = 0; i < 34; i++) {
             client.publish("e", big);
         }
@@ -153,7 +153,8 @@ class ChannelClientTest {
 
     @Test
     void pastTheBoundPublishesAreDroppedAndCounted() {
-        String big = "x".repeat((1 << 20) - 1); // with its event's name, 2 MiB as counted (2 bytes a char)
+        assertEquals(64L << 20, ChannelClient.QUEUE_BYTES, "this test's JVM has a heap of 512 MiB or more");
+        String big = "x".repeat((1 << 20) - 1 - ChannelClient.ENTRY_BYTES / 2); // with its event's name and its entry, 2 MiB as counted
         for (int i = 0; i < 40; i++) {
             client.publish("e", big);
         }
@@ -161,6 +162,19 @@ class ChannelClientTest {
         assertEquals(32, backend.sent.size(), "64 MiB of 2 MiB events");
         assertEquals(1, log.size(), log.toString());
         assertTrue(log.get(0).contains("sent the 32 events published here meanwhile; 8 more were dropped (over 64 MiB waiting)"), log.get(0));
+    }
+
+    /** The queue may hold an eighth of a small heap at most; entries count beside their text. */
+    @Test
+    void theBoundFitsTheHeap() {
+        assertEquals(16L << 20, ChannelClient.queueBytes(128L << 20));
+        assertEquals(64L << 20, ChannelClient.queueBytes(4L << 30));
+        int small = 0;
+        for (; small < 2_000_000 && log.isEmpty(); small++) {
+            client.publish("e", "1"); // no backend: an outage; the drops are told when it ends
+        }
+        backend.up();
+        assertEquals((64L << 20) / (2 * 2 + ChannelClient.ENTRY_BYTES), backend.sent.size(), "small events count their entries too");
     }
 
     @Test
