@@ -1,6 +1,7 @@
 package dev.drover.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,8 @@ class ChannelIT {
         int ws = Ports.free();
         int text = Ports.free();
         List<PushBrowser> browsers = new ArrayList<>();
-        try (App app = PushApps.cluster(dir, 4, "127.0.0.1:" + Ports.free(), ws, text)) {
+        int channel = Ports.free();
+        try (App app = PushApps.cluster(dir, 4, "127.0.0.1:" + channel, ws, text)) {
             app.start();
             Map<Integer, Integer> perWorker = new HashMap<>();
             for (int uid = 0; perWorker.size() < 4 || uid < 40; uid++) {
@@ -70,6 +72,9 @@ class ChannelIT {
             Set<Integer> workers = new TreeSet<>(perWorker.keySet());
             assertEquals(Set.of(0, 1, 2, 3), workers, "the uids were held by all four push workers: " + perWorker);
 
+            List<Long> keepalives = Sockets.keepaliveSeconds(channel);
+            assertTrue(!keepalives.isEmpty() && keepalives.stream().allMatch(seconds -> seconds >= 0 && seconds <= 30),
+                    "the workers' channel connections, each probed after 30 s idle, not the kernel's 2 h: seconds left " + keepalives);
             long server = app.workers().stream().filter(w -> w.name().equals("ChannelServer")).findFirst().orElseThrow().pid();
             Processes.kill(server, "KILL");
             Await.until("a new ChannelServer", Duration.ofSeconds(30), () -> app.workers().stream()

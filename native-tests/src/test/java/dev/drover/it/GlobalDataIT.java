@@ -1,6 +1,8 @@
 package dev.drover.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.it.apps.GlobalDataApp;
 import java.nio.file.Path;
@@ -16,13 +18,19 @@ class GlobalDataIT {
 
     @Test
     void theEmbeddedServerCountsEveryIncrement(@TempDir Path dir) throws Exception {
-        countsAndAnswers(dir, "127.0.0.1:" + Ports.free());
+        int store = Ports.free();
+        countsAndAnswers(dir, "127.0.0.1:" + store, () -> {
+            java.util.List<Long> timers = Sockets.keepaliveSeconds(store);
+            assertFalse(timers.isEmpty(), "the workers' connections to the server");
+            assertTrue(timers.stream().allMatch(seconds -> seconds >= 0 && seconds <= 30),
+                    "each probed after 30 s idle, not the kernel's 2 h: seconds left " + timers);
+        });
     }
 
     @Test
     void redisCountsEveryIncrement(@TempDir Path dir) throws Exception {
         try (RedisServer redis = new RedisServer(dir.resolve("redis"))) {
-            countsAndAnswers(dir, redis.url());
+            countsAndAnswers(dir, redis.url(), () -> { });
             assertEquals("4000", redis.ask("GET hits"), "the count is in redis itself");
         }
     }
@@ -48,13 +56,14 @@ class GlobalDataIT {
         }
     }
 
-    private static void countsAndAnswers(Path dir, String store) throws Exception {
+    private static void countsAndAnswers(Path dir, String store, Runnable andThen) throws Exception {
         int http = Ports.free();
         try (App app = new App(dir, GlobalDataApp.class, "-Dapp.store=" + store, "-Dapp.http=http://127.0.0.1:" + http)) {
             app.start();
             Await.until("the 4 counters finished", Duration.ofSeconds(60), () -> "4".equals(Http.tryGet(http, "/get?key=done")));
             assertEquals("4000", Http.get(http, "/get?key=hits"));
             assertEquals(SCRIPT, Http.get(http, "/script"));
+            andThen.run();
         }
     }
 }

@@ -63,4 +63,27 @@ final class Sockets {
         }
         return inodes;
     }
+
+    /**
+     * For every established TCP connection to remote port {@code peerPort}, the seconds left on its
+     * keepalive timer, or -1 for one whose timer is not keepalive's (/proc/net/tcp's {@code tr} 2,
+     * {@code tm->when} in clock ticks of 1/100 s).
+     */
+    static java.util.List<Long> keepaliveSeconds(int peerPort) {
+        java.util.List<Long> timers = new java.util.ArrayList<>();
+        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 5 && f[3].equals("01") && f[2].endsWith(String.format(":%04X", peerPort))) {
+                        String[] timer = f[5].split(":");
+                        timers.add(timer[0].equals("02") ? Long.parseLong(timer[1], 16) / 100 : -1);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return timers;
+    }
 }

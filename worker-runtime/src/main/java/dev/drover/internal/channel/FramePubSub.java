@@ -54,9 +54,8 @@ final class FramePubSub implements PubSub {
 
     @Override
     public void start() {
-        new Bootstrap().group(loop).channelFactory(EpollSocketChannel::new)
+        KeepAlive.on(new Bootstrap()).group(loop).channelFactory(EpollSocketChannel::new)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override

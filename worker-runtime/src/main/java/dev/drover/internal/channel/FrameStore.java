@@ -58,7 +58,7 @@ final class FrameStore implements Store {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
-            s.setKeepAlive(true);
+            KeepAlive.on(s);
             s.connect(new InetSocketAddress(address.host(), address.port()), connectTimeoutMillis);
         } catch (IOException e) {
             s.close();

@@ -27,12 +27,12 @@ final class RedisLink {
     static final int QUEUE_LIMIT = 100_000;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /**
-     * TCP keepalive after 30 s idle, as Workerman pings its Redis every 55 s: a connection a NAT or
-     * firewall dropped while idle is found and replaced before a call waits on it (the OS's 2 h
+     * TCP keepalive ({@link KeepAlive}), as Workerman pings its Redis every 55 s: a connection a NAT
+     * or firewall dropped while idle is found and replaced before a call waits on it (the OS's 2 h
      * left the first call after a quiet night to time out).
      */
     static final SocketOptions.KeepAliveOptions KEEP_ALIVE = SocketOptions.KeepAliveOptions.builder().enable()
-            .idle(Duration.ofSeconds(30)).interval(Duration.ofSeconds(10)).count(3).build();
+            .idle(KeepAlive.IDLE).interval(KeepAlive.INTERVAL).count(KeepAlive.PROBES).build();
     private static final Map<String, RedisLink> LINKS = new ConcurrentHashMap<>();
     private static ClientResources resources;
 
