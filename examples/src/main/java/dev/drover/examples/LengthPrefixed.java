@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
  * {@code lp://0.0.0.0:7373} listens with it; this server answers every message in upper case.
  */
 public final class LengthPrefixed implements Protocol {
+    /** The most a 2-byte length says. */
+    static final int MAX_BODY = 0xffff;
+
     @Override
     public int input(ByteBuffer buffer, Connection connection) {
         return buffer.remaining() < 2 ? 0 : 2 + (buffer.getShort(buffer.position()) & 0xffff);
@@ -24,13 +27,19 @@ public final class LengthPrefixed implements Protocol {
     @Override
     public byte[] encode(Object data, Connection connection) {
         byte[] body = String.valueOf(data).getBytes(StandardCharsets.UTF_8);
+        if (body.length > MAX_BODY) { // its length would wrap and the peer would read the stream out of step
+            throw new IllegalArgumentException("an lp:// body of " + body.length + " bytes is over the 2-byte length's " + MAX_BODY);
+        }
         return ByteBuffer.allocate(2 + body.length).putShort((short) body.length).put(body).array();
     }
 
     public static void main(String[] args) {
         Protocol.register("lp", new LengthPrefixed());
         Worker shout = new Worker(System.getProperty("lp.listen", "lp://0.0.0.0:7373")).setName("shout");
-        shout.onMessage((connection, text) -> connection.send(((String) text).toUpperCase()));
+        shout.onMessage((connection, text) -> {
+            String upper = ((String) text).toUpperCase(java.util.Locale.ROOT); // may grow: ŉ is ʼN
+            connection.send(upper.getBytes(StandardCharsets.UTF_8).length <= MAX_BODY ? upper : "ERROR: the answer would be over " + MAX_BODY + " bytes");
+        });
         Worker.runAll(args);
     }
 }

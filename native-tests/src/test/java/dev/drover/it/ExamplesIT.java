@@ -144,6 +144,11 @@ class ExamplesIT {
             assertEquals("{\"id\":1,\"name\":\"drover\"}", created.body());
             HttpResponse<String> list = http.send(HttpRequest.newBuilder(items).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals("{\"items\":[\"drover\"]}", list.body());
+            HttpResponse<String> quoted = http.send(HttpRequest.newBuilder(items).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"a \\\"b\\\" \\\\ \\u00e9\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("{\"id\":2,\"name\":\"a \\\"b\\\" \\\\ \u00e9\"}", quoted.body(), "escapes read, and written back");
+            assertEquals("{\"items\":[\"drover\",\"a \\\"b\\\" \\\\ \u00e9\"]}",
+                    http.send(HttpRequest.newBuilder(items).build(), HttpResponse.BodyHandlers.ofString()).body(), "still JSON");
             assertEquals("application/json", list.headers().firstValue("content-type").orElseThrow());
             HttpResponse<String> bad = http.send(HttpRequest.newBuilder(items).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -183,6 +188,13 @@ class ExamplesIT {
                 byte[] body = new byte[5];
                 in.readFully(body);
                 assertEquals("SHOUT", new String(body, StandardCharsets.UTF_8));
+                byte[] growing = "\u0149".repeat(30_000).getBytes(StandardCharsets.UTF_8); // 60,000 bytes, 90,000 in upper case
+                out.writeShort(growing.length);
+                out.write(growing);
+                byte[] refused = new byte[in.readUnsignedShort()];
+                in.readFully(refused);
+                assertEquals("ERROR: the answer would be over 65535 bytes", new String(refused, StandardCharsets.UTF_8),
+                        "not a length that wrapped, with the stream out of step after it");
             }
         }
     }
