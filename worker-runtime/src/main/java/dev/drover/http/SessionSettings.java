@@ -44,6 +44,10 @@ record SessionSettings(String name, Duration lifetime, Duration cookieLifetime, 
         if (sameSite == null || !sameSite.matches("|Strict|Lax|None")) {
             throw new IllegalArgumentException("SameSite is Strict, Lax, None or empty, not '" + sameSite + "'");
         }
+        if (sameSite.equals("None") && !secure) {
+            throw new IllegalArgumentException("a session cookie with SameSite=None must be secure (https only): browsers refuse it"
+                    + " otherwise, and every visitor would get a new session; pass secure = true, or use Lax");
+        }
         return new SessionSettings(name, lifetime, cookieLifetime, path, domain, secure, httpOnly, sameSite, handler);
     }
 

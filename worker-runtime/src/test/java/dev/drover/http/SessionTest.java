@@ -256,6 +256,8 @@ class SessionTest {
                 .getMessage().contains("'a;b'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Session.setCookieParams("/", "", false, true, "lax"))
                 .getMessage().contains("'lax'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Session.setCookieParams("/", "", false, true, "None"))
+                .getMessage().startsWith("a session cookie with SameSite=None must be secure"), "browsers refuse it without Secure");
         assertThrows(NullPointerException.class, () -> withCookie(null).session().set("a", null));
     }
 
