@@ -31,7 +31,7 @@ class DaemonStartIT {
         long ignoredHere = Long.parseUnsignedLong(Processes.status(ProcessHandle.current().pid(), "SigIgn").orElseThrow(), 16);
         assumeTrue((ignoredHere & STANDARD_BUT_PIPE) == 0, "these tests run with a signal ignored (nohup, a background job: SigIgn "
                 + Long.toHexString(ignoredHere) + "), which their commands inherit, and the quick way is only for commands that ignore none");
-        Path stdout = dir.resolve("stdout.txt");
+        Path stdout = dir.resolve("out/stdout.txt"); // in a directory not made yet: made, as the log's and the pid file's are
         try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.stdout=" + stdout)) {
             App.Result start = app.run("start", "-d");
             assertEquals(0, start.code(), start.all());
@@ -48,7 +48,7 @@ class DaemonStartIT {
 
     @Test
     void aCommandThatIgnoresSignalsStillStartsADaemonThatObeysThem(@TempDir Path dir) throws Exception {
-        Path stdout = dir.resolve("stdout.txt");
+        Path stdout = dir.resolve("out/stdout.txt"); // in a directory not made yet: made, as the log's and the pid file's are
         try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.stdout=" + stdout)) {
             App.Result start = app.runIgnoring("INT HUP", "start", "-d");
             assertEquals(0, start.code(), start.all());
