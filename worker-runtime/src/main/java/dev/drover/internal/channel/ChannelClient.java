@@ -120,9 +120,12 @@ public final class ChannelClient implements PubSub.Listener {
         }
         long size = cost(event, data);
         if (queuedBytes + size > QUEUE_BYTES && !queued.isEmpty()) { // one event alone always waits: a big one would never fit
-            if (dropped++ == 0 && connectedAt != NEVER) { // connected but not reading; an outage's drops are told when it ends
-                host.log().accept("channel: " + address + " takes no more: " + (QUEUE_BYTES >> 20) + " MiB of events published here wait"
-                        + " for it to read; what is published here is dropped until it catches up");
+            if (dropped++ == 0) { // told at once; how many, when it ends
+                host.log().accept(connectedAt != NEVER
+                        ? "channel: " + address + " takes no more: " + (QUEUE_BYTES >> 20) + " MiB of events published here wait"
+                                + " for it to read; what is published here is dropped until it catches up"
+                        : "channel: " + address + " is still unreachable and " + (QUEUE_BYTES >> 20) + " MiB of events published here"
+                                + " wait for it; what is published here is dropped until it is back, and counted then");
             }
             return;
         }
@@ -193,10 +196,13 @@ public final class ChannelClient implements PubSub.Listener {
     @Override
     public void connected() {
         connectedAt = host.clock().getAsLong();
+        boolean everConnected = this.everConnected;
+        this.everConnected = true;
         int sent = sendQueued();
         if (reportedDown || dropped > 0) {
             long millis = (host.clock().getAsLong() - downSince) / 1_000_000;
-            String back = "channel: connected to " + address + " again after " + millis + " ms; sent the " + sent
+            String back = "channel: connected to " + address + (everConnected ? " again after " + millis + " ms" : ", " + millis
+                    + " ms after its first try failed") + "; sent the " + sent
                     + " events published here meanwhile" + (queued.isEmpty() ? "" : " (" + queued.size() + " more wait)")
                     + (dropped > 0 ? "; " + dropped + " more were dropped (over " + (QUEUE_BYTES >> 20) + " MiB waiting)" : "")
                     + "; what others published while no server read it may not have reached this worker";
@@ -219,6 +225,9 @@ public final class ChannelClient implements PubSub.Listener {
             host.call().accept("Channel.onConnect", onConnect);
         }
     }
+
+    /** Whether a connection was ever made: the first one after failed tries is not "again". */
+    private boolean everConnected;
 
     @Override
     public void disconnected(String cause) {

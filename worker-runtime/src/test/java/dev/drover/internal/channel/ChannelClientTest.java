@@ -160,8 +160,11 @@ class ChannelClientTest {
         }
         backend.up();
         assertEquals(32, backend.sent.size(), "64 MiB of 2 MiB events");
-        assertEquals(1, log.size(), log.toString());
-        assertTrue(log.get(0).contains("sent the 32 events published here meanwhile; 8 more were dropped (over 64 MiB waiting)"), log.get(0));
+        assertEquals(2, log.size(), log.toString());
+        assertTrue(log.get(0).startsWith("channel: frame://127.0.0.1:2206 is still unreachable and 64 MiB of events published here wait for it;"
+                + " what is published here is dropped until it is back"), "the first drop is told at once: " + log.get(0));
+        assertTrue(log.get(1).startsWith("channel: connected to frame://127.0.0.1:2206, 0 ms after its first try failed;"), "not 'again': " + log.get(1));
+        assertTrue(log.get(1).contains("sent the 32 events published here meanwhile; 8 more were dropped (over 64 MiB waiting)"), log.get(1));
     }
 
     /** The queue may hold an eighth of a small heap at most; entries count beside their text. */
