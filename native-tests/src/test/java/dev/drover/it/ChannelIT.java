@@ -3,6 +3,7 @@ package dev.drover.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.drover.internal.channel.ChannelWire;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,6 +90,65 @@ class ChannelIT {
         } finally {
             browsers.forEach(PushBrowser::close);
         }
+    }
+
+    /**
+     * A subscriber that stops reading: once 64 MiB wait for it, the server drops its events and
+     * says so; once it has read them, the server says it caught up, with how many it lost.
+     */
+    @Test
+    void aSlowSubscriberIsToldOfInTheLogWithItsDrops(@TempDir Path dir) throws Exception {
+        int port = Ports.free();
+        // the server's 64 MiB for the subscriber, in direct memory, over the tests' small heap
+        try (App app = new App(dir, dev.drover.it.apps.ChannelServerApp.class, "-Dapp.channel=127.0.0.1:" + port, "-XX:MaxDirectMemorySize=256m");
+             java.net.Socket subscriber = new java.net.Socket();
+             java.net.Socket publisher = new java.net.Socket()) {
+            app.start();
+            subscriber.setReceiveBufferSize(64 << 10);
+            subscriber.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+            subscriber.setSoTimeout(500);
+            frame(subscriber, ChannelWire.encode(ChannelWire.SUBSCRIBE, "news"));
+            publisher.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+            java.io.DataInputStream in = new java.io.DataInputStream(subscriber.getInputStream());
+            Await.until("the subscription is in place", Duration.ofSeconds(10), () -> {
+                try {
+                    frame(publisher, ChannelWire.encode(ChannelWire.PUBLISH, "news", "probe"));
+                    in.readFully(new byte[in.readInt() - 4]); // the probe's event
+                    return true;
+                } catch (java.net.SocketTimeoutException notYet) {
+                    return false;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            String mebibyte = "x".repeat(1 << 20);
+            for (int i = 0; i < 80; i++) {
+                frame(publisher, ChannelWire.encode(ChannelWire.PUBLISH, "news", mebibyte));
+            }
+            Await.until("the slow subscriber is logged", Duration.ofSeconds(30), () -> app.log().contains(" reads too slowly; "), app::log);
+            byte[] sink = new byte[1 << 16];
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!app.log().contains("caught up")) { // reads what waits for it, probes and all
+                assertTrue(System.nanoTime() < deadline, "it caught up within 60 s, its drops counted: " + app.log());
+                try {
+                    assertTrue(in.read(sink) >= 0, "the server kept the slow subscriber");
+                } catch (java.net.SocketTimeoutException idle) {
+                    // all read: the log line is on its way
+                }
+            }
+            java.util.regex.Matcher caught = java.util.regex.Pattern.compile("ChannelServer: subscriber 127\\.0\\.0\\.1:\\d+ caught up; (\\d+) events to it"
+                    + " were dropped meanwhile").matcher(app.log());
+            assertTrue(caught.find(), app.log());
+            long dropped = Long.parseLong(caught.group(1));
+            assertTrue(dropped > 0 && dropped < 80, "some of the 80 events of 1 MiB did not fit its 64 MiB: " + dropped);
+        }
+    }
+
+    private static void frame(java.net.Socket socket, byte[] body) throws java.io.IOException {
+        java.io.DataOutputStream out = new java.io.DataOutputStream(socket.getOutputStream());
+        out.writeInt(4 + body.length);
+        out.write(body);
+        out.flush();
     }
 
     /** Each sender's lines on a connection of its own, all at once; every answer. */

@@ -17,10 +17,18 @@ public final class ServerSide {
      * that does not fit closes the connection instead, since the client pairs replies by order.
      */
     private static void send(Connection connection, byte[] body) {
-        if (connection.send(body) == SendStatus.FAILED && body[0] != ChannelWire.EVENT) {
-            connection.destroy();
+        if (connection.send(body) == SendStatus.FAILED) {
+            if (body[0] != ChannelWire.EVENT) {
+                connection.destroy();
+            } else {
+                Long dropped = connection.get(DROPPED);
+                connection.put(DROPPED, dropped == null ? 1L : dropped + 1);
+            }
         }
     }
+
+    /** A slow subscriber's events dropped since its buffer filled, kept on its connection. */
+    private static final String DROPPED = "drover.channel.dropped";
 
     public static Worker serve(Worker worker, String name) {
         if (!"frame".equals(worker.getListenAddress().protocol())) {
@@ -41,6 +49,12 @@ public final class ServerSide {
         });
         worker.onBufferFull(connection -> WorkerRuntime.current().log(name + ": subscriber " + connection.getRemoteAddress()
                 + " reads too slowly; events to it are dropped until it catches up"));
+        worker.onBufferDrain(connection -> {
+            Long dropped = connection.get(DROPPED);
+            connection.put(DROPPED, null);
+            WorkerRuntime.current().log(name + ": subscriber " + connection.getRemoteAddress() + " caught up; "
+                    + (dropped == null ? "no" : dropped) + " events to it were dropped meanwhile");
+        });
         worker.onClose(connection -> service.gone(connection));
         return worker;
     }
