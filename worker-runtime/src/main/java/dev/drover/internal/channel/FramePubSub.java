@@ -71,7 +71,7 @@ final class FramePubSub implements PubSub {
                         opened(((io.netty.channel.ChannelFuture) done).channel());
                     } else {
                         Throwable cause = done.cause();
-                        lost(cause.getMessage() != null ? cause.getMessage() : cause.toString());
+                        lost(dev.drover.internal.Dialer.reason(cause)); // Connection refused (111): nothing listens there
                     }
                 });
     }
