@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.drover.it.apps.GlobalDataApp;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,36 @@ class GlobalDataIT {
             Await.until("the new counters finished, on the new server", Duration.ofSeconds(60), () -> "4".equals(Http.tryGet(http, "/get?key=done")),
                     app::log);
             assertEquals("4000", Http.get(http, "/get?key=hits"), "every increment of the new workers on the new server");
+        }
+    }
+
+    /** A restart that fails has the old server accept again: it stopped accepting as the new master started. */
+    @Test
+    void aFailedRestartLeavesTheServerAccepting(@TempDir Path dir) throws Exception {
+        int store = Ports.free();
+        int http = Ports.free();
+        Path broken = dir.resolve("broken");
+        try (App app = new App(dir, GlobalDataApp.class, "-Dapp.store=127.0.0.1:" + store, "-Dapp.http=http://127.0.0.1:" + http,
+                "-Dapp.brokenIf=" + broken)) {
+            app.start();
+            Await.until("the 4 counters finished", Duration.ofSeconds(60), () -> "4".equals(Http.tryGet(http, "/get?key=done")));
+            java.nio.file.Files.createFile(broken);
+            App.Result restart = app.run("restart");
+            assertEquals(1, restart.code(), restart.all());
+            assertTrue(restart.err().contains("restart failed"), restart.all());
+            try (java.net.Socket client = new java.net.Socket()) { // a connection of its own: the workers' were made before
+                client.connect(new java.net.InetSocketAddress("127.0.0.1", store), 5000);
+                client.setSoTimeout(10_000);
+                byte[] get = dev.drover.internal.channel.ChannelWire.encode((byte) 'g', "done"); // get
+                java.io.DataOutputStream out = new java.io.DataOutputStream(client.getOutputStream());
+                out.writeInt(4 + get.length);
+                out.write(get);
+                out.flush();
+                java.io.DataInputStream in = new java.io.DataInputStream(client.getInputStream());
+                byte[] reply = new byte[in.readInt() - 4];
+                in.readFully(reply);
+                assertEquals(List.of("4"), dev.drover.internal.channel.ChannelWire.fields(reply), "the old server answers a new client");
+            }
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
  * GlobalData from several processes. app.store is the address (host:port runs a ChannelServer
  * there too, redis://... uses Redis). Four "counter" workers each add 1 to "hits" 1,000 times
  * (500 blocking, 500 async in flight together), then add 1 to "done". On app.http: GET /get?key=K
- * answers the value ("null" for none), GET /script runs every command once and answers the results.
+ * answers the value ("null" for none), GET /script runs every command once and answers the results. With app.brokenIf, a
+ * counter whose file exists as it starts throws (a restart's new build that cannot start).
  */
 public final class GlobalDataApp {
     private GlobalDataApp() {}
@@ -25,6 +26,9 @@ public final class GlobalDataApp {
         }
         Worker counters = new Worker().setName("counter").setCount(4);
         counters.onWorkerStart(w -> {
+            if (System.getProperty("app.brokenIf") != null && java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("app.brokenIf")))) {
+                throw new IllegalStateException("broken on purpose: " + System.getProperty("app.brokenIf") + " exists");
+            }
             GlobalData data = new GlobalData(store);
             for (int i = 0; i < 500; i++) {
                 data.increment("hits");
