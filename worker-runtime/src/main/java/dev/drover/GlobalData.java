@@ -26,7 +26,8 @@ import java.util.function.Function;
  * are {@link GlobalDataException}s that name the address and the command. A command in flight when
  * its connection breaks fails; it is never sent twice. A command that times out while the embedded
  * server answered nothing at all closes that connection (the next command connects again), so that
- * a half-open one does not time out every command after it; a slow server keeps its connection.
+ * a half-open one does not time out every command after it; a slow server keeps its connection,
+ * and so does a command sent behind one still within its own timeout.
  */
 public final class GlobalData {
     private final ServerAddress address;
@@ -147,7 +148,7 @@ public final class GlobalData {
         long waited = timeout.toNanos();
         reply.orTimeout(waited, TimeUnit.NANOSECONDS).whenComplete((value, failure) -> {
             if (failure instanceof TimeoutException) {
-                store.gaveUp(waited);
+                store.gaveUp(reply, waited);
             }
         });
         return reply;

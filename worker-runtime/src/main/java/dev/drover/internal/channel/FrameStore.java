@@ -5,9 +5,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * GlobalData on the embedded server: a plain blocking socket written under a lock, and a reader
@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
 final class FrameStore implements Store {
     private final ServerAddress address;
     private final int connectTimeoutMillis;
-    private final ArrayDeque<CompletableFuture<String>> waiting = new ArrayDeque<>();
+    /** Changed under the lock; read without it by {@link #gaveUp}. */
+    private final ConcurrentLinkedDeque<CompletableFuture<String>> waiting = new ConcurrentLinkedDeque<>();
     /** Written under the lock; read without it by {@link #gaveUp}, which must not wait for a writer stuck in the lock. */
     private volatile Socket socket;
     private DataOutputStream out;
@@ -114,14 +115,15 @@ final class FrameStore implements Store {
     }
 
     /**
-     * Closes the connection when it answered nothing for {@code waitedNanos}: the reader fails what
-     * waits on it, a writer stuck on it is freed, and the next command connects again.
+     * Closes the connection when it answered nothing for {@code waitedNanos} and no command written
+     * before {@code reply} still waits within its own bound: the reader fails what waits on it, a
+     * writer stuck on it is freed, and the next command connects again.
      */
     @Override
-    public void gaveUp(long waitedNanos) {
+    public void gaveUp(CompletableFuture<String> reply, long waitedNanos) {
         Socket s = socket;
         long silentNanos = System.nanoTime() - lastReadNanos;
-        if (s != null && silentNanos >= waitedNanos) {
+        if (s != null && silentNanos >= waitedNanos && nothingBefore(reply)) {
             givenUp = "the server answered nothing for " + silentNanos / 1_000_000 + " ms; the connection was closed, and the next command"
                     + " connects again";
             try {
@@ -130,6 +132,25 @@ final class FrameStore implements Store {
                 // the reader fails what waits on it either way
             }
         }
+    }
+
+    /** Whether a connection is open, not closed by {@link #gaveUp}. */
+    boolean open() {
+        Socket s = socket;
+        return s != null && !s.isClosed();
+    }
+
+    /** Whether every command written before {@code reply} was answered or given up on: the silence is then {@code reply}'s. */
+    private boolean nothingBefore(CompletableFuture<String> reply) {
+        for (CompletableFuture<String> earlier : waiting) {
+            if (earlier == reply) {
+                return true;
+            }
+            if (!earlier.isDone()) {
+                return false; // the server answers in order: it may still be at work on that one
+            }
+        }
+        return true; // not waiting here: its connection is gone already
     }
 
     /** Fails what waits on {@code s} and forgets it, if it is still the current socket. */
