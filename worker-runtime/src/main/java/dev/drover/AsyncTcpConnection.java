@@ -399,6 +399,12 @@ public final class AsyncTcpConnection implements Connection {
         return connected() ? live.getRemoteIp() : IpText.unbracketed(uri.getHost());
     }
 
+    /** The server's certificate, once a {@code wss://} or {@code setTransport("ssl")} handshake ended; empty before, or without TLS. */
+    @Override
+    public java.util.Optional<java.security.cert.X509Certificate> getPeerCertificate() {
+        return connected() ? live.getPeerCertificate() : java.util.Optional.empty();
+    }
+
     @Override
     public int getRemotePort() {
         return connected() ? live.getRemotePort() : Dialer.port(uri);

@@ -176,7 +176,7 @@ public interface Connection {
      * {@link Worker#setSslVerifyClient} (its subject: {@code getSubjectX500Principal().getName()});
      * empty for a client that showed none, without TLS, or before the handshake ended (in
      * {@code onConnect}, which comes with the TCP connection, as in Workerman; {@code onMessage}
-     * comes after it).
+     * comes after it). On an {@link AsyncTcpConnection}: the server's certificate.
      */
     default Optional<X509Certificate> getPeerCertificate() {
         return Optional.empty();

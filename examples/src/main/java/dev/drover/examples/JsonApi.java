@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 
 /** A JSON HTTP API: GET /items lists the items, POST /items {"name": "..."} adds one (per worker process). */
 public final class JsonApi {
-    /** The "name" member's string, its escapes still in it. */
-    private static final Pattern NAME = Pattern.compile("\"name\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    /** The "name" member's string, its escapes still in it; possessive, so a long one is no deep recursion. */
+    private static final Pattern NAME = Pattern.compile("\"name\"\\s*:\\s*\"((?:[^\"\\\\]++|\\\\.)*+)\"");
 
     private JsonApi() {}
 

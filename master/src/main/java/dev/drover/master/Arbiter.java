@@ -750,6 +750,9 @@ public final class Arbiter {
         if (slot != null) {
             keepOnlyLentBy(worker, slot);
         }
+        if (upgrade != null) { // respawned while a restart's new master starts: its ChannelServer must yield too
+            send(worker, ControlMessage.of(ControlMessage.YIELD));
+        }
     }
 
     /** Asks a worker to stop; SIGKILL follows after stopTimeout (graceful: gracefulTimeout, if any). */
@@ -1164,6 +1167,10 @@ public final class Arbiter {
             reply.exit(ExitCodes.FAILED);
             return;
         }
+        if (JvmCheck.workingDirectoryGone()) {
+            refuseInDeletedDirectory("reload", reply);
+            return;
+        }
         endDrainingReload("reload");
         if (reload != null && !reload.recycle) {
             log("reload ignored: a reload is in progress (" + reload.progress() + ")");
@@ -1455,11 +1462,17 @@ public final class Arbiter {
             reply.exit(ExitCodes.FAILED);
             return;
         }
+        if (JvmCheck.workingDirectoryGone()) {
+            resumeShared(); // a retry's: its first try yielded
+            refuseInDeletedDirectory("restart", reply);
+            return;
+        }
         int[] pair;
         int child;
         try {
             pair = os.socketPair();
         } catch (OsException e) {
+            resumeShared();
             reply.err("drover[" + app.name() + "] restart failed: " + e.getMessage());
             reply.exit(ExitCodes.FAILED);
             return;
@@ -1471,6 +1484,7 @@ public final class Arbiter {
             os.setNonBlocking(pair[0], true);
         } catch (RuntimeException e) {
             os.close(pair[0]);
+            resumeShared();
             reply.err("drover[" + app.name() + "] restart failed: cannot start the new master: " + e.getMessage());
             reply.exit(ExitCodes.FAILED);
             return;
@@ -1567,6 +1581,23 @@ public final class Arbiter {
         upgradeFailed(why, true);
     }
 
+    /** The restart ends without a successor: workers that yielded shared state (the embedded ChannelServer) accept again. */
+    private void resumeShared() {
+        live.stream().filter(w -> w.state() == WorkerProcess.State.READY).forEach(w -> send(w, ControlMessage.of(ControlMessage.RESUME)));
+    }
+
+    /**
+     * Refuses {@code command}: no JVM starts in a deleted directory, so its new workers (or new
+     * master) would fail, and the reason would go to a log that was probably deleted with it.
+     */
+    private void refuseInDeletedDirectory(String command, Reply reply) {
+        String why = "the working directory, " + System.getProperty("user.dir") + ", is gone (a deploy removed it?), and no JVM starts in a"
+                + " deleted directory: stop this master (pid " + pid + ") and start the application again from a directory that stays";
+        log(command + " refused: " + why);
+        reply.err("drover[" + app.name() + "] " + command + " refused: " + why);
+        reply.exit(ExitCodes.FAILED);
+    }
+
     /** The restart failed ({@code why}); {@code unreaped}: its new master is still to be waited for. */
     private void upgradeFailed(String why, boolean unreaped) {
         Upgrade failed = upgrade;
@@ -1575,7 +1606,7 @@ public final class Arbiter {
         if (unreaped) {
             otherChildren.add(failed.pid);
         }
-        live.stream().filter(w -> w.state() == WorkerProcess.State.READY).forEach(w -> send(w, ControlMessage.of(ControlMessage.RESUME)));
+        resumeShared();
         String message = "drover[" + app.name() + "] restart failed: " + why + "; this master (pid " + pid + ") goes on serving";
         log(message);
         systemd.ready("restart failed: " + why);

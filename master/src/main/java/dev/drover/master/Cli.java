@@ -186,7 +186,6 @@ public final class Cli {
             Path logDirectory = app().logFileOrDefault().getParent();
             spawner = new Spawner(os(), JvmCommand.current(Arrays.asList(args)), logDirectory, app().stopTimeout(),
                     new ClassArchive(os(), logDirectory, spec.name(), message -> { }));
-            DaemonStart.makeStdoutDirectory(app());
             Path stdout = app().stdoutFileOrDevNull();
             daemonPid = spawner.spawnMaster(Environment.ROLE_DAEMON, spec.name(), pair[1], stdout);
         } finally {

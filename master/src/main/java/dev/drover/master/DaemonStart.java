@@ -142,7 +142,7 @@ final class DaemonStart {
         builder.environment().put(Environment.REPORT, Environment.REPORT_STDOUT);
         builder.redirectInput(Redirect.from(new File("/dev/null")));
         builder.redirectOutput(Redirect.PIPE);
-        makeStdoutDirectory(app);
+        Spawner.makeParentDirectory(app.stdoutFileOrDevNull());
         builder.redirectError(Redirect.appendTo(app.stdoutFileOrDevNull().toFile()));
         long logBefore = sizeOf(app.logFileOrDefault());
         Process process;
@@ -176,21 +176,6 @@ final class DaemonStart {
      * bytes; otherwise its JVM failed before drover ran (a bad option, no memory), and the JVM's own
      * output, in the stdout file, says why.
      */
-    /**
-     * Makes the stdout file's directory where it is missing, as the log's and the pid file's are
-     * made; one that cannot be made is left to the spawn, whose failure names the file.
-     */
-    static void makeStdoutDirectory(AppSpec app) {
-        Path parent = app.stdoutFileOrDevNull().getParent();
-        try {
-            if (parent != null) {
-                java.nio.file.Files.createDirectories(parent);
-            }
-        } catch (IOException | RuntimeException cannot) {
-            // said by the spawn
-        }
-    }
-
     static String whereToLook(Path log, long sizeBefore, Path stdoutFile) {
         if (sizeOf(log) > sizeBefore) {
             return "see " + log;

@@ -68,6 +68,8 @@ public final class Spawner {
     /** Spawns worker {@code id} of {@code group} with {@code channelFd} as its control socket. */
     public int spawnWorker(GroupSpec group, int id, String listen, int channelFd) {
         Map<String, String> env = baseEnvironment();
+        env.remove("NOTIFY_SOCKET"); // systemd hears the master alone: a worker's library would take its watchdog or READY=1 for its own
+        env.remove("WATCHDOG_USEC");
         env.put(Environment.ROLE, Environment.ROLE_WORKER);
         env.put(Environment.GROUP, Integer.toString(group.index()));
         env.put(Environment.WORKER_ID, Integer.toString(id));
@@ -107,10 +109,26 @@ public final class Spawner {
      * a daemon ({@link Environment#ROLE_DAEMON}) or a successor ({@link Environment#ROLE_SUCCESSOR}).
      */
     public int spawnMaster(String role, String appName, int reportFd, Path stdout) {
+        makeParentDirectory(stdout);
         MasterCommand master = masterCommand(role, appName);
         int pid = os.spawn(new SpawnRequest(command.java(), master.argv(), master.env(), List.of(reportFd), stdout, true));
         archive.spawned(master.plan(), pid);
         return pid;
+    }
+
+    /**
+     * Makes the stdout file's directory where it is missing, as the log's and the pid file's are
+     * made; one that cannot be made is left to the spawn, whose failure names the file.
+     */
+    static void makeParentDirectory(Path stdout) {
+        Path parent = stdout == null ? null : stdout.toAbsolutePath().getParent();
+        try {
+            if (parent != null) {
+                java.nio.file.Files.createDirectories(parent);
+            }
+        } catch (java.io.IOException | RuntimeException cannot) {
+            // said by the spawn
+        }
     }
 
     /**

@@ -179,6 +179,11 @@ final class App implements AutoCloseable {
         return launch(through("export WATCHDOG_PID=$$", commandLine(args)));
     }
 
+    /** {@link #launch} with {@code workingDirectory} as the command's (its pid file and log stay where this app's are). */
+    Process launchIn(Path workingDirectory, String... args) {
+        return launch(through("cd '" + workingDirectory.toString().replace("'", "'\\''") + "'", commandLine(args)));
+    }
+
     /** {@code command} exec'd by a shell that ran {@code script} first. */
     private static List<String> through(String script, List<String> command) {
         List<String> shell = new ArrayList<>(List.of("bash", "-c", script + "; exec \"$@\"", "bash"));

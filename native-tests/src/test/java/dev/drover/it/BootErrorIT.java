@@ -141,15 +141,16 @@ class BootErrorIT {
     }
 
     /**
-     * A master whose working directory a deploy removed cannot start a JVM there: the respawn's
-     * failure says so, and what to do, rather than blaming the JVM's options.
+     * A master whose working directory a deploy removed cannot start a JVM there: a respawn's
+     * failure says so, and what to do, rather than blaming the JVM's options; a restart or reload
+     * is refused up front with the same words, where its failure went to a log.
      */
     @Test
     void aWorkingDirectoryRemovedUnderTheMasterIsNamed(@TempDir Path dir) throws Exception {
         Path release = Files.createDirectory(dir.resolve("release"));
-        Path log = dir.resolve("app.log"); // where it stays
-        try (App app = new App(release, PidApp.class, "-Dapp.count=1", "-Dapp.logFile=" + log)) {
-            Process master = app.launch("start");
+        Path log = dir.resolve("app.log"); // where it stays, with the pid file
+        try (App app = new App(dir, PidApp.class, "-Dapp.count=1", "-Dapp.logFile=" + log)) {
+            Process master = app.launchIn(release, "start");
             app.track(master.pid());
             try {
                 Await.until("the worker is ready", Duration.ofSeconds(60), () -> TextFile.read(log).contains("started: 1 workers ready"),
@@ -165,6 +166,11 @@ class BootErrorIT {
                 assertTrue(said.contains(", " + release + ", is gone (a deploy removed it?), and no JVM starts in a deleted directory: stop this master (its pid "
                         + master.pid() + ";"), said);
                 assertFalse(said.contains("would not start with its options"), said);
+                for (String command : new String[] {"restart", "reload"}) {
+                    App.Result refused = app.run(command);
+                    assertEquals(1, refused.code(), refused.all());
+                    assertTrue(refused.err().contains(command + " refused: the working directory, " + release + ", is gone"), refused.all());
+                }
             } finally {
                 master.destroy();
                 master.waitFor(20, TimeUnit.SECONDS);

@@ -149,6 +149,10 @@ class ExamplesIT {
             assertEquals("{\"id\":2,\"name\":\"a \\\"b\\\" \\\\ \u00e9\"}", quoted.body(), "escapes read, and written back");
             assertEquals("{\"items\":[\"drover\",\"a \\\"b\\\" \\\\ \u00e9\"]}",
                     http.send(HttpRequest.newBuilder(items).build(), HttpResponse.BodyHandlers.ofString()).body(), "still JSON");
+            String longName = "n".repeat(100_000); // read without a recursion per character (a StackOverflowError ended the worker)
+            HttpResponse<String> big = http.send(HttpRequest.newBuilder(items).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"" + longName + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("{\"id\":3,\"name\":\"" + longName + "\"}", big.body());
             assertEquals("application/json", list.headers().firstValue("content-type").orElseThrow());
             HttpResponse<String> bad = http.send(HttpRequest.newBuilder(items).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
                     HttpResponse.BodyHandlers.ofString());

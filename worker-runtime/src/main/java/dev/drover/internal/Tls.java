@@ -100,7 +100,6 @@ final class Tls {
         return pipeline.get(HANDLER) != null || pipeline.get(SslHandler.class) != null;
     }
 
-    /** A context for {@code certificateFile} and {@code keyFile}, checking clients' certificates against {@code clientCas} (null: none asked). */
     /**
      * The certificate the client of {@code pipeline} showed in its finished handshake
      * ({@link Worker#setSslVerifyClient}), checked against the CAs given; empty for one that showed
@@ -119,6 +118,7 @@ final class Tls {
         }
     }
 
+    /** A context for {@code certificateFile} and {@code keyFile}, checking clients' certificates against {@code clientCas} (null: none asked). */
     private static SslContext context(Worker worker, Path certificateFile, Path keyFile, X509Certificate[] clientCas) {
         List<X509Certificate> chain = certificates(worker, certificateFile, keyFile);
         warnIfExpiring(worker, certificateFile, chain.get(0));
@@ -182,7 +182,7 @@ final class Tls {
     static final int EXPIRY_WARNING_DAYS = 14;
 
     /**
-     * Logs, as the worker starts, that {@code certificate} has expired (clients refuse it), is not
+     * Logs, as the group's worker id 0 starts, that {@code certificate} has expired (clients refuse it), is not
      * valid yet, or ends within {@link #EXPIRY_WARNING_DAYS} days: it serves on, as nginx does, but
      * nginx says nothing.
      */
@@ -198,7 +198,7 @@ final class Tls {
         } else if (end.isBefore(now.plus(Duration.ofDays(EXPIRY_WARNING_DAYS)))) {
             warning = "expires on " + end + ": renew it";
         }
-        if (warning != null) {
+        if (warning != null && worker.getId() <= 0) { // once for the group, by its worker id 0, at each of its starts
             Worker.log("the TLS certificate " + file + " (" + subject + ") " + warning); // the line names the worker
         }
     }

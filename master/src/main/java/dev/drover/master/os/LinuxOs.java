@@ -144,7 +144,9 @@ final class LinuxOs implements Os {
             try (NativeStrings argv = new NativeStrings(request.argv());
                     NativeStrings envp = new NativeStrings(request.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
                     NativeMemory pid = NativeMemory.allocate(4)) {
-                spawnCheck(libc.posix_spawn(pid.address(), request.program(), actions, attr, argv.address(), envp.address()), "posix_spawn", what);
+                // its file actions' failures come back here too: an output file that cannot be opened is named
+                spawnCheck(libc.posix_spawn(pid.address(), request.program(), actions, attr, argv.address(), envp.address()), "posix_spawn",
+                        request.stdio() == null ? what : what + " with its output to " + request.stdio());
                 return pid.getInt(0);
             }
         } finally {

@@ -124,8 +124,9 @@ public final class ChannelClient implements PubSub.Listener {
                 host.log().accept(connectedAt != NEVER
                         ? "channel: " + address + " takes no more: " + (QUEUE_BYTES >> 20) + " MiB of events published here wait"
                                 + " for it to read; what is published here is dropped until it catches up"
-                        : "channel: " + address + " is still unreachable and " + (QUEUE_BYTES >> 20) + " MiB of events published here"
-                                + " wait for it; what is published here is dropped until it is back, and counted then");
+                        : "channel: " + address + (reportedDown ? " is still unreachable" : " is not connected yet") + " and "
+                                + (QUEUE_BYTES >> 20) + " MiB of events published here wait for it; what is published here is dropped until"
+                                + " it is connected, and counted then");
             }
             return;
         }
@@ -201,8 +202,8 @@ public final class ChannelClient implements PubSub.Listener {
         int sent = sendQueued();
         if (reportedDown || dropped > 0) {
             long millis = (host.clock().getAsLong() - downSince) / 1_000_000;
-            String back = "channel: connected to " + address + (everConnected ? " again after " + millis + " ms" : ", " + millis
-                    + " ms after its first try failed") + "; sent the " + sent
+            String back = "channel: connected to " + address + (everConnected ? " again after " + millis + " ms"
+                    : reportedDown ? ", " + millis + " ms after its first try failed" : "") + "; sent the " + sent
                     + " events published here meanwhile" + (queued.isEmpty() ? "" : " (" + queued.size() + " more wait)")
                     + (dropped > 0 ? "; " + dropped + " more were dropped (over " + (QUEUE_BYTES >> 20) + " MiB waiting)" : "")
                     + "; what others published while no server read it may not have reached this worker";
