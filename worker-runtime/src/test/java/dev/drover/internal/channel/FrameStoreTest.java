@@ -25,22 +25,9 @@ class FrameStoreTest {
      */
     @Test
     void aCommandRightAfterTheTimeoutsCloseConnectsAgain() throws Exception {
-        BlockingQueue<String> accepted = new LinkedBlockingQueue<>();
-        List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        held.add(server.accept()); // and never answered
-                        accepted.add("accepted " + held.size());
-                    }
-                } catch (IOException closed) {
-                    // the test is over
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            FrameStore store = new FrameStore(ServerAddress.parse("127.0.0.1:" + server.getLocalPort()), 5000);
+        try (SilentServer server = new SilentServer()) {
+            BlockingQueue<String> accepted = server.accepted;
+            FrameStore store = new FrameStore(ServerAddress.parse("127.0.0.1:" + server.socket.getLocalPort()), 5000);
             CompletableFuture<String> first = store.call(StoreOp.GET, List.of("k"));
             assertEquals("accepted 1", accepted.poll(10, TimeUnit.SECONDS));
             CompletableFuture<String> pending = first;
@@ -52,10 +39,6 @@ class FrameStoreTest {
                 pending = next;
             }
             assertTrue(first.isCompletedExceptionally(), "the command on the closed connection failed");
-        } finally {
-            for (Socket socket : held) {
-                socket.close();
-            }
         }
     }
 
@@ -66,22 +49,9 @@ class FrameStoreTest {
      */
     @Test
     void aShortTimeoutBehindALongerOneKeepsTheConnection() throws Exception {
-        BlockingQueue<String> accepted = new LinkedBlockingQueue<>();
-        List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        held.add(server.accept()); // and never answered
-                        accepted.add("accepted " + held.size());
-                    }
-                } catch (IOException closed) {
-                    // the test is over
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            FrameStore store = new FrameStore(ServerAddress.parse("127.0.0.1:" + server.getLocalPort()), 5000);
+        try (SilentServer server = new SilentServer()) {
+            BlockingQueue<String> accepted = server.accepted;
+            FrameStore store = new FrameStore(ServerAddress.parse("127.0.0.1:" + server.socket.getLocalPort()), 5000);
             CompletableFuture<String> big = store.call(StoreOp.SET, List.of("k", "a big value"));
             CompletableFuture<String> small = store.call(StoreOp.GET, List.of("k"));
             assertEquals("accepted 1", accepted.poll(10, TimeUnit.SECONDS));
@@ -97,9 +67,36 @@ class FrameStoreTest {
             store.call(StoreOp.GET, List.of("k"));
             assertEquals("accepted 2", accepted.poll(10, TimeUnit.SECONDS), "the next command connects again");
             assertEquals(null, accepted.poll(), "and only then");
-        } finally {
-            for (Socket socket : held) {
-                socket.close();
+        }
+    }
+
+    /** A server that accepts every connection and never answers; "accepted N" for each, in order. */
+    private static final class SilentServer implements AutoCloseable {
+        final ServerSocket socket;
+        final BlockingQueue<String> accepted = new LinkedBlockingQueue<>();
+        private final List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        SilentServer() throws IOException {
+            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(socket.accept());
+                        accepted.add("accepted " + held.size());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+            for (Socket connection : held) {
+                connection.close();
             }
         }
     }
