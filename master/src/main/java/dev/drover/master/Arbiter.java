@@ -1011,10 +1011,7 @@ public final class Arbiter {
 
     /** What a reaped {@link JvmCheck} found, logged as why its worker could not start. */
     private Optional<String> jvmSaid(JvmCheck check, ExitStatus status) {
-        Optional<String> said = check.result(status).map(words -> JvmCheck.workingDirectoryGone()
-                ? "its working directory, the master's, " + System.getProperty("user.dir") + ", is gone (a deploy removed it?), and no JVM starts"
-                        + " in a deleted directory: stop this master (its pid " + pid + "; its pid file may have gone with the directory)"
-                        + " and start the application again from a directory that stays"
+        Optional<String> said = check.result(status).map(words -> JvmCheck.workingDirectoryGone() ? JvmCheck.workingDirectoryGoneAdvice(pid)
                 : "the JVM would not start with its options (setJvmOptions, JAVA_OPTS): " + words);
         said.ifPresent(why -> log(check.worker + " could not start: " + why));
         return said;
@@ -1591,8 +1588,7 @@ public final class Arbiter {
      * master) would fail, and the reason would go to a log that was probably deleted with it.
      */
     private void refuseInDeletedDirectory(String command, Reply reply) {
-        String why = "the working directory, " + System.getProperty("user.dir") + ", is gone (a deploy removed it?), and no JVM starts in a"
-                + " deleted directory: stop this master (pid " + pid + ") and start the application again from a directory that stays";
+        String why = JvmCheck.workingDirectoryGoneAdvice(pid);
         log(command + " refused: " + why);
         reply.err("drover[" + app.name() + "] " + command + " refused: " + why);
         reply.exit(ExitCodes.FAILED);

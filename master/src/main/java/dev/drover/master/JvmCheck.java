@@ -68,6 +68,13 @@ final class JvmCheck {
         }
     }
 
+    /** Why no JVM of master {@code masterPid} starts now, and what to do (see {@link #workingDirectoryGone}). */
+    static String workingDirectoryGoneAdvice(int masterPid) {
+        return "the working directory, " + System.getProperty("user.dir") + ", is gone (a deploy removed it?), and no JVM starts in a"
+                + " deleted directory: stop this master (pid " + masterPid + "; its pid file may have gone with the directory) and start"
+                + " the application again from a directory that stays";
+    }
+
     /** Kills the check once it is past its patience; it is reaped as any other. */
     void killIfLate(Os os, long now) {
         if (now - deadlineNanos >= 0) {

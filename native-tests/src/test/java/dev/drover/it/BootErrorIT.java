@@ -161,10 +161,10 @@ class BootErrorIT {
                 }
                 Processes.kill(worker, "KILL");
                 Await.until("the respawn's failure is logged", Duration.ofSeconds(60),
-                        () -> TextFile.read(log).contains("could not start: its working directory"), () -> TextFile.read(log));
+                        () -> TextFile.read(log).contains("could not start: the working directory"), () -> TextFile.read(log));
                 String said = TextFile.read(log);
-                assertTrue(said.contains(", " + release + ", is gone (a deploy removed it?), and no JVM starts in a deleted directory: stop this master (its pid "
-                        + master.pid() + ";"), said);
+                assertTrue(said.contains("could not start: the working directory, " + release + ", is gone (a deploy removed it?), and no JVM starts"
+                        + " in a deleted directory: stop this master (pid " + master.pid() + ";"), said);
                 assertFalse(said.contains("would not start with its options"), said);
                 for (String command : new String[] {"restart", "reload"}) {
                     App.Result refused = app.run(command);
