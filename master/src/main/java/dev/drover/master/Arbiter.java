@@ -1490,7 +1490,7 @@ public final class Arbiter {
         }
         upgrade = new Upgrade(child, pair[0], reply, graceful, System.nanoTime() + UPGRADE_TIMEOUT.toNanos(), again);
         // the embedded ChannelServer stops accepting: the successor's workers reach its own server alone
-        live.stream().filter(w -> w.state() == WorkerProcess.State.READY).forEach(w -> send(w, ControlMessage.of(ControlMessage.YIELD)));
+        sendToReady(ControlMessage.of(ControlMessage.YIELD));
         systemd.reloading(); // the successor's READY=1 (with its MAINPID) ends it; a failure, this master's
         log("drover[" + app.name() + "] restarting: new master pid " + child + " starts with the program now on disk");
         reply.out("drover[" + app.name() + "] restarting: new master pid " + child + " starts; the sockets stay open ...");
@@ -1570,7 +1570,7 @@ public final class Arbiter {
         stopWaiters.add(done.reply);
         // The successor's workers, cold, take this master's workers' clients over a second, not in one burst.
         ControlMessage retirement = retirement(done.graceful);
-        live.stream().filter(w -> w.state() == WorkerProcess.State.READY).forEach(w -> send(w, retirement));
+        sendToReady(retirement);
         beginStop(done.graceful);
     }
 
@@ -1580,7 +1580,12 @@ public final class Arbiter {
 
     /** The restart ends without a successor: workers that yielded shared state (the embedded ChannelServer) accept again. */
     private void resumeShared() {
-        live.stream().filter(w -> w.state() == WorkerProcess.State.READY).forEach(w -> send(w, ControlMessage.of(ControlMessage.RESUME)));
+        sendToReady(ControlMessage.of(ControlMessage.RESUME));
+    }
+
+    /** Sends {@code message} to every worker that is ready (not one still starting or on its way out). */
+    private void sendToReady(ControlMessage message) {
+        live.stream().filter(w -> w.state() == WorkerProcess.State.READY).forEach(w -> send(w, message));
     }
 
     /**

@@ -65,13 +65,9 @@ final class PemKeys {
 
     /**
      * The first private key in {@code pem}, for a certificate whose public key is of
-     * {@code algorithm} ({@code RSA}, {@code EC}, {@code EdDSA}, ...).
+     * {@code algorithm} ({@code RSA}, {@code EC}, {@code EdDSA}, ...); an encrypted one decrypted
+     * with {@code passphrase} (null: none given).
      */
-    static PrivateKey read(String pem, String algorithm) throws Refused, GeneralSecurityException {
-        return read(pem, algorithm, null);
-    }
-
-    /** {@link #read(String, String)}, decrypting an encrypted key with {@code passphrase} (null: none given). */
     static PrivateKey read(String pem, String algorithm, String passphrase) throws Refused, GeneralSecurityException {
         Matcher block = BLOCK.matcher(pem);
         boolean certificate = false;

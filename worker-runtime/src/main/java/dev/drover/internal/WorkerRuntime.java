@@ -784,23 +784,21 @@ public final class WorkerRuntime {
         SHARED_STATE.add(listener);
     }
 
-    /** Whether this worker yielded its shared-state listeners to a restart's new master (until a {@code resume}). */
-    private boolean yielded;
-
-    /** A restart's new master starts: listeners of shared state accept no more (see {@link #holdsSharedState}); {@code resume} undoes it. */
+    /**
+     * A restart's new master starts: listeners of shared state accept no more (see
+     * {@link #holdsSharedState}); {@code resume} undoes it. Pausing twice, or resuming what was not
+     * paused, does nothing ({@link Acceptor#pause}).
+     */
     private void yieldSharedState(boolean yield) {
         loop.execute(() -> {
-            if (yielded == yield || stopping) {
-                return;
+            if (stopping) {
+                return; // its listeners are closed
             }
-            boolean any = false;
             for (Server server : servers) {
                 if (SHARED_STATE.contains(server.listener())) {
                     Acceptor.pause(server.channel(), yield);
-                    any = true;
                 }
             }
-            yielded = yield && any;
         });
     }
 

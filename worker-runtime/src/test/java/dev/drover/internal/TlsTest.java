@@ -41,7 +41,7 @@ class TlsTest {
             String text = Files.readString(traditional);
             assertTrue(text.startsWith(pair == rsa ? "-----BEGIN RSA PRIVATE KEY-----" : "-----BEGIN EC PRIVATE KEY-----"), text);
             PublicKey certified = publicKey(pair[0]);
-            assertTrue(Tls.keyMatches(certified, PemKeys.read(text, certified.getAlgorithm())));
+            assertTrue(Tls.keyMatches(certified, PemKeys.read(text, certified.getAlgorithm(), null)));
         }
     }
 
@@ -53,16 +53,16 @@ class TlsTest {
         Path traditional = dir.resolve("traditional-encrypted.pem");
         openssl("pkey", "-in", rsa[1].toString(), "-traditional", "-aes256", "-passout", "pass:secret", "-out", traditional.toString());
         for (Path file : List.of(encrypted, traditional)) {
-            PemKeys.Refused refused = assertThrows(PemKeys.Refused.class, () -> PemKeys.read(Files.readString(file), "RSA"));
+            PemKeys.Refused refused = assertThrows(PemKeys.Refused.class, () -> PemKeys.read(Files.readString(file), "RSA", null));
             assertTrue(refused.getMessage().startsWith("the key is encrypted and no passphrase was given: give it with setSslKeyPassphrase"),
                     refused.getMessage());
         }
         for (String body : new String[] {"MAE=", "MA==", "MIA="}) { // cut short, empty, an indefinite length
             PemKeys.Refused cut = assertThrows(PemKeys.Refused.class,
-                    () -> PemKeys.read("-----BEGIN EC PRIVATE KEY-----\n" + body + "\n-----END EC PRIVATE KEY-----\n", "EC"));
+                    () -> PemKeys.read("-----BEGIN EC PRIVATE KEY-----\n" + body + "\n-----END EC PRIVATE KEY-----\n", "EC", null));
             assertTrue(cut.getMessage().startsWith("its EC key"), cut.getMessage());
         }
-        PemKeys.Refused swapped = assertThrows(PemKeys.Refused.class, () -> PemKeys.read(Files.readString(rsa[0]), "RSA"));
+        PemKeys.Refused swapped = assertThrows(PemKeys.Refused.class, () -> PemKeys.read(Files.readString(rsa[0]), "RSA", null));
         assertEquals("it holds a certificate, not a private key: setSslCertificate takes the certificate first, then the key", swapped.getMessage());
     }
 
@@ -112,7 +112,7 @@ class TlsTest {
     }
 
     private static PrivateKey key(Path pem, String algorithm) throws Exception {
-        return PemKeys.read(Files.readString(pem), algorithm);
+        return PemKeys.read(Files.readString(pem), algorithm, null);
     }
 
     /** {certificate, PKCS#8 key} made by openssl in {@code dir}, named by {@code name}. */
