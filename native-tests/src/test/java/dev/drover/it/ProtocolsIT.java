@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -562,6 +564,7 @@ class ProtocolsIT {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
             out.write("GET /hold HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            AtomicReference<IOException> writeFailed = new AtomicReference<>();
             Thread writer = new Thread(() -> {
                 try {
                     for (int i = 0; i < posts; i++) {
@@ -569,14 +572,17 @@ class ProtocolsIT {
                                 .getBytes(StandardCharsets.US_ASCII));
                         out.write(body);
                     }
-                } catch (IOException closed) {
-                    // the test failed and closed the socket
+                } catch (IOException closed) { // the worker closed the connection, or the test failed and closed it
+                    writeFailed.set(closed);
                 }
             });
             writer.start();
             try {
+                int client = socket.getLocalPort();
                 Await.until("the worker leaves the pipelined requests unread: they wait in the kernel on both sides", Duration.ofSeconds(20),
-                        () -> unread(port, socket.getLocalPort()));
+                        () -> unread(port, client), () -> "queues (unsent, unread): worker " + Arrays.toString(Sockets.queues(port, client))
+                                + ", client " + Arrays.toString(Sockets.queues(client, port)) + "; connection " + rowOf("127.0.0.1:" + client)
+                                + "; the writer's failure: " + writeFailed.get() + "; the app's log:\n" + app.log());
                 assertEquals("released", Http.get(port, "/release"));
                 String held = LoadClients.Answer.read(socket.getInputStream()).body();
                 long read = Long.parseLong(held.replaceAll("[^0-9]", ""));
