@@ -3,6 +3,7 @@ package dev.drover;
 import dev.drover.internal.ListenText;
 import dev.drover.internal.MainErrors;
 import dev.drover.internal.NettyLog;
+import dev.drover.internal.SharedState;
 import dev.drover.internal.WorkerRuntime;
 import dev.drover.master.AppSpec;
 import dev.drover.master.Arbiter;
@@ -840,7 +841,8 @@ public final class Worker {
         List<GroupSpec> groups = new ArrayList<>();
         for (int i = 0; i < GROUPS.size(); i++) {
             Worker w = GROUPS.get(i);
-            groups.add(new GroupSpec(i, w.name, w.count, w.listen, w.reusePort, w.user, w.group, w.reloadable, w.jvmOptions, w.limits));
+            groups.add(new GroupSpec(i, w.name, w.count, w.listen, w.reusePort, w.user, w.group, w.reloadable, w.jvmOptions, w.limits,
+                    SharedState.isHeldBy(w)));
         }
         return new AppSpec(appName, groups, pidFile, logFile, logFileMaxSize, stdoutFile, stopTimeout, gracefulTimeout,
                 new Hooks(List.copyOf(GROUPS)));

@@ -951,7 +951,11 @@ public final class Arbiter {
             }
         }
         callHook("onWorkerExit", () -> hooks.onWorkerExit(worker.group.index(), worker.pid, status));
-        if (stopping || slot == null) {
+        if (stopping) {
+            stopWorkers(); // the last of the others gone: the shared state's turn
+            return;
+        }
+        if (slot == null) {
             return;
         }
         if (archiveCrashedIt) {
@@ -1643,7 +1647,7 @@ public final class Arbiter {
             if (stopGraceful && !graceful) {
                 stopGraceful = false;
                 log("drover[" + app.name() + "] stops now instead of gracefully");
-                List.copyOf(live).forEach(w -> stopWorker(w, false));
+                stopWorkers();
             }
             return;
         }
@@ -1668,13 +1672,28 @@ public final class Arbiter {
             log("the master this one took over from (pid " + predecessor + ") still finishes its connections; it stops now too");
             os.kill(predecessor, Signals.number("TERM"));
         }
-        List.copyOf(live).forEach(w -> stopWorker(w, graceful, ownsFiles)); // owning the files: no new master takes the clients
+        stopWorkers();
         if (ownsFiles) {
             // The workers close theirs at once: with the master's copies closed too, a new client is refused
             // and tries elsewhere, as nginx's and gunicorn's stops close their sockets, where it waited for
             // the last worker to finish and was then reset. (Socket activation's sockets stay open in systemd.)
             listeners.closeHandedOver();
             groups.forEach(g -> g.slots.forEach(this::closeLent));
+        }
+    }
+
+    /**
+     * Asks the workers to stop, as the stop is ({@link #stopGraceful}); those holding what the others
+     * share (the embedded ChannelServer, {@link GroupSpec#sharedState}) once the others are gone, so
+     * that their onWorkerStop still reaches it: asked together, it ended first, and every stop logged
+     * it unreachable. Owning the files, the stop is the last: no new master takes the clients.
+     */
+    private void stopWorkers() {
+        boolean othersLeft = live.stream().anyMatch(w -> !w.group.sharedState());
+        for (WorkerProcess worker : List.copyOf(live)) {
+            if (!othersLeft || !worker.group.sharedState()) {
+                stopWorker(worker, stopGraceful, ownsFiles);
+            }
         }
     }
 

@@ -246,8 +246,10 @@ public final class Cli {
             return notRunning(pidFile);
         }
         int pid = pidFile.signallableMaster(app().name()).orElse(-1);
+        // A group of shared state (the ChannelServer) is asked once the others are gone: its stopTimeout comes after theirs.
+        Duration sharedStateLast = app().groups().stream().anyMatch(GroupSpec::sharedState) ? app().stopTimeout() : Duration.ZERO;
         Duration patience = graceful && app().gracefulTimeout() == null ? FOREVER
-                : app().stopTimeout().plus(graceful ? app().gracefulTimeout() : Duration.ZERO).plusSeconds(13);
+                : app().stopTimeout().plus(graceful ? app().gracefulTimeout() : Duration.ZERO).plus(sharedStateLast).plusSeconds(13);
         int code = ask(pidFile, graceful ? "stop -g" : "stop", patience).orElseGet(() -> {
             if (pid > 0) {
                 os().kill(pid, Signals.number(graceful ? "WINCH" : "TERM"));

@@ -16,9 +16,12 @@ import java.util.List;
  * @param reloadable whether a reload replaces these workers (false: they run onWorkerReload and stay)
  * @param jvmOptions options for the worker JVMs, after the defaults and the master's own
  * @param limits when the master replaces a worker on its own (hung, maxRequests, maxMemory)
+ * @param sharedState whether its workers hold what the others share (the embedded ChannelServer):
+ *     a stop asks them last, once the others are gone, so that those reach them in onWorkerStop
  */
 public record GroupSpec(int index, String name, int count, ListenAddress listen, boolean reusePort,
-                        String user, String group, boolean reloadable, List<String> jvmOptions, WorkerLimits limits) {
+                        String user, String group, boolean reloadable, List<String> jvmOptions, WorkerLimits limits,
+                        boolean sharedState) {
     public GroupSpec {
         if (count < 1) {
             throw new IllegalArgumentException("worker " + name + ": count must be at least 1, was " + count);

@@ -8,13 +8,18 @@ import dev.drover.it.apps.GlobalDataApp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 11, acceptance 4: GlobalData increments from 4 workers x 1,000 end at 4,000, on both backends; every command answers alike. */
+/**
+ * Issue 11, acceptance 4: GlobalData increments from 4 workers x 1,000 end at 4,000, on both backends; every command answers
+ * alike. A stop runs each worker's onWorkerStop while the store still answers.
+ */
 @Timeout(180)
 class GlobalDataIT {
+    private static final Pattern STOPPED = Pattern.compile("counter onWorkerStop: stopped=(\\d+)");
     private static final String SCRIPT = "[false, true, false, a, false, true, c, true, true, 7, refused, true, null]";
 
     @Test
@@ -95,6 +100,12 @@ class GlobalDataIT {
             assertEquals("4000", Http.get(http, "/get?key=hits"));
             assertEquals(SCRIPT, Http.get(http, "/script"));
             andThen.run();
+            App.Result stop = app.run("stop");
+            assertEquals(0, stop.code(), stop.all());
+            String log = app.log();
+            assertEquals(List.of(1, 2, 3, 4), STOPPED.matcher(log).results().map(m -> Integer.parseInt(m.group(1))).sorted().toList(),
+                    "each counter's onWorkerStop reached the store (the ChannelServer stops once they are gone):\n" + log);
+            assertFalse(log.contains("unreachable") || log.contains("onWorkerStop failed"), log);
         }
     }
 }

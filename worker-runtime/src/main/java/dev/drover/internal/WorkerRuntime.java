@@ -770,24 +770,12 @@ public final class WorkerRuntime {
         });
     }
 
-    /** Workers whose process holds what other processes share: the embedded channel and GlobalData server. */
-    private static final Set<Worker> SHARED_STATE = ConcurrentHashMap.newKeySet();
-
     /**
-     * Marks {@code listener} as holding state its clients share (ChannelServer's): as a restart's
-     * new master starts ({@code yield}), it stops accepting, so that the new master's workers reach
-     * the new server alone, and serves its clients on. Beside the old one they split their values
-     * and subscriptions between two servers, and under {@code restart -g} the old server waited for
-     * their connections for ever.
-     */
-    public static void holdsSharedState(Worker listener) {
-        SHARED_STATE.add(listener);
-    }
-
-    /**
-     * A restart's new master starts: listeners of shared state accept no more (see
-     * {@link #holdsSharedState}); {@code resume} undoes it. Pausing twice, or resuming what was not
-     * paused, does nothing ({@link Acceptor#pause}).
+     * A restart's new master starts: listeners of shared state ({@link SharedState}) accept no more,
+     * so that the new master's workers reach the new server alone (beside the old one they split
+     * their values and subscriptions between two servers, and under {@code restart -g} the old
+     * server waited for their connections for ever), and serve their clients on; {@code resume}
+     * undoes it. Pausing twice, or resuming what was not paused, does nothing ({@link Acceptor#pause}).
      */
     private void yieldSharedState(boolean yield) {
         loop.execute(() -> {
@@ -795,7 +783,7 @@ public final class WorkerRuntime {
                 return; // its listeners are closed
             }
             for (Server server : servers) {
-                if (SHARED_STATE.contains(server.listener())) {
+                if (SharedState.isHeldBy(server.listener())) {
                     Acceptor.pause(server.channel(), yield);
                 }
             }

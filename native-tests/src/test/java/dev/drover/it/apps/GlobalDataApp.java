@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * there too, redis://... uses Redis). Four "counter" workers each add 1 to "hits" 1,000 times
  * (500 blocking, 500 async in flight together), then add 1 to "done". On app.http: GET /get?key=K
  * answers the value ("null" for none), GET /script runs every command once and answers the results. With app.brokenIf, a
- * counter whose file exists as it starts throws (a restart's new build that cannot start).
+ * counter whose file exists as it starts throws (a restart's new build that cannot start). As it stops, a counter
+ * adds 1 to "stopped" and logs "counter onWorkerStop: stopped=N" (or why it failed).
  */
 public final class GlobalDataApp {
     private GlobalDataApp() {}
@@ -38,6 +39,13 @@ public final class GlobalDataApp {
                 inFlight.add(data.incrementAsync("hits", 1));
             }
             CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).thenRun(() -> data.increment("done"));
+        });
+        counters.onWorkerStop(w -> {
+            try {
+                Worker.log("counter onWorkerStop: stopped=" + new GlobalData(store).increment("stopped"));
+            } catch (GlobalDataException e) {
+                Worker.log("counter onWorkerStop failed: " + e.getMessage());
+            }
         });
         Worker http = new Worker(System.getProperty("app.http")).setName("http");
         http.onMessage((connection, message) -> {

@@ -3,6 +3,7 @@ package dev.drover.internal.channel;
 import dev.drover.Connection;
 import dev.drover.SendStatus;
 import dev.drover.Worker;
+import dev.drover.internal.SharedState;
 import dev.drover.internal.WorkerRuntime;
 
 /** Makes a {@code frame://} Worker the embedded channel and GlobalData server (count 1, not reloaded). */
@@ -36,7 +37,7 @@ public final class ServerSide {
         }
         ChannelService<Connection> service = new ChannelService<>(ServerSide::send);
         worker.setName(name).setCount(1).setReloadable(false);
-        WorkerRuntime.holdsSharedState(worker);
+        SharedState.heldBy(worker);
         worker.onConnect(connection -> connection.setMaxSendBufferSize(SEND_BUFFER).setMaxPackageSize(SEND_BUFFER));
         worker.onMessage((connection, body) -> {
             try {
