@@ -6,6 +6,7 @@ import dev.drover.internal.channel.ServerAddress;
 import dev.drover.internal.channel.Store;
 import dev.drover.internal.channel.StoreOp;
 import dev.drover.internal.channel.Stores;
+import dev.drover.master.Environment;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -33,9 +34,16 @@ public final class GlobalData {
     private final ServerAddress address;
     private Duration timeout = Duration.ofSeconds(5);
 
-    /** Values at {@code address}; nothing is connected until the first command. */
+    /**
+     * Values at {@code address}. In a worker process, a Redis client is set up at once on a thread
+     * of its own, so that the first command does not wait for it on the event loop; the embedded
+     * server is connected to on the first command.
+     */
     public GlobalData(String address) {
         this.address = ServerAddress.parse(address);
+        if (Environment.ROLE_WORKER.equals(Environment.role())) { // the master runs main() too, and never needs it
+            Stores.prepare(this.address);
+        }
     }
 
     /** {@code new GlobalData(address)}, named like {@link Channel#connect(String)}. */

@@ -2,6 +2,7 @@ package dev.drover.it;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +73,24 @@ final class RedisServer implements AutoCloseable {
             return first.startsWith("$") && !first.equals("$-1") ? line(in) : first;
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /** The other clients connected, one CLIENT LIST row each ("id=... addr=... cmd=ping ..."). */
+    List<String> clients() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("CLIENT LIST\r\n".getBytes(StandardCharsets.UTF_8));
+            InputStream in = socket.getInputStream();
+            String length = line(in);
+            if (!length.startsWith("$")) {
+                throw new IOException("CLIENT LIST answered " + length);
+            }
+            String rows = new String(in.readNBytes(Integer.parseInt(length.substring(1))), StandardCharsets.UTF_8);
+            return rows.lines().filter(row -> !row.contains(" cmd=client")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -47,11 +47,11 @@ public final class GlobalDataApp {
                 Worker.log("counter onWorkerStop failed: " + e.getMessage());
             }
         });
+        GlobalData shared = new GlobalData(store); // in main, as Workerman's examples do: each worker process makes its own
         Worker http = new Worker(System.getProperty("app.http")).setName("http");
         http.onMessage((connection, message) -> {
             Request request = (Request) message;
-            GlobalData data = new GlobalData(store);
-            connection.send(request.path().equals("/script") ? script(data) : String.valueOf(data.get(request.query("key").orElse(""))));
+            connection.send(request.path().equals("/script") ? script(shared) : String.valueOf(shared.get(request.query("key").orElse(""))));
         });
         Worker.runAll(args);
     }

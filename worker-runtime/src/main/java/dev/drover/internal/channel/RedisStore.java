@@ -17,6 +17,11 @@ final class RedisStore implements Store {
         this.link = link;
     }
 
+    /** Opens the connection, and sends a PING, whose classes a command needs too, before any command ({@link Stores#prepare}). */
+    void connect() {
+        link.commands().thenAccept(connection -> connection.async().ping());
+    }
+
     @Override
     public CompletableFuture<String> call(StoreOp op, List<String> arguments) {
         return link.commands().thenCompose(connection -> send(connection.async(), op, arguments));
