@@ -6,7 +6,6 @@ import dev.drover.internal.channel.ServerAddress;
 import dev.drover.internal.channel.Store;
 import dev.drover.internal.channel.StoreOp;
 import dev.drover.internal.channel.Stores;
-import dev.drover.master.Environment;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -41,9 +40,7 @@ public final class GlobalData {
      */
     public GlobalData(String address) {
         this.address = ServerAddress.parse(address);
-        if (Environment.ROLE_WORKER.equals(Environment.role())) { // the master runs main() too, and never needs it
-            Stores.prepare(this.address);
-        }
+        Stores.prepare(this.address);
     }
 
     /** {@code new GlobalData(address)}, named like {@link Channel#connect(String)}. */

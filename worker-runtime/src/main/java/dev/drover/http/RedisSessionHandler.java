@@ -2,6 +2,7 @@ package dev.drover.http;
 
 import dev.drover.internal.channel.RedisSessions;
 import dev.drover.internal.channel.ServerAddress;
+import dev.drover.internal.channel.Stores;
 import java.time.Duration;
 import java.util.Map;
 
@@ -57,6 +58,7 @@ public final class RedisSessionHandler implements SessionHandler {
         }
         parsed.requireLettuce();
         this.redis = new RedisSessions(parsed, prefix, timeout);
+        Stores.prepare(parsed); // the client it shares with GlobalData, off the event loop that reads the first session
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.drover.internal.channel;
 
+import dev.drover.master.Environment;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,9 +18,10 @@ public final class Stores {
      * on a busy host, on the thread of the first command, a worker's event loop, which served no one
      * meanwhile. A command that comes sooner waits for the rest of it; a failure is left to that
      * command to report. The embedded server's client is light, and connects on the first command.
+     * Only in a worker process: the master runs the application's main() too, and never needs it.
      */
     public static void prepare(ServerAddress address) {
-        if (!address.redis() || !PREPARED.add(address.text())) {
+        if (!address.redis() || !Environment.ROLE_WORKER.equals(Environment.role()) || !PREPARED.add(address.text())) {
             return; // a GlobalData made per request asks again and again
         }
         Thread setUp = new Thread(() -> {
