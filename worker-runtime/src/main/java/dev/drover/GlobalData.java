@@ -208,6 +208,6 @@ public final class GlobalData {
             return new GlobalDataException("GlobalData " + address + ": no answer to " + label(op, key) + " within "
                     + timeout.toMillis() + " ms", cause);
         }
-        return new GlobalDataException("GlobalData " + address + ": " + label(op, key) + " failed: " + cause.getMessage(), cause);
+        return new GlobalDataException("GlobalData " + address + ": " + label(op, key) + " failed: " + Store.why(cause), cause);
     }
 }

@@ -139,7 +139,7 @@ public final class RedisSessions {
                 down = cause instanceof RedisConnectionException;
                 boolean broken = !(cause instanceof RedisCommandExecutionException) && !(cause instanceof RedisConnectionException);
                 if (!broken || !again || attempt == 2) { // a connection that broke since the last call is replaced once
-                    throw failure(what, why(cause), cause);
+                    throw failure(what, Store.why(cause), cause);
                 }
             } catch (TimeoutException e) {
                 down = true;
@@ -153,18 +153,9 @@ public final class RedisSessions {
                 Thread.currentThread().interrupt();
                 throw failure(what, "interrupted", e);
             } catch (RuntimeException e) { // Lettuce's own refusal, before anything was sent
-                throw failure(what, why(e), e);
+                throw failure(what, Store.why(e), e);
             }
         }
-    }
-
-    private static String why(Throwable cause) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String top = String.valueOf(cause.getMessage());
-        return root == cause || root.getMessage() == null ? top : top + ": " + root.getMessage();
     }
 
     /** A failure naming the address (its password left out), never the session's id. */
