@@ -1,5 +1,6 @@
 package dev.drover;
 
+import dev.drover.internal.Causes;
 import dev.drover.internal.WorkerRuntime;
 import dev.drover.internal.channel.ChannelClient;
 import dev.drover.internal.channel.ServerAddress;
@@ -208,6 +209,6 @@ public final class GlobalData {
             return new GlobalDataException("GlobalData " + address + ": no answer to " + label(op, key) + " within "
                     + timeout.toMillis() + " ms", cause);
         }
-        return new GlobalDataException("GlobalData " + address + ": " + label(op, key) + " failed: " + Store.why(cause), cause);
+        return new GlobalDataException("GlobalData " + address + ": " + label(op, key) + " failed: " + Causes.why(cause), cause);
     }
 }

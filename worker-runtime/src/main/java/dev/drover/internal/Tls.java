@@ -135,7 +135,7 @@ final class Tls {
             return builder.build();
         } catch (SSLException | RuntimeException e) {
             throw new BadSetting("worker " + worker.getName() + ": cannot serve TLS with the certificate " + certificateFile
-                    + " and key " + keyFile + ": " + rootMessage(e), e);
+                    + " and key " + keyFile + ": " + Causes.why(e), e);
         }
     }
 
@@ -160,7 +160,7 @@ final class Tls {
                 certificates.add((X509Certificate) x509.generateCertificate(new ByteArrayInputStream(block.getBytes(StandardCharsets.ISO_8859_1))));
             }
         } catch (CertificateException e) {
-            throw new BadSetting("worker " + worker.getName() + ": a certificate in " + file + " cannot be read: " + rootMessage(e), e);
+            throw new BadSetting("worker " + worker.getName() + ": a certificate in " + file + " cannot be read: " + Causes.why(e), e);
         }
         return certificates;
     }
@@ -212,7 +212,7 @@ final class Tls {
                     + refused.getMessage().replace("{file}", file.toString()));
         } catch (GeneralSecurityException e) {
             throw new BadSetting("worker " + worker.getName() + ": cannot read the key " + file + " as a " + algorithm
-                    + " key (the certificate's kind): " + rootMessage(e), e);
+                    + " key (the certificate's kind): " + Causes.why(e), e);
         }
     }
 
@@ -229,14 +229,6 @@ final class Tls {
         } catch (IOException e) {
             throw new BadSetting("worker " + worker.getName() + ": cannot read the " + what + " file " + file + ": " + e, e);
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root.getMessage();
     }
 
     /**

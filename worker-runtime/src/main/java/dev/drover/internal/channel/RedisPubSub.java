@@ -1,5 +1,6 @@
 package dev.drover.internal.channel;
 
+import dev.drover.internal.Causes;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -58,7 +59,7 @@ final class RedisPubSub implements PubSub {
                         .thenAccept(pub -> loop.execute(() -> opened(sub, pub))))
                 .exceptionally(failure -> {
                     loop.execute(() -> {
-                        listener.disconnected(rootMessage(failure));
+                        listener.disconnected(Causes.rootMessage(failure));
                         if (!loop.isShuttingDown()) {
                             loop.schedule(this::start, 1, TimeUnit.SECONDS);
                         }
@@ -122,16 +123,8 @@ final class RedisPubSub implements PubSub {
     public void publish(String event, String data) {
         publisher.async().publish(event, data).whenComplete((receivers, failure) -> {
             if (failure != null) { // Lettuce's request queue full, a command that timed out, ...
-                loop.execute(() -> listener.publishFailed(event, rootMessage(failure)));
+                loop.execute(() -> listener.publishFailed(event, Causes.rootMessage(failure)));
             }
         });
-    }
-
-    static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

@@ -1,5 +1,6 @@
 package dev.drover.internal.channel;
 
+import dev.drover.internal.Causes;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisFuture;
@@ -139,7 +140,7 @@ public final class RedisSessions {
                 down = cause instanceof RedisConnectionException;
                 boolean broken = !(cause instanceof RedisCommandExecutionException) && !(cause instanceof RedisConnectionException);
                 if (!broken || !again || attempt == 2) { // a connection that broke since the last call is replaced once
-                    throw failure(what, Store.why(cause), cause);
+                    throw failure(what, Causes.why(cause), cause);
                 }
             } catch (TimeoutException e) {
                 down = true;
@@ -153,7 +154,7 @@ public final class RedisSessions {
                 Thread.currentThread().interrupt();
                 throw failure(what, "interrupted", e);
             } catch (RuntimeException e) { // Lettuce's own refusal, before anything was sent
-                throw failure(what, Store.why(e), e);
+                throw failure(what, Causes.why(e), e);
             }
         }
     }

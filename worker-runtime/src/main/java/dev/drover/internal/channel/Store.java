@@ -1,6 +1,5 @@
 package dev.drover.internal.channel;
 
-import dev.drover.internal.Dialer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,18 +17,4 @@ public interface Store {
      * not wait for anything.
      */
     default void gaveUp(CompletableFuture<String> reply, long waitedNanos) {}
-
-    /**
-     * What a failure says, and beneath it what its root cause says: Lettuce's "Unable to connect to
-     * 127.0.0.1/&lt;unresolved&gt;:6379" leaves out why, which its cause has (worded as
-     * {@link Dialer#reason}: "Connection refused (111): nothing listens there").
-     */
-    static String why(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String top = String.valueOf(failure.getMessage());
-        return root == failure || root.getMessage() == null || top.contains(root.getMessage()) ? top : top + ": " + Dialer.reason(root);
-    }
 }
