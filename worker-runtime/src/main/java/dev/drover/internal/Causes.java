@@ -2,9 +2,9 @@ package dev.drover.internal;
 
 /**
  * What a failure says, with its root cause: a TLS file Netty cannot read, a backend Lettuce cannot
- * reach. Lettuce's "Unable to connect to 127.0.0.1/&lt;unresolved&gt;:6379"
- * leaves out why, which its root cause has, worded here as {@link Dialer#reason} ("Connection
- * refused (111): nothing listens there").
+ * reach. Lettuce's "Unable to connect to 127.0.0.1/&lt;unresolved&gt;:6379" leaves out why, which
+ * its root cause has, worded here as {@link Dialer#reason} ("Connection refused (111): nothing
+ * listens there").
  */
 public final class Causes {
     private Causes() {}
