@@ -39,6 +39,16 @@ final class MasterMain {
         return "drover[" + app.name() + "]";
     }
 
+    /** For a lock file of another user's, which this one cannot open to lock: whether a master of theirs holds it, or none does. */
+    private static String othersLockAdvice(PidFile pidFile, int uid) {
+        if (!pidFile.heldByAnyone().orElse(true)) {
+            return "; the lock file belongs to uid " + uid + ", and no master holds it (one that ended left it): remove "
+                    + pidFile.lockPath() + " as root or as uid " + uid + ", or choose another --pid-file";
+        }
+        return "; the lock file belongs to uid " + uid + ", whose master " + pidFile.masterPid().map(pid -> "(pid " + pid + ") holds it")
+                .orElse("may be running it") + ": run this command as root or as uid " + uid + ", or choose another --pid-file";
+    }
+
     int run() {
         PidFile pidFile = new PidFile(app.pidFileOrDefault(), os);
         boolean acquired;
@@ -46,9 +56,7 @@ final class MasterMain {
             acquired = pidFile.tryAcquire();
         } catch (OsException | UncheckedIOException e) {
             // a daemon's own output goes nowhere: the report is how start -d learns why
-            String advice = pidFile.lockOwner().filter(uid -> uid != os.geteuid())
-                    .map(uid -> "; the lock file belongs to uid " + uid + ", whose master may be running it: run this command as root or as uid "
-                            + uid + ", or choose another --pid-file")
+            String advice = pidFile.lockOwner().filter(uid -> uid != os.geteuid()).map(uid -> othersLockAdvice(pidFile, uid))
                     .orElse("; choose a --pid-file in a directory this user can write");
             return fail(tag() + " start failed: " + e.getMessage() + advice);
         }

@@ -1,6 +1,7 @@
 package dev.drover.master;
 
 import dev.drover.master.os.Os;
+import dev.drover.master.os.OsException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -102,6 +103,22 @@ public final class PidFile {
         } catch (IOException | RuntimeException unreadable) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether any process holds the lock, tried read-only: of a lock file another user owns too;
+     * empty when it cannot be read.
+     */
+    public Optional<Boolean> heldByAnyone() {
+        try {
+            return Optional.of(os.locked(lockPath));
+        } catch (OsException unreadable) {
+            return Optional.empty();
+        }
+    }
+
+    public Path lockPath() {
+        return lockPath;
     }
 
     /** Whether a master holds the lock right now (none can where the lock file is missing: nothing is created). */

@@ -53,7 +53,8 @@ class OperatorSocketIT {
 
             Ran start = asNobody(app, dir, "start", "-d");
             assertEquals(1, start.code(), start.err());
-            assertTrue(start.err().contains("the lock file belongs to uid 0, whose master may be running it: run this command as root or as uid 0"),
+            assertTrue(start.err().contains("the lock file belongs to uid 0, whose master (pid " + app.masterPid()
+                            + ") holds it: run this command as root or as uid 0"),
                     "not 'choose a --pid-file in a directory this user can write': " + start.err());
 
             // Opened to everybody, the socket still checks who connects (SO_PEERCRED).
@@ -64,6 +65,14 @@ class OperatorSocketIT {
             assertTrue(refused.err().contains("uid 65534 may not command this master (it runs as uid 0)"), refused.err());
 
             assertEquals(0, app.run("status").code(), "root still may");
+
+            // Stopped, the master leaves its lock file: another user's start is told that none holds it.
+            assertEquals(0, app.run("stop").code());
+            Files.setPosixFilePermissions(app.pidFile().resolveSibling("app.pid.lock"), PosixFilePermissions.fromString("rw-r--r--"));
+            Ran stale = asNobody(app, dir, "start", "-d");
+            assertEquals(1, stale.code(), stale.err());
+            assertTrue(stale.err().contains("the lock file belongs to uid 0, and no master holds it (one that ended left it): remove "
+                    + app.pidFile().resolveSibling("app.pid.lock") + " as root or as uid 0"), stale.err());
         }
     }
 

@@ -41,6 +41,7 @@ final class LinuxAbi {
     static final int F_SETFL = 4;
     static final int FD_CLOEXEC = 1;
     static final int F_DUPFD_CLOEXEC = 1030;
+    static final int LOCK_SH = 1;
     static final int LOCK_EX = 2;
     static final int LOCK_NB = 4;
     static final int MFD_CLOEXEC = 1;

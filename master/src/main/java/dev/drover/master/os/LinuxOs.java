@@ -764,6 +764,22 @@ final class LinuxOs implements Os {
         return -1;
     }
 
+    @Override
+    public boolean locked(Path path) {
+        int fd = check(libc.open(path.toString(), O_RDONLY | O_CLOEXEC, 0), "open", path.toString());
+        try {
+            if (libc.flock(fd, LOCK_SH | LOCK_NB) == 0) {
+                return false;
+            }
+            if (lastErrorIs(EWOULDBLOCK)) {
+                return true;
+            }
+            throw fail("flock", path.toString());
+        } finally {
+            libc.close(fd);
+        }
+    }
+
     // ---- users ----
 
     // struct passwd: pw_name (8), pw_passwd (8), pw_uid (4), pw_gid (4), ...; struct group:

@@ -164,6 +164,13 @@ public interface Os {
     int tryLock(Path path);
 
     /**
+     * Whether a process holds {@code path}'s {@code flock}, tried through a descriptor opened
+     * read-only ({@code flock(LOCK_SH|LOCK_NB)}, let go at once): this works on a lock file of
+     * another user's, which {@link #tryLock} cannot open. Throws when the file cannot be opened.
+     */
+    boolean locked(Path path);
+
+    /**
      * The process that holds {@code path}'s {@code flock}, from the kernel's lock table
      * ({@code /proc/locks}), when it still has the file open; empty when none does, or when that
      * process is not ours to see. After a lock was handed to another process and its taker exited,
