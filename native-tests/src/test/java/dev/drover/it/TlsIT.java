@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Issue 5: https, wss and TLS text from PEM files; ws and wss clients (AsyncTcpConnection); IPv6. */
 @Timeout(120)
 class TlsIT {
+    /** A file a HEAD asks about: 64 MiB, sparse. */
+    private static final long BIG = 64L << 20;
 
     @Test
     void tlsServersAndWebSocketClients(@TempDir Path dir) throws Exception {
@@ -42,8 +44,12 @@ class TlsIT {
         Path[] other = Certificates.selfSigned(dir, "other-", "www.other.test", "DNS:www.other.test");
         Path combined = dir.resolve("combined.pem");
         java.nio.file.Files.writeString(combined, java.nio.file.Files.readString(cert) + java.nio.file.Files.readString(pem[1]));
+        Path big = dir.resolve("big.bin");
+        try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            sparse.setLength(BIG);
+        }
         try (App app = new App(dir, TlsApp.class, "-Dapp.cert=" + cert, "-Dapp.key=" + key, "-Dapp.https=" + https,
-                "-Dapp.other.cert=" + other[0], "-Dapp.other.key=" + other[1], "-Dapp.text.pem=" + combined,
+                "-Dapp.big=" + big, "-Dapp.other.cert=" + other[0], "-Dapp.other.key=" + other[1], "-Dapp.text.pem=" + combined,
                 "-Dapp.wss=" + wss, "-Dapp.tlstext=" + tlsText, "-Dapp.relay=" + relay)) {
             app.start();
             SSLContext trust = Certificates.trusting(cert);
@@ -55,6 +61,13 @@ class TlsIT {
             HttpResponse<String> file = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + https + "/cert")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(java.nio.file.Files.readString(cert), file.body(), "a file sent over TLS arrives whole");
+            long worker = app.workers().stream().filter(w -> w.name().equals("https")).findFirst().orElseThrow().pid();
+            long readBefore = bytesRead(worker);
+            HttpResponse<Void> head = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + https + "/big"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            assertEquals(String.valueOf(BIG), head.headers().firstValue("content-length").orElse(null));
+            long read = bytesRead(worker) - readBefore;
+            assertTrue(read < BIG / 8, "a HEAD over TLS reads no file: the worker read " + read + " bytes");
             String rows = app.connections().get("connections").toString();
             assertTrue(rows.contains("\"transport\":\"ssl\",\"protocol\":\"http\",\"local\":\"127.0.0.1:" + https + "\""),
                     "the client's kept connection, listed as ssl, as Workerman's Trans says: " + rows);
@@ -99,6 +112,12 @@ class TlsIT {
                     HttpResponse.BodyHandlers.ofString()).body(), "and for none (an IP address)");
             assertFalse(app.log().contains("its protocol failed"), app.log());
         }
+    }
+
+    /** What {@code pid} has read, from /proc/PID/io's rchar: every read(2), from files and sockets alike. */
+    private static long bytesRead(long pid) throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(Path.of("/proc/" + pid + "/io")).stream().filter(line -> line.startsWith("rchar:"))
+                .mapToLong(line -> Long.parseLong(line.substring(6).trim())).findFirst().orElseThrow();
     }
 
     /**

@@ -79,6 +79,10 @@ record FileBody(HttpResponse head, Path path, long offset, long length) {
             }
             HttpUtil.setContentLength(head, count);
             channel.write(head);
+            if (request != null && request.method().equals("HEAD")) { // its length, not its bytes: under TLS they were read to be dropped
+                close(file);
+                return channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
             if (channel.pipeline().get(SslHandler.class) == null) {
                 channel.write(new DefaultFileRegion(file.getChannel(), start, count));
             } else {

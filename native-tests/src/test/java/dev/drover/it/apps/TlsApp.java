@@ -25,6 +25,8 @@ public final class TlsApp {
         https.onMessage((connection, request) -> {
             if (((Request) request).path().equals("/cert")) {
                 connection.send(new dev.drover.http.Response(200).file(java.nio.file.Path.of(cert))); // a file, in chunks under TLS
+            } else if (((Request) request).path().equals("/big")) {
+                connection.send(new dev.drover.http.Response(200).file(java.nio.file.Path.of(System.getProperty("app.big"))));
             } else {
                 connection.send("secure " + ((Request) request).path());
             }
