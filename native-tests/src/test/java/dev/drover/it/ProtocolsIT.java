@@ -87,6 +87,16 @@ class ProtocolsIT {
         assertEquals("teapot", teapot.body());
     }
 
+    /** send(null) sends what send("") does, as Workerman's (PHP's null is an empty string): an empty answer, an empty line. */
+    @Test
+    void sendingNullSendsWhatAnEmptyStringDoes() throws Exception {
+        HttpResponse<String> empty = get("/null");
+        assertEquals(200, empty.statusCode());
+        assertEquals("", empty.body());
+        assertEquals("", TextClient.ask(ports.get("line"), "null"), "an empty line, not 'null'");
+        assertEquals("echo: still", TextClient.ask(ports.get("line"), "still"), "and the worker serves on");
+    }
+
     @Test
     void aWebSocketHookOnAnHttpConnectionIsRefused() throws Exception {
         String refused = get("/ws-hook").body();

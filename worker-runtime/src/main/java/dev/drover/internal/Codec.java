@@ -46,6 +46,11 @@ interface Codec {
         return alloc.buffer(bytes.length).writeBytes(bytes);
     }
 
+    /** What {@code send(null)} sends: what {@code send("")} does, as Workerman's, whose null is PHP's empty string. */
+    static Object orEmpty(Object data) {
+        return data == null ? "" : data;
+    }
+
     static byte[] bytesOf(Object data) {
         if (data instanceof byte[] bytes) {
             return bytes;

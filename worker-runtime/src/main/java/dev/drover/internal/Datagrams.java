@@ -45,7 +45,7 @@ public final class Datagrams {
      * Workerman writes nothing for it), or, for udp://, a String's UTF-8 or the bytes as they are.
      */
     public static byte[] encode(Protocol protocol, Object data, Connection connection) {
-        return protocol == null ? Codec.bytesOf(data) : protocol.encode(data, connection);
+        return protocol == null ? Codec.bytesOf(Codec.orEmpty(data)) : protocol.encode(Codec.orEmpty(data), connection);
     }
 
     /** What {@code packet} carries; the packet is released. */

@@ -183,7 +183,8 @@ final class NettyConnection implements Connection {
     }
 
     /** @param bounded whether a full send buffer drops {@code data} (not for what was accepted before: {@link #sendAccepted}) */
-    private SendStatus send(Object data, boolean bounded) {
+    private SendStatus send(Object message, boolean bounded) {
+        Object data = Codec.orEmpty(message);
         if (closing || closeSent || !channel.isActive()) {
             return SendStatus.FAILED;
         }

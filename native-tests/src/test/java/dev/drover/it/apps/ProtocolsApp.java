@@ -130,6 +130,8 @@ public final class ProtocolsApp {
                 } catch (IllegalArgumentException refused) {
                     connection.send(refused.getMessage());
                 }
+            } else if (data.equals("null")) { // as send(""), as Workerman's: an empty line
+                connection.send((Object) null);
             } else if (data.equals("queue")) { // a send from a callback waits for its end: the next one sees it queued
                 connection.send("x".repeat(100_000));
                 connection.send("queued " + connection.getSendBufferQueueSize());
@@ -223,6 +225,7 @@ public final class ProtocolsApp {
                 connection.send("released");
             }
             case "/raw" -> connection.sendRaw("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nraw".getBytes(StandardCharsets.US_ASCII));
+            case "/null" -> connection.send((Object) null); // as send(""), as Workerman's
             case "/json" -> connection.send(new Response(200).header("Content-Type", "application/json")
                     .body(request.isJson() ? request.body() : "{}"));
             default -> connection.send(request.method() + " " + request.path() + " " + request.queryParameters());
