@@ -182,7 +182,7 @@ final class NettyConnection implements Connection {
         return send(data, true);
     }
 
-    /** @param bounded whether a full send buffer drops {@code data} (not for what was accepted before: {@link #sendAccepted}) */
+    /** @param bounded whether a full send buffer drops {@code message} (not for what was accepted before: {@link #sendAccepted}) */
     private SendStatus send(Object message, boolean bounded) {
         Object data = Codec.orEmpty(message);
         if (closing || closeSent || !channel.isActive()) {
