@@ -36,11 +36,17 @@ public final class GlobalData {
 
     /**
      * Values at {@code address}. In a worker process, a Redis client is set up at once on a thread
-     * of its own, so that the first command does not wait for it on the event loop; the embedded
-     * server is connected to on the first command.
+     * of its own, and the worker accepts once it is connected (made in main() or onWorkerStart), so
+     * that no command waits for it on the event loop; the embedded server is connected to on the
+     * first command.
+     *
+     * @throws IllegalStateException for a {@code redis://} address when Lettuce is not on the class path
      */
     public GlobalData(String address) {
         this.address = ServerAddress.parse(address);
+        if (this.address.redis()) {
+            this.address.requireLettuce();
+        }
         Stores.prepare(this.address);
     }
 

@@ -34,16 +34,33 @@ class GlobalDataIT {
     }
 
     /**
-     * On Redis, each worker also sets its client up as it makes its GlobalData, off its event loop:
-     * the http worker, asked nothing yet, is connected (the first command took 1.6 to 1.9 s on the
-     * loop here, setting Lettuce up, while the worker served no one).
+     * On Redis, each worker sets its client up as it makes its GlobalData, off its event loop, and
+     * accepts once it is connected: as the start returns, the http worker, asked nothing yet, is
+     * connected (the first command took 1.6 to 1.9 s on the loop here, setting Lettuce up, while the
+     * worker served no one).
      */
     @Test
     void redisCountsEveryIncrement(@TempDir Path dir) throws Exception {
         try (RedisServer redis = new RedisServer(dir.resolve("redis"))) {
-            countsAndAnswers(dir, redis.url(), () -> { }, () -> Await.until("5 workers connected, the http one before any request:"
-                    + " 4 counters and it", Duration.ofSeconds(30), () -> "4".equals(redis.ask("GET done")) && redis.clients().size() == 5));
+            countsAndAnswers(dir, redis.url(), () -> { }, () -> assertEquals(5, redis.clients().size(),
+                    "4 counters and the http worker connected before any request: " + redis.clients()));
             assertEquals("4000", redis.ask("GET hits"), "the count is in redis itself");
+        }
+    }
+
+    /**
+     * A redis:// GlobalData without Lettuce on the class path fails the start, saying what to add:
+     * it failed a worker's first command with a NoClassDefFoundError, which ended the worker.
+     */
+    @Test
+    void redisWithoutLettuceFailsTheStartSayingWhatToAdd(@TempDir Path dir) throws Exception {
+        String withoutLettuce = String.join(":", java.util.Arrays.stream(TestClassPath.get().split(":"))
+                .filter(entry -> !entry.contains("lettuce-core")).toList());
+        try (App app = new App(dir, GlobalDataApp.class, "-Dapp.store=redis://127.0.0.1:" + Ports.free(),
+                "-Dapp.http=http://127.0.0.1:" + Ports.free()).withClassPath(withoutLettuce)) {
+            App.Result start = app.run("start", "-d");
+            assertEquals(1, start.code(), start.all());
+            assertTrue(start.all().contains("the Redis backend needs io.lettuce:lettuce-core (7.x) on the class path"), start.all());
         }
     }
 

@@ -5,6 +5,7 @@ import dev.drover.ErrorCallback;
 import dev.drover.SendStatus;
 import dev.drover.Worker;
 import dev.drover.WorkerCallback;
+import dev.drover.internal.channel.Stores;
 import dev.drover.master.ControlMessage;
 import dev.drover.master.ListenAddress;
 import dev.drover.master.Listeners;
@@ -246,6 +247,16 @@ public final class WorkerRuntime {
 
     private void start() {
         call("onWorkerStart", worker.getOnWorkerStart());
+        // Redis clients its main() or onWorkerStart made are set up off the loop (Stores.prepare): accepting waits for them,
+        // so that no first request does, on the loop, and a reload's old worker serves meanwhile. Bounded: Redis may be away.
+        Stores.prepared().completeOnTimeout(null, PREPARE_PATIENCE_SECONDS, TimeUnit.SECONDS)
+                .whenComplete((prepared, failed) -> loop.execute(this::listen));
+    }
+
+    /** How long accepting waits for {@link Stores#prepared}: Redis' connect timeout, and a second. */
+    private static final long PREPARE_PATIENCE_SECONDS = 6;
+
+    private void listen() {
         ListenAddress address = worker.getListenAddress();
         if (address != null && recording() && Rehearsal.applies(address)) {
             rehearse(this::serveListeners);

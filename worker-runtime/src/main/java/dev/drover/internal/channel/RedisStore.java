@@ -17,9 +17,12 @@ final class RedisStore implements Store {
         this.link = link;
     }
 
-    /** Opens the connection, and sends a PING, whose classes a command needs too, before any command ({@link Stores#prepare}). */
-    void connect() {
-        link.commands().thenAccept(connection -> connection.async().ping());
+    /**
+     * Opens the connection, and sends a PING, whose classes a command needs too, before any command
+     * ({@link Stores#prepare}); completes with its answer, or its failure.
+     */
+    CompletableFuture<String> connect() {
+        return link.commands().thenCompose(connection -> connection.async().ping());
     }
 
     @Override
