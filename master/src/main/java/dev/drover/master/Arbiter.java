@@ -241,6 +241,7 @@ public final class Arbiter {
                 tellWhatTheStopWaitsFor(now);
                 Optional<String> failure = stopFailure(now);
                 if (failure.isPresent()) {
+                    live.stream().filter(w -> w.group.sharedState()).forEach(w -> stopWorker(w, false, ownsFiles)); // not left waiting for the stuck
                     return finish(ExitCodes.FAILED, failure.get());
                 }
             } else {
@@ -1686,13 +1687,17 @@ public final class Arbiter {
      * Asks the workers to stop, as the stop is ({@link #stopGraceful}); those holding what the others
      * share (the embedded ChannelServer, {@link GroupSpec#sharedState}) once the others are gone, so
      * that their onWorkerStop still reaches it: asked together, it ended first, and every stop logged
-     * it unreachable. Owning the files, the stop is the last: no new master takes the clients.
+     * it unreachable. Those are never asked gracefully: their clients are the workers, gone by then,
+     * and subscribers from elsewhere, which never end (a stop -g waited for them for ever). Owning
+     * the files, the stop is the last: no new master takes the clients.
      */
     private void stopWorkers() {
         boolean othersLeft = live.stream().anyMatch(w -> !w.group.sharedState());
         for (WorkerProcess worker : List.copyOf(live)) {
-            if (!othersLeft || !worker.group.sharedState()) {
+            if (!worker.group.sharedState()) {
                 stopWorker(worker, stopGraceful, ownsFiles);
+            } else if (!othersLeft) {
+                stopWorker(worker, false, ownsFiles);
             }
         }
     }
@@ -1703,7 +1708,7 @@ public final class Arbiter {
             return;
         }
         nextStopProgressNanos = now + 10 * SECOND;
-        String pids = pids(live);
+        String pids = pids(live.stream().filter(w -> w.state() == WorkerProcess.State.STOPPING).toList()); // not the ChannelServer, asked last
         String waiting = "drover[" + app.name() + "] waiting for " + (ownsFiles ? "workers" : "the old master's workers") + " (pid " + pids
                 + ") to let their clients finish and run onWorkerStop" + (app.gracefulTimeout() == null ? " (no gracefulTimeout: as long as they stay)" : "")
                 + (ownsFiles ? "; a stop without -g ends them now" : "; the new master serves meanwhile");
@@ -1718,6 +1723,7 @@ public final class Arbiter {
     private void abandonUpgrade() {
         Upgrade abandoned = upgrade;
         upgrade = null;
+        resumeShared(); // the ChannelServer that yielded serves the workers' onWorkerStop again; the new one stops too
         os.close(abandoned.fd);
         os.kill(abandoned.pid, Signals.number("TERM"));
         otherChildren.add(abandoned.pid);
@@ -1755,7 +1761,7 @@ public final class Arbiter {
         if (stuck.isEmpty()) {
             return Optional.empty();
         }
-        String pids = pids(live);
+        String pids = pids(stuck);
         return Optional.of("drover[" + app.name() + "] stop fail: pid " + pids + " still running " + KILL_GRACE.toSeconds()
                 + " s after SIGKILL (stuck in the kernel?); look at them with ps and /proc/<pid>/stack");
     }

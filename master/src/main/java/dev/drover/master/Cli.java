@@ -246,7 +246,7 @@ public final class Cli {
             return notRunning(pidFile);
         }
         int pid = pidFile.signallableMaster(app().name()).orElse(-1);
-        // A group of shared state (the ChannelServer) is asked once the others are gone: its stopTimeout comes after theirs.
+        // A group of shared state (the ChannelServer) is asked once the others are gone, never gracefully: its stopTimeout comes after theirs.
         Duration sharedStateLast = app().groups().stream().anyMatch(GroupSpec::sharedState) ? app().stopTimeout() : Duration.ZERO;
         Duration patience = graceful && app().gracefulTimeout() == null ? FOREVER
                 : app().stopTimeout().plus(graceful ? app().gracefulTimeout() : Duration.ZERO).plus(sharedStateLast).plusSeconds(13);

@@ -93,6 +93,25 @@ class ChannelIT {
     }
 
     /**
+     * stop -g asks the ChannelServer to stop without waiting for its clients, once the other
+     * workers are gone: a subscriber from elsewhere never ends, and the stop waited for it for ever.
+     */
+    @Test
+    void aGracefulStopDoesNotWaitForSubscribersFromElsewhere(@TempDir Path dir) throws Exception {
+        int port = Ports.free();
+        try (App app = new App(dir, dev.drover.it.apps.ChannelServerApp.class, "-Dapp.channel=127.0.0.1:" + port);
+             java.net.Socket subscriber = new java.net.Socket()) {
+            app.start();
+            subscriber.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+            subscriber.setSoTimeout(10_000);
+            frame(subscriber, ChannelWire.encode(ChannelWire.SUBSCRIBE, "news"));
+            App.Result stop = app.run("stop", "-g");
+            assertEquals(0, stop.code(), stop.all());
+            assertEquals(-1, subscriber.getInputStream().read(), "the subscriber's connection was closed");
+        }
+    }
+
+    /**
      * A subscriber that stops reading: once 64 MiB wait for it, the server drops its events and
      * says so; once it has read them, the server says it caught up, with how many it lost.
      */
