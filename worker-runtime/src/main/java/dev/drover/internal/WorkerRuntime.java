@@ -257,6 +257,9 @@ public final class WorkerRuntime {
     private static final long PREPARE_PATIENCE_SECONDS = 6;
 
     private void listen() {
+        if (draining) {
+            return; // told to stop while its Redis clients were set up: it never accepts
+        }
         ListenAddress address = worker.getListenAddress();
         if (address != null && recording() && Rehearsal.applies(address)) {
             rehearse(this::serveListeners);
