@@ -55,6 +55,8 @@ public final class Arbiter {
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     /** At the start, how long a group's first worker starts alone at most ({@link #firstAloneUntil}). */
     static final Duration FIRST_ALONE = Duration.ofSeconds(1);
+    /** How long, at most, the other groups wait at the start for the shared state's ({@link #waitsForSharedState}). */
+    static final Duration SHARED_STATE_FIRST = Duration.ofSeconds(15);
     /**
      * A retired worker's connections are told to end over this long (2 ms apart at most), not at
      * once: its replacement's cold JVM then takes its clients over a second rather than in one burst.
@@ -101,6 +103,8 @@ public final class Arbiter {
     private final List<Reply> stopWaiters = new ArrayList<>();
     private Reply startupReport;
     private boolean started;
+    /** When (System.nanoTime) this master began: its other groups wait for the shared state's from then ({@link #waitsForSharedState}). */
+    private final long bornNanos = System.nanoTime();
     private boolean startFailed;
     private boolean stopping;
     private boolean stopGraceful;
@@ -383,8 +387,9 @@ public final class Arbiter {
         if (!stopping) {
             for (Group group : groups) {
                 OptionalLong alone = firstAloneUntil(group);
+                boolean waiting = waitsForSharedState(group, now); // until a READY comes in, or a second passes
                 for (Slot slot : group.slots) {
-                    if (slot.process == null && group.wanted(slot)) {
+                    if (slot.process == null && group.wanted(slot) && !waiting) {
                         next = Math.min(next, spawnAt(slot, alone));
                     }
                 }
@@ -459,12 +464,27 @@ public final class Arbiter {
                     if (worker != null && worker.state() != WorkerProcess.State.STOPPING) {
                         stopWorker(worker, false);
                     }
-                } else if (worker == null && !stopping && now - spawnAt(slot, firstAloneUntil(group)) >= 0) {
+                } else if (worker == null && !stopping && now - spawnAt(slot, firstAloneUntil(group)) >= 0 && !waitsForSharedState(group, now)) {
                     spawn(slot); // the group's first-alone time asked per slot: a spawn just now changes it
                 }
             }
             group.trim().forEach(this::closeLent);
         }
+    }
+
+    /**
+     * Whether {@code group}'s workers wait, at the start (a restart's new master's too), for the
+     * groups holding what the others share (the embedded ChannelServer, {@link GroupSpec#sharedState})
+     * to be ready, up to {@link #SHARED_STATE_FIRST}: an onWorkerStart that uses GlobalData or Channel
+     * finds it answering. Started side by side on a busy host, the server's JVM could come up after a
+     * GlobalData command's 5 s, and the worker's start failed.
+     */
+    private boolean waitsForSharedState(Group group, long now) {
+        if (started || group.spec.sharedState() || now - bornNanos >= SHARED_STATE_FIRST.toNanos()) {
+            return false;
+        }
+        return groups.stream().filter(g -> g.spec.sharedState()).flatMap(g -> g.slots.stream())
+                .anyMatch(s -> s.process == null || s.process.state() != WorkerProcess.State.READY);
     }
 
     /** When (System.nanoTime) a slot's worker may be spawned: its own time, or later while its group's first starts {@code alone}. */

@@ -25,7 +25,7 @@ class GlobalDataIT {
     @Test
     void theEmbeddedServerCountsEveryIncrement(@TempDir Path dir) throws Exception {
         int store = Ports.free();
-        countsAndAnswers(dir, "127.0.0.1:" + store, () -> {
+        countsAndAnswers(dir, "127.0.0.1:" + store, GlobalDataIT::spawnedOnceTheServerWasReady, () -> {
             java.util.List<Long> timers = Sockets.keepaliveSeconds(store);
             assertFalse(timers.isEmpty(), "the workers' connections to the server");
             assertTrue(timers.stream().allMatch(seconds -> seconds >= 0 && seconds <= 30),
@@ -42,8 +42,8 @@ class GlobalDataIT {
     @Test
     void redisCountsEveryIncrement(@TempDir Path dir) throws Exception {
         try (RedisServer redis = new RedisServer(dir.resolve("redis"))) {
-            countsAndAnswers(dir, redis.url(), () -> { }, () -> assertEquals(5, redis.clients().size(),
-                    "4 counters and the http worker connected before any request: " + redis.clients()));
+            countsAndAnswers(dir, redis.url(), app -> assertEquals(5, redis.clients().size(),
+                    "4 counters and the http worker connected before any request: " + redis.clients()), () -> { });
             assertEquals("4000", redis.ask("GET hits"), "the count is in redis itself");
         }
     }
@@ -77,7 +77,7 @@ class GlobalDataIT {
             Await.until("the 4 counters finished", Duration.ofSeconds(60), () -> "4".equals(Http.tryGet(http, "/get?key=done")));
             long oldMaster = app.masterPid();
             App.Result restart = app.run("restart", "-g");
-            assertEquals(0, restart.code(), restart.all());
+            assertEquals(0, restart.code(), restart.all() + "\n" + app.log());
             Await.until("the old master is gone", Duration.ofSeconds(30), () -> !Processes.alive(oldMaster));
             Await.until("the new counters finished, on the new server", Duration.ofSeconds(60), () -> "4".equals(Http.tryGet(http, "/get?key=done")),
                     app::log);
@@ -115,16 +115,29 @@ class GlobalDataIT {
         }
     }
 
-    private static void countsAndAnswers(Path dir, String store, Runnable andThen) throws Exception {
-        countsAndAnswers(dir, store, andThen, () -> { });
+    /**
+     * At the start, the other workers are spawned once the ChannelServer is ready, so that an
+     * onWorkerStart using it finds it answering (side by side, on a busy host, its JVM came up after
+     * a GlobalData command's 5 s): each started (/proc/PID/stat, in ticks of 10 ms) after its "ready in".
+     */
+    private static void spawnedOnceTheServerWasReady(App app) {
+        App.WorkerRow server = app.workers().stream().filter(w -> w.name().equals("ChannelServer")).findFirst().orElseThrow();
+        java.util.regex.Matcher ready = Pattern.compile("worker\\[ChannelServer:" + server.pid() + "\\] id 0 ready in (\\d+) ms").matcher(app.log());
+        assertTrue(ready.find(), app.log());
+        long readyTick = Processes.startTicks(server.pid()).orElseThrow() + Long.parseLong(ready.group(1)) / 10;
+        for (App.WorkerRow worker : app.workers()) {
+            long started = Processes.startTicks(worker.pid()).orElseThrow();
+            assertTrue(worker.pid() == server.pid() || started >= readyTick - 5, worker + " started at tick " + started
+                    + ", the ChannelServer ready at about " + readyTick + ":\n" + app.log());
+        }
     }
 
-    /** {@code beforeRequests} runs once the app started, before the first request to its http worker. */
-    private static void countsAndAnswers(Path dir, String store, Runnable andThen, Runnable beforeRequests) throws Exception {
+    /** {@code started} runs once the app started, before the first request to its http worker; {@code andThen} after the checks. */
+    private static void countsAndAnswers(Path dir, String store, java.util.function.Consumer<App> started, Runnable andThen) throws Exception {
         int http = Ports.free();
         try (App app = new App(dir, GlobalDataApp.class, "-Dapp.store=" + store, "-Dapp.http=http://127.0.0.1:" + http)) {
             app.start();
-            beforeRequests.run();
+            started.accept(app);
             Await.until("the 4 counters finished", Duration.ofSeconds(60), () -> "4".equals(Http.tryGet(http, "/get?key=done")));
             assertEquals("4000", Http.get(http, "/get?key=hits"));
             assertEquals(SCRIPT, Http.get(http, "/script"));
