@@ -44,10 +44,12 @@ public final class Channel {
      * {@code redis://[:password@]host[:port][/db]} (Redis pub/sub; needs lettuce-core on the class
      * path). Connecting again to the same address does nothing.
      *
-     * @throws IllegalStateException outside a worker process, or when already connected elsewhere
+     * @throws IllegalStateException outside a worker process, when already connected elsewhere, or
+     *     for a {@code redis://} address without Lettuce on the class path
      */
     public static void connect(String address) {
         ServerAddress parsed = ServerAddress.parse(address);
+        parsed.requireLettuce();
         WorkerRuntime runtime = runtime("connections");
         requireSameAddress(parsed);
         runtime.onLoop(() -> {

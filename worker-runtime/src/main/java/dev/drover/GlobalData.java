@@ -44,9 +44,7 @@ public final class GlobalData {
      */
     public GlobalData(String address) {
         this.address = ServerAddress.parse(address);
-        if (this.address.redis()) {
-            this.address.requireLettuce();
-        }
+        this.address.requireLettuce();
         Stores.prepare(this.address);
     }
 

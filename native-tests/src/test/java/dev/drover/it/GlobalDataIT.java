@@ -54,10 +54,8 @@ class GlobalDataIT {
      */
     @Test
     void redisWithoutLettuceFailsTheStartSayingWhatToAdd(@TempDir Path dir) throws Exception {
-        String withoutLettuce = String.join(":", java.util.Arrays.stream(TestClassPath.get().split(":"))
-                .filter(entry -> !entry.contains("lettuce-core")).toList());
         try (App app = new App(dir, GlobalDataApp.class, "-Dapp.store=redis://127.0.0.1:" + Ports.free(),
-                "-Dapp.http=http://127.0.0.1:" + Ports.free()).withClassPath(withoutLettuce)) {
+                "-Dapp.http=http://127.0.0.1:" + Ports.free()).withClassPath(TestClassPath.withoutLettuce())) {
             App.Result start = app.run("start", "-d");
             assertEquals(1, start.code(), start.all());
             assertTrue(start.all().contains("the Redis backend needs io.lettuce:lettuce-core (7.x) on the class path"), start.all());

@@ -38,6 +38,20 @@ class RedisChannelIT {
         }
     }
 
+    /**
+     * Channel on Redis without Lettuce on the class path fails the start, saying what to add: its
+     * backend's classes failed to link, and a NoClassDefFoundError ended the worker.
+     */
+    @Test
+    void withoutLettuceTheStartFailsSayingWhatToAdd(@TempDir Path dir) throws Exception {
+        try (App app = PushApps.cluster(dir, 1, "redis://127.0.0.1:" + Ports.free(), Ports.free(), Ports.free())
+                .withClassPath(TestClassPath.withoutLettuce())) {
+            App.Result start = app.run("start", "-d");
+            assertEquals(1, start.code(), start.all());
+            assertTrue(start.all().contains("the Redis backend needs io.lettuce:lettuce-core (7.x) on the class path"), start.all());
+        }
+    }
+
     private static void pushesArrive(RedisServer redis, int textA, PushBrowser browser) throws Exception {
         {
             // A worker is ready before its first connect to redis is done: the first push may be early.

@@ -18,6 +18,11 @@ final class TestClassPath {
         return value;
     }
 
+    /** {@link #get} without Lettuce, as an application that left it out runs: its Redis backend cannot start. */
+    static String withoutLettuce() {
+        return String.join(":", java.util.Arrays.stream(get().split(":")).filter(entry -> !entry.contains("lettuce-core")).toList());
+    }
+
     /** The runtime jars alone (drover, Netty, jnr, picocli): an application packed as jars adds its own. */
     static String jars() {
         try {

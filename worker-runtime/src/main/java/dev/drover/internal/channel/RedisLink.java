@@ -55,8 +55,8 @@ final class RedisLink {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).socketOptions(socket).build());
     }
 
+    /** The link for {@code address}, whose Lettuce its caller made sure of ({@link ServerAddress#requireLettuce}). */
     static RedisLink of(ServerAddress address) {
-        address.requireLettuce();
         return LINKS.computeIfAbsent(address.text(), a -> new RedisLink(address));
     }
 

@@ -41,8 +41,16 @@ public record ServerAddress(String text, boolean redis, String host, int port) {
         return new ServerAddress("frame://" + rest, false, IpText.unbracketed(uri.getHost()), uri.getPort());
     }
 
-    /** Fails, naming this address and the dependency to add, unless Lettuce (the Redis backend's client) is on the class path. */
+    /**
+     * For a {@code redis://} address, fails, naming it and the dependency to add, unless Lettuce (the
+     * Redis backend's client) is on the class path; called where Channel, GlobalData and sessions are
+     * given an address, before anything touches the Redis classes, which would fail to link (a
+     * NoClassDefFoundError that ended the worker).
+     */
     public void requireLettuce() {
+        if (!redis) {
+            return;
+        }
         try {
             Class.forName("io.lettuce.core.RedisClient", false, ServerAddress.class.getClassLoader());
         } catch (ClassNotFoundException e) {

@@ -54,7 +54,6 @@ public final class Stores {
 
     public static Store of(ServerAddress address) {
         if (address.redis()) {
-            address.requireLettuce(); // before RedisLink, whose Lettuce types would fail to link: a NoClassDefFoundError ended the worker
             RedisLink link = RedisLink.of(address);
             return STORES.computeIfAbsent(address.text(), a -> new RedisStore(link));
         }
