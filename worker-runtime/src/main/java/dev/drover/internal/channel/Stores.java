@@ -1,18 +1,15 @@
 package dev.drover.internal.channel;
 
 import dev.drover.master.Environment;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /** One GlobalData backend connection per address in this process, shared by every {@code GlobalData}. */
 public final class Stores {
     private static final Map<String, Store> STORES = new ConcurrentHashMap<>();
-    private static final Set<String> PREPARED = ConcurrentHashMap.newKeySet();
-    private static final List<CompletableFuture<Void>> PREPARING = new CopyOnWriteArrayList<>();
+    /** What {@link #prepare} began, by address: done once connected, or failed. */
+    private static final Map<String, CompletableFuture<Void>> PREPARED = new ConcurrentHashMap<>();
 
     private Stores() {}
 
@@ -27,11 +24,13 @@ public final class Stores {
      * and never needs it.
      */
     public static void prepare(ServerAddress address) {
-        if (!address.redis() || !Environment.ROLE_WORKER.equals(Environment.role()) || !PREPARED.add(address.text())) {
-            return; // a GlobalData made per request asks again and again
+        if (!address.redis() || !Environment.ROLE_WORKER.equals(Environment.role())) {
+            return;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        PREPARING.add(done);
+        if (PREPARED.putIfAbsent(address.text(), done) != null) {
+            return; // a GlobalData made per request asks again and again
+        }
         Thread setUp = new Thread(() -> {
             try {
                 if (of(address) instanceof RedisStore redis) {
@@ -49,7 +48,7 @@ public final class Stores {
 
     /** Completes once every backend {@link #prepare} began is connected, or has failed. */
     public static CompletableFuture<Void> prepared() {
-        return CompletableFuture.allOf(PREPARING.toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(PREPARED.values().toArray(CompletableFuture[]::new));
     }
 
     public static Store of(ServerAddress address) {
